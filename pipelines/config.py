@@ -153,7 +153,9 @@ def parse_config(
     base_url: str | None = None,
 ) -> Config:
     main = _table(doc, "kaopu", file, required=False)
-    profile_name = profile or os.environ.get("KAOPU_PROFILE") or _str(main, "profile", file, "kaopu", "sandbox")
+    profile_name = (
+        profile or os.environ.get("KAOPU_PROFILE") or _str(main, "profile", file, "kaopu", "sandbox")
+    )
     data_setting = data or os.environ.get("KAOPU_DATA") or _str(main, "data", file, "kaopu", "data")
     data_dir = Path(data_setting).expanduser()
     if not data_dir.is_absolute():
@@ -173,12 +175,16 @@ def parse_config(
         profiles[pname] = _parse_profile(pname, pdoc, file, override)
     if profile_name not in profiles:
         raise ConfigError(file, "kaopu.profile", f"one of {sorted(profiles)}", profile_name)
-    return Config(path=file, profile_name=profile_name, data_dir=data_dir, profiles=profiles, log_level=log_level)
+    return Config(
+        path=file, profile_name=profile_name, data_dir=data_dir, profiles=profiles, log_level=log_level
+    )
 
 
 def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_override: str | None) -> Profile:
     key = f"profiles.{name}"
-    base = base_override or os.environ.get(f"KAOPU_{name.upper()}_URL") or _str(doc, "base_url", file, key, "")
+    base = (
+        base_override or os.environ.get(f"KAOPU_{name.upper()}_URL") or _str(doc, "base_url", file, key, "")
+    )
     if base and not base.startswith(("http://", "https://")):
         raise ConfigError(file, f"{key}.base_url", "an http(s) URL", base)
     user_agent = _str(doc, "user_agent", file, key, "")
@@ -206,7 +212,10 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
         if not url.startswith(("http://", "https://")):
             raise ConfigError(file, f"{skey}.base_url", "an http(s) URL", url)
         headers = _str_dict(sdoc, "headers", file, skey)
-        endpoints = {k: v.replace("{base}", base.rstrip("/")) for k, v in _str_dict(sdoc, "endpoints", file, skey).items()}
+        endpoints = {
+            k: v.replace("{base}", base.rstrip("/"))
+            for k, v in _str_dict(sdoc, "endpoints", file, skey).items()
+        }
         cookie_env = sdoc.get("cookie_env")
         if cookie_env is not None and (not isinstance(cookie_env, str) or not cookie_env.isidentifier()):
             raise ConfigError(file, f"{skey}.cookie_env", "the name of an environment variable", cookie_env)
@@ -246,7 +255,9 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
 # -- small typed getters, each raising a ConfigError that names the key -----------------------
 
 
-def _table(doc: dict[str, Any], name: str, file: Path | None, required: bool = True, prefix: str = "") -> dict:
+def _table(
+    doc: dict[str, Any], name: str, file: Path | None, required: bool = True, prefix: str = ""
+) -> dict:
     full = f"{prefix}.{name}" if prefix else name
     value = doc.get(name)
     if value is None:
@@ -311,7 +322,12 @@ class WatchedProvider:
 
     def as_entry(self) -> dict[str, Any]:
         """The dict shape `pipelines.providers.ProviderIndex` takes."""
-        return {"id": self.id, "name": self.name, "legal_name": self.legal_name, "aliases": list(self.aliases)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "legal_name": self.legal_name,
+            "aliases": list(self.aliases),
+        }
 
 
 def ensure_watchlist(tree: DataTree) -> Path:
@@ -358,5 +374,9 @@ def load_watchlist(path: str | os.PathLike[str]) -> list[WatchedProvider]:
         if pid in seen:
             raise ConfigError(file, f"{key}.id", f"an id not already used by provider[{seen[pid]}]", pid)
         seen[pid] = i
-        out.append(WatchedProvider(pid, name.strip(), legal.strip() if legal else None, tuple(a.strip() for a in aliases)))
+        out.append(
+            WatchedProvider(
+                pid, name.strip(), legal.strip() if legal else None, tuple(a.strip() for a in aliases)
+            )
+        )
     return out

@@ -214,15 +214,17 @@ def validate(item: BaseItem) -> BaseItem:
         raise InvalidItem("missing_native_id")
     if not isinstance(item.source_url, str) or not item.source_url:
         raise InvalidItem("missing_source_url")
-    if item.kind in TEXT_KINDS:
-        text = getattr(item, "text", "")
-        if not isinstance(text, str) or not text.strip():
-            # A case page whose numbers are only in an image still has a title worth keeping.
-            if not (item.kind == "case_page" and getattr(item, "image_only", False)):
-                raise InvalidItem("empty_text")
-    if item.kind == "market_review" and item.rating is not None:  # type: ignore[attr-defined]
-        if not 0 <= float(item.rating) <= 5:  # type: ignore[attr-defined]
-            raise InvalidItem("rating_out_of_range", str(item.rating))  # type: ignore[attr-defined]
+    text = getattr(item, "text", "")
+    image_only_case = item.kind == "case_page" and getattr(item, "image_only", False)
+    # A case page whose numbers are only in an image still has a title worth keeping.
+    if item.kind in TEXT_KINDS and (not isinstance(text, str) or not text.strip()) and not image_only_case:
+        raise InvalidItem("empty_text")
+    rating = getattr(item, "rating", None)
+    if item.kind == "market_review" and rating is not None:
+        if isinstance(rating, bool) or not isinstance(rating, int | float):
+            raise InvalidItem("bad_rating", repr(rating))
+        if not 0 <= rating <= 5:
+            raise InvalidItem("rating_out_of_range", str(rating))
     if item.kind == "registry_record" and not item.legal_name:  # type: ignore[attr-defined]
         raise InvalidItem("missing_field", "legal_name")
     return item

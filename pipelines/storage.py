@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-import io
 import json
 import os
 import re
@@ -30,7 +29,7 @@ import tempfile
 import unicodedata
 import uuid
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,33 +172,55 @@ class RawWriter:
         self.close()
 
 
-def read_jsonl_gz(path: Path) -> Iterator[dict[str, Any]]:
-    """Yield every complete record of a raw file, including one whose writer was killed.
+def read_jsonl_gz(
+    path: Path, on_bad_line: Callable[[int, str], None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield every complete record of a raw file, streaming, including one whose writer was killed.
 
-    A file cut off mid-stream (no gzip trailer) or mid-line yields all complete lines before the
-    cut; the incomplete tail is dropped because it never was a whole item.
+    A file cut off mid-stream (no gzip trailer) or mid-line yields all complete lines before the cut;
+    the incomplete tail never was a whole item. A line that does not parse anywhere else is reported
+    to `on_bad_line(line_number, reason)` (the build quarantines it) instead of being dropped silently.
     """
     decomp = zlib.decompressobj(wbits=31)
-    pending = b""
+    tail = b""
+    line_no = 0
+
+    def parse(raw: bytes) -> dict[str, Any] | None:
+        try:
+            rec = json.loads(raw.decode("utf-8", "surrogatepass"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            if on_bad_line:
+                on_bad_line(line_no, f"unreadable raw line: {exc}")
+            return None
+        if not isinstance(rec, dict):
+            if on_bad_line:
+                on_bad_line(line_no, "raw line is not a JSON object")
+            return None
+        return rec
+
     with open(path, "rb") as fh:
-        data = fh.read()
-    buf = io.BytesIO()
-    while data:
-        try:
-            buf.write(decomp.decompress(data))
-        except zlib.error:
-            break
-        data = decomp.unused_data
-        if data:  # another gzip member follows (the file was appended to by a later run)
-            decomp = zlib.decompressobj(wbits=31)
-    pending = buf.getvalue()
-    for raw_line in pending.split(b"\n"):
-        if not raw_line.strip():
-            continue
-        try:
-            yield json.loads(raw_line.decode("utf-8", "surrogatepass"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            continue  # only the cut-off last line can be partial
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            while chunk:
+                try:
+                    out = decomp.decompress(chunk)
+                except zlib.error:
+                    chunk = b""
+                    out = b""
+                    fh.seek(0, os.SEEK_END)  # torn bytes at the end: stop reading
+                data = tail + out
+                lines = data.split(b"\n")
+                tail = lines.pop()
+                for raw in lines:
+                    line_no += 1
+                    if raw.strip() and (rec := parse(raw)) is not None:
+                        yield rec
+                chunk = decomp.unused_data if decomp.eof else b""
+                if decomp.eof:
+                    decomp = zlib.decompressobj(wbits=31)  # another member: a later run appended
+    # `tail` is a line with no newline: the record being written when the writer died.
 
 
 class QuarantineWriter:

@@ -1,0 +1,206 @@
+"""The data tree's promises: raw survives SIGKILL, parquet is never half written, quarantine keeps
+reasons, and no scraped name can write outside data/."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines import storage
+from pipelines.contracts import MarketReview, to_record
+from pipelines.storage import DataTree, QuarantineWriter, RawWriter, read_jsonl_gz, slugify
+
+
+def _wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_raw_writer_survives_sigkill_with_a_readable_file(tmp_path: Path) -> None:
+    path = tmp_path / "raw" / "market" / "2026-01-01" / "run-1.jsonl.gz"
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from pipelines.storage import RawWriter
+        w = RawWriter(Path({str(path)!r}))
+        i = 0
+        while True:
+            w.write({{"native_id": str(i), "text": "评价" * 50, "n": i}})
+            i += 1
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        _wait_for(lambda: path.exists() and sum(1 for _ in read_jsonl_gz(path)) >= 500, what="500 raw items")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    records = list(read_jsonl_gz(path))
+    assert len(records) >= 500
+    # Every record before the kill is complete and in order: nothing lost but the one in flight.
+    assert [r["n"] for r in records] == list(range(len(records)))
+
+
+def test_raw_files_appended_by_a_later_run_read_as_one_stream(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl.gz"
+    with RawWriter(path) as w:
+        w.write({"n": 1})
+    with RawWriter(path) as w:
+        w.write({"n": 2})
+    assert [r["n"] for r in read_jsonl_gz(path)] == [1, 2]
+    with gzip.open(path, "rt", encoding="utf-8") as fh:  # any gzip reader agrees
+        assert [json.loads(line)["n"] for line in fh] == [1, 2]
+
+
+def test_a_corrupt_line_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(b'{"n": 1}\n{not json\n{"n": 3}\n')
+    bad: list[tuple[int, str]] = []
+    assert [r["n"] for r in read_jsonl_gz(path, on_bad_line=lambda n, why: bad.append((n, why)))] == [1, 3]
+    assert bad and bad[0][0] == 2
+
+
+def test_parquet_write_is_atomic_when_the_writer_crashes(tmp_path: Path, monkeypatch) -> None:
+    tree = DataTree(tmp_path)
+    old = pa.table({"provider_id": ["a"], "month": ["2026-01"]})
+    path = storage.write_table(tree, "marts/provider_monthly", old)
+    before = path.read_bytes()
+
+    real_write = pq.write_table
+
+    def crash_half_way(table, where, **kwargs):
+        real_write(table.slice(0, 1), where, **kwargs)  # some bytes reach the temp file …
+        raise OSError("disk full")  # … then the process fails
+
+    monkeypatch.setattr(pq, "write_table", crash_half_way)
+    new = pa.table({"provider_id": ["b", "c"], "month": ["2026-02", "2026-03"]})
+    with pytest.raises(OSError, match="disk full"):
+        storage.write_table(tree, "marts/provider_monthly", new)
+    assert path.read_bytes() == before  # the reader still sees the whole old table
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_parquet_never_half_written_under_sigkill(tmp_path: Path) -> None:
+    """Kill a process that rewrites a large table in a loop; the table on disk always reads whole."""
+    tree = DataTree(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import pyarrow as pa
+        from pipelines.storage import DataTree, write_table
+        tree = DataTree({str(tmp_path)!r})
+        n = 200_000
+        i = 0
+        while True:
+            t = pa.table({{"provider_id": [f"p{{i}}-{{k}}" for k in range(n)], "month": ["2026-01"] * n}})
+            write_table(tree, "marts/provider_monthly", t)
+            i += 1
+        """
+    )
+    path = tree.table_path("marts/provider_monthly")
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        _wait_for(path.exists, what="first table")
+        # Let it get into the middle of a later write, then kill it.
+        first = path.stat().st_mtime_ns
+        _wait_for(lambda: path.stat().st_mtime_ns != first, what="a second write")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    table = pq.read_table(path)
+    assert table.num_rows == 200_000
+    assert len(set(s.split("-")[0] for s in table.column("provider_id").to_pylist())) == 1
+
+
+def test_same_rows_in_any_order_give_the_same_table(tmp_path: Path) -> None:
+    tree = DataTree(tmp_path)
+    a = pa.table({"provider_id": ["x", "y", "z"], "month": ["2026-01", "2026-02", "2026-03"]})
+    storage.write_table(tree, "marts/provider_monthly", a, sort_by=["provider_id", "month"])
+    first = pq.read_table(tree.table_path("marts/provider_monthly"))
+    storage.write_table(tree, "marts/provider_monthly", a.take([2, 0, 1]), sort_by=["provider_id", "month"])
+    second = pq.read_table(tree.table_path("marts/provider_monthly"))
+    assert first.equals(second)
+
+
+def test_a_misspelt_column_is_refused_not_dropped(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not in the schema"):
+        storage.write_table(DataTree(tmp_path), "marts/provider_monthly", pa.table({"provder_id": ["x"]}))
+
+
+def test_quarantine_rows_carry_reason_and_origin(tmp_path: Path) -> None:
+    tree = DataTree(tmp_path)
+    item = to_record(MarketReview(native_id="", source_url="http://x/r", fetched_at="2026-01-01T00:00:00Z"))
+    with QuarantineWriter(tree.quarantine_file("run-1")) as q:
+        q.write(item, "missing_native_id", detail="no id in JSONP", source="market", source_url="http://x/r")
+    rows = storage.read_quarantine(tree)
+    assert len(rows) == 1
+    assert rows[0]["reason"] == "missing_native_id"
+    assert rows[0]["source"] == "market" and rows[0]["source_url"] == "http://x/r"
+    assert rows[0]["item"]["kind"] == "market_review"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "../../etc/passwd",
+        "CON",
+        "con",
+        "x" * 2000,
+        "/abs/path",
+        "..",
+        ".",
+        "",
+        "a/../../b",
+        "名字\x00\n../",
+        "NUL.txt",
+    ],
+)
+def test_hostile_provider_names_stay_inside_the_data_tree(tmp_path: Path, hostile: str) -> None:
+    root = tmp_path / "data"
+    tree = DataTree(root)
+    slug = slugify(hostile)
+    assert slug and len(slug) <= 64
+    assert "/" not in slug and "\\" not in slug and slug not in {".", ".."}
+    assert slug.lower() not in {"con", "nul", "prn", "aux"}
+    for path in (tree.provider_dir("reports", hostile), tree.state_dir("crawl", hostile)):
+        path.mkdir(parents=True, exist_ok=True)
+        assert root.resolve() in path.resolve().parents
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_slugs_are_stable_and_distinct() -> None:
+    assert slugify("杭州火蝠电子商务有限公司") == slugify("杭州火蝠电子商务有限公司")
+    assert slugify("火蝠电商") == "火蝠电商"
+    assert slugify("x" * 2000) != slugify("x" * 1999)
+    assert slugify("A B") == "a-b"
+
+
+@pytest.mark.parametrize("run_id", ["../x", "a/b", "", "x" * 200, ".hidden"])
+def test_run_ids_cannot_name_paths(tmp_path: Path, run_id: str) -> None:
+    with pytest.raises(ValueError):
+        DataTree(tmp_path).raw_file("market", run_id)
+
+
+def test_unknown_source_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown source"):
+        DataTree(tmp_path).raw_dir("../../etc")
+
+
+def test_run_ids_sort_by_time() -> None:
+    a = storage.new_run_id()
+    assert a.startswith("run-") and os.sep not in a
