@@ -1,0 +1,229 @@
+"""Chinese amounts and periods as people write them in reviews, case pages and fee lists.
+
+`50万`, `1.2亿`, `三百万`, `一千二百万`, `2,156.2百万元`, `5w`, `3k`, `千万级` are amounts; `三个月`, `半年`,
+`一个季度`, `两周`, `30天` are periods. Claim extraction and the fee columns of the marts both read
+numbers through here, so `月服务费3000-8000元` and a case page's `GMV从50万做到300万` agree on units.
+
+Chinese numerals are ambiguous in running text (千万 is also "by all means", 十分 is "very", 万一 is
+"in case"), so a bare unit word only counts as a number where a caller asks for one in a numeric slot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_MULTIPLIER = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "w": 10_000, "k": 1000}
+
+_CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
+# An Arabic number with an optional multiplier (1.2亿, 2,156.2百万, 5w, 3k, 300万+), or a Chinese
+# numeral containing at least one digit word (三百万, 两千, 十五万) or a unit word used as a quantity
+# (千万 in 千万级 / 破千万 is decided by the caller's slot, see `parse_amount(strict=False)`).
+NUMBER = re.compile(
+    r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z]))?"
+    r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
+    r"|[零〇一二两俩三四五六七八九十百千万亿]*[零〇一二两俩三四五六七八九][零〇一二两俩三四五六七八九十百千万亿]*"
+    r"|[十百千]?[万亿]+|十)"
+)
+_PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
+_PERCENT_BEFORE = re.compile(r"百分之$")
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    start: int
+    end: int
+    text: str
+    percent: bool  # written as N% / 百分之N
+    bare_unit: bool  # only unit words (千万, 百万): a number only in a numeric slot
+
+
+def cn_to_float(token: str) -> float | None:
+    """Chinese numeral → value: 三百万 → 3e6, 一千二百万 → 1.2e7, 一万五 → 15000, 一点二亿 → 1.2e8."""
+    if not token:
+        return None
+    if "点" in token:
+        head, _, tail = token.partition("点")
+        digits = "".join(str(_CN_DIGIT[c]) for c in tail if c in _CN_DIGIT)
+        units = "".join(c for c in tail if c in _CN_SMALL or c in _CN_BIG)
+        whole = cn_to_float(head)
+        if whole is None or not digits:
+            return None
+        value = float(f"{int(whole)}.{digits}")
+        for c in units:
+            value *= _MULTIPLIER[c]
+        return value
+    total = 0.0
+    section = 0.0
+    num: float | None = None
+    last_unit = 0
+    for ch in token:
+        if ch in _CN_DIGIT:
+            num = float(_CN_DIGIT[ch])
+        elif ch in _CN_SMALL:
+            section += (num if num is not None else 1.0) * _CN_SMALL[ch]
+            last_unit = _CN_SMALL[ch]
+            num = None
+        elif ch in _CN_BIG:
+            unit = _CN_BIG[ch]
+            if num is not None:
+                section += num
+            if section == 0 and total == 0:
+                section = 1.0
+            if (total and total < unit) or unit == 100_000_000:  # 亿 and 十万亿 scale what came before
+                total = (total + section) * unit
+            else:
+                total += section * unit
+            section = 0.0
+            num = None
+            last_unit = unit
+        else:
+            return None
+    if num is not None:
+        # 一万五 = 15000, 三千五 = 3500: a trailing digit counts in the unit below the last one.
+        section += num * (last_unit // 10 if last_unit >= 100 and num and token[-2] in "万亿千百" else 1)
+    return total + section
+
+
+def numbers(text: str) -> list[Number]:
+    """Every number in the text with its position, value in base units, percent flag."""
+    found: list[Number] = []
+    for m in NUMBER.finditer(text):
+        bare = False
+        if m.group("ar") is not None:
+            # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
+            exact = Decimal(m.group("ar").replace(",", ""))
+            for c in (m.group("mul") or "").lower():
+                exact *= _MULTIPLIER[c]
+            value = float(exact)
+        else:
+            token = m.group("cn")
+            bare = not any(c in _CN_DIGIT for c in token)
+            parsed = cn_to_float(token)
+            if parsed is None:
+                continue
+            value = parsed
+        after = _PERCENT_AFTER.match(text, m.end())
+        before = _PERCENT_BEFORE.search(text, max(0, m.start() - 3), m.start())
+        percent = after is not None or before is not None
+        end = after.end() if after else m.end()
+        found.append(Number(value, m.start(), end, text[m.start() : end], percent, bare))
+    return found
+
+
+def parse_amount(text: str) -> float | None:
+    """The first amount in the text, in base units: `50万` → 500000.0, `提成5%` → 5.0; None if there is none.
+
+    Bare unit words (千万, 百万) count only when the whole text is the number or a currency follows,
+    so `千万别找他们` has no amount.
+    """
+    if not isinstance(text, str):
+        return None
+    for n in numbers(text):
+        if n.bare_unit and not _is_bare_amount(text, n):
+            continue
+        return n.value
+    return None
+
+
+def parse_amount_range(text: str) -> tuple[float, float] | None:
+    """`月服务费3000-8000元` → (3000.0, 8000.0); `2万到5万` → (20000.0, 50000.0); a single amount → (x, x).
+
+    A unit written only after the second number applies to both (`3-5万` → 30000..50000).
+    """
+    if not isinstance(text, str):
+        return None
+    nums = [n for n in numbers(text) if not (n.bare_unit and not _is_bare_amount(text, n))]
+    if not nums:
+        return None
+    first = nums[0]
+    if len(nums) >= 2:
+        second = nums[1]
+        between = text[first.end : second.start]
+        if re.fullmatch(r"\s*(?:-|~|～|—|–|到|至)\s*(?:¥|￥)?", between):
+            lo, hi = first.value, second.value
+            mul = NUMBER.match(second.text)
+            if mul and mul.group("mul") and not NUMBER.match(first.text).group("mul") and lo < hi / 1000:
+                for c in mul.group("mul").lower():
+                    lo *= _MULTIPLIER[c]
+            return (min(lo, hi), max(lo, hi))
+    return (first.value, first.value)
+
+
+def _is_bare_amount(text: str, n: Number) -> bool:
+    if text.strip() == n.text:
+        return True
+    following = text[n.end : n.end + 4]
+    preceding = text[max(0, n.start - 2) : n.start]
+    unit_follows = re.match(r"\s*(?:元|块|级|美元|\+|以上|规模|的?(?:销售|GMV|营收|业绩|流水))", following)
+    slot_precedes = re.search(r"(?:破|过|超|超过|突破|达到|做到|近|上)$", preceding)
+    return bool(unit_follows or slot_precedes)
+
+
+# --------------------------------------------------------------------------------------------
+# Periods.
+# --------------------------------------------------------------------------------------------
+_PERIOD_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "个月": 30, "月": 30, "个季度": 90,
+                     "季度": 90, "年": 365}
+PERIOD = re.compile(
+    r"(?P<half>半)(?P<hunit>个月|年|个季度)"
+    r"|(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*(?P<unit>个月|个季度|季度|星期|礼拜|天|日|周|年|月)"
+    r"(?P<andhalf>半)?"
+)
+
+
+def parse_period_days(text: str) -> int | None:
+    """The first period in the text, in days: 三个月 → 90, 半年 → 182, 一年半 → 547, 两周 → 14; else None.
+
+    A month is 30 days and half a year 182 (365 // 2), so a period parsed here always compares with
+    the same arithmetic across sources. Calendar dates (2023年1月) are not periods.
+    """
+    if not isinstance(text, str):
+        return None
+    for m in PERIOD.finditer(text):
+        days = _period_match_days(text, m)
+        if days is not None:
+            return days
+    return None
+
+
+def period_matches(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, days) for every period in the text."""
+    out = []
+    for m in PERIOD.finditer(text):
+        days = _period_match_days(text, m)
+        if days is not None:
+            out.append((m.start(), m.end(), days))
+    return out
+
+
+def _period_match_days(text: str, m: re.Match[str]) -> int | None:
+    if m.group("half"):
+        unit = m.group("hunit")
+        return 15 if unit == "个月" else (45 if unit == "个季度" else 182)
+    unit = m.group("unit")
+    token = m.group("n")
+    # 2023年 / 1月29日 are dates: a bare 年/月/日 after a 4-digit year or followed by a day number.
+    if unit in ("年", "月", "日") and (
+        (token.isdigit() and len(token) == 4)
+        or re.match(r"\d{1,2}\s*[日号]", text[m.end() : m.end() + 3])
+        or re.search(r"\d{4}\s*年\s*$", text[max(0, m.start() - 6) : m.start()])
+    ):
+        return None
+    if unit == "月":
+        return None  # 三月 and 3月 are March; 三个月 is a period
+    if unit == "日" and not token.isdigit():
+        return None
+    value = float(token) if re.fullmatch(r"\d+(?:\.\d+)?", token) else cn_to_float(token)
+    if value is None or value <= 0:
+        return None
+    days = value * _PERIOD_UNIT_DAYS[unit]
+    if m.group("andhalf"):
+        days += _PERIOD_UNIT_DAYS[unit] / 2 if unit != "年" else 182
+    return int(days) if unit != "年" or not m.group("andhalf") else int(value * 365 + 182)
