@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+# Everything installs into .venv from the pinned versions in constraints.txt (the set that passed here).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kaopu-installed
+
+.PHONY: setup test lint demo clean-venv lock
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python venv module missing: installing python3-venv"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+demo: setup
+	$(BIN)/kaopu demo
+
+# Re-pin after a deliberate dependency change (then run `make test` and commit constraints.txt).
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^kaopu' > constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)

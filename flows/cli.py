@@ -1,0 +1,645 @@
+"""`kaopu` — the one command line.
+
+Every failure is one clear line on stderr and a non-zero exit (2 for a bad config or argument, 3 when
+a named provider matched nothing, 1 otherwise). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
+shows Prefect's on the terminal too. Prefect is imported only after its environment is set
+(`flows.prefect_env.configure`), which is why the flow module is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows import history
+from flows.lock import RunLock, RunLocked
+from pipelines.config import Config, ConfigError, ensure_watchlist, load_config
+from pipelines.contracts import SOURCES
+from pipelines.storage import DataTree, new_run_id
+from sandbox.cli import app as sandbox_app
+from sandbox.world import DEFAULT_SEED
+
+app = typer.Typer(
+    name="kaopu",
+    help="Evidence-backed reputation tables for Taobao/Tmall agencies (代运营服务商).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(sandbox_app, name="sandbox", help="The offline web kaopu is tested and demonstrated on.")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Fail(Exception):
+    """A failure the user should read as one line, with the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Ctx:
+    config_path: str | None
+    data: str | None
+    profile: str | None
+    verbose: bool
+
+    def config(self, *, profile: str | None = None, base_url: str | None = None) -> Config:
+        return load_config(
+            self.config_path, data=self.data, profile=profile or self.profile, base_url=base_url
+        )
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    config: Annotated[
+        str | None, typer.Option("--config", help="kaopu.toml to use (or $KAOPU_CONFIG).")
+    ] = None,
+    data: Annotated[
+        str | None, typer.Option("--data", help="The data tree (or $KAOPU_DATA; default ./data).")
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Source profile: sandbox or live.")] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's logs on the terminal.")
+    ] = False,
+) -> None:
+    ctx.obj = Ctx(config, data, profile, verbose)
+
+
+def _guard(fn):
+    """Turn every exception into one line and an exit code; the traceback goes to the log file."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx: Ctx | None = next(
+            (a.obj for a in list(args) + list(kwargs.values()) if isinstance(a, typer.Context)), None
+        )
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except ConfigError as exc:
+            err.print(f"kaopu: config error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except RunLocked as exc:
+            err.print(f"kaopu: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except Fail as exc:
+            err.print(f"kaopu: {exc}", markup=False, highlight=False)
+            raise typer.Exit(exc.code) from None
+        except KeyboardInterrupt:
+            err.print("kaopu: interrupted; finished tables are intact and a re-run resumes")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            log = _error_log(ctx, exc)
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            err.print(f"kaopu: {type(exc).__name__}: {first} (details: {log})", markup=False, highlight=False)
+            if ctx and ctx.verbose:
+                traceback.print_exc()
+            raise typer.Exit(1) from None
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn  # typer reads the signature through this
+    return wrapper
+
+
+def _error_log(ctx: Ctx | None, exc: BaseException) -> str:
+    try:
+        tree = ctx.config().tree if ctx else DataTree("data")
+        tree.logs_dir.mkdir(parents=True, exist_ok=True)
+        path = tree.logs_dir / "kaopu-errors.log"
+    except Exception:
+        path = Path(tempfile.gettempdir()) / "kaopu-errors.log"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        fh.write("".join(traceback.format_exception(exc)))
+    return str(path)
+
+
+def _prefect(tree: DataTree, verbose: bool):
+    """Configure Prefect for this data tree, then import the flows."""
+    from flows import prefect_env
+
+    prefect_env.configure(tree, verbose=verbose)
+    from flows import flows as kflows
+
+    prefect_env.attach_log_file(tree)
+    return kflows
+
+
+def _run_with_progress(tree: DataTree, run_id: str, sources: list[str], call) -> Any:
+    """Run `call()` (a flow) while a progress bar follows the crawl subprocesses' stats files."""
+    stats_dir = tree.root / "state" / "runs"
+    done = threading.Event()
+    result: dict[str, Any] = {}
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        crawl_task = progress.add_task("crawling " + ", ".join(sources), total=len(sources))
+
+        def poll() -> None:
+            while not done.wait(0.5):
+                finished = [s for s in sources if (stats_dir / f"{run_id}-{s}.stats.json").exists()]
+                progress.update(crawl_task, completed=len(finished))
+                if len(finished) == len(sources):
+                    progress.update(crawl_task, description="building clean tables and marts")
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        try:
+            result["value"] = call()
+        finally:
+            done.set()
+            poller.join(timeout=2)
+    return result["value"]
+
+
+def _report_crawl(summary: dict[str, Any]) -> list[str]:
+    table = Table(title="crawl", show_edge=False)
+    for col in ("source", "result", "raw items", "seconds"):
+        table.add_column(col)
+    failed = []
+    for r in summary["crawl"]:
+        state = "ok" if r["exit_code"] == 0 else ("no match" if r["exit_code"] == 3 else "FAILED")
+        if r["exit_code"] not in (0, 3):
+            failed.append(f"{r['source']}: {r['message']}")
+        table.add_row(r["source"], state, str(r.get("raw_written", 0)), f"{r.get('elapsed_s', 0):.1f}")
+    out.print(table)
+    return failed
+
+
+def _print_reputation(tree: DataTree, top: int = 10) -> None:
+    import pandas as pd
+
+    path = tree.table_path("marts/provider_reputation")
+    if not path.exists():
+        out.print("no provider_reputation table yet")
+        return
+    df = pd.read_parquet(path).sort_values("reputation_score", ascending=False)
+    table = Table(title=f"provider_reputation (top {min(top, len(df))} of {len(df)})", show_edge=False)
+    cols = [
+        ("provider_name", "provider"),
+        ("reputation_score", "score"),
+        ("confidence_band", "confidence"),
+        ("tp_star", "TP★"),
+        ("rating_bayes", "rating"),
+        ("n_reviews", "reviews"),
+        ("n_complaints", "complaints"),
+        ("claims_n", "cases"),
+        ("claims_supported", "✓"),
+        ("claims_refuted", "✗"),
+        ("risk_flags", "first risk"),
+    ]
+    for _, title in cols:
+        table.add_column(title, overflow="fold")
+    for _, row in df.head(top).iterrows():
+        cells = []
+        for name, _ in cols:
+            value = row.get(name)
+            if name == "risk_flags":
+                value = value[0] if value is not None and len(value) else ""
+            cells.append(_fmt(value))
+        table.add_row(*cells)
+    out.print(table)
+
+
+def _fmt(value: Any) -> str:
+    try:
+        import pandas as pd
+
+        if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
+    return str(value)
+
+
+def _print_paths(tree: DataTree) -> None:
+    out.print(f"tables: {tree.root / 'marts'}  (and {tree.root / 'clean'})")
+    out.print(
+        'read them: python -c "import pandas as pd; '
+        f"print(pd.read_parquet('{tree.table_path('marts/provider_reputation')}').head())\""
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# commands
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+@_guard
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
+    providers: Annotated[int, typer.Option(min=1, max=100_000, help="Providers in the world.")] = 30,
+) -> None:
+    """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation."""
+    c: Ctx = ctx.obj
+    cfg = c.config(profile="sandbox")
+    tree = cfg.tree
+    ensure_watchlist(tree)
+    with RunLock(tree, what="demo"):
+        kflows = _prefect(tree, c.verbose)
+        run_id = new_run_id("demo")
+        out.print(f"kaopu demo: sandbox world seed={seed}, {providers} providers → {tree.root}")
+        summary = _run_with_progress(
+            tree,
+            run_id,
+            list(SOURCES),
+            lambda: kflows.demo(str(tree.root), seed, providers, config=c.config_path, run_id=run_id),
+        )
+    failed = _report_crawl(summary)
+    _print_reputation(tree)
+    _print_paths(tree)
+    if failed:
+        raise Fail("sources failed: " + "; ".join(failed))
+
+
+@app.command()
+@_guard
+def run(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")] = None,
+) -> None:
+    """Crawl every source of the active profile, then build the tables."""
+    c: Ctx = ctx.obj
+    cfg = c.config()
+    tree = cfg.tree
+    sources = _check_sources(source)
+    _check_date(since)
+    ensure_watchlist(tree)
+    with RunLock(tree, what="run"):
+        kflows = _prefect(tree, c.verbose)
+        run_id = new_run_id("run")
+        summary = _run_with_progress(
+            tree,
+            run_id,
+            sources,
+            lambda: kflows.run(
+                str(tree.root),
+                sources=sources,
+                since=since,
+                config=c.config_path,
+                profile=cfg.profile_name,
+                run_id=run_id,
+            ),
+        )
+    failed = _report_crawl(summary)
+    _print_reputation(tree)
+    _print_paths(tree)
+    if failed:
+        raise Fail("sources failed (the others' data was built): " + "; ".join(failed))
+
+
+@app.command()
+@_guard
+def crawl(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Option(help="The provider to crawl, by any of its names.")],
+    since: Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")] = None,
+) -> None:
+    """Crawl every source for one named provider, rebuild, print its row and claim verdicts."""
+    c: Ctx = ctx.obj
+    if not provider.strip():
+        raise Fail("--provider needs a name", 2)
+    _check_date(since)
+    cfg = c.config()
+    tree = cfg.tree
+    ensure_watchlist(tree)
+    with RunLock(tree, what=f"crawl of {provider}"):
+        kflows = _prefect(tree, c.verbose)
+        run_id = new_run_id("crawl")
+        summary = _run_with_progress(
+            tree,
+            run_id,
+            list(SOURCES),
+            lambda: kflows.run(
+                str(tree.root),
+                provider=provider,
+                since=since,
+                config=c.config_path,
+                profile=cfg.profile_name,
+                run_id=run_id,
+            ),
+        )
+    failed = _report_crawl(summary)
+    if all(r["exit_code"] == 3 for r in summary["crawl"]):
+        raise Fail(
+            f"no source has documents for {provider!r}; check the name or add aliases to providers.toml", 3
+        )
+    _print_provider(tree, provider)
+    if failed:
+        raise Fail("sources failed: " + "; ".join(failed))
+
+
+@app.command()
+@_guard
+def build(ctx: typer.Context) -> None:
+    """Rebuild clean tables (from new raw files only) and the marts (from clean)."""
+    c: Ctx = ctx.obj
+    tree = c.config().tree
+    ensure_watchlist(tree)
+    with RunLock(tree, what="build"):
+        kflows = _prefect(tree, c.verbose)
+        with err.status("building clean tables and marts"):
+            result = kflows.build(str(tree.root))
+    out.print_json(json.dumps(result, default=str, ensure_ascii=False))
+    _print_reputation(tree)
+
+
+@app.command()
+@_guard
+def status(ctx: typer.Context) -> None:
+    """Last runs, row counts per table, and freshness per source."""
+    tree = ctx.obj.config().tree
+    runs = history.last_runs(tree)
+    t = Table(title="last runs", show_edge=False)
+    for col in ("run", "finished", "provider", "raw items", "failed sources"):
+        t.add_column(col)
+    for r in runs:
+        raw = sum(int(x.get("raw_written", 0) or 0) for x in r.get("crawl", []))
+        t.add_row(
+            r.get("run_id", "?"),
+            r.get("finished", "?"),
+            r.get("provider") or "all",
+            str(raw),
+            ", ".join(r.get("failed_sources", [])) or "–",
+        )
+    out.print(t if runs else "no runs yet")
+    counts = Table(title="tables", show_edge=False)
+    counts.add_column("table")
+    counts.add_column("rows")
+    for name, n in history.table_counts(tree).items():
+        counts.add_row(name, "not built" if n is None else str(n))
+    out.print(counts)
+    fresh = Table(title="sources", show_edge=False)
+    for col in ("source", "raw files", "newest fetch", "age"):
+        fresh.add_column(col)
+    for source, info in history.source_freshness(tree).items():
+        fresh.add_row(source, str(info["raw_files"]), info["newest_fetch"] or "never", info["age"] or "–")
+    out.print(fresh)
+
+
+@app.command()
+@_guard
+def serve(
+    ctx: typer.Context,
+    cron: Annotated[str, typer.Option(help='When to run, as cron, e.g. "0 3 * * *" (03:00 every day).')],
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "kaopu-scheduled",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
+    ] = None,
+) -> None:
+    """Create a Prefect deployment of the full run on a cron schedule and serve it (Ctrl-C stops)."""
+    c: Ctx = ctx.obj
+    _check_cron(cron)
+    cfg = c.config()
+    tree = cfg.tree
+    ensure_watchlist(tree)
+    sources = _check_sources(source)
+    from flows import prefect_env
+
+    prefect_env.configure(tree, verbose=c.verbose)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = _start_prefect_server(tree)
+    try:
+        kflows = _prefect(tree, c.verbose)
+        out.print(
+            f"serving deployment {name!r} with schedule {cron!r}; Prefect UI: {_ui_url()}", highlight=False
+        )
+        sys.stdout.flush()
+        kflows.scheduled_run.serve(
+            name=name,
+            cron=cron,
+            parameters={
+                "data": str(tree.root),
+                "sources": sources,
+                "config": c.config_path,
+                "profile": cfg.profile_name,
+            },
+            print_starting_message=False,
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _ui_url() -> str:
+    api = os.environ.get("PREFECT_API_URL", "")
+    return api[: -len("/api")] if api.endswith("/api") else api
+
+
+def _start_prefect_server(tree: DataTree) -> subprocess.Popen:
+    """No Prefect server configured: start one on loopback, with its database in the data tree.
+    Schedules need a real server (the temporary one a flow call starts does not run them)."""
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    env = os.environ.copy()
+    env["PREFECT_UI_ENABLED"] = "true"
+    log = open(tree.logs_dir / "prefect-server.log", "ab")  # noqa: SIM115 - lives as long as the server
+    prefect_bin = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    proc = subprocess.Popen(
+        [prefect_bin, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise Fail(
+                f"the Prefect server exited while starting; see {tree.logs_dir / 'prefect-server.log'}"
+            )
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        raise Fail("the Prefect server did not start within 120 s")
+    os.environ["PREFECT_API_URL"] = api
+    return proc
+
+
+@app.command(name="eval")
+@_guard
+def evaluate(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
+    providers: Annotated[int, typer.Option(min=1, max=100_000)] = 30,
+    faults: Annotated[float, typer.Option(min=0.0, max=0.5, help="Sandbox fault rate.")] = 0.0,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the metrics here.")] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep the data tree here instead of a temp dir.")] = None,
+) -> None:
+    """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
+    from flows.evaluation import compare
+    from sandbox.server import start
+    from sandbox.world import World
+
+    c: Ctx = ctx.obj
+    workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
+    tree = DataTree(workdir)
+    ensure_watchlist(tree)
+    kflows = _prefect(tree, c.verbose)
+    with start(
+        seed,
+        n_providers=providers,
+        faults=faults,
+        port=0,
+        access_log=str(tree.logs_dir / "sandbox-access.log"),
+    ) as sb:
+        run_id = new_run_id("eval")
+        summary = _run_with_progress(
+            tree,
+            run_id,
+            list(SOURCES),
+            lambda: kflows.run(
+                str(tree.root),
+                config=c.config_path,
+                profile="sandbox",
+                base_url=sb.url,
+                polite=False,
+                run_id=run_id,
+            ),
+        )
+    failed = _report_crawl(summary)
+    metrics = compare(World(seed, providers).truth(), tree)
+    metrics.update({"seed": seed, "providers": providers, "faults": faults})
+    out.print_json(json.dumps(metrics, ensure_ascii=False, default=str))
+    if json_out:
+        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    if keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if failed:
+        raise Fail("sources failed: " + "; ".join(failed))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _print_provider(tree: DataTree, name: str) -> None:
+    import pandas as pd
+
+    from pipelines.providers import ProviderIndex
+
+    rep_path = tree.table_path("marts/provider_reputation")
+    if not rep_path.exists():
+        raise Fail("no provider_reputation table was built")
+    rep = pd.read_parquet(rep_path)
+    index = ProviderIndex(
+        [
+            {"id": r.provider_id, "name": r.provider_name, "aliases": list(r.aliases or [])}
+            for r in rep.itertuples()
+        ]
+    )
+    pid = index.resolve(name)
+    if pid is None:
+        raise Fail(f"{name!r} is not in provider_reputation after the crawl", 3)
+    row = rep[rep.provider_id == pid].iloc[0]
+    t = Table(title=str(row.provider_name), show_header=False, show_edge=False)
+    t.add_column("field")
+    t.add_column("value", overflow="fold")
+    for col, value in row.items():
+        if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+            value = ", ".join(map(str, list(value))) or "–"
+        t.add_row(str(col), _fmt(value))
+    out.print(t)
+    checks_path = tree.table_path("marts/claim_checks")
+    if checks_path.exists():
+        checks = pd.read_parquet(checks_path)
+        checks = checks[checks.provider_id == pid]
+        ct = Table(title=f"claimed success cases ({len(checks)})", show_edge=False)
+        for col in ("verdict", "client", "metric", "growth_pct", "reason"):
+            ct.add_column(col, overflow="fold")
+        for r in checks.itertuples():
+            ct.add_row(str(r.verdict), _fmt(r.client), _fmt(r.metric), _fmt(r.growth_pct), str(r.reason))
+        out.print(ct)
+
+
+def _check_sources(sources: list[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(sources or SOURCES))
+    unknown = [s for s in chosen if s not in SOURCES]
+    if unknown:
+        raise Fail(f"unknown source {unknown[0]!r}; expected one of {', '.join(SOURCES)}", 2)
+    return chosen
+
+
+def _check_date(value: str | None) -> None:
+    import datetime as dt
+
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise Fail(f"--since {value!r}: expected a date like 2026-01-31", 2) from None
+
+
+def _check_cron(expr: str) -> None:
+    fields = expr.split()
+    if len(fields) != 5:
+        raise Fail(f"--cron {expr!r}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2)
+    try:
+        from cronsim import CronSim
+
+        import datetime as dt
+
+        CronSim(expr, dt.datetime.now())
+    except ImportError:
+        return
+    except Exception as exc:
+        raise Fail(f"--cron {expr!r}: {exc}", 2) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

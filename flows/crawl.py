@@ -1,0 +1,104 @@
+"""Run one spider in its own process and read back what it did.
+
+Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl — one per source,
+per run — is a fresh `python -m spiders.run` subprocess. This module knows only the command line and
+the exit codes of that entry point; the Prefect flow decides about retries and parallelism.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.storage import DataTree
+
+# Exit codes of `python -m spiders.run` (see spiders/run.py).
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_NO_MATCH = 3
+
+
+@dataclass
+class CrawlResult:
+    source: str
+    exit_code: int
+    message: str
+    elapsed_s: float
+    stats: dict[str, Any] = field(default_factory=dict)
+    log_file: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == EXIT_OK
+
+    @property
+    def raw_written(self) -> int:
+        return int(self.stats.get("kaopu/raw/written", 0) or 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"ok": self.ok, "raw_written": self.raw_written}
+
+
+def spider_command(
+    source: str,
+    *,
+    tree: DataTree,
+    run_id: str,
+    stats_out: Path,
+    config: str | None = None,
+    profile: str | None = None,
+    base_url: str | None = None,
+    provider: str | None = None,
+    since: str | None = None,
+    polite: bool = True,
+) -> list[str]:
+    cmd = [sys.executable, "-m", "spiders.run", source, "--data", str(tree.root), "--run-id", run_id]
+    cmd += ["--stats-out", str(stats_out)]
+    for flag, value in (
+        ("--config", config),
+        ("--profile", profile),
+        ("--base-url", base_url),
+        ("--provider", provider),
+        ("--since", since),
+    ):
+        if value:
+            cmd += [flag, value]
+    if not polite:
+        cmd.append("--no-politeness")
+    return cmd
+
+
+def run_spider(
+    source: str, *, tree: DataTree, run_id: str, timeout_s: float = 3600, **options: Any
+) -> CrawlResult:
+    """Run one source's spider to completion. Never raises for a crawl failure: the result says."""
+    stats_out = tree.state_dir("runs") / f"{run_id}-{source}.stats.json"
+    stats_out.parent.mkdir(parents=True, exist_ok=True)
+    stats_out.unlink(missing_ok=True)
+    cmd = spider_command(source, tree=tree, run_id=run_id, stats_out=stats_out, **options)
+    started = time.monotonic()
+    env = os.environ.copy()
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env, check=False)
+        code, stderr = proc.returncode, proc.stderr
+    except subprocess.TimeoutExpired:
+        code, stderr = EXIT_FAILED, f"the {source} crawl did not finish within {timeout_s:.0f} s"
+    elapsed = time.monotonic() - started
+    stats: dict[str, Any] = {}
+    if stats_out.exists():
+        try:
+            stats = json.loads(stats_out.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stats = {}
+    lines = [ln.strip() for ln in (stderr or "").splitlines() if ln.strip()]
+    message = lines[-1] if lines else ("ok" if code == EXIT_OK else f"exit code {code}")
+    log_file = stats.get("log_file") if isinstance(stats, dict) else None
+    return CrawlResult(source, code, message, round(elapsed, 2), stats, log_file)

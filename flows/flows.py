@@ -1,0 +1,175 @@
+"""The Prefect flows: crawl, build, run (= crawl + build), demo (= sandbox + run), scheduled_run.
+
+Import this module only after `flows.prefect_env.configure()` — Prefect reads its settings at import.
+
+Each flow is a thin shell around plain functions (`flows.crawl.run_spider`, `flows.clean.update_clean`,
+`flows.marts.build_marts`) so the logic is tested without Prefect, and the flows are tested under one
+`prefect_test_harness`. Crawls run as subprocesses (Scrapy's reactor cannot restart in one process),
+several at once within the machine's cores; a source that fails after its retries is reported and
+the others' data still lands and is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from prefect import flow, task
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows import history
+from flows.crawl import EXIT_FAILED, CrawlResult, run_spider
+from flows.lock import RunLock
+from pipelines.config import load_config
+from pipelines.contracts import SOURCES
+from pipelines.storage import DataTree, new_run_id
+
+# A crawl subprocess is mostly waiting on the network (or the sandbox); two per core keeps both
+# cores busy without letting six Scrapy processes fight over 2 cores.
+MAX_PARALLEL_CRAWLS = max(2, 2 * (os.cpu_count() or 1))
+
+
+class CrawlFailed(RuntimeError):
+    pass
+
+
+@task(retries=2, retry_delay_seconds=3, task_run_name="crawl-{source}")
+def crawl_source(source: str, data: str, run_id: str, options: dict[str, Any]) -> dict[str, Any]:
+    """One source's crawl. A crash of the spider process is retried (its JOBDIR resumes where it
+    stopped and the seen-id store keeps raw free of duplicates); 'no match' and config errors are
+    answers, not failures, and are not retried."""
+    result = run_spider(source, tree=DataTree(data), run_id=run_id, **options)
+    if result.exit_code == EXIT_FAILED:
+        raise CrawlFailed(f"{source}: {result.message}")
+    return result.as_dict()
+
+
+@flow(name="kaopu-crawl", task_runner=ThreadPoolTaskRunner(max_workers=MAX_PARALLEL_CRAWLS))
+def crawl(
+    data: str,
+    sources: list[str] | None = None,
+    provider: str | None = None,
+    since: str | None = None,
+    config: str | None = None,
+    profile: str | None = None,
+    base_url: str | None = None,
+    polite: bool = True,
+    run_id: str | None = None,
+) -> list[dict[str, Any]]:
+    run_id = run_id or new_run_id("crawl")
+    wanted = list(sources or SOURCES)
+    cfg = load_config(config, data=data, profile=profile, base_url=base_url)
+    prof = cfg.profile()
+    options = {
+        "config": str(cfg.path) if cfg.path else None,
+        "profile": prof.name,
+        "base_url": base_url,
+        "provider": provider,
+        "since": since,
+        "polite": polite,
+    }
+    results: list[dict[str, Any]] = []
+    futures = {}
+    for source in wanted:
+        if not prof.source(source).enabled:
+            results.append(
+                CrawlResult(source, 0, f"{source} is disabled in profile {prof.name}", 0.0).as_dict()
+            )
+            continue
+        futures[source] = crawl_source.submit(source, data, run_id, options)
+    for source, future in futures.items():
+        try:
+            results.append(future.result())
+        except Exception as exc:  # the task failed after its retries: report it, keep the rest
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            results.append(CrawlResult(source, EXIT_FAILED, message, 0.0).as_dict())
+    return results
+
+
+@task(retries=1, retry_delay_seconds=2)
+def update_clean_tables(data: str) -> dict[str, Any]:
+    from flows.clean import update_clean
+
+    return update_clean(DataTree(data))
+
+
+@task
+def build_mart_tables(data: str) -> dict[str, Any]:
+    from flows.marts import build_marts
+
+    return build_marts(DataTree(data))
+
+
+@flow(name="kaopu-build")
+def build(data: str) -> dict[str, Any]:
+    """raw → clean (only new raw files) → marts (recomputed from clean)."""
+    clean = update_clean_tables(data)
+    marts = build_mart_tables(data)
+    return {"clean": clean, "marts": marts}
+
+
+@flow(name="kaopu-run")
+def run(
+    data: str,
+    sources: list[str] | None = None,
+    provider: str | None = None,
+    since: str | None = None,
+    config: str | None = None,
+    profile: str | None = None,
+    base_url: str | None = None,
+    polite: bool = True,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    started = dt.datetime.now(dt.UTC)
+    run_id = run_id or new_run_id("run")
+    crawled = crawl(
+        data,
+        sources=sources,
+        provider=provider,
+        since=since,
+        config=config,
+        profile=profile,
+        base_url=base_url,
+        polite=polite,
+        run_id=run_id,
+    )
+    if provider and all(r["exit_code"] != 0 for r in crawled):
+        built: dict[str, Any] = {"skipped": "no source had documents for this provider"}
+    else:
+        built = build(data)
+    summary = {
+        "run_id": run_id,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "provider": provider,
+        "crawl": crawled,
+        "build": built,
+        "failed_sources": [r["source"] for r in crawled if r["exit_code"] not in (0, 3)],
+    }
+    history.record_run(DataTree(data), summary)
+    return summary
+
+
+@flow(name="kaopu-scheduled-run")
+def scheduled_run(
+    data: str,
+    sources: list[str] | None = None,
+    config: str | None = None,
+    profile: str | None = None,
+) -> dict[str, Any]:
+    """What `kaopu serve` schedules: a full run that, like the CLI, refuses to overlap another run."""
+    with RunLock(DataTree(data), what="scheduled run"):
+        return run(data, sources=sources, config=config, profile=profile)
+
+
+@flow(name="kaopu-demo")
+def demo(
+    data: str, seed: int, providers: int, config: str | None = None, run_id: str | None = None
+) -> dict[str, Any]:
+    """Start a sandbox world on a free loopback port, run everything against it, stop it."""
+    from sandbox.server import start
+
+    access_log = str(DataTree(data).logs_dir / "sandbox-access.log")
+    with start(seed, n_providers=providers, port=0, access_log=access_log) as sb:
+        return run(data, config=config, profile="sandbox", base_url=sb.url, run_id=run_id)

@@ -1,0 +1,79 @@
+"""What `kaopu status` reads: past runs, table sizes and how fresh each source is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from pipelines.contracts import SOURCES, TABLES
+from pipelines.storage import DataTree, read_jsonl_gz
+
+
+def runs_file(tree: DataTree):
+    return tree.root / "state" / "runs.jsonl"
+
+
+def record_run(tree: DataTree, record: dict[str, Any]) -> None:
+    """Append one finished run (flows call this last, so a crashed run leaves no half record)."""
+    path = runs_file(tree)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def last_runs(tree: DataTree, n: int = 5) -> list[dict[str, Any]]:
+    path = runs_file(tree)
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut by a crash while appending: skip it, keep the rest
+    return rows[-n:]
+
+
+def table_counts(tree: DataTree) -> dict[str, int | None]:
+    """Rows per table from parquet metadata (cheap: no data is read). None = never built."""
+    counts: dict[str, int | None] = {}
+    for name in TABLES:
+        path = tree.table_path(name)
+        counts[name] = pq.ParquetFile(path).metadata.num_rows if path.exists() else None
+    return counts
+
+
+def source_freshness(tree: DataTree) -> dict[str, dict[str, Any]]:
+    """Per source: raw files, items, and the newest `fetched_at` (from the newest raw file)."""
+    out: dict[str, dict[str, Any]] = {}
+    for source in SOURCES:
+        files = tree.raw_files(source)
+        newest: str | None = None
+        if files:
+            latest = max(files, key=lambda p: p.stat().st_mtime)
+            for rec in read_jsonl_gz(latest):
+                fetched = rec.get("fetched_at")
+                if isinstance(fetched, str) and (newest is None or fetched > newest):
+                    newest = fetched
+        out[source] = {"raw_files": len(files), "newest_fetch": newest, "age": _age(newest)}
+    return out
+
+
+def _age(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        then = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=dt.UTC)
+    seconds = (dt.datetime.now(dt.UTC) - then).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{max(seconds, 0):.0f} s"
