@@ -1,0 +1,331 @@
+"""Find the checkable numbers in a text: what a provider says it did, what it promises, what a merchant
+says actually happened, and what money changed hands.
+
+A success case (`合作三个月，某某旗舰店GMV从50万做到300万`) is only worth checking when its parts are
+pulled apart: client, metric, before, after, growth, period. Rules here are deliberately plain
+regular expressions over one sentence at a time (split on 。！？；and line breaks), with a little
+context carried across sentences of the same text: the client named earlier on a case page, and a
+period stated in the sentence before the numbers. Everything is in base units (50万 → 500000; rates
+as percent numbers, 12.5% → 12.5); see `pipelines.numbers`.
+
+Kinds, decided in this order:
+- `financial`: fees, commissions, deposits, refunds, losses — an amount of money paid or lost.
+  `before`/`after` hold a range's bounds (`月服务费3000-8000元` → 3000, 8000); a single amount is `after`.
+- `promise`: what a provider says it will do (保证/承诺/包…/保底/不达标退款).
+- `outcome`: what a merchant says happened to their own shop (我的店/我们店/交给他们/结果…).
+- `success_case`: a provider's account of what it did for a client (案例/客户/帮助/操盘/a named shop).
+A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`) is not a claim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from pipelines.numbers import (
+    NUMBER,
+    numbers,
+    parse_amount,
+    parse_amount_range,
+    parse_period_days,
+    period_matches,
+)
+
+__all__ = ["Claim", "extract", "parse_amount", "parse_amount_range", "parse_period_days"]
+
+KINDS = ("success_case", "promise", "outcome", "financial")
+
+
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    client: str | None
+    metric: str | None
+    before: float | None
+    after: float | None
+    growth_pct: float | None
+    period_days: int | None
+    span: str
+
+
+# Metric words → canonical metric. Longest first so 转化率 wins over 转化 and 月服务费 over 服务费.
+_METRICS: dict[str, str] = {
+    "GMV": "GMV", "gmv": "GMV", "成交总额": "GMV", "成交金额": "GMV", "成交额": "GMV", "交易额": "GMV",
+    "月销售额": "销售额", "年销售额": "销售额", "日销售额": "销售额", "销售额": "销售额",
+    "销售业绩": "销售额", "销售规模": "销售额", "月销售": "销售额", "业绩": "销售额",
+    "月销": "销售额", "年销": "销售额", "日销": "销售额", "流水": "销售额", "销售": "销售额",
+    "营业额": "营收", "营收": "营收", "收入": "营收",
+    "净利润": "利润", "利润": "利润",
+    "销量": "销量",
+    "订单量": "订单", "订单数": "订单", "日单量": "订单", "单量": "订单", "订单": "订单", "日单": "订单",
+    "自然流量": "流量", "搜索流量": "流量", "流量": "流量",
+    "访客数": "访客", "访客": "访客", "日均UV": "访客", "UV": "访客", "uv": "访客", "进店人数": "访客",
+    "转化率": "转化率", "转化": "转化率",
+    "投入产出比": "ROI", "投产比": "ROI", "ROI": "ROI", "roi": "ROI", "投产": "ROI",
+    "粉丝数": "粉丝", "粉丝": "粉丝",
+    "客单价": "客单价",
+    "复购率": "复购率", "复购": "复购率",
+    "点击率": "点击率", "CTR": "点击率",
+    "排名": "排名",
+}
+_FINANCIAL: dict[str, str] = {
+    "基础服务费": "服务费", "月服务费": "服务费", "代运营费": "服务费", "运营费": "服务费",
+    "服务费": "服务费", "年费": "服务费", "月费": "服务费",
+    "提成": "提成", "佣金": "提成", "扣点": "提成", "抽成": "提成", "返点": "提成",
+    "保证金": "保证金", "押金": "保证金", "定金": "保证金", "订金": "保证金",
+    "退款": "退款", "退费": "退款", "退还": "退款", "退回": "退款", "赔偿": "退款", "赔了": "退款",
+    "损失": "损失", "亏损": "损失", "亏了": "损失", "被骗": "损失", "白花": "损失", "打水漂": "损失",
+    "推广费": "推广费", "广告费": "推广费", "直通车": "推广费", "投放费": "推广费",
+    "费用": "费用", "收费": "费用", "交了": "费用", "付了": "费用", "花了": "费用", "收了": "费用",
+}
+RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成"})
+_METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
+_FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
+
+_NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
+_NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
+_UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
+_DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|跌"
+_FROM_TO = re.compile(
+    rf"(?:从|由)\s*(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月)?\s*(?P<b>{_NUMX})"
+    rf"[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
+)
+_ARROW = re.compile(rf"(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
+_AFTER_ONLY = re.compile(
+    rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在)"
+    rf"\s*了?\s*(?:月销|年销|日销)?\s*(?P<a>{_NUMX})"
+)
+_METRIC_VALUE = re.compile(rf"\s*(?:[:：为是达在]|做到|做了)?\s*(?P<a>{_NUMX})")
+_GROWTH = re.compile(
+    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|涨了|同比|环比)[了达约近超过高]*\s*(?P<p>{_NUM})\s*(?:%|％)"
+)
+_TIMES = re.compile(rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?P<m>{_NUM})\s*(?P<u>倍|番)")
+_DOUBLED = re.compile(r"翻倍|翻番|翻一番|翻了一番")
+_BEFORE_CUE = re.compile(r"合作前|接手前|之前|原来|以前|原本|起初|刚开始|最初")
+_AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来|最后|最终|半年后|个月后|年后")
+
+_PROMISE = re.compile(
+    r"保证|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,6}退|达不到.{0,8}退|无效退款"
+    r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌"
+)
+_MERCHANT = re.compile(
+    r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
+    r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店"
+)
+_PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|接手|服务的|我司|我们团队|我们帮|打造|成功|孵化|赋能|合作")
+_CLIENT_SHOP = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9·&]{1,16}?(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店)"
+)
+_CLIENT_BRAND = re.compile(
+    r"(?:为|帮助|帮|服务|助力|合作|操盘|接手)了?(?:客户)?[「“\"]?(?P<b>[\u4e00-\u9fffA-Za-z0-9]{1,10}?品牌)"
+)
+_CLIENT_TRIM = re.compile(
+    r".*(?:为|帮助|帮|给|客户|服务|合作|与|和|是|把|让|对|在|了|的|将|替|助力|操盘|接手|其中|如)"
+)
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+# Clauses end at a comma, but not at the thousands separator of 2,156.2.
+_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}))+(?:[，,、]|$)")
+_HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
+
+
+def extract(text: str) -> list[Claim]:
+    """Every claim in the text, in order. Never raises on a str; returns [] when there is none."""
+    if not isinstance(text, str) or not text:
+        return []
+    claims: list[Claim] = []
+    doc_client: str | None = None
+    pending_period: int | None = None
+    for para in text.split("\n"):
+        pending_period = None
+        for sm in _SENTENCE.finditer(para):
+            sentence = sm.group(0).strip()
+            if not sentence:
+                continue
+            client = _client(sentence)
+            if client:
+                doc_client = client
+            found = _sentence_claims(sentence, client or doc_client, pending_period)
+            claims.extend(found)
+            if not found:
+                periods = period_matches(sentence)
+                pending_period = periods[0][2] if periods else pending_period
+            else:
+                pending_period = None
+    return claims
+
+
+def _client(sentence: str) -> str | None:
+    m = _CLIENT_SHOP.search(sentence)
+    if m:
+        name = _CLIENT_TRIM.sub("", m.group(0))
+        if len(name) >= 3:
+            return name
+    m = _CLIENT_BRAND.search(sentence)
+    if m and len(m.group("b")) >= 3:
+        return _CLIENT_TRIM.sub("", m.group("b")) or None
+    return None
+
+
+def _kind(sentence: str, client: str | None) -> str | None:
+    if _PROMISE.search(sentence):
+        return "promise"
+    if _MERCHANT.search(sentence):
+        return "outcome"
+    if client or _PROVIDER.search(sentence):
+        return "success_case"
+    if re.search(r"我", sentence):
+        return "outcome"
+    return None
+
+
+def _sentence_claims(sentence: str, client: str | None, pending_period: int | None) -> list[Claim]:
+    if not _HAS_NUMBER.search(sentence):
+        return []
+    periods = period_matches(sentence)
+    period = periods[0][2] if periods else pending_period
+    period_spans = [(s, e) for s, e, _ in periods]
+    kind = _kind(sentence, client)
+    out: list[Claim] = []
+    metric: str | None = None
+    before_side: float | None = None
+    for cm in _CLAUSE.finditer(sentence):
+        clause = cm.group(0)
+        money = _financial_claims(clause, cm.start(), client, period, period_spans, sentence)
+        if money:
+            out.extend(money)
+            continue
+        if kind is None:
+            continue
+        mm = _METRIC_RE.search(clause)
+        if mm:
+            metric = _METRICS[mm.group(0)]
+        before, after, growth = _clause_numbers(clause, mm, metric, period_spans, cm.start())
+        if before is None and after is None and growth is None:
+            continue
+        # 合作前月销8万，合作后月销65万: the two halves of one claim sit in two clauses.
+        before_half = _BEFORE_CUE.search(clause) and not _AFTER_CUE.search(clause)
+        if before is None and after is not None and before_half:
+            before_side = after
+            continue
+        if before is None and before_side is not None and after is not None:
+            before, before_side = before_side, None
+        # 销售额突破2亿，同比增长45%: a growth-only clause completes the claim before it.
+        prev = out[-1] if out else None
+        if (
+            before is None and after is None and growth is not None and mm is None and prev is not None
+            and prev.kind == kind and prev.metric == metric and prev.growth_pct is None
+        ):
+            out[-1] = dataclasses.replace(prev, growth_pct=growth)
+            continue
+        computable = before is not None and after is not None and before > 0 and metric not in RATE_METRICS
+        if growth is None and computable:
+            growth = round((after - before) / before * 100.0, 4)
+        out.append(Claim(kind, client, metric, before, after, growth, period, sentence))
+    if before_side is not None and kind is not None:
+        out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
+    return out
+
+
+def _value(token: str, metric: str | None) -> tuple[float | None, bool]:
+    nums = numbers(token)
+    if not nums:
+        return None, False
+    n = nums[0]
+    return n.value, n.percent
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(start + offset < e and s < end + offset for s, e in spans)
+
+
+def _clause_numbers(
+    clause: str,
+    mm: re.Match[str] | None,
+    metric: str | None,
+    period_spans: list[tuple[int, int]],
+    offset: int,
+) -> tuple[float | None, float | None, float | None]:
+    before = after = growth = None
+    m = _FROM_TO.search(clause) or _ARROW.search(clause)
+    if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
+        before, _ = _value(m.group("b"), metric)
+        after, _ = _value(m.group("a"), metric)
+        down = re.search(_DOWN, m.group(0)) is not None
+        if before is not None and after is not None and down and after > before:
+            after = None  # 下降了30万 is a change, not a level
+    if after is None:
+        m = _AFTER_ONLY.search(clause)
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"), metric)
+            if pct and metric not in RATE_METRICS:
+                growth, after = after, None
+    if after is None and mm is not None:
+        m = _METRIC_VALUE.match(clause, mm.end())
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"), metric)
+            if pct and metric not in RATE_METRICS:
+                after = None
+    g = _GROWTH.search(clause)
+    if g:
+        pct = numbers(g.group("p"))
+        if pct:
+            sign = -1.0 if re.fullmatch(_DOWN, g.group("dir")) else 1.0
+            growth = sign * pct[0].value
+            if metric in RATE_METRICS and after is not None and before is None and after == pct[0].value:
+                after = None
+    t = _TIMES.search(clause)
+    if growth is None and t:
+        times = numbers(t.group("m"))
+        if times:
+            k = times[0].value
+            growth = (2**k - 1) * 100.0 if t.group("u") == "番" else k * 100.0
+    if growth is None and _DOUBLED.search(clause):
+        growth = 100.0
+    if metric is None and growth is None and before is None:
+        return None, None, None
+    return before, after, growth
+
+
+def _financial_claims(
+    clause: str,
+    offset: int,
+    client: str | None,
+    period: int | None,
+    period_spans: list[tuple[int, int]],
+    sentence: str,
+) -> list[Claim]:
+    """Money in one clause: each fee/refund/loss cue takes the nearest amount after it (or just before it)."""
+    out: list[Claim] = []
+    used: set[int] = set()
+    nums = [
+        n for n in numbers(clause) if not n.bare_unit and not _overlaps(n.start, n.end, period_spans, offset)
+    ]
+    if not nums:
+        return out
+    for fm in _FINANCIAL_RE.finditer(clause):
+        metric = _FINANCIAL[fm.group(0)]
+        after_cue = [n for n in nums if 0 <= n.start - fm.end() <= 10 and n.start not in used]
+        before_cue = [n for n in nums if 0 <= fm.start() - n.end <= 6 and n.start not in used]
+        pick = after_cue[:1] or before_cue[-1:]
+        if not pick:
+            continue
+        n = pick[0]
+        if n.percent and metric not in RATE_METRICS:
+            continue
+        tail = clause[n.end : n.end + 2]
+        if not n.percent and n.value < 100 and not re.match(r"\s*[万千百亿wWkK元块]", tail):
+            continue  # 交了3次, 花了两个月: a count, not money
+        # 交了3万服务费: the verb found the amount, the noun after it says what the money was.
+        noun = _FINANCIAL_RE.match(clause, n.end + (1 if clause[n.end : n.end + 1] in "元块" else 0))
+        if metric == "费用" and noun:
+            metric = _FINANCIAL[noun.group(0)]
+        used.add(n.start)
+        before: float | None = None
+        after = n.value
+        rng = parse_amount_range(clause[n.start : n.start + 24])
+        if rng and rng[1] != rng[0] and n.value in rng:
+            before, after = rng
+            used.update(m.start() + n.start for m in NUMBER.finditer(clause[n.start : n.start + 24]))
+        out.append(Claim("financial", client, metric, before, after, None, period, sentence))
+    return out
