@@ -1,0 +1,144 @@
+"""What every kaopu spider shares: config → settings, the run's context, and the paging rules.
+
+A spider subclass decides only what to request next; page objects (spiders/pages/) turn responses
+into items. The paging rules live here because every source pages the same way: a thread (a
+service's reviews, a company's complaints, a question's answers, an article's comments) is read to
+its end the first time; later runs stop at the first page whose items are all already seen, but
+only in threads an earlier run finished cleanly (a killed run's threads are re-read in full).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Request
+
+from pipelines.config import load_config, load_watchlist
+from pipelines.dates import parse_date
+from pipelines.storage import new_run_id
+from spiders.crawl_state import CrawlState
+from spiders.pages.fields import PageError
+from spiders.profile_settings import crawl_settings
+from spiders.targets import resolve_target
+
+
+def _config_from(settings) -> Any:
+    return load_config(
+        settings.get("KAOPU_CONFIG") or None,
+        data=settings.get("KAOPU_DATA") or None,
+        profile=settings.get("KAOPU_PROFILE") or None,
+        base_url=settings.get("KAOPU_BASE_URL") or None,
+    )
+
+
+class KaopuSpider(scrapy.Spider):
+    """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
+
+    source = ""
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        cfg = _config_from(settings)
+        profile = cfg.profile()
+        polite = settings.getbool("KAOPU_POLITE", True)
+        settings.setdict(
+            crawl_settings(profile, profile.source(cls.source), polite=polite), priority="spider"
+        )
+
+    def __init__(self, *args, provider: str | None = None, since: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider or None
+        self.since: dt.datetime | None = None
+        if since:
+            try:
+                day = dt.date.fromisoformat(since)
+            except ValueError:
+                raise ValueError(f"since: expected YYYY-MM-DD, got {since!r}") from None
+            self.since = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.cfg = _config_from(settings)
+        spider.profile_cfg = spider.cfg.profile()
+        spider.site = spider.profile_cfg.source(cls.source)
+        spider.tree = spider.cfg.tree
+        spider.run_id = settings.get("KAOPU_RUN_ID") or new_run_id(cls.source)
+        spider.state = CrawlState(spider.tree.state_dir("crawl", cls.source))
+        recovered = spider.state.reconcile()
+        if recovered:
+            crawler.stats.set_value("kaopu/state/recovered_ids", recovered)
+        spider.target = None
+        if spider.provider:
+            watchlist = load_watchlist(os.environ.get("KAOPU_WATCHLIST") or spider.tree.providers_file)
+            spider.target = resolve_target(spider.provider, watchlist)
+        spider._finished_threads: set[str] = set()
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        return spider
+
+    # -- requests -------------------------------------------------------------------------------
+    def get(self, url: str, callback, errback=None, **kwargs) -> Request:
+        """A request carrying the source's cookies (from the environment; never logged)."""
+        cookies = self.site.cookies()
+        if cookies:
+            kwargs.setdefault("cookies", cookies)
+        return Request(url, callback=callback, errback=errback or self.on_error, **kwargs)
+
+    def on_error(self, failure) -> None:
+        self.crawler.stats.inc_value("kaopu/errors/download")
+        self.logger.warning("gave up on %s: %s", failure.request.url, failure.value)
+
+    def skipped(self, response, exc: PageError) -> None:
+        """A page we could not read: counted and logged, the crawl goes on."""
+        self.crawler.stats.inc_value(f"kaopu/pages/skipped/{exc.reason}")
+        self.logger.warning("skipped %s: %s", response.url, exc)
+
+    def counted(self) -> None:
+        self.crawler.stats.inc_value("kaopu/pages/parsed")
+
+    # -- item filters ---------------------------------------------------------------------------
+    def recent_enough(self, created_at: str | None) -> bool:
+        """`since`: an item older than the day is skipped; an undated item is kept."""
+        if self.since is None or not created_at:
+            return True
+        when = parse_date(created_at)
+        if when is None or when >= self.since:
+            return True
+        self.crawler.stats.inc_value("kaopu/since/skipped")
+        return False
+
+    # -- paging ---------------------------------------------------------------------------------
+    def next_page(self, thread: str, item_ids: list[str], created: list[str | None], request: Request | None):
+        """The request for a thread's next page, or None when the thread should not be read further."""
+        if request is None:
+            self._finished_threads.add(thread)
+            return None
+        if item_ids and self.state.thread_done(thread) and self.state.all_seen(item_ids):
+            self.crawler.stats.inc_value("kaopu/watermark/stopped")
+            self._finished_threads.add(thread)
+            return None
+        if self.since is not None and created:
+            dates = [parse_date(c) for c in created if c]
+            if dates and all(d is not None and d < self.since for d in dates):
+                # Newest first: everything after this page is older still.
+                self._finished_threads.add(thread)
+                return None
+        return request
+
+    def _on_closed(self, spider, reason: str) -> None:
+        if spider is not self:
+            return
+        # Only now are the finished threads' items through the raw writer; a killed process never
+        # gets here, so its threads stay unfinished and are read in full next time.
+        if reason == "finished":
+            now = dt.datetime.now(dt.UTC).isoformat()
+            for thread in self._finished_threads:
+                self.state.mark_thread_done(thread, now)
+        self.crawler.stats.set_value("kaopu/state/seen_total", self.state.count())
+        self.state.close()

@@ -1,0 +1,72 @@
+"""搜狐号-style articles: list (or search) → article page → its comment API pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from spiders.base import KaopuSpider
+from spiders.pages import articles
+from spiders.pages.fields import PageError
+
+
+class ArticlesSpider(KaopuSpider):
+    name = source = "articles"
+
+    async def start(self):
+        if self.target:
+            for name in self.target.names:
+                url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
+                yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
+        else:
+            yield self.get(self.site.url("list") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+
+    def _comments_request(self, article_id: str, page: int, about_target: bool):
+        query = {"source_id": f"mp_{article_id}", "page_no": page, "page_size": self.site.page_size}
+        return self.get(
+            self.site.url("api/comment/list") + "?" + urlencode(query),
+            self.parse_comments,
+            cb_kwargs={"article_id": article_id, "page": page, "about_target": about_target},
+        )
+
+    def parse_list(self, response, page: int):
+        try:
+            urls, next_url = articles.list_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for url in urls:
+            ids = articles.article_ids(url)
+            if ids and not self.target and self.state.seen(f"articles:{ids[0]}"):
+                yield self._comments_request(ids[0], 1, False)  # article known: only comments can be new
+            else:
+                yield self.get(url, self.parse_article)
+        if next_url and page < self.site.max_pages:
+            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+
+    def parse_article(self, response):
+        try:
+            article = articles.article_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        about = bool(self.target and self.target.is_mentioned(article.title, article.text))
+        if (not self.target or about) and self.recent_enough(article.published_at):
+            yield article
+        yield self._comments_request(article.native_id, 1, about)
+
+    def parse_comments(self, response, article_id: str, page: int, about_target: bool):
+        try:
+            result = articles.comments_page(response, article_id)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for comment in result.comments:
+            if self.target and not self.target.is_mentioned(comment.text):
+                continue
+            if self.recent_enough(comment.created_at):
+                yield comment
+        more = page < result.total_pages and page < self.site.max_pages
+        request = self._comments_request(article_id, page + 1, about_target) if more else None
+        nxt = self.next_page(f"comments:{article_id}", [c.item_id for c in result.comments], [], request)
+        if nxt is not None:
+            yield nxt

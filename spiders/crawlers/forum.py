@@ -1,0 +1,75 @@
+"""知乎-style Q&A: question list → each question's answers API, or the search API for one provider."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from spiders.base import KaopuSpider
+from spiders.pages import forum
+from spiders.pages.fields import PageError
+
+_LIMIT = 20
+
+
+class ForumSpider(KaopuSpider):
+    name = source = "forum"
+
+    async def start(self):
+        if self.target:
+            for name in self.target.names:
+                url = (
+                    self.site.url("api/v4/search_v3")
+                    + "?"
+                    + urlencode({"q": name, "offset": 0, "limit": _LIMIT})
+                )
+                yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
+        else:
+            yield self.get(
+                self.site.url("questions") + "?page=1", self.parse_questions, cb_kwargs={"page": 1}
+            )
+
+    def _answers_url(self, qid: str, offset: int) -> str:
+        return (
+            self.site.url(f"api/v4/questions/{qid}/answers")
+            + "?"
+            + urlencode({"limit": _LIMIT, "offset": offset})
+        )
+
+    def parse_questions(self, response, page: int):
+        try:
+            questions, next_url = forum.questions_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for q in questions:
+            yield self.get(
+                self._answers_url(q.qid, 0),
+                self.parse_answers,
+                cb_kwargs={"thread": f"question:{q.qid}", "page": 1},
+            )
+        if next_url and page < self.site.max_pages:
+            yield self.get(next_url, self.parse_questions, cb_kwargs={"page": page + 1})
+
+    def parse_answers(self, response, thread: str, page: int):
+        try:
+            result = forum.answers_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for answer in result.answers:
+            # A search hit is kept only if the answer itself names the provider.
+            if self.target and not self.target.is_mentioned(answer.text):
+                continue
+            if self.recent_enough(answer.created_at):
+                yield answer
+        more = result.next_url and page < self.site.max_pages
+        request = (
+            self.get(result.next_url, self.parse_answers, cb_kwargs={"thread": thread, "page": page + 1})
+            if more
+            else None
+        )
+        # Search results are ranked by relevance, not time: no watermark stop there.
+        ids = [a.item_id for a in result.answers] if thread.startswith("question:") else []
+        nxt = self.next_page(thread, ids, [], request)
+        if nxt is not None:
+            yield nxt

@@ -1,0 +1,92 @@
+"""淘宝服务市场: list pages → service detail (the listing) → review pages, newest first."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from spiders.base import KaopuSpider
+from spiders.pages import market
+from spiders.pages.fields import PageError
+
+
+class MarketSpider(KaopuSpider):
+    name = source = "market"
+
+    async def start(self):
+        if self.target:
+            for name in self.target.names:
+                yield self.get(self._list_url(keyword=name), self.parse_list, cb_kwargs={"page": 1})
+        else:
+            yield self.get(self._list_url(), self.parse_list, cb_kwargs={"page": 1})
+
+    def _list_url(self, keyword: str | None = None, page: int = 1) -> str:
+        query = {"keyword": keyword} if keyword else {}
+        return self.site.url("ser/list.htm") + "?" + urlencode({**query, "current_page": page})
+
+    def _reviews_url(self, code: str, page: int) -> str:
+        query = {"service_code": code, "currentPage": page, "callback": "jsonp_reviews"}
+        return self.site.url("score/query_suggest.do") + "?" + urlencode(query)
+
+    def parse_list(self, response, page: int):
+        try:
+            entries, next_url = market.list_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for entry in entries:
+            if self.target and not self.target.is_named(entry.provider_name, entry.brand):
+                continue
+            if self.state.seen(f"market:{entry.service_code}"):
+                # Listing known: only its reviews can be new.
+                yield self.get(
+                    self._reviews_url(entry.service_code, 1),
+                    self.parse_reviews,
+                    cb_kwargs={"code": entry.service_code, "provider": entry.provider_name},
+                )
+            else:
+                yield self.get(entry.detail_url, self.parse_detail)
+        if next_url and page < self.site.max_pages:
+            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+
+    def parse_detail(self, response):
+        try:
+            listing, _ = market.detail_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        if self.target and not self.target.is_named(listing.provider_name, listing.brand):
+            return None
+        yield listing
+        yield self.get(
+            self._reviews_url(listing.service_code, 1),
+            self.parse_reviews,
+            cb_kwargs={"code": listing.service_code, "provider": listing.provider_name},
+        )
+
+    def parse_reviews(self, response, code: str, provider: str | None):
+        try:
+            page = market.reviews_page(response, code, provider)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for review in page.reviews:
+            if self.recent_enough(review.created_at):
+                yield review
+        more = page.current < page.total_pages and page.current < self.site.max_pages
+        request = (
+            self.get(
+                self._reviews_url(code, page.current + 1),
+                self.parse_reviews,
+                cb_kwargs={"code": code, "provider": provider},
+            )
+            if more
+            else None
+        )
+        nxt = self.next_page(
+            f"reviews:{code}",
+            [r.item_id for r in page.reviews],
+            [r.created_at for r in page.reviews],
+            request,
+        )
+        if nxt is not None:
+            yield nxt

@@ -1,0 +1,42 @@
+"""天眼查-style registry: company sitemap (or search) → company pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from spiders.base import KaopuSpider
+from spiders.pages import registry
+from spiders.pages.fields import PageError
+
+
+class RegistrySpider(KaopuSpider):
+    name = source = "registry"
+
+    async def start(self):
+        if self.target:
+            for name in self.target.names:
+                url = self.site.url("search") + "?" + urlencode({"key": name})
+                yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
+        else:
+            yield self.get(self.site.url("companies") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+
+    def parse_list(self, response, page: int):
+        try:
+            links, next_url = registry.list_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        for url, _name in links:
+            yield self.get(url, self.parse_company)
+        if next_url and page < self.site.max_pages:
+            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+
+    def parse_company(self, response):
+        try:
+            record = registry.company_page(response)
+        except PageError as exc:
+            return self.skipped(response, exc)
+        self.counted()
+        if self.target and not self.target.is_named(record.legal_name, record.alias):
+            return None
+        yield record

@@ -1,0 +1,82 @@
+"""搜狐号-style articles and their comment API.
+
+list     /list?page=N, /search?keyword=K&page=N         a.article-link; a.next while more
+article  /a/{articleId}_{mediaId}                        h1, span#news-time, .article-info .author,
+                                                         article#mp-editor p (UTF-8 or GBK)
+comments /api/comment/list?source_id=mp_{articleId}&page_no=N&page_size=30
+         → jsonObject.comments[]{comment_id,content,create_time,passport.nickname,ip_location}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.contracts import Article, Comment
+from spiders.pages.fields import PageError, dig, int_in, iso_date, load_json, now_iso, text_of
+
+_ARTICLE_PATH = re.compile(r"/a/(?P<article>\d+)_(?P<media>\d+)")
+
+
+def article_ids(url: str) -> tuple[str, str] | None:
+    """(articleId, mediaId) from an article URL, or None when the URL is not an article."""
+    m = _ARTICLE_PATH.search(url)
+    return (m.group("article"), m.group("media")) if m else None
+
+
+def list_page(response) -> tuple[list[str], str | None]:
+    urls = [response.urljoin(h) for h in response.css("a.article-link::attr(href)").getall()]
+    nxt = response.css("a.next::attr(href)").get()
+    return urls, response.urljoin(nxt) if nxt else None
+
+
+def article_page(response) -> Article:
+    """The article. Scrapy decodes GBK from the header or the <meta>; `response.text` is str here."""
+    ids = article_ids(response.url)
+    if ids is None:
+        raise PageError("not_an_article", response.url)
+    if not response.css("h1, article#mp-editor"):
+        raise PageError("malformed_html", "no h1 and no article#mp-editor")
+    paragraphs = [text_of(p) for p in response.css("article#mp-editor p")]
+    date_raw = text_of(response.css("span#news-time")) or None
+    published = iso_date(date_raw)
+    return Article(
+        native_id=ids[0],
+        source_url=response.url,
+        fetched_at=now_iso(),
+        title=text_of(response.css("h1")),
+        publisher=text_of(response.css(".article-info .author")) or None,
+        text="\n".join(p for p in paragraphs if p),
+        published_at=published,
+        date_raw=date_raw if published is None else None,
+    )
+
+
+@dataclass(frozen=True)
+class CommentsPage:
+    comments: list[Comment]
+    total_pages: int
+
+
+def comments_page(response, article_id: str) -> CommentsPage:
+    data = load_json(response.body, what="comments")
+    rows = dig(data, "jsonObject", "comments")
+    if not isinstance(rows, list):
+        raise PageError("unexpected_shape", "no jsonObject.comments[]")
+    fetched = now_iso()
+    comments = [
+        Comment(
+            native_id=str(row.get("comment_id") or ""),
+            source_url=response.url,
+            fetched_at=fetched,
+            article_id=article_id,
+            author=dig(row, "passport", "nickname") or None,
+            text=(row.get("content") or "").strip(),
+            ip_location=row.get("ip_location") or None,
+            created_at=iso_date(row.get("create_time")),
+        )
+        for row in rows
+        if isinstance(row, dict)
+    ]
+    total = int_in(dig(data, "jsonObject", "totalPage"))
+    return CommentsPage(comments, total if total is not None else 1)

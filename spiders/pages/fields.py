@@ -1,0 +1,187 @@
+"""Field readers every page object uses: money, counts, dates, HTML text, JSON and JSONP bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from lxml import html as lxml_html
+
+from pipelines.dates import parse_date
+
+
+class PageError(ValueError):
+    """A page that cannot be read at all (`reason` is a stats slug: malformed_json, truncated, …)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def iso_date(value: Any) -> str | None:
+    """Any printed date or epoch number → ISO 8601 UTC, or None when it is not a date."""
+    if value is None or value == "":
+        return None
+    when = parse_date(value)
+    return when.isoformat() if when is not None else None
+
+
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_UNIT = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+def money_cny(text: Any) -> float | None:
+    """'3000', '3000元', '¥3,000', '1000万人民币', '50.5万元' → yuan as float; None when no number.
+
+    Foreign currency is not converted (a registry capital of '100万美元' stays None rather than
+    a wrong number in yuan)."""
+    if text is None:
+        return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    s = str(text).strip().replace("，", ",")
+    if not s or any(cur in s for cur in ("美元", "USD", "港元", "港币", "欧元", "日元")):
+        return None
+    m = _NUMBER.search(s)
+    if not m:
+        return None
+    value = float(m.group(0).replace(",", ""))
+    rest = s[m.end() : m.end() + 2]
+    for unit, factor in _UNIT.items():
+        if rest.startswith(unit):
+            value *= factor
+            break
+    return value
+
+
+def price_range(text: str | None) -> tuple[float | None, float | None]:
+    """'¥3000-¥8000/月' → (3000.0, 8000.0); '¥5000/月' → (5000.0, 5000.0)."""
+    if not text:
+        return None, None
+    parts = [money_cny(p) for p in re.split(r"[-~—至]", text) if _NUMBER.search(p)]
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None, None
+    return min(parts), max(parts)
+
+
+def int_in(text: Any) -> int | None:
+    """The first integer in a text ('已有1,234家在用' → 1234), or the int itself; None when none."""
+    if text is None or isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float):
+        return int(text)
+    m = re.search(r"-?\d[\d,]*", str(text))
+    return int(m.group(0).replace(",", "")) if m else None
+
+
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "tr",
+    "figure",
+    "section",
+}
+
+
+def html_text(fragment: str | None) -> str:
+    """HTML content → plain text, one line per paragraph. Entities are decoded once by the parser;
+    anything still escaped (sites double-escape) is left for `pipelines.text.normalize`."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several types on garbage; the text is then what we have
+        return fragment.strip()
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = "".join(current).strip()
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _BLOCKS:
+            flush()
+        if el.text and tag not in ("script", "style"):
+            current.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if tag in _BLOCKS:
+            flush()
+
+    walk(root)
+    flush()
+    return "\n".join(lines)
+
+
+def load_json(body: bytes | str, *, what: str = "json") -> Any:
+    """Parse a JSON body; an empty, cut-off or non-JSON body raises PageError."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if not text.strip():
+        raise PageError("empty_body", what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = "truncated" if exc.pos >= len(text.rstrip()) - 1 else "malformed_json"
+        raise PageError(reason, f"{what}: {exc.msg} at {exc.pos}") from None
+
+
+_JSONP = re.compile(r"^\s*(?:/\*\*/)?\s*[A-Za-z_$][\w$.]*\s*\((?P<body>.*)\)\s*;?\s*$", re.S)
+
+
+def load_jsonp(body: bytes | str) -> Any:
+    """`callback({...});` → the object, by stripping the call and parsing JSON (never eval)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    m = _JSONP.match(text)
+    if m is None:
+        stripped = text.strip()
+        if re.match(r"^[A-Za-z_$][\w$.]*\s*\(", stripped):
+            raise PageError("truncated", "jsonp call not closed")
+        if stripped.startswith("{"):
+            return load_json(stripped, what="jsonp")  # some endpoints drop the callback
+        raise PageError("malformed_jsonp", stripped[:40])
+    return load_json(m.group("body"), what="jsonp")
+
+
+def dig(obj: Any, *path: str | int) -> Any:
+    """obj['a'][0]['b'] with None for anything missing or of the wrong type along the way."""
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(obj, list) or not -len(obj) <= key < len(obj):
+                return None
+            obj = obj[key]
+        elif isinstance(obj, dict):
+            obj = obj.get(key)
+        else:
+            return None
+    return obj
+
+
+def text_of(sel) -> str:
+    """The visible text of a selection, its pieces joined by single spaces."""
+    return " ".join(t.strip() for t in sel.css("::text").getall() if t.strip())

@@ -1,0 +1,68 @@
+"""知乎-style Q&A: question lists, the answers API, the search API.
+
+questions /questions?page=N                              a.question-link[data-qid]; a.next while more
+answers   /api/v4/questions/{qid}/answers?limit&offset   data[]{id, content, created_time, author, …}
+search    /api/v4/search_v3?q=K&offset&limit             data[]{object:{type:"answer", …same answer…}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.contracts import ForumAnswer
+from spiders.pages.fields import PageError, dig, html_text, int_in, iso_date, load_json, now_iso
+
+
+@dataclass(frozen=True)
+class Question:
+    qid: str
+    title: str
+
+
+def questions_page(response) -> tuple[list[Question], str | None]:
+    questions = [
+        Question(a.attrib.get("data-qid", "").strip(), " ".join(a.css("::text").getall()).strip())
+        for a in response.css("a.question-link")
+        if a.attrib.get("data-qid", "").strip()
+    ]
+    nxt = response.css("a.next::attr(href)").get()
+    return questions, response.urljoin(nxt) if nxt else None
+
+
+@dataclass(frozen=True)
+class AnswersPage:
+    answers: list[ForumAnswer]
+    is_end: bool
+    next_url: str | None
+
+
+def answers_page(response, question_id: str | None = None) -> AnswersPage:
+    """An answers or search API page. Search results wrap each answer in `object`; others are skipped."""
+    data = load_json(response.body, what="answers")
+    rows = dig(data, "data")
+    if not isinstance(rows, list):
+        raise PageError("unexpected_shape", "no data[]")
+    fetched = now_iso()
+    answers = []
+    for row in rows:
+        obj = row.get("object") if isinstance(row, dict) and "object" in row else row
+        if not isinstance(obj, dict) or obj.get("type", "answer") != "answer":
+            continue
+        qid = dig(obj, "question", "id")
+        answers.append(
+            ForumAnswer(
+                native_id=str(obj.get("id") or ""),
+                source_url=response.url,
+                fetched_at=fetched,
+                question_id=str(qid if qid not in (None, "") else question_id or ""),
+                question_title=(dig(obj, "question", "title") or "").strip(),
+                author=dig(obj, "author", "name") or None,
+                text=html_text(obj.get("content")),
+                voteup_count=int_in(obj.get("voteup_count")),
+                created_at=iso_date(obj.get("created_time")),
+            )
+        )
+    paging = dig(data, "paging") or {}
+    is_end = bool(paging.get("is_end", True)) if isinstance(paging, dict) else True
+    nxt = paging.get("next") if isinstance(paging, dict) else None
+    return AnswersPage(answers, is_end, response.urljoin(nxt) if nxt and not is_end else None)

@@ -1,0 +1,33 @@
+"""robots.txt for every request, not just the first one.
+
+Scrapy 2.19's RobotsTxtMiddleware parks every request to a new host on one Deferred while robots.txt
+downloads, then awaits it through `maybe_deferred_to_future`. Converting a Deferred to an asyncio
+Future consumes its result, so the first waiter gets the parser and every later waiter gets None —
+which the stock middleware reads as "no robots.txt, allow everything". A crawl that starts many
+requests at once therefore fetches disallowed paths. Here each waiter, once the shared Deferred has
+fired, reads the parser from the per-host table (set before the Deferred fires), never from the
+Deferred's consumed result.
+"""
+
+from __future__ import annotations
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Request
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+
+class RobotsTxtEveryWaiterMiddleware(RobotsTxtMiddleware):
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
+        if isinstance(pending, Deferred):
+            # Someone else is downloading it: wait for the download, then read the table.
+            await maybe_deferred_to_future(pending)
+            return self._parsers.get(netloc)
+        if netloc in self._parsers:
+            return pending
+        await super().robot_parser(request)
+        return self._parsers.get(netloc)
