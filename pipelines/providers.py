@@ -1,0 +1,362 @@
+"""Which agencies a text talks about, and which watched provider each mention is.
+
+Two jobs. `discover(text)` finds company mentions nobody told us about: legal names
+(杭州火蝠电子商务有限公司), and brand forms (火蝠电商, 某某代运营) when they name a company rather than a
+kind of business (代运营公司, 电商平台, 跨境电商). `ProviderIndex` maps any mention — alias, legal or
+brand form, traditional script, one-character typo — to the canonical provider id of the watch list
+(`data/providers.toml`), and finds the watched providers in a text.
+
+Every name is compared in one canonical form: `normalize` (simplified script, no debris), no spaces or
+punctuation, lower case. The *core* of a name is what is left without city prefix, industry words and
+legal suffix (杭州火蝠电子商务有限公司 → 火蝠), which is how legal and brand forms meet.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pipelines.storage import slugify
+from pipelines.text import normalize
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary. Kept as data so a reviewer can see at a glance what is and is not a provider.
+# --------------------------------------------------------------------------------------------
+def _words(*lines: str) -> list[str]:
+    return [w for line in lines for w in line.split()]
+
+
+PLATFORMS = frozenset(_words(
+    "淘宝 天猫 拼多多 抖音 京东 阿里巴巴 阿里 淘宝服务市场 服务市场 快手 小红书 唯品会 苏宁 1688 淘特 闲鱼",
+    "天猫国际 淘宝网 天猫商城 京东商城 抖店 微信 支付宝 亚马逊 速卖通 虾皮 得物",
+))
+MEDIA = frozenset(_words(
+    "搜狐 知乎 黑猫投诉 黑猫 天眼查 企查查 爱企查 百度 微博 头条 今日头条 新浪 网易 腾讯 派代 幕思城",
+    "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
+))
+# Words that precede 电商/代运营/网络/科技 to name a *kind* of business, never a company.
+GENERIC_CORES = frozenset(_words(
+    "代运营 运营 电商 服务 服务商 平台 公司 企业 跨境 传统 社交 直播 农村 内容 品牌 垂直 综合 移动 国内 国际",
+    "中国 全国 专业 正规 靠谱 大型 小型 一家 这家 那家 某家 本地 当地 优秀 知名 头部 小 大 新 老 好",
+    "淘宝店 网店 店铺 互联 互联网 黑 高 新兴 信息 数字 智能 兴趣 私域 生鲜 母婴 服装 女装 家居 美妆",
+    "食品 三方 第三方 外包 托管 全托管 半托管 做 找 选 的 该 此 其 各 多家 几家 很多 不少 部分 其他",
+    "这些 那些 一些 某些 某 哪家 什么 任何 所有 各类 各种 全网 全域 全渠道 线上 线下 新零售",
+))
+_PLATFORM_PREFIXES = tuple(sorted(PLATFORMS, key=len, reverse=True))
+
+CITIES = _words(
+    "北京 上海 天津 重庆 杭州 宁波 温州 金华 义乌 嘉兴 湖州 绍兴 台州 丽水 衢州 舟山 苏州 南京 无锡 常州",
+    "徐州 南通 扬州 广州 深圳 东莞 佛山 中山 珠海 汕头 惠州 成都 武汉 长沙 郑州 西安 厦门 福州 泉州 莆田",
+    "青岛 济南 临沂 合肥 石家庄 沈阳 大连 南昌 昆明 贵阳 南宁 海口 太原 哈尔滨 长春 兰州 乌鲁木齐 呼和浩特",
+    "银川 西宁 拉萨 浙江 江苏 广东 福建 山东 河北 河南 湖北 湖南 安徽 江西 四川 云南 贵州 广西 海南 山西",
+    "陕西 辽宁 吉林 黑龙江 甘肃 内蒙古 宁夏 青海 西藏 新疆",
+)
+_CITY_PREFIX = re.compile(rf"^(?:{'|'.join(sorted(CITIES, key=len, reverse=True))})(?:市|省|自治区)?")
+_INDUSTRY = _words(
+    "电子商务 网络科技 信息技术 信息科技 品牌管理 品牌策划 数字科技 数字技术 网络技术 电商科技 智能科技",
+    "文化传媒 文化传播 传媒 商务咨询 营销策划 企业管理 供应链管理 供应链 互联网 贸易 商贸 实业 科技 网络",
+    "电商 代运营 商务 咨询 策划 营销",
+)
+_INDUSTRY_RE = "|".join(sorted(_INDUSTRY, key=len, reverse=True))
+_LEGAL_SUFFIX = r"(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|工作室"
+_CORE_STRIP = re.compile(rf"(?:(?:{_INDUSTRY_RE})+(?:{_LEGAL_SUFFIX})?|{_LEGAL_SUFFIX})$")
+_PAREN = re.compile(r"[(（][^()（）]{0,8}[)）]")
+_KEY_DROP = re.compile(r"[\W_]+")
+_NON_WORD_CHAR = re.compile(r"[\W_]")
+
+# Legal names: a run of name characters ending in an industry word and a legal suffix.
+_NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()]"
+_LEGAL = re.compile(rf"{_NAME_CHARS}{{2,24}}?(?:{_INDUSTRY_RE})(?:{_LEGAL_SUFFIX})")
+# Brand forms: 2–6 name characters before 电商/代运营 (always company-like), or 网络/科技 followed by 公司.
+_BRAND = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,6}?(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
+_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,6}?(?:网络|科技)(?=公司|团队)")
+# Left context that is not part of a name: verbs, particles, demonstratives.
+_LEFT_TRIM = re.compile(
+    r"^.*(?:找了|找的|找|选择了|选择|选了|选|合作的|合作|签了|签约|投诉|推荐|和|与|跟|是|被|在|的|说|给|对|向|了|"
+    r"把|让|从|由|叫|名叫|请|这家|那家|一家|这个|那个|其中|例如|比如|像|如|据|称|及|或|还有|以及|包括|关于|通过|经过|"
+    r"我们|他们|你们|我|他|她|你)"
+)
+
+
+def key(name: str) -> str:
+    """Canonical comparison form of a name: normalised, no spaces or punctuation, lower case."""
+    return _KEY_DROP.sub("", normalize(name)).lower()
+
+
+def core(name: str) -> str:
+    """杭州火蝠电子商务有限公司 → 火蝠; 火蝠电商 → 火蝠; 火蝠（杭州）网络科技有限公司 → 火蝠."""
+    k = _KEY_DROP.sub("", _PAREN.sub("", normalize(name))).lower()
+    prev = None
+    while prev != k:
+        prev = k
+        k = _CORE_STRIP.sub("", k)
+    stripped = _CITY_PREFIX.sub("", k)
+    return stripped if len(stripped) >= 2 else k
+
+
+def _is_excluded(mention: str, name_core: str) -> bool:
+    if not name_core or len(name_core) < 2:
+        return True
+    if name_core in GENERIC_CORES or name_core in PLATFORMS or name_core in MEDIA:
+        return True
+    if mention in PLATFORMS or mention in MEDIA or mention.endswith("号"):
+        return True
+    # 淘宝代运营, 天猫电商, 京东代运营: a platform + a service is a kind of business.
+    if name_core.startswith(_PLATFORM_PREFIXES) and len(name_core) <= 4:
+        return True
+    return any(word in name_core for word in ("代运营", "公司", "服务商", "平台", "这家", "那家"))
+
+
+def _keep_cjk_paren(m: re.Match[str]) -> str:
+    """火蝠（杭州）电子商务有限公司 keeps its region; stray (1) or () debris goes."""
+    return m.group(0) if re.search(r"[\u4e00-\u9fff]", m.group(0)) else ""
+
+
+def _trim_left(candidate: str) -> str:
+    return _LEFT_TRIM.sub("", candidate)
+
+
+def discover(text: str) -> list[str]:
+    """Companies the text talks about, normalised, first form per company, in order of appearance.
+
+    Platforms, media and publishers, and generic words (代运营公司, 服务商, 电商平台, 这家电商) are not
+    companies here. Never raises on a str.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    norm = normalize(text)
+    found: list[tuple[int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in taken)
+
+    for pattern in (_LEGAL, _BRAND, _BRAND_TECH):
+        for m in pattern.finditer(norm):
+            mention = _trim_left(m.group(0))
+            start = m.end() - len(mention)
+            if overlaps(start, m.end()):
+                continue
+            mention = _PAREN.sub(_keep_cjk_paren, mention)
+            name_core = core(mention)
+            if _is_excluded(mention, name_core):
+                continue
+            taken.append((start, m.end()))
+            found.append((start, mention, name_core))
+    found.sort()
+    out: list[str] = []
+    seen_cores: set[str] = set()
+    for _, mention, name_core in found:
+        if name_core in seen_cores:
+            continue
+        seen_cores.add(name_core)
+        out.append(mention)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The watch list index.
+# --------------------------------------------------------------------------------------------
+def _levenshtein_le1(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        return sum(1 for x, y in zip(a, b, strict=True) if x != y) == 1
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+class ProviderIndex:
+    """Canonical provider ids for names, aliases, legal and brand forms, traditional script and typos.
+
+    Built from the watch list (`from_toml`) or a list of dicts with keys `id` (optional; default
+    `slugify(name)`), `name`, `legal_name` (optional), `aliases` (optional list). `add` extends it at
+    run time with names learned from registry records and market listings.
+    """
+
+    TYPO_MIN_CHARS = 4
+    SCAN_MIN_CHARS = 2
+    DERIVED_SCAN_MIN_CHARS = 3
+
+    def __init__(self, entries: Iterable[Mapping[str, Any]] = ()):
+        self._names: dict[str, list[str]] = {}
+        self._exact: dict[str, set[str]] = defaultdict(set)  # key → ids (given names and brand forms)
+        self._cores: dict[str, set[str]] = defaultdict(set)  # core → ids
+        self._deletes: dict[str, set[str]] = defaultdict(set)  # one-deletion variants of long keys → ids
+        self._typo_keys: dict[str, set[str]] = defaultdict(set)  # id → keys a typo may be one edit from
+        self._scan: dict[str, set[str]] = defaultdict(set)  # strings find() looks for verbatim → ids
+        self._scan_lengths: dict[str, tuple[int, ...]] = {}  # first char → scan string lengths, longest first
+        for entry in entries:
+            self.add(
+                entry["name"],
+                legal_name=entry.get("legal_name"),
+                aliases=entry.get("aliases") or (),
+                id=entry.get("id"),
+            )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> ProviderIndex:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        entries = data.get("provider", [])
+        if not isinstance(entries, list):
+            raise ValueError(f"{path}: [[provider]] must be an array of tables")
+        for i, entry in enumerate(entries):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"{path}: provider #{i + 1} needs a non-empty name")
+        return cls(entries)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, provider_id: object) -> bool:
+        return provider_id in self._names
+
+    def ids(self) -> list[str]:
+        return list(self._names)
+
+    def names(self, provider_id: str) -> list[str]:
+        """Every name the provider is known by (name, legal name, aliases, learned names), as given."""
+        return list(self._names.get(provider_id, []))
+
+    def add(
+        self,
+        name: str,
+        legal_name: str | None = None,
+        aliases: Iterable[str] = (),
+        id: str | None = None,  # the watch list's field is called id
+    ) -> str:
+        """Add a provider or more names for one; returns its id.
+
+        Without an `id`, a name that already resolves unambiguously (e.g. the legal name of a listed
+        brand, seen in a registry record) extends that provider instead of creating a new one.
+        """
+        given = [n for n in (name, legal_name, *aliases) if isinstance(n, str) and n.strip()]
+        if not given:
+            raise ValueError("a provider needs a name")
+        if id is None:
+            id = next((pid for n in given if (pid := self._resolve_exact(n))), None) or slugify(name)
+        known = self._names.setdefault(id, [])
+        for n in given:
+            if n not in known:
+                known.append(n)
+            self._index_name(id, n)
+        return id
+
+    def _index_name(self, pid: str, name: str) -> None:
+        k = key(name)
+        if not k:
+            return
+        self._exact[k].add(pid)
+        self._add_scan(k, pid)
+        c = core(name)
+        if len(c) >= 2 and c not in GENERIC_CORES:
+            self._cores[c].add(pid)
+            for form in (c + "电商", c + "代运营", c + "网络", c + "科技"):
+                self._exact[form].add(pid)
+                self._add_scan(form, pid)
+            if len(c) >= self.DERIVED_SCAN_MIN_CHARS:
+                self._add_scan(c, pid)
+        # 宝遵电子商务有限公司 is one edit from 宝尊电子商务有限公司, not from 上海宝尊电子商务有限公司.
+        without_city = _CITY_PREFIX.sub("", k)
+        for typo_key in {k, without_city, c + "电商", c + "代运营"}:
+            if len(typo_key) >= self.TYPO_MIN_CHARS and len(c) >= 2:
+                self._typo_keys[pid].add(typo_key)
+                self._deletes[typo_key].add(pid)
+                for i in range(len(typo_key)):
+                    self._deletes[typo_key[:i] + typo_key[i + 1 :]].add(pid)
+
+    def _add_scan(self, s: str, pid: str) -> None:
+        if len(s) >= self.SCAN_MIN_CHARS:
+            self._scan[s].add(pid)
+            lengths = self._scan_lengths.get(s[0], ())
+            if len(s) not in lengths:
+                self._scan_lengths[s[0]] = tuple(sorted((*lengths, len(s)), reverse=True))
+
+    def _resolve_exact(self, mention: str) -> str | None:
+        k = key(mention)
+        ids = self._exact.get(k)
+        if ids and len(ids) == 1:
+            return next(iter(ids))
+        return None
+
+    def resolve(self, mention: str) -> str | None:
+        """Canonical provider id for a mention, or None when unknown or ambiguous."""
+        if not isinstance(mention, str):
+            return None
+        k = key(mention)
+        if not k:
+            return None
+        ids = self._exact.get(k)
+        if ids:
+            return next(iter(ids)) if len(ids) == 1 else None
+        c = core(mention)
+        ids = self._cores.get(c)
+        if ids:
+            return next(iter(ids)) if len(ids) == 1 else None
+        if len(k) >= self.TYPO_MIN_CHARS:
+            return self._resolve_typo(k)
+        return None
+
+    def _resolve_typo(self, k: str) -> str | None:
+        candidates: set[str] = set()
+        for probe in {k, *(k[:i] + k[i + 1 :] for i in range(len(k)))}:
+            candidates |= self._deletes.get(probe, set())
+        if not candidates:
+            return None
+        # Confirm the distance against the provider's own keys; the delete index over-approximates.
+        confirmed = {
+            pid for pid in candidates if any(_levenshtein_le1(k, t) for t in self._typo_keys[pid])
+        }
+        return next(iter(confirmed)) if len(confirmed) == 1 else None
+
+    def find(self, text: str) -> list[str]:
+        """Ids of watched providers the text mentions, in order of first mention. Never raises on a str."""
+        if not isinstance(text, str) or not text:
+            return []
+        norm = normalize(text)
+        k = _NON_WORD_CHAR.sub(" ", norm).lower()  # same length as norm, so positions agree
+        hits: list[tuple[int, str]] = []
+        i, n = 0, len(k)
+        lengths = self._scan_lengths
+        scan = self._scan
+        while i < n:
+            ls = lengths.get(k[i])
+            if ls:
+                matched = 0
+                for length in ls:
+                    ids = scan.get(k[i : i + length])
+                    if ids:
+                        if len(ids) == 1:
+                            hits.append((i, next(iter(ids))))
+                        matched = length
+                        break
+                if matched:
+                    i += matched
+                    continue
+            i += 1
+        # Companies the scan cannot see verbatim: typos, other legal forms of a known core.
+        for mention in discover(norm):
+            pid = self.resolve(mention)
+            if pid is not None:
+                pos = norm.find(mention)
+                hits.append((pos if pos >= 0 else n, pid))
+        hits.sort()
+        out: list[str] = []
+        for _, pid in hits:
+            if pid not in out:
+                out.append(pid)
+        return out
