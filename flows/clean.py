@@ -1,0 +1,479 @@
+"""Raw → clean: typed, normalised, masked, provider-resolved, sentiment-scored tables.
+
+`update_clean` is incremental: a manifest under `state/build/` remembers, for every raw file, its size,
+mtime and how many records were taken from it. A file seen before and unchanged is skipped; a file that
+grew (a later run appended to it) is read again and only the records past the remembered count become
+new rows. The text functions (normalise, mask, sentiment) are the cost, so they only ever run on new
+records; everything cheap and global (provider ids, near-duplicate clusters) is recomputed over the
+whole clean table so labels stay consistent however the raw arrived.
+
+Idempotence: rows are keyed (`doc_id`, `claim_id`, `company_id`, `service_code`) and a re-crawl of the
+same item replaces the older row (latest `fetched_at` wins), so processing the same raw twice gives the
+same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flows.provider_names import load_brands, name_groups, provider_entries, save_brands
+from pipelines import claims as claims_mod
+from pipelines import contracts
+from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
+from pipelines.dedup import cluster
+from pipelines.pii import mask
+from pipelines.providers import ProviderIndex
+from pipelines.sentiment import label as sentiment_label
+from pipelines.sentiment import score as sentiment_score
+from pipelines.storage import DataTree, QuarantineWriter, read_jsonl_gz, read_table, write_table
+from pipelines.text import is_traditional, normalize
+
+# Records are turned into rows this many at a time: big enough that pandas and the batch text
+# functions amortise their per-call cost, small enough that 10^6 documents never sit in memory as
+# Python dicts all at once (a dict row is ~2 KB; 20k rows ≈ 40 MB).
+BATCH = 20_000
+
+MANIFEST = "clean-manifest.json"
+
+_DOC_COLS = [f.name for f in contracts.DOCUMENTS]
+_CLAIM_COLS = [f.name for f in contracts.CLAIMS]
+
+
+# ------------------------------------------------------------------------------------------------
+# Manifest of processed raw files.
+# ------------------------------------------------------------------------------------------------
+def load_manifest(tree: DataTree) -> dict[str, dict[str, int]]:
+    return _load_state(tree, MANIFEST)
+
+
+def _load_state(tree: DataTree, name: str) -> dict[str, Any]:
+    path = tree.state_dir("build") / name
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, OSError):
+        # A torn manifest only costs a reprocess: rows are keyed, so re-reading is idempotent.
+        return {}
+
+
+def _save_state(tree: DataTree, name: str, data: dict[str, Any]) -> None:
+    path = tree.state_dir("build") / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def pending_raw(tree: DataTree, manifest: dict[str, dict[str, int]]) -> list[tuple[Path, str, int]]:
+    """(path, relative path, records to skip) for every raw file with records not processed yet."""
+    out = []
+    for path in tree.raw_files():
+        rel = tree.relative(path)
+        st = path.stat()
+        seen = manifest.get(rel)
+        if seen is None:
+            out.append((path, rel, 0))
+        elif seen["size"] == st.st_size and seen["mtime_ns"] == st.st_mtime_ns:
+            continue
+        elif st.st_size > seen["size"]:
+            out.append((path, rel, int(seen["records"])))  # appended to: only the new records
+        else:
+            out.append((path, rel, 0))  # rewritten or truncated: read it whole, keys dedupe
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading raw into typed items.
+# ------------------------------------------------------------------------------------------------
+_READ_TAKES_CALLBACK = "on_bad_line" in inspect.signature(read_jsonl_gz).parameters
+
+
+def _records(path: Path, rel: str, quarantine: QuarantineWriter) -> Iterator[dict[str, Any]]:
+    if not _READ_TAKES_CALLBACK:
+        yield from read_jsonl_gz(path)
+        return
+
+    def bad_line(line_no: int, reason: str) -> None:
+        quarantine.write({"line": line_no}, "bad_json_line", detail=reason, raw_file=rel)
+
+    yield from read_jsonl_gz(path, on_bad_line=bad_line)
+
+
+def read_items(
+    pending: Sequence[tuple[Path, str, int]], quarantine: QuarantineWriter, counts: dict[str, int]
+) -> Iterator[tuple[contracts.BaseItem, str]]:
+    """Every new valid item with the raw file it came from; invalid records go to quarantine."""
+    for path, rel, skip in pending:
+        n = 0
+        for rec in _records(path, rel, quarantine):
+            n += 1
+            if n <= skip:
+                continue
+            counts["records"] += 1
+            try:
+                item = contracts.from_record(rec)
+            except contracts.InvalidItem as exc:
+                quarantine.write(
+                    rec, exc.reason, detail=exc.detail, source=rec.get("source"),
+                    source_url=rec.get("source_url"), raw_file=rel,
+                )
+                counts["quarantined"] += 1
+                continue
+            except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type
+                quarantine.write(
+                    rec, "bad_field", detail=str(exc), source=rec.get("source") if isinstance(rec, dict) else None,
+                    raw_file=rel,
+                )
+                counts["quarantined"] += 1
+                continue
+            yield item, rel
+        counts["_records_" + rel] = n
+
+
+def _resolve_many(index: ProviderIndex, mentions: pd.Series) -> pd.Series:
+    """Resolve each distinct mention once (10^6 documents name a few hundred providers)."""
+    uniq = pd.unique(mentions.dropna())
+    mapping = {m: index.resolve(m) for m in uniq if isinstance(m, str) and m.strip()}
+    return mentions.map(mapping).astype("string")
+
+
+def _find_mention(index: ProviderIndex, text: str) -> str | None:
+    """The provider a free-text document is about, as its canonical name (which resolves back to it).
+
+    A document naming several providers is attributed to the first one it names. The clean table has
+    one provider per document, and a merchant's answer or an article names the agency it is about
+    first and the ones it compares with afterwards; copying one text onto every name in a ten-agency
+    list would give each of them the author's sentiment about one.
+    """
+    hits = index.find(text)
+    if not hits:
+        return None
+    names = index.names(hits[0])
+    return names[0] if names else hits[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# Items → rows.
+# ------------------------------------------------------------------------------------------------
+def reply_days(created_at: str | None, timeline: list[dict[str, Any]], complainant: str | None) -> float | None:
+    """Days from filing to the first timeline entry written by someone other than the complainant
+    (the company, or the platform forwarding its answer). None when nobody replied."""
+    start = _ts(created_at)
+    if start is None or not timeline:
+        return None
+    for entry in timeline:
+        actor = (entry.get("actor") or "").strip()
+        at = _ts(entry.get("at"))
+        if at is None or not actor or actor == (complainant or "") or at <= start:
+            continue
+        if any(w in actor for w in ("投诉人", "用户", "消费者")):
+            continue
+        return round((at - start).total_seconds() / 86400.0, 3)
+    return None
+
+
+def _ts(value: Any) -> pd.Timestamp | None:
+    if value is None or value == "":
+        return None
+    ts = pd.to_datetime(value, utc=True, errors="coerce", format="ISO8601")
+    return None if pd.isna(ts) else ts
+
+
+def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
+    g = item.__dict__
+    row = {
+        "doc_id": item.item_id, "source": item.source, "kind": item.kind, "native_id": item.native_id,
+        "source_url": item.source_url, "fetched_at": item.fetched_at, "raw_file": rel,
+        "author": g.get("author"), "title": g.get("title") or g.get("question_title") or None,
+        "raw_text": g.get("text") or "", "rating": g.get("rating"), "amount_cny": g.get("amount_cny"),
+        "status": g.get("status"), "client": g.get("client"), "provider_mention": None,
+        "created_at": g.get("created_at") or g.get("published_at"), "reply_days": None,
+        "_service_code": g.get("service_code"), "_article_id": g.get("article_id"),
+        "_category": g.get("category"), "_image_only": bool(g.get("image_only", False)),
+    }
+    if item.kind == "article":
+        row["author"] = g.get("publisher")
+    if item.kind == "market_review":
+        row["provider_mention"] = g.get("provider_name")
+    elif item.kind == "complaint":
+        row["provider_mention"] = g.get("target") or None
+        row["raw_text"] = g.get("text") or g.get("summary") or ""
+        row["reply_days"] = reply_days(g.get("created_at"), g.get("timeline") or [], g.get("author"))
+    elif item.kind == "case_page":
+        row["provider_mention"] = g.get("provider_name")
+        if not row["raw_text"].strip():
+            row["raw_text"] = g.get("title") or ""
+    return row
+
+
+def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The expensive part, on one batch: normalise, mask, script flag, sentiment."""
+    df = pd.DataFrame(rows)
+    raw = df["raw_text"].fillna("").astype(str).tolist()
+    texts = [mask(normalize(t)) for t in raw]
+    df["text"] = texts
+    df["was_traditional"] = [is_traditional(t) for t in raw]
+    df["title"] = [mask(normalize(t)) if isinstance(t, str) and t else None for t in df["title"]]
+    df["text_chars"] = np.fromiter((len(t) for t in texts), dtype=np.int32, count=len(texts))
+    df["sentiment"] = np.asarray(list(sentiment_score(texts)), dtype=float) if texts else []
+    df["sentiment_label"] = np.asarray(list(sentiment_label(texts)), dtype=np.int8) if texts else []
+    return df.drop(columns=["raw_text"])
+
+
+def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Claims on case pages. The page's own client and category fields win over what the extractor
+    read from the prose (the page states them as fields; the prose may name other shops too)."""
+    out: list[dict[str, Any]] = []
+    cases = docs[docs["kind"] == "case_page"]
+    for row in cases.to_dict("records"):
+        base = {
+            "doc_id": row["doc_id"], "provider_id": None, "source_url": row["source_url"],
+            "category": row["_category"], "claimed_at": row["created_at"], "fetched_at": row["fetched_at"],
+            "raw_file": row["raw_file"], "image_only": bool(row["_image_only"]),
+        }
+        text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
+        found = [] if row["_image_only"] else claims_mod.extract(text)
+        found = [c for c in found if c.kind == "success_case"] or found[:1]
+        if not found:
+            # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
+            out.append({**base, "claim_id": f"{row['doc_id']}#0", "kind": "success_case",
+                        "client": row["client"], "metric": None, "before": None, "after": None,
+                        "growth_pct": None, "period_days": None, "span": None})
+            continue
+        for i, c in enumerate(found):
+            out.append({
+                **base, "claim_id": f"{row['doc_id']}#{i}", "kind": c.kind,
+                "client": row["client"] or c.client, "metric": c.metric, "before": c.before,
+                "after": c.after, "growth_pct": c.growth_pct, "period_days": c.period_days,
+                "span": c.span,
+            })
+    return out
+
+
+def _registry_row(item: contracts.RegistryRecord, rel: str) -> dict[str, Any]:
+    return {
+        "company_id": item.company_id or item.native_id, "legal_name": item.legal_name, "alias": item.alias,
+        "reg_status": item.reg_status, "reg_capital_cny": item.reg_capital_cny,
+        "established": item.established, "staff_insured": item.staff_insured,
+        "lawsuit_count": item.lawsuit_count, "abnormal_count": item.abnormal_count,
+        "business_scope": item.business_scope, "source_url": item.source_url, "fetched_at": item.fetched_at,
+        "raw_file": rel,
+    }
+
+
+def _listing_row(item: contracts.MarketListing, rel: str) -> dict[str, Any]:
+    return {
+        "service_code": item.service_code or item.native_id, "title": item.title,
+        "provider_name": item.provider_name, "_brand": item.brand, "tp_star": item.tp_star,
+        "price_min_cny": item.price_min_cny, "price_max_cny": item.price_max_cny,
+        "user_count": item.user_count, "source_url": item.source_url, "fetched_at": item.fetched_at,
+        "raw_file": rel,
+    }
+
+
+def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """One row per key: the most recently fetched (a re-crawl supersedes), ties to the later raw file."""
+    if df.empty:
+        return df
+    return (df.sort_values([key, "fetched_at", "raw_file"], kind="stable")
+              .drop_duplicates(key, keep="last")
+              .reset_index(drop=True))
+
+
+def _to_utc(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, utc=True, errors="coerce", format="ISO8601")
+
+
+def _table_df(tree: DataTree, name: str) -> pd.DataFrame:
+    return read_table(tree, name).to_pandas()
+
+
+# ------------------------------------------------------------------------------------------------
+# The entry point.
+# ------------------------------------------------------------------------------------------------
+def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] | None = None) -> dict:
+    """Process every raw record not processed before into the clean tables. Returns counts."""
+    if watchlist is None:
+        watchlist = load_watchlist(ensure_watchlist(tree))
+    watchlist = list(watchlist)
+    manifest = load_manifest(tree)
+    pending = pending_raw(tree, manifest)
+    counts: dict[str, int] = {"raw_files": len(pending), "records": 0, "quarantined": 0}
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+
+    new_docs: list[pd.DataFrame] = []
+    reg_rows: list[dict[str, Any]] = []
+    list_rows: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
+    with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
+        for item, rel in read_items(pending, quarantine, counts):
+            if item.kind == "registry_record":
+                reg_rows.append(_registry_row(item, rel))  # type: ignore[arg-type]
+            elif item.kind == "market_listing":
+                list_rows.append(_listing_row(item, rel))  # type: ignore[arg-type]
+            else:
+                batch.append(_doc_row(item, rel))
+                if len(batch) >= BATCH:
+                    new_docs.append(_process_texts(batch))
+                    batch = []
+        if batch:
+            new_docs.append(_process_texts(batch))
+
+    # Structured tables: merge with what is there, latest fetch per key.
+    old_reg = _table_df(tree, "clean/registry")
+    registry = pd.DataFrame(reg_rows)
+    if not registry.empty:
+        registry["fetched_at"] = _to_utc(registry["fetched_at"])
+        registry["established"] = _to_utc(registry["established"]).dt.date
+    registry = _latest(_concat([old_reg, registry]), "company_id")
+    old_list = _table_df(tree, "clean/listings")
+    listings = pd.DataFrame(list_rows)
+    if not listings.empty:
+        listings["fetched_at"] = _to_utc(listings["fetched_at"])
+    listings = _latest(_concat([old_list, listings]), "service_code")
+
+    docs_new = _concat(new_docs)
+    old_docs = _table_df(tree, "clean/documents")
+    case_names: list[str] = []
+    if not old_docs.empty:
+        case_names += old_docs.loc[old_docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
+    if not docs_new.empty:
+        case_names += docs_new.loc[docs_new["kind"] == "case_page", "provider_mention"].dropna().tolist()
+
+    # clean/listings has no brand column; the brands listings stated are kept in the build state so
+    # a later run still knows that brand and legal name are one company.
+    brands = load_brands(tree)
+    for r in list_rows:
+        if r["_brand"]:
+            brands[r["service_code"]] = r["_brand"]
+    groups = name_groups(registry, listings, brands, case_names)
+    entries = provider_entries(watchlist, groups)
+    index = ProviderIndex(entries)
+
+    if not docs_new.empty:
+        docs_new = _attribute(docs_new, old_docs, index)
+    docs = _concat([old_docs.drop(columns=[c for c in old_docs.columns if c.startswith("_")]), docs_new])
+    for col in ("fetched_at", "created_at"):
+        if col in docs.columns:
+            docs[col] = _to_utc(docs[col])
+    docs = _latest(docs, "doc_id") if not docs.empty else docs
+
+    # Global, cheap: re-resolve every mention against today's index, recluster every text.
+    if not docs.empty:
+        docs["provider_mention"] = _review_mentions(docs, listings)
+        docs["provider_id"] = _resolve_many(index, docs["provider_mention"].astype("string"))
+        docs["dup_cluster"] = np.asarray(cluster(docs["text"].fillna("").tolist()), dtype=np.int64)
+
+    # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
+    old_claims = _table_df(tree, "clean/claims")
+    new_claim_rows = _claim_rows(docs_new) if not docs_new.empty else []
+    claims = pd.DataFrame(new_claim_rows, columns=_CLAIM_COLS)
+    if not old_claims.empty and not docs_new.empty:
+        old_claims = old_claims[~old_claims["doc_id"].isin(docs_new["doc_id"])]
+    claims = _concat([old_claims, claims])
+    if not claims.empty:
+        for col in ("fetched_at", "claimed_at"):
+            claims[col] = _to_utc(claims[col])
+        claims = claims.sort_values(["claim_id", "fetched_at"], kind="stable").drop_duplicates(
+            "claim_id", keep="last")
+        pid = dict(zip(docs["doc_id"], docs["provider_id"], strict=True))
+        claims["provider_id"] = claims["doc_id"].map(pid).astype("string")
+
+    if not registry.empty:
+        registry["provider_id"] = _resolve_many(index, registry["legal_name"].astype("string"))
+    if not listings.empty:
+        listings["provider_id"] = _resolve_many(index, listings["provider_name"].astype("string"))
+
+    docs = docs[[c for c in _DOC_COLS if c in docs.columns]]
+    if not docs.empty:
+        docs["schema_version"] = contracts.SCHEMA_VERSION
+    write_table(tree, "clean/documents", docs, sort_by=["doc_id"])
+    write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
+    write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
+    write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
+
+    # The manifest moves only after every table is written: a crash before this line reprocesses the
+    # same records next time, which the keyed merge makes harmless.
+    for path, rel, _skip in pending:
+        st = path.stat()
+        manifest[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                         "records": counts.pop("_records_" + rel, 0)}
+    save_brands(tree, brands)
+    _save_state(tree, MANIFEST, manifest)
+    counts = {k: v for k, v in counts.items() if not k.startswith("_")}
+    counts.update({
+        "new_documents": len(docs_new), "documents": len(docs), "claims": len(claims),
+        "registry": len(registry), "listings": len(listings), "providers": len(entries),
+    })
+    return counts
+
+
+def _with_version(df: pd.DataFrame, schema) -> pd.DataFrame:
+    df = df[[c for c in schema.names if c in df.columns]].copy()
+    if not df.empty:
+        df["schema_version"] = contracts.SCHEMA_VERSION
+    return df
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    # Align dtypes on an all-object basis first: concat of a typed and an all-NA column would warn.
+    cols = list(dict.fromkeys(c for f in frames for c in f.columns))
+    frames = [f.reindex(columns=cols) for f in frames]
+    return pd.concat([f.astype(object) for f in frames], ignore_index=True)
+
+
+def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex) -> pd.DataFrame:
+    """Fill `provider_mention` for new documents that do not state their provider in a field.
+
+    Complaints and case pages carry it (target, provider name); reviews get theirs from the listing
+    (see `_review_mentions`, done over all documents); answers, articles and case pages without the
+    field are searched for a name; a comment that names no provider is about the article it sits
+    under, so it takes the article's.
+    """
+    docs = docs.copy()
+    free = docs["provider_mention"].isna() & docs["kind"].isin(["forum_answer", "article", "comment", "case_page"])
+    for i in docs.index[free]:
+        text = "\n".join(t for t in (docs.at[i, "title"], docs.at[i, "text"]) if isinstance(t, str) and t)
+        docs.at[i, "provider_mention"] = _find_mention(index, text)
+    orphan = (docs["kind"] == "comment") & docs["provider_mention"].isna() & docs["_article_id"].notna()
+    if orphan.any():
+        arts = [d[d["kind"] == "article"] for d in (old_docs, docs) if not d.empty]
+        by_article: dict[str, Any] = {}
+        for a in arts:
+            by_article.update(zip(a["native_id"], a["provider_mention"], strict=True))
+        docs.loc[orphan, "provider_mention"] = docs.loc[orphan, "_article_id"].map(
+            lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}"))
+    return docs
+
+
+_SERVICE_CODE = re.compile(r"service_code=([^&#]+)")
+
+
+def _review_mentions(docs: pd.DataFrame, listings: pd.DataFrame) -> pd.Series:
+    """A review that does not name its provider belongs to its listing's provider; the listing is
+    found by the service code in the review's URL, so a listing crawled in a later run still counts."""
+    mention = docs["provider_mention"].copy()
+    if listings.empty:
+        return mention
+    need = (docs["kind"] == "market_review") & mention.isna()
+    if need.any():
+        by_code = dict(zip(listings["service_code"], listings["provider_name"], strict=True))
+        codes = docs.loc[need, "source_url"].str.extract(_SERVICE_CODE, expand=False)
+        mention.loc[need] = codes.map(by_code)
+    return mention

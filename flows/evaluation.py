@@ -1,0 +1,136 @@
+"""Score the marts against a sandbox world's hidden truth, and a fast path that fills raw without crawling.
+
+`compare(truth, tree)` reads only the marts a user reads (claim_checks, review_flags,
+provider_reputation) and `World.truth()`; it never looks inside the pipeline, so it scores a real crawl
+(`kaopu eval`) and the raw fast path (`load_world_into_raw`) the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+from pipelines import contracts
+from pipelines.storage import DataTree, RawWriter, read_table
+
+# When one case page yields several claims with different verdicts, the page's verdict is the most
+# serious one: a merchant reading the page needs to know that some of it is false.
+_SEVERITY = ("refuted", "duplicated", "implausible", "supported", "not_enough_evidence")
+
+
+def load_world_into_raw(world: Any, tree: DataTree, run_id: str) -> dict[str, int]:
+    """Write every item of `world.expected_items()` to raw, as a perfect crawl of run `run_id` would
+    (one raw file per source). Returns items written per source."""
+    writers: dict[str, RawWriter] = {}
+    try:
+        for item in world.expected_items():
+            w = writers.get(item.source)
+            if w is None:
+                w = writers[item.source] = RawWriter(tree.raw_file(item.source, run_id))
+            w.write(contracts.to_record(item))
+    finally:
+        for w in writers.values():
+            w.close()
+    return {s: w.count for s, w in sorted(writers.items())}
+
+
+def _path(url: object) -> str:
+    return urlparse(str(url)).path if isinstance(url, str) else ""
+
+
+def page_verdicts(checks: pd.DataFrame) -> dict[str, str]:
+    """Case page URL path → the page's verdict."""
+    rank = {v: i for i, v in enumerate(_SEVERITY)}
+    out: dict[str, str] = {}
+    for url, verdict in zip(checks["source_url"], checks["verdict"], strict=True):
+        p = _path(url)
+        if p not in out or rank.get(verdict, 99) < rank.get(out[p], 99):
+            out[p] = verdict
+    return out
+
+
+def claim_metrics(truth_claims: dict[str, dict], checks: pd.DataFrame) -> dict[str, Any]:
+    pred = page_verdicts(checks) if not checks.empty else {}
+    keys = sorted(truth_claims)
+    y_true = [truth_claims[k]["verdict"] for k in keys]
+    # A case the marts never checked counts as "not enough evidence": that is what a merchant sees.
+    y_pred = [pred.get(_path(k) or k, "not_enough_evidence") for k in keys]
+    labels = list(contracts.VERDICTS)
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    return {
+        "n": len(keys),
+        "covered": sum(1 for k in keys if (_path(k) or k) in pred),
+        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
+        "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred, strict=True)])) if keys else 0.0,
+        "per_class": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            for i, lab in enumerate(labels)
+        },
+        "confusion": _confusion(y_true, y_pred, labels),
+    }
+
+
+def _confusion(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {t: dict.fromkeys(labels, 0) for t in labels}
+    for t, p in zip(y_true, y_pred, strict=True):
+        out.setdefault(t, dict.fromkeys(labels, 0))[p] = out[t].get(p, 0) + 1
+    return out
+
+
+def review_metrics(truth_bought: dict[str, Any], flags: pd.DataFrame) -> dict[str, Any]:
+    pred = set(flags.loc[flags["source"] == "market", "native_id"].astype(str)) if not flags.empty else set()
+    true = {str(k) for k in truth_bought}
+    hit = len(pred & true)
+    # Recall per kind of bought signal, so a weak detector is visible by name.
+    by_signal: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for k, v in truth_bought.items():
+        for sig in v.get("signals", []) if isinstance(v, dict) else []:
+            by_signal[sig][1] += 1
+            by_signal[sig][0] += str(k) in pred
+    return {
+        "flagged": len(pred),
+        "bought": len(true),
+        "precision": hit / len(pred) if pred else 0.0,
+        "recall": hit / len(true) if true else 0.0,
+        "recall_by_signal": {s: round(a / b, 3) for s, (a, b) in sorted(by_signal.items()) if b},
+    }
+
+
+def _key(name: object) -> str:
+    return unicodedata.normalize("NFKC", name).strip().lower() if isinstance(name, str) else ""
+
+
+def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[str, Any]:
+    by_name: dict[str, str] = {}
+    for pid, name, aliases in zip(rep["provider_id"], rep["provider_name"], rep["aliases"], strict=True):
+        for n in [pid, name, *(list(aliases) if aliases is not None else [])]:
+            by_name.setdefault(_key(n), pid)
+    score = dict(zip(rep["provider_id"], rep["reputation_score"], strict=True))
+    pairs = []
+    for tp in truth_providers:
+        pid = next((by_name[_key(n)] for n in [tp.get("legal_name"), tp.get("brand"), tp.get("name"),
+                                               *tp.get("aliases", [])] if _key(n) in by_name), None)
+        if pid is not None and score.get(pid) is not None and not pd.isna(score[pid]):
+            pairs.append((float(score[pid]), float(tp["quality"])))
+    rho = float(spearmanr(*zip(*pairs, strict=True)).statistic) if len(pairs) >= 3 else float("nan")
+    return {"matched": len(pairs), "providers": len(truth_providers), "spearman": rho}
+
+
+def compare(truth: dict, tree: DataTree) -> dict[str, Any]:
+    """Claim-verdict macro-F1 and per-class P/R, suspicious-review P/R, Spearman of reputation_score
+    with hidden quality."""
+    checks = read_table(tree, "marts/claim_checks").to_pandas()
+    flags = read_table(tree, "marts/review_flags").to_pandas()
+    rep = read_table(tree, "marts/provider_reputation").to_pandas()
+    return {
+        "claims": claim_metrics(truth.get("claims", {}), checks),
+        "reviews": review_metrics(truth.get("bought_reviews", {}), flags),
+        "reputation": reputation_metrics(truth.get("providers", []), rep),
+    }

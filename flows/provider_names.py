@@ -1,0 +1,152 @@
+"""Which providers kaopu knows: the watch list plus names structured sources state outright.
+
+A registry record says "this legal name is also called this alias", a market listing says "this legal
+name sells under this brand", a case site says "these cases are this provider's". Those statements are
+facts about identity, unlike a name found in free text, so they add providers (or names for a watched
+one). Both the clean build (to resolve documents) and the marts (one row per provider) read them here,
+so the two always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
+from pipelines.providers import ProviderIndex, key
+from pipelines.storage import DataTree, read_table, slugify
+
+BRANDS_STATE = "listing-brands.json"
+
+NameGroup = tuple[str | None, Sequence[str | None]]
+
+
+def load_brands(tree: DataTree) -> dict[str, str]:
+    """service_code → brand, as listings stated it. clean/listings has no brand column, so the build
+    keeps them in its state to still know next run that a brand and a legal name are one company."""
+    path = tree.state_dir("build") / BRANDS_STATE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, OSError):
+        return {}
+
+
+def save_brands(tree: DataTree, brands: dict[str, str]) -> None:
+    path = tree.state_dir("build") / BRANDS_STATE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(brands, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def name_groups(
+    registry: pd.DataFrame, listings: pd.DataFrame, brands: dict[str, str], case_names: Iterable[str]
+) -> list[NameGroup]:
+    """(legal name, other names) pairs the structured sources state: registry (legal name, alias),
+    listings (provider name, brand); case sites give a provider name alone (legal name None)."""
+    groups: list[NameGroup] = []
+    if not registry.empty:
+        for legal, alias in zip(registry["legal_name"], registry["alias"], strict=True):
+            groups.append((legal, (None if pd.isna(alias) else alias,)))
+    if not listings.empty:
+        for code, name in zip(listings["service_code"], listings["provider_name"], strict=True):
+            groups.append((name, (brands.get(code),)))
+    for name in sorted({n for n in case_names if isinstance(n, str) and n.strip()}):
+        groups.append((None, (name,)))
+    return groups
+
+
+def provider_entries(
+    watchlist: Iterable[WatchedProvider | dict[str, Any]], groups: Iterable[NameGroup]
+) -> list[dict[str, Any]]:
+    """Watch-list entries plus learned providers, in the dict shape `ProviderIndex` takes.
+
+    A group joins an existing provider when it shares a name with it (compared in
+    `pipelines.providers.key` form). A group without a legal name (a case site's provider name) may
+    also join by the index's fuzzier `resolve` (core name, typo); a group *with* a legal name never
+    does, because two different legal names are two different companies even when their cores agree
+    (杭州火蝠… and 上海火蝠… are not one agency). A learned provider's id is the slug of its legal
+    name: it is what a registry keys a company by, and it survives a brand being renamed.
+    """
+    entries: list[dict[str, Any]] = []
+    by_key: dict[str, int] = {}
+
+    def index_names(idx: int, names: Iterable[str | None]) -> None:
+        for n in names:
+            if n and key(n):
+                by_key.setdefault(key(n), idx)
+
+    for w in watchlist:
+        e = w.as_entry() if isinstance(w, WatchedProvider) else dict(w)
+        e = {"id": e.get("id") or slugify(e["name"]), "name": e["name"], "legal_name": e.get("legal_name"),
+             "aliases": list(e.get("aliases") or [])}
+        entries.append(e)
+        index_names(len(entries) - 1, (e["name"], e["legal_name"], *e["aliases"]))
+
+    # Sorted, so ids and alias order do not depend on the order raw files arrived in; groups with a
+    # legal name first, so a case site's bare brand can find the company it belongs to.
+    uniq = {(legal or "", tuple(sorted({o.strip() for o in others if o and o.strip()}))) for legal, others in groups}
+    ordered = sorted(uniq, key=lambda g: (g[0] == "", g))
+    fuzzy: ProviderIndex | None = None
+    for legal, others in ordered:
+        names = [n for n in (legal, *others) if n and n.strip()]
+        if not names:
+            continue
+        hits = sorted({by_key[key(n)] for n in names if key(n) in by_key})
+        if not hits and not legal:
+            if fuzzy is None:  # built once, when the first legal-name-less group arrives
+                fuzzy = ProviderIndex(entries)
+            pid = next((p for n in names if (p := fuzzy.resolve(n))), None)
+            hits = [i for i, e in enumerate(entries) if e["id"] == pid]
+        if hits:
+            idx = hits[0]
+            e = entries[idx]
+            if legal and not e["legal_name"]:
+                e["legal_name"] = legal
+        else:
+            canonical = legal or min(names, key=lambda s: (len(s), s))
+            e = {"id": slugify(canonical), "name": canonical, "legal_name": legal or None, "aliases": []}
+            entries.append(e)
+            idx = len(entries) - 1
+        known = {key(e["name"]), *(key(a) for a in e["aliases"])}
+        if e["legal_name"]:
+            known.add(key(e["legal_name"]))
+        for n in names:
+            if key(n) not in known:
+                e["aliases"].append(n.strip())
+                known.add(key(n))
+        index_names(idx, names)
+    # A learned provider is shown by its brand when it has one: that is the name merchants search.
+    for e in entries:
+        if e["legal_name"] and e["name"] == e["legal_name"] and e["aliases"]:
+            e["name"] = min(e["aliases"], key=lambda s: (len(s), s))
+            e["aliases"] = [a for a in e["aliases"] if a != e["name"]]
+    return entries
+
+
+def known_providers(tree: DataTree, watchlist: Iterable[WatchedProvider | dict] | None = None) -> pd.DataFrame:
+    """Every provider the clean tables know (the same entries `update_clean` resolved documents with):
+    provider_id, provider_name, legal_name, aliases (legal name included, so the row is findable by it)."""
+    if watchlist is None:
+        watchlist = load_watchlist(ensure_watchlist(tree))
+    docs = read_table(tree, "clean/documents").select(["kind", "provider_mention"]).to_pandas()
+    case_names = docs.loc[docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
+    groups = name_groups(read_table(tree, "clean/registry").to_pandas(),
+                         read_table(tree, "clean/listings").to_pandas(), load_brands(tree), case_names)
+    return providers_frame(provider_entries(list(watchlist), groups))
+
+
+def providers_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "provider_id": [e["id"] for e in entries],
+        "provider_name": [e["name"] for e in entries],
+        "legal_name": [e["legal_name"] for e in entries],
+        "aliases": [list(dict.fromkeys([*e["aliases"], *([e["legal_name"]] if e["legal_name"] else [])]))
+                    for e in entries],
+    }, columns=["provider_id", "provider_name", "legal_name", "aliases"])

@@ -1,0 +1,378 @@
+"""Per-provider reputation: robust ratings, complaint handling, claim authenticity, registry risk.
+
+Everything here is a pure function of DataFrames. The score is a weighted mean of five components,
+each on 0..1, with the weights below; a component with no evidence drops out and the others are
+re-weighted, and `confidence` says how much evidence there was.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipelines.numbers import parse_amount_range
+
+# Bayesian average prior weight: a provider's mean counts as much as the market's after 10 ratings.
+# Ten is about a page of reviews, the amount a merchant reads before trusting a mean.
+PRIOR_RATINGS = 10
+# A rating of 4 or 5 (of 5) is a positive item; Taobao itself calls 4–5 好评.
+POSITIVE_RATING = 4.0
+WILSON_Z = 1.96  # 95% two-sided
+# Sentiment mean is shrunk toward neutral (0.5) with this many pseudo-documents, for the same reason
+# as PRIOR_RATINGS: three or four texts say little.
+PRIOR_TEXTS = 10
+
+# Component weights of reputation_score (sum 1). Complaints and case authenticity weigh as much as the
+# rating: ratings are the easiest signal to buy, complaints and refuted cases the hardest to fake.
+WEIGHTS = {
+    "rating": 0.25,
+    "sentiment": 0.15,
+    "complaints": 0.25,
+    "authenticity": 0.25,
+    "registry": 0.10,
+}
+# Complaint pressure: complaints per review-or-complaint. A provider with one complaint for every
+# four reviews (0.25) is at the bottom of the scale; honest providers sit far below.
+COMPLAINT_SHARE_FLOOR = 0.25
+# Reply lag: a provider that takes 15+ days to answer a complaint has effectively not answered.
+REPLY_DAYS_WORST = 15.0
+# Confidence: 1 − exp(−evidence / 40); 40 pieces of independent evidence (ratings, complaints,
+# answers, checked cases) give 0.63, 120 give 0.95.
+CONFIDENCE_SCALE = 40.0
+CONFIDENCE_BANDS = ((0.4, "low"), (0.75, "medium"), (1.01, "high"))
+
+_FEE = re.compile(r"(?:服务费|月费|基础费|年费|固定费|底薪|费用)[^0-9一二三四五六七八九十两\n]{0,8}"
+                  r"([0-9一二三四五六七八九十两.,万千wWkK]+(?:\s*[-~至到]\s*[0-9一二三四五六七八九十两.,万千wWkK]+)?)"
+                  r"\s*元?\s*(?:/|每|一个)?\s*(月|年)?")
+_COMMISSION = re.compile(r"(?:佣金|提成|扣点|抽成|销售额的?)[^0-9\n%]{0,6}(\d{1,2}(?:\.\d+)?)\s*[%％个点]")
+# Fee amounts outside this range are not monthly agency fees (a GMV figure, a deposit typo).
+FEE_RANGE_CNY = (500.0, 500_000.0)
+
+
+def bayes_mean(mean: pd.Series, n: pd.Series, prior_mean: float, prior_n: float = PRIOR_RATINGS) -> pd.Series:
+    """v/(v+m)·R + m/(v+m)·C."""
+    n = n.fillna(0).astype(float)
+    return (n * mean.fillna(prior_mean) + prior_n * prior_mean) / (n + prior_n)
+
+
+def wilson_low(pos: pd.Series, n: pd.Series, z: float = WILSON_Z) -> pd.Series:
+    """Lower bound of the Wilson score interval on the positive share; NaN with no items."""
+    n = n.astype(float)
+    p = pos.astype(float) / n.where(n > 0)
+    denom = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return ((centre - spread) / denom).clip(lower=0.0)
+
+
+def fees_from_texts(texts: Sequence[str]) -> tuple[float | None, float | None, float | None]:
+    """(min monthly fee, max monthly fee, median commission %) mentioned in texts."""
+    lows, highs, pcts = [], [], []
+    for t in texts:
+        if not isinstance(t, str):
+            continue
+        if "费" in t:
+            for m in _FEE.finditer(t):
+                rng = parse_amount_range(m.group(1))
+                if rng is None:
+                    continue
+                lo, hi = rng
+                if m.group(2) == "年":
+                    lo, hi = lo / 12, hi / 12
+                if FEE_RANGE_CNY[0] <= lo <= hi <= FEE_RANGE_CNY[1]:
+                    lows.append(lo)
+                    highs.append(hi)
+        if any(w in t for w in ("佣金", "提成", "扣点", "抽成", "销售额")):
+            for m in _COMMISSION.finditer(t):
+                v = float(m.group(1))
+                if 0 < v <= 30:  # commissions beyond 30% of sales are not commissions but typos
+                    pcts.append(v)
+    return (
+        min(lows) if lows else None,
+        max(highs) if highs else None,
+        float(np.median(pcts)) if pcts else None,
+    )
+
+
+def reputation(
+    providers: pd.DataFrame,
+    docs: pd.DataFrame,
+    flags: pd.DataFrame,
+    checks: pd.DataFrame,
+    registry: pd.DataFrame,
+    listings: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per provider (`providers`: provider_id, provider_name, aliases) with every column of
+    marts/provider_reputation except built_at and schema_version."""
+    out = providers[["provider_id", "provider_name", "aliases"]].drop_duplicates("provider_id").set_index(
+        "provider_id")
+    pid_index = out.index
+
+    def per(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        return series.reindex(pid_index)
+
+    d = docs[docs["provider_id"].notna()] if not docs.empty else docs
+    kinds = d.groupby(["provider_id", "kind"]).size().unstack(fill_value=0) if not d.empty else pd.DataFrame()
+
+    def kind_count(*ks: str) -> pd.Series:
+        cols = [k for k in ks if k in kinds.columns]
+        s = kinds[cols].sum(axis=1) if cols else pd.Series(dtype=float)
+        return per(s).fillna(0).astype(int)
+
+    out["n_documents"] = per(d.groupby("provider_id").size() if not d.empty else pd.Series(dtype=float)
+                             ).fillna(0).astype(int)
+    out["n_reviews"] = kind_count("market_review")
+    out["n_complaints"] = kind_count("complaint")
+    out["n_answers"] = kind_count("forum_answer")
+    out["n_articles"] = kind_count("article")
+
+    # --- ratings -----------------------------------------------------------------------------
+    rev = d[(d["kind"] == "market_review")] if not d.empty else d
+    rev = rev.assign(rating=pd.to_numeric(rev["rating"], errors="coerce")) if not rev.empty else rev
+    rated = rev[rev["rating"].notna()] if not rev.empty else rev
+    g = rated.groupby("provider_id")["rating"] if not rated.empty else None
+    out["n_ratings"] = per(g.size()).fillna(0).astype(int) if g is not None else 0
+    out["rating_mean"] = per(g.mean()) if g is not None else np.nan
+    global_mean = float(rated["rating"].mean()) if not rated.empty else 4.0
+    out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], global_mean).where(
+        out["n_ratings"] > 0)
+    pos = per(rated.assign(p=rated["rating"] >= POSITIVE_RATING).groupby("provider_id")["p"].sum()
+              ) if g is not None else pd.Series(0, index=pid_index)
+    out["positive_share_wilson_low"] = wilson_low(pos.fillna(0), out["n_ratings"])
+
+    # --- suspicious reviews: down-weighted, not deleted ---------------------------------------
+    weight = pd.Series(1.0, index=rev.index) if not rev.empty else pd.Series(dtype=float)
+    if not rev.empty and not flags.empty:
+        fw = flags.assign(key=flags["source"] + ":" + flags["native_id"]).set_index("key")["weight"]
+        weight = rev["doc_id"].map(fw).fillna(1.0).astype(float)
+    if not rev.empty:
+        susp = (weight < 1.0)
+        out["suspicious_share"] = per(susp.groupby(rev["provider_id"]).mean())
+        kept = per((~susp).groupby(rev["provider_id"]).sum()).fillna(0).astype(int)
+        out["n_kept"] = kept
+        wr = rev.assign(w=weight, wr=weight * rev["rating"])[rev["rating"].notna()]
+        sums = wr.groupby("provider_id")[["w", "wr"]].sum()
+        adj = per(sums["wr"] / sums["w"])
+        kept_rated = per((~susp[rev["rating"].notna()]).groupby(rev.loc[rev["rating"].notna(), "provider_id"])
+                         .sum()).fillna(0)
+        out["adjusted_rating"] = bayes_mean(adj, kept_rated, global_mean).where(out["n_ratings"] > 0)
+    else:
+        out["suspicious_share"] = np.nan
+        out["n_kept"] = 0
+        out["adjusted_rating"] = np.nan
+
+    # --- sentiment: what others write; case pages are the provider's own words --------------
+    others = d[d["kind"] != "case_page"] if not d.empty else d
+    if not others.empty:
+        sg = others.groupby("provider_id")["sentiment"]
+        s_sum, s_n = per(sg.sum()).fillna(0), per(sg.count()).fillna(0)
+        out["sentiment_mean"] = ((s_sum + 0.5 * PRIOR_TEXTS) / (s_n + PRIOR_TEXTS)).where(s_n > 0)
+    else:
+        out["sentiment_mean"] = np.nan
+
+    # --- complaints -------------------------------------------------------------------------
+    comp = d[d["kind"] == "complaint"] if not d.empty else d
+    if not comp.empty:
+        cg = comp.groupby("provider_id")
+        out["complaints_amount_cny"] = per(cg["amount_cny"].sum(min_count=1)).fillna(0.0)
+        done = comp["status"].fillna("").str.contains("已完成|完成")
+        out["complaints_completed_share"] = per(done.groupby(comp["provider_id"]).mean())
+        out["median_reply_days"] = per(cg["reply_days"].median())
+    else:
+        out["complaints_amount_cny"] = 0.0
+        out["complaints_completed_share"] = np.nan
+        out["median_reply_days"] = np.nan
+
+    # --- claims -----------------------------------------------------------------------------
+    from flows.claim_checks import verdict_counts
+
+    vc = verdict_counts(checks)
+    for col in ["claims_n", "claims_supported", "claims_refuted", "claims_duplicated", "claims_implausible",
+                "claims_not_enough_evidence"]:
+        out[col] = per(vc[col]).fillna(0).astype(int) if col in vc.columns else 0
+    bad = out["claims_refuted"] + out["claims_duplicated"] + out["claims_implausible"]
+    # Share of advertised cases not shown to be false; supported ones count a little extra because
+    # they are the only ones with outside confirmation. NaN for a provider with no cases.
+    out["authenticity_score"] = ((out["claims_n"] - bad + 0.25 * out["claims_supported"]) /
+                                 (1.25 * out["claims_n"]).where(out["claims_n"] > 0)).clip(0, 1)
+
+    # --- registry and listings ---------------------------------------------------------------
+    reg = _latest_per_provider(registry)
+    for src, dst in [("established", "established"), ("staff_insured", "staff_insured"),
+                     ("reg_capital_cny", "registered_capital_cny"), ("lawsuit_count", "lawsuit_count"),
+                     ("abnormal_count", "abnormal_count")]:
+        out[dst] = per(reg[src]) if src in reg.columns else None
+    reg_status = per(reg["reg_status"]) if "reg_status" in reg.columns else pd.Series(None, index=pid_index)
+    lst = listings[listings["provider_id"].notna()] if not listings.empty else listings
+    if not lst.empty:
+        lg = lst.groupby("provider_id")
+        out["tp_star"] = per(lg["tp_star"].max())
+        fee_min, fee_max = per(lg["price_min_cny"].min()), per(lg["price_max_cny"].max())
+    else:
+        out["tp_star"] = np.nan
+        fee_min = fee_max = pd.Series(np.nan, index=pid_index)
+
+    # Fees mentioned by others (answers, comments, complaints) fill in where no listing states a price.
+    text_fees = {}
+    if not others.empty:
+        fee_docs = others[others["text"].fillna("").str.contains("费|佣金|提成|扣点|抽成", regex=True)]
+        for pid, grp in fee_docs.groupby("provider_id"):
+            text_fees[pid] = fees_from_texts(grp["text"].tolist())
+    tf = pd.DataFrame.from_dict(text_fees, orient="index", columns=["lo", "hi", "pct"]).reindex(pid_index)
+    out["fee_monthly_min_cny"] = fee_min.fillna(tf["lo"]) if len(tf) else fee_min
+    out["fee_monthly_max_cny"] = fee_max.fillna(tf["hi"]) if len(tf) else fee_max
+    out["commission_pct_mentioned"] = tf["pct"] if len(tf) else np.nan
+
+    # --- seen, sources ----------------------------------------------------------------------
+    if not d.empty:
+        at = pd.to_datetime(d["created_at"], utc=True, errors="coerce").fillna(
+            pd.to_datetime(d["fetched_at"], utc=True, errors="coerce"))
+        out["first_seen"] = per(at.groupby(d["provider_id"]).min())
+        out["last_seen"] = per(at.groupby(d["provider_id"]).max())
+    else:
+        out["first_seen"] = pd.NaT
+        out["last_seen"] = pd.NaT
+    out["sources"] = _sources(pid_index, d, reg, lst)
+
+    # --- the score -------------------------------------------------------------------------
+    comps = components(out, reg_status)
+    w = pd.Series(WEIGHTS)
+    avail = comps.notna()
+    wsum = avail.mul(w, axis=1).sum(axis=1)
+    out["reputation_score"] = (100 * comps.fillna(0).mul(w, axis=1).sum(axis=1) / wsum.where(wsum > 0)).round(1)
+    evidence = out["n_ratings"] + out["n_complaints"] + out["n_answers"] + out["claims_n"] + \
+        kind_count("comment", "article")
+    out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
+    out["confidence_band"] = out["confidence"].map(_band)
+    out["risk_flags"] = risk_flags(out, reg_status)
+    return out.reset_index()
+
+
+def components(row: pd.DataFrame, reg_status: pd.Series) -> pd.DataFrame:
+    """The five score components on 0..1 (NaN when there is no evidence for one)."""
+    c = pd.DataFrame(index=row.index)
+    c["rating"] = ((row["adjusted_rating"] - 1.0) / 4.0).clip(0, 1)
+    # Sentiment is already shrunk; stretch 0.3..0.8 (where provider means actually fall) to 0..1.
+    c["sentiment"] = ((row["sentiment_mean"] - 0.3) / 0.5).clip(0, 1)
+    n_rev_comp = (row["n_reviews"] + row["n_complaints"]).astype(float)
+    share = row["n_complaints"] / n_rev_comp.where(n_rev_comp > 0)
+    volume = 1 - (share / COMPLAINT_SHARE_FLOOR).clip(0, 1)
+    handling = row["complaints_completed_share"].fillna(0.5)
+    lag = 1 - (row["median_reply_days"] / REPLY_DAYS_WORST).clip(0, 1)
+    # Volume dominates: a provider with many complaints is a risk however politely it answers them.
+    comp = 0.7 * volume + 0.15 * handling + 0.15 * lag.fillna(0.5)
+    c["complaints"] = comp.where(row["n_complaints"] > 0, volume)
+    c["authenticity"] = row["authenticity_score"]
+    abnormal = row["abnormal_count"].fillna(0).astype(float) > 0
+    lawsuits = row["lawsuit_count"].fillna(0).astype(float)
+    bad_status = reg_status.fillna("").str.contains("注销|吊销|撤销|异常", regex=True)
+    has_reg = row["established"].notna() | row["staff_insured"].notna()
+    # Each lawsuit costs a tenth, an abnormal-operations record or a dead registration costs half.
+    reg_score = (1 - 0.1 * lawsuits.clip(0, 5) - 0.5 * abnormal - 0.5 * bad_status).clip(0, 1)
+    c["registry"] = reg_score.where(has_reg)
+    return c
+
+
+def _band(x: float) -> str:
+    for limit, name in CONFIDENCE_BANDS:
+        if x < limit:
+            return name
+    return "high"
+
+
+def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[str]]:
+    """Readable warnings per provider, worst first."""
+    out = []
+    for pid in row.index:
+        r = row.loc[pid]
+        f: list[str] = []
+        n = int(r["claims_n"])
+        for col, word in [("claims_refuted", "refuted"), ("claims_duplicated", "copied from another provider"),
+                          ("claims_implausible", "implausible")]:
+            if r[col] > 0:
+                f.append(f"{int(r[col])} of {n} success cases {word}")
+        if _num(r["abnormal_count"]) > 0:
+            f.append("经营异常 on record")
+        st = reg_status.get(pid)
+        if isinstance(st, str) and re.search("注销|吊销|撤销", st):
+            f.append(f"registration status {st}")
+        if _num(r["lawsuit_count"]) > 0:
+            f.append(f"{int(_num(r['lawsuit_count']))} lawsuits on record")
+        if r["n_complaints"] > 0:
+            share = r["complaints_completed_share"]
+            done = "" if pd.isna(share) else f", {share:.0%} completed"
+            f.append(f"{int(r['n_complaints'])} complaints{done}")
+        if not pd.isna(r["median_reply_days"]) and r["median_reply_days"] > 7:
+            f.append(f"replies to complaints after {r['median_reply_days']:.0f} days (median)")
+        if not pd.isna(r["suspicious_share"]) and r["suspicious_share"] >= 0.1:
+            f.append(f"{r['suspicious_share']:.0%} of reviews look bought")
+        staff = _num(r["staff_insured"])
+        if not pd.isna(r["staff_insured"]) and staff <= 5:
+            f.append(f"only {int(staff)} insured staff")
+        if pd.isna(r["tp_star"]):
+            f.append("no TP certification")
+        if r["n_documents"] == 0:
+            f.append("no independent evidence found")
+        out.append(f)
+    return out
+
+
+def _num(x: object) -> float:
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if math.isnan(v) else v
+
+
+def _latest_per_provider(registry: pd.DataFrame) -> pd.DataFrame:
+    if registry.empty:
+        return pd.DataFrame(columns=list(registry.columns))
+    r = registry[registry["provider_id"].notna()]
+    return r.sort_values("fetched_at").drop_duplicates("provider_id", keep="last").set_index("provider_id")
+
+
+def _sources(pid_index: pd.Index, d: pd.DataFrame, reg: pd.DataFrame, lst: pd.DataFrame) -> list[list[str]]:
+    seen: dict[str, set[str]] = {p: set() for p in pid_index}
+    if not d.empty:
+        for (p, s), _n in d.groupby(["provider_id", "source"]).size().items():
+            if p in seen:
+                seen[p].add(s)
+    for p in reg.index if not reg.empty else []:
+        if p in seen:
+            seen[p].add("registry")
+    for p in lst["provider_id"].unique() if not lst.empty else []:
+        if p in seen:
+            seen[p].add("market")
+    return [sorted(seen[p]) for p in pid_index]
+
+
+def monthly(docs: pd.DataFrame) -> pd.DataFrame:
+    """provider × month (YYYY-MM of created_at): volume, sentiment, complaints, rating."""
+    cols = ["provider_id", "month", "n_documents", "n_reviews", "n_complaints", "sentiment_mean",
+            "rating_mean", "complaints_amount_cny"]
+    if docs.empty:
+        return pd.DataFrame(columns=cols)
+    d = docs[docs["provider_id"].notna()].copy()
+    at = pd.to_datetime(d["created_at"], utc=True, errors="coerce")
+    d = d[at.notna()]
+    d["month"] = at[at.notna()].dt.strftime("%Y-%m")
+    d["is_review"] = d["kind"] == "market_review"
+    d["is_complaint"] = d["kind"] == "complaint"
+    d["rating"] = pd.to_numeric(d["rating"], errors="coerce")
+    d["complaint_amount"] = d["amount_cny"].where(d["is_complaint"])
+    d["sent"] = d["sentiment"].where(d["kind"] != "case_page")
+    g = d.groupby(["provider_id", "month"])
+    out = pd.DataFrame({
+        "n_documents": g.size(),
+        "n_reviews": g["is_review"].sum(),
+        "n_complaints": g["is_complaint"].sum(),
+        "sentiment_mean": g["sent"].mean(),
+        "rating_mean": g["rating"].mean(),
+        "complaints_amount_cny": g["complaint_amount"].sum(min_count=1).fillna(0.0),
+    }).reset_index()
+    return out[cols]
