@@ -1,0 +1,116 @@
+"""Shared by the crawl tests: a sandbox on a free loopback port, and running spiders as the flows do
+(`python -m spiders.run` in subprocesses, several sources at once)."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipelines.contracts import SOURCES
+from pipelines.storage import DataTree, read_jsonl_gz
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "kaopu.toml"
+
+# sandbox/README.md "robots.txt": the prefixes a polite crawler never requests.
+DISALLOWED = (
+    "/market/ser/admin/",
+    "/complaints/user/",
+    "/forum/people/",
+    "/articles/preview/",
+    "/registry/export/",
+    "/cases/drafts/",
+)
+
+
+def spider_cmd(source: str, data: Path, base_url: str, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "spiders.run",
+        source,
+        "--data",
+        str(data),
+        "--config",
+        str(CONFIG),
+        "--profile",
+        "sandbox",
+        "--base-url",
+        base_url,
+        "--no-politeness",
+        "--stats-out",
+        str(data / f"stats-{source}.json"),
+        *extra,
+    ]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    for var in ("KAOPU_CONFIG", "KAOPU_DATA", "KAOPU_PROFILE", "KAOPU_SANDBOX_URL"):
+        env.pop(var, None)
+    return env
+
+
+def start_spider(source: str, data: Path, base_url: str, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        spider_cmd(source, data, base_url, *extra),
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def crawl(data: Path, base_url: str, *extra: str, sources: Iterable[str] = SOURCES, timeout: float = 240):
+    """Run several sources' spiders at once; returns {source: (exit code, stderr, stats or {})}."""
+    procs = {s: start_spider(s, data, base_url, *extra) for s in sources}
+    out = {}
+    deadline = time.monotonic() + timeout
+    for source, proc in procs.items():
+        _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        stats_file = data / f"stats-{source}.json"
+        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        stats_file.unlink(missing_ok=True)
+        out[source] = (proc.returncode, err, stats)
+    return out
+
+
+def raw_ids(data: Path, source: str | None = None) -> collections.Counter:
+    """item id → how many times raw holds it (across every run)."""
+    counts: collections.Counter = collections.Counter()
+    for path in DataTree(data).raw_files(source):
+        for rec in read_jsonl_gz(path):
+            counts[f"{rec['source']}:{rec['native_id']}"] += 1
+    return counts
+
+
+def raw_records(data: Path, source: str | None = None) -> list[dict]:
+    return [rec for path in DataTree(data).raw_files(source) for rec in read_jsonl_gz(path)]
+
+
+def disallowed_requests(access_log: Path) -> list[str]:
+    """Lines of the sandbox access log that requested a robots-disallowed path."""
+    bad = []
+    for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 3 and parts[2].startswith(DISALLOWED):
+            bad.append(line)
+    return bad
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.05):
+    """Poll until `predicate()` is truthy (returns it) or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"condition not met within {timeout} s")

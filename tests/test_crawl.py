@@ -1,0 +1,167 @@
+"""Crawls of a whole sandbox world, the way the flows run them: one `python -m spiders.run`
+subprocess per source, all six at once, politeness off, faults on."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+
+import pytest
+
+from pipelines.contracts import SOURCES
+from pipelines.storage import DataTree
+from tests.sandbox_fixture import (
+    crawl,
+    disallowed_requests,
+    raw_ids,
+    raw_records,
+    start_spider,
+    wait_for,
+)
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261122  # not the default seed
+N_PROVIDERS = 30
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    from sandbox.server import start
+
+    log = tmp_path_factory.mktemp("sandbox") / "access.log"
+    with start(SEED, n_providers=N_PROVIDERS, faults=0.05, port=0, access_log=str(log)) as handle:
+        handle.access_log = log
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def world():
+    from sandbox.world import World
+
+    return World(SEED, N_PROVIDERS)
+
+
+@pytest.fixture(scope="module")
+def expected_ids(world) -> dict[str, set[str]]:
+    by_kind: dict[str, set[str]] = collections.defaultdict(set)
+    for item in world.expected_items():
+        by_kind[item.kind].add(item.item_id)
+    return by_kind
+
+
+@pytest.fixture(scope="module")
+def full_crawl(sandbox, tmp_path_factory):
+    data = tmp_path_factory.mktemp("full")
+    results = crawl(data, sandbox.url)
+    return data, results
+
+
+def test_full_crawl_collects_every_kind_without_duplicates_or_disallowed_paths(
+    full_crawl, expected_ids, sandbox
+):
+    data, results = full_crawl
+    for source, (code, err, stats) in results.items():
+        assert code == 0, f"{source}: {err}"
+        assert stats["raw_written"] > 0 and stats["finish_reason"] == "finished"
+    counts = raw_ids(data)
+    assert not [i for i, n in counts.items() if n > 1], "an item was written to raw twice"
+    got_by_kind: dict[str, set[str]] = collections.defaultdict(set)
+    for rec in raw_records(data):
+        got_by_kind[rec["kind"]].add(f"{rec['source']}:{rec['native_id']}")
+    for kind, want in expected_ids.items():
+        share = len(want & got_by_kind[kind]) / len(want)
+        assert share >= 0.99, f"{kind}: {share:.1%} of {len(want)} collected"
+    assert disallowed_requests(sandbox.access_log) == []
+
+
+def test_recrawl_right_away_writes_nothing_new(full_crawl, sandbox):
+    data, _ = full_crawl
+    before = sum(raw_ids(data).values())
+    results = crawl(data, sandbox.url)
+    for source, (code, err, stats) in results.items():
+        assert code == 0, f"{source}: {err}"
+        assert stats["raw_written"] == 0, source
+    assert sum(raw_ids(data).values()) == before
+
+
+def test_crawl_killed_with_sigkill_and_resumed_ends_with_the_same_items(full_crawl, sandbox, tmp_path):
+    full_data, _ = full_crawl
+    source = "market"  # the biggest source: plenty of time to be killed halfway
+    proc = start_spider(source, tmp_path, sandbox.url)
+    try:
+        wait_for(
+            lambda: sum(raw_ids(tmp_path, source).values()) >= 50 or proc.poll() is not None, timeout=120
+        )
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the crawl finished before it could be killed"
+    partial = raw_ids(tmp_path, source)
+    assert partial
+    code, err, stats = crawl(tmp_path, sandbox.url, sources=[source])[source]
+    assert code == 0, err
+    assert stats["kaopu/jobdir/state"] == "discarded"  # the killed run's queue was not trusted
+    resumed = raw_ids(tmp_path, source)
+    assert max(resumed.values()) == 1, "the resumed crawl rewrote items the killed one had written"
+    assert set(resumed) == set(raw_ids(full_data, source))
+
+
+def test_targeted_crawl_returns_that_providers_documents_only(sandbox, world, tmp_path):
+    me = world.provider(3)
+    others = [p for p in world.providers() if p.index != me.index]
+    (tmp_path / "providers.toml").write_text(
+        "[[provider]]\n"
+        f'name = "{me.brand}"\nlegal_name = "{me.legal_name}"\n'
+        f"aliases = [{', '.join(repr(a).replace(chr(39), chr(34)) for a in me.aliases)}]\n",
+        encoding="utf-8",
+    )
+    results = crawl(tmp_path, sandbox.url, "--provider", me.brand)
+    for source, (code, err, _) in results.items():
+        assert code == 0, f"{source}: {err}"
+    got = raw_records(tmp_path)
+    assert got
+    mine = {me.legal_name, me.brand}
+    my_names = [me.brand, me.legal_name, *me.aliases]
+    for rec in got:
+        if rec["kind"] in ("market_listing", "market_review", "case_page"):
+            assert rec["provider_name"] in mine, rec
+        elif rec["kind"] == "complaint":
+            assert rec["target"] in mine, rec
+        elif rec["kind"] == "registry_record":
+            assert rec["legal_name"] == me.legal_name
+        else:  # answers, articles, comments: kept only when they name the provider
+            text = rec.get("title", "") + rec["text"]
+            from pipelines.text import to_simplified
+
+            assert any(n in to_simplified(text) for n in my_names), rec
+    # …and it has all of them: every structured document of this provider is there.
+    want = collections.Counter()
+    got_ids = {f"{r['source']}:{r['native_id']}" for r in got}
+    missing = []
+    for item in world.expected_items():
+        owner = (
+            getattr(item, "provider_name", None)
+            or getattr(item, "target", None)
+            or getattr(item, "legal_name", None)
+        )
+        if owner in mine:
+            want[item.kind] += 1
+            if item.item_id not in got_ids:
+                missing.append(item.item_id)
+    assert want["market_review"] and want["registry_record"] == 1
+    assert len(missing) <= 0.01 * sum(want.values()), missing[:10]
+    assert not any(p.legal_name in {r.get("provider_name") for r in got} for p in others)
+
+
+def test_unknown_provider_exits_3_and_writes_nothing(sandbox, tmp_path):
+    results = crawl(tmp_path, sandbox.url, "--provider", "完全不存在的服务商XYZ")
+    for source, (code, err, _) in results.items():
+        assert code == 3, f"{source}: {code} {err}"
+        assert err.strip() == f"no documents for '完全不存在的服务商XYZ' at {source}"
+    tree = DataTree(tmp_path)
+    assert tree.raw_files() == []
+    assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())
+    assert set(SOURCES) == set(results)
