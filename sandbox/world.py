@@ -349,6 +349,21 @@ class World:
         shop = names.client_core(self.seed, i * CLIENT_SLOTS + j) + rng.choice(names.SHOP_SUFFIXES)
         return Client(shop=shop, category=rng.choice(names.CATEGORIES))
 
+    @functools.cached_property
+    def _name_index(self) -> list[str]:
+        """Every provider's names, simplified and lower-cased, joined: built on the first search."""
+        return [
+            "\x00".join(debris.to_simplified(x).lower() for x in (p.legal_name, p.brand, *p.aliases))
+            for p in self.providers()
+        ]
+
+    def find_providers(self, keyword: str) -> list[int]:
+        """Providers whose legal name, brand or an alias contains `keyword` (simplified or traditional)."""
+        key = debris.to_simplified(keyword.strip()).lower()
+        if not key:
+            return []
+        return [i for i, names_ in enumerate(self._name_index) if key in names_]
+
     # ------------------------------------------------------------------ market
     def listing_number(self, i: int, k: int) -> int:
         return i * LISTING_SLOTS + k
