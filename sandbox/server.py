@@ -64,6 +64,8 @@ class FaultPlan:
 class AccessLog:
     def __init__(self, path: str | Path | None):
         self._lock = threading.Lock()
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._file = open(path, "a", encoding="utf-8", buffering=1) if path else None  # noqa: SIM115
 
     def write(self, method: str, target: str, status: int, size: int, agent: str) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pipelines import contracts as c
 from sandbox import dates, debris, names, numbers, phrases
 
+DEFAULT_SEED = 7  # the seed `kaopu sandbox serve` and `kaopu demo` use when none is given
 FETCHED_AT = "2026-06-30T04:00:00+00:00"
 HOST = "http://sandbox"
 MAX_PROVIDERS = 100_000

@@ -1,0 +1,82 @@
+"""`kaopu sandbox serve|truth`: the sandbox from the command line (mounted by flows.cli).
+
+Errors print one line on stderr and exit 2; a traceback is for bugs, not for a taken port.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sandbox.world import DEFAULT_SEED, MAX_PROVIDERS, World
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="The offline web kaopu crawls in tests and demos."
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8800,
+    seed: Annotated[int, typer.Option(help="World seed.")] = DEFAULT_SEED,
+    providers: Annotated[int, typer.Option(help=f"Providers in the world (1–{MAX_PROVIDERS}).")] = 30,
+    faults: Annotated[float, typer.Option(help="Share of requests that fail (0–1).")] = 0.0,
+    access_log: Annotated[Path, typer.Option("--access-log", help="One line per request.")] = Path(
+        "sandbox-access.log"
+    ),
+) -> None:
+    """Serve a world in the foreground until Ctrl-C."""
+    from sandbox.server import start
+
+    if not 1 <= providers <= MAX_PROVIDERS:
+        raise _fail(f"--providers must be between 1 and {MAX_PROVIDERS}")
+    if not 0.0 <= faults <= 1.0:
+        raise _fail("--faults must be between 0 and 1")
+    try:
+        handle = start(
+            seed, n_providers=providers, faults=faults, port=port, host=host, access_log=access_log
+        )
+    except OSError as exc:
+        raise _fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    typer.echo(
+        f"sandbox seed={seed} providers={providers} faults={faults} on {handle.url}  (log: {access_log})"
+    )
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        typer.echo("stopping")
+    finally:
+        handle.stop()
+
+
+@app.command()
+def truth(
+    seed: Annotated[int, typer.Option(help="World seed.")] = DEFAULT_SEED,
+    providers: Annotated[int, typer.Option(help=f"Providers in the world (1–{MAX_PROVIDERS}).")] = 30,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the JSON here (default: stdout).")] = None,
+) -> None:
+    """Write the world's hidden ground truth as JSON (schema in sandbox/README.md)."""
+    if not 1 <= providers <= MAX_PROVIDERS:
+        raise _fail(f"--providers must be between 1 and {MAX_PROVIDERS}")
+    text = json.dumps(World(seed, providers).truth(), ensure_ascii=False, indent=1)
+    if out is None:
+        typer.echo(text)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {out}")
