@@ -612,12 +612,12 @@ def case_site(w: World, site: str, rest: str, q: dict[str, str]) -> Answer:
         return not_found("站点不存在")
     header = f'<header><a class="brand" href="/cases/{p.site}/">{_e(p.brand)}</a></header>'
     footer = (
-        f'<footer>© {p.established.year}-2026 <span class="company">{_e(p.legal_name)}</span>'
+        f'<footer>© {p.established.year}-2026 <span class="legal-name">{_e(p.legal_name)}</span>'
         " 版权所有</footer>"
     )
     if rest == "":
         body = (
-            f'{header}<h1 class="company">{_e(p.legal_name)}</h1><p class="brand">{_e(p.brand)}</p>'
+            f'{header}<h1 class="legal-name">{_e(p.legal_name)}</h1><p class="brand">{_e(p.brand)}</p>'
             f'<a class="cases" href="/cases/{p.site}/cases?page=1">成功案例</a>{footer}'
         )
         return _html(_page(p.brand, body))
