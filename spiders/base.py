@@ -70,8 +70,8 @@ class KaopuSpider(scrapy.Spider):
         spider.site = spider.profile_cfg.source(cls.source)
         spider.tree = spider.cfg.tree
         spider.run_id = settings.get("KAOPU_RUN_ID") or new_run_id(cls.source)
-        spider.state = CrawlState(spider.tree.state_dir("crawl", cls.source))
-        recovered = spider.state.reconcile()
+        spider.crawl_state = CrawlState(spider.tree.state_dir("crawl", cls.source))
+        recovered = spider.crawl_state.reconcile()
         if recovered:
             crawler.stats.set_value("kaopu/state/recovered_ids", recovered)
         spider.target = None
@@ -119,7 +119,7 @@ class KaopuSpider(scrapy.Spider):
         if request is None:
             self._finished_threads.add(thread)
             return None
-        if item_ids and self.state.thread_done(thread) and self.state.all_seen(item_ids):
+        if item_ids and self.crawl_state.thread_done(thread) and self.crawl_state.all_seen(item_ids):
             self.crawler.stats.inc_value("kaopu/watermark/stopped")
             self._finished_threads.add(thread)
             return None
@@ -139,6 +139,6 @@ class KaopuSpider(scrapy.Spider):
         if reason == "finished":
             now = dt.datetime.now(dt.UTC).isoformat()
             for thread in self._finished_threads:
-                self.state.mark_thread_done(thread, now)
-        self.crawler.stats.set_value("kaopu/state/seen_total", self.state.count())
-        self.state.close()
+                self.crawl_state.mark_thread_done(thread, now)
+        self.crawler.stats.set_value("kaopu/state/seen_total", self.crawl_state.count())
+        self.crawl_state.close()

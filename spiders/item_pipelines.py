@@ -65,7 +65,7 @@ class DedupPipeline(_Component):
             self.stats.inc_value("kaopu/dupes/dropped")
             raise DropItem(f"repeat of {item_id}")
         self.this_run.add(item_id)
-        if self.spider.state.seen(item_id):
+        if self.spider.crawl_state.seen(item_id):
             self.stats.inc_value("kaopu/dupes/seen_before")
             raise DropItem(f"{item_id} written by an earlier run")
         return item
@@ -82,13 +82,13 @@ class RawPipeline(_Component):
         spider = self.spider
         if self.writer is None:
             path = spider.tree.raw_file(spider.source, spider.run_id)
-            spider.state.begin_run(spider.run_id, path)
+            spider.crawl_state.begin_run(spider.run_id, path)
             self.writer = RawWriter(path)
         self.writer.write(to_record(item))
-        spider.state.add([item.item_id])
+        spider.crawl_state.add([item.item_id])
         when = getattr(item, "created_at", None) or getattr(item, "published_at", None)
         if when:
-            spider.state.raise_watermark(when)
+            spider.crawl_state.raise_watermark(when)
         self.stats.inc_value("kaopu/raw/written")
         self.stats.inc_value(f"kaopu/raw/written/{item.kind}")
         return item
@@ -96,7 +96,7 @@ class RawPipeline(_Component):
     def close_spider(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            self.spider.state.finish_run(self.spider.run_id)
+            self.spider.crawl_state.finish_run(self.spider.run_id)
 
 
 class TextObserverPipeline(_Component):

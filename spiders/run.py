@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             EXIT_CONFIG, f"{cfg.path}: profiles.{cfg.profile_name}.sources.{args.source}.enabled is false"
         )
 
-    run_id = args.run_id or new_run_id(args.source)
+    run_id = args.run_id or new_run_id()
     try:
         tree.raw_file(args.source, run_id)  # validates the run id before anything is written
     except ValueError as exc:
@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(EXIT_FAILED, f"{args.source}: {failure} (see {log_file})")
     if reason != "finished":
         return _fail(EXIT_FAILED, f"{args.source}: crawl stopped ({reason}); run again to resume")
+    if doc["pages"] == 0 and doc["errors"]:
+        return _fail(
+            EXIT_FAILED, f"{args.source}: nothing could be fetched from {site.base_url} (see {log_file})"
+        )
     if args.provider and doc["items"] == 0:
         return _fail(EXIT_NO_MATCH, f"no documents for {args.provider!r} at {args.source}")
     return EXIT_OK
@@ -220,7 +224,7 @@ def _crawl(args, cfg, run_id: str, log_file: Path, jobdir: Path | None) -> tuple
     }
     settings.setdict(overrides, priority="cmdline")
     spider_cls = SpiderLoader.from_settings(settings.frozencopy()).load(args.source)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     failures: list[str] = []
     deferred = process.crawl(crawler, provider=args.provider, since=args.since)

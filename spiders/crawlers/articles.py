@@ -36,7 +36,7 @@ class ArticlesSpider(KaopuSpider):
         self.counted()
         for url in urls:
             ids = articles.article_ids(url)
-            if ids and not self.target and self.state.seen(f"articles:{ids[0]}"):
+            if ids and not self.target and self.crawl_state.seen(f"articles:{ids[0]}"):
                 yield self._comments_request(ids[0], 1, False)  # article known: only comments can be new
             else:
                 yield self.get(url, self.parse_article)

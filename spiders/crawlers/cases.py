@@ -58,7 +58,7 @@ class CasesSpider(KaopuSpider):
             item_id = f"cases:{site}/{case_id}" if case_id else None
             if item_id:
                 ids.append(item_id)
-            if item_id and self.state.seen(item_id):
+            if item_id and self.crawl_state.seen(item_id):
                 continue
             yield self.get(url, self.parse_case, cb_kwargs={"provider": provider})
         more = next_url and page < self.site.max_pages

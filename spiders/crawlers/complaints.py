@@ -97,7 +97,7 @@ class ComplaintsSpider(KaopuSpider):
                 continue
             if not self.recent_enough(complaint.created_at):
                 continue
-            if self.state.seen(complaint.item_id) or not url:
+            if self.crawl_state.seen(complaint.item_id) or not url:
                 yield complaint  # the dedup pipeline drops a seen one; no need to fetch its page
                 continue
             yield self.get(url, self.parse_detail, self.detail_failed, cb_kwargs={"listed": complaint})

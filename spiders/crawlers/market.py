@@ -36,7 +36,7 @@ class MarketSpider(KaopuSpider):
         for entry in entries:
             if self.target and not self.target.is_named(entry.provider_name, entry.brand):
                 continue
-            if self.state.seen(f"market:{entry.service_code}"):
+            if self.crawl_state.seen(f"market:{entry.service_code}"):
                 # Listing known: only its reviews can be new.
                 yield self.get(
                     self._reviews_url(entry.service_code, 1),

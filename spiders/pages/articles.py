@@ -30,7 +30,7 @@ def list_page(response) -> tuple[list[str], str | None]:
     return urls, response.urljoin(nxt) if nxt else None
 
 
-def article_page(response) -> Article:
+def article_page(response, today=None) -> Article:
     """The article. Scrapy decodes GBK from the header or the <meta>; `response.text` is str here."""
     ids = article_ids(response.url)
     if ids is None:
@@ -39,7 +39,7 @@ def article_page(response) -> Article:
         raise PageError("malformed_html", "no h1 and no article#mp-editor")
     paragraphs = [text_of(p) for p in response.css("article#mp-editor p")]
     date_raw = text_of(response.css("span#news-time")) or None
-    published = iso_date(date_raw)
+    published = iso_date(date_raw, today)
     return Article(
         native_id=ids[0],
         source_url=response.url,
@@ -48,7 +48,7 @@ def article_page(response) -> Article:
         publisher=text_of(response.css(".article-info .author")) or None,
         text="\n".join(p for p in paragraphs if p),
         published_at=published,
-        date_raw=date_raw if published is None else None,
+        date_raw=date_raw,
     )
 
 
@@ -66,7 +66,8 @@ def comments_page(response, article_id: str) -> CommentsPage:
     fetched = now_iso()
     comments = [
         Comment(
-            native_id=str(row.get("comment_id") or ""),
+            # "c" keeps a comment's id apart from article ids: both are `articles:<id>` item ids.
+            native_id=f"c{row['comment_id']}" if row.get("comment_id") not in (None, "") else "",
             source_url=response.url,
             fetched_at=fetched,
             article_id=article_id,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import CasePage
-from spiders.pages.fields import PageError, html_text, iso_date, now_iso, text_of
+from spiders.pages.fields import PageError, first_text, iso_date, now_iso, text_of
 
 _SITE = re.compile(r"/cases/(?P<site>[^/?#]+)/")
 _CASE = re.compile(r"/case/(?P<case>[^/?#]+?)(?:\.html?)?(?:[?#]|$)")
@@ -60,8 +60,9 @@ def site_home(response) -> SiteHome:
     site = site_of(response.url)
     if site is None:
         raise PageError("not_a_site", response.url)
-    legal = text_of(response.css(".legal-name, .company-name")) or None
-    brand = text_of(response.css(".brand")) or None
+    # The legal name heads the page (and is repeated in the footer's copyright line).
+    legal = first_text(response.css("h1.company, h1.company-name, .legal-name, .company")) or None
+    brand = first_text(response.css("p.brand, .brand")) or None
     lists = [
         response.urljoin(h)
         for h in response.css("a::attr(href)").getall()
@@ -76,18 +77,20 @@ def case_list(response) -> tuple[list[str], str | None]:
     return list(dict.fromkeys(urls)), response.urljoin(nxt) if nxt else None
 
 
-def case_page(response, provider_name: str | None = None) -> CasePage:
+def case_page(response, provider_name: str | None = None, today=None) -> CasePage:
     site = site_of(response.url)
     case_id = case_id_of(response.url)
     if site is None or case_id is None:
         raise PageError("not_a_case", response.url)
-    main = response.css("article, .case, .case-detail, main, #content")
-    root = main[0] if main else response.css("body")
-    if not root:
+    main = response.css("main, article, .case-detail, #content") or response.css("body")
+    if not main:
         raise PageError("malformed_html", "no body")
-    html = root[0].get() if hasattr(root, "__getitem__") else root.get()
-    text = html_text(re.sub(r"<(nav|header|footer|script|style)\b.*?</\1>", "", html, flags=re.S | re.I))
-    title = text_of(response.css("h1")) or text_of(response.css("title"))
+    # The story is the paragraphs of the main block; header, footer and the meta line are not.
+    paragraphs = [p for p in (_paragraph(node) for node in main[0].css("p")) if p]
+    text = "\n".join(paragraphs)
+    title = first_text(
+        response.css("h1.case-title, article h2, .case-title, div.title, main h1, h1")
+    ) or first_text(response.css("title"))
     client = _labelled(response, "client")
     category = _labelled(response, "category")
     date_text = (
@@ -107,14 +110,18 @@ def case_page(response, provider_name: str | None = None) -> CasePage:
         client=client,
         category=category,
         text=text,
-        published_at=iso_date(date_text) if date_text else _first_date(text),
+        published_at=iso_date(date_text, today) if date_text else _first_date(text),
         image_only=image_only,
     )
 
 
+def _paragraph(node) -> str:
+    return "".join(node.css("::text").getall()).strip()
+
+
 def _labelled(response, field: str) -> str | None:
     """A value marked up by class (`.client`) or written after a label (`客户：某某旗舰店`)."""
-    marked = text_of(response.css(f".{field}, [data-{field}]"))
+    marked = first_text(response.css(f".{field}, [data-{field}]"))
     if marked:
         return re.sub(r"^[^:：]{1,6}[:：]\s*", "", marked).strip() or None
     body = " ".join(response.css("body ::text").getall())

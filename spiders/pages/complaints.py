@@ -102,7 +102,7 @@ _FIELD_NAMES = {
 }
 
 
-def complaint_detail(response, listed: Complaint) -> Complaint:
+def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
     """The listed complaint completed by its page: the full text, the facts list, the timeline."""
     facts: dict[str, str] = {}
     for li in response.css("ul.ts-q-list li"):
@@ -115,7 +115,7 @@ def complaint_detail(response, listed: Complaint) -> Complaint:
     for step in response.css("div.ts-d-steplist div.ts-d-item"):
         timeline.append(
             {
-                "at": iso_date(text_of(step.css(".ts-d-time"))),
+                "at": iso_date(text_of(step.css(".ts-d-time")), today),
                 "actor": text_of(step.css(".ts-d-user")) or None,
                 "text": "\n".join(t for t in (text_of(p) for p in step.css(".ts-d-cont p")) if t)
                 or text_of(step.css(".ts-d-cont")),

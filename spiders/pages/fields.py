@@ -24,11 +24,12 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def iso_date(value: Any) -> str | None:
-    """Any printed date or epoch number → ISO 8601 UTC, or None when it is not a date."""
+def iso_date(value: Any, today: dt.date | None = None) -> str | None:
+    """Any printed date or epoch number → ISO 8601 UTC, or None when it is not a date. `today`
+    anchors relative forms (`3天前`); None means now, which is right for a page fetched now."""
     if value is None or value == "":
         return None
-    when = parse_date(value)
+    when = parse_date(value, today)
     return when.isoformat() if when is not None else None
 
 
@@ -185,3 +186,9 @@ def dig(obj: Any, *path: str | int) -> Any:
 def text_of(sel) -> str:
     """The visible text of a selection, its pieces joined by single spaces."""
     return " ".join(t.strip() for t in sel.css("::text").getall() if t.strip())
+
+
+def first_text(sel) -> str:
+    """The text of the first element of a selection ('' when empty): pages repeat a brand in the
+    header, the body and the footer."""
+    return text_of(sel[0]) if sel else ""

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 from pipelines.contracts import MarketListing, MarketReview
-from spiders.pages.fields import PageError, dig, int_in, iso_date, load_jsonp, now_iso, price_range, text_of
+from spiders.pages.fields import (
+    PageError,
+    dig,
+    first_text,
+    int_in,
+    iso_date,
+    load_jsonp,
+    now_iso,
+    price_range,
+    text_of,
+)
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,9 @@ def detail_page(response) -> tuple[MarketListing, str | None]:
     low, high = price_range(price_text)
     star = root.css(".tp-star::attr(data-star)").get()
     scores: dict[str, float] = {}
-    for node in root.css("[data-score-name]"):
+    for node in root.css("li.score[data-name]"):
         try:
-            scores[node.attrib["data-score-name"]] = float(node.attrib.get("data-score", "").strip())
+            scores[node.attrib["data-name"]] = float(text_of(node.css(".score-value")))
         except ValueError:
             continue
     listing = MarketListing(
@@ -65,18 +75,18 @@ def detail_page(response) -> tuple[MarketListing, str | None]:
         source_url=response.url,
         fetched_at=now_iso(),
         service_code=code,
-        title=text_of(root.css(".service-title")) or text_of(root.css("h1")),
-        provider_name=text_of(root.css(".provider-name")),
-        brand=text_of(root.css(".brand")) or None,
+        title=first_text(root.css(".service-title")) or first_text(root.css("h1")),
+        provider_name=first_text(root.css(".provider-name")),
+        brand=first_text(root.css(".brand")) or None,
         tp_star=int_in(star),
         price_text=price_text,
         price_min_cny=low,
         price_max_cny=high,
         user_count=int_in(text_of(root.css(".user-count"))),
         scores=scores,
-        review_count=int_in(text_of(root.css(".review-count"))),
+        review_count=int_in(root.css("a.reviews::attr(data-total)").get()),
     )
-    href = root.css("a.reviews::attr(href), a.review-link::attr(href)").get()
+    href = root.css("a.reviews::attr(href)").get()
     return listing, response.urljoin(href) if href else None
 
 
