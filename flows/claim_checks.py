@@ -27,16 +27,18 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pipelines.numbers import numbers, parse_period_days
+
 # The window around a claim in which the client's own words count: the claimed period itself, plus a
 # month either side, since complaints are filed and reviews written some weeks after the events.
 WINDOW_SLACK_DAYS = 30
 # A case that states no period is read as one year, the longest period case pages usually describe.
 DEFAULT_PERIOD_DAYS = 365
-# Growth ceiling: a shop can at most triple its sales month after month under an agency (a strong
-# 双11/新店 launch gives ×2–×3 a month; sustained ×3 a month is ×27 a quarter, already exceptional).
-# A claim above (1 + ceiling)^(months) − 1 is implausible. Short periods get at least one month's
-# allowance (a launch week can show any percentage over a near-empty base).
-GROWTH_CEILING_PER_MONTH = 2.0
+# Growth ceiling: sales doubling every month for the whole period. A launch or a 双11 month can do
+# more, but doubling month after month is already exceptional (×8 a quarter, ×4096 a year), so a claim
+# above 2^(months) − 1 is implausible. Short periods get at least one month's allowance (a launch week
+# can show any percentage over a near-empty base).
+GROWTH_CEILING_PER_MONTH = 1.0
 # A team claiming more distinct categories than this many per insured employee, with at least
 # MIN_CATEGORIES_FOR_STAFF_CHECK categories claimed, cannot have served them: a category needs at
 # least an operator and a designer, and an employee covers two or three categories at most.
@@ -46,7 +48,10 @@ MIN_CATEGORIES_FOR_STAFF_CHECK = 8
 SMALL_TEAM = 5
 # Words with which a client's review or answer corroborates growth.
 GROWTH_WORDS = re.compile(r"增长|翻倍|翻了|提升|提高|上涨|涨了|增加|突破|做起来|起色|销量.{0,4}(?:好|高|多)")
-# Complaint statuses are irrelevant: an open complaint is as much a contradiction as a closed one.
+# A complaint filed up to half a year after the claimed period still speaks of it: merchants complain
+# when the contract ends or the refund is refused, often months later. Complaint status is irrelevant:
+# an open complaint is as much a contradiction as a closed one.
+AFTERMATH = pd.Timedelta(days=182)
 
 OUT_COLS = [
     "claim_id", "provider_id", "source_url", "client", "metric", "before", "after", "growth_pct",
@@ -77,15 +82,68 @@ def effective_growth(row: pd.Series | dict) -> float | None:
     return None
 
 
+_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_RANGE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:—|-|–|~|至|到)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+# "服务类目覆盖29个", "累计服务8个类目": how many categories the provider says it serves.
+_CATEGORY_COUNT = re.compile(r"类目覆盖\s*(\d{1,3})\s*个|服务(?:了|过)?\s*(\d{1,3})\s*个(?:类目|行业)")
+_PERIOD_CUE = re.compile(r"周期|内|下来|期间")
+
+
+def case_facts(text: str) -> dict[str, object]:
+    """What a case page states in its prose: when the work started (the first year-month it prints;
+    case pages open with the signing date), when it ended if it prints a range, the period, and the
+    number of categories the provider says it serves."""
+    out: dict[str, object] = {"start": None, "end": None, "period_days": None, "categories_stated": None}
+    if not isinstance(text, str) or not text:
+        return out
+    r = _RANGE.search(text)
+    if r:
+        out["start"] = pd.Timestamp(int(r.group(1)), int(r.group(2)), 1, tz="UTC")
+        out["end"] = pd.Timestamp(int(r.group(3)), int(r.group(4)), 1, tz="UTC")
+        out["period_days"] = max(1, (out["end"] - out["start"]).days)
+    else:
+        m = _YEAR_MONTH.search(text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            out["start"] = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
+    if out["period_days"] is None:
+        for line in text.splitlines():
+            if _PERIOD_CUE.search(line):
+                days = parse_period_days(line)
+                if days:
+                    out["period_days"] = days
+                    break
+    c = _CATEGORY_COUNT.search(text)
+    if c:
+        out["categories_stated"] = int(c.group(1) or c.group(2))
+    return out
+
+
 def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
     """clean/claims + clean/documents + clean/registry → one verdict row per claim."""
     if claims.empty:
         return pd.DataFrame(columns=OUT_COLS)
     c = claims.copy().reset_index(drop=True)
+    if "kind" in c.columns:
+        c = c[c["kind"].fillna("success_case") == "success_case"].reset_index(drop=True)
     c["claimed_at"] = pd.to_datetime(c["claimed_at"], utc=True, errors="coerce")
-    period = pd.to_numeric(c["period_days"], errors="coerce")
-    c["_end"] = c["claimed_at"]
-    c["_start"] = c["_end"] - pd.to_timedelta(period.fillna(DEFAULT_PERIOD_DAYS), unit="D")
+    facts = _facts_by_doc(docs)
+    f = pd.DataFrame([facts.get(d, {}) for d in c["doc_id"]], index=c.index,
+                     columns=["start", "end", "period_days", "categories_stated"])
+    period = pd.to_numeric(c["period_days"], errors="coerce").fillna(
+        pd.to_numeric(f["period_days"], errors="coerce"))
+    c["period_days"] = period
+    c["_start"] = pd.to_datetime(f["start"], utc=True)
+    # A page that prints a start but no period: the work cannot have lasted past the page's publication,
+    # so that span bounds the period for the growth check (the output keeps the period as stated).
+    bounded = period.isna() & c["_start"].notna() & c["claimed_at"].notna()
+    period = period.copy()
+    period[bounded] = ((c.loc[bounded, "claimed_at"] - c.loc[bounded, "_start"]).dt.days).clip(lower=1)
+    # A page that prints no start date: the period is taken to end when the page was published.
+    no_start = c["_start"].isna()
+    c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
+        period[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D")
+    c["_end"] = c["_start"] + pd.to_timedelta(period.fillna(DEFAULT_PERIOD_DAYS), unit="D")
+    c["_cats_stated"] = pd.to_numeric(f["categories_stated"], errors="coerce")
     c["_client"] = c["client"].map(_name_key)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
 
@@ -103,15 +161,22 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
         decided.at[i] = True
 
     client_docs = _client_documents(c, docs)
-    # 1a. The client's own complaint against the provider during the period.
+    # 1. The client's own complaint against the provider during the period.
+    slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     for i, hits in client_docs.items():
-        comp = [h for h in hits if h["kind"] == "complaint"]
+        comp = [h for h in hits if h["kind"] == "complaint"
+                and (pd.isna(h["at"]) or c.at[i, "_start"] - slack <= h["at"] <= c.at[i, "_end"] + AFTERMATH)]
         if comp:
             decide(i, "refuted",
                    f"The client {c.at[i, 'client']} filed a complaint against this provider during the "
                    "claimed period.", (h["doc_id"] for h in comp))
 
-    # 1b. Registry facts.
+    # 2. The same case published earlier by another provider: a copied case says nothing about the
+    # copier, whatever else is true of it (it usually predates the copier's registration, too).
+    for i, (other, ev) in _duplicates(c, client_docs).items():
+        decide(i, "duplicated", f"The same case was published earlier by another provider ({other}).", ev)
+
+    # 3. Registry facts.
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
     for i in c.index[~decided]:
@@ -119,25 +184,24 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
         if r is None:
             continue
         est, start = r.get("established"), c.at[i, "_start"]
-        if est is not None and not pd.isna(est) and not pd.isna(start) and start < est:
+        # Month precision: a page says "2019年10月"; a company registered on 6 October could have
+        # started that month, so only a start month wholly before registration counts.
+        if est is not None and not pd.isna(est) and not pd.isna(start) and start + pd.DateOffset(months=1) <= est:
             decide(i, "refuted",
-                   f"The case period starts {start.date()} but the company was only registered on "
+                   f"The case starts in {start:%Y-%m}, but the company was only registered on "
                    f"{est.date()}.", [r["evidence"]])
             continue
         staff = r.get("staff_insured")
-        n_cat = cats.get(c.at[i, "provider_id"], 0)
+        stated = c.at[i, "_cats_stated"]
+        n_cat = max(cats.get(c.at[i, "provider_id"], 0), 0 if pd.isna(stated) else int(stated))
         if (staff is not None and not pd.isna(staff) and staff <= SMALL_TEAM
                 and n_cat >= MIN_CATEGORIES_FOR_STAFF_CHECK
                 and n_cat > CATEGORIES_PER_STAFF * max(int(staff), 1)):
             decide(i, "refuted",
-                   f"The company has {int(staff)} insured employees but claims cases in {n_cat} "
+                   f"The company has {int(staff)} insured employees but claims to serve {n_cat} "
                    "categories.", [r["evidence"]])
 
-    # 2. The same case published earlier by another provider.
-    for i, (other, ev) in _duplicates(c, docs).items():
-        decide(i, "duplicated", f"The same case was published earlier by another provider ({other}).", ev)
-
-    # 3. Growth beyond what the period allows.
+    # 4. Growth beyond what the period allows.
     for i in c.index[~decided]:
         g = c.at[i, "_growth"]
         if g is None or (isinstance(g, float) and math.isnan(g)):
@@ -149,15 +213,13 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                    f"A growth of {g:,.0f}% in {days} days is beyond what a shop can reach "
                    f"(at most about {ceiling:,.0f}%).")
 
-    # 4. The client's own words corroborate it.
+    # 5. The client's own words corroborate it: its numbers match, or it speaks of growth warmly.
     for i, hits in client_docs.items():
-        good = [h for h in hits if h["kind"] != "complaint"
-                and (h["sentiment_label"] == 1 or GROWTH_WORDS.search(h["text"] or ""))
-                and h["sentiment_label"] != -1]
+        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])]
         if good:
             decide(i, "supported",
-                   f"The client {c.at[i, 'client']} itself wrote well of this provider during the claimed "
-                   "period.", (h["doc_id"] for h in good))
+                   f"The client {c.at[i, 'client']} itself confirmed the results with this provider.",
+                   (h["doc_id"] for h in good))
 
     for i in c.index[~decided]:
         reason.at[i] = ("No independent evidence found: the client has not written about this provider "
@@ -169,8 +231,42 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     return out[OUT_COLS]
 
 
+def _facts_by_doc(docs: pd.DataFrame) -> dict[str, dict[str, object]]:
+    if docs.empty:
+        return {}
+    cases = docs[docs["kind"] == "case_page"]
+    return {d: case_facts(t) for d, t in zip(cases["doc_id"], cases["text"], strict=True)}
+
+
+# Numbers from a client's text match a claim's when within 10%: people round (8.6百万 vs 860万 is exact,
+# "九万左右" vs 9.2万 is not).
+NUMBER_TOLERANCE = 0.10
+
+
+def _corroborates(hit: dict, claim: pd.Series) -> bool:
+    text = hit["text"] or ""
+    targets = [float(x) for x in (claim["before"], claim["after"]) if x is not None and not pd.isna(x)]
+    if targets:
+        values = [n for n in _amounts(text) if n > 0]
+        matched = sum(any(abs(v - t) <= NUMBER_TOLERANCE * t for v in values) for t in targets)
+        if matched == len(targets) or matched >= 2:
+            return True
+        if values and matched == 0 and len(values) >= 2:
+            return False  # the client states other numbers: not a confirmation
+    return hit["sentiment_label"] == 1 and bool(GROWTH_WORDS.search(text))
+
+
+def _amounts(text: str) -> list[float]:
+    out = []
+    for n in numbers(text):
+        if not n.percent and not n.bare_unit:
+            out.append(float(n.value))
+    return out
+
+
 def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dict]]:
-    """Per claim: documents by or about its client that concern the claim's provider, in its window."""
+    """Per claim: documents by or about its client that concern the claim's provider. `at_ok` says
+    whether the document was written after the work began (a review from before cannot confirm it)."""
     if docs.empty:
         return {}
     d = docs[docs["kind"].isin(["complaint", "market_review", "forum_answer", "comment", "article"])]
@@ -191,13 +287,15 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
         # Two characters match half the shops in a category; a client name must be distinctive.
         if g is None or len(client) < 3:
             continue
-        start, end = c.at[i, "_start"], c.at[i, "_end"]
+        start = c.at[i, "_start"]
         about = (g["_author"] == client) | g["_blob"].str.contains(client, regex=False)
-        if not pd.isna(start) and not pd.isna(end):
-            about &= g["_at"].between(start - slack, end + slack) | g["_at"].isna()
         hits = g[about]
-        if not hits.empty:
-            out[i] = hits[["doc_id", "kind", "sentiment_label", "text"]].to_dict("records")
+        if hits.empty:
+            continue
+        rows = hits[["doc_id", "kind", "sentiment_label", "text", "_at"]].rename(columns={"_at": "at"})
+        ok = rows["at"].isna() | (rows["at"] >= start - slack) if not pd.isna(start) else True
+        rows = rows.assign(at_ok=ok)
+        out[i] = rows.to_dict("records")
     return out
 
 
@@ -219,45 +317,42 @@ def _categories_by_provider(c: pd.DataFrame) -> dict[str, int]:
     return cat.groupby("provider_id")["category"].nunique().to_dict()
 
 
-def _duplicates(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, tuple[str, list[str]]]:
-    """Claims whose case appears earlier on another provider's page → (that provider, evidence)."""
-    out: dict[int, tuple[str, list[str]]] = {}
-    order = c.sort_values(["claimed_at", "claim_id"], na_position="last").index
-    # Same client and same numbers. Numbers rounded to 3 significant figures so 1.2万 and 12000 agree.
-    def sig(x: object) -> str:
-        return "" if x is None or pd.isna(x) else f"{float(x):.3g}"
+def _duplicates(c: pd.DataFrame, client_docs: dict[int, list[dict]]) -> dict[int, tuple[str, list[str]]]:
+    """Claims whose case another provider published first → (that provider, evidence).
 
-    keys = c["_client"] + "|" + c["metric"].fillna("").astype(str) + "|" + c["before"].map(sig) + "|" + \
-        c["after"].map(sig) + "|" + c["growth_pct"].map(sig)
-    has_numbers = (c["before"].notna() & c["after"].notna()) | c["growth_pct"].notna()
-    usable = has_numbers & (c["_client"].str.len() >= 2)
-    first: dict[str, int] = {}
-    for i in order:
-        if not usable.at[i]:
+    The same case is the same client on two providers' pages with the same start month or a number
+    in common (within NUMBER_TOLERANCE): a shop may change agencies, but not start with two of them in
+    the same month with the same figures. Of the copies, the original is the one the client's own
+    words confirm, else the one published first.
+    """
+    out: dict[int, tuple[str, list[str]]] = {}
+    usable = c[c["_client"].str.len() >= 3]
+    for _client, g in usable.groupby("_client", sort=False):
+        if g["provider_id"].nunique() < 2:
             continue
-        j = first.setdefault(keys.at[i], i)
-        if j != i and c.at[j, "provider_id"] != c.at[i, "provider_id"] and _earlier(c, j, i):
-            out[i] = (str(c.at[j, "provider_id"]), [_doc_evidence(c.at[j, "doc_id"])])
-    # Near-duplicate case text on another provider's page.
-    if not docs.empty and "doc_id" in c.columns:
-        cases = docs[docs["kind"] == "case_page"][["doc_id", "provider_id", "created_at", "dup_cluster"]]
-        cases = cases.assign(_at=pd.to_datetime(cases["created_at"], utc=True, errors="coerce"))
-        cl = dict(zip(cases["doc_id"], cases["dup_cluster"], strict=True))
-        sizes = cases.groupby("dup_cluster")["provider_id"].nunique()
-        multi = set(sizes.index[sizes >= 2])
-        if multi:
-            grp = cases[cases["dup_cluster"].isin(multi)].sort_values(["_at", "doc_id"], na_position="last")
-            head = grp.drop_duplicates("dup_cluster", keep="first").set_index("dup_cluster")
-            for i in c.index:
-                if i in out:
+        confirmed = {i for i in g.index if any(h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])
+                                               for h in client_docs.get(i, []))}
+        order = sorted(g.index, key=lambda i: (i not in confirmed, _ts_key(c.at[i, "claimed_at"]), c.at[i, "claim_id"]))
+        for pos, i in enumerate(order):
+            for j in order[:pos]:
+                if c.at[j, "provider_id"] == c.at[i, "provider_id"] or not _same_case(c.loc[i], c.loc[j]):
                     continue
-                k = cl.get(c.at[i, "doc_id"])
-                if k is None or k not in multi:
-                    continue
-                h = head.loc[k]
-                if h["provider_id"] != c.at[i, "provider_id"] and h["doc_id"] != c.at[i, "doc_id"]:
-                    out[i] = (str(h["provider_id"]), [_doc_evidence(h["doc_id"])])
+                out[i] = (str(c.at[j, "provider_id"]), [_doc_evidence(c.at[j, "doc_id"])])
+                break
     return out
+
+
+def _ts_key(ts: object) -> float:
+    return float("inf") if ts is None or pd.isna(ts) else pd.Timestamp(ts).timestamp()
+
+
+def _same_case(a: pd.Series, b: pd.Series) -> bool:
+    sa, sb = a["_start"], b["_start"]
+    if not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month):
+        return True
+    nums_a = [float(x) for x in (a["before"], a["after"]) if x is not None and not pd.isna(x)]
+    nums_b = [float(x) for x in (b["before"], b["after"]) if x is not None and not pd.isna(x)]
+    return any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
 
 
 def _earlier(c: pd.DataFrame, j: int, i: int) -> bool:

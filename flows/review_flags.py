@@ -2,8 +2,9 @@
 
 Each signal alone has innocent explanations (a shop runs a promotion and gets twenty honest reviews in
 a day; an honest buyer writes one review in their life; a 5 among 2s is someone who was happy), so an
-item is flagged only when the evidence converges: incentive wording alone (it is the paid review's
-own confession), or a near-duplicate text that also arrived in a burst, or any three signals together.
+item is flagged only when the evidence converges: incentive wording in a praising review (it is the
+paid review's own confession), or a near-duplicate text posted for the same provider within hours,
+in a burst against the provider's own pace.
 Precision matters more than recall here: a flag down-weights a real merchant's voice.
 
 Flagged items are down-weighted, never deleted: `weight` is what the item keeps in adjusted scores.
@@ -15,6 +16,7 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy.stats import poisson
 
 from pipelines.dedup import MIN_CHARS
 
@@ -23,23 +25,30 @@ REVIEW_KINDS = ("market_review",)
 # The wording of paid or rewarded reviews: cash back for a good review, gifts for five stars or photos.
 INCENTIVE = re.compile(
     r"好评返现|返现|五星好评送|五星好评返|好评送|晒图返|晒图送|好评有礼|好评.{0,4}红包|红包.{0,4}好评|返红包|"
-    r"好评截图|刷好评|追评返"
+    r"好评截图|刷好评|追评返|好评返|截图.{0,8}返|返\d+元"
 )
 
-# A burst day: at least this many reviews, and far above the provider's own daily baseline. Five is
-# above what an honest provider's review stream produces on most days (a few a week) while a bought
-# batch is usually a dozen or more; "far above" is median + 5 scaled MADs of the provider's daily
-# counts over its active span (zero days included), which an honest Poisson-like stream crosses on
-# fewer than one day in a thousand.
-BURST_MIN = 5
-BURST_MADS = 5.0
+# Incentive wording counts only in a review that praises: "说好的好评返现也没兑现" in a one-star review is
+# a merchant complaining about a broken promise, not a paid review.
+NEGATED_INCENTIVE = re.compile(r"没兑现|没有兑现|未兑现|没收到|没有收到|没返|不返|没给|骗")
+PRAISING_RATING = 4.0
+
+# Bursts are measured against the provider's own pace: a review is in a burst when the number of other
+# reviews of the same provider within ±BURST_WINDOW of it would happen by chance less than
+# BURST_P of the time if reviews arrived at the provider's average rate (Poisson over its active span).
+# For a provider with a review every month, a second review within the same 12 hours is already
+# surprising (p≈0.03); for one with ten a day it takes a couple of dozen. 12 hours covers a bought batch
+# posted over one working day. BURST_P = 0.05 is loose on purpose: a burst alone never flags a review.
+BURST_WINDOW = pd.Timedelta(hours=12)
+BURST_P = 0.05
 # Rating deviation: two stars from the provider's median on a 1–5 scale is the gap between "good"
 # and "poor", beyond ordinary disagreement between buyers.
 RATING_GAP = 2.0
 # Weight a flagged item keeps: it still counts a little (the flag may be wrong), a fifth of an honest one.
 FLAGGED_WEIGHT = 0.2
 
-FLAG_ORDER = ("incentive_wording", "near_duplicate", "burst", "one_hit_author", "rating_deviation")
+FLAG_ORDER = ("incentive_wording", "near_duplicate_in_burst", "near_duplicate", "burst", "one_hit_author",
+              "rating_deviation")
 
 
 def signals(docs: pd.DataFrame) -> pd.DataFrame:
@@ -47,51 +56,62 @@ def signals(docs: pd.DataFrame) -> pd.DataFrame:
     rev = docs[docs["kind"].isin(REVIEW_KINDS)].copy()
     out = pd.DataFrame(index=rev.index)
     text = rev["text"].fillna("").astype(str)
-    out["incentive_wording"] = text.str.contains(INCENTIVE, regex=True)
+    rating = pd.to_numeric(rev["rating"], errors="coerce")
+    praising = (rating >= PRAISING_RATING) | (rating.isna() & (rev.get("sentiment_label", 0) != -1))
+    out["incentive_wording"] = (text.str.contains(INCENTIVE, regex=True)
+                                & ~text.str.contains(NEGATED_INCENTIVE, regex=True) & praising)
 
+    at = pd.to_datetime(rev["created_at"], utc=True, errors="coerce")
+    provider = rev["provider_id"].astype(str)
     # Near-duplicate: same cluster as another review of the same provider, and long enough that
     # resemblance means copying (short texts like 很好 cluster by exact match and are written by
     # thousands of honest buyers independently).
     long_enough = rev["text_chars"].fillna(0).astype(int) >= MIN_CHARS
-    cl = rev["provider_id"].astype(str) + "|" + rev["dup_cluster"].astype("Int64").astype(str)
+    cluster = rev["dup_cluster"].astype("Int64").astype(str)
+    cl = provider + "|" + cluster
     size = cl.map(cl[long_enough].value_counts()).fillna(0)
     out["near_duplicate"] = long_enough & (size >= 2) & rev["dup_cluster"].notna()
-
-    out["burst"] = _burst(rev)
+    # The strong form: a near-duplicate of it was posted for the same provider within the burst window.
+    out["near_duplicate_in_burst"] = out["near_duplicate"] & _neighbour_within(cl, at, BURST_WINDOW)
+    out["burst"] = _burst(provider, at)
 
     author = rev["author"].astype("string")
     counts = author.map(author.value_counts())
     out["one_hit_author"] = author.notna() & (counts == 1)
 
-    rating = pd.to_numeric(rev["rating"], errors="coerce")
-    median = rating.groupby(rev["provider_id"].astype(str)).transform("median")
+    median = rating.groupby(provider).transform("median")
     out["rating_deviation"] = (rating - median).abs() >= RATING_GAP
-    return out.fillna(False).astype(bool)
+    return out[list(FLAG_ORDER)].fillna(False).astype(bool)
 
 
-def _burst(rev: pd.DataFrame) -> pd.Series:
-    day = pd.to_datetime(rev["created_at"], utc=True, errors="coerce").dt.floor("D")
-    frame = pd.DataFrame({"p": rev["provider_id"].astype(str), "day": day}).dropna()
-    if frame.empty:
-        return pd.Series(False, index=rev.index)
-    daily = frame.groupby(["p", "day"]).size().rename("n").reset_index()
-    flagged_days = []
-    for p, g in daily.groupby("p", sort=False):
-        span = (g["day"].max() - g["day"].min()).days + 1
-        counts = np.zeros(span, dtype=np.int64)
-        counts[(g["day"] - g["day"].min()).dt.days.to_numpy()] = g["n"].to_numpy()
-        med = float(np.median(counts))
-        mad = 1.4826 * float(np.median(np.abs(counts - med)))
-        # A floor of one review a day on the spread: a provider with zero MAD (mostly empty days)
-        # would otherwise make any busy day a burst.
-        limit = max(BURST_MIN, med + BURST_MADS * max(mad, 1.0))
-        hot = g.loc[g["n"] >= limit, "day"]
-        flagged_days.extend((p, d) for d in hot)
-    if not flagged_days:
-        return pd.Series(False, index=rev.index)
-    hot_keys = pd.MultiIndex.from_tuples(flagged_days)
-    keys = pd.MultiIndex.from_arrays([rev["provider_id"].astype(str), day])
-    return pd.Series(keys.isin(hot_keys), index=rev.index)
+def _neighbour_within(group: pd.Series, at: pd.Series, window: pd.Timedelta) -> pd.Series:
+    """True where another row of the same group lies within `window` in time."""
+    frame = pd.DataFrame({"g": group, "at": at}).dropna().sort_values(["g", "at"])
+    same_prev = frame["g"].eq(frame["g"].shift(1))
+    same_next = frame["g"].eq(frame["g"].shift(-1))
+    gap_prev = frame["at"] - frame["at"].shift(1)
+    gap_next = frame["at"].shift(-1) - frame["at"]
+    near = (same_prev & (gap_prev <= window)) | (same_next & (gap_next <= window))
+    return near.reindex(group.index, fill_value=False)
+
+
+def _burst(provider: pd.Series, at: pd.Series) -> pd.Series:
+    out = pd.Series(False, index=provider.index)
+    frame = pd.DataFrame({"p": provider, "at": at}).dropna()
+    for _p, g in frame.groupby("p", sort=False):
+        if len(g) < 2:
+            continue
+        t = np.sort(g["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64))
+        order = np.argsort(g["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64), kind="stable")
+        w = BURST_WINDOW.value
+        others = np.searchsorted(t, t + w, side="right") - np.searchsorted(t, t - w, side="left") - 1
+        span_days = max((t[-1] - t[0]) / 86_400e9, 1.0)
+        lam = (len(t) - 1) / span_days * (2 * w / 86_400e9)
+        surprising = poisson.sf(others - 1, lam) < BURST_P  # P(X >= others)
+        flags = np.zeros(len(t), dtype=bool)
+        flags[order] = surprising & (others >= 1)
+        out.loc[g.index] = flags
+    return out
 
 
 def flag_reviews(docs: pd.DataFrame) -> pd.DataFrame:
@@ -102,12 +122,11 @@ def flag_reviews(docs: pd.DataFrame) -> pd.DataFrame:
     sig = signals(docs)
     if sig.empty:
         return pd.DataFrame(columns=cols)
-    n = sig.sum(axis=1)
-    flagged = (
-        sig["incentive_wording"]
-        | (sig["near_duplicate"] & sig["burst"])
-        | (n >= 3)
-    )
+    # Converging evidence only: the review's own confession, or a copy of it posted for the same
+    # provider within hours while the provider's review stream is far above its own pace. Author and
+    # rating signals are reported beside a flag but never make one: most one-review buyers are honest,
+    # and an unhappy buyer among happy ones is exactly the voice a merchant needs to hear.
+    flagged = sig["incentive_wording"] | (sig["near_duplicate_in_burst"] & sig["burst"])
     rows = docs.loc[sig.index[flagged], ["source", "native_id", "provider_id"]].copy()
     sub = sig.loc[flagged]
     rows["flags"] = [[f for f in FLAG_ORDER if r[f]] for r in sub.to_dict("records")]
