@@ -94,15 +94,19 @@ _FROM_TO = re.compile(
 _ARROW = re.compile(rf"(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在)"
-    rf"\s*了?\s*(?:月销|年销|日销)?\s*(?P<a>{_NUMX})"
+    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?P<a>{_NUMX})"
 )
-_METRIC_VALUE = re.compile(rf"\s*(?:[:：为是达在]|做到|做了)?\s*(?P<a>{_NUMX})")
+_METRIC_VALUE = re.compile(
+    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅|约|大约|近|超过|才)?\s*(?P<a>{_NUMX})"
+)
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|涨了|同比|环比)[了达约近超过高]*\s*(?P<p>{_NUM})\s*(?:%|％)"
 )
-_TIMES = re.compile(rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?P<m>{_NUM})\s*(?P<u>倍|番)")
+_TIMES = re.compile(
+    rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})\s*(?P<u>倍|番)"
+)
 _DOUBLED = re.compile(r"翻倍|翻番|翻一番|翻了一番")
-_BEFORE_CUE = re.compile(r"合作前|接手前|之前|原来|以前|原本|起初|刚开始|最初")
+_BEFORE_CUE = re.compile(r"合作前|接手前|接手时|合作时|之前|原来|以前|原本|起初|刚开始|最初")
 _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来|最后|最终|半年后|个月后|年后")
 
 _PROMISE = re.compile(
@@ -110,10 +114,17 @@ _PROMISE = re.compile(
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌"
 )
 _MERCHANT = re.compile(
+    r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店"
 )
-_PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|接手|服务的|我司|我们团队|我们帮|打造|成功|孵化|赋能|合作")
+# A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
+_CASE_PAGE = re.compile(
+    r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
+)
+_PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能")
+# Words both voices use: they make a provider's sentence only when no merchant speaks in it.
+_PROVIDER_WEAK = re.compile(r"接手|服务的|打造|成功|合作")
 _CLIENT_SHOP = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9·&]{1,16}?(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店)"
 )
@@ -126,6 +137,7 @@ _CLIENT_TRIM = re.compile(
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}))+(?:[，,、]|$)")
+_SHARE = re.compile(r"占比|份额|排名")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
 
 
@@ -135,9 +147,9 @@ def extract(text: str) -> list[Claim]:
         return []
     claims: list[Claim] = []
     doc_client: str | None = None
+    case_page = _CASE_PAGE.search(text) is not None
     pending_period: int | None = None
     for para in text.split("\n"):
-        pending_period = None
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
@@ -145,7 +157,7 @@ def extract(text: str) -> list[Claim]:
             client = _client(sentence)
             if client:
                 doc_client = client
-            found = _sentence_claims(sentence, client or doc_client, pending_period)
+            found = _sentence_claims(sentence, client or doc_client, pending_period, case_page)
             claims.extend(found)
             if not found:
                 periods = period_matches(sentence)
@@ -167,7 +179,7 @@ def _client(sentence: str) -> str | None:
     return None
 
 
-def _kind(sentence: str, client: str | None) -> str | None:
+def _kind(sentence: str, client: str | None, case_page: bool = False) -> str | None:
     if _PROMISE.search(sentence):
         return "promise"
     if _MERCHANT.search(sentence):
@@ -176,16 +188,20 @@ def _kind(sentence: str, client: str | None) -> str | None:
         return "success_case"
     if re.search(r"我", sentence):
         return "outcome"
-    return None
+    if _PROVIDER_WEAK.search(sentence):
+        return "success_case"
+    return "success_case" if case_page else None
 
 
-def _sentence_claims(sentence: str, client: str | None, pending_period: int | None) -> list[Claim]:
+def _sentence_claims(
+    sentence: str, client: str | None, pending_period: int | None, case_page: bool
+) -> list[Claim]:
     if not _HAS_NUMBER.search(sentence):
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
     period_spans = [(s, e) for s, e, _ in periods]
-    kind = _kind(sentence, client)
+    kind = _kind(sentence, client, case_page)
     out: list[Claim] = []
     metric: str | None = None
     before_side: float | None = None
@@ -197,10 +213,13 @@ def _sentence_claims(sentence: str, client: str | None, pending_period: int | No
             continue
         if kind is None:
             continue
-        mm = _METRIC_RE.search(clause)
+        if _SHARE.search(clause):
+            continue  # 搜索流量占比提升至45%: a share of a whole, not a level or a growth
+        mms = list(_METRIC_RE.finditer(clause))
+        mm = mms[-1] if mms else None
         if mm:
             metric = _METRICS[mm.group(0)]
-        before, after, growth = _clause_numbers(clause, mm, metric, period_spans, cm.start())
+        before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
         if before is None and after is None and growth is None:
             continue
         # 合作前月销8万，合作后月销65万: the two halves of one claim sit in two clauses.
@@ -210,11 +229,12 @@ def _sentence_claims(sentence: str, client: str | None, pending_period: int | No
             continue
         if before is None and before_side is not None and after is not None:
             before, before_side = before_side, None
-        # 销售额突破2亿，同比增长45%: a growth-only clause completes the claim before it.
+        # 销售额突破2亿，同比增长45%: a growth-only clause completes the claim before it (a stated growth
+        # replaces one computed from before/after: the claim is what the text says).
         prev = out[-1] if out else None
         if (
             before is None and after is None and growth is not None and mm is None and prev is not None
-            and prev.kind == kind and prev.metric == metric and prev.growth_pct is None
+            and prev.kind == kind and prev.metric == metric
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue
@@ -241,7 +261,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]], offset: int) -
 
 def _clause_numbers(
     clause: str,
-    mm: re.Match[str] | None,
+    mms: list[re.Match[str]],
     metric: str | None,
     period_spans: list[tuple[int, int]],
     offset: int,
@@ -260,7 +280,9 @@ def _clause_numbers(
             after, pct = _value(m.group("a"), metric)
             if pct and metric not in RATE_METRICS:
                 growth, after = after, None
-    if after is None and mm is not None:
+    for mm in reversed(mms):
+        if after is not None:
+            break
         m = _METRIC_VALUE.match(clause, mm.end())
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"), metric)
@@ -295,37 +317,44 @@ def _financial_claims(
     period_spans: list[tuple[int, int]],
     sentence: str,
 ) -> list[Claim]:
-    """Money in one clause: each fee/refund/loss cue takes the nearest amount after it (or just before it)."""
+    """Money in one clause. Each amount takes its label from the money word right after it (3万服务费),
+    else the nearest one before it (服务费一般在每月3000), else one shortly after (3%到5%的提成)."""
     out: list[Claim] = []
-    used: set[int] = set()
-    nums = [
-        n for n in numbers(clause) if not n.bare_unit and not _overlaps(n.start, n.end, period_spans, offset)
-    ]
-    if not nums:
+    cues = list(_FINANCIAL_RE.finditer(clause))
+    if not cues:
         return out
-    for fm in _FINANCIAL_RE.finditer(clause):
-        metric = _FINANCIAL[fm.group(0)]
-        after_cue = [n for n in nums if 0 <= n.start - fm.end() <= 10 and n.start not in used]
-        before_cue = [n for n in nums if 0 <= fm.start() - n.end <= 6 and n.start not in used]
-        pick = after_cue[:1] or before_cue[-1:]
-        if not pick:
+    nums = [
+        n for n in numbers(clause)
+        if not n.bare_unit and not _overlaps(n.start, n.end, period_spans, offset) and _is_money(clause, n)
+    ]
+    used: set[int] = set()
+    for n in nums:
+        if n.start in used:
             continue
-        n = pick[0]
+        skip = 1 if clause[n.end : n.end + 1] in ("元", "块") else 0
+        noun = _FINANCIAL_RE.match(clause, n.end + skip)
+        before_cue = [c for c in cues if c.end() <= n.start and n.start - c.end() <= 10]
+        after_cue = [c for c in cues if c.start() >= n.end and c.start() - n.end <= 6]
+        cue = noun or (before_cue[-1] if before_cue else None) or (after_cue[0] if after_cue else None)
+        if cue is None:
+            continue
+        metric = _FINANCIAL[cue.group(0)]
         if n.percent and metric not in RATE_METRICS:
             continue
-        tail = clause[n.end : n.end + 2]
-        if not n.percent and n.value < 100 and not re.match(r"\s*[万千百亿wWkK元块]", tail):
-            continue  # 交了3次, 花了两个月: a count, not money
-        # 交了3万服务费: the verb found the amount, the noun after it says what the money was.
-        noun = _FINANCIAL_RE.match(clause, n.end + (1 if clause[n.end : n.end + 1] in "元块" else 0))
-        if metric == "费用" and noun:
-            metric = _FINANCIAL[noun.group(0)]
         used.add(n.start)
         before: float | None = None
         after = n.value
-        rng = parse_amount_range(clause[n.start : n.start + 24])
+        window = clause[n.start : n.start + 24]
+        rng = parse_amount_range(window)
         if rng and rng[1] != rng[0] and n.value in rng:
             before, after = rng
-            used.update(m.start() + n.start for m in NUMBER.finditer(clause[n.start : n.start + 24]))
+            used.update(m.start() + n.start for m in NUMBER.finditer(window))
         out.append(Claim("financial", client, metric, before, after, None, period, sentence))
     return out
+
+
+def _is_money(clause: str, n) -> bool:
+    """交了3次, 花了两个月, 一般: small numbers without a unit are counts, not money."""
+    if n.percent or n.value >= 100:
+        return True
+    return re.match(r"\s*[万千百亿wWkK元块]", clause[n.end : n.end + 2]) is not None

@@ -73,14 +73,19 @@ _NON_WORD_CHAR = re.compile(r"[\W_]")
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()]"
 _LEGAL = re.compile(rf"{_NAME_CHARS}{{2,24}}?(?:{_INDUSTRY_RE})(?:{_LEGAL_SUFFIX})")
 # Brand forms: 2–6 name characters before 电商/代运营 (always company-like), or 网络/科技 followed by 公司.
-_BRAND = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,6}?(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
-_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,6}?(?:网络|科技)(?=公司|团队)")
-# Left context that is not part of a name: verbs, particles, demonstratives.
+_BRAND = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
+_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:网络|科技)(?=公司|团队)")
+# Left context that is not part of a name: verbs, particles, demonstratives, time words. The match is
+# greedy, so the name starts after the *last* such word in the candidate.
 _LEFT_TRIM = re.compile(
-    r"^.*(?:找了|找的|找|选择了|选择|选了|选|合作的|合作|签了|签约|投诉|推荐|和|与|跟|是|被|在|的|说|给|对|向|了|"
+    r"^.*(?:找了|找的|找到|找|选择了|选择|选了|选|合作的|合作|签了|签约|投诉|推荐|和|与|跟|是|被|在|的|说|给|对|向|了|"
     r"把|让|从|由|叫|名叫|请|这家|那家|一家|这个|那个|其中|例如|比如|像|如|据|称|及|或|还有|以及|包括|关于|通过|经过|"
-    r"我们|他们|你们|我|他|她|你)"
+    r"时候|当初|当时|要求|以|之前|之后|现在|后来|然后|因为|所以|但是|而且|如果|虽然|觉得|认为|发现|听说|知道|联系|"
+    r"委托|交给|告诉|用|同|也|都|就|又|还|再|才|只|我们|他们|你们|我|他|她|你|它)"
 )
+# Characters that occur in phrases around a brand but hardly ever inside one (舰店提供全店代运营).
+_NOT_IN_BRAND = re.compile(r"[店提供全做找的了是在和与跟给让把被要说这那们个些服务托管运营平台类目]")
+_CITY_INSIDE = re.compile(rf"(?:{'|'.join(sorted(CITIES, key=len, reverse=True))})")
 
 
 def key(name: str) -> str:
@@ -118,6 +123,10 @@ def _keep_cjk_paren(m: re.Match[str]) -> str:
 
 
 def _trim_left(candidate: str) -> str:
+    # A legal name starts at its city when it has one: 要求北京麦田信息技术有限公司 → 北京麦田….
+    city = _CITY_INSIDE.search(candidate)
+    if city is not None and len(candidate) - city.start() >= 6:
+        return candidate[city.start() :]
     return _LEFT_TRIM.sub("", candidate)
 
 
@@ -145,6 +154,8 @@ def discover(text: str) -> list[str]:
             mention = _PAREN.sub(_keep_cjk_paren, mention)
             name_core = core(mention)
             if _is_excluded(mention, name_core):
+                continue
+            if pattern is not _LEGAL and (len(name_core) > 4 or _NOT_IN_BRAND.search(name_core)):
                 continue
             taken.append((start, m.end()))
             found.append((start, mention, name_core))

@@ -159,6 +159,8 @@ _FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp - 
 _FULLWIDTH_ALNUM[0xFF05] = ord("%")
 _FULLWIDTH_ALNUM[0xFF0E] = ord(".")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A space next to full-width punctuation is layout debris (often a decoded &nbsp;), never content.
+_SPACE_AT_CJK_PUNCT = re.compile(r" ?([，。！？；：、“”‘’（）《》【】「」…]) ?")
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,6 +201,8 @@ def _clean_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     if not line:
         return line
+    if " " in line:
+        line = _SPACE_AT_CJK_PUNCT.sub(r"\1", line)
     line = _INJECTED_BETWEEN.sub("", line)
     line = _DOT_BETWEEN_CJK.sub("", line)
     if " " in line:
