@@ -72,9 +72,18 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,400})?/?>")
 def _unescape(text: str) -> str:
     # Unescape until nothing changes: `&amp;amp;quot;` needs three rounds. Bounded, so a hostile
     # input of a million nested `&amp;` cannot loop; four rounds covers every page we have seen.
-    text = _ORPHAN_AMP.sub("&", text)
-    if ";" in text:
+    text = _unescape_rounds(text)
+    # Only then repair entities whose "&" a decoder ate ("amp;ldquo;", "?ldquo;"): before the rounds,
+    # the "ldquo;" inside a healthy "&amp;ldquo;" would look orphaned too.
+    if ";" in text and ("amp;" in text or "quo;" in text or "nbsp;" in text or "hellip;" in text
+                        or "mdash;" in text or "middot;" in text or "quot;" in text):
+        text = _ORPHAN_AMP.sub("&", text)
         text = _ORPHAN_ENTITY.sub("&", text)
+        text = _unescape_rounds(text)
+    return text
+
+
+def _unescape_rounds(text: str) -> str:
     for _ in range(4):
         if "&" not in text:
             break
@@ -153,8 +162,8 @@ _WORD = r"[\w\u3400-\u9fff]"
 _INJECTED_BETWEEN = re.compile(rf"(?<={_WORD})[{_INJECTED}]+(?={_WORD})")
 # 微.信, 幕.思.城: dots inserted between single CJK characters to dodge keyword filters.
 _DOT_BETWEEN_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[.·•](?=[\u4e00-\u9fff])")
-# 幕 思 城: three or more single CJK characters spaced out one by one.
-_SPACED_CJK = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
+# 幕 思 城, 找幕 思 城: two or more single CJK characters spaced out one by one after a CJK character.
+_SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff])(?: [\u4e00-\u9fff](?![\u4e00-\u9fff])){2,}")
 _FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp - 0xFEE0).isalnum()}
 _FULLWIDTH_ALNUM[0xFF05] = ord("%")
 _FULLWIDTH_ALNUM[0xFF0E] = ord(".")
@@ -185,6 +194,11 @@ _CONTACT_LINE = _BOILERPLATE[4]
 _SOLICIT = re.compile(_AD_VERB + "|咨询|了解更多|免费|领取|获取", re.I)
 
 
+# A copyright or 侵权 word inside a merchant's story ("主图是盗来的，被投诉侵权") is content.
+_LEGAL_NOTICES = _BOILERPLATE[:2]
+_STORY = re.compile(r"合同|店铺|主图|商家|投诉|服务商|他们|交了|退款|被扣|盗")
+
+
 def _is_boilerplate(line: str) -> bool:
     if len(line) > _BOILERPLATE_MAX_CHARS:
         return False
@@ -192,6 +206,8 @@ def _is_boilerplate(line: str) -> bool:
         if not pattern.search(line):
             continue
         if pattern is _CONTACT_LINE and not _SOLICIT.search(line):
+            continue
+        if pattern in _LEGAL_NOTICES and _STORY.search(line):
             continue
         return True
     return False
