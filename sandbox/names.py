@@ -128,6 +128,9 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏飞鑫波宁浩婷雪琳晨宇轩怡欣佳"
 
+# No head is a prefix of another and tails carry no digits, so a nickname can be read back into
+# (head, two bank characters, tail, number): distinct indexes always give distinct nicknames, and
+# a "one-review buyer" in the truth really is the only account with that name.
 _NICK_HEADS = (
     "小",
     "阿",
@@ -167,10 +170,7 @@ _NICK_TAILS = (
     "_shop",
     "的店",
     "小铺",
-    "001",
-    "666",
-    "888",
-    "2019",
+    "",
 )
 
 
@@ -220,16 +220,14 @@ def person_name(rng) -> str:
 
 
 def nickname(seed: int, index: int) -> str:
-    """Buyer-style nickname from an index; the same index always gives the same nickname."""
+    """Buyer-style nickname; injective in `index` (see _NICK_HEADS) and stable per seed."""
     k = key_of(seed, "nick", index)
-    head = _NICK_HEADS[k % len(_NICK_HEADS)]
-    tail = _NICK_TAILS[(k >> 8) % len(_NICK_TAILS)]
-    mid = CLIENT_CHARS[(k >> 16) % len(CLIENT_CHARS)] + PROVIDER_CHARS[(k >> 24) % len(PROVIDER_CHARS)][0]
-    style = (k >> 32) % 4
-    if style == 0:
-        return f"{head}{mid}{tail}"
-    if style == 1:
-        return f"{head}{mid}{index % 9973}"
-    if style == 2:
-        return f"{mid[0]}**{(k >> 40) % 10}"
-    return f"{mid}{tail}{(k >> 40) % 100:02d}"
+    n_client, n_provider = len(CLIENT_CHARS), len(PROVIDER_CHARS)
+    mid = CLIENT_CHARS[index % n_client] + PROVIDER_CHARS[(index // n_client) % n_provider][0]
+    q = index // (n_client * n_provider)
+    number = str(q) if q else ""
+    if k % 4 == 0:  # masked, as some sites show buyers: "棉**星3"
+        return f"{mid[0]}**{mid[1]}{number}"
+    head = _NICK_HEADS[(k >> 8) % len(_NICK_HEADS)] if k % 4 != 3 else ""
+    tail = _NICK_TAILS[(k >> 16) % len(_NICK_TAILS)]
+    return f"{head}{mid}{tail}{number}"

@@ -465,7 +465,8 @@ class World:
         remaining = lst.n_reviews - len(drafts)
         n_bought = sum(rng.random() < BOUGHT_SHARE[p.archetype] for _ in range(remaining))
         n_genuine = remaining - n_bought
-        unique_base = self.nick_pool + 1 + lst.number * 1000
+        # One-off accounts: indexes beyond the shared pool, 2,000 per listing (genuine, then bought).
+        unique_base = self.nick_pool + lst.number * 2000
         for g in range(n_genuine):
             rating = self._genuine_rating(rng, p.quality)
             if rng.random() < 0.15:  # a genuine one-off buyer: one-review accounts are not all bought
@@ -477,7 +478,7 @@ class World:
                     "", nick, phrases.buyer_review(rng, rating, p.brand, cat), _moment(rng, lo, hi), rating
                 )
             )
-        drafts.extend(self._bought(rng, p, n_bought, unique_base + 500, lo, hi))
+        drafts.extend(self._bought(rng, p, n_bought, unique_base + 1000, lo, hi))
         drafts.sort(key=lambda r: (r.created, r.nick))
         for j, r in enumerate(drafts):
             r.id = str(4_000_000_000 + lst.number * 1000 + j)
@@ -496,10 +497,13 @@ class World:
         while len(out) < count:
             left = count - len(out)
             style = rng.choices(("burst", "incentive", "oneoff"), weights=(0.45, 0.3, 0.25))[0]
+            if style == "burst" and left < 2:
+                style = "oneoff"  # a burst of one is no burst
             base = rng.choice(phrases.BOUGHT_BASE)
             if style == "burst":
                 size = min(left, rng.randint(3, 8))
-                day = _moment(rng, lo, hi).replace(hour=rng.randint(9, 20), minute=0, second=0)
+                # within one calendar day: starts 9:00–19:00 and lasts at most four hours
+                day = _moment(rng, lo, hi).replace(hour=rng.randint(9, 19), minute=0, second=0)
                 incentive = rng.random() < 0.4
                 for _ in range(size):
                     moment = day + dt.timedelta(seconds=rng.randrange(4 * 3600))
@@ -949,8 +953,14 @@ class World:
         views = [(p.brand, p.legal_name, p.quality + rng.gauss(0, 0.12)) for p in mentioned]
         title = phrases.article_title(rng, [p.brand for p in mentioned])
         paras = phrases.article_paragraphs(rng, views, mentioned[0].city)
-        for filler in rng.sample(phrases.FILLER_PARAGRAPHS, rng.choice((0, 1, 2, 4, 6))):
+        feature = rng.random() < 0.15  # a long feature: every background paragraph and a full guide
+        n_fillers = 6 if feature else rng.choice((0, 1, 2, 3, 5))
+        for filler in rng.sample(phrases.FILLER_PARAGRAPHS, n_fillers):
             paras.insert(rng.randint(1, len(paras)), filler)
+        if feature or rng.random() < 0.1:
+            paras[1:1] = phrases.merchant_story(rng, mentioned[0].city, rng.choice(names.CATEGORIES))
+        if feature or rng.random() < 0.3:  # a numbered guide, like the long reposted seeds
+            paras[-1:-1] = phrases.guide_section(rng, full=feature)
         traditional = rng.random() < 0.25
         paras = debris.roughen(paras, rng, traditional=traditional, heavy=rng.random() < 0.4)
         encoding = rng.choices(("utf-8", "gbk-meta", "gbk-header"), weights=(0.7, 0.15, 0.15))[0]
