@@ -26,13 +26,18 @@ WILSON_Z = 1.96  # 95% two-sided
 # as PRIOR_RATINGS: three or four texts say little.
 PRIOR_TEXTS = 10
 
-# Component weights of reputation_score (sum 1). Complaints and case authenticity weigh as much as the
-# rating: ratings are the easiest signal to buy, complaints and refuted cases the hardest to fake.
+# Component weights of reputation_score (sum 1). The adjusted rating weighs most: it is the most
+# numerous direct verdict of paying clients, and bought reviews are already down-weighted in it. What
+# people write (sentiment of reviews, answers, comments, complaints) and how the provider handles
+# complaints come next. Claim authenticity and registry risk rest on few items per provider (a handful
+# of cases, one registry page), so they weigh less in the score and speak loudest in `risk_flags`.
+# On sandbox seed 1 (the tuning seed) this mix gave Spearman 0.90 with hidden quality; the rating
+# alone gives 0.96 there, but a score of ratings alone is exactly what bought reviews defeat.
 WEIGHTS = {
-    "rating": 0.25,
-    "sentiment": 0.15,
-    "complaints": 0.25,
-    "authenticity": 0.25,
+    "rating": 0.40,
+    "sentiment": 0.20,
+    "complaints": 0.20,
+    "authenticity": 0.10,
     "registry": 0.10,
 }
 # Complaint pressure: complaints per review-or-complaint. A provider with one complaint for every

@@ -1,0 +1,145 @@
+"""raw → clean: typed rows, quarantine instead of crashes, incremental and idempotent."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from flows.clean import reply_days, update_clean
+from pipelines import contracts as c
+from pipelines.storage import DataTree, RawWriter, read_quarantine, read_table
+
+FETCHED = "2026-01-01T00:00:00+00:00"
+
+
+def items():
+    return [
+        c.RegistryRecord(native_id="c1", source_url="http://r/company/c1", fetched_at=FETCHED, company_id="c1",
+                         legal_name="杭州火蝠电子商务有限公司", alias="火蝠电商", established="2012-05-01",
+                         staff_insured=120, lawsuit_count=1, abnormal_count=0),
+        c.MarketListing(native_id="S1", source_url="http://m/detail?service_code=S1", fetched_at=FETCHED,
+                        service_code="S1", title="天猫代运营", provider_name="杭州火蝠电子商务有限公司", brand="火蝠电商",
+                        tp_star=5, price_min_cny=3000.0, price_max_cny=8000.0),
+        c.MarketReview(native_id="r1", source_url="http://m/score/query_suggest.do?service_code=S1&currentPage=1",
+                       fetched_at=FETCHED, service_code="S1", author="买家甲", text="運營團隊很專業，店鋪流量漲了不少，我的手機13812345678",
+                       rating=5.0, created_at="2025-03-01T10:00:00+08:00"),
+        c.Complaint(native_id="sn1", source_url="http://c/complaint/view/sn1/", fetched_at=FETCHED, sn="sn1",
+                    title="代运营不退款", target="火蝠电商", author="小店主", summary="交了服务费没效果",
+                    text="交了服务费三个月没效果，要求退款。", amount_cny=5000.0,
+                    status="已完成", created_at="2025-04-01T09:00:00+08:00",
+                    timeline=[{"at": "2025-04-01T09:00:00+08:00", "actor": "小店主", "text": "投诉"},
+                              {"at": "2025-04-01T12:00:00+08:00", "actor": "黑猫投诉", "text": "已分配给商家"},
+                              {"at": "2025-04-03T09:00:00+08:00", "actor": "火蝠电商", "text": "已安排退款"}]),
+        c.ForumAnswer(native_id="a1", source_url="http://f/answers/a1", fetched_at=FETCHED, question_id="q1",
+                      question_title="哪家代运营靠谱？", author="掌柜乙", text="我们用过火蝠电商，效果还可以。",
+                      created_at="2025-05-01T00:00:00+00:00"),
+        c.CasePage(native_id="huofu/1", source_url="http://x/cases/huofu/case/1.html", fetched_at=FETCHED,
+                   site="huofu", provider_name="杭州火蝠电子商务有限公司", title="案例", client="悦家旗舰店",
+                   category="女装", text="2024年3月，悦家旗舰店正式与我们签约。三个月内，店铺GMV从50万提升至120万。",
+                   published_at="2024-09-01T00:00:00+00:00"),
+    ]
+
+
+def write_raw(tree: DataTree, run_id: str, records: list[dict]) -> None:
+    with RawWriter(tree.raw_file("market", run_id)) as w:
+        for r in records:
+            w.write(r)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    return DataTree(tmp_path / "data")
+
+
+def test_clean_tables_from_raw(tree):
+    write_raw(tree, "run1", [c.to_record(i) for i in items()])
+    counts = update_clean(tree, watchlist=[])
+    assert counts["records"] == 6 and counts["quarantined"] == 0
+    docs = read_table(tree, "clean/documents").to_pandas().set_index("doc_id")
+    assert set(docs.index) == {"market:r1", "complaints:sn1", "forum:a1", "cases:huofu/1"}
+    # One provider learned from registry + listing + brand; every document resolves to it.
+    assert docs["provider_id"].nunique() == 1 and docs["provider_id"].notna().all()
+    review = docs.loc["market:r1"]
+    assert review["text"].startswith("运营团队很专业") and "13812345678" not in review["text"]
+    assert bool(review["was_traditional"]) is True
+    assert 0.0 <= review["sentiment"] <= 1.0 and review["sentiment_label"] in (-1, 0, 1)
+    # The first reply by the company (not the platform's notice) came two days after filing.
+    assert docs.loc["complaints:sn1", "reply_days"] == pytest.approx(2.0)
+    claims = read_table(tree, "clean/claims").to_pandas()
+    assert len(claims) >= 1
+    case = claims.iloc[0]
+    assert (case["client"], case["category"], case["before"], case["after"]) == ("悦家旗舰店", "女装", 500_000.0,
+                                                                                  1_200_000.0)
+    registry = read_table(tree, "clean/registry").to_pandas()
+    listings = read_table(tree, "clean/listings").to_pandas()
+    assert registry.loc[0, "provider_id"] == listings.loc[0, "provider_id"] == docs["provider_id"].iloc[0]
+
+
+def test_invalid_records_are_quarantined_not_fatal(tree):
+    good = c.to_record(items()[2])
+    write_raw(tree, "run1", [good, {"kind": "market_review", "native_id": "", "source_url": "u", "fetched_at": FETCHED,
+                                    "text": "x"}, {"kind": "spaceship"}])
+    counts = update_clean(tree, watchlist=[])
+    assert counts["quarantined"] == 2
+    reasons = sorted(r["reason"] for r in read_quarantine(tree))
+    assert reasons == ["missing_native_id", "unknown_kind"]
+    assert len(read_table(tree, "clean/documents")) == 1
+
+
+def test_rerun_on_the_same_raw_changes_nothing(tree):
+    write_raw(tree, "run1", [c.to_record(i) for i in items()])
+    update_clean(tree, watchlist=[])
+    before = {t: read_table(tree, t) for t in ("clean/documents", "clean/claims", "clean/registry", "clean/listings")}
+    counts = update_clean(tree, watchlist=[])
+    assert counts["raw_files"] == 0 and counts["new_documents"] == 0
+    for name, table in before.items():
+        assert read_table(tree, name).equals(table), name
+
+
+def test_appended_raw_file_is_read_again_for_its_new_lines_only(tree):
+    recs = [c.to_record(i) for i in items()]
+    write_raw(tree, "run1", recs[:3])
+    update_clean(tree, watchlist=[])
+    write_raw(tree, "run1", recs[3:])  # a later run appends to the same file
+    counts = update_clean(tree, watchlist=[])
+    assert counts["records"] == 3
+    assert len(read_table(tree, "clean/documents")) == 4
+
+
+def test_a_forgotten_manifest_reprocesses_to_the_same_tables(tree):
+    write_raw(tree, "run1", [c.to_record(i) for i in items()])
+    update_clean(tree, watchlist=[])
+    first = read_table(tree, "clean/documents")
+    for f in tree.state_dir("build").glob("*.json"):
+        f.unlink()
+    update_clean(tree, watchlist=[])
+    assert read_table(tree, "clean/documents").equals(first)
+
+
+def test_watchlist_ids_win_over_learned_ones(tree):
+    write_raw(tree, "run1", [c.to_record(i) for i in items()])
+    update_clean(tree, watchlist=[{"id": "huofu", "name": "火蝠电商", "aliases": ["火蝠"]}])
+    docs = read_table(tree, "clean/documents").to_pandas()
+    assert set(docs["provider_id"]) == {"huofu"}
+
+
+def test_corrupt_gzip_tail_loses_only_the_cut_record(tree):
+    write_raw(tree, "run1", [c.to_record(i) for i in items()[2:4]])
+    path = tree.raw_files()[0]
+    data = path.read_bytes()
+    path.write_bytes(data + gzip.compress(json.dumps(c.to_record(items()[4])).encode())[:-12])
+    update_clean(tree, watchlist=[])
+    assert len(read_table(tree, "clean/documents")) >= 2
+
+
+def test_reply_days_ignores_platform_and_complainant():
+    tl = [{"at": "2025-01-01T00:00:00+00:00", "actor": "me", "text": "x"},
+          {"at": "2025-01-01T06:00:00+00:00", "actor": "黑猫投诉", "text": "已分配"},
+          {"at": "2025-01-04T00:00:00+00:00", "actor": "me", "text": "还没人理"}]
+    assert reply_days("2025-01-01T00:00:00+00:00", tl, "me") is None
+    tl.append({"at": "2025-01-05T12:00:00+00:00", "actor": "某某电商", "text": "已处理"})
+    assert reply_days("2025-01-01T00:00:00+00:00", tl, "me") == pytest.approx(4.5)
+    assert pd.isna(reply_days(None, tl, "me"))
