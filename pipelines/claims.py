@@ -91,7 +91,7 @@ _FROM_TO = re.compile(
     rf"(?:从|由)\s*(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月)?\s*(?P<b>{_NUMX})"
     rf"[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
 )
-_ARROW = re.compile(rf"(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
+_ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?P<a>{_NUMX})"
@@ -301,7 +301,8 @@ def _clause_numbers(
         times = numbers(t.group("m"))
         if times:
             k = times[0].value
-            growth = (2**k - 1) * 100.0 if t.group("u") == "番" else k * 100.0
+            # 翻两番 = ×4 (+300%); nobody writes more than a handful of 番, so the exponent is capped.
+            growth = (2.0 ** min(k, 64) - 1) * 100.0 if t.group("u") == "番" else k * 100.0
     if growth is None and _DOUBLED.search(clause):
         growth = 100.0
     if metric is None and growth is None and before is None:

@@ -30,6 +30,7 @@ NUMBER = re.compile(
     r"|[零〇一二两俩三四五六七八九十百千万亿]*[零〇一二两俩三四五六七八九][零〇一二两俩三四五六七八九十百千万亿]*"
     r"|[十百千]?[万亿]+|十)"
 )
+_MAX_DIGITS = 30
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
 _PERCENT_BEFORE = re.compile(r"百分之$")
 
@@ -97,8 +98,11 @@ def numbers(text: str) -> list[Number]:
     for m in NUMBER.finditer(text):
         bare = False
         if m.group("ar") is not None:
+            digits = m.group("ar").replace(",", "")
+            if len(digits) > _MAX_DIGITS:
+                continue  # a run of 30+ digits is an id or junk, not an amount anyone writes
             # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
-            exact = Decimal(m.group("ar").replace(",", ""))
+            exact = Decimal(digits)
             for c in (m.group("mul") or "").lower():
                 exact *= _MULTIPLIER[c]
             value = float(exact)
@@ -173,7 +177,9 @@ _PERIOD_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "�
                      "季度": 90, "年": 365}
 PERIOD = re.compile(
     r"(?P<half>半)(?P<hunit>个月|年|个季度)"
-    r"|(?<!第)(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*(?P<unit>个月|个季度|季度|星期|礼拜|天|日|周|年|月)"
+    # The lookbehinds make a long digit run one attempt, not one per digit (quadratic on junk).
+    r"|(?<!第)(?P<n>(?<![\d.])\d+(?:\.\d+)?|(?<![一二两三四五六七八九十百])[一二两三四五六七八九十百]+)"
+    r"\s*(?P<unit>个月|个季度|季度|星期|礼拜|天|日|周|年|月)"
     r"(?P<andhalf>半)?"
 )
 
@@ -220,8 +226,10 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
         return None  # 三月 and 3月 are March; 三个月 is a period
     if unit == "日" and not token.isdigit():
         return None
+    if len(token) > 8:
+        return None  # no period anyone writes has more than 8 digits; also keeps junk cheap
     value = float(token) if re.fullmatch(r"\d+(?:\.\d+)?", token) else cn_to_float(token)
-    if value is None or value <= 0:
+    if value is None or not 0 < value < 100_000:
         return None
     days = value * _PERIOD_UNIT_DAYS[unit]
     if m.group("andhalf"):

@@ -1,0 +1,89 @@
+"""Properties of the text pipeline on any input: no crash, idempotence, bounded work on huge inputs."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.claims import extract
+from pipelines.pii import mask
+from pipelines.providers import discover
+from pipelines.text import normalize
+
+# Text that looks like what we scrape: CJK (both scripts), digits, ASCII, entity and pinyin pieces,
+# injected symbols, controls and lone surrogates mixed in.
+_PIECES = st.sampled_from(
+    ["運(yùn)", "營(yíng)", "&amp;", "&amp;ldquo;", "amp;", "&#", "(GMV)", "（", "）", "(", ")", "■", "★",
+     "\ufffd", "\u200b", "\ud800", "\udfff", "\x00", "\x1b", "\r\n", "\n", " ", "\u3000", "微信", "QQ:",
+     "13812345678", "+86 138 1234 5678", "5■0万", "版权所有", "侵权", "关注公众号", "电子商务有限公司",
+     "电商", "代运营", "翻了", "番", "倍", "天", "个月", "1" * 40, "九" * 12, "百分之", "→",
+     "从50万做到300万", "三个月", "保证", "服务费", "%", "·", ".", "旗舰店", "１２３", "ａ"]
+)
+_TEXT = st.one_of(
+    st.text(),
+    st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=40).map("".join),
+)
+_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(_TEXT)
+def test_normalize_never_raises_and_is_idempotent(text):
+    once = normalize(text)
+    assert isinstance(once, str)
+    assert normalize(once) == once
+    assert "\ufffd" not in once
+    assert not any("\ud800" <= ch <= "\udfff" for ch in once)
+
+
+@_SETTINGS
+@given(_TEXT)
+def test_mask_never_raises_and_is_idempotent(text):
+    once = mask(text)
+    assert mask(once) == once
+
+
+@_SETTINGS
+@given(_TEXT)
+def test_mask_after_normalize_is_idempotent(text):
+    once = mask(normalize(text))
+    assert mask(normalize(once)) == once
+
+
+@_SETTINGS
+@given(_TEXT)
+def test_extract_and_discover_never_raise(text):
+    assert isinstance(extract(text), list)
+    assert isinstance(discover(text), list)
+    assert isinstance(extract(normalize(text)), list)
+
+
+def _megabyte() -> str:
+    chunk = "天貓代運(yùn)營(yíng)&amp;ldquo;GMV從50萬做到300萬&amp;rdquo;■微信：abc12345\n" * 3
+    chunk += "\ud800\x00" + "x" * 200 + "1" * 300 + "\n"
+    return (chunk * (1_000_000 // len(chunk) + 1))[:1_000_000]
+
+
+def test_one_megabyte_input_is_handled_in_bounded_time():
+    text = _megabyte()
+    start = time.perf_counter()
+    out = normalize(text)
+    masked = mask(out)
+    claims = extract(masked)
+    names = discover(masked)
+    elapsed = time.perf_counter() - start
+    assert normalize(out) == out
+    assert mask(masked) == masked
+    assert "运营" in out and "運" not in out
+    assert isinstance(claims, list) and isinstance(names, list)
+    # Generous bound: catches quadratic behaviour (minutes), not machine noise.
+    assert elapsed < 60, f"1 MB took {elapsed:.1f}s"
+
+
+def test_one_megabyte_of_junk_without_newlines():
+    junk = ("&amp;" * 1000 + "■" * 1000 + "(" * 1000 + "9" * 5000) * 25
+    out = normalize(junk)
+    assert normalize(out) == out
+    assert mask(out) == mask(mask(out))
