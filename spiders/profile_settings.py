@@ -24,7 +24,7 @@ def crawl_settings(profile: Profile, source: SourceProfile, *, polite: bool = Tr
         "CONCURRENT_REQUESTS": max(source.concurrency, 1),
         "CONCURRENT_REQUESTS_PER_DOMAIN": max(source.concurrency, 1),
         "DOWNLOAD_DELAY": source.delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": source.delay > 0,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if source.delay > 0 else 0.0,  # ±50%: no clockwork pattern
         "AUTOTHROTTLE_ENABLED": profile.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(source.delay, 1.0),
         "AUTOTHROTTLE_MAX_DELAY": 60.0,
@@ -42,7 +42,7 @@ def crawl_settings(profile: Profile, source: SourceProfile, *, polite: bool = Tr
         settings.update(
             {
                 "DOWNLOAD_DELAY": 0.0,
-                "RANDOMIZE_DOWNLOAD_DELAY": False,
+                "DOWNLOAD_DELAY_JITTER": 0.0,
                 "AUTOTHROTTLE_ENABLED": False,
                 "CONCURRENT_REQUESTS": max(source.concurrency, 32),
                 "CONCURRENT_REQUESTS_PER_DOMAIN": max(source.concurrency, 32),

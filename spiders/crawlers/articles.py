@@ -32,7 +32,8 @@ class ArticlesSpider(KaopuSpider):
         try:
             urls, next_url = articles.list_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for url in urls:
             ids = articles.article_ids(url)
@@ -47,7 +48,8 @@ class ArticlesSpider(KaopuSpider):
         try:
             article = articles.article_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         about = bool(self.target and self.target.is_mentioned(article.title, article.text))
         if (not self.target or about) and self.recent_enough(article.published_at):
@@ -58,7 +60,8 @@ class ArticlesSpider(KaopuSpider):
         try:
             result = articles.comments_page(response, article_id)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for comment in result.comments:
             if self.target and not self.target.is_mentioned(comment.text):

@@ -24,7 +24,8 @@ class CasesSpider(KaopuSpider):
         try:
             sites, next_url = cases.directory_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for url, brand in sites:
             yield self.get(url, self.parse_home, cb_kwargs={"brand": brand})
@@ -35,10 +36,11 @@ class CasesSpider(KaopuSpider):
         try:
             home = cases.site_home(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         if self.target and not self.target.is_named(home.legal_name, home.brand, brand):
-            return None
+            return
         provider = home.legal_name or home.brand or brand or None
         lists = home.list_urls or [response.urljoin("cases?page=1")]
         for url in lists:
@@ -50,7 +52,8 @@ class CasesSpider(KaopuSpider):
         try:
             urls, next_url = cases.case_list(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         ids = []
         for url in urls:
@@ -77,7 +80,8 @@ class CasesSpider(KaopuSpider):
         try:
             case = cases.case_page(response, provider)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         if self.recent_enough(case.published_at):
             yield case

@@ -69,7 +69,8 @@ class ComplaintsSpider(KaopuSpider):
         try:
             companies, next_url = complaints.companies_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for company in companies:
             yield self._complaints_request(company.couid, 1)
@@ -80,7 +81,8 @@ class ComplaintsSpider(KaopuSpider):
         try:
             found = complaints.search_results(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for company in found:
             if self.target.is_named(company.name):
@@ -90,7 +92,8 @@ class ComplaintsSpider(KaopuSpider):
         try:
             result = complaints.complaints_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for complaint, url in zip(result.complaints, result.detail_urls, strict=True):
             if self.target and not self.target.is_named(complaint.target):

@@ -39,7 +39,8 @@ class ForumSpider(KaopuSpider):
         try:
             questions, next_url = forum.questions_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for q in questions:
             yield self.get(
@@ -54,7 +55,8 @@ class ForumSpider(KaopuSpider):
         try:
             result = forum.answers_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for answer in result.answers:
             # A search hit is kept only if the answer itself names the provider.

@@ -31,7 +31,8 @@ class MarketSpider(KaopuSpider):
         try:
             entries, next_url = market.list_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for entry in entries:
             if self.target and not self.target.is_named(entry.provider_name, entry.brand):
@@ -52,10 +53,11 @@ class MarketSpider(KaopuSpider):
         try:
             listing, _ = market.detail_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         if self.target and not self.target.is_named(listing.provider_name, listing.brand):
-            return None
+            return
         yield listing
         yield self.get(
             self._reviews_url(listing.service_code, 1),
@@ -67,7 +69,8 @@ class MarketSpider(KaopuSpider):
         try:
             page = market.reviews_page(response, code, provider)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for review in page.reviews:
             if self.recent_enough(review.created_at):

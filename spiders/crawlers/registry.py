@@ -24,7 +24,8 @@ class RegistrySpider(KaopuSpider):
         try:
             links, next_url = registry.list_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         for url, _name in links:
             yield self.get(url, self.parse_company)
@@ -35,8 +36,9 @@ class RegistrySpider(KaopuSpider):
         try:
             record = registry.company_page(response)
         except PageError as exc:
-            return self.skipped(response, exc)
+            self.skipped(response, exc)
+            return
         self.counted()
         if self.target and not self.target.is_named(record.legal_name, record.alias):
-            return None
+            return
         yield record
