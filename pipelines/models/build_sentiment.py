@@ -23,7 +23,6 @@ import argparse
 import gzip
 import importlib.util
 import json
-import math
 import time
 from pathlib import Path
 
@@ -112,10 +111,14 @@ def tune_thresholds(scores, labels) -> tuple[float, float]:
     return best[1], best[2]
 
 
-def evaluate(name: str, scores: dict[int, float], rows: list[dict]) -> dict:
+def evaluate(name: str, scores: dict[int, float], rows: list[dict], band: float | None = None) -> dict:
+    """Metrics on the test half; thresholds tuned on the calibration half unless a fixed band is given."""
     cal = [r for r in rows if r["split"] == "calibrate"]
     test = [r for r in rows if r["split"] == "test"]
-    lo, hi = tune_thresholds([scores[r["id"]] for r in cal], [r["label"] for r in cal])
+    if band is None:
+        lo, hi = tune_thresholds([scores[r["id"]] for r in cal], [r["label"] for r in cal])
+    else:
+        lo, hi = 0.5 - band, 0.5 + band
     ts = [scores[r["id"]] for r in test]
     tl = [r["label"] for r in test]
     polar = [(s, lab) for s, lab in zip(ts, tl, strict=True) if lab != 0]
@@ -185,13 +188,19 @@ def main() -> None:
         evaluate("snownlp, normalised, sentence mean", snow_sent, rows),
         evaluate("lexicon only (pos-neg)/(pos+neg+1)", lex_only, rows),
         evaluate("tfidf-LR base, sentence mean", base_only, rows),
-        evaluate("shipped: tfidf-LR + lexicon, calibrated", full, rows),
+        evaluate("tfidf-LR + lexicon, calibrated, tuned lo/hi", full, rows),
+        evaluate("shipped: the above with label()'s band", full, rows, band),
     ]
     n_test = sum(r["split"] == "test" for r in rows)
     print(f"\nheld-out test half: {n_test} texts (thresholds for each method tuned on the calibration half)")
     print(f"{'method':44s} {'ROC-AUC':>8s} {'acc':>6s} {'macroF1':>8s}")
     for r in results:
         print(f"{r['method']:44s} {r['roc_auc']:8.3f} {r['accuracy']:6.3f} {r['macro_f1']:8.3f}")
+    print("\nshipped model on the test half by form of text:")
+    for form in sorted({r["form"] for r in rows}):
+        sub = [r for r in rows if r["form"] == form and r["split"] == "test"]
+        hits = sum(three_class([full[r["id"]]], 0.5 - band, 0.5 + band)[0] == r["label"] for r in sub)
+        print(f"  {form:22s} {len(sub):4d} texts, accuracy {hits / len(sub):.3f}")
 
 
 if __name__ == "__main__":
