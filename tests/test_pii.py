@@ -1,0 +1,76 @@
+"""mask(): personal data becomes typed placeholders; amounts, dates and order numbers survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.pii import luhn_ok, mask
+
+
+def _luhn_complete(prefix: str) -> str:
+    return next(prefix + d for d in "0123456789" if luhn_ok(prefix + d))
+
+
+CARD = _luhn_complete("622202123456789012")  # 19-digit UnionPay-shaped number that passes Luhn
+ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("联系我13812345678", "联系我[手机号]"),
+        ("电话：+86 138-1234-5678 找王经理", "电话：[手机号] 找王经理"),
+        ("手机 8613912345678", "手机 [手机号]"),
+        ("138 1234 5678", "[手机号]"),
+        ("座机0571-88886666转2", "座机[电话]转2"),
+        ("(021)12345678", "[电话]"),
+        ("热线400-820-1234", "热线[电话]"),
+        ("加微信 abc_12345 咨询", "加微信 [微信] 咨询"),
+        ("VX：msc496", "VX：[微信]"),
+        ("wx号: zhangsan888", "wx号: [微信]"),
+        ("薇信：dsyy-2023", "薇信：[微信]"),
+        ("微信同号13812345678", "微信同号[手机号]"),
+        ("扣扣：12345678", "扣扣：[QQ]"),
+        ("QQ:845981614", "QQ:[QQ]"),
+        ("企鹅号 10001", "企鹅号 [QQ]"),
+        ("邮箱 845981614@qq.com 处理", "邮箱 [邮箱] 处理"),
+        ("发到 li.ming+kaopu@example.com.cn", "发到 [邮箱]"),
+        (f"身份证{ID_CARD}", "身份证[身份证]"),
+        (f"银行卡号 {CARD}", "银行卡号 [银行卡]"),
+        (f"卡号：{' '.join(CARD[i:i + 4] for i in range(0, 19, 4))}", "卡号：[银行卡]"),
+    ],
+)
+def test_masks(text, expected):
+    assert mask(text) == expected
+    assert mask(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "投入500000元，回款120000元",
+        "合同金额13800000000元",  # an 11-digit 1[3-9] number followed by a currency is money
+        "2023年1月29日 22:52",
+        "时间戳1674996720000",
+        "GMV从50万做到300万，同比增长45%",
+        "订单号 1234567890123456789",  # fails Luhn
+        f"订单号 {CARD}",  # passes Luhn, but no card cue and no 4-digit grouping: an order number
+        "身份证110105194912310021",  # wrong checksum
+        "月服务费3000-8000元，提成5%",
+        "我的QQ群很多人",  # cue without a number
+        "wxyz123456 是型号",  # letters that merely start with wx
+        "每天访客3000，转化率2.5%",
+    ],
+)
+def test_leaves_non_personal_numbers(text):
+    assert mask(text) == text
+
+
+def test_mixed_text_masks_each_kind_once():
+    text = f"王经理13812345678，微信 wang_jl88，邮箱 wang@example.com，卡号 {CARD}，付款500000元。"
+    assert mask(text) == "王经理[手机号]，微信 [微信]，邮箱 [邮箱]，卡号 [银行卡]，付款500000元。"
+
+
+def test_rejects_non_str():
+    with pytest.raises(TypeError):
+        mask(13812345678)  # type: ignore[arg-type]
