@@ -54,8 +54,19 @@ GROWTH_WORDS = re.compile(r"增长|翻倍|翻了|提升|提高|上涨|涨了|增
 AFTERMATH = pd.Timedelta(days=182)
 
 OUT_COLS = [
-    "claim_id", "provider_id", "source_url", "client", "metric", "before", "after", "growth_pct",
-    "period_days", "claimed_at", "verdict", "reason", "evidence",
+    "claim_id",
+    "provider_id",
+    "source_url",
+    "client",
+    "metric",
+    "before",
+    "after",
+    "growth_pct",
+    "period_days",
+    "claimed_at",
+    "verdict",
+    "reason",
+    "evidence",
 ]
 
 
@@ -83,7 +94,9 @@ def effective_growth(row: pd.Series | dict) -> float | None:
 
 
 _YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
-_RANGE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:—|-|–|~|至|到)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_RANGE = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:—|-|–|~|至|到)\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月"
+)
 # "服务类目覆盖29个", "累计服务8个类目": how many categories the provider says it serves.
 _CATEGORY_COUNT = re.compile(r"类目覆盖\s*(\d{1,3})\s*个|服务(?:了|过)?\s*(\d{1,3})\s*个(?:类目|行业)")
 _PERIOD_CUE = re.compile(r"周期|内|下来|期间")
@@ -127,10 +140,14 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
         c = c[c["kind"].fillna("success_case") == "success_case"].reset_index(drop=True)
     c["claimed_at"] = pd.to_datetime(c["claimed_at"], utc=True, errors="coerce")
     facts = _facts_by_doc(docs)
-    f = pd.DataFrame([facts.get(d, {}) for d in c["doc_id"]], index=c.index,
-                     columns=["start", "end", "period_days", "categories_stated"])
+    f = pd.DataFrame(
+        [facts.get(d, {}) for d in c["doc_id"]],
+        index=c.index,
+        columns=["start", "end", "period_days", "categories_stated"],
+    )
     period = pd.to_numeric(c["period_days"], errors="coerce").fillna(
-        pd.to_numeric(f["period_days"], errors="coerce"))
+        pd.to_numeric(f["period_days"], errors="coerce")
+    )
     c["period_days"] = period
     c["_start"] = pd.to_datetime(f["start"], utc=True)
     # A page that prints a start but no period: the work cannot have lasted past the page's publication,
@@ -141,7 +158,8 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # A page that prints no start date: the period is taken to end when the page was published.
     no_start = c["_start"].isna()
     c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
-        period[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D")
+        period[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D"
+    )
     c["_end"] = c["_start"] + pd.to_timedelta(period.fillna(DEFAULT_PERIOD_DAYS), unit="D")
     c["_cats_stated"] = pd.to_numeric(f["categories_stated"], errors="coerce")
     c["_client"] = c["client"].map(_name_key)
@@ -164,12 +182,20 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # 1. The client's own complaint against the provider during the period.
     slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     for i, hits in client_docs.items():
-        comp = [h for h in hits if h["kind"] == "complaint"
-                and (pd.isna(h["at"]) or c.at[i, "_start"] - slack <= h["at"] <= c.at[i, "_end"] + AFTERMATH)]
+        comp = [
+            h
+            for h in hits
+            if h["kind"] == "complaint"
+            and (pd.isna(h["at"]) or c.at[i, "_start"] - slack <= h["at"] <= c.at[i, "_end"] + AFTERMATH)
+        ]
         if comp:
-            decide(i, "refuted",
-                   f"The client {c.at[i, 'client']} filed a complaint against this provider during the "
-                   "claimed period.", (h["doc_id"] for h in comp))
+            decide(
+                i,
+                "refuted",
+                f"The client {c.at[i, 'client']} filed a complaint against this provider during the "
+                "claimed period.",
+                (h["doc_id"] for h in comp),
+            )
 
     # 2. The same case published earlier by another provider: a copied case says nothing about the
     # copier, whatever else is true of it (it usually predates the copier's registration, too).
@@ -186,20 +212,35 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
         est, start = r.get("established"), c.at[i, "_start"]
         # Month precision: a page says "2019年10月"; a company registered on 6 October could have
         # started that month, so only a start month wholly before registration counts.
-        if est is not None and not pd.isna(est) and not pd.isna(start) and start + pd.DateOffset(months=1) <= est:
-            decide(i, "refuted",
-                   f"The case starts in {start:%Y-%m}, but the company was only registered on "
-                   f"{est.date()}.", [r["evidence"]])
+        if (
+            est is not None
+            and not pd.isna(est)
+            and not pd.isna(start)
+            and start + pd.DateOffset(months=1) <= est
+        ):
+            decide(
+                i,
+                "refuted",
+                f"The case starts in {start:%Y-%m}, but the company was only registered on {est.date()}.",
+                [r["evidence"]],
+            )
             continue
         staff = r.get("staff_insured")
         stated = c.at[i, "_cats_stated"]
         n_cat = max(cats.get(c.at[i, "provider_id"], 0), 0 if pd.isna(stated) else int(stated))
-        if (staff is not None and not pd.isna(staff) and staff <= SMALL_TEAM
-                and n_cat >= MIN_CATEGORIES_FOR_STAFF_CHECK
-                and n_cat > CATEGORIES_PER_STAFF * max(int(staff), 1)):
-            decide(i, "refuted",
-                   f"The company has {int(staff)} insured employees but claims to serve {n_cat} "
-                   "categories.", [r["evidence"]])
+        if (
+            staff is not None
+            and not pd.isna(staff)
+            and staff <= SMALL_TEAM
+            and n_cat >= MIN_CATEGORIES_FOR_STAFF_CHECK
+            and n_cat > CATEGORIES_PER_STAFF * max(int(staff), 1)
+        ):
+            decide(
+                i,
+                "refuted",
+                f"The company has {int(staff)} insured employees but claims to serve {n_cat} categories.",
+                [r["evidence"]],
+            )
 
     # 4. Growth beyond what the period allows.
     for i in c.index[~decided]:
@@ -209,21 +250,29 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
         ceiling = growth_ceiling_pct(period.at[i])
         if g > ceiling:
             days = int(period.at[i]) if not pd.isna(period.at[i]) else DEFAULT_PERIOD_DAYS
-            decide(i, "implausible",
-                   f"A growth of {g:,.0f}% in {days} days is beyond what a shop can reach "
-                   f"(at most about {ceiling:,.0f}%).")
+            decide(
+                i,
+                "implausible",
+                f"A growth of {g:,.0f}% in {days} days is beyond what a shop can reach "
+                f"(at most about {ceiling:,.0f}%).",
+            )
 
     # 5. The client's own words corroborate it: its numbers match, or it speaks of growth warmly.
     for i, hits in client_docs.items():
         good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])]
         if good:
-            decide(i, "supported",
-                   f"The client {c.at[i, 'client']} itself confirmed the results with this provider.",
-                   (h["doc_id"] for h in good))
+            decide(
+                i,
+                "supported",
+                f"The client {c.at[i, 'client']} itself confirmed the results with this provider.",
+                (h["doc_id"] for h in good),
+            )
 
     for i in c.index[~decided]:
-        reason.at[i] = ("No independent evidence found: the client has not written about this provider "
-                        "and nothing contradicts the case.")
+        reason.at[i] = (
+            "No independent evidence found: the client has not written about this provider "
+            "and nothing contradicts the case."
+        )
     out = c[[col for col in OUT_COLS if col in c.columns]].copy()
     out["verdict"] = verdict
     out["reason"] = reason
@@ -330,9 +379,17 @@ def _duplicates(c: pd.DataFrame, client_docs: dict[int, list[dict]]) -> dict[int
     for _client, g in usable.groupby("_client", sort=False):
         if g["provider_id"].nunique() < 2:
             continue
-        confirmed = {i for i in g.index if any(h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])
-                                               for h in client_docs.get(i, []))}
-        order = sorted(g.index, key=lambda i: (i not in confirmed, _ts_key(c.at[i, "claimed_at"]), c.at[i, "claim_id"]))
+        confirmed = {
+            i
+            for i in g.index
+            if any(
+                h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])
+                for h in client_docs.get(i, [])
+            )
+        }
+        order = sorted(
+            g.index, key=lambda i: (i not in confirmed, _ts_key(c.at[i, "claimed_at"]), c.at[i, "claim_id"])
+        )
         for pos, i in enumerate(order):
             for j in order[:pos]:
                 if c.at[j, "provider_id"] == c.at[i, "provider_id"] or not _same_case(c.loc[i], c.loc[j]):

@@ -125,14 +125,21 @@ def read_items(
                 item = contracts.from_record(rec)
             except contracts.InvalidItem as exc:
                 quarantine.write(
-                    rec, exc.reason, detail=exc.detail, source=rec.get("source"),
-                    source_url=rec.get("source_url"), raw_file=rel,
+                    rec,
+                    exc.reason,
+                    detail=exc.detail,
+                    source=rec.get("source"),
+                    source_url=rec.get("source_url"),
+                    raw_file=rel,
                 )
                 counts["quarantined"] += 1
                 continue
             except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type
                 quarantine.write(
-                    rec, "bad_field", detail=str(exc), source=rec.get("source") if isinstance(rec, dict) else None,
+                    rec,
+                    "bad_field",
+                    detail=str(exc),
+                    source=rec.get("source") if isinstance(rec, dict) else None,
                     raw_file=rel,
                 )
                 counts["quarantined"] += 1
@@ -171,7 +178,9 @@ _PLATFORM_ACTOR = re.compile(r"黑猫|投诉平台|平台|系统|小助手|小�
 _COMPLAINANT_ACTOR = re.compile(r"投诉人|用户|消费者")
 
 
-def reply_days(created_at: str | None, timeline: list[dict[str, Any]], complainant: str | None) -> float | None:
+def reply_days(
+    created_at: str | None, timeline: list[dict[str, Any]], complainant: str | None
+) -> float | None:
     """Days from filing to the first timeline entry written by the company: not the complainant and
     not the platform's own notices. None when the company never replied."""
     start = _ts(created_at)
@@ -200,14 +209,27 @@ def _ts(value: Any) -> pd.Timestamp | None:
 def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
     g = item.__dict__
     row = {
-        "doc_id": item.item_id, "source": item.source, "kind": item.kind, "native_id": item.native_id,
-        "source_url": item.source_url, "fetched_at": item.fetched_at, "raw_file": rel,
-        "author": g.get("author"), "title": g.get("title") or g.get("question_title") or None,
-        "raw_text": g.get("text") or "", "rating": g.get("rating"), "amount_cny": g.get("amount_cny"),
-        "status": g.get("status"), "client": g.get("client"), "provider_mention": None,
-        "created_at": g.get("created_at") or g.get("published_at"), "reply_days": None,
-        "_service_code": g.get("service_code"), "_article_id": g.get("article_id"),
-        "_category": g.get("category"), "_image_only": bool(g.get("image_only", False)),
+        "doc_id": item.item_id,
+        "source": item.source,
+        "kind": item.kind,
+        "native_id": item.native_id,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
+        "raw_file": rel,
+        "author": g.get("author"),
+        "title": g.get("title") or g.get("question_title") or None,
+        "raw_text": g.get("text") or "",
+        "rating": g.get("rating"),
+        "amount_cny": g.get("amount_cny"),
+        "status": g.get("status"),
+        "client": g.get("client"),
+        "provider_mention": None,
+        "created_at": g.get("created_at") or g.get("published_at"),
+        "reply_days": None,
+        "_service_code": g.get("service_code"),
+        "_article_id": g.get("article_id"),
+        "_category": g.get("category"),
+        "_image_only": bool(g.get("image_only", False)),
     }
     if item.kind == "article":
         row["author"] = g.get("publisher")
@@ -245,46 +267,83 @@ def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     cases = docs[docs["kind"] == "case_page"]
     for row in cases.to_dict("records"):
         base = {
-            "doc_id": row["doc_id"], "provider_id": None, "source_url": row["source_url"],
-            "category": row["_category"], "claimed_at": row["created_at"], "fetched_at": row["fetched_at"],
-            "raw_file": row["raw_file"], "image_only": bool(row["_image_only"]),
+            "doc_id": row["doc_id"],
+            "provider_id": None,
+            "source_url": row["source_url"],
+            "category": row["_category"],
+            "claimed_at": row["created_at"],
+            "fetched_at": row["fetched_at"],
+            "raw_file": row["raw_file"],
+            "image_only": bool(row["_image_only"]),
         }
         text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
         found = [] if row["_image_only"] else claims_mod.extract(text)
         found = [c for c in found if c.kind == "success_case"] or found[:1]
         if not found:
             # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
-            out.append({**base, "claim_id": f"{row['doc_id']}#0", "kind": "success_case",
-                        "client": row["client"], "metric": None, "before": None, "after": None,
-                        "growth_pct": None, "period_days": None, "span": None})
+            out.append(
+                {
+                    **base,
+                    "claim_id": f"{row['doc_id']}#0",
+                    "kind": "success_case",
+                    "client": row["client"],
+                    "metric": None,
+                    "before": None,
+                    "after": None,
+                    "growth_pct": None,
+                    "period_days": None,
+                    "span": None,
+                }
+            )
             continue
         for i, c in enumerate(found):
-            out.append({
-                **base, "claim_id": f"{row['doc_id']}#{i}", "kind": c.kind,
-                "client": row["client"] or c.client, "metric": c.metric, "before": c.before,
-                "after": c.after, "growth_pct": c.growth_pct, "period_days": c.period_days,
-                "span": c.span,
-            })
+            out.append(
+                {
+                    **base,
+                    "claim_id": f"{row['doc_id']}#{i}",
+                    "kind": c.kind,
+                    "client": row["client"] or c.client,
+                    "metric": c.metric,
+                    "before": c.before,
+                    "after": c.after,
+                    "growth_pct": c.growth_pct,
+                    "period_days": c.period_days,
+                    "span": c.span,
+                }
+            )
     return out
 
 
 def _registry_row(item: contracts.RegistryRecord, rel: str) -> dict[str, Any]:
     return {
-        "company_id": item.company_id or item.native_id, "legal_name": item.legal_name, "alias": item.alias,
-        "reg_status": item.reg_status, "reg_capital_cny": item.reg_capital_cny,
-        "established": item.established, "staff_insured": item.staff_insured,
-        "lawsuit_count": item.lawsuit_count, "abnormal_count": item.abnormal_count,
-        "business_scope": item.business_scope, "source_url": item.source_url, "fetched_at": item.fetched_at,
+        "company_id": item.company_id or item.native_id,
+        "legal_name": item.legal_name,
+        "alias": item.alias,
+        "reg_status": item.reg_status,
+        "reg_capital_cny": item.reg_capital_cny,
+        "established": item.established,
+        "staff_insured": item.staff_insured,
+        "lawsuit_count": item.lawsuit_count,
+        "abnormal_count": item.abnormal_count,
+        "business_scope": item.business_scope,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
         "raw_file": rel,
     }
 
 
 def _listing_row(item: contracts.MarketListing, rel: str) -> dict[str, Any]:
     return {
-        "service_code": item.service_code or item.native_id, "title": item.title,
-        "provider_name": item.provider_name, "_brand": item.brand, "tp_star": item.tp_star,
-        "price_min_cny": item.price_min_cny, "price_max_cny": item.price_max_cny,
-        "user_count": item.user_count, "source_url": item.source_url, "fetched_at": item.fetched_at,
+        "service_code": item.service_code or item.native_id,
+        "title": item.title,
+        "provider_name": item.provider_name,
+        "_brand": item.brand,
+        "tp_star": item.tp_star,
+        "price_min_cny": item.price_min_cny,
+        "price_max_cny": item.price_max_cny,
+        "user_count": item.user_count,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
         "raw_file": rel,
     }
 
@@ -293,9 +352,11 @@ def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
     """One row per key: the most recently fetched (a re-crawl supersedes), ties to the later raw file."""
     if df.empty:
         return df
-    return (df.sort_values([key, "fetched_at", "raw_file"], kind="stable")
-              .drop_duplicates(key, keep="last")
-              .reset_index(drop=True))
+    return (
+        df.sort_values([key, "fetched_at", "raw_file"], kind="stable")
+        .drop_duplicates(key, keep="last")
+        .reset_index(drop=True)
+    )
 
 
 def _to_utc(s: pd.Series) -> pd.Series:
@@ -393,7 +454,8 @@ def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] 
         for col in ("fetched_at", "claimed_at"):
             claims[col] = _to_utc(claims[col])
         claims = claims.sort_values(["claim_id", "fetched_at"], kind="stable").drop_duplicates(
-            "claim_id", keep="last")
+            "claim_id", keep="last"
+        )
         pid = dict(zip(docs["doc_id"], docs["provider_id"], strict=True))
         claims["provider_id"] = claims["doc_id"].map(pid).astype("string")
 
@@ -414,15 +476,24 @@ def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] 
     # same records next time, which the keyed merge makes harmless.
     for path, rel, _skip in pending:
         st = path.stat()
-        manifest[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                         "records": counts.pop("_records_" + rel, 0)}
+        manifest[rel] = {
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+            "records": counts.pop("_records_" + rel, 0),
+        }
     save_brands(tree, brands)
     _save_state(tree, MANIFEST, manifest)
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}
-    counts.update({
-        "new_documents": len(docs_new), "documents": len(docs), "claims": len(claims),
-        "registry": len(registry), "listings": len(listings), "providers": len(entries),
-    })
+    counts.update(
+        {
+            "new_documents": len(docs_new),
+            "documents": len(docs),
+            "claims": len(claims),
+            "registry": len(registry),
+            "listings": len(listings),
+            "providers": len(entries),
+        }
+    )
     return counts
 
 
@@ -454,7 +525,9 @@ def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex)
     under, so it takes the article's.
     """
     docs = docs.copy()
-    free = docs["provider_mention"].isna() & docs["kind"].isin(["forum_answer", "article", "comment", "case_page"])
+    free = docs["provider_mention"].isna() & docs["kind"].isin(
+        ["forum_answer", "article", "comment", "case_page"]
+    )
     for i in docs.index[free]:
         text = "\n".join(t for t in (docs.at[i, "title"], docs.at[i, "text"]) if isinstance(t, str) and t)
         docs.at[i, "provider_mention"] = _find_mention(index, text)
@@ -465,7 +538,8 @@ def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex)
         for a in arts:
             by_article.update(zip(a["native_id"], a["provider_mention"], strict=True))
         docs.loc[orphan, "provider_mention"] = docs.loc[orphan, "_article_id"].map(
-            lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}"))
+            lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}")
+        )
     return docs
 
 

@@ -115,8 +115,14 @@ def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[s
     score = dict(zip(rep["provider_id"], rep["reputation_score"], strict=True))
     pairs = []
     for tp in truth_providers:
-        pid = next((by_name[_key(n)] for n in [tp.get("legal_name"), tp.get("brand"), tp.get("name"),
-                                               *tp.get("aliases", [])] if _key(n) in by_name), None)
+        pid = next(
+            (
+                by_name[_key(n)]
+                for n in [tp.get("legal_name"), tp.get("brand"), tp.get("name"), *tp.get("aliases", [])]
+                if _key(n) in by_name
+            ),
+            None,
+        )
         if pid is not None and score.get(pid) is not None and not pd.isna(score[pid]):
             pairs.append((float(score[pid]), float(tp["quality"])))
     rho = float(spearmanr(*zip(*pairs, strict=True)).statistic) if len(pairs) >= 3 else float("nan")

@@ -20,9 +20,27 @@ from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, read_table, write_table
 
 # Only the columns the marts read: the text column is the largest and only flags and fees need it.
-_DOC_COLS = ["doc_id", "source", "kind", "native_id", "provider_id", "author", "title", "text", "text_chars",
-             "created_at", "fetched_at", "rating", "amount_cny", "status", "reply_days", "client",
-             "dup_cluster", "sentiment", "sentiment_label"]
+_DOC_COLS = [
+    "doc_id",
+    "source",
+    "kind",
+    "native_id",
+    "provider_id",
+    "author",
+    "title",
+    "text",
+    "text_chars",
+    "created_at",
+    "fetched_at",
+    "rating",
+    "amount_cny",
+    "status",
+    "reply_days",
+    "client",
+    "dup_cluster",
+    "sentiment",
+    "sentiment_label",
+]
 
 
 def compute_marts(

@@ -84,14 +84,21 @@ def provider_entries(
 
     for w in watchlist:
         e = w.as_entry() if isinstance(w, WatchedProvider) else dict(w)
-        e = {"id": e.get("id") or slugify(e["name"]), "name": e["name"], "legal_name": e.get("legal_name"),
-             "aliases": list(e.get("aliases") or [])}
+        e = {
+            "id": e.get("id") or slugify(e["name"]),
+            "name": e["name"],
+            "legal_name": e.get("legal_name"),
+            "aliases": list(e.get("aliases") or []),
+        }
         entries.append(e)
         index_names(len(entries) - 1, (e["name"], e["legal_name"], *e["aliases"]))
 
     # Sorted, so ids and alias order do not depend on the order raw files arrived in; groups with a
     # legal name first, so a case site's bare brand can find the company it belongs to.
-    uniq = {(legal or "", tuple(sorted({o.strip() for o in others if o and o.strip()}))) for legal, others in groups}
+    uniq = {
+        (legal or "", tuple(sorted({o.strip() for o in others if o and o.strip()})))
+        for legal, others in groups
+    }
     ordered = sorted(uniq, key=lambda g: (g[0] == "", g))
     fuzzy: ProviderIndex | None = None
     for legal, others in ordered:
@@ -130,23 +137,34 @@ def provider_entries(
     return entries
 
 
-def known_providers(tree: DataTree, watchlist: Iterable[WatchedProvider | dict] | None = None) -> pd.DataFrame:
+def known_providers(
+    tree: DataTree, watchlist: Iterable[WatchedProvider | dict] | None = None
+) -> pd.DataFrame:
     """Every provider the clean tables know (the same entries `update_clean` resolved documents with):
     provider_id, provider_name, legal_name, aliases (legal name included, so the row is findable by it)."""
     if watchlist is None:
         watchlist = load_watchlist(ensure_watchlist(tree))
     docs = read_table(tree, "clean/documents").select(["kind", "provider_mention"]).to_pandas()
     case_names = docs.loc[docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
-    groups = name_groups(read_table(tree, "clean/registry").to_pandas(),
-                         read_table(tree, "clean/listings").to_pandas(), load_brands(tree), case_names)
+    groups = name_groups(
+        read_table(tree, "clean/registry").to_pandas(),
+        read_table(tree, "clean/listings").to_pandas(),
+        load_brands(tree),
+        case_names,
+    )
     return providers_frame(provider_entries(list(watchlist), groups))
 
 
 def providers_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "provider_id": [e["id"] for e in entries],
-        "provider_name": [e["name"] for e in entries],
-        "legal_name": [e["legal_name"] for e in entries],
-        "aliases": [list(dict.fromkeys([*e["aliases"], *([e["legal_name"]] if e["legal_name"] else [])]))
-                    for e in entries],
-    }, columns=["provider_id", "provider_name", "legal_name", "aliases"])
+    return pd.DataFrame(
+        {
+            "provider_id": [e["id"] for e in entries],
+            "provider_name": [e["name"] for e in entries],
+            "legal_name": [e["legal_name"] for e in entries],
+            "aliases": [
+                list(dict.fromkeys([*e["aliases"], *([e["legal_name"]] if e["legal_name"] else [])]))
+                for e in entries
+            ],
+        },
+        columns=["provider_id", "provider_name", "legal_name", "aliases"],
+    )

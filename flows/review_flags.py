@@ -47,8 +47,14 @@ RATING_GAP = 2.0
 # Weight a flagged item keeps: it still counts a little (the flag may be wrong), a fifth of an honest one.
 FLAGGED_WEIGHT = 0.2
 
-FLAG_ORDER = ("incentive_wording", "near_duplicate_in_burst", "near_duplicate", "burst", "one_hit_author",
-              "rating_deviation")
+FLAG_ORDER = (
+    "incentive_wording",
+    "near_duplicate_in_burst",
+    "near_duplicate",
+    "burst",
+    "one_hit_author",
+    "rating_deviation",
+)
 
 
 def signals(docs: pd.DataFrame) -> pd.DataFrame:
@@ -58,8 +64,11 @@ def signals(docs: pd.DataFrame) -> pd.DataFrame:
     text = rev["text"].fillna("").astype(str)
     rating = pd.to_numeric(rev["rating"], errors="coerce")
     praising = (rating >= PRAISING_RATING) | (rating.isna() & (rev.get("sentiment_label", 0) != -1))
-    out["incentive_wording"] = (text.str.contains(INCENTIVE, regex=True)
-                                & ~text.str.contains(NEGATED_INCENTIVE, regex=True) & praising)
+    out["incentive_wording"] = (
+        text.str.contains(INCENTIVE, regex=True)
+        & ~text.str.contains(NEGATED_INCENTIVE, regex=True)
+        & praising
+    )
 
     at = pd.to_datetime(rev["created_at"], utc=True, errors="coerce")
     provider = rev["provider_id"].astype(str)

@@ -50,9 +50,11 @@ REPLY_DAYS_WORST = 15.0
 CONFIDENCE_SCALE = 40.0
 CONFIDENCE_BANDS = ((0.4, "low"), (0.75, "medium"), (1.01, "high"))
 
-_FEE = re.compile(r"(?:服务费|月费|基础费|年费|固定费|底薪|费用)[^0-9一二三四五六七八九十两\n]{0,8}"
-                  r"([0-9一二三四五六七八九十两.,万千wWkK]+(?:\s*[-~至到]\s*[0-9一二三四五六七八九十两.,万千wWkK]+)?)"
-                  r"\s*元?\s*(?:/|每|一个)?\s*(月|年)?")
+_FEE = re.compile(
+    r"(?:服务费|月费|基础费|年费|固定费|底薪|费用)[^0-9一二三四五六七八九十两\n]{0,8}"
+    r"([0-9一二三四五六七八九十两.,万千wWkK]+(?:\s*[-~至到]\s*[0-9一二三四五六七八九十两.,万千wWkK]+)?)"
+    r"\s*元?\s*(?:/|每|一个)?\s*(月|年)?"
+)
 _COMMISSION = re.compile(r"(?:佣金|提成|扣点|抽成|销售额的?)[^0-9\n%]{0,6}(\d{1,2}(?:\.\d+)?)\s*[%％个点]")
 # Fee amounts outside this range are not monthly agency fees (a GMV figure, a deposit typo).
 FEE_RANGE_CNY = (500.0, 500_000.0)
@@ -113,8 +115,11 @@ def reputation(
 ) -> pd.DataFrame:
     """One row per provider (`providers`: provider_id, provider_name, aliases) with every column of
     marts/provider_reputation except built_at and schema_version."""
-    out = providers[["provider_id", "provider_name", "aliases"]].drop_duplicates("provider_id").set_index(
-        "provider_id")
+    out = (
+        providers[["provider_id", "provider_name", "aliases"]]
+        .drop_duplicates("provider_id")
+        .set_index("provider_id")
+    )
     pid_index = out.index
 
     def per(series: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
@@ -128,8 +133,9 @@ def reputation(
         s = kinds[cols].sum(axis=1) if cols else pd.Series(dtype=float)
         return per(s).fillna(0).astype(int)
 
-    out["n_documents"] = per(d.groupby("provider_id").size() if not d.empty else pd.Series(dtype=float)
-                             ).fillna(0).astype(int)
+    out["n_documents"] = (
+        per(d.groupby("provider_id").size() if not d.empty else pd.Series(dtype=float)).fillna(0).astype(int)
+    )
     out["n_reviews"] = kind_count("market_review")
     out["n_complaints"] = kind_count("complaint")
     out["n_answers"] = kind_count("forum_answer")
@@ -144,9 +150,13 @@ def reputation(
     out["rating_mean"] = per(g.mean()) if g is not None else np.nan
     global_mean = float(rated["rating"].mean()) if not rated.empty else 4.0
     out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], global_mean).where(
-        out["n_ratings"] > 0)
-    pos = per(rated.assign(p=rated["rating"] >= POSITIVE_RATING).groupby("provider_id")["p"].sum()
-              ) if g is not None else pd.Series(0, index=pid_index)
+        out["n_ratings"] > 0
+    )
+    pos = (
+        per(rated.assign(p=rated["rating"] >= POSITIVE_RATING).groupby("provider_id")["p"].sum())
+        if g is not None
+        else pd.Series(0, index=pid_index)
+    )
     out["positive_share_wilson_low"] = wilson_low(pos.fillna(0), out["n_ratings"])
 
     # --- suspicious reviews: down-weighted, not deleted ---------------------------------------
@@ -155,15 +165,16 @@ def reputation(
         fw = flags.assign(key=flags["source"] + ":" + flags["native_id"]).set_index("key")["weight"]
         weight = rev["doc_id"].map(fw).fillna(1.0).astype(float)
     if not rev.empty:
-        susp = (weight < 1.0)
+        susp = weight < 1.0
         out["suspicious_share"] = per(susp.groupby(rev["provider_id"]).mean())
         kept = per((~susp).groupby(rev["provider_id"]).sum()).fillna(0).astype(int)
         out["n_kept"] = kept
         wr = rev.assign(w=weight, wr=weight * rev["rating"])[rev["rating"].notna()]
         sums = wr.groupby("provider_id")[["w", "wr"]].sum()
         adj = per(sums["wr"] / sums["w"])
-        kept_rated = per((~susp[rev["rating"].notna()]).groupby(rev.loc[rev["rating"].notna(), "provider_id"])
-                         .sum()).fillna(0)
+        kept_rated = per(
+            (~susp[rev["rating"].notna()]).groupby(rev.loc[rev["rating"].notna(), "provider_id"]).sum()
+        ).fillna(0)
         out["adjusted_rating"] = bayes_mean(adj, kept_rated, global_mean).where(out["n_ratings"] > 0)
     else:
         out["suspicious_share"] = np.nan
@@ -196,20 +207,32 @@ def reputation(
     from flows.claim_checks import verdict_counts
 
     vc = verdict_counts(checks)
-    for col in ["claims_n", "claims_supported", "claims_refuted", "claims_duplicated", "claims_implausible",
-                "claims_not_enough_evidence"]:
+    for col in [
+        "claims_n",
+        "claims_supported",
+        "claims_refuted",
+        "claims_duplicated",
+        "claims_implausible",
+        "claims_not_enough_evidence",
+    ]:
         out[col] = per(vc[col]).fillna(0).astype(int) if col in vc.columns else 0
     bad = out["claims_refuted"] + out["claims_duplicated"] + out["claims_implausible"]
     # Share of advertised cases not shown to be false; supported ones count a little extra because
     # they are the only ones with outside confirmation. NaN for a provider with no cases.
-    out["authenticity_score"] = ((out["claims_n"] - bad + 0.25 * out["claims_supported"]) /
-                                 (1.25 * out["claims_n"]).where(out["claims_n"] > 0)).clip(0, 1)
+    out["authenticity_score"] = (
+        (out["claims_n"] - bad + 0.25 * out["claims_supported"])
+        / (1.25 * out["claims_n"]).where(out["claims_n"] > 0)
+    ).clip(0, 1)
 
     # --- registry and listings ---------------------------------------------------------------
     reg = _latest_per_provider(registry)
-    for src, dst in [("established", "established"), ("staff_insured", "staff_insured"),
-                     ("reg_capital_cny", "registered_capital_cny"), ("lawsuit_count", "lawsuit_count"),
-                     ("abnormal_count", "abnormal_count")]:
+    for src, dst in [
+        ("established", "established"),
+        ("staff_insured", "staff_insured"),
+        ("reg_capital_cny", "registered_capital_cny"),
+        ("lawsuit_count", "lawsuit_count"),
+        ("abnormal_count", "abnormal_count"),
+    ]:
         out[dst] = per(reg[src]) if src in reg.columns else None
     reg_status = per(reg["reg_status"]) if "reg_status" in reg.columns else pd.Series(None, index=pid_index)
     lst = listings[listings["provider_id"].notna()] if not listings.empty else listings
@@ -235,7 +258,8 @@ def reputation(
     # --- seen, sources ----------------------------------------------------------------------
     if not d.empty:
         at = pd.to_datetime(d["created_at"], utc=True, errors="coerce").fillna(
-            pd.to_datetime(d["fetched_at"], utc=True, errors="coerce"))
+            pd.to_datetime(d["fetched_at"], utc=True, errors="coerce")
+        )
         out["first_seen"] = per(at.groupby(d["provider_id"]).min())
         out["last_seen"] = per(at.groupby(d["provider_id"]).max())
     else:
@@ -248,9 +272,16 @@ def reputation(
     w = pd.Series(WEIGHTS)
     avail = comps.notna()
     wsum = avail.mul(w, axis=1).sum(axis=1)
-    out["reputation_score"] = (100 * comps.fillna(0).mul(w, axis=1).sum(axis=1) / wsum.where(wsum > 0)).round(1)
-    evidence = out["n_ratings"] + out["n_complaints"] + out["n_answers"] + out["claims_n"] + \
-        kind_count("comment", "article")
+    out["reputation_score"] = (100 * comps.fillna(0).mul(w, axis=1).sum(axis=1) / wsum.where(wsum > 0)).round(
+        1
+    )
+    evidence = (
+        out["n_ratings"]
+        + out["n_complaints"]
+        + out["n_answers"]
+        + out["claims_n"]
+        + kind_count("comment", "article")
+    )
     out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
     out["confidence_band"] = out["confidence"].map(_band)
     out["risk_flags"] = risk_flags(out, reg_status)
@@ -296,8 +327,11 @@ def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[str]]:
         r = row.loc[pid]
         f: list[str] = []
         n = int(r["claims_n"])
-        for col, word in [("claims_refuted", "refuted"), ("claims_duplicated", "copied from another provider"),
-                          ("claims_implausible", "implausible")]:
+        for col, word in [
+            ("claims_refuted", "refuted"),
+            ("claims_duplicated", "copied from another provider"),
+            ("claims_implausible", "implausible"),
+        ]:
             if r[col] > 0:
                 f.append(f"{int(r[col])} of {n} success cases {word}")
         if _num(r["abnormal_count"]) > 0:
@@ -358,8 +392,16 @@ def _sources(pid_index: pd.Index, d: pd.DataFrame, reg: pd.DataFrame, lst: pd.Da
 
 def monthly(docs: pd.DataFrame) -> pd.DataFrame:
     """provider × month (YYYY-MM of created_at): volume, sentiment, complaints, rating."""
-    cols = ["provider_id", "month", "n_documents", "n_reviews", "n_complaints", "sentiment_mean",
-            "rating_mean", "complaints_amount_cny"]
+    cols = [
+        "provider_id",
+        "month",
+        "n_documents",
+        "n_reviews",
+        "n_complaints",
+        "sentiment_mean",
+        "rating_mean",
+        "complaints_amount_cny",
+    ]
     if docs.empty:
         return pd.DataFrame(columns=cols)
     d = docs[docs["provider_id"].notna()].copy()
@@ -372,12 +414,14 @@ def monthly(docs: pd.DataFrame) -> pd.DataFrame:
     d["complaint_amount"] = d["amount_cny"].where(d["is_complaint"])
     d["sent"] = d["sentiment"].where(d["kind"] != "case_page")
     g = d.groupby(["provider_id", "month"])
-    out = pd.DataFrame({
-        "n_documents": g.size(),
-        "n_reviews": g["is_review"].sum(),
-        "n_complaints": g["is_complaint"].sum(),
-        "sentiment_mean": g["sent"].mean(),
-        "rating_mean": g["rating"].mean(),
-        "complaints_amount_cny": g["complaint_amount"].sum(min_count=1).fillna(0.0),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "n_documents": g.size(),
+            "n_reviews": g["is_review"].sum(),
+            "n_complaints": g["is_complaint"].sum(),
+            "sentiment_mean": g["sent"].mean(),
+            "rating_mean": g["rating"].mean(),
+            "complaints_amount_cny": g["complaint_amount"].sum(min_count=1).fillna(0.0),
+        }
+    ).reset_index()
     return out[cols]

@@ -9,41 +9,89 @@ from flows.claim_checks import check_claims, growth_ceiling_pct
 UTC = "UTC"
 
 
-def claim(cid, provider="p1", client="悦家旗舰店", before=500_000.0, after=1_000_000.0, growth=None,
-          period=90, at="2025-06-01", category="女装", doc=None):
+def claim(
+    cid,
+    provider="p1",
+    client="悦家旗舰店",
+    before=500_000.0,
+    after=1_000_000.0,
+    growth=None,
+    period=90,
+    at="2025-06-01",
+    category="女装",
+    doc=None,
+):
     return {
-        "claim_id": cid, "doc_id": doc or f"cases:{cid}", "provider_id": provider,
-        "source_url": f"http://x/cases/{provider}/case/{cid}.html", "kind": "success_case", "client": client,
-        "category": category, "metric": "GMV", "before": before, "after": after, "growth_pct": growth,
-        "period_days": period, "claimed_at": pd.Timestamp(at, tz=UTC),
+        "claim_id": cid,
+        "doc_id": doc or f"cases:{cid}",
+        "provider_id": provider,
+        "source_url": f"http://x/cases/{provider}/case/{cid}.html",
+        "kind": "success_case",
+        "client": client,
+        "category": category,
+        "metric": "GMV",
+        "before": before,
+        "after": after,
+        "growth_pct": growth,
+        "period_days": period,
+        "claimed_at": pd.Timestamp(at, tz=UTC),
     }
 
 
 def doc(doc_id, kind, provider="p1", author=None, text="", at="2025-05-01", label=0, cluster=None):
     source, native = doc_id.split(":", 1)
     return {
-        "doc_id": doc_id, "source": source, "native_id": native, "kind": kind, "provider_id": provider,
-        "author": author, "title": None, "text": text, "created_at": pd.Timestamp(at, tz=UTC),
-        "sentiment_label": label, "sentiment": 0.5, "dup_cluster": cluster if cluster is not None else hash(doc_id),
+        "doc_id": doc_id,
+        "source": source,
+        "native_id": native,
+        "kind": kind,
+        "provider_id": provider,
+        "author": author,
+        "title": None,
+        "text": text,
+        "created_at": pd.Timestamp(at, tz=UTC),
+        "sentiment_label": label,
+        "sentiment": 0.5,
+        "dup_cluster": cluster if cluster is not None else hash(doc_id),
     }
 
 
 def registry(provider="p1", established="2015-01-01", staff=50):
-    return pd.DataFrame([{
-        "provider_id": provider, "company_id": f"c-{provider}", "legal_name": "某某公司",
-        "established": pd.Timestamp(established).date(), "staff_insured": staff,
-        "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "provider_id": provider,
+                "company_id": f"c-{provider}",
+                "legal_name": "某某公司",
+                "established": pd.Timestamp(established).date(),
+                "staff_insured": staff,
+                "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
+            }
+        ]
+    )
 
 
 def verdicts(claims, docs=(), reg=None):
     out = check_claims(pd.DataFrame(claims), pd.DataFrame(list(docs)), reg if reg is not None else registry())
-    return dict(zip(out["claim_id"], zip(out["verdict"], out["evidence"], out["reason"], strict=True), strict=True))
+    return dict(
+        zip(out["claim_id"], zip(out["verdict"], out["evidence"], out["reason"], strict=True), strict=True)
+    )
 
 
 def test_clients_own_complaint_in_the_period_refutes_the_case():
-    v = verdicts([claim("a")], [doc("complaints:sn1", "complaint", author="悦家旗舰店", text="合作后销量下滑",
-                                    label=-1, at="2025-04-01")])
+    v = verdicts(
+        [claim("a")],
+        [
+            doc(
+                "complaints:sn1",
+                "complaint",
+                author="悦家旗舰店",
+                text="合作后销量下滑",
+                label=-1,
+                at="2025-04-01",
+            )
+        ],
+    )
     assert v["a"][0] == "refuted"
     assert v["a"][1] == ["complaints:sn1"]
     assert "complaint" in v["a"][2]
@@ -71,8 +119,10 @@ def test_tiny_team_with_many_categories_is_refuted():
 
 
 def test_same_case_on_another_providers_earlier_page_is_duplicated():
-    v = verdicts([claim("orig", provider="p2", at="2024-01-01"), claim("copy", provider="p1", at="2025-01-01")],
-                 reg=pd.concat([registry("p1"), registry("p2")]))
+    v = verdicts(
+        [claim("orig", provider="p2", at="2024-01-01"), claim("copy", provider="p1", at="2025-01-01")],
+        reg=pd.concat([registry("p1"), registry("p2")]),
+    )
     assert v["copy"][0] == "duplicated"
     assert v["copy"][1] == ["cases:orig"]
     assert v["orig"][0] == "not_enough_evidence"
@@ -86,13 +136,17 @@ def test_growth_beyond_the_ceiling_is_implausible():
 
 
 def test_clients_positive_review_in_the_period_supports_the_case():
-    v = verdicts([claim("a")], [doc("market:r1", "market_review", author="悦家旗舰店", text="合作三个月销量翻倍，很满意",
-                                    label=1)])
+    v = verdicts(
+        [claim("a")],
+        [doc("market:r1", "market_review", author="悦家旗舰店", text="合作三个月销量翻倍，很满意", label=1)],
+    )
     assert v["a"] == ("supported", ["market:r1"], v["a"][2])
 
 
 def test_someone_elses_review_does_not_support_the_case():
-    v = verdicts([claim("a")], [doc("market:r1", "market_review", author="另一家店", text="销量翻倍", label=1)])
+    v = verdicts(
+        [claim("a")], [doc("market:r1", "market_review", author="另一家店", text="销量翻倍", label=1)]
+    )
     assert v["a"][0] == "not_enough_evidence"
 
 

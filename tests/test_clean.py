@@ -17,29 +17,81 @@ FETCHED = "2026-01-01T00:00:00+00:00"
 
 def items():
     return [
-        c.RegistryRecord(native_id="c1", source_url="http://r/company/c1", fetched_at=FETCHED, company_id="c1",
-                         legal_name="杭州火蝠电子商务有限公司", alias="火蝠电商", established="2012-05-01",
-                         staff_insured=120, lawsuit_count=1, abnormal_count=0),
-        c.MarketListing(native_id="S1", source_url="http://m/detail?service_code=S1", fetched_at=FETCHED,
-                        service_code="S1", title="天猫代运营", provider_name="杭州火蝠电子商务有限公司", brand="火蝠电商",
-                        tp_star=5, price_min_cny=3000.0, price_max_cny=8000.0),
-        c.MarketReview(native_id="r1", source_url="http://m/score/query_suggest.do?service_code=S1&currentPage=1",
-                       fetched_at=FETCHED, service_code="S1", author="买家甲", text="運營團隊很專業，店鋪流量漲了不少，我的手機13812345678",
-                       rating=5.0, created_at="2025-03-01T10:00:00+08:00"),
-        c.Complaint(native_id="sn1", source_url="http://c/complaint/view/sn1/", fetched_at=FETCHED, sn="sn1",
-                    title="代运营不退款", target="火蝠电商", author="小店主", summary="交了服务费没效果",
-                    text="交了服务费三个月没效果，要求退款。", amount_cny=5000.0,
-                    status="已完成", created_at="2025-04-01T09:00:00+08:00",
-                    timeline=[{"at": "2025-04-01T09:00:00+08:00", "actor": "小店主", "text": "投诉"},
-                              {"at": "2025-04-01T12:00:00+08:00", "actor": "黑猫投诉", "text": "已分配给商家"},
-                              {"at": "2025-04-03T09:00:00+08:00", "actor": "火蝠电商", "text": "已安排退款"}]),
-        c.ForumAnswer(native_id="a1", source_url="http://f/answers/a1", fetched_at=FETCHED, question_id="q1",
-                      question_title="哪家代运营靠谱？", author="掌柜乙", text="我们用过火蝠电商，效果还可以。",
-                      created_at="2025-05-01T00:00:00+00:00"),
-        c.CasePage(native_id="huofu/1", source_url="http://x/cases/huofu/case/1.html", fetched_at=FETCHED,
-                   site="huofu", provider_name="杭州火蝠电子商务有限公司", title="案例", client="悦家旗舰店",
-                   category="女装", text="2024年3月，悦家旗舰店正式与我们签约。三个月内，店铺GMV从50万提升至120万。",
-                   published_at="2024-09-01T00:00:00+00:00"),
+        c.RegistryRecord(
+            native_id="c1",
+            source_url="http://r/company/c1",
+            fetched_at=FETCHED,
+            company_id="c1",
+            legal_name="杭州火蝠电子商务有限公司",
+            alias="火蝠电商",
+            established="2012-05-01",
+            staff_insured=120,
+            lawsuit_count=1,
+            abnormal_count=0,
+        ),
+        c.MarketListing(
+            native_id="S1",
+            source_url="http://m/detail?service_code=S1",
+            fetched_at=FETCHED,
+            service_code="S1",
+            title="天猫代运营",
+            provider_name="杭州火蝠电子商务有限公司",
+            brand="火蝠电商",
+            tp_star=5,
+            price_min_cny=3000.0,
+            price_max_cny=8000.0,
+        ),
+        c.MarketReview(
+            native_id="r1",
+            source_url="http://m/score/query_suggest.do?service_code=S1&currentPage=1",
+            fetched_at=FETCHED,
+            service_code="S1",
+            author="买家甲",
+            text="運營團隊很專業，店鋪流量漲了不少，我的手機13812345678",
+            rating=5.0,
+            created_at="2025-03-01T10:00:00+08:00",
+        ),
+        c.Complaint(
+            native_id="sn1",
+            source_url="http://c/complaint/view/sn1/",
+            fetched_at=FETCHED,
+            sn="sn1",
+            title="代运营不退款",
+            target="火蝠电商",
+            author="小店主",
+            summary="交了服务费没效果",
+            text="交了服务费三个月没效果，要求退款。",
+            amount_cny=5000.0,
+            status="已完成",
+            created_at="2025-04-01T09:00:00+08:00",
+            timeline=[
+                {"at": "2025-04-01T09:00:00+08:00", "actor": "小店主", "text": "投诉"},
+                {"at": "2025-04-01T12:00:00+08:00", "actor": "黑猫投诉", "text": "已分配给商家"},
+                {"at": "2025-04-03T09:00:00+08:00", "actor": "火蝠电商", "text": "已安排退款"},
+            ],
+        ),
+        c.ForumAnswer(
+            native_id="a1",
+            source_url="http://f/answers/a1",
+            fetched_at=FETCHED,
+            question_id="q1",
+            question_title="哪家代运营靠谱？",
+            author="掌柜乙",
+            text="我们用过火蝠电商，效果还可以。",
+            created_at="2025-05-01T00:00:00+00:00",
+        ),
+        c.CasePage(
+            native_id="huofu/1",
+            source_url="http://x/cases/huofu/case/1.html",
+            fetched_at=FETCHED,
+            site="huofu",
+            provider_name="杭州火蝠电子商务有限公司",
+            title="案例",
+            client="悦家旗舰店",
+            category="女装",
+            text="2024年3月，悦家旗舰店正式与我们签约。三个月内，店铺GMV从50万提升至120万。",
+            published_at="2024-09-01T00:00:00+00:00",
+        ),
     ]
 
 
@@ -71,8 +123,12 @@ def test_clean_tables_from_raw(tree):
     claims = read_table(tree, "clean/claims").to_pandas()
     assert len(claims) >= 1
     case = claims.iloc[0]
-    assert (case["client"], case["category"], case["before"], case["after"]) == ("悦家旗舰店", "女装", 500_000.0,
-                                                                                  1_200_000.0)
+    assert (case["client"], case["category"], case["before"], case["after"]) == (
+        "悦家旗舰店",
+        "女装",
+        500_000.0,
+        1_200_000.0,
+    )
     registry = read_table(tree, "clean/registry").to_pandas()
     listings = read_table(tree, "clean/listings").to_pandas()
     assert registry.loc[0, "provider_id"] == listings.loc[0, "provider_id"] == docs["provider_id"].iloc[0]
@@ -80,8 +136,15 @@ def test_clean_tables_from_raw(tree):
 
 def test_invalid_records_are_quarantined_not_fatal(tree):
     good = c.to_record(items()[2])
-    write_raw(tree, "run1", [good, {"kind": "market_review", "native_id": "", "source_url": "u", "fetched_at": FETCHED,
-                                    "text": "x"}, {"kind": "spaceship"}])
+    write_raw(
+        tree,
+        "run1",
+        [
+            good,
+            {"kind": "market_review", "native_id": "", "source_url": "u", "fetched_at": FETCHED, "text": "x"},
+            {"kind": "spaceship"},
+        ],
+    )
     counts = update_clean(tree, watchlist=[])
     assert counts["quarantined"] == 2
     reasons = sorted(r["reason"] for r in read_quarantine(tree))
@@ -92,7 +155,10 @@ def test_invalid_records_are_quarantined_not_fatal(tree):
 def test_rerun_on_the_same_raw_changes_nothing(tree):
     write_raw(tree, "run1", [c.to_record(i) for i in items()])
     update_clean(tree, watchlist=[])
-    before = {t: read_table(tree, t) for t in ("clean/documents", "clean/claims", "clean/registry", "clean/listings")}
+    before = {
+        t: read_table(tree, t)
+        for t in ("clean/documents", "clean/claims", "clean/registry", "clean/listings")
+    }
     counts = update_clean(tree, watchlist=[])
     assert counts["raw_files"] == 0 and counts["new_documents"] == 0
     for name, table in before.items():
@@ -136,9 +202,11 @@ def test_corrupt_gzip_tail_loses_only_the_cut_record(tree):
 
 
 def test_reply_days_ignores_platform_and_complainant():
-    tl = [{"at": "2025-01-01T00:00:00+00:00", "actor": "me", "text": "x"},
-          {"at": "2025-01-01T06:00:00+00:00", "actor": "黑猫投诉", "text": "已分配"},
-          {"at": "2025-01-04T00:00:00+00:00", "actor": "me", "text": "还没人理"}]
+    tl = [
+        {"at": "2025-01-01T00:00:00+00:00", "actor": "me", "text": "x"},
+        {"at": "2025-01-01T06:00:00+00:00", "actor": "黑猫投诉", "text": "已分配"},
+        {"at": "2025-01-04T00:00:00+00:00", "actor": "me", "text": "还没人理"},
+    ]
     assert reply_days("2025-01-01T00:00:00+00:00", tl, "me") is None
     tl.append({"at": "2025-01-05T12:00:00+00:00", "actor": "某某电商", "text": "已处理"})
     assert reply_days("2025-01-01T00:00:00+00:00", tl, "me") == pytest.approx(4.5)

@@ -32,42 +32,127 @@ def test_fees_and_commission_from_text():
     assert fees_from_texts(["去年GMV做到了500万"]) == (None, None, None)
 
 
-def _doc(i, provider, kind, rating=None, sentiment=0.5, status=None, amount=None, reply=None, text="评价内容",
-         at="2025-03-05"):
-    source = {"market_review": "market", "complaint": "complaints", "forum_answer": "forum"}.get(kind, "articles")
-    return {"doc_id": f"{source}:{provider}{i}", "source": source, "kind": kind, "native_id": f"{provider}{i}",
-            "provider_id": provider, "author": f"a{i}", "title": None, "text": text, "text_chars": len(text),
-            "created_at": pd.Timestamp(at, tz=UTC), "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
-            "rating": rating, "amount_cny": amount, "status": status, "reply_days": reply, "client": None,
-            "dup_cluster": hash((provider, i)) % 10**9, "sentiment": sentiment,
-            "sentiment_label": 1 if sentiment > 0.6 else (-1 if sentiment < 0.4 else 0)}
+def _doc(
+    i,
+    provider,
+    kind,
+    rating=None,
+    sentiment=0.5,
+    status=None,
+    amount=None,
+    reply=None,
+    text="评价内容",
+    at="2025-03-05",
+):
+    source = {"market_review": "market", "complaint": "complaints", "forum_answer": "forum"}.get(
+        kind, "articles"
+    )
+    return {
+        "doc_id": f"{source}:{provider}{i}",
+        "source": source,
+        "kind": kind,
+        "native_id": f"{provider}{i}",
+        "provider_id": provider,
+        "author": f"a{i}",
+        "title": None,
+        "text": text,
+        "text_chars": len(text),
+        "created_at": pd.Timestamp(at, tz=UTC),
+        "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
+        "rating": rating,
+        "amount_cny": amount,
+        "status": status,
+        "reply_days": reply,
+        "client": None,
+        "dup_cluster": hash((provider, i)) % 10**9,
+        "sentiment": sentiment,
+        "sentiment_label": 1 if sentiment > 0.6 else (-1 if sentiment < 0.4 else 0),
+    }
 
 
 @pytest.fixture
 def world():
-    providers = pd.DataFrame({"provider_id": ["good", "bad", "silent"], "provider_name": ["好店", "坏店", "无声"],
-                              "aliases": [["好店网络"], [], []]})
+    providers = pd.DataFrame(
+        {
+            "provider_id": ["good", "bad", "silent"],
+            "provider_name": ["好店", "坏店", "无声"],
+            "aliases": [["好店网络"], [], []],
+        }
+    )
     docs = [_doc(i, "good", "market_review", rating=5.0, sentiment=0.9) for i in range(30)]
     docs += [_doc(100 + i, "bad", "market_review", rating=2.0, sentiment=0.2) for i in range(20)]
-    docs += [_doc(200 + i, "bad", "complaint", sentiment=0.1, status="处理中", amount=5000.0, reply=12.0,
-                  at="2025-04-02") for i in range(8)]
+    docs += [
+        _doc(
+            200 + i,
+            "bad",
+            "complaint",
+            sentiment=0.1,
+            status="处理中",
+            amount=5000.0,
+            reply=12.0,
+            at="2025-04-02",
+        )
+        for i in range(8)
+    ]
     docs += [_doc(300, "good", "complaint", sentiment=0.3, status="已完成", amount=800.0, reply=1.0)]
     docs += [_doc(400, "good", "forum_answer", sentiment=0.8, text="他们月服务费5000元左右，挺靠谱")]
-    registry = pd.DataFrame([
-        {"provider_id": "good", "company_id": "c1", "legal_name": "好店网络", "reg_status": "存续",
-         "reg_capital_cny": 1e7, "established": pd.Timestamp("2012-01-01").date(), "staff_insured": 80,
-         "lawsuit_count": 0, "abnormal_count": 0, "fetched_at": pd.Timestamp("2026-01-01", tz=UTC)},
-        {"provider_id": "bad", "company_id": "c2", "legal_name": "坏店网络", "reg_status": "存续",
-         "reg_capital_cny": 1e6, "established": pd.Timestamp("2021-01-01").date(), "staff_insured": 3,
-         "lawsuit_count": 4, "abnormal_count": 1, "fetched_at": pd.Timestamp("2026-01-01", tz=UTC)},
-    ])
-    listings = pd.DataFrame([{"provider_id": "good", "service_code": "s1", "tp_star": 5, "price_min_cny": 3000.0,
-                              "price_max_cny": 9000.0}])
-    claims = pd.DataFrame([
-        {"claim_id": "k1", "doc_id": "cases:k1", "provider_id": "bad", "source_url": "http://x/cases/bad/case/k1.html",
-         "client": "某店", "category": "女装", "metric": "GMV", "before": 10_000.0, "after": 9_000_000.0,
-         "growth_pct": None, "period_days": 30, "claimed_at": pd.Timestamp("2025-01-01", tz=UTC)},
-    ])
+    registry = pd.DataFrame(
+        [
+            {
+                "provider_id": "good",
+                "company_id": "c1",
+                "legal_name": "好店网络",
+                "reg_status": "存续",
+                "reg_capital_cny": 1e7,
+                "established": pd.Timestamp("2012-01-01").date(),
+                "staff_insured": 80,
+                "lawsuit_count": 0,
+                "abnormal_count": 0,
+                "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
+            },
+            {
+                "provider_id": "bad",
+                "company_id": "c2",
+                "legal_name": "坏店网络",
+                "reg_status": "存续",
+                "reg_capital_cny": 1e6,
+                "established": pd.Timestamp("2021-01-01").date(),
+                "staff_insured": 3,
+                "lawsuit_count": 4,
+                "abnormal_count": 1,
+                "fetched_at": pd.Timestamp("2026-01-01", tz=UTC),
+            },
+        ]
+    )
+    listings = pd.DataFrame(
+        [
+            {
+                "provider_id": "good",
+                "service_code": "s1",
+                "tp_star": 5,
+                "price_min_cny": 3000.0,
+                "price_max_cny": 9000.0,
+            }
+        ]
+    )
+    claims = pd.DataFrame(
+        [
+            {
+                "claim_id": "k1",
+                "doc_id": "cases:k1",
+                "provider_id": "bad",
+                "source_url": "http://x/cases/bad/case/k1.html",
+                "client": "某店",
+                "category": "女装",
+                "metric": "GMV",
+                "before": 10_000.0,
+                "after": 9_000_000.0,
+                "growth_pct": None,
+                "period_days": 30,
+                "claimed_at": pd.Timestamp("2025-01-01", tz=UTC),
+            },
+        ]
+    )
     return compute_marts(providers, pd.DataFrame(docs), claims, registry, listings)
 
 

@@ -9,14 +9,28 @@ from flows.review_flags import FLAGGED_WEIGHT, flag_reviews, signals
 _N = 0
 
 
-def review(provider="p1", text="服务一般，沟通还可以，效果慢慢看吧", rating=4.0, day="2025-03-01", author=None,
-           cluster=None):
+def review(
+    provider="p1",
+    text="服务一般，沟通还可以，效果慢慢看吧",
+    rating=4.0,
+    day="2025-03-01",
+    author=None,
+    cluster=None,
+):
     global _N
     _N += 1
     return {
-        "doc_id": f"market:r{_N}", "source": "market", "native_id": f"r{_N}", "kind": "market_review",
-        "provider_id": provider, "author": author or f"buyer{_N}", "text": text, "text_chars": len(text),
-        "rating": rating, "created_at": pd.Timestamp(day, tz="UTC"), "dup_cluster": cluster if cluster is not None else _N,
+        "doc_id": f"market:r{_N}",
+        "source": "market",
+        "native_id": f"r{_N}",
+        "kind": "market_review",
+        "provider_id": provider,
+        "author": author or f"buyer{_N}",
+        "text": text,
+        "text_chars": len(text),
+        "rating": rating,
+        "created_at": pd.Timestamp(day, tz="UTC"),
+        "dup_cluster": cluster if cluster is not None else _N,
     }
 
 
@@ -25,13 +39,23 @@ def honest_history(provider="p1", days=60):
     rows = []
     for d in range(0, days, 3):
         day = (pd.Timestamp("2025-01-01") + pd.Timedelta(days=d)).strftime("%Y-%m-%d")
-        rows.append(review(provider, f"第{d}天的评价，运营团队回复及时，店铺流量有所提升，推荐合作", 4.0, day,
-                           author=f"regular{d % 7}"))
+        rows.append(
+            review(
+                provider,
+                f"第{d}天的评价，运营团队回复及时，店铺流量有所提升，推荐合作",
+                4.0,
+                day,
+                author=f"regular{d % 7}",
+            )
+        )
     return rows
 
 
 def test_incentive_wording_alone_is_flagged():
-    rows = [*honest_history(), review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0, author="regular1")]
+    rows = [
+        *honest_history(),
+        review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0, author="regular1"),
+    ]
     flags = flag_reviews(pd.DataFrame(rows))
     assert list(flags["native_id"]) == [rows[-1]["native_id"]]
     assert "incentive_wording" in flags.loc[0, "flags"]
@@ -40,8 +64,10 @@ def test_incentive_wording_alone_is_flagged():
 
 def test_near_duplicates_in_a_burst_are_flagged_and_honest_history_is_not():
     text = "这家代运营公司非常专业，店铺销量翻了好几倍，强烈推荐大家合作！"
-    burst = [review(text=text + "!" * (i % 2), rating=5.0, day="2025-02-20", cluster=9999, author="regular1")
-             for i in range(12)]
+    burst = [
+        review(text=text + "!" * (i % 2), rating=5.0, day="2025-02-20", cluster=9999, author="regular1")
+        for i in range(12)
+    ]
     rows = honest_history() + burst
     flags = flag_reviews(pd.DataFrame(rows))
     assert set(flags["native_id"]) == {r["native_id"] for r in burst}
@@ -49,9 +75,14 @@ def test_near_duplicates_in_a_burst_are_flagged_and_honest_history_is_not():
 
 
 def test_a_busy_day_of_distinct_honest_reviews_is_not_flagged():
-    busy = [review(text=f"双十一合作第{i}位客户：活动策划到位，客服培训细致，我们的转化率提升明显", day="2025-02-20",
-                   author=f"regular{i % 7}")
-            for i in range(12)]
+    busy = [
+        review(
+            text=f"双十一合作第{i}位客户：活动策划到位，客服培训细致，我们的转化率提升明显",
+            day="2025-02-20",
+            author=f"regular{i % 7}",
+        )
+        for i in range(12)
+    ]
     rows = honest_history() + busy
     sig = signals(pd.DataFrame(rows))
     assert sig["burst"].sum() == 12  # the day is a burst ...
@@ -65,8 +96,24 @@ def test_short_generic_reviews_are_not_near_duplicates():
 
 
 def test_no_reviews_gives_an_empty_table_with_the_columns():
-    out = flag_reviews(pd.DataFrame([{"doc_id": "forum:1", "kind": "forum_answer", "source": "forum",
-                                      "native_id": "1", "provider_id": "p", "text": "x", "text_chars": 1,
-                                      "author": "a", "rating": None, "created_at": None, "dup_cluster": 0}]))
+    out = flag_reviews(
+        pd.DataFrame(
+            [
+                {
+                    "doc_id": "forum:1",
+                    "kind": "forum_answer",
+                    "source": "forum",
+                    "native_id": "1",
+                    "provider_id": "p",
+                    "text": "x",
+                    "text_chars": 1,
+                    "author": "a",
+                    "rating": None,
+                    "created_at": None,
+                    "dup_cluster": 0,
+                }
+            ]
+        )
+    )
     assert out.empty
     assert list(out.columns) == ["source", "native_id", "provider_id", "flags", "weight"]
