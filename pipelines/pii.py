@@ -39,7 +39,9 @@ _LANDLINE = re.compile(
 )
 
 _SEP = r"[\s:：=是为号码\-]{0,6}"
-_QQ = re.compile(r"((?<![A-Za-z])(?:(?:QQ|qq|Qq)(?![A-Za-z])|扣扣|企鹅|Q号)" + _SEP + r")([1-9]\d{4,11})(?!\d)")
+_QQ = re.compile(
+    r"((?<![A-Za-z])(?:(?:QQ|qq|Qq)(?![A-Za-z])|扣扣|企鹅|Q号)" + _SEP + r")([1-9]\d{4,11})(?!\d)"
+)
 _WECHAT = re.compile(
     # A Latin cue must stand alone: "wxyz123456" is a model number, not "wx: yz123456".
     r"((?<![A-Za-z])(?:微信|薇信|威信|徽信|V信|v信|(?:VX|vx|Vx|wx|WX|Wx|weixin|wechat|WeChat)(?![A-Za-z]))"
