@@ -1,0 +1,101 @@
+"""Near-duplicate clustering: same story → same label, across scripts, garbling and light rewording."""
+
+from __future__ import annotations
+
+import random
+
+from pipelines.dedup import BANDS, MIN_CHARS, NearDuplicateIndex, canonical, cluster
+
+STORY = (
+    "杭州某某电商代运营公司帮我们做了三个月，店铺访客从每天"
+    "两百涨到两千，客服响应也很及时，整体很满意，推荐给大家。"
+)
+TRADITIONAL = (
+    "杭州某某電商代運營公司幫我們做了三個月，店鋪訪客從每天"
+    "兩百漲到兩千，客服響應也很及時，整體很滿意，推薦給大家。"
+)
+GARBLED = (
+    "杭州某某電(diàn)商代運(yùn)營(yíng)公司幫我們做了三個月&amp;ldquo;店鋪訪客從每天兩百漲到兩千■，"
+    "客服響應也很及時，整體很滿意，推薦給大家。\n如需咨询请加微信：abc12345"
+)
+REWORDED = (
+    "杭州某某电商代运营公司帮我们做了三个月，店铺访客从每天两"
+    "百涨到了两千，客服回复也很及时，整体挺满意的，推荐给大家！"
+)
+OTHER = (
+    "交了两万块服务费，运营两个月一单没出，要求退款一"
+    "直拖着不处理，大家千万别上当，这家公司就是骗子。"
+)
+OTHER_REWORDED = (
+    "交了两万块服务费，运营了两个月一单都没出，要求退"
+    "款一直拖不处理，大家千万不要上当，这家公司是骗子！"
+)
+
+
+def _random_cjk(rng: random.Random, n: int) -> str:
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(n))
+
+
+def test_same_story_in_any_script_or_garbling_or_rewording_shares_a_label():
+    labels = cluster([STORY, OTHER, TRADITIONAL, GARBLED, REWORDED, OTHER_REWORDED])
+    assert labels == [0, 1, 0, 0, 0, 1]
+
+
+def test_labels_are_small_ints_in_first_occurrence_order():
+    third = "完全不同的第三个故事，讲的是一家公司如何把直通车做到盈利的过程和方法。"
+    labels = cluster([OTHER, STORY, third, STORY])
+    assert labels == [0, 1, 2, 1]
+
+
+def test_short_texts_cluster_only_when_identical():
+    # "很好" and "很好！" are identical after normalisation; "不错" is another text, not the same story.
+    labels = cluster(["很好", "不错", "很好！", "服务很好很专业", "服务很好很专业。", "服务很专业很好"])
+    assert labels == [0, 1, 0, 2, 2, 3]
+    assert len(canonical("服务很好很专业，效果也很好，推荐")) < MIN_CHARS  # why these count as short
+
+
+def test_unrelated_texts_never_merge():
+    rng = random.Random(1)
+    texts = [_random_cjk(rng, rng.randint(50, 200)) for _ in range(2000)]
+    assert cluster(texts) == list(range(2000))
+
+
+def test_empty_and_degenerate_inputs():
+    assert cluster([]) == []
+    assert cluster(["", " ", "\ud800", "■"]) == [0, 0, 0, 0]  # all normalise to the empty text
+    assert cluster(["a" * 5000, "a" * 5000 + "b"]) == [0, 0]
+
+
+def test_streaming_index_returns_the_earlier_key():
+    index = NearDuplicateIndex()
+    assert index.add("market:1", STORY) is None
+    assert index.add("market:2", OTHER) is None
+    assert index.add("forum:7", GARBLED) == "market:1"
+    assert index.add("forum:8", REWORDED) == "market:1"
+    assert index.add("articles:3", OTHER_REWORDED) == "market:2"
+    assert index.add("market:9", "很好") is None
+    assert index.add("market:10", "很好！") == "market:9"
+    assert index.add("market:11", "不错") is None
+
+
+def test_streaming_index_memory_is_bounded_per_item():
+    rng = random.Random(2)
+    index = NearDuplicateIndex()
+    for i in range(500):
+        index.add(str(i), _random_cjk(rng, 300))
+    assert len(index._buckets) <= 500 * BANDS
+    assert len(index._sigs) == 500
+
+
+def test_batch_and_streaming_agree():
+    texts = [STORY, OTHER, TRADITIONAL, GARBLED, REWORDED, OTHER_REWORDED, "很好", "很好"]
+    labels = cluster(texts)
+    index = NearDuplicateIndex()
+    first_key_of_label: dict[int, str] = {}
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+        earlier = index.add(str(i), text)
+        if label in first_key_of_label:
+            assert earlier == first_key_of_label[label]
+        else:
+            assert earlier is None
+            first_key_of_label[label] = str(i)
