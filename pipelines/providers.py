@@ -74,7 +74,7 @@ _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()]"
 _LEGAL = re.compile(rf"{_NAME_CHARS}{{2,24}}?(?:{_INDUSTRY_RE})(?:{_LEGAL_SUFFIX})")
 # Brand forms: 2–6 name characters before 电商/代运营 (always company-like), or 网络/科技 followed by 公司.
 _BRAND = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
-_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:网络|科技)(?=公司|团队)")
+_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:网络科技|信息科技|网络|科技)(?=公司|团队)")
 # Left context that is not part of a name: verbs, particles, demonstratives, time words. The match is
 # greedy, so the name starts after the *last* such word in the candidate.
 _LEFT_TRIM = re.compile(
