@@ -1,0 +1,129 @@
+"""extract() and the number parsing it exports: the parts of a claim pulled apart, in base units."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipelines.claims import Claim, extract, parse_amount, parse_amount_range, parse_period_days
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("50万", 500_000.0), ("1.2亿", 120_000_000.0), ("千万", 10_000_000.0), ("三百万", 3_000_000.0),
+        ("2,156.2百万元", 2_156_200_000.0), ("12.5%", 12.5), ("5w", 50_000.0), ("3k", 3000.0),
+        ("一千二百万", 12_000_000.0), ("一万五", 15_000.0), ("十五万", 150_000.0), ("两千块", 2000.0),
+        ("破千万", 10_000_000.0), ("百分之三十", 30.0), ("一点二亿", 120_000_000.0), ("500000元", 500_000.0),
+        ("千万别找他们", None), ("十分感谢", None), ("没有数字", None),
+    ],
+)
+def test_parse_amount(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("月服务费3000-8000元", (3000.0, 8000.0)), ("3-5万", (30_000.0, 50_000.0)),
+     ("2万到5万", (20_000.0, 50_000.0)), ("提成5%", (5.0, 5.0)),
+     ("¥3000-¥8000/月", (3000.0, 8000.0)), ("面议", None)],
+)
+def test_parse_amount_range(text, expected):
+    assert parse_amount_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("三个月", 90), ("半年", 182), ("一年", 365), ("30天", 30), ("两周", 14), ("一个季度", 90),
+     ("3个月", 90), ("一年半", 547), ("半个月", 15), ("两年", 730), ("十五天", 15),
+     ("2023年1月", None), ("三月份", None), ("第四个月", None), ("没有", None)],
+)
+def test_parse_period_days(text, days):
+    assert parse_period_days(text) == days
+
+
+def _one(text: str) -> Claim:
+    claims = extract(text)
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_success_case_with_client_metric_before_after_period():
+    c = _one("我们为某某女装旗舰店提供全店托管，合作三个月，GMV从50万做到300万。")
+    assert dataclasses.astuple(c)[:7] == (
+        "success_case", "某某女装旗舰店", "GMV", 500_000.0, 3_000_000.0, 500.0, 90)
+    assert c.span.startswith("我们为某某女装旗舰店")
+
+
+def test_case_page_before_and_after_in_two_clauses_and_a_rate():
+    claims = extract(
+        "成功案例：某某母婴旗舰店，接手前月销售额8万，接手后月销售额65万，转化率从1.2%提升到3.5%。"
+    )
+    assert [(c.metric, c.before, c.after, c.growth_pct) for c in claims] == [
+        ("销售额", 80_000.0, 650_000.0, 712.5), ("转化率", 1.2, 3.5, None)]
+    assert {c.client for c in claims} == {"某某母婴旗舰店"}
+
+
+def test_stated_growth_completes_the_claim():
+    c = _one("帮助XX家居旗舰店在双十一期间销售额突破2,156.2百万元，同比增长45%。")
+    assert (c.metric, c.before, c.after, c.growth_pct) == ("销售额", None, 2_156_200_000.0, 45.0)
+
+
+def test_client_named_earlier_on_a_case_page_carries_over():
+    claims = extract("客户案例：暖阳家居旗舰店\n服务周期：半年\n店铺粉丝从5000增长到12万。")
+    assert [(c.kind, c.client, c.metric, c.before, c.after, c.period_days) for c in claims] == [
+        ("success_case", "暖阳家居旗舰店", "粉丝", 5000.0, 120_000.0, 182)]
+
+
+def test_promise():
+    c = _one("承诺三个月内把销售额做到100万，做不到全额退款。")
+    assert (c.kind, c.metric, c.after, c.period_days) == ("promise", "销售额", 1_000_000.0, 90)
+    c = _one("保证一个季度内GMV翻倍。")
+    assert (c.kind, c.metric, c.growth_pct, c.period_days) == ("promise", "GMV", 100.0, 90)
+
+
+def test_merchant_outcome_and_money_in_one_sentence():
+    claims = extract("交给他们半年，我的店销售额从每月20万掉到5万，还交了3万服务费。")
+    assert [(c.kind, c.metric, c.before, c.after, c.growth_pct, c.period_days) for c in claims] == [
+        ("outcome", "销售额", 200_000.0, 50_000.0, -75.0, 182),
+        ("financial", "服务费", None, 30_000.0, None, 182),
+    ]
+
+
+def test_fees_and_commission():
+    claims = extract("月服务费3000-8000元，提成5%。")
+    assert [(c.kind, c.metric, c.before, c.after) for c in claims] == [
+        ("financial", "服务费", 3000.0, 8000.0), ("financial", "提成", None, 5.0)]
+
+
+def test_money_takes_the_word_right_after_it():
+    c = _one("要求他们退还6.8万保证金，对方拒绝。")
+    assert (c.kind, c.metric, c.after) == ("financial", "保证金", 68_000.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一般来说转化率在3%左右比较正常。",  # an article's statistic, nobody's claim
+        "千万别找这家公司，太坑了。",
+        "十分感谢大家的建议。",
+        "2022年全年，天猫平台GMV同比增长约8%。",
+        "交了3次材料才通过审核。",  # a count, not money
+        "",
+    ],
+)
+def test_no_claim(text):
+    assert extract(text) == []
+
+
+def test_claim_is_frozen():
+    c = _one("承诺三个月内把销售额做到100万。")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.after = 1.0  # type: ignore[misc]
+
+
+def test_absurd_numbers_do_not_raise():
+    assert isinstance(extract("我们帮客户销量翻了1000000番"), list)
+    assert extract("1" * 100_000 + "天") == []
+    assert parse_period_days("1" * 50 + "天") is None
