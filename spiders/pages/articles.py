@@ -13,7 +13,17 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import Article, Comment
-from spiders.pages.fields import PageError, dig, int_in, iso_date, load_json, now_iso, text_of
+from spiders.pages.fields import (
+    PageError,
+    body_text,
+    complete_html,
+    dig,
+    int_in,
+    iso_date,
+    load_json,
+    now_iso,
+    text_of,
+)
 
 _ARTICLE_PATH = re.compile(r"/a/(?P<article>\d+)_(?P<media>\d+)")
 
@@ -32,6 +42,7 @@ def list_page(response) -> tuple[list[str], str | None]:
 
 def article_page(response, today=None) -> Article:
     """The article. Scrapy decodes GBK from the header or the <meta>; `response.text` is str here."""
+    complete_html(response)
     ids = article_ids(response.url)
     if ids is None:
         raise PageError("not_an_article", response.url)
@@ -59,7 +70,7 @@ class CommentsPage:
 
 
 def comments_page(response, article_id: str) -> CommentsPage:
-    data = load_json(response.body, what="comments")
+    data = load_json(body_text(response), what="comments")
     rows = dig(data, "jsonObject", "comments")
     if not isinstance(rows, list):
         raise PageError("unexpected_shape", "no jsonObject.comments[]")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import CasePage
-from spiders.pages.fields import PageError, first_text, iso_date, now_iso, text_of
+from spiders.pages.fields import PageError, complete_html, first_text, iso_date, now_iso, text_of
 
 _SITE = re.compile(r"/cases/(?P<site>[^/?#]+)/")
 _CASE = re.compile(r"/case/(?P<case>[^/?#]+?)(?:\.html?)?(?:[?#]|$)")
@@ -78,6 +78,7 @@ def case_list(response) -> tuple[list[str], str | None]:
 
 
 def case_page(response, provider_name: str | None = None, today=None) -> CasePage:
+    complete_html(response)
     site = site_of(response.url)
     case_id = case_id_of(response.url)
     if site is None or case_id is None:

@@ -13,7 +13,18 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import Complaint
-from spiders.pages.fields import PageError, dig, int_in, iso_date, load_json, money_cny, now_iso, text_of
+from spiders.pages.fields import (
+    PageError,
+    body_text,
+    complete_html,
+    dig,
+    int_in,
+    iso_date,
+    load_json,
+    money_cny,
+    now_iso,
+    text_of,
+)
 
 STATUS = {2: "处理中", 3: "已回复", 4: "已完成"}
 
@@ -35,7 +46,7 @@ def companies_page(response) -> tuple[list[Company], str | None]:
 
 
 def search_results(response) -> list[Company]:
-    data = load_json(response.body, what="search")
+    data = load_json(body_text(response), what="search")
     _check_status(data)
     lists = dig(data, "result", "data", "lists") or []
     return [
@@ -54,7 +65,7 @@ class ComplaintsPage:
 
 
 def complaints_page(response) -> ComplaintsPage:
-    data = load_json(response.body, what="received_complaints")
+    data = load_json(body_text(response), what="received_complaints")
     _check_status(data)
     rows = dig(data, "result", "data", "complaints")
     if not isinstance(rows, list):
@@ -104,6 +115,7 @@ _FIELD_NAMES = {
 
 def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
     """The listed complaint completed by its page: the full text, the facts list, the timeline."""
+    complete_html(response)
     facts: dict[str, str] = {}
     for li in response.css("ul.ts-q-list li"):
         label = text_of(li.css("label, .label, span:first-child")) or ""

@@ -34,7 +34,7 @@ def iso_date(value: Any, today: dt.date | None = None) -> str | None:
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_UNIT = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_UNIT = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百": 1e2}
 
 
 def money_cny(text: Any) -> float | None:
@@ -140,6 +140,21 @@ def html_text(fragment: str | None) -> str:
     return "\n".join(lines)
 
 
+def body_text(response) -> str:
+    """The body as text: Scrapy's decoding (Content-Type charset, BOM, then <meta>) for a text
+    response, UTF-8 for anything else — JSON APIs sometimes come as application/octet-stream."""
+    text = getattr(response, "text", None)
+    if isinstance(text, str):
+        return text
+    return response.body.decode("utf-8", "replace")
+
+
+def complete_html(response) -> None:
+    """A page cut off in transit has no closing </html>; reading it would silently lose the end."""
+    if b"</html>" not in response.body[-4096:].lower():
+        raise PageError("truncated", "no </html>")
+
+
 def load_json(body: bytes | str, *, what: str = "json") -> Any:
     """Parse a JSON body; an empty, cut-off or non-JSON body raises PageError."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -148,7 +163,9 @@ def load_json(body: bytes | str, *, what: str = "json") -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        reason = "truncated" if exc.pos >= len(text.rstrip()) - 1 else "malformed_json"
+        # Cut off in transit: the parser ran out of text, or out of text inside a string.
+        ran_out = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+        reason = "truncated" if ran_out else "malformed_json"
         raise PageError(reason, f"{what}: {exc.msg} at {exc.pos}") from None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.contracts import ForumAnswer
-from spiders.pages.fields import PageError, dig, html_text, int_in, iso_date, load_json, now_iso
+from spiders.pages.fields import PageError, body_text, dig, html_text, int_in, iso_date, load_json, now_iso
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class AnswersPage:
 
 def answers_page(response, question_id: str | None = None) -> AnswersPage:
     """An answers or search API page. Search results wrap each answer in `object`; others are skipped."""
-    data = load_json(response.body, what="answers")
+    data = load_json(body_text(response), what="answers")
     rows = dig(data, "data")
     if not isinstance(rows, list):
         raise PageError("unexpected_shape", "no data[]")

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlparse
 from pipelines.contracts import MarketListing, MarketReview
 from spiders.pages.fields import (
     PageError,
+    body_text,
+    complete_html,
     dig,
     first_text,
     int_in,
@@ -57,6 +59,7 @@ def list_page(response) -> tuple[list[ListEntry], str | None]:
 
 def detail_page(response) -> tuple[MarketListing, str | None]:
     """The listing as its detail page shows it, and the URL of its first reviews page."""
+    complete_html(response)
     code = _service_code(response)
     if not code:
         raise PageError("missing_service_code", response.url)
@@ -98,7 +101,7 @@ class ReviewsPage:
 
 
 def reviews_page(response, service_code: str, provider_name: str | None = None) -> ReviewsPage:
-    data = load_jsonp(response.body)
+    data = load_jsonp(body_text(response))
     if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
         raise PageError("unexpected_shape", "no comments[]")
     fetched = now_iso()

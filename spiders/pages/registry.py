@@ -11,7 +11,15 @@ import re
 
 from pipelines.contracts import RegistryRecord
 from pipelines.dates import SHANGHAI, parse_date
-from spiders.pages.fields import PageError, dig, int_in, load_json, money_cny, now_iso
+from spiders.pages.fields import (
+    PageError,
+    complete_html,
+    dig,
+    int_in,
+    load_json,
+    money_cny,
+    now_iso,
+)
 
 
 def list_page(response) -> tuple[list[tuple[str, str]], str | None]:
@@ -26,6 +34,7 @@ def list_page(response) -> tuple[list[tuple[str, str]], str | None]:
 
 
 def company_page(response) -> RegistryRecord:
+    complete_html(response)
     script = response.css("script#__NEXT_DATA__::text").get()
     if script is None:
         raise PageError("malformed_html", "no __NEXT_DATA__ script")
