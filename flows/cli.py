@@ -203,31 +203,39 @@ def _print_reputation(tree: DataTree, top: int = 10) -> None:
         out.print("no provider_reputation table yet")
         return
     df = pd.read_parquet(path).sort_values("reputation_score", ascending=False)
-    table = Table(title=f"provider_reputation (top {min(top, len(df))} of {len(df)})", show_edge=False)
-    cols = [
-        ("provider_name", "provider"),
-        ("reputation_score", "score"),
-        ("confidence_band", "confidence"),
-        ("tp_star", "TP★"),
-        ("rating_bayes", "rating"),
-        ("n_reviews", "reviews"),
-        ("n_complaints", "complaints"),
-        ("claims_n", "cases"),
-        ("claims_supported", "✓"),
-        ("claims_refuted", "✗"),
-        ("risk_flags", "first risk"),
-    ]
-    for _, title in cols:
-        table.add_column(title, overflow="fold")
+    table = Table(title=f"provider_reputation: top {min(top, len(df))} of {len(df)}", show_edge=False)
+    for title in ("provider", "score", "conf.", "TP★", "rating", "reviews", "compl.", "cases ✓/✗/⧉"):
+        table.add_column(title, no_wrap=True)
+    flags = []
     for _, row in df.head(top).iterrows():
-        cells = []
-        for name, _ in cols:
-            value = row.get(name)
-            if name == "risk_flags":
-                value = value[0] if value is not None and len(value) else ""
-            cells.append(_fmt(value))
-        table.add_row(*cells)
+        cases = f"{_fmt(row.claims_n)}: {_fmt(row.claims_supported)}/{_fmt(row.claims_refuted)}/"
+        cases += _fmt(row.claims_duplicated)
+        table.add_row(
+            str(row.provider_name),
+            _num(row.reputation_score, 1),
+            _fmt(row.confidence_band),
+            _fmt(row.tp_star),
+            _num(row.rating_bayes, 2),
+            _fmt(row.n_reviews),
+            _fmt(row.n_complaints),
+            cases,
+        )
+        risk = list(row.risk_flags) if row.risk_flags is not None else []
+        if risk:
+            flags.append(f"{row.provider_name}: " + "; ".join(risk))
     out.print(table)
+    out.print("cases ✓/✗/⧉ = supported / refuted / copied from another agency", style="dim")
+    if flags:
+        out.print("risk flags:")
+        for line in flags:
+            out.print(f"  {line}", highlight=False, markup=False)
+
+
+def _num(value: Any, digits: int) -> str:
+    try:
+        return f"{float(value):.{digits}f}" if value is not None and value == value else "–"
+    except (TypeError, ValueError):
+        return "–"
 
 
 def _fmt(value: Any) -> str:
@@ -239,6 +247,8 @@ def _fmt(value: Any) -> str:
     except (TypeError, ValueError):
         pass
     if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # counts and star levels come back as floats next to nulls
         return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
     return str(value)
 
@@ -630,9 +640,9 @@ def _check_cron(expr: str) -> None:
     if len(fields) != 5:
         raise Fail(f"--cron {expr!r}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2)
     try:
-        from cronsim import CronSim
-
         import datetime as dt
+
+        from cronsim import CronSim
 
         CronSim(expr, dt.datetime.now())
     except ImportError:
