@@ -214,7 +214,7 @@ def test_a_second_run_on_the_same_data_tree_refuses_and_the_first_completes(pref
     assert first.poll() is None, "the first run ended before the second tried; the test proves nothing"
     assert second.returncode == 1
     assert "another kaopu run" in second.stderr and str(first.pid) in second.stderr
-    out, err = first.communicate(timeout=300)
+    _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     rep = pd.read_parquet(DataTree(data).table_path("marts/provider_reputation"))
     assert len(rep) == N_PROVIDERS
