@@ -59,7 +59,10 @@ class CrawlState:
         return found == len(ids)
 
     def add(self, item_ids: Iterable[str]) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO seen (item_id) VALUES (?)", ((i,) for i in item_ids))
+        # One transaction for the batch: autocommit would make every id its own (~20x slower).
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR IGNORE INTO seen (item_id) VALUES (?)", ((i,) for i in item_ids))
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
