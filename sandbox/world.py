@@ -12,6 +12,7 @@ pages are rendered from the public fields of the entities below (see `sandbox.pa
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import math
@@ -395,7 +396,7 @@ class World:
             )
         )
         base = rng.choice((1500, 2000, 3000, 5000, 8000, 12000, 20000))
-        n_reviews = min(REVIEWS_PER_LISTING_MAX, max(8 if k == 0 else 1, int(rng.lognormvariate(3.05, 0.6))))
+        n_reviews = min(REVIEWS_PER_LISTING_MAX, max(8 if k == 0 else 1, int(rng.lognormvariate(3.2, 0.6))))
         return Listing(
             provider=i,
             slot=k,
@@ -742,7 +743,7 @@ class World:
         )
         hi = self.today - dt.timedelta(days=1)
         drafts = []
-        for _ in range(min(90, _poisson(rng, COMPLAINT_MEAN[p.archetype]))):
+        for _ in range(self._n_plain_complaints(i)):
             when = _moment(rng, lo, hi)
             drafts.append(
                 self._complaint(rng, p, when, nick=names.nickname(self.seed, rng.randrange(self.nick_pool)))
@@ -870,8 +871,7 @@ class World:
             )
         question = Question(self.qid(q), title)
         drafts: list[Answer] = []
-        n_answers = rng.randint(1, 10)
-        for _ in range(n_answers):
+        for _ in range(self._n_plain_answers(q)):
             chosen = [mentions[0]] if q < self.n else rng.sample(mentions, rng.randint(1, len(mentions)))
             if q < self.n and len(mentions) > 1 and rng.random() < 0.3:
                 chosen.append(rng.choice(mentions[1:]))
@@ -981,7 +981,7 @@ class World:
             published,
             rng.choice(dates.FORMATS),
             encoding,
-            min(200, int(rng.expovariate(1 / 8))),
+            self._n_comments(a),
         )
 
     def comments(self, a: int) -> list[CommentDoc]:
@@ -1091,17 +1091,30 @@ class World:
     def count_documents(self) -> dict[str, int]:
         counts = dict.fromkeys(c.ITEM_TYPES, 0)
         for p in self.providers():
+            channels = collections.Counter(cc.channel for cc in self.cases(p.index))
             counts["registry_record"] += 1
             counts["market_listing"] += p.n_listings
             counts["market_review"] += sum(self.listing(p.index, k).n_reviews for k in range(p.n_listings))
             counts["case_page"] += p.n_cases
-            counts["complaint"] += len(self.complaints(p.index))
+            counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"]
+            counts["forum_answer"] += channels["answer"]
         for q in range(self.n_questions()):
-            counts["forum_answer"] += len(self.question(q).answers)
+            counts["forum_answer"] += self._n_plain_answers(q)
         for a in range(self.n_articles):
             counts["article"] += 1
-            counts["comment"] += self.article(a).n_comments
+            counts["comment"] += self._n_comments(a)
         return counts
+
+    # Counts come from their own random streams, so counting a world generates no text.
+    def _n_plain_complaints(self, i: int) -> int:
+        mean = COMPLAINT_MEAN[self.provider(i).archetype]
+        return min(90, _poisson(_rng(self.seed, "complaint-count", i), mean))
+
+    def _n_plain_answers(self, q: int) -> int:
+        return _rng(self.seed, "answer-count", q).randint(1, 10)
+
+    def _n_comments(self, a: int) -> int:
+        return min(200, int(_rng(self.seed, "comment-count", a).expovariate(1 / 8)))
 
     def expected_items(self) -> Iterator[c.BaseItem]:
         """Every document as the contract item a perfect spider would yield from the pages."""
