@@ -6,12 +6,14 @@ from __future__ import annotations
 import collections
 import os
 import signal
+import subprocess
 
 import pytest
 
 from pipelines.contracts import SOURCES, to_record
 from pipelines.storage import DataTree
 from tests.sandbox_fixture import (
+    REPO,
     crawl,
     disallowed_requests,
     raw_ids,
@@ -163,3 +165,34 @@ def test_unknown_provider_exits_3_and_writes_nothing(sandbox, tmp_path):
     assert tree.raw_files() == []
     assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())
     assert set(SOURCES) == set(results)
+
+
+def test_since_skips_older_items(sandbox, tmp_path):
+    from pipelines.dates import parse_date
+
+    code, err, stats = crawl(tmp_path, sandbox.url, "--since", "2025-01-01", sources=["forum"])["forum"]
+    assert code == 0, err
+    got = raw_records(tmp_path, "forum")
+    assert got and stats["kaopu/since/skipped"] > 0
+    assert min(parse_date(r["created_at"]) for r in got).year >= 2025
+
+
+def test_cookies_from_the_environment_are_never_logged(sandbox, tmp_path):
+    from tests.sandbox_fixture import CONFIG, spider_cmd
+
+    config = tmp_path / "kaopu.toml"
+    config.write_text(
+        CONFIG.read_text(encoding="utf-8").replace(
+            "[profiles.sandbox.sources.registry]\n",
+            '[profiles.sandbox.sources.registry]\ncookie_env = "KAOPU_TEST_COOKIE"\n',
+        ),
+        encoding="utf-8",
+    )
+    cmd = spider_cmd("registry", tmp_path, sandbox.url)
+    cmd[cmd.index("--config") + 1] = str(config)
+    env = dict(os.environ, KAOPU_TEST_COOKIE="SUB=very-secret-session-token; other=1")
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
+    assert "very-secret-session-token" not in logs and "SUB=" not in logs
+    assert "very-secret-session-token" not in (tmp_path / "stats-registry.json").read_text(encoding="utf-8")
