@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from pipelines.dedup import cluster
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex
 from pipelines.sentiment import label as sentiment_label
+from pipelines.sentiment import load_model as sentiment_model
 from pipelines.sentiment import score as sentiment_score
 from pipelines.storage import DataTree, QuarantineWriter, read_jsonl_gz, read_table, write_table
 from pipelines.text import is_traditional, normalize
@@ -255,9 +258,55 @@ def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df["was_traditional"] = [is_traditional(t) for t in raw]
     df["title"] = [mask(normalize(t)) if isinstance(t, str) and t else None for t in df["title"]]
     df["text_chars"] = np.fromiter((len(t) for t in texts), dtype=np.int32, count=len(texts))
-    df["sentiment"] = np.asarray(list(sentiment_score(texts)), dtype=float) if texts else []
-    df["sentiment_label"] = np.asarray(list(sentiment_label(texts)), dtype=np.int8) if texts else []
+    scores, labels = _sentiment(texts)
+    df["sentiment"] = np.asarray(scores, dtype=float)
+    df["sentiment_label"] = np.asarray(labels, dtype=np.int8)
     return df.drop(columns=["raw_text"])
+
+
+def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
+    """`sentiment.score` and `sentiment.label` in one pass. The texts are already normalised, and
+    label() is score() cut at the model's neutral band, so scoring once with the model directly halves
+    the cost of the most expensive step of the build (measured: 10 s of 12 s on 8k documents)."""
+    try:
+        model = sentiment_model()
+        band = model.neutral_band
+        scores = [model.score_normalised(t) for t in texts]
+    except AttributeError:  # a sentiment module without the model interface: the public functions
+        return list(sentiment_score(texts)), list(sentiment_label(texts))
+    labels = [0 if abs(x - 0.5) <= band else (1 if x > 0.5 else -1) for x in scores]
+    return scores, labels
+
+
+def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> Iterator[pd.DataFrame]:
+    """`_process_texts` over batches, on `workers` processes once there is more than one batch.
+
+    The first batch runs here; a second one means a big backlog (10^5+ documents), worth the second
+    of start-up a worker process costs. Workers are spawned, not forked: the build may run inside a
+    Prefect worker thread, and forking a threaded process can deadlock.
+    """
+    it = iter(batches)
+    first = next(it, None)
+    if first is None:
+        return
+    second = next(it, None)
+    if second is None or workers <= 1:
+        yield _process_texts(first)
+        if second is not None:
+            yield _process_texts(second)
+            for b in it:
+                yield _process_texts(b)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending = [pool.submit(_process_texts, first), pool.submit(_process_texts, second)]
+        for b in it:
+            # Bounded look-ahead: at most `workers` + 1 batches in flight, so memory stays flat.
+            while len(pending) > workers:
+                yield pending.pop(0).result()
+            pending.append(pool.submit(_process_texts, b))
+        for f in pending:
+            yield f.result()
 
 
 def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
@@ -370,8 +419,14 @@ def _table_df(tree: DataTree, name: str) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------
 # The entry point.
 # ------------------------------------------------------------------------------------------------
-def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] | None = None) -> dict:
-    """Process every raw record not processed before into the clean tables. Returns counts."""
+def update_clean(
+    tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] | None = None, workers: int | None = None
+) -> dict:
+    """Process every raw record not processed before into the clean tables. Returns counts.
+
+    `workers`: processes for the text work of a large backlog (default: the machine's cores, at most 4).
+    """
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if watchlist is None:
         watchlist = load_watchlist(ensure_watchlist(tree))
     watchlist = list(watchlist)
@@ -380,11 +435,11 @@ def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] 
     counts: dict[str, int] = {"raw_files": len(pending), "records": 0, "quarantined": 0}
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
 
-    new_docs: list[pd.DataFrame] = []
     reg_rows: list[dict[str, Any]] = []
     list_rows: list[dict[str, Any]] = []
-    batch: list[dict[str, Any]] = []
-    with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
+
+    def doc_batches(quarantine: QuarantineWriter) -> Iterator[list[dict[str, Any]]]:
+        batch: list[dict[str, Any]] = []
         for item, rel in read_items(pending, quarantine, counts):
             if item.kind == "registry_record":
                 reg_rows.append(_registry_row(item, rel))  # type: ignore[arg-type]
@@ -393,10 +448,13 @@ def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] 
             else:
                 batch.append(_doc_row(item, rel))
                 if len(batch) >= BATCH:
-                    new_docs.append(_process_texts(batch))
+                    yield batch
                     batch = []
         if batch:
-            new_docs.append(_process_texts(batch))
+            yield batch
+
+    with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
+        new_docs = list(_process_batches(doc_batches(quarantine), workers))
 
     # Structured tables: merge with what is there, latest fetch per key.
     old_reg = _table_df(tree, "clean/registry")
@@ -441,7 +499,10 @@ def update_clean(tree: DataTree, *, watchlist: Iterable[WatchedProvider | dict] 
     if not docs.empty:
         docs["provider_mention"] = _review_mentions(docs, listings)
         docs["provider_id"] = _resolve_many(index, docs["provider_mention"].astype("string"))
-        docs["dup_cluster"] = np.asarray(cluster(docs["text"].fillna("").tolist()), dtype=np.int64)
+        # Texts in clean are already normalised: dedup only needs to hash them (the costly part is skipped).
+        docs["dup_cluster"] = np.asarray(
+            cluster(docs["text"].fillna("").tolist(), normalized=True), dtype=np.int64
+        )
 
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")

@@ -1,0 +1,137 @@
+"""Build-time benchmark: raw → clean → marts at 10^4, 10^5 and 10^6 documents, then 1% more raw.
+
+    .venv/bin/python bench/build.py                      # all three sizes (10^6 takes a while)
+    .venv/bin/python bench/build.py --sizes 10000,100000 --seed 1 --workdir /tmp/kaopu-bench
+
+Raw comes from `World(seed, n).expected_items()` (the fast path a perfect crawl would produce), with
+n chosen so the world has about the requested number of text documents. Each phase runs in its own
+process so its peak RSS is its own (workers' peak reported beside it). The incremental build adds the
+documents of a world 1% larger (its new providers, questions and articles) as a new raw run, then
+runs the same two phases again: clean only reads the new raw file, marts are recomputed from clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Other benchmarks live beside this file (bench/sandbox.py …); the script's own directory first on
+# sys.path would shadow the project's packages of the same name.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+TEXT_KINDS = ("market_review", "complaint", "forum_answer", "article", "comment", "case_page")
+
+
+def _phase(name: str, root: str, seed: int, n: int) -> dict:
+    """Run one phase in this process and return its measurements."""
+    # Imports first: interpreter and library start-up is not build time.
+    from flows.clean import update_clean
+    from flows.evaluation import load_world_into_raw
+    from flows.marts import build_marts
+    from pipelines import contracts
+    from pipelines.storage import DataTree, RawWriter
+    from sandbox.world import World
+
+    tree = DataTree(root)
+    t0 = time.perf_counter()
+    out: dict = {}
+    if name == "raw":
+        out["written"] = load_world_into_raw(World(seed, n), tree, "base")
+    elif name == "raw-inc":
+        base = {i.item_id for i in World(seed, n).expected_items()}
+        bigger = World(seed, math.ceil(n * 1.01))
+        writers: dict[str, RawWriter] = {}
+        t0 = time.perf_counter()  # generating the id set above is not part of what is measured
+        for item in bigger.expected_items():
+            if item.item_id in base:
+                continue
+            w = writers.get(item.source) or writers.setdefault(
+                item.source, RawWriter(tree.raw_file(item.source, "increment"))
+            )
+            w.write(contracts.to_record(item))
+        for w in writers.values():
+            w.close()
+        out["written"] = {s: w.count for s, w in writers.items()}
+    elif name == "clean":
+        out["counts"] = update_clean(tree, watchlist=[])
+    elif name == "marts":
+        out["counts"] = build_marts(tree, watchlist=[])
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    # ru_maxrss is in KiB on Linux.
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["workers_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    return out
+
+
+def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
+    cmd = [sys.executable, __file__, "--phase", name, "--root", str(root), "--seed", str(seed), "--n", str(n)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def providers_for(target_docs: int, seed: int) -> int:
+    from sandbox.world import World
+
+    sample = 200
+    counts = World(seed, sample).count_documents()
+    per_provider = sum(counts[k] for k in TEXT_KINDS) / sample
+    return max(1, round(target_docs / per_provider))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the data trees")
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--root", help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(_phase(args.phase, args.root, args.seed, args.n), ensure_ascii=False))
+        return
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="kaopu-bench-"))
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        n = providers_for(size, args.seed)
+        root = work / f"size-{size}"
+        shutil.rmtree(root, ignore_errors=True)
+        row: dict = {"target_docs": size, "providers": n}
+        for phase in ("raw", "clean", "marts"):
+            row[phase] = run_phase(phase, root, args.seed, n)
+        row["documents"] = row["clean"]["counts"]["documents"]
+        for phase in ("raw-inc", "clean", "marts"):
+            row[f"inc-{phase}" if phase != "raw-inc" else phase] = run_phase(phase, root, args.seed, n)
+        row["incremental_new_documents"] = row["inc-clean"]["counts"]["new_documents"]
+        full = row["clean"]["seconds"] + row["marts"]["seconds"]
+        inc = row["inc-clean"]["seconds"] + row["inc-marts"]["seconds"]
+        row["incremental_share_of_full"] = round(inc / full, 3)
+        results.append(row)
+        print(
+            f"{row['documents']:>9,} docs ({n:,} providers): clean {row['clean']['seconds']:>7.1f}s "
+            f"{row['clean']['peak_rss_mb']:>7.0f} MB "
+            f"(+workers {row['clean']['workers_peak_rss_mb']:.0f} MB) | "
+            f"marts {row['marts']['seconds']:>6.1f}s {row['marts']['peak_rss_mb']:>6.0f} MB | "
+            f"+{row['incremental_new_documents']:,} docs: clean {row['inc-clean']['seconds']:.1f}s, "
+            f"marts {row['inc-marts']['seconds']:.1f}s = {row['incremental_share_of_full']:.0%} of full",
+            flush=True,
+        )
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
