@@ -138,6 +138,7 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}))+(?:[，,、]|$)")
 _SHARE = re.compile(r"占比|份额|排名")
+_GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
 
 
@@ -168,6 +169,8 @@ def extract(text: str) -> list[Claim]:
 
 
 def _client(sentence: str) -> str | None:
+    if "店" not in sentence and "品牌" not in sentence:
+        return None
     m = _CLIENT_SHOP.search(sentence)
     if m:
         name = _CLIENT_TRIM.sub("", m.group(0))
@@ -197,6 +200,9 @@ def _sentence_claims(
     sentence: str, client: str | None, pending_period: int | None, case_page: bool
 ) -> list[Claim]:
     if not _HAS_NUMBER.search(sentence):
+        return []
+    # Most sentences of an article carry no metric, money word or growth sign: skip the clause work.
+    if not (_METRIC_RE.search(sentence) or _FINANCIAL_RE.search(sentence) or _GROWTH_SIGN.search(sentence)):
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period

@@ -175,6 +175,8 @@ def _is_bare_amount(text: str, n: Number) -> bool:
 # --------------------------------------------------------------------------------------------
 _PERIOD_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "个月": 30, "月": 30, "个季度": 90,
                      "季度": 90, "年": 365}
+_DAY_AFTER = re.compile(r"\d{1,2}\s*[日号]")
+_YEAR_BEFORE = re.compile(r"\d{4}\s*年\s*$")
 PERIOD = re.compile(
     r"(?P<half>半)(?P<hunit>个月|年|个季度)"
     # The lookbehinds make a long digit run one attempt, not one per digit (quadratic on junk).
@@ -216,10 +218,10 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
     unit = m.group("unit")
     token = m.group("n")
     # 2023年 / 1月29日 are dates: a bare 年/月/日 after a 4-digit year or followed by a day number.
-    if unit in ("年", "月", "日") and (
+    if unit in ("年", "日") and (
         (token.isdigit() and len(token) == 4)
-        or re.match(r"\d{1,2}\s*[日号]", text[m.end() : m.end() + 3])
-        or re.search(r"\d{4}\s*年\s*$", text[max(0, m.start() - 6) : m.start()])
+        or _DAY_AFTER.match(text, m.end())
+        or _YEAR_BEFORE.search(text, max(0, m.start() - 6), m.start())
     ):
         return None
     if unit == "月":
@@ -228,7 +230,7 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
         return None
     if len(token) > 8:
         return None  # no period anyone writes has more than 8 digits; also keeps junk cheap
-    value = float(token) if re.fullmatch(r"\d+(?:\.\d+)?", token) else cn_to_float(token)
+    value = float(token) if token[0].isdigit() else cn_to_float(token)
     if value is None or not 0 < value < 100_000:
         return None
     days = value * _PERIOD_UNIT_DAYS[unit]

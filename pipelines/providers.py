@@ -13,6 +13,7 @@ legal suffix (杭州火蝠电子商务有限公司 → 火蝠), which is how leg
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections import defaultdict
@@ -69,12 +70,18 @@ _PAREN = re.compile(r"[(（][^()（）]{0,8}[)）]")
 _KEY_DROP = re.compile(r"[\W_]+")
 _NON_WORD_CHAR = re.compile(r"[\W_]")
 
-# Legal names: a run of name characters ending in an industry word and a legal suffix.
+# Mentions are found from their ends: the legal suffix (…电子商务有限公司), the brand word (电商, 代运营),
+# or 网络/科技 followed by 公司/团队. The name is the run of name characters just before that end, at most
+# 24 characters for legal names and 5 for brands, trimmed on the left below. Anchoring on the end keeps
+# the scan linear; a lazy left-to-right pattern retried at every position was the slowest part of a crawl.
 _NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()]"
-_LEGAL = re.compile(rf"{_NAME_CHARS}{{2,24}}?(?:{_INDUSTRY_RE})(?:{_LEGAL_SUFFIX})")
-# Brand forms: 2–6 name characters before 电商/代运营 (always company-like), or 网络/科技 followed by 公司.
-_BRAND = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
-_BRAND_TECH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}?(?:网络科技|信息科技|网络|科技)(?=公司|团队)")
+_LEGAL_END = re.compile(rf"(?:{_INDUSTRY_RE})(?:{_LEGAL_SUFFIX})")
+_LEGAL_RUN = re.compile(rf"{_NAME_CHARS}{{2,24}}$")
+_BRAND_END = re.compile(r"(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
+_BRAND_TECH_END = re.compile(r"(?:网络科技|信息科技|网络|科技)(?=公司|团队)")
+_BRAND_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}$")
+_ANCHORS = ((_LEGAL_END, _LEGAL_RUN, 24, True), (_BRAND_END, _BRAND_RUN, 5, False),
+            (_BRAND_TECH_END, _BRAND_RUN, 5, False))
 # Left context that is not part of a name: verbs, particles, demonstratives, time words. The match is
 # greedy, so the name starts after the *last* such word in the candidate.
 _LEFT_TRIM = re.compile(
@@ -88,11 +95,14 @@ _NOT_IN_BRAND = re.compile(r"[店提供全做找的了是在和与跟给让把�
 _CITY_INSIDE = re.compile(rf"(?:{'|'.join(sorted(CITIES, key=len, reverse=True))})")
 
 
+@functools.lru_cache(maxsize=65536)
 def key(name: str) -> str:
     """Canonical comparison form of a name: normalised, no spaces or punctuation, lower case."""
     return _KEY_DROP.sub("", normalize(name)).lower()
 
 
+# Names repeat across documents (the same few hundred agencies), so both forms are cached.
+@functools.lru_cache(maxsize=65536)
 def core(name: str) -> str:
     """杭州火蝠电子商务有限公司 → 火蝠; 火蝠电商 → 火蝠; 火蝠（杭州）网络科技有限公司 → 火蝠."""
     k = _KEY_DROP.sub("", _PAREN.sub("", normalize(name))).lower()
@@ -123,31 +133,39 @@ def _keep_cjk_paren(m: re.Match[str]) -> str:
 
 
 def _trim_left(candidate: str) -> str:
+    # Never reach back into an earlier company: …有限公司和广州云帆信息技术有限公司.
+    earlier = candidate.rfind("公司", 0, len(candidate) - 2)
+    if earlier >= 0:
+        candidate = candidate[earlier + 2 :]
     # A legal name starts at its city when it has one: 要求北京麦田信息技术有限公司 → 北京麦田….
-    city = _CITY_INSIDE.search(candidate)
-    if city is not None and len(candidate) - city.start() >= 6:
-        return candidate[city.start() :]
+    cities = [m for m in _CITY_INSIDE.finditer(candidate) if len(candidate) - m.start() >= 6]
+    if cities:
+        return candidate[cities[-1].start() :]
     return _LEFT_TRIM.sub("", candidate)
 
 
-def discover(text: str) -> list[str]:
+def discover(text: str, *, normalized: bool = False) -> list[str]:
     """Companies the text talks about, normalised, first form per company, in order of appearance.
 
     Platforms, media and publishers, and generic words (代运营公司, 服务商, 电商平台, 这家电商) are not
-    companies here. Never raises on a str.
+    companies here. `normalized=True` skips `normalize` for text that went through it already.
+    Never raises on a str.
     """
     if not isinstance(text, str) or not text:
         return []
-    norm = normalize(text)
+    norm = text if normalized else normalize(text)
     found: list[tuple[int, str, str]] = []
     taken: list[tuple[int, int]] = []
 
     def overlaps(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in taken)
 
-    for pattern in (_LEGAL, _BRAND, _BRAND_TECH):
-        for m in pattern.finditer(norm):
-            mention = _trim_left(m.group(0))
+    for end_pattern, run_pattern, max_run, legal in _ANCHORS:
+        for m in end_pattern.finditer(norm):
+            run = run_pattern.search(norm, max(0, m.start() - max_run), m.start())
+            if run is None:
+                continue
+            mention = _trim_left(run.group(0) + m.group(0))
             start = m.end() - len(mention)
             if overlaps(start, m.end()):
                 continue
@@ -155,7 +173,7 @@ def discover(text: str) -> list[str]:
             name_core = core(mention)
             if _is_excluded(mention, name_core):
                 continue
-            if pattern is not _LEGAL and (len(name_core) > 4 or _NOT_IN_BRAND.search(name_core)):
+            if not legal and (len(name_core) > 4 or _NOT_IN_BRAND.search(name_core)):
                 continue
             taken.append((start, m.end()))
             found.append((start, mention, name_core))
@@ -334,11 +352,11 @@ class ProviderIndex:
         }
         return next(iter(confirmed)) if len(confirmed) == 1 else None
 
-    def find(self, text: str) -> list[str]:
+    def find(self, text: str, *, normalized: bool = False) -> list[str]:
         """Ids of watched providers the text mentions, in order of first mention. Never raises on a str."""
         if not isinstance(text, str) or not text:
             return []
-        norm = normalize(text)
+        norm = text if normalized else normalize(text)
         k = _NON_WORD_CHAR.sub(" ", norm).lower()  # same length as norm, so positions agree
         hits: list[tuple[int, str]] = []
         i, n = 0, len(k)
@@ -360,7 +378,7 @@ class ProviderIndex:
                     continue
             i += 1
         # Companies the scan cannot see verbatim: typos, other legal forms of a known core.
-        for mention in discover(norm):
+        for mention in discover(norm, normalized=True):
             pid = self.resolve(mention)
             if pid is not None:
                 pos = norm.find(mention)

@@ -255,6 +255,8 @@ def normalize(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"normalize() takes str, not {type(text).__name__}")
     out = _pass(text)
+    if out == text:  # already clean: a fixed point, no second pass needed
+        return out
     for _ in range(4):
         again = _pass(out)
         if again == out:
