@@ -32,7 +32,6 @@ NUMBER = re.compile(
 )
 _MAX_DIGITS = 30
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
-_PERCENT_BEFORE = re.compile(r"百分之$")
 
 
 @dataclass(frozen=True)
@@ -97,27 +96,33 @@ def numbers(text: str) -> list[Number]:
     found: list[Number] = []
     for m in NUMBER.finditer(text):
         bare = False
-        if m.group("ar") is not None:
-            digits = m.group("ar").replace(",", "")
+        ar, mul, cn = m.group("ar", "mul", "cn")
+        if ar is not None:
+            digits = ar.replace(",", "")
             if len(digits) > _MAX_DIGITS:
                 continue  # a run of 30+ digits is an id or junk, not an amount anyone writes
-            # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
-            exact = Decimal(digits)
-            for c in (m.group("mul") or "").lower():
-                exact *= _MULTIPLIER[c]
-            value = float(exact)
+            if mul and "." in digits:
+                # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
+                exact = Decimal(digits)
+                for c in mul.lower():
+                    exact *= _MULTIPLIER[c]
+                value = float(exact)
+            else:
+                value = float(digits)
+                for c in (mul or "").lower():
+                    value *= _MULTIPLIER[c]
         else:
-            token = m.group("cn")
-            bare = not any(c in _CN_DIGIT for c in token)
-            parsed = cn_to_float(token)
+            bare = not any(c in _CN_DIGIT for c in cn)
+            parsed = cn_to_float(cn)
             if parsed is None:
                 continue
             value = parsed
-        after = _PERCENT_AFTER.match(text, m.end())
-        before = _PERCENT_BEFORE.search(text, max(0, m.start() - 3), m.start())
-        percent = after is not None or before is not None
-        end = after.end() if after else m.end()
-        found.append(Number(value, m.start(), end, text[m.start() : end], percent, bare))
+        start, end = m.span()
+        after = _PERCENT_AFTER.match(text, end) if end < len(text) else None
+        percent = after is not None or (start >= 3 and text[start - 3 : start] == "百分之")
+        if after is not None:
+            end = after.end()
+        found.append(Number(value, start, end, text[start:end], percent, bare))
     return found
 
 
