@@ -10,14 +10,13 @@ only in threads an earlier run finished cleanly (a killed run's threads are re-r
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.http import Request
 
-from pipelines.config import load_config, load_watchlist
+from pipelines.config import ensure_watchlist, load_config, load_watchlist
 from pipelines.dates import parse_date
 from pipelines.storage import new_run_id
 from spiders.crawl_state import CrawlState
@@ -76,7 +75,7 @@ class KaopuSpider(scrapy.Spider):
             crawler.stats.set_value("kaopu/state/recovered_ids", recovered)
         spider.target = None
         if spider.provider:
-            watchlist = load_watchlist(os.environ.get("KAOPU_WATCHLIST") or spider.tree.providers_file)
+            watchlist = load_watchlist(ensure_watchlist(spider.tree))
             spider.target = resolve_target(spider.provider, watchlist)
         spider._finished_threads: set[str] = set()
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
