@@ -102,10 +102,10 @@ class _BaseModel:
     def logit(self, sentence: str) -> float:
         # Counter counts in C; most n-grams are out of vocabulary and cost one failed lookup. A count of 1
         # (the usual case) has tf = 1 + log(1) = 1, so it needs no log or multiplication.
-        weights = self.weights
+        counts = Counter(char_ngrams(sentence))
         sq = dot = 0.0
-        for g, c in Counter(char_ngrams(sentence)).items():
-            w = weights.get(g)
+        # map() does the lookups without a bytecode round trip each.
+        for w, c in zip(map(self.weights.get, counts), counts.values(), strict=True):
             if w is None:
                 continue
             if c == 1:

@@ -335,6 +335,13 @@ def sentiment(text: str) -> float:
     return v
 
 
+def clear_caches() -> None:
+    """Forget every memoised table, segmentation and score (for cold-start measurements, or memory)."""
+    for cache in (_text_cache, _run_cache, _lp3_cache, _pair_cache, _lp2_cache, _known_cache, _keys_cache,
+                  _lp1_cache, *_bayes.word_log.values()):
+        cache.clear()
+
+
 def _trim_caches() -> None:
     for cache in (_lp3_cache, _pair_cache, _lp2_cache, _known_cache, _keys_cache, _lp1_cache):
         if len(cache) > _CACHE_LIMIT:
@@ -347,8 +354,12 @@ def _score_chunk(texts: Sequence[str]) -> list[float]:
     return out
 
 
-# Below this many characters a second process costs more (fork, result pipe) than it saves.
-PARALLEL_MIN_CHARS = 200_000
+# Below this many characters a second process costs more (fork, duplicated cache warm-up, result pipe)
+# than it saves; measured in bench/sentiment.py.
+PARALLEL_MIN_CHARS = 1_000_000
+# Share of a parallel batch the parent scores before forking, so the workers inherit warm tables for
+# the common characters and character triples instead of each rebuilding them.
+WARM_UP_SHARE = 0.15
 
 
 def scores(texts: Sequence[str], processes: int | None = None) -> list[float]:
@@ -360,25 +371,30 @@ def scores(texts: Sequence[str], processes: int | None = None) -> list[float]:
     texts = list(texts)
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if sum(map(len, texts)) >= PARALLEL_MIN_CHARS else 1
-    if processes <= 1 or len(texts) < 2 * processes:
+    if processes <= 1 or len(texts) < 4 * processes:
         return _score_chunk(texts)
     import multiprocessing
 
-    # fork, not spawn: the children inherit the 430 MB of loaded models instead of re-importing them.
+    n_warm = int(len(texts) * WARM_UP_SHARE)
+    out = _score_chunk(texts[:n_warm]) + [0.0] * (len(texts) - n_warm)
+    rest = range(n_warm, len(texts))
+    # fork, not spawn: the children inherit the 430 MB of loaded models and the warm caches instead of
+    # re-importing snownlp.
     ctx = multiprocessing.get_context("fork")
     # Frozen objects are not traversed by the children's collector, so the children do not touch (and
     # copy-on-write) the parent's model pages; unfreezing afterwards lets the parent collect them again.
     gc.freeze()
     try:
         # Longest first, dealt round-robin, keeps the workers' loads even.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        order = sorted(rest, key=lambda i: len(texts[i]), reverse=True)
         parts = [order[p::processes] for p in range(processes)]
         with ctx.Pool(processes) as pool:
             results = pool.map(_score_chunk, [[texts[i] for i in part] for part in parts])
     finally:
         gc.unfreeze()
-    out = [0.0] * len(texts)
     for part, res in zip(parts, results, strict=True):
         for i, v in zip(part, res, strict=True):
             out[i] = v
+            if len(_text_cache) <= _CACHE_LIMIT:  # the workers' memo dies with them; keep the scores
+                _text_cache[texts[i]] = v
     return out
