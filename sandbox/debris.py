@@ -136,11 +136,20 @@ def stray_replacement(text: str, rng: random.Random) -> str:
     return text
 
 
+def phone_number(rng: random.Random) -> str:
+    return f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+
+
+def wechat_id(rng: random.Random) -> str:
+    return "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(rng.randint(3, 6))) + str(
+        rng.randint(100, 99999)
+    )
+
+
 def contact_spam(rng: random.Random) -> str:
     qq = rng.randint(10_000_000, 3_999_999_999)
-    wx = "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(rng.randint(3, 6)))
-    wx += str(rng.randint(100, 99999))
-    phone = f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+    wx = wechat_id(rng)
+    phone = phone_number(rng)
     return rng.choice(
         (
             f"需要代运营方案的朋友可加QQ：{qq}，备注店铺类目。",

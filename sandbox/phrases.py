@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from sandbox import numbers
+from sandbox import debris, numbers
 
 # --------------------------------------------------------------------------------- reviews
 _REVIEW_OPEN = (
@@ -66,6 +66,7 @@ _REVIEW_BAD = (
     "说好的好评返现也没兑现，客服也找不到人",
 )
 _CLOSE_GOOD = (
+    "👍",
     "推荐！",
     "会继续合作。",
     "给个五星。",
@@ -121,6 +122,10 @@ def buyer_review(rng: random.Random, rating: int, brand: str, cat: str) -> str:
             + ("还是可以的" if rating >= 4 else "真的一言难尽" if rating <= 2 else "有待提高")
         )
     parts.append(rng.choice(_CLOSE_GOOD if rating >= 4 else _CLOSE_MID if rating == 3 else _CLOSE_BAD))
+    if rng.random() < 0.03:  # people leave contact details in reviews; a normaliser must mask them
+        parts.append(
+            rng.choice(("有问题可以加我微信", "想了解的可以加V：", "同行交流vx ")) + debris.wechat_id(rng)
+        )
     return _join(parts, rng)
 
 
@@ -260,6 +265,16 @@ def complaint_body(
     parts = [rng.choice(openings), issue[1]]
     if amount:
         parts.append(rng.choice((f"共支付服务费{amount}元", f"前后付了{amount}元", f"涉及金额{amount}元")))
+    if rng.random() < 0.3:  # complainants quote the salesman's number, and the masker must catch it
+        parts.append(
+            rng.choice(
+                (
+                    f"当时对接的业务员电话{debris.phone_number(rng)}",
+                    f"业务员微信{debris.wechat_id(rng)}已经不回消息",
+                    f"对方客服电话：{debris.phone_number(rng)}，一直无人接听",
+                )
+            )
+        )
     parts.append(
         rng.choice(
             (

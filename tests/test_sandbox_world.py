@@ -215,5 +215,8 @@ def test_texts_span_the_lengths_and_forms_of_real_pages(items):
     assert "&ldquo;" in joined or "&amp;ldquo;" in joined
     assert re.search(r"QQ|微信|V：", joined)
     assert re.search(r"侵权|侵删", joined)
+    complaints = "\n".join(x.text for x in items if x.kind == "complaint")
+    assert re.search(r"(?<!\d)1[3589]\d{9}(?!\d)", complaints)  # phone numbers inside ordinary texts
+    assert re.search(r"微信[a-z]{3,6}\d{3,5}", complaints)
     dates = {x.date_raw for x in items if x.kind == "article"}
     assert any("|" in d for d in dates) or any("发布于" in d for d in dates)
