@@ -177,23 +177,28 @@ _SPACE_AT_CJK_PUNCT = re.compile(r" ?([，。！？；：、“”‘’（）�
 # the whole line is boilerplate (short, and the pattern is the point of it), never a sentence that
 # merely mentions 微信 or 版权.
 # --------------------------------------------------------------------------------------------
-_CONTACT_CUE = r"(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式|tel)"
+_CONTACT_CUE = (
+    r"(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式|tel|☎|📞|\bV(?=[:：]))"
+)
 _CONTACT_ID = r"(?:\d[\d\s-]{4,}\d|[a-zA-Z][\w-]{4,19})"
-_AD_VERB = r"(?:加|添加|联系|咨询|详询|扫码|私信|拨打|致电|欢迎|免费)"
 _BOILERPLATE = [
     re.compile(r"©|\(c\)\s*\d{4}|版权所有|版权归|copyright", re.I),
-    re.compile(r"侵权.{0,30}(?:删除|联系|告知|处理)|(?:删除|联系).{0,10}侵权"),
+    re.compile(r"侵权.{0,30}(?:删除|联系|告知|处理)|(?:删除|联系).{0,10}侵权|侵删"),
     re.compile(r"关注.{0,24}公众号|公众号[:：]|微信扫码|扫码关注|长按.{0,6}二维码|识别二维码"),
     re.compile(r"免责声明|不代表本站(?:观点|立场)|仅代表作者(?:本人|个人)?观点|转载请注明|本站部分文章|未经授权.{0,6}转载"),
-    re.compile(rf"{_CONTACT_CUE}.{{0,12}}[:：号是为]?\s*{_CONTACT_ID}", re.I),
     re.compile(rf"加我{_CONTACT_CUE}|{_CONTACT_CUE}咨询|更多资讯请关注|欢迎.{{0,6}}咨询", re.I),
 ]
 _BOILERPLATE_MAX_CHARS = 120
-# A contact line is an ad when it also solicits; a review that says "他们给了我微信号 abc123" does not.
-_CONTACT_LINE = _BOILERPLATE[4]
-_SOLICIT = re.compile(_AD_VERB + "|咨询|了解更多|免费|领取|获取", re.I)
-
-
+# Contact ads: a cue followed by an id (QQ：12345678, 微信 abc_123, V：abc123), or a bare mobile number.
+# A line with one of them is an ad only when it also solicits or gives two ways to reach someone;
+# a complaint that says "客服电话13812345678一直关机" is content (pii.mask handles the number).
+_CONTACT = re.compile(
+    rf"{_CONTACT_CUE}.{{0,12}}?[:：号是为]?\s*{_CONTACT_ID}|(?<!\d)1[3-9]\d{{9}}(?!\d)", re.I
+)
+_SOLICIT = re.compile(
+    r"加我|添加|加V|加v|加微|加Q|加q|加群|进群|拉你|交流群|联系我|咨询|详询|扫码|私信|拨打|致电|欢迎|免费|"
+    r"了解更多|领取|获取|商务合作|合作请|备注|同微信|同号"
+)
 # A copyright or 侵权 word inside a merchant's story ("主图是盗来的，被投诉侵权") is content.
 _LEGAL_NOTICES = _BOILERPLATE[:2]
 _STORY = re.compile(r"合同|店铺|主图|商家|投诉|服务商|他们|交了|退款|被扣|盗")
@@ -205,12 +210,11 @@ def _is_boilerplate(line: str) -> bool:
     for pattern in _BOILERPLATE:
         if not pattern.search(line):
             continue
-        if pattern is _CONTACT_LINE and not _SOLICIT.search(line):
-            continue
         if pattern in _LEGAL_NOTICES and _STORY.search(line):
             continue
         return True
-    return False
+    contacts = len(_CONTACT.findall(line))
+    return contacts >= 2 or (contacts == 1 and _SOLICIT.search(line) is not None)
 
 
 def _clean_line(line: str) -> str:
