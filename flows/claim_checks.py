@@ -106,7 +106,13 @@ def case_facts(text: str) -> dict[str, object]:
     """What a case page states in its prose: when the work started (the first year-month it prints;
     case pages open with the signing date), when it ended if it prints a range, the period, and the
     number of categories the provider says it serves."""
-    out: dict[str, object] = {"start": None, "end": None, "period_days": None, "categories_stated": None}
+    out: dict[str, object] = {
+        "start": None,
+        "end": None,
+        "period_days": None,
+        "period_days_inclusive": None,
+        "categories_stated": None,
+    }
     if not isinstance(text, str) or not text:
         return out
     r = _RANGE.search(text)
@@ -114,6 +120,8 @@ def case_facts(text: str) -> dict[str, object]:
         out["start"] = pd.Timestamp(int(r.group(1)), int(r.group(2)), 1, tz="UTC")
         out["end"] = pd.Timestamp(int(r.group(3)), int(r.group(4)), 1, tz="UTC")
         out["period_days"] = max(1, (out["end"] - out["start"]).days)
+        # "2024年11月至2024年12月" may mean both months in full: the generous reading, for the growth check.
+        out["period_days_inclusive"] = (out["end"] + pd.DateOffset(months=1) - out["start"]).days
     else:
         m = _YEAR_MONTH.search(text)
         if m and 1 <= int(m.group(2)) <= 12:
@@ -143,7 +151,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     f = pd.DataFrame(
         [facts.get(d, {}) for d in c["doc_id"]],
         index=c.index,
-        columns=["start", "end", "period_days", "categories_stated"],
+        columns=["start", "end", "period_days", "period_days_inclusive", "categories_stated"],
     )
     period = pd.to_numeric(c["period_days"], errors="coerce").fillna(
         pd.to_numeric(f["period_days"], errors="coerce")
@@ -155,6 +163,11 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     bounded = period.isna() & c["_start"].notna() & c["claimed_at"].notna()
     period = period.copy()
     period[bounded] = ((c.loc[bounded, "claimed_at"] - c.loc[bounded, "_start"]).dt.days).clip(lower=1)
+    # The growth check reads the period generously: calling a case implausible must not rest on the
+    # narrower of two readings of the page.
+    lenient = pd.concat([period, pd.to_numeric(f["period_days_inclusive"], errors="coerce")], axis=1).max(
+        axis=1
+    )
     # A page that prints no start date: the period is taken to end when the page was published.
     no_start = c["_start"].isna()
     c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
@@ -242,14 +255,25 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 [r["evidence"]],
             )
 
-    # 4. Growth beyond what the period allows.
+    # 4. The client's own figures match the page's: outside evidence outweighs the growth heuristic.
+    for i, hits in client_docs.items():
+        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _numbers_match(h, c.loc[i])]
+        if good:
+            decide(
+                i,
+                "supported",
+                f"The client {c.at[i, 'client']} itself reported the same figures with this provider.",
+                (h["doc_id"] for h in good),
+            )
+
+    # 5. Growth beyond what the period allows.
     for i in c.index[~decided]:
         g = c.at[i, "_growth"]
         if g is None or (isinstance(g, float) and math.isnan(g)):
             continue
-        ceiling = growth_ceiling_pct(period.at[i])
+        ceiling = growth_ceiling_pct(lenient.at[i])
         if g > ceiling:
-            days = int(period.at[i]) if not pd.isna(period.at[i]) else DEFAULT_PERIOD_DAYS
+            days = int(lenient.at[i]) if not pd.isna(lenient.at[i]) else DEFAULT_PERIOD_DAYS
             decide(
                 i,
                 "implausible",
@@ -257,7 +281,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 f"(at most about {ceiling:,.0f}%).",
             )
 
-    # 5. The client's own words corroborate it: its numbers match, or it speaks of growth warmly.
+    # 6. The client's own words corroborate it: it speaks warmly of growth with this provider.
     for i, hits in client_docs.items():
         good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])]
         if good:
@@ -292,16 +316,23 @@ def _facts_by_doc(docs: pd.DataFrame) -> dict[str, dict[str, object]]:
 NUMBER_TOLERANCE = 0.10
 
 
-def _corroborates(hit: dict, claim: pd.Series) -> bool:
-    text = hit["text"] or ""
+def _numbers_match(hit: dict, claim: pd.Series) -> bool:
+    """The client's text states the claim's figures (every one the claim gives, or at least two)."""
     targets = [float(x) for x in (claim["before"], claim["after"]) if x is not None and not pd.isna(x)]
-    if targets:
-        values = [n for n in _amounts(text) if n > 0]
-        matched = sum(any(abs(v - t) <= NUMBER_TOLERANCE * t for v in values) for t in targets)
-        if matched == len(targets) or matched >= 2:
-            return True
-        if values and matched == 0 and len(values) >= 2:
-            return False  # the client states other numbers: not a confirmation
+    if not targets:
+        return False
+    values = [n for n in _amounts(hit["text"] or "") if n > 0]
+    matched = sum(any(abs(v - t) <= NUMBER_TOLERANCE * t for v in values) for t in targets)
+    return matched == len(targets) or matched >= 2
+
+
+def _corroborates(hit: dict, claim: pd.Series) -> bool:
+    """Same figures, or — when the client gives no figures of its own — warm words about growth."""
+    if _numbers_match(hit, claim):
+        return True
+    text = hit["text"] or ""
+    if len([n for n in _amounts(text) if n > 0]) >= 2:
+        return False  # the client states other figures: not a confirmation
     return hit["sentiment_label"] == 1 and bool(GROWTH_WORDS.search(text))
 
 
