@@ -114,7 +114,7 @@ _PROMISE = re.compile(
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌"
 )
 _MERCHANT = re.compile(
-    r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|"
+    r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店"
 )
@@ -138,6 +138,7 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}))+(?:[，,、]|$)")
 _SHARE = re.compile(r"占比|份额|排名")
+_WARNING = re.compile(r"警惕|谨防|小心|当心|不要相信|别信|不要轻信|声称")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
 
@@ -208,6 +209,8 @@ def _sentence_claims(
     period = periods[0][2] if periods else pending_period
     period_spans = [(s, e) for s, e, _ in periods]
     kind = _kind(sentence, client, case_page)
+    if kind == "promise" and _WARNING.search(sentence):
+        kind = None  # 警惕声称"保证销量翻倍"的服务商: an article quoting a promise to warn against it
     out: list[Claim] = []
     metric: str | None = None
     before_side: float | None = None
@@ -226,8 +229,8 @@ def _sentence_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
-        if before is None and after is None and growth is None:
-            continue
+        if (before is None and after is None and growth is None) or metric is None:
+            continue  # a number without a metric (店铺三个月就能翻倍) cannot be checked
         # 合作前月销8万，合作后月销65万: the two halves of one claim sit in two clauses.
         before_half = _BEFORE_CUE.search(clause) and not _AFTER_CUE.search(clause)
         if before is None and after is not None and before_half:

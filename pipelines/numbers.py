@@ -27,7 +27,9 @@ _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
 NUMBER = re.compile(
     r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z]))?"
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
-    r"|[零〇一二两俩三四五六七八九十百千万亿]*[零〇一二两俩三四五六七八九][零〇一二两俩三四五六七八九十百千万亿]*"
+    # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
+    # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
+    r"|(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
@@ -112,7 +114,8 @@ def numbers(text: str) -> list[Number]:
                 for c in (mul or "").lower():
                     value *= _MULTIPLIER[c]
         else:
-            bare = not any(c in _CN_DIGIT for c in cn)
+            # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
+            bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
             parsed = cn_to_float(cn)
             if parsed is None:
                 continue
