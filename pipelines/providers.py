@@ -133,14 +133,14 @@ def _keep_cjk_paren(m: re.Match[str]) -> str:
     return m.group(0) if re.search(r"[\u4e00-\u9fff]", m.group(0)) else ""
 
 
-def _trim_left(candidate: str) -> str:
+def _trim_left(candidate: str, legal: bool = True) -> str:
     # Never reach back into an earlier company: …有限公司和广州云帆信息技术有限公司.
     earlier = candidate.rfind("公司", 0, len(candidate) - 2)
     if earlier >= 0:
         candidate = candidate[earlier + 2 :]
     # A legal name starts at its city when it has one: 要求北京麦田信息技术有限公司 → 北京麦田….
     cities = [m for m in _CITY_INSIDE.finditer(candidate) if len(candidate) - m.start() >= 6]
-    if cities:
+    if legal and cities:
         return candidate[cities[-1].start() :]
     return _LEFT_TRIM.sub("", candidate)
 
@@ -166,7 +166,7 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
             run = run_pattern.search(norm, max(0, m.start() - max_run), m.start())
             if run is None:
                 continue
-            mention = _trim_left(run.group(0) + m.group(0))
+            mention = _trim_left(run.group(0) + m.group(0), legal)
             start = m.end() - len(mention)
             if overlaps(start, m.end()):
                 continue
