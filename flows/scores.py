@@ -50,10 +50,13 @@ REPLY_DAYS_WORST = 15.0
 CONFIDENCE_SCALE = 40.0
 CONFIDENCE_BANDS = ((0.4, "low"), (0.75, "medium"), (1.01, "high"))
 
+# A fee is only a monthly fee when the text says per month or per year ("月服务费3000-8000元",
+# "基础费一年6万", "服务费5000/月"); "共支付服务费5000元" in a complaint is a total paid, not a rate.
 _FEE = re.compile(
-    r"(?:服务费|月费|基础费|年费|固定费|底薪|费用)[^0-9一二三四五六七八九十两\n]{0,8}"
-    r"([0-9一二三四五六七八九十两.,万千wWkK]+(?:\s*[-~至到]\s*[0-9一二三四五六七八九十两.,万千wWkK]+)?)"
-    r"\s*元?\s*(?:/|每|一个)?\s*(月|年)?"
+    r"(?P<kw>月服务费|月费|年费|服务费|基础费|固定费|底薪|费用)(?P<per>每月|一个月|每年|一年)?"
+    r"[^0-9一二三四五六七八九十两\n]{0,8}"
+    r"(?P<amount>[0-9一二三四五六七八九十两.,万千wWkK]+(?:\s*[-~至到]\s*[0-9一二三四五六七八九十两.,万千wWkK]+)?)"
+    r"\s*元?\s*(?:/|每|一个)?\s*(?P<unit>月|年)?"
 )
 _COMMISSION = re.compile(r"(?:佣金|提成|扣点|抽成|销售额的?)[^0-9\n%]{0,6}(\d{1,2}(?:\.\d+)?)\s*[%％个点]")
 # Fee amounts outside this range are not monthly agency fees (a GMV figure, a deposit typo).
@@ -84,11 +87,19 @@ def fees_from_texts(texts: Sequence[str]) -> tuple[float | None, float | None, f
             continue
         if "费" in t:
             for m in _FEE.finditer(t):
-                rng = parse_amount_range(m.group(1))
+                rng = parse_amount_range(m.group("amount"))
                 if rng is None:
                     continue
                 lo, hi = rng
-                if m.group(2) == "年":
+                per = {"每月": "月", "一个月": "月", "每年": "年", "一年": "年"}.get(m.group("per") or "")
+                unit = (
+                    m.group("unit")
+                    or per
+                    or {"月服务费": "月", "月费": "月", "年费": "年"}.get(m.group("kw"))
+                )
+                if unit is None:
+                    continue
+                if unit == "年":
                     lo, hi = lo / 12, hi / 12
                 if FEE_RANGE_CNY[0] <= lo <= hi <= FEE_RANGE_CNY[1]:
                     lows.append(lo)
@@ -340,11 +351,11 @@ def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[str]]:
         if isinstance(st, str) and re.search("注销|吊销|撤销", st):
             f.append(f"registration status {st}")
         if _num(r["lawsuit_count"]) > 0:
-            f.append(f"{int(_num(r['lawsuit_count']))} lawsuits on record")
+            f.append(_count(int(_num(r["lawsuit_count"])), "lawsuit") + " on record")
         if r["n_complaints"] > 0:
             share = r["complaints_completed_share"]
             done = "" if pd.isna(share) else f", {share:.0%} completed"
-            f.append(f"{int(r['n_complaints'])} complaints{done}")
+            f.append(_count(int(r["n_complaints"]), "complaint") + done)
         if not pd.isna(r["median_reply_days"]) and r["median_reply_days"] > 7:
             f.append(f"replies to complaints after {r['median_reply_days']:.0f} days (median)")
         if not pd.isna(r["suspicious_share"]) and r["suspicious_share"] >= 0.1:
@@ -358,6 +369,10 @@ def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[str]]:
             f.append("no independent evidence found")
         out.append(f)
     return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _num(x: object) -> float:
