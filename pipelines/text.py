@@ -109,8 +109,12 @@ _FINALS = ("a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "an
            "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan",
            "un", "uang", "ue", "ve", "van", "vn", "io", "ueng")
 _PINYIN = frozenset(i + f for i in _INITIALS for f in _FINALS) | {"n", "ng", "m", "hm", "hng", "ê"}
-# Combinations that are valid-looking but are real English or acronyms people put in parentheses.
-_PINYIN -= {"ai", "an", "ban", "can", "fan", "man", "pan", "ran", "tan", "ten", "pin", "bin", "din", "tin"}
+# Toneless syllables that are also English words or acronyms people put in parentheses; with a tone
+# mark or digit they are pinyin like any other (安(ān), 办(bàn)).
+_ENGLISH_LOOKING = frozenset(
+    {"ai", "an", "ban", "can", "fan", "man", "pan", "ran", "tan", "ten", "pin", "bin", "din", "tin",
+     "me", "he", "we", "she", "bo", "go", "no", "so", "ca", "pa"}
+)
 _PINYIN_PAREN = re.compile(
     r"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿê]{1,6})([1-5])?\s*[)）]"
 )
@@ -146,7 +150,9 @@ def _pinyin_kind(m: re.Match[str]) -> str | None:
     syllable = raw.translate(_TONE_MARKS)
     if syllable not in _PINYIN:
         return None
-    return "toned" if (tone_digit or syllable != raw) else "toneless"
+    if tone_digit or syllable != raw:
+        return "toned"
+    return None if syllable in _ENGLISH_LOOKING else "toneless"
 
 
 # --------------------------------------------------------------------------------------------
