@@ -17,10 +17,13 @@ from pipelines import sentiment
 LABELLED = Path(__file__).parent / "data" / "sentiment_labelled.jsonl"
 
 # Pinned a little below what the shipped model measures on the test half (see
-# pipelines/models/README.md: accuracy 0.827, macro-F1 0.815, ROC-AUC 0.996 when it was built).
-FLOOR_ACCURACY = 0.78
-FLOOR_MACRO_F1 = 0.77
-FLOOR_ROC_AUC = 0.95
+# pipelines/models/README.md: accuracy 0.749, macro-F1 0.744, ROC-AUC 0.967 when it was built), and on
+# the "fresh" texts written after the lexicon was frozen (ROC-AUC 0.768): the figure that says how the
+# model does on phrasing nobody tuned it for.
+FLOOR_ACCURACY = 0.71
+FLOOR_MACRO_F1 = 0.70
+FLOOR_ROC_AUC = 0.93
+FLOOR_ROC_AUC_FRESH = 0.72
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def held_out(rows) -> list[dict]:
 def test_labelled_set_is_big_varied_and_split_by_group(rows):
     assert len(rows) >= 300
     assert {r["label"] for r in rows} == {-1, 0, 1}
-    assert {"hand", "traditional", "garbled_traditional", "garbled_simplified", "long"} <= {
+    assert {"hand", "fresh", "traditional", "garbled_traditional", "garbled_simplified", "long"} <= {
         r["form"] for r in rows
     }
     # A text and its traditional or garbled variants must sit on one side, or the floors measure recall.
@@ -57,6 +60,13 @@ def test_score_ranks_praise_above_complaints_on_held_out_half(held_out):
     polar = [r for r in held_out if r["label"] != 0]
     scores = sentiment.score([r["text"] for r in polar])
     assert roc_auc_score([r["label"] > 0 for r in polar], scores) >= FLOOR_ROC_AUC
+
+
+def test_score_ranks_unseen_phrasing_better_than_chance(held_out):
+    fresh = [r for r in held_out if r["form"] == "fresh" and r["label"] != 0]
+    assert len(fresh) >= 20
+    scores = sentiment.score([r["text"] for r in fresh])
+    assert roc_auc_score([r["label"] > 0 for r in fresh], scores) >= FLOOR_ROC_AUC_FRESH
 
 
 def test_traditional_script_and_pinyin_debris_score_like_the_simplified_text():

@@ -192,8 +192,8 @@ def main() -> None:
         ("shipped: the above with label()'s band", full, band),
     ]
     # "fresh" texts were written after the lexicon was frozen: the fairest view of unseen phrasing.
-    for title, subset in (("held-out test half", rows),
-                          ("fresh texts only", [r for r in rows if r["split"] == "calibrate" or r["form"] == "fresh"])):
+    fresh = [r for r in rows if r["split"] == "calibrate" or r["form"] == "fresh"]
+    for title, subset in (("held-out test half", rows), ("fresh texts only", fresh)):
         n_test = sum(r["split"] == "test" for r in subset)
         print(f"\n{title}: {n_test} texts (thresholds for each method tuned on the calibration half)")
         print(f"{'method':44s} {'ROC-AUC':>8s} {'acc':>6s} {'macroF1':>8s}")
