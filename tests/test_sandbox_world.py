@@ -220,3 +220,47 @@ def test_texts_span_the_lengths_and_forms_of_real_pages(items):
     assert re.search(r"微信[a-z]{3,6}\d{3,5}", complaints)
     dates = {x.date_raw for x in items if x.kind == "article"}
     assert any("|" in d for d in dates) or any("发布于" in d for d in dates)
+
+
+def _held_out_accuracy(values: list, labels: list[str]) -> float:
+    """Fit the best one-feature rule on even positions ('value ≥ t', or the majority label of each
+    category), score it on odd ones: a real marker scores near 1.0, noise near the base rate."""
+    fit = list(zip(values[::2], labels[::2], strict=True))
+    test = list(zip(values[1::2], labels[1::2], strict=True))
+    if all(isinstance(v, (int, float)) for v in values):
+
+        def score(rule, rows):
+            return sum(rule(v) == (lab == "fraudulent") for v, lab in rows) / len(rows)
+
+        rules = [(lambda v, t=t, up=up: (v >= t) == up) for t in sorted(set(values)) for up in (True, False)]
+        best = max(rules, key=lambda r: score(r, fit))
+        return score(best, test)
+    by_value = collections.defaultdict(collections.Counter)
+    for v, lab in fit:
+        by_value[v][lab] += 1
+    overall = collections.Counter(lab for _, lab in fit).most_common(1)[0][0]
+    guess = {v: c.most_common(1)[0][0] for v, c in by_value.items()}
+    return sum(guess.get(v, overall) == lab for v, lab in test) / len(test)
+
+
+def test_no_marker_like_public_attribute_separates_honest_from_fraudulent():
+    w = World(23, 1200)
+    providers = [p for p in w.providers() if p.archetype != "average"]
+    labels = [p.archetype for p in providers]
+    features = {
+        "brand suffix": [p.brand[len(p.core) :] for p in providers],
+        "legal suffix": [p.legal_name[len(p.city) + len(p.core) :] for p in providers],
+        "city": [p.city for p in providers],
+        "tp star": [p.tp_star or 0 for p in providers],
+        "listings": [p.n_listings for p in providers],
+        "min price": [w.listing(p.index, 0).price_min for p in providers],
+        "capital": [p.capital_wan for p in providers],
+        "id parity": [int(p.company_id) % 2 for p in providers],
+        "site length": [len(p.site) for p in providers],
+        "title length": [len(w.listing(p.index, 0).title) for p in providers],
+    }
+    odd = labels[1::2]
+    base = max(odd.count("honest"), odd.count("fraudulent")) / len(odd)
+    for name, values in features.items():
+        acc = _held_out_accuracy(values, labels)
+        assert acc < base + 0.08, (name, acc, base)
