@@ -91,7 +91,7 @@ def _guard(fn):
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx: Ctx | None = next(
-            (a.obj for a in list(args) + list(kwargs.values()) if isinstance(a, typer.Context)), None
+            (a.obj for a in [*args, *kwargs.values()] if isinstance(getattr(a, "obj", None), Ctx)), None
         )
         try:
             return fn(*args, **kwargs)
@@ -588,7 +588,11 @@ def _print_provider(tree: DataTree, name: str) -> None:
     rep = pd.read_parquet(rep_path)
     index = ProviderIndex(
         [
-            {"id": r.provider_id, "name": r.provider_name, "aliases": list(r.aliases or [])}
+            {
+                "id": r.provider_id,
+                "name": r.provider_name,
+                "aliases": [] if r.aliases is None else list(r.aliases),
+            }
             for r in rep.itertuples()
         ]
     )
@@ -600,7 +604,7 @@ def _print_provider(tree: DataTree, name: str) -> None:
     t.add_column("field")
     t.add_column("value", overflow="fold")
     for col, value in row.items():
-        if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        if isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1:
             value = ", ".join(map(str, list(value))) or "–"
         t.add_row(str(col), _fmt(value))
     out.print(t)

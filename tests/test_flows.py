@@ -268,7 +268,10 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
                 return json.loads(resp.read())
 
         def deployment():
-            found = post("/deployments/filter", {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}})
+            try:
+                found = post("/deployments/filter", {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}})
+            except OSError:  # the server answers 503 while it finishes starting
+                return None
             return found[0] if found else None
 
         dep = _wait_for(deployment, 120, "the deployment to be registered")
@@ -288,7 +291,7 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(timeout=60)
+            proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait(timeout=10)
+            proc.communicate(timeout=10)
