@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from pipelines.numbers import (
     NUMBER,
+    Number,
     numbers,
     parse_amount,
     parse_amount_range,
@@ -190,7 +191,7 @@ def _kind(sentence: str, client: str | None, case_page: bool = False) -> str | N
         return "outcome"
     if client or _PROVIDER.search(sentence):
         return "success_case"
-    if re.search(r"我", sentence):
+    if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
         return "outcome"
     if _PROVIDER_WEAK.search(sentence):
         return "success_case"
@@ -256,7 +257,8 @@ def _sentence_claims(
     return out
 
 
-def _value(token: str, metric: str | None) -> tuple[float | None, bool]:
+def _value(token: str) -> tuple[float | None, bool]:
+    """(value, written as a percent) of the number a pattern captured."""
     nums = numbers(token)
     if not nums:
         return None, False
@@ -278,15 +280,15 @@ def _clause_numbers(
     before = after = growth = None
     m = _FROM_TO.search(clause) or _ARROW.search(clause)
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
-        before, _ = _value(m.group("b"), metric)
-        after, _ = _value(m.group("a"), metric)
+        before, _ = _value(m.group("b"))
+        after, _ = _value(m.group("a"))
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
     if after is None:
         m = _AFTER_ONLY.search(clause)
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
-            after, pct = _value(m.group("a"), metric)
+            after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 growth, after = after, None
     for mm in reversed(mms):
@@ -294,7 +296,7 @@ def _clause_numbers(
             break
         m = _METRIC_VALUE.match(clause, mm.end())
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
-            after, pct = _value(m.group("a"), metric)
+            after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 after = None
     g = _GROWTH.search(clause)
@@ -363,7 +365,7 @@ def _financial_claims(
     return out
 
 
-def _is_money(clause: str, n) -> bool:
+def _is_money(clause: str, n: Number) -> bool:
     """交了3次, 花了两个月, 一般: small numbers without a unit are counts, not money."""
     if n.percent or n.value >= 100:
         return True
