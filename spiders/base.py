@@ -101,6 +101,15 @@ class KaopuSpider(scrapy.Spider):
     def counted(self) -> None:
         self.crawler.stats.inc_value("kaopu/pages/parsed")
 
+    def about_target(self, matches: bool) -> bool:
+        """Whether a document may be kept: always in a full crawl; in a targeted one only when it is
+        about the provider, counted so that "nothing matched" (exit 3) is told apart from "nothing new"."""
+        if self.target is None:
+            return True
+        if matches:
+            self.crawler.stats.inc_value("kaopu/target/matched")
+        return matches
+
     # -- item filters ---------------------------------------------------------------------------
     def recent_enough(self, created_at: str | None) -> bool:
         """`since`: an item older than the day is skipped; an undated item is kept."""

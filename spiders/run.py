@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(
             EXIT_FAILED, f"{args.source}: nothing could be fetched from {site.base_url} (see {log_file})"
         )
-    if args.provider and doc["items"] == 0:
+    if args.provider and not stats.get("kaopu/target/matched"):
         return _fail(EXIT_NO_MATCH, f"no documents for {args.provider!r} at {args.source}")
     return EXIT_OK
 

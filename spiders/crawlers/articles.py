@@ -20,12 +20,12 @@ class ArticlesSpider(KaopuSpider):
         else:
             yield self.get(self.site.url("list") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
 
-    def _comments_request(self, article_id: str, page: int, about_target: bool):
+    def _comments_request(self, article_id: str, page: int):
         query = {"source_id": f"mp_{article_id}", "page_no": page, "page_size": self.site.page_size}
         return self.get(
             self.site.url("api/comment/list") + "?" + urlencode(query),
             self.parse_comments,
-            cb_kwargs={"article_id": article_id, "page": page, "about_target": about_target},
+            cb_kwargs={"article_id": article_id, "page": page},
         )
 
     def parse_list(self, response, page: int):
@@ -38,7 +38,7 @@ class ArticlesSpider(KaopuSpider):
         for url in urls:
             ids = articles.article_ids(url)
             if ids and not self.target and self.crawl_state.seen(f"articles:{ids[0]}"):
-                yield self._comments_request(ids[0], 1, False)  # article known: only comments can be new
+                yield self._comments_request(ids[0], 1)  # article known: only comments can be new
             else:
                 yield self.get(url, self.parse_article)
         if next_url and page < self.site.max_pages:
@@ -51,12 +51,14 @@ class ArticlesSpider(KaopuSpider):
             self.skipped(response, exc)
             return
         self.counted()
-        about = bool(self.target and self.target.is_mentioned(article.title, article.text))
-        if (not self.target or about) and self.recent_enough(article.published_at):
+        about = self.about_target(
+            self.target is None or self.target.is_mentioned(article.title, article.text)
+        )
+        if about and self.recent_enough(article.published_at):
             yield article
-        yield self._comments_request(article.native_id, 1, about)
+        yield self._comments_request(article.native_id, 1)
 
-    def parse_comments(self, response, article_id: str, page: int, about_target: bool):
+    def parse_comments(self, response, article_id: str, page: int):
         try:
             result = articles.comments_page(response, article_id)
         except PageError as exc:
@@ -64,12 +66,12 @@ class ArticlesSpider(KaopuSpider):
             return
         self.counted()
         for comment in result.comments:
-            if self.target and not self.target.is_mentioned(comment.text):
+            if not self.about_target(self.target is None or self.target.is_mentioned(comment.text)):
                 continue
             if self.recent_enough(comment.created_at):
                 yield comment
         more = page < result.total_pages and page < self.site.max_pages
-        request = self._comments_request(article_id, page + 1, about_target) if more else None
+        request = self._comments_request(article_id, page + 1) if more else None
         nxt = self.next_page(f"comments:{article_id}", [c.item_id for c in result.comments], [], request)
         if nxt is not None:
             yield nxt

@@ -39,7 +39,9 @@ class CasesSpider(KaopuSpider):
             self.skipped(response, exc)
             return
         self.counted()
-        if self.target and not self.target.is_named(home.legal_name, home.brand, brand):
+        if not self.about_target(
+            self.target is None or self.target.is_named(home.legal_name, home.brand, brand)
+        ):
             return
         provider = home.legal_name or home.brand or brand or None
         lists = home.list_urls or [response.urljoin("cases?page=1")]
@@ -62,6 +64,8 @@ class CasesSpider(KaopuSpider):
             if item_id:
                 ids.append(item_id)
             if item_id and self.crawl_state.seen(item_id):
+                if self.target is not None:
+                    self.crawler.stats.inc_value("kaopu/target/matched")  # known, but it is theirs
                 continue
             yield self.get(url, self.parse_case, cb_kwargs={"provider": provider})
         more = next_url and page < self.site.max_pages

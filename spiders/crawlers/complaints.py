@@ -96,7 +96,7 @@ class ComplaintsSpider(KaopuSpider):
             return
         self.counted()
         for complaint, url in zip(result.complaints, result.detail_urls, strict=True):
-            if self.target and not self.target.is_named(complaint.target):
+            if not self.about_target(self.target is None or self.target.is_named(complaint.target)):
                 continue
             if not self.recent_enough(complaint.created_at):
                 continue

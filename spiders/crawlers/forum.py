@@ -60,7 +60,7 @@ class ForumSpider(KaopuSpider):
         self.counted()
         for answer in result.answers:
             # A search hit is kept only if the answer itself names the provider.
-            if self.target and not self.target.is_mentioned(answer.text):
+            if not self.about_target(self.target is None or self.target.is_mentioned(answer.text)):
                 continue
             if self.recent_enough(answer.created_at):
                 yield answer

@@ -35,9 +35,9 @@ class MarketSpider(KaopuSpider):
             return
         self.counted()
         for entry in entries:
-            if self.target and not self.target.is_named(entry.provider_name, entry.brand):
-                continue
-            if self.crawl_state.seen(f"market:{entry.service_code}"):
+            # A targeted crawl reads every detail page its search found: the brand, which the
+            # list does not show, decides whether the listing is the provider's.
+            if not self.target and self.crawl_state.seen(f"market:{entry.service_code}"):
                 # Listing known: only its reviews can be new.
                 yield self.get(
                     self._reviews_url(entry.service_code, 1),
@@ -56,7 +56,9 @@ class MarketSpider(KaopuSpider):
             self.skipped(response, exc)
             return
         self.counted()
-        if self.target and not self.target.is_named(listing.provider_name, listing.brand):
+        if not self.about_target(
+            self.target is None or self.target.is_named(listing.provider_name, listing.brand)
+        ):
             return
         yield listing
         yield self.get(

@@ -28,6 +28,9 @@ class RegistrySpider(KaopuSpider):
             return
         self.counted()
         for url, _name in links:
+            cid = url.rstrip("/").rsplit("/", 1)[-1]
+            if not self.target and self.crawl_state.seen(f"registry:{cid}"):
+                continue  # a registry record is written once; the next snapshot is a new run's job
             yield self.get(url, self.parse_company)
         if next_url and page < self.site.max_pages:
             yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
@@ -39,6 +42,8 @@ class RegistrySpider(KaopuSpider):
             self.skipped(response, exc)
             return
         self.counted()
-        if self.target and not self.target.is_named(record.legal_name, record.alias):
+        if not self.about_target(
+            self.target is None or self.target.is_named(record.legal_name, record.alias)
+        ):
             return
         yield record
