@@ -48,6 +48,9 @@ class KaopuSpider(scrapy.Spider):
         settings.setdict(
             crawl_settings(profile, profile.source(cls.source), polite=polite), priority="spider"
         )
+        # The optional HTTP cache lives in the data tree, not in a `.scrapy/` of whatever directory
+        # the crawl was started from.
+        settings.set("HTTPCACHE_DIR", str(cfg.tree.state_dir("httpcache", cls.source)), priority="spider")
 
     def __init__(self, *args, provider: str | None = None, since: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

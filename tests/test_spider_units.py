@@ -137,3 +137,27 @@ def test_thread_marks_and_watermark(tmp_path):
     state.raise_watermark("2025-01-01T00:00:00+00:00")
     state.raise_watermark("2024-01-01T00:00:00+00:00")
     assert state.thread_done("reviews:X") and state.watermark() == "2025-01-01T00:00:00+00:00"
+
+
+def test_live_profile_is_slow_and_identifies_itself_and_no_politeness_only_drops_the_pace():
+    from pipelines.config import load_config
+    from spiders.profile_settings import crawl_settings
+    from tests.sandbox_fixture import CONFIG
+
+    live = load_config(CONFIG, profile="live").profile()
+    polite = crawl_settings(live, live.source("complaints"))
+    assert polite["AUTOTHROTTLE_ENABLED"] and polite["DOWNLOAD_DELAY"] >= 1.0
+    assert polite["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and polite["ROBOTSTXT_OBEY"]
+    assert "kaopu" in polite["USER_AGENT"] and polite["DOWNLOAD_MAXSIZE"] == live.download_maxsize
+    assert polite["DEFAULT_REQUEST_HEADERS"]["Referer"] == "https://tousu.sina.com.cn/"
+    fast = crawl_settings(live, live.source("complaints"), polite=False)
+    assert not fast["AUTOTHROTTLE_ENABLED"] and fast["DOWNLOAD_DELAY"] == 0.0
+    assert fast["ROBOTSTXT_OBEY"] and fast["USER_AGENT"] == polite["USER_AGENT"]
+
+
+def test_project_settings_keep_consoles_off_and_never_cache_errors():
+    from spiders import settings
+
+    assert settings.TELNETCONSOLE_ENABLED is False and settings.REMOTE_CONTROL_ENABLED is False
+    assert {429, 500, 502, 503, 504} <= set(settings.HTTPCACHE_IGNORE_HTTP_CODES)
+    assert settings.DOWNLOAD_FAIL_ON_DATALOSS is True and settings.COOKIES_DEBUG is False
