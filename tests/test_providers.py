@@ -4,6 +4,8 @@ resolved to canonical ids through aliases, legal vs brand forms, traditional scr
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.providers import ProviderIndex, core, discover
 from pipelines.storage import slugify
@@ -138,3 +140,12 @@ def test_large_index_keeps_near_names_apart():
     assert idx.find(text) == ["p1234"]
     assert idx.resolve(name) == "p1234"
     assert idx.resolve(name[0] + "鑫电商") is None  # one edit from 50 providers: ambiguous
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_index_never_raises(text):
+    idx = ProviderIndex(WATCH)
+    assert isinstance(idx.find(text), list)
+    assert idx.resolve(text) is None or idx.resolve(text) in idx
+    assert isinstance(discover(text), list)
