@@ -74,3 +74,43 @@ def test_burst_of_requests_to_a_fresh_host_never_fetches_a_disallowed_path(mode,
         assert leaked == []
     else:
         assert leaked, "stock RobotsTxtMiddleware no longer leaks: drop spiders/robots.py"
+
+
+def test_robots_txt_that_keeps_failing_means_stay_away(tmp_path):
+    """robots.txt answering 503 is "come back later": the crawl fetches nothing else from that host."""
+    import http.server
+    import threading
+
+    paths: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            paths.append(self.path)
+            status = 503 if self.path == "/robots.txt" else 200
+            body = b"<html><body>ok</body></html>"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        proc = subprocess.run(
+            [sys.executable, "-c", PROBE, base, "kaopu"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert paths and set(paths) == {"/robots.txt"}
