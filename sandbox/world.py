@@ -154,6 +154,9 @@ class CaseCore:
     channel: str | None = None  # supported: "review" or "answer"; refuted by complaint: "complaint"
     evidence_at: dt.datetime | None = None
     original: tuple[int, int] | None = None  # duplicated: (provider, slot) of the copied case
+    # A complaint by the client *after* the claimed period: true to life, and it contradicts nothing
+    # the case claims, so a checker must compare dates rather than react to any complaint.
+    late_complaint_at: dt.datetime | None = None
 
     @property
     def end(self) -> dt.datetime:
@@ -573,7 +576,7 @@ class World:
                     case_id,
                     "duplicated",
                     "copied",
-                    src.client,
+                    _client_variant(src.client, rng),
                     src.category,
                     src.metric,
                     src.before,
@@ -655,6 +658,11 @@ class World:
             core.evidence_at = start + dt.timedelta(
                 days=rng.randint(10, max(11, period - 5)), seconds=rng.randrange(86400)
             )
+        late = _rng(self.seed, "late-complaint", i, k)
+        if verdict in ("supported", "not_enough_evidence") and late.random() < 0.2:
+            when = end + dt.timedelta(days=late.randint(45, 300), seconds=late.randrange(86400))
+            if when < self.today - dt.timedelta(days=1):
+                core.late_complaint_at = when
         return core
 
     def case_path(self, i: int, k: int) -> str:
@@ -749,6 +757,19 @@ class World:
                 self._complaint(rng, p, when, nick=names.nickname(self.seed, rng.randrange(self.nick_pool)))
             )
         for cc in self.cases(i):
+            if cc.late_complaint_at is not None:
+                lrng = _rng(self.seed, "late-client-complaint", i, cc.slot)
+                renewal = cc.end + dt.timedelta(days=lrng.randint(0, 20))
+                drafts.append(
+                    self._complaint(
+                        lrng,
+                        p,
+                        cc.late_complaint_at,
+                        nick=cc.client,
+                        shop=cc.client,
+                        since=f"{renewal.year}年{renewal.month}月续约后",
+                    )
+                )
             if cc.channel == "complaint":
                 crng = _rng(self.seed, "client-complaint", i, cc.slot)
                 drafts.append(
@@ -1096,7 +1117,8 @@ class World:
             counts["market_listing"] += p.n_listings
             counts["market_review"] += sum(self.listing(p.index, k).n_reviews for k in range(p.n_listings))
             counts["case_page"] += p.n_cases
-            counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"]
+            late = sum(cc.late_complaint_at is not None for cc in self.cases(p.index))
+            counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"] + late
             counts["forum_answer"] += channels["answer"]
         for q in range(self.n_questions()):
             counts["forum_answer"] += self._n_plain_answers(q)
@@ -1121,6 +1143,19 @@ class World:
         from sandbox import expected
 
         yield from expected.items(self)
+
+
+def _client_variant(shop: str, rng: random.Random) -> str:
+    """How a copied case may write the same client: the suffix changed or dropped, half the time."""
+    if rng.random() < 0.5:
+        return shop
+    core = shop
+    for suffix in sorted(names.SHOP_SUFFIXES, key=len, reverse=True):
+        if shop.endswith(suffix):
+            core = shop[: -len(suffix)]
+            break
+    options = [v for v in (core + "官方旗舰店", core + "旗舰店", core + "品牌", core) if v != shop]
+    return rng.choice(options)
 
 
 def key_mod(seed: int, kind: str, index: int, mod: int) -> int:
