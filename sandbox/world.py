@@ -1101,6 +1101,12 @@ class World:
             ]
         elif cc.basis in ("predates", "staff"):
             out["evidence"] = [f"registry:{p.company_id}"]
+        if cc.late_complaint_at is not None:
+            out["later_complaints"] = [
+                f"complaints:{d.sn}"
+                for d in self.complaints(p.index)
+                if d.author == cc.client and d.created == cc.late_complaint_at
+            ]
         if cc.original is not None:
             out["original"] = self.case_path(*cc.original)
             out["evidence"] = [
