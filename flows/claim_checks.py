@@ -175,54 +175,56 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     )
     c["_end"] = c["_start"] + pd.to_timedelta(period.fillna(DEFAULT_PERIOD_DAYS), unit="D")
     c["_cats_stated"] = pd.to_numeric(f["categories_stated"], errors="coerce")
-    c["_client"] = c["client"].map(_name_key)
+    c["_client"] = c["client"].map(_name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
 
-    verdict = pd.Series("not_enough_evidence", index=c.index, dtype=object)
-    reason = pd.Series("", index=c.index, dtype=object)
-    evidence: list[list[str]] = [[] for _ in range(len(c))]
-    decided = pd.Series(False, index=c.index)
+    # Plain Python rows from here on: a verdict is a handful of scalar reads per claim, and pandas'
+    # per-cell access costs ~10 µs where a dict lookup costs 50 ns (10^4+ claims at 10^6 documents).
+    rows = c.to_dict("records")
+    lenient_days = lenient.tolist()
+    n = len(rows)
+    verdict = ["not_enough_evidence"] * n
+    reason = [""] * n
+    evidence: list[list[str]] = [[] for _ in range(n)]
+    decided = [False] * n
 
     def decide(i: int, v: str, why: str, ev: Iterable[str] = ()) -> None:
-        if decided.at[i]:
+        if decided[i]:
             return
-        verdict.at[i] = v
-        reason.at[i] = why
+        verdict[i] = v
+        reason[i] = why
         evidence[i] = sorted(set(ev))
-        decided.at[i] = True
+        decided[i] = True
 
     client_docs = _client_documents(c, docs)
     # 1. The client's own complaint against the provider during the period.
     slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     for i, hits in client_docs.items():
-        comp = [
-            h
-            for h in hits
-            if h["kind"] == "complaint"
-            and (pd.isna(h["at"]) or c.at[i, "_start"] - slack <= h["at"] <= c.at[i, "_end"] + AFTERMATH)
-        ]
+        comp = [h for h in hits if h["kind"] == "complaint" and _complaint_in_period(h, rows[i], slack)]
         if comp:
             decide(
                 i,
                 "refuted",
-                f"The client {c.at[i, 'client']} filed a complaint against this provider during the "
+                f"The client {rows[i]['client']} filed a complaint against this provider during the "
                 "claimed period.",
                 (h["doc_id"] for h in comp),
             )
 
     # 2. The same case published earlier by another provider: a copied case says nothing about the
     # copier, whatever else is true of it (it usually predates the copier's registration, too).
-    for i, (other, ev) in _duplicates(c, client_docs).items():
+    for i, (other, ev) in _duplicates(c, rows, client_docs).items():
         decide(i, "duplicated", f"The same case was published earlier by another provider ({other}).", ev)
 
     # 3. Registry facts.
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
-    for i in c.index[~decided]:
-        r = reg.get(c.at[i, "provider_id"])
+    for i in range(n):
+        if decided[i]:
+            continue
+        r = reg.get(rows[i]["provider_id"])
         if r is None:
             continue
-        est, start = r.get("established"), c.at[i, "_start"]
+        est, start = r.get("established"), rows[i]["_start"]
         # Month precision: a page says "2019年10月"; a company registered on 6 October could have
         # started that month, so only a start month wholly before registration counts.
         if (
@@ -239,8 +241,8 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             )
             continue
         staff = r.get("staff_insured")
-        stated = c.at[i, "_cats_stated"]
-        n_cat = max(cats.get(c.at[i, "provider_id"], 0), 0 if pd.isna(stated) else int(stated))
+        stated = rows[i]["_cats_stated"]
+        n_cat = max(cats.get(rows[i]["provider_id"], 0), 0 if pd.isna(stated) else int(stated))
         if (
             staff is not None
             and not pd.isna(staff)
@@ -257,23 +259,25 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
 
     # 4. The client's own figures match the page's: outside evidence outweighs the growth heuristic.
     for i, hits in client_docs.items():
-        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _numbers_match(h, c.loc[i])]
+        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _numbers_match(h, rows[i])]
         if good:
             decide(
                 i,
                 "supported",
-                f"The client {c.at[i, 'client']} itself reported the same figures with this provider.",
+                f"The client {rows[i]['client']} itself reported the same figures with this provider.",
                 (h["doc_id"] for h in good),
             )
 
     # 5. Growth beyond what the period allows.
-    for i in c.index[~decided]:
-        g = c.at[i, "_growth"]
+    for i in range(n):
+        if decided[i]:
+            continue
+        g = rows[i]["_growth"]
         if g is None or (isinstance(g, float) and math.isnan(g)):
             continue
-        ceiling = growth_ceiling_pct(lenient.at[i])
+        ceiling = growth_ceiling_pct(lenient_days[i])
         if g > ceiling:
-            days = int(lenient.at[i]) if not pd.isna(lenient.at[i]) else DEFAULT_PERIOD_DAYS
+            days = int(lenient_days[i]) if not pd.isna(lenient_days[i]) else DEFAULT_PERIOD_DAYS
             decide(
                 i,
                 "implausible",
@@ -283,17 +287,19 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
 
     # 6. The client's own words corroborate it: it speaks warmly of growth with this provider.
     for i, hits in client_docs.items():
-        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])]
+        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, rows[i])]
         if good:
             decide(
                 i,
                 "supported",
-                f"The client {c.at[i, 'client']} itself confirmed the results with this provider.",
+                f"The client {rows[i]['client']} itself confirmed the results with this provider.",
                 (h["doc_id"] for h in good),
             )
 
-    for i in c.index[~decided]:
-        reason.at[i] = (
+    for i in range(n):
+        if decided[i]:
+            continue
+        reason[i] = (
             "No independent evidence found: the client has not written about this provider "
             "and nothing contradicts the case."
         )
@@ -302,6 +308,37 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     out["reason"] = reason
     out["evidence"] = evidence
     return out[OUT_COLS]
+
+
+# A complaint about a renewed contract (续约) is about the later contract, not the period a case
+# describes: the case can be true and the renewal still go wrong.
+_RENEWAL = re.compile(r"续约|续签|续费")
+
+
+def _complaint_in_period(hit: dict, claim: dict, slack: pd.Timedelta) -> bool:
+    """Does the complaint speak of the claimed period? By the month it says the trouble began when it
+    says one (complaints open with "X于2022年5月…签订合同"), else by when it was filed."""
+    text = hit["text"] or ""
+    start, end = claim["_start"], claim["_end"]
+    if pd.isna(start) or pd.isna(end):
+        return True
+    m = _YEAR_MONTH.search(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        if _RENEWAL.search(text[: m.end() + 8]):
+            return False
+        month = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
+        return start - slack <= month < end
+    at = hit["at"]
+    return pd.isna(at) or start - slack <= at <= end + AFTERMATH
+
+
+def _client_core(name: str) -> str:
+    """悦家官方旗舰店 → 悦家: a copied case often renames the client's shop type, never its brand."""
+    core = _SHOP_SUFFIX.sub("", name or "")
+    return core if len(core) >= 2 else (name or "")
+
+
+_SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店|品牌|旗舰|店)$")
 
 
 def _facts_by_doc(docs: pd.DataFrame) -> dict[str, dict[str, object]]:
@@ -368,8 +405,18 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
             "sentiment_label": d["sentiment_label"],
             "text": d["text"].astype(object),
             "at": pd.to_datetime(d["created_at"], utc=True, errors="coerce"),
-            "_author": d["author"].map(_name_key).astype(object),
-            "_blob": (d["title"].fillna("") + "\n" + d["text"].fillna("")).map(_name_key).astype(object),
+            # Clean text is already normalised (one script, NFKC): lower case is all a substring test
+            # for a shop name needs, and arrow's vectorised kernels do it for 10^6 texts in a second.
+            "_author": d["author"]
+            .astype("string")
+            .fillna("")
+            .str.lower()
+            .str.replace(" ", "")
+            .astype(object),
+            "_blob": (d["title"].fillna("") + "\n" + d["text"].fillna(""))
+            .astype("string")
+            .str.lower()
+            .astype(object),
         }
     )
     cl = cl.assign(i=cl.index, provider_id=cl["provider_id"].astype(object))
@@ -409,7 +456,9 @@ def _categories_by_provider(c: pd.DataFrame) -> dict[str, int]:
     return cat.groupby("provider_id")["category"].nunique().to_dict()
 
 
-def _duplicates(c: pd.DataFrame, client_docs: dict[int, list[dict]]) -> dict[int, tuple[str, list[str]]]:
+def _duplicates(
+    c: pd.DataFrame, rows: list[dict], client_docs: dict[int, list[dict]]
+) -> dict[int, tuple[str, list[str]]]:
     """Claims whose case another provider published first → (that provider, evidence).
 
     The same case is the same client on two providers' pages with the same start month or a number
@@ -418,26 +467,27 @@ def _duplicates(c: pd.DataFrame, client_docs: dict[int, list[dict]]) -> dict[int
     words confirm, else the one published first.
     """
     out: dict[int, tuple[str, list[str]]] = {}
-    usable = c[c["_client"].str.len() >= 3]
-    for _client, g in usable.groupby("_client", sort=False):
-        if g["provider_id"].nunique() < 2:
-            continue
+    usable = c[c["_client"].str.len() >= 2].assign(_core=lambda x: x["_client"].map(_client_core))
+    # Only clients claimed by two or more providers can be copies; find them in one vectorised pass.
+    n_providers = usable.groupby("_core")["provider_id"].transform("nunique")
+    usable = usable[n_providers >= 2]
+    for _client, g in usable.groupby("_core", sort=False):
         confirmed = {
             i
             for i in g.index
             if any(
-                h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, c.loc[i])
+                h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, rows[i])
                 for h in client_docs.get(i, [])
             )
         }
         order = sorted(
-            g.index, key=lambda i: (i not in confirmed, _ts_key(c.at[i, "claimed_at"]), c.at[i, "claim_id"])
+            g.index, key=lambda i: (i not in confirmed, _ts_key(rows[i]["claimed_at"]), rows[i]["claim_id"])
         )
         for pos, i in enumerate(order):
             for j in order[:pos]:
-                if c.at[j, "provider_id"] == c.at[i, "provider_id"] or not _same_case(c.loc[i], c.loc[j]):
+                if rows[j]["provider_id"] == rows[i]["provider_id"] or not _same_case(rows[i], rows[j]):
                     continue
-                out[i] = (str(c.at[j, "provider_id"]), [_doc_evidence(c.at[j, "doc_id"])])
+                out[i] = (str(rows[j]["provider_id"]), [_doc_evidence(rows[j]["doc_id"])])
                 break
     return out
 
@@ -446,17 +496,21 @@ def _ts_key(ts: object) -> float:
     return float("inf") if ts is None or pd.isna(ts) else pd.Timestamp(ts).timestamp()
 
 
-def _same_case(a: pd.Series, b: pd.Series) -> bool:
+def _same_case(a: dict, b: dict) -> bool:
+    """Same client name: the same start month or a figure in common. Same brand with another shop
+    type (旗舰店 / 专营店): both, since two shops of one brand can each hire an agency."""
     sa, sb = a["_start"], b["_start"]
-    if not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month):
-        return True
+    same_month = not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month)
     nums_a = [float(x) for x in (a["before"], a["after"]) if x is not None and not pd.isna(x)]
     nums_b = [float(x) for x in (b["before"], b["after"]) if x is not None and not pd.isna(x)]
-    return any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
+    same_figure = any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
+    if a["_client"] == b["_client"]:
+        return same_month or same_figure
+    return same_month and same_figure
 
 
 def _earlier(c: pd.DataFrame, j: int, i: int) -> bool:
-    a, b = c.at[j, "claimed_at"], c.at[i, "claimed_at"]
+    a, b = c["claimed_at"].iat[j], c["claimed_at"].iat[i]
     return bool(pd.isna(b) or (not pd.isna(a) and a <= b))
 
 

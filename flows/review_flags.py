@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
-from pipelines.dedup import MIN_CHARS
+from pipelines.dedup import MIN_CHARS, SHINGLE, THRESHOLD
 
 REVIEW_KINDS = ("market_review",)
+_NON_WORD = re.compile(r"[\W_]+")
 
 # The wording of paid or rewarded reviews: cash back for a good review, gifts for five stars or photos.
 INCENTIVE = re.compile(
@@ -81,7 +82,9 @@ def signals(docs: pd.DataFrame) -> pd.DataFrame:
     size = cl.map(cl[long_enough].value_counts()).fillna(0)
     out["near_duplicate"] = long_enough & (size >= 2) & rev["dup_cluster"].notna()
     # The strong form: a near-duplicate of it was posted for the same provider within the burst window.
-    out["near_duplicate_in_burst"] = out["near_duplicate"] & _neighbour_within(cl, at, BURST_WINDOW)
+    # Checked pair by pair, not by cluster label: clusters are connected components, and templated
+    # honest reviews ("会主动提优化建议…") chain into one big component across providers and years.
+    out["near_duplicate_in_burst"] = long_enough & _copy_within(provider, at, text, long_enough, BURST_WINDOW)
     out["burst"] = _burst(provider, at)
 
     author = rev["author"].astype("string")
@@ -93,33 +96,78 @@ def signals(docs: pd.DataFrame) -> pd.DataFrame:
     return out[list(FLAG_ORDER)].fillna(False).astype(bool)
 
 
-def _neighbour_within(group: pd.Series, at: pd.Series, window: pd.Timedelta) -> pd.Series:
-    """True where another row of the same group lies within `window` in time."""
-    frame = pd.DataFrame({"g": group, "at": at}).dropna().sort_values(["g", "at"])
-    same_prev = frame["g"].eq(frame["g"].shift(1))
-    same_next = frame["g"].eq(frame["g"].shift(-1))
-    gap_prev = frame["at"] - frame["at"].shift(1)
-    gap_next = frame["at"].shift(-1) - frame["at"]
-    near = (same_prev & (gap_prev <= window)) | (same_next & (gap_next <= window))
-    return near.reindex(group.index, fill_value=False)
+def _shingles(text: str) -> frozenset[str]:
+    canon = _NON_WORD.sub("", text).lower()
+    return frozenset(canon[i : i + SHINGLE] for i in range(max(len(canon) - SHINGLE + 1, 1)))
+
+
+def _copy_within(
+    provider: pd.Series, at: pd.Series, text: pd.Series, eligible: pd.Series, window: pd.Timedelta
+) -> pd.Series:
+    """True where another review of the same provider, posted within `window`, has a resemblance
+    (Jaccard of character 3-gram sets) of at least THRESHOLD with it — the dedup module's own bar."""
+    out = pd.Series(False, index=provider.index)
+    ok = at.notna() & eligible
+    if ok.sum() < 2:
+        return out
+    idx = provider.index[ok]
+    code = pd.factorize(provider[ok])[0].astype(np.int64)
+    when = pd.to_datetime(at[ok], utc=True)
+    secs = ((when - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
+    key = code * (1 << 40) + (secs - secs.min())
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    hi = np.searchsorted(k, k + int(window.total_seconds()), side="right")
+    texts = text[ok].to_numpy(dtype=object)[order]
+    hit = np.zeros(len(k), dtype=bool)
+    cache: dict[int, frozenset[str]] = {}
+
+    def sh(j: int) -> frozenset[str]:
+        if j not in cache:
+            cache[j] = _shingles(texts[j])
+        return cache[j]
+
+    # Only reviews with a neighbour inside the window are compared: a handful per burst.
+    for j in np.flatnonzero(hi - np.arange(len(k)) > 1):
+        a = sh(j)
+        for m in range(j + 1, hi[j]):
+            b = sh(m)
+            if len(a & b) >= THRESHOLD * len(a | b):
+                hit[j] = hit[m] = True
+    flags = np.zeros(len(k), dtype=bool)
+    flags[order] = hit
+    out.loc[idx] = flags
+    return out
 
 
 def _burst(provider: pd.Series, at: pd.Series) -> pd.Series:
+    """Vectorised over all providers at once: reviews sorted by (provider, time) on one int64 key,
+    so one searchsorted per window edge counts every review's neighbours within its own provider."""
     out = pd.Series(False, index=provider.index)
-    frame = pd.DataFrame({"p": provider, "at": at}).dropna()
-    for _p, g in frame.groupby("p", sort=False):
-        if len(g) < 2:
-            continue
-        t = np.sort(g["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64))
-        order = np.argsort(g["at"].to_numpy(dtype="datetime64[ns]").astype(np.int64), kind="stable")
-        w = BURST_WINDOW.value
-        others = np.searchsorted(t, t + w, side="right") - np.searchsorted(t, t - w, side="left") - 1
-        span_days = max((t[-1] - t[0]) / 86_400e9, 1.0)
-        lam = (len(t) - 1) / span_days * (2 * w / 86_400e9)
-        surprising = poisson.sf(others - 1, lam) < BURST_P  # P(X >= others)
-        flags = np.zeros(len(t), dtype=bool)
-        flags[order] = surprising & (others >= 1)
-        out.loc[g.index] = flags
+    ok = at.notna()
+    if ok.sum() < 2:
+        return out
+    code = pd.factorize(provider[ok])[0].astype(np.int64)
+    # Seconds since the epoch whatever the column's resolution (pandas 3 keeps s, ms, us or ns).
+    when = pd.to_datetime(at[ok], utc=True)
+    secs = ((when - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
+    secs = secs - secs.min()
+    key = code * (1 << 40) + secs  # 2^40 s is 34,000 years: providers never overlap
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    w = int(BURST_WINDOW.total_seconds())
+    others = np.searchsorted(k, k + w, side="right") - np.searchsorted(k, k - w, side="left") - 1
+    # The provider's own pace: reviews per day over its active span (first to last review).
+    c_sorted = code[order]
+    first = pd.Series(k).groupby(c_sorted).transform("min").to_numpy()
+    last = pd.Series(k).groupby(c_sorted).transform("max").to_numpy()
+    count = pd.Series(k).groupby(c_sorted).transform("size").to_numpy()
+    span_days = np.maximum((last - first) / 86_400.0, 1.0)
+    lam = (count - 1) / span_days * (2 * w / 86_400.0)
+    surprising = (poisson.sf(others - 1, lam) < BURST_P) & (others >= 1)
+    flags = np.zeros(len(k), dtype=bool)
+    flags[order] = surprising
+    out.loc[ok[ok].index] = flags
     return out
 
 

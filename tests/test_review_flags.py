@@ -75,14 +75,21 @@ def test_near_duplicates_in_a_burst_are_flagged_and_honest_history_is_not():
 
 
 def test_a_busy_day_of_distinct_honest_reviews_is_not_flagged():
-    busy = [
-        review(
-            text=f"双十一合作第{i}位客户：活动策划到位，客服培训细致，我们的转化率提升明显",
-            day="2025-02-20",
-            author=f"regular{i % 7}",
-        )
-        for i in range(12)
+    texts = [
+        "双十一前签的约，活动报名和会场资源都是他们对接的，当天成交翻了一倍多",
+        "客服外包给他们以后差评少了很多，响应时间从十分钟降到一分钟以内",
+        "直通车关键词重新梳理过，花费降了三成，点击率反而上去了",
+        "详情页改版后转化率从百分之一点二涨到二点一，设计师很耐心",
+        "我们是做宠物用品的，他们帮忙找了几个达人带货，效果超出预期",
+        "每周一份数据周报，哪里花了钱哪里有产出写得清清楚楚",
+        "大促备货建议很准，没有压库存，这点比上一家强太多",
+        "刚开始沟通有点慢，换了对接人之后顺畅多了，整体满意",
+        "店铺评分从四点六升到四点八，售后流程是他们帮忙定的",
+        "价格不算便宜，但是团队专业，钱花得值，准备续约一年",
+        "新品上架节奏安排得好，三个爆款都是他们选的款",
+        "内容种草做得不错，小红书那边也同步带来了一些搜索流量",
     ]
+    busy = [review(text=t, day="2025-02-20", author=f"regular{i % 7}") for i, t in enumerate(texts)]
     rows = honest_history() + busy
     sig = signals(pd.DataFrame(rows))
     assert sig["burst"].sum() == 12  # the day is a burst ...
