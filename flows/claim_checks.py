@@ -48,10 +48,7 @@ MIN_CATEGORIES_FOR_STAFF_CHECK = 8
 SMALL_TEAM = 5
 # Words with which a client's review or answer corroborates growth.
 GROWTH_WORDS = re.compile(r"增长|翻倍|翻了|提升|提高|上涨|涨了|增加|突破|做起来|起色|销量.{0,4}(?:好|高|多)")
-# A complaint filed up to half a year after the claimed period still speaks of it: merchants complain
-# when the contract ends or the refund is refused, often months later. Complaint status is irrelevant:
-# an open complaint is as much a contradiction as a closed one.
-AFTERMATH = pd.Timedelta(days=182)
+# Complaint status is irrelevant: an open complaint is as much a contradiction as a closed one.
 
 OUT_COLS = [
     "claim_id",
@@ -317,7 +314,10 @@ _RENEWAL = re.compile(r"续约|续签|续费")
 
 def _complaint_in_period(hit: dict, claim: dict, slack: pd.Timedelta) -> bool:
     """Does the complaint speak of the claimed period? By the month it says the trouble began when it
-    says one (complaints open with "X于2022年5月…签订合同"), else by when it was filed."""
+    says one (complaints open with "X于2022年5月…签订合同"; a "续约后" there means a later contract),
+    else by when it was filed: inside the period, give or take the window slack. A complaint filed
+    months after the period that does not say when its trouble began is not counted — it may be about
+    anything since, and a refutation must be sure."""
     text = hit["text"] or ""
     start, end = claim["_start"], claim["_end"]
     if pd.isna(start) or pd.isna(end):
@@ -329,7 +329,7 @@ def _complaint_in_period(hit: dict, claim: dict, slack: pd.Timedelta) -> bool:
         month = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
         return start - slack <= month < end
     at = hit["at"]
-    return pd.isna(at) or start - slack <= at <= end + AFTERMATH
+    return pd.isna(at) or start - slack <= at <= end + slack
 
 
 def _client_core(name: str) -> str:
@@ -404,6 +404,7 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
             "kind": d["kind"].astype(object),
             "sentiment_label": d["sentiment_label"],
             "text": d["text"].astype(object),
+            "title": d["title"].astype(object),
             "at": pd.to_datetime(d["created_at"], utc=True, errors="coerce"),
             # Clean text is already normalised (one script, NFKC): lower case is all a substring test
             # for a shop name needs, and arrow's vectorised kernels do it for 10^6 texts in a second.
@@ -432,7 +433,7 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
         at_ok=pairs["at"].isna() | pairs["_start"].isna() | (pairs["at"] >= pairs["_start"] - slack)
     )
     out: dict[int, list[dict]] = {}
-    cols = ["doc_id", "kind", "sentiment_label", "text", "at", "at_ok"]
+    cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok"]
     for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
@@ -498,7 +499,8 @@ def _ts_key(ts: object) -> float:
 
 def _same_case(a: dict, b: dict) -> bool:
     """Same client name: the same start month or a figure in common. Same brand with another shop
-    type (旗舰店 / 专营店): both, since two shops of one brand can each hire an agency."""
+    type (旗舰店 / 专营店): the same month and a figure (or the category, when one page's figures
+    could not be read), since two shops of one brand can each hire an agency."""
     sa, sb = a["_start"], b["_start"]
     same_month = not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month)
     nums_a = [float(x) for x in (a["before"], a["after"]) if x is not None and not pd.isna(x)]
@@ -506,7 +508,9 @@ def _same_case(a: dict, b: dict) -> bool:
     same_figure = any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
     if a["_client"] == b["_client"]:
         return same_month or same_figure
-    return same_month and same_figure
+    # A figure the extractor could not read is no evidence against: then the category stands in.
+    same_category = bool(a.get("category")) and a.get("category") == b.get("category")
+    return same_month and (same_figure or (same_category and not (nums_a and nums_b)))
 
 
 def _earlier(c: pd.DataFrame, j: int, i: int) -> bool:
