@@ -76,6 +76,13 @@ def test_full_crawl_collects_every_kind_without_duplicates_or_disallowed_paths(
         share = len(want & got_by_kind[kind]) / len(want)
         assert share >= 0.99, f"{kind}: {share:.1%} of {len(want)} collected"
     assert disallowed_requests(sandbox.access_log) == []
+    # Faults were on: 429/503 answers were waited out as Retry-After asked, cut bodies retried,
+    # and no page was given up on.
+    totals = collections.Counter()
+    for _, _, stats in results.values():
+        totals.update({k: v for k, v in stats.items() if isinstance(v, int)})
+    assert totals["kaopu/retry_after/waits"] > 0 and totals["retry/count"] > 0
+    assert totals["retry/max_reached"] == 0 and totals["kaopu/errors/download"] == 0
 
 
 def test_recrawl_right_away_writes_nothing_new(full_crawl, sandbox):

@@ -56,7 +56,7 @@ def test_invalid_items_are_quarantined_with_reason_and_repeats_never_reach_raw(t
         _answer(
             "1", "找了這家代運營，三個月銷售額沒有起色，退款也不給"
         ),  # the same answer again (a redirect)
-        _answer("3", "联系我 13812345678，代运营包月"),
+        _answer("3", "签合同时留的手机13812345678，三个月后就打不通了，服务费也不退"),
     ]
     stats = _run(tree, "run-a", items)
     assert stats["kaopu/quarantine/empty_text"] == 1
