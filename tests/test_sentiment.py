@@ -17,12 +17,12 @@ from pipelines import sentiment
 LABELLED = Path(__file__).parent / "data" / "sentiment_labelled.jsonl"
 
 # Pinned a little below what the shipped model measures on the test half (see
-# pipelines/models/README.md: accuracy 0.749, macro-F1 0.744, ROC-AUC 0.967 when it was built), and on
-# the "fresh" texts written after the lexicon was frozen (ROC-AUC 0.768): the figure that says how the
+# pipelines/models/README.md: accuracy 0.744, macro-F1 0.724, ROC-AUC 0.974 when it was built), and on
+# the "fresh" texts written after the lexicon was frozen (ROC-AUC 0.780): the figure that says how the
 # model does on phrasing nobody tuned it for.
-FLOOR_ACCURACY = 0.71
-FLOOR_MACRO_F1 = 0.70
-FLOOR_ROC_AUC = 0.93
+FLOOR_ACCURACY = 0.70
+FLOOR_MACRO_F1 = 0.68
+FLOOR_ROC_AUC = 0.94
 FLOOR_ROC_AUC_FRESH = 0.72
 
 
