@@ -14,6 +14,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
 from pipelines.config import ensure_watchlist, load_config, load_watchlist
@@ -93,6 +94,9 @@ class KaopuSpider(scrapy.Spider):
         return Request(url, callback=callback, errback=errback or self.on_error, **kwargs)
 
     def on_error(self, failure) -> None:
+        if failure.check(IgnoreRequest):  # robots.txt said no, or a size cap: a decision, not an error
+            self.crawler.stats.inc_value("kaopu/requests/ignored")
+            return
         self.crawler.stats.inc_value("kaopu/errors/download")
         self.logger.warning("gave up on %s: %s", failure.request.url, failure.value)
 
