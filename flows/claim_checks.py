@@ -1,18 +1,19 @@
 """A verdict for every advertised success case, from evidence the provider does not control.
 
-Evidence, in the order a verdict is decided (the first rule that fires wins, because a contradiction
-from the client outweighs anything the provider's own page says):
+Rules in the order a verdict is decided (the first that fires wins):
 
-1. refuted — the client itself complained about the provider during the claimed period (a shop does
-   not file a complaint against the agency that is doubling its sales), or the registry makes the case
-   impossible: the period starts before the company was established, or a handful of insured staff
-   claim cases across more categories than such a team can serve.
-2. duplicated — the same case (same client and numbers, or near-duplicate text) was published earlier
-   on another provider's page.
-3. implausible — growth far beyond what the period allows (see GROWTH_CEILING_PER_MONTH).
-4. supported — the client's own reviews, answers or comments about the provider in the period speak
-   well of it.
-5. not_enough_evidence — otherwise. Most honest cases end here: silence is not proof either way.
+1. refuted — the client itself complained about the provider about the claimed period (a shop does
+   not file a complaint against the agency that is doubling its sales).
+2. duplicated — the same case (the client's brand, and the same start month or figures) was published
+   earlier on another provider's page, or the client's own words confirm the other provider's version.
+   A copied case says nothing about the copier, whatever else is true of it.
+3. refuted — the registry makes the case impossible: it starts before the company was registered, or
+   a handful of insured staff claim cases across more categories than such a team can serve.
+4. supported — the client's own review, answer or comment about the provider states the same figures.
+   Outside evidence outweighs the growth heuristic below.
+5. implausible — growth far beyond what the period allows (see GROWTH_CEILING_PER_MONTH).
+6. supported — the client speaks warmly of growth with the provider and gives no other figures.
+7. not_enough_evidence — otherwise. Most honest cases end here: silence is not proof either way.
 
 `reason` is one English sentence a merchant understands; `evidence` lists `source:native_id`.
 """
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from pipelines.contracts import VERDICTS
 from pipelines.numbers import numbers, parse_period_days
 
 # The window around a claim in which the client's own words count: the claimed period itself, plus a
@@ -488,7 +490,8 @@ def _duplicates(
             for j in order[:pos]:
                 if rows[j]["provider_id"] == rows[i]["provider_id"] or not _same_case(rows[i], rows[j]):
                     continue
-                out[i] = (str(rows[j]["provider_id"]), [_doc_evidence(rows[j]["doc_id"])])
+                # doc_id already is the evidence form, source:native_id.
+                out[i] = (str(rows[j]["provider_id"]), [str(rows[j]["doc_id"])])
                 break
     return out
 
@@ -513,20 +516,8 @@ def _same_case(a: dict, b: dict) -> bool:
     return same_month and (same_figure or (same_category and not (nums_a and nums_b)))
 
 
-def _earlier(c: pd.DataFrame, j: int, i: int) -> bool:
-    a, b = c["claimed_at"].iat[j], c["claimed_at"].iat[i]
-    return bool(pd.isna(b) or (not pd.isna(a) and a <= b))
-
-
-def _doc_evidence(doc_id: object) -> str:
-    # doc_id already is `source:native_id`.
-    return str(doc_id)
-
-
 def verdict_counts(checks: pd.DataFrame) -> pd.DataFrame:
     """provider_id × verdict counts, one column per verdict (claims_<verdict>) plus claims_n."""
-    from pipelines.contracts import VERDICTS
-
     if checks.empty:
         return pd.DataFrame(columns=["claims_n", *(f"claims_{v}" for v in VERDICTS)])
     t = pd.crosstab(checks["provider_id"], checks["verdict"])
