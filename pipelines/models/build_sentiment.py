@@ -151,6 +151,12 @@ def evaluate(name: str, scores: dict[int, float], rows: list[dict], band: float 
     }
 
 
+def write_model(model_dict: dict, path: Path) -> None:
+    # No file name and mtime 0 in the gzip header: same inputs, same bytes, wherever it is written.
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(json.dumps(model_dict, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=sentiment.MODEL_PATH)
@@ -203,8 +209,7 @@ def main() -> None:
     print(f"calibration weights {[round(w, 3) for w in weights]} bias {bias:.3f} neutral band ±{band:.3f}")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out, "wb", mtime=0) as f:  # mtime=0: same inputs, same bytes
-        f.write(json.dumps(model_dict, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    write_model(model_dict, args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
 
     # Alternatives, each given its own thresholds on the calibration half.
