@@ -45,6 +45,7 @@ _BAND_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
 _BAND_SALT = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)
 _NON_WORD = re.compile(r"[\W_]+")
 _CHUNK_SHINGLES = 1_000_000  # shingles hashed per numpy pass: ~8 MB per array
+_CLUSTER_CHUNK = 20_000  # texts canonicalised at a time by cluster()
 
 
 def canonical(text: str, *, normalized: bool = False) -> str:
@@ -105,26 +106,39 @@ def cluster(texts: Sequence[str], *, normalized: bool = False) -> list[int]:
     n = len(texts)
     if n == 0:
         return []
-    canon = [canonical(t, normalized=normalized) for t in texts]
     parent_rows: list[np.ndarray] = []
     child_rows: list[np.ndarray] = []
 
-    # Exact duplicates of any length (short ones can only cluster this way).
-    first_seen: dict[str, int] = {}
-    exact_child, exact_parent = [], []
-    for i, c in enumerate(canon):
-        j = first_seen.setdefault(c, i)
-        if j != i:
-            exact_child.append(i)
-            exact_parent.append(j)
+    # One pass in chunks, so only a chunk's canonical strings are alive at a time (at 10^6 texts the
+    # whole list would be ~600 MB): exact duplicates of any length by a 16-byte digest (short texts
+    # can only cluster this way), and signatures of the first copy of every long text.
+    first_seen: dict[bytes, int] = {}
+    exact_child: list[int] = []
+    exact_parent: list[int] = []
+    long_list: list[int] = []
+    sig_parts: list[np.ndarray] = []
+    for start in range(0, n, _CLUSTER_CHUNK):
+        chunk_long: list[str] = []
+        for i in range(start, min(n, start + _CLUSTER_CHUNK)):
+            c = canonical(texts[i], normalized=normalized)
+            digest = hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            j = first_seen.setdefault(digest, i)
+            if j != i:
+                exact_child.append(i)
+                exact_parent.append(j)
+            elif len(c) >= MIN_CHARS:
+                long_list.append(i)
+                chunk_long.append(c)
+        if chunk_long:
+            sig_parts.append(signatures(chunk_long))
+    del first_seen
     parent_rows.append(np.asarray(exact_parent, dtype=np.int64))
     child_rows.append(np.asarray(exact_child, dtype=np.int64))
+    long_idx = np.asarray(long_list, dtype=np.int64)
 
-    long_idx = np.fromiter(
-        (i for i, c in enumerate(canon) if len(c) >= MIN_CHARS and first_seen[c] == i), dtype=np.int64
-    )
     if len(long_idx) > 1:
-        sig = signatures([canon[i] for i in long_idx])
+        sig = np.concatenate(sig_parts)
+        del sig_parts
         keys = band_keys(sig)
         for b in range(BANDS):
             order = np.argsort(keys[:, b], kind="stable")
