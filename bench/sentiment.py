@@ -90,7 +90,7 @@ def main() -> None:
     rows.append(("snownlp_scores, cold, 2 forked workers", w, c, fast2))
     snownlp_fast.clear_caches()
     auto, w, c = timed(sentiment.snownlp_scores, texts)
-    rows.append(("snownlp_scores() as shipped, cold", w, c, auto))
+    rows.append(("sentiment.snownlp_scores(), cold", w, c, auto))
     warm, w, c = timed(snownlp_fast.scores, texts, 1)
     rows.append(("snownlp_scores, warm (all memoised)", w, c, warm))
 

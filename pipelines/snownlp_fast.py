@@ -16,7 +16,6 @@ Importing this module imports snownlp (4 s, ~430 MB); callers import it lazily.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Sequence
 from math import exp, log
 
@@ -354,23 +353,20 @@ def _score_chunk(texts: Sequence[str]) -> list[float]:
     return out
 
 
-# Below this many characters a second process costs more (fork, duplicated cache warm-up, result pipe)
-# than it saves; measured in bench/sentiment.py.
-PARALLEL_MIN_CHARS = 1_000_000
 # Share of a parallel batch the parent scores before forking, so the workers inherit warm tables for
 # the common characters and character triples instead of each rebuilding them.
 WARM_UP_SHARE = 0.15
 
 
-def scores(texts: Sequence[str], processes: int | None = None) -> list[float]:
-    """Scores for many texts; large batches are split over forked workers that share the loaded models.
+def scores(texts: Sequence[str], processes: int = 1) -> list[float]:
+    """Scores for many texts, optionally split over forked workers that share the loaded models.
 
-    `processes=None` uses every available core for batches over PARALLEL_MIN_CHARS characters;
-    `processes=1` never forks.
+    One process is the default because it measured best where kaopu runs: most of a cold batch's time
+    is building the tagger's tables, which each worker repeats, and on a busy 2-core machine (load 5)
+    two workers were 0.7x one process on 1.25 M characters (bench/sentiment.py). On an idle machine two
+    workers measured 1.25x on 310 k characters; pass `processes=2` there for large batches.
     """
     texts = list(texts)
-    if processes is None:
-        processes = len(os.sched_getaffinity(0)) if sum(map(len, texts)) >= PARALLEL_MIN_CHARS else 1
     if processes <= 1 or len(texts) < 4 * processes:
         return _score_chunk(texts)
     import multiprocessing
