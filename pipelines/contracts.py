@@ -110,7 +110,7 @@ class Article(BaseItem):
     publisher: str | None = None
     text: str = ""
     published_at: str | None = None
-    date_raw: str | None = None  # the date as printed, kept when it could not be parsed
+    date_raw: str | None = None  # the date as printed (e.g. "3天前"), so a misread can be re-parsed from raw
 
 
 @dataclass
