@@ -196,8 +196,13 @@ def score(texts: Sequence[str]) -> list[float]:
 
 def label(texts: Sequence[str]) -> list[int]:
     """−1 (negative), 0 (neutral) or 1 (positive) for each text, from `score` and the calibrated band."""
+    return labels_from_scores(score(texts))
+
+
+def labels_from_scores(scores: Sequence[float]) -> list[int]:
+    """`label` for texts already scored, so a caller wanting both pays for `score` once."""
     band = load_model().neutral_band
-    return [0 if abs(s - NEUTRAL) <= band else (1 if s > NEUTRAL else -1) for s in score(texts)]
+    return [0 if abs(s - NEUTRAL) <= band else (1 if s > NEUTRAL else -1) for s in scores]
 
 
 def snownlp_scores(texts: Sequence[str], processes: int = 1) -> list[float]:

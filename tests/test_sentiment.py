@@ -94,6 +94,11 @@ def test_complaint_vocabulary_is_negative_and_praise_positive(negative, positive
     assert sentiment.label([negative, positive]) == [-1, 1]
 
 
+def test_labels_from_scores_agrees_with_label(held_out):
+    texts = [r["text"] for r in held_out[:40]]
+    assert sentiment.labels_from_scores(sentiment.score(texts)) == sentiment.label(texts)
+
+
 def test_empty_and_content_free_texts_are_neutral():
     assert sentiment.score(["", "   \n\t", "。。。！！"]) == [0.5, 0.5, 0.5]
     assert sentiment.label([""]) == [0]
