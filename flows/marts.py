@@ -2,6 +2,25 @@
 
 Recomputing (rather than updating) keeps the marts a pure function of clean: a better method applied
 to old evidence needs no migration, and the cost is small next to text processing (see bench/build.py).
+
+`marts/provider_reputation`, one row per provider (watch list + providers structured sources name),
+answers the questions merchants ask before hiring an agency:
+
+- official certification: `tp_star` (the market's TP badge, null = none; also a risk flag);
+- case authenticity: `claims_n` and `claims_<verdict>` counts, `authenticity_score` (share of cases
+  not shown false, supported ones counting a little extra), details per case in `marts/claim_checks`;
+- team size and company facts: `staff_insured` (参保人数), `established`, `registered_capital_cny`,
+  `lawsuit_count`, `abnormal_count` (经营异常);
+- fees: `fee_monthly_min_cny` / `fee_monthly_max_cny` (listings' price ranges, else fees others
+  quote per month or year), `commission_pct_mentioned` (median commission others quote);
+- complaints: `n_complaints`, `complaints_amount_cny`, `complaints_completed_share` (已完成),
+  `median_reply_days` (filing to the company's first reply);
+- reputation: `rating_mean` with `n_ratings`, `rating_bayes` (shrunk toward the market mean),
+  `positive_share_wilson_low`, `adjusted_rating` with `n_kept` (suspicious reviews down-weighted,
+  `suspicious_share` of them), `sentiment_mean`, and `reputation_score` (0–100, weights in
+  `flows.scores.WEIGHTS`) with `confidence` / `confidence_band` from the volume of evidence;
+- `risk_flags`: the above as sentences, worst first ("2 of 5 success cases refuted", "经营异常 on
+  record", "no TP certification"); `sources`, `first_seen`, `last_seen`: where and when evidence was found.
 """
 
 from __future__ import annotations
