@@ -571,10 +571,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame()
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
-    # Align dtypes on an all-object basis first: concat of a typed and an all-NA column would warn.
-    cols = list(dict.fromkeys(c for f in frames for c in f.columns))
-    frames = [f.reindex(columns=cols) for f in frames]
-    return pd.concat([f.astype(object) for f in frames], ignore_index=True)
+    # pandas 3 concatenates typed and all-NA columns without a warning (the column becomes object
+    # when they disagree); write_table casts every column to the schema, so no cast is needed here.
+    return pd.concat(frames, ignore_index=True)
 
 
 def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex) -> pd.DataFrame:
