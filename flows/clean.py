@@ -470,6 +470,7 @@ def update_clean(
     listings = _latest(_concat([old_list, listings]), "service_code")
 
     docs_new = _concat(new_docs)
+    del new_docs  # 10^6 documents: every copy held at once is a gigabyte
     old_docs = _table_df(tree, "clean/documents")
     case_names: list[str] = []
     if not old_docs.empty:
@@ -487,9 +488,17 @@ def update_clean(
     entries = provider_entries(watchlist, groups)
     index = ProviderIndex(entries)
 
+    new_claim_rows: list[dict[str, Any]] = []
+    new_ids = pd.Series([], dtype=object)
     if not docs_new.empty:
         docs_new = _attribute(docs_new, old_docs, index)
-    docs = _concat([old_docs.drop(columns=[c for c in old_docs.columns if c.startswith("_")]), docs_new])
+        # Claims need the case pages' own fields (category, image_only); extract them before those
+        # helper columns are dropped.
+        new_claim_rows = _claim_rows(docs_new)
+        new_ids = docs_new["doc_id"]
+        docs_new = docs_new.drop(columns=[c for c in docs_new.columns if c.startswith("_")])
+    docs = _concat([old_docs, docs_new])
+    del old_docs, docs_new
     for col in ("fetched_at", "created_at"):
         if col in docs.columns:
             docs[col] = _to_utc(docs[col])
@@ -506,10 +515,9 @@ def update_clean(
 
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")
-    new_claim_rows = _claim_rows(docs_new) if not docs_new.empty else []
     claims = pd.DataFrame(new_claim_rows, columns=_CLAIM_COLS)
-    if not old_claims.empty and not docs_new.empty:
-        old_claims = old_claims[~old_claims["doc_id"].isin(docs_new["doc_id"])]
+    if not old_claims.empty and len(new_ids):
+        old_claims = old_claims[~old_claims["doc_id"].isin(new_ids)]
     claims = _concat([old_claims, claims])
     if not claims.empty:
         for col in ("fetched_at", "claimed_at"):
@@ -528,7 +536,8 @@ def update_clean(
     docs = docs[[c for c in _DOC_COLS if c in docs.columns]]
     if not docs.empty:
         docs["schema_version"] = contracts.SCHEMA_VERSION
-    write_table(tree, "clean/documents", docs, sort_by=["doc_id"])
+    # Already in doc_id order (`_latest` sorted it); sorting again in arrow would copy 10^6 texts.
+    write_table(tree, "clean/documents", docs)
     write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
     write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
     write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
@@ -547,7 +556,7 @@ def update_clean(
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}
     counts.update(
         {
-            "new_documents": len(docs_new),
+            "new_documents": len(new_ids),
             "documents": len(docs),
             "claims": len(claims),
             "registry": len(registry),
