@@ -118,6 +118,12 @@ def test_long_text_is_decided_by_what_it_says_not_by_its_length():
     assert abs(repeated - once) < 0.2
 
 
+def test_control_characters_and_lone_surrogates_are_scored():
+    scores = sentiment.score(["\x00\x07退款\ud800拖延\udfff", "\ufffd" * 50, "靠谱\u200b专业"])
+    assert scores[0] < 0.5 < scores[2]
+    assert scores[1] == 0.5
+
+
 def test_one_megabyte_input_is_scored_without_raising():
     big = "退款拖延，客服不回。这家代运营很专业。" * 55_000
     assert len(big) > 1_000_000
