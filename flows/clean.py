@@ -35,9 +35,8 @@ from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.dedup import cluster
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex
-from pipelines.sentiment import label as sentiment_label
+from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
-from pipelines.sentiment import score as sentiment_score
 from pipelines.storage import DataTree, QuarantineWriter, read_jsonl_gz, read_table, write_table
 from pipelines.text import is_traditional, normalize
 
@@ -265,17 +264,12 @@ def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
-    """`sentiment.score` and `sentiment.label` in one pass. The texts are already normalised, and
-    label() is score() cut at the model's neutral band, so scoring once with the model directly halves
-    the cost of the most expensive step of the build (measured: 10 s of 12 s on 8k documents)."""
-    try:
-        model = sentiment_model()
-        band = model.neutral_band
-        scores = [model.score_normalised(t) for t in texts]
-    except AttributeError:  # a sentiment module without the model interface: the public functions
-        return list(sentiment_score(texts)), list(sentiment_label(texts))
-    labels = [0 if abs(x - 0.5) <= band else (1 if x > 0.5 else -1) for x in scores]
-    return scores, labels
+    """`sentiment.score` and its labels in one pass. Scoring is the most expensive step of the build,
+    so it runs once (labels come from the scores) and on the already-normalised text through the
+    model directly, skipping score()'s own normalize (measured: 10 s of 12 s on 8k documents before)."""
+    model = sentiment_model()
+    scores = [model.score_normalised(t) for t in texts]
+    return scores, labels_from_scores(scores)
 
 
 def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> Iterator[pd.DataFrame]:
