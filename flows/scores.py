@@ -245,7 +245,11 @@ def reputation(
         ("abnormal_count", "abnormal_count"),
     ]:
         out[dst] = per(reg[src]) if src in reg.columns else None
-    reg_status = per(reg["reg_status"]) if "reg_status" in reg.columns else pd.Series(None, index=pid_index)
+    reg_status = (
+        per(reg["reg_status"])
+        if "reg_status" in reg.columns
+        else pd.Series(None, index=pid_index, dtype=object)
+    )
     lst = listings[listings["provider_id"].notna()] if not listings.empty else listings
     if not lst.empty:
         lg = lst.groupby("provider_id")
@@ -261,7 +265,12 @@ def reputation(
         fee_docs = others[others["text"].fillna("").str.contains("费|佣金|提成|扣点|抽成", regex=True)]
         for pid, grp in fee_docs.groupby("provider_id"):
             text_fees[pid] = fees_from_texts(grp["text"].tolist())
-    tf = pd.DataFrame.from_dict(text_fees, orient="index", columns=["lo", "hi", "pct"]).reindex(pid_index)
+    # float, not object: a provider whose texts quote no fee gives (None, None, None).
+    tf = (
+        pd.DataFrame.from_dict(text_fees, orient="index", columns=["lo", "hi", "pct"])
+        .astype(float)
+        .reindex(pid_index)
+    )
     out["fee_monthly_min_cny"] = fee_min.fillna(tf["lo"]) if len(tf) else fee_min
     out["fee_monthly_max_cny"] = fee_max.fillna(tf["hi"]) if len(tf) else fee_max
     out["commission_pct_mentioned"] = tf["pct"] if len(tf) else np.nan
@@ -316,7 +325,7 @@ def components(row: pd.DataFrame, reg_status: pd.Series) -> pd.DataFrame:
     c["authenticity"] = row["authenticity_score"]
     abnormal = row["abnormal_count"].fillna(0).astype(float) > 0
     lawsuits = row["lawsuit_count"].fillna(0).astype(float)
-    bad_status = reg_status.fillna("").str.contains("注销|吊销|撤销|异常", regex=True)
+    bad_status = reg_status.astype("string").fillna("").str.contains("注销|吊销|撤销|异常", regex=True)
     has_reg = row["established"].notna() | row["staff_insured"].notna()
     # Each lawsuit costs a tenth, an abnormal-operations record or a dead registration costs half.
     reg_score = (1 - 0.1 * lawsuits.clip(0, 5) - 0.5 * abnormal - 0.5 * bad_status).clip(0, 1)

@@ -193,3 +193,24 @@ def test_monthly_counts_by_provider_and_month(world):
     assert m.at[("bad", "2025-04"), "n_complaints"] == 8
     assert m.at[("bad", "2025-03"), "n_reviews"] == 20
     assert m.at[("bad", "2025-03"), "rating_mean"] == 2.0
+
+
+def test_texts_that_quote_no_fee_leave_fees_empty_without_listings():
+    providers = pd.DataFrame({"provider_id": ["p"], "provider_name": ["某店"], "aliases": [[]]})
+    docs = pd.DataFrame([_doc(1, "p", "forum_answer", text="服务费谈不上贵，但效果一般")])
+    out = compute_marts(providers, docs, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    rep = out["marts/provider_reputation"].set_index("provider_id")
+    assert pd.isna(rep.at["p", "fee_monthly_min_cny"]) and pd.isna(rep.at["p", "commission_pct_mentioned"])
+
+
+def test_marts_of_an_empty_tree_list_the_watched_providers(tmp_path):
+    import datetime as dt
+
+    from flows.marts import build_marts
+    from pipelines.storage import DataTree, read_table
+
+    tree = DataTree(tmp_path / "data")
+    counts = build_marts(tree, watchlist=[{"id": "huofu", "name": "火蝠电商"}], now=dt.datetime(2026, 1, 1))
+    assert counts["provider_reputation"] == 1 and counts["claim_checks"] == 0
+    rep = read_table(tree, "marts/provider_reputation").to_pandas()
+    assert rep.loc[0, "provider_id"] == "huofu" and rep.loc[0, "confidence_band"] == "low"
