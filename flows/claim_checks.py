@@ -128,7 +128,8 @@ def case_facts(text: str) -> dict[str, object]:
     if out["period_days"] is None:
         for line in text.splitlines():
             if _PERIOD_CUE.search(line):
-                days = parse_period_days(line)
+                # "一整年" / "整整一年": the extractor reads "一年", not the emphatic forms.
+                days = parse_period_days(line.replace("一整年", "一年").replace("整整", ""))
                 if days:
                     out["period_days"] = days
                     break
@@ -160,6 +161,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # A page that prints a start but no period: the work cannot have lasted past the page's publication,
     # so that span bounds the period for the growth check (the output keeps the period as stated).
     bounded = period.isna() & c["_start"].notna() & c["claimed_at"].notna()
+    stated = period
     period = period.copy()
     period[bounded] = ((c.loc[bounded, "claimed_at"] - c.loc[bounded, "_start"]).dt.days).clip(lower=1)
     # The growth check reads the period generously: calling a case implausible must not rest on the
@@ -170,9 +172,11 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # A page that prints no start date: the period is taken to end when the page was published.
     no_start = c["_start"].isna()
     c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
-        period[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D"
+        stated[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D"
     )
-    c["_end"] = c["_start"] + pd.to_timedelta(period.fillna(DEFAULT_PERIOD_DAYS), unit="D")
+    # The window for the client's complaints is the period as stated (a year when none is): the
+    # publication bound above is an upper limit for growth, not when the work ended.
+    c["_end"] = c["_start"] + pd.to_timedelta(stated.fillna(DEFAULT_PERIOD_DAYS), unit="D")
     c["_cats_stated"] = pd.to_numeric(f["categories_stated"], errors="coerce")
     c["_client"] = c["client"].map(_name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
