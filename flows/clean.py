@@ -32,6 +32,7 @@ from flows.provider_names import load_brands, name_groups, provider_entries, sav
 from pipelines import claims as claims_mod
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
+from pipelines.dates import parse_date
 from pipelines.dedup import cluster
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex
@@ -235,6 +236,13 @@ def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
     }
     if item.kind == "article":
         row["author"] = g.get("publisher")
+        if not row["created_at"] and g.get("date_raw"):
+            # "3天前" on the page: read relative to the day it was fetched, as the page meant it.
+            fetched = _ts(item.fetched_at)
+            when = parse_date(
+                g["date_raw"], today=fetched.tz_convert("Asia/Shanghai").date() if fetched else None
+            )
+            row["created_at"] = when.isoformat() if when else None
     if item.kind == "market_review":
         row["provider_mention"] = g.get("provider_name")
     elif item.kind == "complaint":

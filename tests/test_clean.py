@@ -211,3 +211,19 @@ def test_reply_days_ignores_platform_and_complainant():
     tl.append({"at": "2025-01-05T12:00:00+00:00", "actor": "某某电商", "text": "已处理"})
     assert reply_days("2025-01-01T00:00:00+00:00", tl, "me") == pytest.approx(4.5)
     assert pd.isna(reply_days(None, tl, "me"))
+
+
+def test_article_date_printed_relative_is_read_against_the_fetch_day(tree):
+    art = c.Article(
+        native_id="a9",
+        source_url="http://a/a/9_1",
+        fetched_at="2026-06-30T04:00:00+00:00",
+        title="代运营怎么选",
+        text="先看资质，再看案例。",
+        published_at=None,
+        date_raw="3天前",
+    )
+    write_raw(tree, "run1", [c.to_record(art)])
+    update_clean(tree, watchlist=[])
+    docs = read_table(tree, "clean/documents").to_pandas()
+    assert docs.loc[0, "created_at"].date().isoformat() == "2026-06-26"
