@@ -87,7 +87,9 @@ def pending_raw(tree: DataTree, manifest: dict[str, dict[str, int]]) -> list[tup
         seen = manifest.get(rel)
         if seen is None:
             out.append((path, rel, 0))
-        elif seen["size"] == st.st_size and seen["mtime_ns"] == st.st_mtime_ns:
+        elif seen["size"] == st.st_size:
+            # Raw files are append-only, so the same size is the same content. The mtime is not
+            # compared: copying or restoring a data tree changes it, and must not re-read 10^6 items.
             continue
         elif st.st_size > seen["size"]:
             out.append((path, rel, int(seen["records"])))  # appended to: only the new records
@@ -285,7 +287,8 @@ def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> I
 
     The first batch runs here; a second one means a big backlog (10^5+ documents), worth the second
     of start-up a worker process costs. Workers are spawned, not forked: the build may run inside a
-    Prefect worker thread, and forking a threaded process can deadlock.
+    Prefect worker thread, and forking a threaded process can deadlock. (Spawning re-imports the main
+    module, so a script calling `update_clean` needs the usual `if __name__ == "__main__":` guard.)
     """
     it = iter(batches)
     first = next(it, None)

@@ -227,3 +227,13 @@ def test_article_date_printed_relative_is_read_against_the_fetch_day(tree):
     update_clean(tree, watchlist=[])
     docs = read_table(tree, "clean/documents").to_pandas()
     assert docs.loc[0, "created_at"].date().isoformat() == "2026-06-26"
+
+
+def test_a_copied_data_tree_is_not_reprocessed(tree, tmp_path):
+    import shutil
+
+    write_raw(tree, "run1", [c.to_record(i) for i in items()])
+    update_clean(tree, watchlist=[])
+    copy = DataTree(tmp_path / "copy")
+    shutil.copytree(tree.root, copy.root)  # new mtimes on every file
+    assert update_clean(copy, watchlist=[])["raw_files"] == 0
