@@ -414,6 +414,8 @@ def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _to_utc(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC")  # already parsed (a clean table read back): nothing to parse
     return pd.to_datetime(s, utc=True, errors="coerce", format="ISO8601")
 
 
@@ -502,6 +504,10 @@ def update_clean(
         new_claim_rows = _claim_rows(docs_new)
         new_ids = docs_new["doc_id"]
         docs_new = docs_new.drop(columns=[c for c in docs_new.columns if c.startswith("_")])
+        # Parse the new rows' ISO strings before the concat: the old rows are datetimes already, and a
+        # mixed column would send all 10^6 of them back through the parser.
+        for col in ("fetched_at", "created_at"):
+            docs_new[col] = _to_utc(docs_new[col])
     docs = _concat([old_docs, docs_new])
     del old_docs, docs_new
     for col in ("fetched_at", "created_at"):
