@@ -181,6 +181,15 @@ def _run_with_progress(tree: DataTree, run_id: str, sources: list[str], call) ->
     return result["value"]
 
 
+def _locked_run(c: Ctx, tree: DataTree, what: str, sources: list[str], start) -> dict[str, Any]:
+    """Take the data tree's lock, set Prefect up, and run `start(flows_module, run_id)` with progress."""
+    ensure_watchlist(tree)
+    with RunLock(tree, what=what):
+        kflows = _prefect(tree, c.verbose)
+        run_id = new_run_id(what.split()[0])
+        return _run_with_progress(tree, run_id, sources, lambda: start(kflows, run_id))
+
+
 def _report_crawl(summary: dict[str, Any]) -> list[str]:
     table = Table(title="crawl", show_edge=False)
     for col in ("source", "result", "raw items", "seconds"):
@@ -283,17 +292,16 @@ def demo(
     c: Ctx = ctx.obj
     cfg = c.config(profile="sandbox")
     tree = cfg.tree
-    ensure_watchlist(tree)
-    with RunLock(tree, what="demo"):
-        kflows = _prefect(tree, c.verbose)
-        run_id = new_run_id("demo")
-        out.print(f"kaopu demo: sandbox world seed={seed}, {providers} providers → {tree.root}")
-        summary = _run_with_progress(
-            tree,
-            run_id,
-            list(SOURCES),
-            lambda: kflows.demo(str(tree.root), seed, providers, config=c.config_path, run_id=run_id),
-        )
+    out.print(f"kaopu demo: sandbox world seed={seed}, {providers} providers → {tree.root}")
+    summary = _locked_run(
+        c,
+        tree,
+        "demo",
+        list(SOURCES),
+        lambda kflows, run_id: kflows.demo(
+            str(tree.root), seed, providers, config=c.config_path, run_id=run_id
+        ),
+    )
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
@@ -316,23 +324,20 @@ def run(
     tree = cfg.tree
     sources = _check_sources(source)
     _check_date(since)
-    ensure_watchlist(tree)
-    with RunLock(tree, what="run"):
-        kflows = _prefect(tree, c.verbose)
-        run_id = new_run_id("run")
-        summary = _run_with_progress(
-            tree,
-            run_id,
-            sources,
-            lambda: kflows.run(
-                str(tree.root),
-                sources=sources,
-                since=since,
-                config=c.config_path,
-                profile=cfg.profile_name,
-                run_id=run_id,
-            ),
-        )
+    summary = _locked_run(
+        c,
+        tree,
+        "run",
+        sources,
+        lambda kflows, run_id: kflows.run(
+            str(tree.root),
+            sources=sources,
+            since=since,
+            config=c.config_path,
+            profile=cfg.profile_name,
+            run_id=run_id,
+        ),
+    )
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
@@ -354,23 +359,20 @@ def crawl(
     _check_date(since)
     cfg = c.config()
     tree = cfg.tree
-    ensure_watchlist(tree)
-    with RunLock(tree, what=f"crawl of {provider}"):
-        kflows = _prefect(tree, c.verbose)
-        run_id = new_run_id("crawl")
-        summary = _run_with_progress(
-            tree,
-            run_id,
-            list(SOURCES),
-            lambda: kflows.run(
-                str(tree.root),
-                provider=provider,
-                since=since,
-                config=c.config_path,
-                profile=cfg.profile_name,
-                run_id=run_id,
-            ),
-        )
+    summary = _locked_run(
+        c,
+        tree,
+        f"crawl of {provider}",
+        list(SOURCES),
+        lambda kflows, run_id: kflows.run(
+            str(tree.root),
+            provider=provider,
+            since=since,
+            config=c.config_path,
+            profile=cfg.profile_name,
+            run_id=run_id,
+        ),
+    )
     failed = _report_crawl(summary)
     if all(r["exit_code"] == 3 for r in summary["crawl"]):
         raise Fail(
