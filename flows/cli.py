@@ -237,7 +237,7 @@ def _print_reputation(tree: DataTree, top: int = 10) -> None:
     if flags:
         out.print("risk flags:")
         for line in flags:
-            out.print(f"  {line}", highlight=False, markup=False)
+            out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _num(value: Any, digits: int) -> str:
@@ -263,10 +263,13 @@ def _fmt(value: Any) -> str:
 
 
 def _print_paths(tree: DataTree) -> None:
-    out.print(f"tables: {tree.root / 'marts'}  (and {tree.root / 'clean'})")
+    marts, clean = tree.root / "marts", tree.root / "clean"
+    out.print(f"parquet files: {marts}/*.parquet and {clean}/*.parquet", soft_wrap=True, highlight=False)
     out.print(
-        'read them: python -c "import pandas as pd; '
-        f"print(pd.read_parquet('{tree.table_path('marts/provider_reputation')}').head())\""
+        f'in pandas:     pd.read_parquet("{tree.table_path("marts/provider_reputation")}")',
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
     )
 
 
