@@ -41,7 +41,7 @@ def test_metrics_meet_the_floors_on_the_default_seed(built):
     assert m["claims"]["covered"] == m["claims"]["n"]
     assert m["claims"]["macro_f1"] >= 0.85, m["claims"]
     assert m["reviews"]["precision"] >= 0.9, m["reviews"]
-    assert m["reviews"]["recall"] >= 0.75, m["reviews"]
+    assert m["reviews"]["recall"] >= 0.9, m["reviews"]  # measured 0.96 on the default seed
     assert m["reputation"]["matched"] == len(world.truth()["providers"])
     assert m["reputation"]["spearman"] >= 0.8, m["reputation"]
 

@@ -124,3 +124,24 @@ def test_no_reviews_gives_an_empty_table_with_the_columns():
     )
     assert out.empty
     assert list(out.columns) == ["source", "native_id", "provider_id", "flags", "weight"]
+
+
+def test_top_marks_for_a_service_just_begun_from_a_one_review_account_is_flagged():
+    paid = review(text="第一次合作！运营小哥很负责，每周都有数据周报，好评。", rating=5.0, author="throwaway")
+    rows = [*honest_history(), paid]
+    flags = flag_reviews(pd.DataFrame(rows))
+    assert list(flags["native_id"]) == [paid["native_id"]]
+    assert {"untested_praise", "one_hit_author"} <= set(flags.loc[0, "flags"])
+
+
+def test_a_newcomer_who_is_measured_or_writes_again_is_not_flagged():
+    rows = [
+        *honest_history(),
+        # Four stars on day one is a first impression, not a paid verdict.
+        review(text="第一次合作，沟通顺畅，效果还要再看看", rating=4.0, author="newcomer"),
+        # An account with a history is not a throwaway account.
+        review(text="第一次合作，方案很清楚，五星", rating=5.0, author="regular2"),
+        # Top marks after months of results are what honest praise looks like.
+        review(text="合作半年了，店铺销量稳步上涨，五星推荐", rating=5.0, author="longtime"),
+    ]
+    assert flag_reviews(pd.DataFrame(rows)).empty
