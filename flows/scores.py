@@ -238,6 +238,7 @@ def reputation(
     # --- registry and listings ---------------------------------------------------------------
     reg = _latest_per_provider(registry)
     for src, dst in [
+        ("legal_name", "legal_name"),
         ("established", "established"),
         ("staff_insured", "staff_insured"),
         ("reg_capital_cny", "registered_capital_cny"),

@@ -330,6 +330,7 @@ PROVIDER_REPUTATION = pa.schema(
     [
         ("provider_id", pa.string()),
         ("provider_name", pa.string()),
+        ("legal_name", pa.string()),  # the registered company, from the registry page
         ("aliases", _STR_LIST),
         ("tp_star", pa.int8()),
         ("established", pa.date32()),

@@ -101,6 +101,7 @@ def test_build_flow_turns_raw_into_marts_and_is_idempotent(prefect_api, tmp_path
     rep = pd.read_parquet(tree.table_path("marts/provider_reputation"))
     assert len(rep) == N_PROVIDERS
     assert rep["reputation_score"].between(0, 100).all()
+    assert set(rep["legal_name"]) == {p["legal_name"] for p in world.truth()["providers"]}
     checks = pd.read_parquet(tree.table_path("marts/claim_checks"))
     assert len(checks) == len(world.truth()["claims"])
 
