@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -97,70 +98,158 @@ def band_keys(sig: np.ndarray) -> np.ndarray:
     return keys
 
 
-def cluster(texts: Sequence[str], *, normalized: bool = False) -> list[int]:
-    """One label per text; near-duplicates share a label. Labels are 0, 1, 2, … in order of first occurrence.
+@dataclass(frozen=True)
+class TextState:
+    """What clustering needs to know about each text, without the text: a function of the text alone,
+    so it can be stored per document and reused when later documents arrive.
 
-    `normalized=True` skips `normalize` for texts that already went through it (the batch flow's
-    documents table), which is most of the cost.
+    `digest`: n × 2 uint64, the 16-byte blake2b of the canonical form (exact duplicates share it);
+    `long`: n bools, canonical form has ≥ MIN_CHARS characters (only those are compared by MinHash);
+    `sig`: MinHash signatures of the long texts only, in order (short texts never need one).
+    """
+
+    digest: np.ndarray
+    long: np.ndarray
+    sig: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.long)
+
+    def take(self, idx: np.ndarray) -> TextState:
+        """The states of the texts at `idx` (positions), in that order."""
+        idx = np.asarray(idx, dtype=np.int64)
+        sig_row = np.cumsum(self.long) - 1  # row of each long text in `sig`
+        picked_long = self.long[idx]
+        return TextState(self.digest[idx], picked_long, self.sig[sig_row[idx[picked_long]]])
+
+    @staticmethod
+    def concat(parts: Sequence[TextState]) -> TextState:
+        return TextState(
+            np.concatenate([p.digest for p in parts]) if parts else np.empty((0, 2), dtype=np.uint64),
+            np.concatenate([p.long for p in parts]) if parts else np.empty(0, dtype=bool),
+            np.concatenate([p.sig for p in parts]) if parts else np.empty((0, NUM_PERM), dtype=np.uint32),
+        )
+
+
+def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
+    """Canonicalise, digest and (for long texts) MinHash every text: the costly part of clustering.
+
+    In chunks, so only a chunk's canonical strings are alive at a time (at 10^6 texts the whole list
+    would be ~600 MB). An exact copy of a long text seen earlier in the call reuses its signature.
     """
     n = len(texts)
-    if n == 0:
-        return []
-    parent_rows: list[np.ndarray] = []
-    child_rows: list[np.ndarray] = []
-
-    # One pass in chunks, so only a chunk's canonical strings are alive at a time (at 10^6 texts the
-    # whole list would be ~600 MB): exact duplicates of any length by a 16-byte digest (short texts
-    # can only cluster this way), and signatures of the first copy of every long text.
-    first_seen: dict[bytes, int] = {}
-    exact_child: list[int] = []
-    exact_parent: list[int] = []
-    long_list: list[int] = []
+    digest = np.empty((n, 2), dtype=np.uint64)
+    long = np.zeros(n, dtype=bool)
     sig_parts: list[np.ndarray] = []
+    first_sig: dict[bytes, int] = {}  # digest → row of its signature among the long texts
+    n_long = 0
     for start in range(0, n, _CLUSTER_CHUNK):
-        chunk_long: list[str] = []
+        to_hash: list[str] = []
+        copies: list[tuple[int, int]] = []  # (long row, row it copies)
         for i in range(start, min(n, start + _CLUSTER_CHUNK)):
             c = canonical(texts[i], normalized=normalized)
-            digest = hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            j = first_seen.setdefault(digest, i)
-            if j != i:
-                exact_child.append(i)
-                exact_parent.append(j)
-            elif len(c) >= MIN_CHARS:
-                long_list.append(i)
-                chunk_long.append(c)
-        if chunk_long:
-            sig_parts.append(signatures(chunk_long))
-    del first_seen
-    parent_rows.append(np.asarray(exact_parent, dtype=np.int64))
-    child_rows.append(np.asarray(exact_child, dtype=np.int64))
-    long_idx = np.asarray(long_list, dtype=np.int64)
-
-    if len(long_idx) > 1:
-        sig = np.concatenate(sig_parts)
-        del sig_parts
-        keys = band_keys(sig)
-        for b in range(BANDS):
-            order = np.argsort(keys[:, b], kind="stable")
-            sorted_keys = keys[order, b]
-            run_start = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-            first_of_run = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
-            members = order[~run_start]
-            heads = first_of_run[~run_start]
-            if len(members) == 0:
+            d = hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            digest[i] = np.frombuffer(d, dtype=np.uint64)
+            if len(c) < MIN_CHARS:
                 continue
-            sim = (sig[members] == sig[heads]).mean(axis=1)
-            ok = sim >= THRESHOLD
-            parent_rows.append(long_idx[heads[ok]])
-            child_rows.append(long_idx[members[ok]])
+            long[i] = True
+            j = first_sig.setdefault(d, n_long)
+            if j == n_long:
+                to_hash.append(c)
+            copies.append((n_long, j))
+            n_long += 1
+        chunk_sig = signatures(to_hash) if to_hash else np.empty((0, NUM_PERM), dtype=np.uint32)
+        # Rows of this chunk: a fresh text takes the next hashed signature, a copy the one it copies.
+        done = sum(len(p) for p in sig_parts)
+        out = np.empty((len(copies), NUM_PERM), dtype=np.uint32)
+        k = 0
+        for pos, (row, j) in enumerate(copies):
+            if j == row:
+                out[pos] = chunk_sig[k]
+                k += 1
+            elif j >= done:
+                out[pos] = out[j - done]
+            else:
+                out[pos] = _row(sig_parts, j)
+        sig_parts.append(out)
+    sig = np.concatenate(sig_parts) if sig_parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+    return TextState(digest, long, sig)
+
+
+def _row(parts: list[np.ndarray], j: int) -> np.ndarray:
+    for p in parts:
+        if j < len(p):
+            return p[j]
+        j -= len(p)
+    raise IndexError(j)
+
+
+def labels_from_state(state: TextState) -> np.ndarray:
+    """Cluster labels from per-text states, exactly as `cluster` over the texts would give them.
+
+    Vectorised throughout (no per-text Python), so relabelling 10^6 stored documents after an
+    update costs a few seconds of sorting rather than re-hashing every text.
+    """
+    n = len(state)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    # Exact duplicates: every later copy is linked to the first text with its digest.
+    order = np.lexsort((np.arange(n), state.digest[:, 1], state.digest[:, 0]))
+    d = state.digest[order]
+    run_start = np.r_[True, (d[1:] != d[:-1]).any(axis=1)]
+    head = order[np.maximum.accumulate(np.where(run_start, np.arange(n), 0))]
+    parent_rows = [head[~run_start]]
+    child_rows = [order[~run_start]]
+    is_first = np.zeros(n, dtype=bool)
+    is_first[order[run_start]] = True
+
+    # Near duplicates: only the first copy of each long text takes part, as in a single pass.
+    sig_row = np.cumsum(state.long) - 1
+    long_idx = np.flatnonzero(state.long & is_first)
+    if len(long_idx) > 1:
+        sig = state.sig[sig_row[long_idx]]
+        for heads, members in _lsh_pairs(sig):
+            parent_rows.append(long_idx[heads])
+            child_rows.append(long_idx[members])
 
     parents = np.concatenate(parent_rows)
     children = np.concatenate(child_rows)
     graph = coo_matrix((np.ones(len(parents), dtype=np.int8), (parents, children)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
     # Relabel components 0, 1, 2 … by the position of their first text.
-    labels: dict[int, int] = {}
-    return [labels.setdefault(int(c), len(labels)) for c in comp]
+    _, first = np.unique(comp, return_index=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[comp]
+
+
+def _lsh_pairs(sig: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Per band, (heads, members) of accepted candidate pairs: every text whose band key equals an
+    earlier text's is compared with the first text of that key, and kept at resemblance ≥ THRESHOLD."""
+    keys = band_keys(sig)
+    for b in range(BANDS):
+        order = np.argsort(keys[:, b], kind="stable")
+        sorted_keys = keys[order, b]
+        run_start = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+        first_of_run = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
+        members = order[~run_start]
+        heads = first_of_run[~run_start]
+        if len(members) == 0:
+            continue
+        sim = (sig[members] == sig[heads]).mean(axis=1)
+        ok = sim >= THRESHOLD
+        yield heads[ok], members[ok]
+
+
+def cluster(texts: Sequence[str], *, normalized: bool = False) -> list[int]:
+    """One label per text; near-duplicates share a label. Labels are 0, 1, 2, … in order of first occurrence.
+
+    `normalized=True` skips `normalize` for texts that already went through it (the batch flow's
+    documents table), which is most of the cost.
+    """
+    if len(texts) == 0:
+        return []
+    return labels_from_state(text_state(texts, normalized=normalized)).tolist()
 
 
 class NearDuplicateIndex:
