@@ -1,0 +1,114 @@
+"""Near-duplicate labels for the clean documents without re-hashing old texts on every build.
+
+Canonicalising, digesting and MinHashing every text was most of an incremental build (10^6 texts,
+~12 s). The per-text state (`pipelines.dedup.TextState`) depends on the text alone, so it is stored
+per `doc_id` under `state/build/` and only new or re-crawled documents are hashed; the labels are then
+recomputed over all states (vectorised sorting, a few seconds), which gives exactly the labels a full
+`cluster()` over every text would, whatever order the documents arrived in.
+
+The store is one uncompressed .npz written to a temporary name and renamed into place, so it is either
+the previous build's or this one's. A document is re-hashed whenever its stored state might not fit
+its text: unknown id, replaced in this build, a different text length, or a store written with other
+dedup parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipelines import dedup
+from pipelines.dedup import TextState, labels_from_state, text_state
+from pipelines.storage import DataTree
+
+STATE_FILE = "dedup-state.npz"
+_SEP = "\x1f"  # unit separator: never in a doc_id (source:native_id from URLs and ids)
+
+
+def fingerprint() -> str:
+    """Changes whenever stored states would no longer be what `text_state` computes today."""
+    h = hashlib.sha256()
+    for part in (dedup._A, dedup._B, dedup._BAND_MIX):
+        h.update(part.tobytes())
+    params = (dedup.NUM_PERM, dedup.BANDS, dedup.SHINGLE, dedup.MIN_CHARS, dedup._NON_WORD.pattern)
+    h.update(repr(params).encode())
+    return h.hexdigest()[:32]
+
+
+def save(tree: DataTree, doc_ids: Sequence[str], chars: np.ndarray, state: TextState) -> None:
+    path = tree.state_dir("build") / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    ids = np.frombuffer(_SEP.join(doc_ids).encode("utf-8"), dtype=np.uint8)
+    with open(tmp, "wb") as f:
+        np.savez(
+            f,
+            fingerprint=np.frombuffer(fingerprint().encode(), dtype=np.uint8),
+            n=np.array([len(doc_ids)], dtype=np.int64),
+            ids=ids,
+            chars=np.asarray(chars, dtype=np.int64),
+            digest=state.digest,
+            long=state.long,
+            sig=state.sig,
+        )
+    os.replace(tmp, path)
+
+
+def load(tree: DataTree) -> tuple[pd.Index, np.ndarray, TextState] | None:
+    """(doc ids, text lengths, states) of the last build, or None when absent, torn or outdated."""
+    path = tree.state_dir("build") / STATE_FILE
+    if not path.exists():
+        return None
+    try:
+        # Our own file handle: np.load leaks its own when the archive is torn.
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            if z["fingerprint"].tobytes().decode() != fingerprint():
+                return None
+            n = int(z["n"][0])
+            raw_ids = z["ids"].tobytes().decode("utf-8")
+            ids = pd.Index(raw_ids.split(_SEP) if n else [], dtype=object)
+            state = TextState(z["digest"], z["long"], z["sig"])
+            chars = z["chars"]
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile):
+        return None  # a torn or foreign file only costs a full re-hash
+    if not (len(ids) == n == len(chars) == len(state) and int(state.long.sum()) == len(state.sig)):
+        return None
+    return ids, chars, state
+
+
+def labels(
+    tree: DataTree, doc_ids: pd.Series, texts: pd.Series, fresh_ids: pd.Series
+) -> np.ndarray:
+    """`dup_cluster` for every document (in the given order), hashing only what the store lacks;
+    the store is replaced by the states of exactly these documents."""
+    doc_ids = doc_ids.astype(str).reset_index(drop=True)
+    texts = texts.fillna("").astype(str).reset_index(drop=True)
+    chars = texts.str.len().to_numpy(dtype=np.int64)
+    stored = load(tree)
+    pos = np.full(len(doc_ids), -1, dtype=np.int64)
+    if stored is not None:
+        ids, old_chars, old_state = stored
+        if ids.is_unique:
+            pos = ids.get_indexer(doc_ids)
+        found = pos >= 0
+        found[found] &= old_chars[pos[found]] == chars[found]
+        found &= ~doc_ids.isin(set(fresh_ids.astype(str))).to_numpy()
+        pos[~found] = -1
+    need = np.flatnonzero(pos < 0)
+    have = np.flatnonzero(pos >= 0)
+    computed = text_state(texts.iloc[need].tolist(), normalized=True)
+    parts = [computed]
+    if len(have):
+        parts.insert(0, old_state.take(pos[have]))
+    # Stored rows first, then the computed ones; put them back in document order.
+    merged = TextState.concat(parts)
+    back = np.empty(len(doc_ids), dtype=np.int64)
+    back[np.r_[have, need]] = np.arange(len(doc_ids))
+    state = merged.take(back)
+    save(tree, doc_ids.tolist(), chars, state)
+    return labels_from_state(state)
