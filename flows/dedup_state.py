@@ -2,9 +2,10 @@
 
 Canonicalising, digesting and MinHashing every text was most of an incremental build (10^6 texts,
 ~12 s). The per-text state (`pipelines.dedup.TextState`) depends on the text alone, so it is stored
-per `doc_id` under `state/build/` and only new or re-crawled documents are hashed; the labels are then
-recomputed over all states (vectorised sorting, a few seconds), which gives exactly the labels a full
-`cluster()` over every text would, whatever order the documents arrived in.
+per `doc_id` under `state/build/` and only new or re-crawled documents are hashed. The LSH graph of the
+last labelling is stored beside them, so only the buckets new texts fall into are compared again
+(`pipelines.dedup.update_labels`); the labels are exactly those a full `cluster()` over every text
+gives, whatever order the documents arrived in.
 
 The store is one uncompressed .npz written to a temporary name and renamed into place, so it is either
 the previous build's or this one's. A document is re-hashed whenever its stored state might not fit
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import dedup
-from pipelines.dedup import TextState, labels_from_state, text_state
+from pipelines.dedup import LshGraph, TextState, text_state, update_labels
 from pipelines.storage import DataTree
 
 STATE_FILE = "dedup-state.npz"
@@ -40,7 +41,9 @@ def fingerprint() -> str:
     return h.hexdigest()[:32]
 
 
-def save(tree: DataTree, doc_ids: Sequence[str], chars: np.ndarray, state: TextState) -> None:
+def save(
+    tree: DataTree, doc_ids: Sequence[str], chars: np.ndarray, state: TextState, graph: LshGraph
+) -> None:
     path = tree.state_dir("build") / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -55,12 +58,16 @@ def save(tree: DataTree, doc_ids: Sequence[str], chars: np.ndarray, state: TextS
             digest=state.digest,
             long=state.long,
             sig=state.sig,
+            g_d0=graph.d0,
+            g_first=graph.first,
+            g_keys=graph.keys,
+            g_edges=graph.edges,
         )
     os.replace(tmp, path)
 
 
-def load(tree: DataTree) -> tuple[pd.Index, np.ndarray, TextState] | None:
-    """(doc ids, text lengths, states) of the last build, or None when absent, torn or outdated."""
+def load(tree: DataTree) -> tuple[pd.Index, np.ndarray, TextState, LshGraph] | None:
+    """(doc ids, text lengths, states, graph) of the last build, or None when absent, torn or outdated."""
     path = tree.state_dir("build") / STATE_FILE
     if not path.exists():
         return None
@@ -74,11 +81,14 @@ def load(tree: DataTree) -> tuple[pd.Index, np.ndarray, TextState] | None:
             ids = pd.Index(raw_ids.split(_SEP) if n else [], dtype=object)
             state = TextState(z["digest"], z["long"], z["sig"])
             chars = z["chars"]
+            graph = LshGraph(z["g_d0"], z["g_first"], z["g_keys"], z["g_edges"])
     except (OSError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile):
         return None  # a torn or foreign file only costs a full re-hash
     if not (len(ids) == n == len(chars) == len(state) and int(state.long.sum()) == len(state.sig)):
         return None
-    return ids, chars, state
+    if not (len(graph.d0) == len(graph.first) == graph.keys.shape[1] and graph.edges.shape[1:] == (4,)):
+        return None
+    return ids, chars, state, graph
 
 
 def labels(
@@ -91,8 +101,9 @@ def labels(
     chars = texts.str.len().to_numpy(dtype=np.int64)
     stored = load(tree)
     pos = np.full(len(doc_ids), -1, dtype=np.int64)
+    graph = None
     if stored is not None:
-        ids, old_chars, old_state = stored
+        ids, old_chars, old_state, graph = stored
         if ids.is_unique:
             pos = ids.get_indexer(doc_ids)
         found = pos >= 0
@@ -110,5 +121,6 @@ def labels(
     back = np.empty(len(doc_ids), dtype=np.int64)
     back[np.r_[have, need]] = np.arange(len(doc_ids))
     state = merged.take(back)
-    save(tree, doc_ids.tolist(), chars, state)
-    return labels_from_state(state)
+    labels, graph = update_labels(state, pos, graph)
+    save(tree, doc_ids.tolist(), chars, state, graph)
+    return labels

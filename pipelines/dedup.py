@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -184,61 +185,139 @@ def _row(parts: list[np.ndarray], j: int) -> np.ndarray:
     raise IndexError(j)
 
 
-def labels_from_state(state: TextState) -> np.ndarray:
-    """Cluster labels from per-text states, exactly as `cluster` over the texts would give them.
+@dataclass(frozen=True)
+class LshGraph:
+    """The near-duplicate graph a labelling found among its long texts, kept so the next labelling only
+    re-examines the LSH buckets its new texts fall into.
 
-    Vectorised throughout (no per-text Python), so relabelling 10^6 stored documents after an
-    update costs a few seconds of sorting rather than re-hashing every text.
+    A long text takes part through its first copy; it is identified by `d0`, the first 64 bits of its
+    digest (sorted, unique). `first` is the position of that first copy in the labelling's document
+    order, `keys` its band keys (BANDS × m), `edges` the accepted pairs as rows (band, key, head d0,
+    member d0).
+    """
+
+    d0: np.ndarray
+    first: np.ndarray
+    keys: np.ndarray
+    edges: np.ndarray
+
+
+def labels_from_state(state: TextState) -> np.ndarray:
+    """Cluster labels from per-text states, exactly as `cluster` over the texts would give them."""
+    return update_labels(state, None, None)[0]
+
+
+def update_labels(
+    state: TextState, prev_pos: np.ndarray | None, prev: LshGraph | None
+) -> tuple[np.ndarray, LshGraph]:
+    """Labels (as `cluster` gives them) and the graph behind them, reusing `prev` where it still holds.
+
+    `prev_pos[i]` is the position text i had in the labelling that produced `prev` when its state is
+    reused unchanged, else -1. A bucket's head is its member whose first copy comes first, so a
+    bucket's edges stay valid while every member keeps the same first copy (documents keep their
+    relative order); only buckets holding a text that is new, gone or has a new first copy are
+    recomputed. Everything is vectorised: no per-text Python.
     """
     n = len(state)
     if n == 0:
-        return np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.int64), _empty_graph()
     # Exact duplicates: every later copy is linked to the first text with its digest.
     order = np.lexsort((np.arange(n), state.digest[:, 1], state.digest[:, 0]))
     d = state.digest[order]
     run_start = np.r_[True, (d[1:] != d[:-1]).any(axis=1)]
     head = order[np.maximum.accumulate(np.where(run_start, np.arange(n), 0))]
-    parent_rows = [head[~run_start]]
-    child_rows = [order[~run_start]]
+    exact_parent, exact_child = head[~run_start], order[~run_start]
+
+    # Long texts take part through their first copy, named by d0 (64 bits of the digest).
     is_first = np.zeros(n, dtype=bool)
     is_first[order[run_start]] = True
-
-    # Near duplicates: only the first copy of each long text takes part, as in a single pass.
+    part = np.flatnonzero(state.long & is_first)
+    d0 = state.digest[part, 0]
+    by_d0 = np.argsort(d0, kind="stable")
+    cur_d0, cur_first = d0[by_d0], part[by_d0]
+    if len(cur_d0) > 1 and (cur_d0[1:] == cur_d0[:-1]).any():
+        prev = None  # two texts share 64 bits of digest: never reuse a graph keyed on them
     sig_row = np.cumsum(state.long) - 1
-    long_idx = np.flatnonzero(state.long & is_first)
-    if len(long_idx) > 1:
-        sig = state.sig[sig_row[long_idx]]
-        for heads, members in _lsh_pairs(sig):
-            parent_rows.append(long_idx[heads])
-            child_rows.append(long_idx[members])
+    sig = state.sig[sig_row[cur_first]]
 
-    parents = np.concatenate(parent_rows)
-    children = np.concatenate(child_rows)
+    if prev is None or prev_pos is None:
+        keys = band_keys(sig).T.copy() if len(sig) else np.empty((BANDS, 0), dtype=np.uint64)
+        touched = np.ones(len(cur_d0), dtype=bool)
+        kept, gone_keys = np.empty((0, 4), dtype=np.uint64), None
+    else:
+        j = np.minimum(np.searchsorted(prev.d0, cur_d0), max(len(prev.d0) - 1, 0))
+        matched = (prev.d0[j] == cur_d0) if len(prev.d0) else np.zeros(len(cur_d0), dtype=bool)
+        touched = ~matched
+        touched[matched] = prev_pos[cur_first[matched]] != prev.first[j[matched]]
+        keys = np.empty((BANDS, len(cur_d0)), dtype=np.uint64)
+        keys[:, matched] = prev.keys[:, j[matched]]
+        if (~matched).any():
+            keys[:, ~matched] = band_keys(sig[~matched]).T
+        still = np.zeros(len(prev.d0), dtype=bool)
+        still[j[matched]] = True
+        gone_keys = prev.keys[:, ~still]
+        kept = prev.edges
+
+    edges = []
+    for b in range(BANDS):
+        if gone_keys is None:
+            sel = np.arange(len(cur_d0))
+        else:
+            affected = np.unique(np.concatenate([keys[b, touched], gone_keys[b]]))
+            old = kept[kept[:, 0] == b]
+            edges.append(old[~_isin(old[:, 1], affected)])
+            sel = np.flatnonzero(_isin(keys[b], affected))
+        edges.append(_bucket_edges(b, keys[b, sel], cur_first[sel], cur_d0[sel], sig[sel]))
+    all_edges = np.concatenate(edges) if edges else np.empty((0, 4), dtype=np.uint64)
+
+    # Components over documents: exact copies to their first copy, LSH pairs between first copies.
+    at = cur_first[np.searchsorted(cur_d0, all_edges[:, 2:4])] if len(all_edges) else np.empty((0, 2), int)
+    parents = np.concatenate([exact_parent, at[:, 0]]).astype(np.int64)
+    children = np.concatenate([exact_child, at[:, 1]]).astype(np.int64)
     graph = coo_matrix((np.ones(len(parents), dtype=np.int8), (parents, children)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
     # Relabel components 0, 1, 2 … by the position of their first text.
-    _, first = np.unique(comp, return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[comp]
+    _, first_of = np.unique(comp, return_index=True)
+    rank = np.empty(len(first_of), dtype=np.int64)
+    rank[np.argsort(first_of, kind="stable")] = np.arange(len(first_of))
+    return rank[comp], LshGraph(cur_d0, cur_first, keys, all_edges)
 
 
-def _lsh_pairs(sig: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Per band, (heads, members) of accepted candidate pairs: every text whose band key equals an
-    earlier text's is compared with the first text of that key, and kept at resemblance ≥ THRESHOLD."""
-    keys = band_keys(sig)
-    for b in range(BANDS):
-        order = np.argsort(keys[:, b], kind="stable")
-        sorted_keys = keys[order, b]
-        run_start = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-        first_of_run = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
-        members = order[~run_start]
-        heads = first_of_run[~run_start]
-        if len(members) == 0:
-            continue
-        sim = (sig[members] == sig[heads]).mean(axis=1)
-        ok = sim >= THRESHOLD
-        yield heads[ok], members[ok]
+def _empty_graph() -> LshGraph:
+    return LshGraph(
+        np.empty(0, dtype=np.uint64),
+        np.empty(0, dtype=np.int64),
+        np.empty((BANDS, 0), dtype=np.uint64),
+        np.empty((0, 4), dtype=np.uint64),
+    )
+
+
+def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    # A hash lookup: np.isin would sort all 10^6 values once per band.
+    return pd.Index(wanted).get_indexer(values) >= 0 if len(wanted) else np.zeros(len(values), dtype=bool)
+
+
+def _bucket_edges(
+    band: int, key: np.ndarray, first: np.ndarray, d0: np.ndarray, sig: np.ndarray
+) -> np.ndarray:
+    """Accepted pairs (band, key, head d0, member d0) among texts sharing a band key: every text is
+    compared with the bucket's head, the text whose first copy comes first, and kept at resemblance
+    ≥ THRESHOLD (as a single pass over the texts in document order does)."""
+    order = np.lexsort((first, key))
+    k = key[order]
+    run_start = np.r_[True, k[1:] != k[:-1]] if len(k) else np.empty(0, dtype=bool)
+    heads = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))][~run_start]
+    members = order[~run_start]
+    if len(members) == 0:
+        return np.empty((0, 4), dtype=np.uint64)
+    ok = (sig[members] == sig[heads]).mean(axis=1) >= THRESHOLD
+    heads, members = heads[ok], members[ok]
+    out = np.empty((len(members), 4), dtype=np.uint64)
+    out[:, 0] = band
+    out[:, 1] = key[members]
+    out[:, 2] = d0[heads]
+    out[:, 3] = d0[members]
+    return out
 
 
 def cluster(texts: Sequence[str], *, normalized: bool = False) -> list[int]:
