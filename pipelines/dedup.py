@@ -116,21 +116,6 @@ class TextState:
     def __len__(self) -> int:
         return len(self.long)
 
-    def take(self, idx: np.ndarray) -> TextState:
-        """The states of the texts at `idx` (positions), in that order."""
-        idx = np.asarray(idx, dtype=np.int64)
-        sig_row = np.cumsum(self.long) - 1  # row of each long text in `sig`
-        picked_long = self.long[idx]
-        return TextState(self.digest[idx], picked_long, self.sig[sig_row[idx[picked_long]]])
-
-    @staticmethod
-    def concat(parts: Sequence[TextState]) -> TextState:
-        return TextState(
-            np.concatenate([p.digest for p in parts]) if parts else np.empty((0, 2), dtype=np.uint64),
-            np.concatenate([p.long for p in parts]) if parts else np.empty(0, dtype=bool),
-            np.concatenate([p.sig for p in parts]) if parts else np.empty((0, NUM_PERM), dtype=np.uint32),
-        )
-
 
 def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
     """Canonicalise, digest and (for long texts) MinHash every text: the costly part of clustering.
@@ -192,8 +177,9 @@ class LshGraph:
 
     A long text takes part through its first copy; it is identified by `d0`, the first 64 bits of its
     digest (sorted, unique). `first` is the position of that first copy in the labelling's document
-    order, `keys` its band keys (BANDS × m), `edges` the accepted pairs as rows (band, key, head d0,
-    member d0).
+    order, `keys` its band keys (BANDS × m), `edges` the accepted pairs as rows (band, key, head,
+    member), head and member as positions in `d0` (a gather maps them to the next labelling's
+    positions; looking 3·10^6 edge ends up by d0 took a second).
     """
 
     d0: np.ndarray
@@ -237,13 +223,14 @@ def update_labels(
     cur_d0, cur_first = d0[by_d0], part[by_d0]
     if len(cur_d0) > 1 and (cur_d0[1:] == cur_d0[:-1]).any():
         prev = None  # two texts share 64 bits of digest: never reuse a graph keyed on them
-    sig_row = np.cumsum(state.long) - 1
-    sig = state.sig[sig_row[cur_first]]
+    # Rows of the participants' signatures, gathered only where needed (all of them are ~200 MB).
+    sig_at = (np.cumsum(state.long) - 1)[cur_first]
 
     if prev is None or prev_pos is None:
-        keys = band_keys(sig).T.copy() if len(sig) else np.empty((BANDS, 0), dtype=np.uint64)
+        keys = band_keys(state.sig[sig_at]).T.copy() if len(sig_at) else np.empty((BANDS, 0), dtype=np.uint64)
         touched = np.ones(len(cur_d0), dtype=bool)
         kept, gone_keys = np.empty((0, 4), dtype=np.uint64), None
+        old_to_new = np.empty(0, dtype=np.int64)
     else:
         j = np.minimum(np.searchsorted(prev.d0, cur_d0), max(len(prev.d0) - 1, 0))
         matched = (prev.d0[j] == cur_d0) if len(prev.d0) else np.zeros(len(cur_d0), dtype=bool)
@@ -252,11 +239,13 @@ def update_labels(
         keys = np.empty((BANDS, len(cur_d0)), dtype=np.uint64)
         keys[:, matched] = prev.keys[:, j[matched]]
         if (~matched).any():
-            keys[:, ~matched] = band_keys(sig[~matched]).T
+            keys[:, ~matched] = band_keys(state.sig[sig_at[~matched]]).T
         still = np.zeros(len(prev.d0), dtype=bool)
         still[j[matched]] = True
         gone_keys = prev.keys[:, ~still]
         kept = prev.edges
+        old_to_new = np.full(len(prev.d0), -1, dtype=np.int64)
+        old_to_new[j[matched]] = np.flatnonzero(matched)
 
     edges = []
     for b in range(BANDS):
@@ -265,13 +254,15 @@ def update_labels(
         else:
             affected = np.unique(np.concatenate([keys[b, touched], gone_keys[b]]))
             old = kept[kept[:, 0] == b]
-            edges.append(old[~_isin(old[:, 1], affected)])
+            old = old[~_isin(old[:, 1], affected)]  # both ends unchanged: remap them to today's positions
+            old[:, 2:4] = old_to_new[old[:, 2:4].astype(np.int64)].astype(np.uint64)
+            edges.append(old)
             sel = np.flatnonzero(_isin(keys[b], affected))
-        edges.append(_bucket_edges(b, keys[b, sel], cur_first[sel], cur_d0[sel], sig[sel]))
+        edges.append(_bucket_edges(b, keys[b, sel], cur_first[sel], sel, state.sig[sig_at[sel]]))
     all_edges = np.concatenate(edges) if edges else np.empty((0, 4), dtype=np.uint64)
 
     # Components over documents: exact copies to their first copy, LSH pairs between first copies.
-    at = cur_first[np.searchsorted(cur_d0, all_edges[:, 2:4])] if len(all_edges) else np.empty((0, 2), int)
+    at = cur_first[all_edges[:, 2:4].astype(np.int64)]
     parents = np.concatenate([exact_parent, at[:, 0]]).astype(np.int64)
     children = np.concatenate([exact_child, at[:, 1]]).astype(np.int64)
     graph = coo_matrix((np.ones(len(parents), dtype=np.int8), (parents, children)), shape=(n, n))
@@ -298,9 +289,9 @@ def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def _bucket_edges(
-    band: int, key: np.ndarray, first: np.ndarray, d0: np.ndarray, sig: np.ndarray
+    band: int, key: np.ndarray, first: np.ndarray, pos: np.ndarray, sig: np.ndarray
 ) -> np.ndarray:
-    """Accepted pairs (band, key, head d0, member d0) among texts sharing a band key: every text is
+    """Accepted pairs (band, key, head pos, member pos) among texts sharing a band key: every text is
     compared with the bucket's head, the text whose first copy comes first, and kept at resemblance
     ≥ THRESHOLD (as a single pass over the texts in document order does)."""
     order = np.lexsort((first, key))
@@ -315,8 +306,8 @@ def _bucket_edges(
     out = np.empty((len(members), 4), dtype=np.uint64)
     out[:, 0] = band
     out[:, 1] = key[members]
-    out[:, 2] = d0[heads]
-    out[:, 3] = d0[members]
+    out[:, 2] = pos[heads]
+    out[:, 3] = pos[members]
     return out
 
 
