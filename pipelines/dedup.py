@@ -223,6 +223,8 @@ def update_labels(
     cur_d0, cur_first = d0[by_d0], part[by_d0]
     if len(cur_d0) > 1 and (cur_d0[1:] == cur_d0[:-1]).any():
         prev = None  # two texts share 64 bits of digest: never reuse a graph keyed on them
+    if prev is not None and len(prev.d0) > 1 and (prev.d0[1:] <= prev.d0[:-1]).any():
+        prev = None  # nor one built while they did (its d0 would not name one text each)
     # Rows of the participants' signatures, gathered only where needed (all of them are ~200 MB).
     sig_at = (np.cumsum(state.long) - 1)[cur_first]
 
