@@ -30,6 +30,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 TEXT_KINDS = ("market_review", "complaint", "forum_answer", "article", "comment", "case_page")
 
 
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _phase(name: str, root: str, seed: int, n: int) -> dict:
     """Run one phase in this process and return its measurements."""
     # Imports first: interpreter and library start-up is not build time.
@@ -42,6 +48,7 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
 
     tree = DataTree(root)
     t0 = time.perf_counter()
+    c0 = _cpu_seconds()
     out: dict = {}
     if name == "raw":
         out["written"] = load_world_into_raw(World(seed, n), tree, "base")
@@ -50,6 +57,7 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
         bigger = World(seed, math.ceil(n * 1.01))
         writers: dict[str, RawWriter] = {}
         t0 = time.perf_counter()  # generating the id set above is not part of what is measured
+        c0 = _cpu_seconds()
         for item in bigger.expected_items():
             if item.item_id in base:
                 continue
@@ -65,6 +73,8 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
     elif name == "marts":
         out["counts"] = build_marts(tree, watchlist=[])
     out["seconds"] = round(time.perf_counter() - t0, 2)
+    # CPU (this process and its finished workers): the machine is shared, so wall time alone misleads.
+    out["cpu_seconds"] = round(_cpu_seconds() - c0, 2)
     # ru_maxrss is in KiB on Linux.
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["workers_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
@@ -118,6 +128,9 @@ def main() -> None:
         full = row["clean"]["seconds"] + row["marts"]["seconds"]
         inc = row["inc-clean"]["seconds"] + row["inc-marts"]["seconds"]
         row["incremental_share_of_full"] = round(inc / full, 3)
+        full_cpu = row["clean"]["cpu_seconds"] + row["marts"]["cpu_seconds"]
+        inc_cpu = row["inc-clean"]["cpu_seconds"] + row["inc-marts"]["cpu_seconds"]
+        row["incremental_cpu_share_of_full"] = round(inc_cpu / full_cpu, 3)
         results.append(row)
         print(
             f"{row['documents']:>9,} docs ({n:,} providers): clean {row['clean']['seconds']:>7.1f}s "
@@ -125,7 +138,8 @@ def main() -> None:
             f"(+workers {row['clean']['workers_peak_rss_mb']:.0f} MB) | "
             f"marts {row['marts']['seconds']:>6.1f}s {row['marts']['peak_rss_mb']:>6.0f} MB | "
             f"+{row['incremental_new_documents']:,} docs: clean {row['inc-clean']['seconds']:.1f}s, "
-            f"marts {row['inc-marts']['seconds']:.1f}s = {row['incremental_share_of_full']:.0%} of full",
+            f"marts {row['inc-marts']['seconds']:.1f}s = {row['incremental_share_of_full']:.0%} of full "
+            f"(CPU {full_cpu:.1f}s → {inc_cpu:.1f}s = {row['incremental_cpu_share_of_full']:.0%})",
             flush=True,
         )
         if not args.keep:

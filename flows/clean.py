@@ -5,7 +5,8 @@ mtime and how many records were taken from it. A file seen before and unchanged 
 grew (a later run appended to it) is read again and only the records past the remembered count become
 new rows. The text functions (normalise, mask, sentiment) are the cost, so they only ever run on new
 records; everything cheap and global (provider ids, near-duplicate clusters) is recomputed over the
-whole clean table so labels stay consistent however the raw arrived.
+whole clean table so labels stay consistent however the raw arrived (near-duplicate labels from stored
+per-text hashes, so only new texts are hashed).
 
 Idempotence: rows are keyed (`doc_id`, `claim_id`, `company_id`, `service_code`) and a re-crawl of the
 same item replaces the older row (latest `fetched_at` wins), so processing the same raw twice gives the
@@ -28,12 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from flows import dedup_state
 from flows.provider_names import load_brands, name_groups, provider_entries, save_brands
 from pipelines import claims as claims_mod
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.dates import parse_date
-from pipelines.dedup import cluster
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex
 from pipelines.sentiment import labels_from_scores
@@ -519,10 +520,9 @@ def update_clean(
     if not docs.empty:
         docs["provider_mention"] = _review_mentions(docs, listings)
         docs["provider_id"] = _resolve_many(index, docs["provider_mention"].astype("string"))
-        # Texts in clean are already normalised: dedup only needs to hash them (the costly part is skipped).
-        docs["dup_cluster"] = np.asarray(
-            cluster(docs["text"].fillna("").tolist(), normalized=True), dtype=np.int64
-        )
+        # Labels over every text, but only new texts are hashed: the stored states of the others give
+        # the same labels as clustering all of them again (see flows/dedup_state.py).
+        docs["dup_cluster"] = dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
 
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")

@@ -23,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -97,70 +99,229 @@ def band_keys(sig: np.ndarray) -> np.ndarray:
     return keys
 
 
+@dataclass(frozen=True)
+class TextState:
+    """What clustering needs to know about each text, without the text: a function of the text alone,
+    so it can be stored per document and reused when later documents arrive.
+
+    `digest`: n × 2 uint64, the 16-byte blake2b of the canonical form (exact duplicates share it);
+    `long`: n bools, canonical form has ≥ MIN_CHARS characters (only those are compared by MinHash);
+    `sig`: MinHash signatures of the long texts only, in order (short texts never need one).
+    """
+
+    digest: np.ndarray
+    long: np.ndarray
+    sig: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.long)
+
+
+def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
+    """Canonicalise, digest and (for long texts) MinHash every text: the costly part of clustering.
+
+    In chunks, so only a chunk's canonical strings are alive at a time (at 10^6 texts the whole list
+    would be ~600 MB). An exact copy of a long text seen earlier in the call reuses its signature.
+    """
+    n = len(texts)
+    digest = np.empty((n, 2), dtype=np.uint64)
+    long = np.zeros(n, dtype=bool)
+    sig_parts: list[np.ndarray] = []
+    first_sig: dict[bytes, int] = {}  # digest → row of its signature among the long texts
+    n_long = 0
+    for start in range(0, n, _CLUSTER_CHUNK):
+        to_hash: list[str] = []
+        copies: list[tuple[int, int]] = []  # (long row, row it copies)
+        for i in range(start, min(n, start + _CLUSTER_CHUNK)):
+            c = canonical(texts[i], normalized=normalized)
+            d = hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            digest[i] = np.frombuffer(d, dtype=np.uint64)
+            if len(c) < MIN_CHARS:
+                continue
+            long[i] = True
+            j = first_sig.setdefault(d, n_long)
+            if j == n_long:
+                to_hash.append(c)
+            copies.append((n_long, j))
+            n_long += 1
+        chunk_sig = signatures(to_hash) if to_hash else np.empty((0, NUM_PERM), dtype=np.uint32)
+        # Rows of this chunk: a fresh text takes the next hashed signature, a copy the one it copies.
+        done = sum(len(p) for p in sig_parts)
+        out = np.empty((len(copies), NUM_PERM), dtype=np.uint32)
+        k = 0
+        for pos, (row, j) in enumerate(copies):
+            if j == row:
+                out[pos] = chunk_sig[k]
+                k += 1
+            elif j >= done:
+                out[pos] = out[j - done]
+            else:
+                out[pos] = _row(sig_parts, j)
+        sig_parts.append(out)
+    sig = np.concatenate(sig_parts) if sig_parts else np.empty((0, NUM_PERM), dtype=np.uint32)
+    return TextState(digest, long, sig)
+
+
+def _row(parts: list[np.ndarray], j: int) -> np.ndarray:
+    for p in parts:
+        if j < len(p):
+            return p[j]
+        j -= len(p)
+    raise IndexError(j)
+
+
+@dataclass(frozen=True)
+class LshGraph:
+    """The near-duplicate graph a labelling found among its long texts, kept so the next labelling only
+    re-examines the LSH buckets its new texts fall into.
+
+    A long text takes part through its first copy; it is identified by `d0`, the first 64 bits of its
+    digest (sorted, unique). `first` is the position of that first copy in the labelling's document
+    order, `keys` its band keys (BANDS × m), `edges` the accepted pairs as rows (band, key, head,
+    member), head and member as positions in `d0` (a gather maps them to the next labelling's
+    positions; looking 3·10^6 edge ends up by d0 took a second).
+    """
+
+    d0: np.ndarray
+    first: np.ndarray
+    keys: np.ndarray
+    edges: np.ndarray
+
+
+def labels_from_state(state: TextState) -> np.ndarray:
+    """Cluster labels from per-text states, exactly as `cluster` over the texts would give them."""
+    return update_labels(state, None, None)[0]
+
+
+def update_labels(
+    state: TextState, prev_pos: np.ndarray | None, prev: LshGraph | None
+) -> tuple[np.ndarray, LshGraph]:
+    """Labels (as `cluster` gives them) and the graph behind them, reusing `prev` where it still holds.
+
+    `prev_pos[i]` is the position text i had in the labelling that produced `prev` when its state is
+    reused unchanged, else -1. A bucket's head is its member whose first copy comes first, so a
+    bucket's edges stay valid while every member keeps the same first copy (documents keep their
+    relative order); only buckets holding a text that is new, gone or has a new first copy are
+    recomputed. Everything is vectorised: no per-text Python.
+    """
+    n = len(state)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), _empty_graph()
+    # Exact duplicates: every later copy is linked to the first text with its digest.
+    order = np.lexsort((np.arange(n), state.digest[:, 1], state.digest[:, 0]))
+    d = state.digest[order]
+    run_start = np.r_[True, (d[1:] != d[:-1]).any(axis=1)]
+    head = order[np.maximum.accumulate(np.where(run_start, np.arange(n), 0))]
+    exact_parent, exact_child = head[~run_start], order[~run_start]
+
+    # Long texts take part through their first copy, named by d0 (64 bits of the digest).
+    is_first = np.zeros(n, dtype=bool)
+    is_first[order[run_start]] = True
+    part = np.flatnonzero(state.long & is_first)
+    d0 = state.digest[part, 0]
+    by_d0 = np.argsort(d0, kind="stable")
+    cur_d0, cur_first = d0[by_d0], part[by_d0]
+    if len(cur_d0) > 1 and (cur_d0[1:] == cur_d0[:-1]).any():
+        prev = None  # two texts share 64 bits of digest: never reuse a graph keyed on them
+    if prev is not None and len(prev.d0) > 1 and (prev.d0[1:] <= prev.d0[:-1]).any():
+        prev = None  # nor one built while they did (its d0 would not name one text each)
+    # Rows of the participants' signatures, gathered only where needed (all of them are ~200 MB).
+    sig_at = (np.cumsum(state.long) - 1)[cur_first]
+
+    if prev is None or prev_pos is None:
+        keys = band_keys(state.sig[sig_at]).T.copy() if len(sig_at) else np.empty((BANDS, 0), dtype=np.uint64)
+        touched = np.ones(len(cur_d0), dtype=bool)
+        kept, gone_keys = np.empty((0, 4), dtype=np.uint64), None
+        old_to_new = np.empty(0, dtype=np.int64)
+    else:
+        j = np.minimum(np.searchsorted(prev.d0, cur_d0), max(len(prev.d0) - 1, 0))
+        matched = (prev.d0[j] == cur_d0) if len(prev.d0) else np.zeros(len(cur_d0), dtype=bool)
+        touched = ~matched
+        touched[matched] = prev_pos[cur_first[matched]] != prev.first[j[matched]]
+        keys = np.empty((BANDS, len(cur_d0)), dtype=np.uint64)
+        keys[:, matched] = prev.keys[:, j[matched]]
+        if (~matched).any():
+            keys[:, ~matched] = band_keys(state.sig[sig_at[~matched]]).T
+        still = np.zeros(len(prev.d0), dtype=bool)
+        still[j[matched]] = True
+        gone_keys = prev.keys[:, ~still]
+        kept = prev.edges
+        old_to_new = np.full(len(prev.d0), -1, dtype=np.int64)
+        old_to_new[j[matched]] = np.flatnonzero(matched)
+
+    edges = []
+    for b in range(BANDS):
+        if gone_keys is None:
+            sel = np.arange(len(cur_d0))
+        else:
+            affected = np.unique(np.concatenate([keys[b, touched], gone_keys[b]]))
+            old = kept[kept[:, 0] == b]
+            old = old[~_isin(old[:, 1], affected)]  # both ends unchanged: remap them to today's positions
+            old[:, 2:4] = old_to_new[old[:, 2:4].astype(np.int64)].astype(np.uint64)
+            edges.append(old)
+            sel = np.flatnonzero(_isin(keys[b], affected))
+        edges.append(_bucket_edges(b, keys[b, sel], cur_first[sel], sel, state.sig[sig_at[sel]]))
+    all_edges = np.concatenate(edges) if edges else np.empty((0, 4), dtype=np.uint64)
+
+    # Components over documents: exact copies to their first copy, LSH pairs between first copies.
+    at = cur_first[all_edges[:, 2:4].astype(np.int64)]
+    parents = np.concatenate([exact_parent, at[:, 0]]).astype(np.int64)
+    children = np.concatenate([exact_child, at[:, 1]]).astype(np.int64)
+    graph = coo_matrix((np.ones(len(parents), dtype=np.int8), (parents, children)), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    # Relabel components 0, 1, 2 … by the position of their first text.
+    _, first_of = np.unique(comp, return_index=True)
+    rank = np.empty(len(first_of), dtype=np.int64)
+    rank[np.argsort(first_of, kind="stable")] = np.arange(len(first_of))
+    return rank[comp], LshGraph(cur_d0, cur_first, keys, all_edges)
+
+
+def _empty_graph() -> LshGraph:
+    return LshGraph(
+        np.empty(0, dtype=np.uint64),
+        np.empty(0, dtype=np.int64),
+        np.empty((BANDS, 0), dtype=np.uint64),
+        np.empty((0, 4), dtype=np.uint64),
+    )
+
+
+def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    # A hash lookup: np.isin would sort all 10^6 values once per band.
+    return pd.Index(wanted).get_indexer(values) >= 0 if len(wanted) else np.zeros(len(values), dtype=bool)
+
+
+def _bucket_edges(
+    band: int, key: np.ndarray, first: np.ndarray, pos: np.ndarray, sig: np.ndarray
+) -> np.ndarray:
+    """Accepted pairs (band, key, head pos, member pos) among texts sharing a band key: every text is
+    compared with the bucket's head, the text whose first copy comes first, and kept at resemblance
+    ≥ THRESHOLD (as a single pass over the texts in document order does)."""
+    order = np.lexsort((first, key))
+    k = key[order]
+    run_start = np.r_[True, k[1:] != k[:-1]] if len(k) else np.empty(0, dtype=bool)
+    heads = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))][~run_start]
+    members = order[~run_start]
+    if len(members) == 0:
+        return np.empty((0, 4), dtype=np.uint64)
+    ok = (sig[members] == sig[heads]).mean(axis=1) >= THRESHOLD
+    heads, members = heads[ok], members[ok]
+    out = np.empty((len(members), 4), dtype=np.uint64)
+    out[:, 0] = band
+    out[:, 1] = key[members]
+    out[:, 2] = pos[heads]
+    out[:, 3] = pos[members]
+    return out
+
+
 def cluster(texts: Sequence[str], *, normalized: bool = False) -> list[int]:
     """One label per text; near-duplicates share a label. Labels are 0, 1, 2, … in order of first occurrence.
 
     `normalized=True` skips `normalize` for texts that already went through it (the batch flow's
     documents table), which is most of the cost.
     """
-    n = len(texts)
-    if n == 0:
+    if len(texts) == 0:
         return []
-    parent_rows: list[np.ndarray] = []
-    child_rows: list[np.ndarray] = []
-
-    # One pass in chunks, so only a chunk's canonical strings are alive at a time (at 10^6 texts the
-    # whole list would be ~600 MB): exact duplicates of any length by a 16-byte digest (short texts
-    # can only cluster this way), and signatures of the first copy of every long text.
-    first_seen: dict[bytes, int] = {}
-    exact_child: list[int] = []
-    exact_parent: list[int] = []
-    long_list: list[int] = []
-    sig_parts: list[np.ndarray] = []
-    for start in range(0, n, _CLUSTER_CHUNK):
-        chunk_long: list[str] = []
-        for i in range(start, min(n, start + _CLUSTER_CHUNK)):
-            c = canonical(texts[i], normalized=normalized)
-            digest = hashlib.blake2b(c.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            j = first_seen.setdefault(digest, i)
-            if j != i:
-                exact_child.append(i)
-                exact_parent.append(j)
-            elif len(c) >= MIN_CHARS:
-                long_list.append(i)
-                chunk_long.append(c)
-        if chunk_long:
-            sig_parts.append(signatures(chunk_long))
-    del first_seen
-    parent_rows.append(np.asarray(exact_parent, dtype=np.int64))
-    child_rows.append(np.asarray(exact_child, dtype=np.int64))
-    long_idx = np.asarray(long_list, dtype=np.int64)
-
-    if len(long_idx) > 1:
-        sig = np.concatenate(sig_parts)
-        del sig_parts
-        keys = band_keys(sig)
-        for b in range(BANDS):
-            order = np.argsort(keys[:, b], kind="stable")
-            sorted_keys = keys[order, b]
-            run_start = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-            first_of_run = order[np.maximum.accumulate(np.where(run_start, np.arange(len(order)), 0))]
-            members = order[~run_start]
-            heads = first_of_run[~run_start]
-            if len(members) == 0:
-                continue
-            sim = (sig[members] == sig[heads]).mean(axis=1)
-            ok = sim >= THRESHOLD
-            parent_rows.append(long_idx[heads[ok]])
-            child_rows.append(long_idx[members[ok]])
-
-    parents = np.concatenate(parent_rows)
-    children = np.concatenate(child_rows)
-    graph = coo_matrix((np.ones(len(parents), dtype=np.int8), (parents, children)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    # Relabel components 0, 1, 2 … by the position of their first text.
-    labels: dict[int, int] = {}
-    return [labels.setdefault(int(c), len(labels)) for c in comp]
+    return labels_from_state(text_state(texts, normalized=normalized)).tolist()
 
 
 class NearDuplicateIndex:

@@ -1,0 +1,110 @@
+"""Incremental clean == full clean: stored near-duplicate states give the labels a full clustering gives."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from flows import dedup_state
+from flows.clean import update_clean
+from pipelines import contracts
+from pipelines.dedup import cluster
+from pipelines.storage import DataTree, RawWriter, read_table
+from sandbox.world import World
+
+
+def _items():
+    return list(World(7, 12).expected_items())
+
+
+def _write(tree: DataTree, run_id: str, items) -> None:
+    writers: dict[str, RawWriter] = {}
+    for item in items:
+        w = writers.get(item.source) or writers.setdefault(
+            item.source, RawWriter(tree.raw_file(item.source, run_id))
+        )
+        w.write(contracts.to_record(item))
+    for w in writers.values():
+        w.close()
+
+
+_NAMING = ("registry_record", "market_listing", "case_page", "article")
+
+
+def _second(item) -> bool:
+    # By a hash of the id, so the second run's documents fall between the first run's in doc_id order
+    # (a new document can become the first of its cluster, or the head of an LSH bucket). Items that
+    # teach the provider index new names (and articles, whose provider their comments inherit) stay in
+    # the first run: free text is attributed once, against what is known when it arrives, which is
+    # clean's existing behaviour and not what this tests.
+    return item.kind not in _NAMING and zlib.crc32(item.item_id.encode()) % 3 == 0
+
+
+def _docs(tree: DataTree) -> pd.DataFrame:
+    return read_table(tree, "clean/documents").to_pandas()
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory):
+    items = _items()
+    first = [i for i in items if not _second(i)]
+    second = [i for i in items if _second(i)]
+    inc = DataTree(tmp_path_factory.mktemp("inc") / "data")
+    _write(inc, "one", first)
+    update_clean(inc, watchlist=[], workers=1)
+    _write(inc, "two", second)
+    counts = update_clean(inc, watchlist=[], workers=1)
+    full = DataTree(tmp_path_factory.mktemp("full") / "data")
+    _write(full, "one", first)
+    _write(full, "two", second)
+    update_clean(full, watchlist=[], workers=1)
+    return inc, full, counts
+
+
+def test_incremental_clean_equals_full_clean(trees):
+    inc, full, counts = trees
+    assert 0 < counts["new_documents"] < counts["documents"]
+    a, b = _docs(inc), _docs(full)
+    sizes = b["dup_cluster"].value_counts()
+    assert (sizes >= 2).sum() >= 5, "the world must have near-duplicates for the test to mean anything"
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_labels_equal_clustering_every_text_again(trees):
+    _inc, full, _ = trees
+    docs = _docs(full)
+    expected = cluster(docs["text"].fillna("").tolist(), normalized=True)
+    assert docs["dup_cluster"].tolist() == expected
+
+
+def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    hashed: list[int] = []
+    real = dedup_state.text_state
+
+    def counting(texts, **kw):
+        hashed.append(len(texts))
+        return real(texts, **kw)
+
+    monkeypatch.setattr(dedup_state, "text_state", counting)
+    fresh = docs["doc_id"].iloc[:3]
+    texts = docs["text"].copy()
+    texts.iloc[5] = texts.iloc[5] + "追加"  # a text that changed length is re-hashed even if not fresh
+    labels = dedup_state.labels(inc, docs["doc_id"], texts, fresh)
+    assert hashed == [4]
+    assert labels.tolist() == cluster(texts.fillna("").tolist(), normalized=True)
+
+
+def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    path = inc.state_dir("build") / dedup_state.STATE_FILE
+    path.write_bytes(path.read_bytes()[:100])
+    labels = dedup_state.labels(inc, docs["doc_id"], docs["text"], docs["doc_id"].iloc[:0])
+    assert np.array_equal(labels, docs["dup_cluster"].to_numpy())
+    monkeypatch.setattr(dedup_state, "fingerprint", lambda: "other parameters")
+    assert dedup_state.load(inc) is None
