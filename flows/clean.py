@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import json
 import multiprocessing
 import os
 import re
@@ -39,7 +38,15 @@ from pipelines.pii import mask
 from pipelines.providers import ProviderIndex
 from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
-from pipelines.storage import DataTree, QuarantineWriter, read_jsonl_gz, read_table, write_table
+from pipelines.storage import (
+    DataTree,
+    QuarantineWriter,
+    read_json_state,
+    read_jsonl_gz,
+    read_table,
+    write_json_atomic,
+    write_table,
+)
 from pipelines.text import is_traditional, normalize
 
 # Records are turned into rows this many at a time: big enough that pandas and the batch text
@@ -61,22 +68,12 @@ def load_manifest(tree: DataTree) -> dict[str, dict[str, int]]:
 
 
 def _load_state(tree: DataTree, name: str) -> dict[str, Any]:
-    path = tree.state_dir("build") / name
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, OSError):
-        # A torn manifest only costs a reprocess: rows are keyed, so re-reading is idempotent.
-        return {}
+    # A torn manifest only costs a reprocess: rows are keyed, so re-reading is idempotent.
+    return read_json_state(tree.state_dir("build") / name)
 
 
 def _save_state(tree: DataTree, name: str, data: dict[str, Any]) -> None:
-    path = tree.state_dir("build") / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(tree.state_dir("build") / name, data)
 
 
 def pending_raw(tree: DataTree, manifest: dict[str, dict[str, int]]) -> list[tuple[Path, str, int]]:

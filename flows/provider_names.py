@@ -9,8 +9,6 @@ so the two always agree.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,7 +16,7 @@ import pandas as pd
 
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.providers import ProviderIndex, key
-from pipelines.storage import DataTree, read_table, slugify
+from pipelines.storage import DataTree, read_json_state, read_table, slugify, write_json_atomic
 
 BRANDS_STATE = "listing-brands.json"
 
@@ -28,21 +26,11 @@ NameGroup = tuple[str | None, Sequence[str | None]]
 def load_brands(tree: DataTree) -> dict[str, str]:
     """service_code → brand, as listings stated it. clean/listings has no brand column, so the build
     keeps them in its state to still know next run that a brand and a legal name are one company."""
-    path = tree.state_dir("build") / BRANDS_STATE
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, OSError):
-        return {}
+    return read_json_state(tree.state_dir("build") / BRANDS_STATE)
 
 
 def save_brands(tree: DataTree, brands: dict[str, str]) -> None:
-    path = tree.state_dir("build") / BRANDS_STATE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(brands, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
-    os.replace(tmp, path)
+    write_json_atomic(tree.state_dir("build") / BRANDS_STATE, brands)
 
 
 def name_groups(

@@ -279,6 +279,27 @@ def read_quarantine(tree: DataTree) -> list[dict[str, Any]]:
     return rows
 
 
+def write_json_atomic(path: Path, doc: Any) -> Path:
+    """Small state files (manifests, stats, caches): written whole or not at all, like the tables."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(
+        json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1, default=str), encoding="utf-8"
+    )
+    os.replace(tmp, path)
+    return path
+
+
+def read_json_state(path: Path) -> dict[str, Any]:
+    """A state file written by `write_json_atomic`, or {} when it is missing or unreadable: state is
+    only ever a shortcut (a manifest, a cache), so losing it costs a recomputation, never data."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
 # ---------------------------------------------------------------------------------------------
 # Parquet: atomic, deterministic.
 # ---------------------------------------------------------------------------------------------

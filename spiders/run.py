@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -29,7 +28,7 @@ from typing import Any
 
 from pipelines.config import ConfigError, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
-from pipelines.storage import DataTree, new_run_id, slugify
+from pipelines.storage import DataTree, new_run_id, slugify, write_json_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_MATCH = 0, 1, 2, 3
 _MARKER = "CRAWL_RUNNING"
@@ -123,13 +122,6 @@ def summarize(
     return {**summary, **flat}
 
 
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.source not in SOURCES:
@@ -189,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(jobdir, ignore_errors=True)
     doc = summarize(stats, source=args.source, run_id=run_id, elapsed=elapsed, log_file=log_file, tree=tree)
     if args.stats_out:
-        _write_json(Path(args.stats_out), doc)
+        write_json_atomic(Path(args.stats_out), doc)
     if failure is not None:
         return _fail(EXIT_FAILED, f"{args.source}: {failure} (see {log_file})")
     if reason != "finished":
