@@ -260,16 +260,20 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 [r["evidence"]],
             )
 
+    def supported_by_client(agrees, says: str) -> None:
+        """Support from the client's own reviews/answers in the window (never its complaints)."""
+        for i, hits in client_docs.items():
+            good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and agrees(h, rows[i])]
+            if good:
+                decide(
+                    i,
+                    "supported",
+                    f"The client {rows[i]['client']} itself {says} with this provider.",
+                    (h["doc_id"] for h in good),
+                )
+
     # 4. The client's own figures match the page's: outside evidence outweighs the growth heuristic.
-    for i, hits in client_docs.items():
-        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _numbers_match(h, rows[i])]
-        if good:
-            decide(
-                i,
-                "supported",
-                f"The client {rows[i]['client']} itself reported the same figures with this provider.",
-                (h["doc_id"] for h in good),
-            )
+    supported_by_client(_numbers_match, "reported the same figures")
 
     # 5. Growth beyond what the period allows.
     for i in range(n):
@@ -289,15 +293,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             )
 
     # 6. The client's own words corroborate it: it speaks warmly of growth with this provider.
-    for i, hits in client_docs.items():
-        good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, rows[i])]
-        if good:
-            decide(
-                i,
-                "supported",
-                f"The client {rows[i]['client']} itself confirmed the results with this provider.",
-                (h["doc_id"] for h in good),
-            )
+    supported_by_client(_corroborates, "confirmed the results")
 
     for i in range(n):
         if decided[i]:

@@ -98,13 +98,13 @@ def _guard(fn):
         except (typer.Exit, typer.Abort):
             raise
         except ConfigError as exc:
-            err.print(f"kaopu: config error: {exc}", markup=False, highlight=False)
+            err.print(f"kaopu: config error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except RunLocked as exc:
-            err.print(f"kaopu: {exc}", markup=False, highlight=False)
+            err.print(f"kaopu: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except Fail as exc:
-            err.print(f"kaopu: {exc}", markup=False, highlight=False)
+            err.print(f"kaopu: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.code) from None
         except KeyboardInterrupt:
             err.print("kaopu: interrupted; finished tables are intact and a re-run resumes")
@@ -112,7 +112,12 @@ def _guard(fn):
         except Exception as exc:
             log = _error_log(ctx, exc)
             first = str(exc).splitlines()[0] if str(exc) else ""
-            err.print(f"kaopu: {type(exc).__name__}: {first} (details: {log})", markup=False, highlight=False)
+            err.print(
+                f"kaopu: {type(exc).__name__}: {first} (details: {log})",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             if ctx and ctx.verbose:
                 traceback.print_exc()
             raise typer.Exit(1) from None
@@ -446,7 +451,6 @@ def serve(
 ) -> None:
     """Create a Prefect deployment of the full run on a cron schedule and serve it (Ctrl-C stops)."""
     c: Ctx = ctx.obj
-    _check_cron(cron)
     cfg = c.config()
     tree = cfg.tree
     ensure_watchlist(tree)
@@ -454,6 +458,7 @@ def serve(
     from flows import prefect_env
 
     prefect_env.configure(tree, verbose=c.verbose)
+    _check_cron(cron)
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         server = _start_prefect_server(tree)
@@ -645,19 +650,18 @@ def _check_date(value: str | None) -> None:
 
 
 def _check_cron(expr: str) -> None:
-    fields = expr.split()
-    if len(fields) != 5:
+    """Refuse a bad schedule before starting a server, with Prefect's own schedule validation
+    (call after `prefect_env.configure`: it imports Prefect)."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    if len(expr.split()) != 5:
         raise Fail(f"--cron {expr!r}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2)
     try:
-        import datetime as dt
-
-        from cronsim import CronSim
-
-        CronSim(expr, dt.datetime.now())
-    except ImportError:
-        return
-    except Exception as exc:
-        raise Fail(f"--cron {expr!r}: {exc}", 2) from None
+        CronSchedule(cron=expr)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        errors = getattr(exc, "errors", lambda: [])()
+        reason = errors[0]["msg"] if errors else str(exc)
+        raise Fail(f"--cron {expr!r}: {reason}", 2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -296,3 +296,13 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("cron", ["61 * * * *", "0 3 * *"])
+def test_a_bad_schedule_is_refused_in_one_line_before_any_server_starts(tmp_path, cron):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    proc = _kaopu(["--data", str(tmp_path / "data"), "serve", "--cron", cron], env, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and cron in lines[0]
+    assert not (tmp_path / "data" / "logs" / "prefect-server.log").exists()
