@@ -67,13 +67,6 @@ class MarketReview(BaseItem):
 
 
 @dataclass
-class TimelineEntry:
-    at: str | None  # ISO 8601
-    actor: str | None
-    text: str
-
-
-@dataclass
 class Complaint(BaseItem):
     kind = "complaint"
     source = "complaints"
@@ -86,7 +79,8 @@ class Complaint(BaseItem):
     amount_cny: float | None = None  # cost
     status: str | None = None  # 处理中 / 已回复 / 已完成
     created_at: str | None = None
-    timeline: list[dict[str, Any]] = field(default_factory=list)  # TimelineEntry as dicts
+    # Replies in order, each {"at": ISO 8601 or None, "actor": who wrote it, "text": what was said}.
+    timeline: list[dict[str, Any]] = field(default_factory=list)
     text: str = ""  # the complaint body from the detail page (falls back to summary)
 
 

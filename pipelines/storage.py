@@ -107,10 +107,6 @@ class DataTree:
     def state_dir(self, *parts: str) -> Path:
         return self.inside(self.root.joinpath("state", *(slugify(p) for p in parts)))
 
-    def provider_dir(self, kind: str, provider_name: str) -> Path:
-        """A per-provider directory (reports, job dirs): the name is slugged, never joined raw."""
-        return self.inside(self.root / slugify(kind) / slugify(provider_name))
-
     @property
     def prefect_home(self) -> Path:
         return self.root / "prefect"

@@ -177,7 +177,8 @@ def test_hostile_provider_names_stay_inside_the_data_tree(tmp_path: Path, hostil
     assert slug and len(slug) <= 64
     assert "/" not in slug and "\\" not in slug and slug not in {".", ".."}
     assert slug.lower() not in {"con", "nul", "prn", "aux"}
-    for path in (tree.provider_dir("reports", hostile), tree.state_dir("crawl", hostile)):
+    # A targeted crawl keeps its resumable queue in state/jobs/<source>/<provider>: the real path.
+    for path in (tree.state_dir("jobs", "market", hostile), tree.state_dir("crawl", hostile)):
         path.mkdir(parents=True, exist_ok=True)
         assert root.resolve() in path.resolve().parents
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
