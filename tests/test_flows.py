@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -261,29 +262,34 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
         )
         api = match.group(1) + "/api"
 
-        def post(path: str, body: dict) -> object:
-            req = urllib.request.Request(
-                api + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-            )
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return json.loads(resp.read())
+        def call(path: str, body: dict | None = None) -> object:
+            """One API call; None when the server says 503. Prefect's own client retries those: the
+            SQLite-backed server answers 503 while its database is busy (start-up, the runner polling)."""
+            data = None if body is None else json.dumps(body).encode()
+            req = urllib.request.Request(api + path, data=data, headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    return json.loads(resp.read())
+            except urllib.error.HTTPError as exc:
+                if exc.code == 503:
+                    return None
+                raise
+            except urllib.error.URLError:
+                return None
 
         def deployment():
-            try:
-                found = post("/deployments/filter", {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}})
-            except OSError:  # the server answers 503 while it finishes starting
-                return None
+            found = call("/deployments/filter", {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}})
             return found[0] if found else None
 
         dep = _wait_for(deployment, 120, "the deployment to be registered")
         crons = [s["schedule"].get("cron") for s in dep.get("schedules", [])]
         assert crons == ["0 3 * * *"]
 
-        run = post(f"/deployments/{dep['id']}/create_flow_run", {})
+        run = _wait_for(lambda: call(f"/deployments/{dep['id']}/create_flow_run", {}), 60, "a flow run")
 
         def finished():
-            with urllib.request.urlopen(f"{api}/flow_runs/{run['id']}", timeout=10) as resp:
-                state = json.loads(resp.read())["state"]["type"]
+            found = call(f"/flow_runs/{run['id']}")
+            state = found["state"]["type"] if found else None
             return state if state in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
 
         assert _wait_for(finished, 240, "the triggered run to finish") == "COMPLETED"
