@@ -5,6 +5,7 @@ test module imports it: a throw-away PREFECT_HOME, analytics off, a generous ser
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -32,3 +33,9 @@ def prefect_api() -> str:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield PREFECT_API_URL.value()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The throw-away PREFECT_HOME holds the temporary server's SQLite database (a few MB per session);
+    # without this every suite run left one behind in /tmp.
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)
