@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from flows import dedup_state
 from flows.provider_names import load_brands, name_groups, provider_entries, save_brands
@@ -41,6 +43,7 @@ from pipelines.sentiment import load_model as sentiment_model
 from pipelines.storage import (
     DataTree,
     QuarantineWriter,
+    conform,
     read_json_state,
     read_jsonl_gz,
     read_table,
@@ -411,6 +414,71 @@ def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
     )
 
 
+def _merge_docs(old: pa.Table, new: pd.DataFrame) -> pd.DataFrame:
+    """`_latest` over the old documents and the new ones, by doc_id, in doc_id order.
+
+    The old table was written in doc_id order, one row per id, so only the old rows sharing an id with
+    a new one can lose to it: `_latest` runs over those and the new rows alone, and the winners are
+    merged into the old rows by position. Sorting all 10^6 rows again cost ~2.7 s, mostly copying
+    the texts. Anything unexpected in the old table (unsorted, other schema) takes the full path.
+    """
+    if not _sorted_unique_docs(old):
+        docs = _concat([old.to_pandas(), new])
+        for col in ("fetched_at", "created_at"):
+            if col in docs.columns:
+                docs[col] = _to_utc(docs[col])
+        return _latest(docs, "doc_id") if not docs.empty else docs
+    if new.empty:
+        return old.to_pandas()
+    ids = old.column("doc_id")
+    clash = np.flatnonzero(pc.is_in(ids, value_set=pa.array(new["doc_id"], pa.string())).to_numpy(False))
+    # The clashing old rows first, as in the concat `_latest` saw: on a tie the new row wins.
+    winners = _latest(_concat([old.take(clash).to_pandas(), new]), "doc_id")
+    winners_t = conform(winners, contracts.DOCUMENTS)
+    at = np.searchsorted(ids.to_numpy(), winners_t.column("doc_id").to_numpy())
+    order = _merge_order(len(old), clash, at)
+    old = old.combine_chunks()
+    cols = [
+        _gather(old.column(c).chunk(0), winners_t.column(c).combine_chunks(), order, by_runs=c == "text")
+        for c in old.column_names
+    ]
+    return pa.Table.from_arrays(cols, schema=old.schema).to_pandas()
+
+
+def _sorted_unique_docs(old: pa.Table) -> bool:
+    if old.num_rows == 0 or not old.schema.equals(contracts.DOCUMENTS):
+        return False
+    ids = old.column("doc_id")
+    if ids.null_count:
+        return False
+    return old.num_rows < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+
+
+def _merge_order(n_old: int, dropped: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Rows of [old rows, winners] in doc_id order: old row i unless dropped, winner j just before
+    the old row at its insertion point `at[j]` (the row it replaces, if it replaces one)."""
+    keep = np.ones(n_old, dtype=bool)
+    keep[dropped] = False
+    old_rows = np.flatnonzero(keep)
+    key = np.concatenate([2 * old_rows + 1, 2 * at])
+    rows = np.concatenate([old_rows, n_old + np.arange(len(at))])
+    return rows[np.argsort(key, kind="stable")]
+
+
+def _gather(old: pa.Array, new: pa.Array, order: np.ndarray, *, by_runs: bool) -> pa.Array:
+    """[old, new] at `order`. The texts go as slices of the runs `order` keeps in sequence: arrow's
+    take of the 10^6 texts took 0.5 s, the slices 0.03 s; for the short columns take is faster."""
+    if not by_runs:
+        return pa.concat_arrays([old, new]).take(pa.array(order))
+    n_old = len(old)
+    brk = np.flatnonzero((np.diff(order) != 1) | (order[1:] == n_old)) + 1
+    starts, stops = np.r_[0, brk], np.r_[brk, len(order)]
+    parts = []
+    for a, b in zip(order[starts], order[stops - 1] + 1, strict=True):
+        parts.append(old.slice(a, b - a) if a < n_old else new.slice(a - n_old, b - a))
+    return pa.concat_arrays(parts) if parts else old.slice(0, 0)
+
+
 def _to_utc(s: pd.Series) -> pd.Series:
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert("UTC")  # already parsed (a clean table read back): nothing to parse
@@ -476,10 +544,13 @@ def update_clean(
 
     docs_new = _concat(new_docs)
     del new_docs  # 10^6 documents: every copy held at once is a gigabyte
-    old_docs = _table_df(tree, "clean/documents")
+    # The old documents stay an arrow table until merged: only the few columns naming providers are
+    # needed before then, and pandas would copy the 10^6 texts at every sort and filter.
+    old_docs = read_table(tree, "clean/documents")
+    old_names = old_docs.select(["kind", "native_id", "provider_mention"]).to_pandas()
     case_names: list[str] = []
-    if not old_docs.empty:
-        case_names += old_docs.loc[old_docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
+    if not old_names.empty:
+        case_names += old_names.loc[old_names["kind"] == "case_page", "provider_mention"].dropna().tolist()
     if not docs_new.empty:
         case_names += docs_new.loc[docs_new["kind"] == "case_page", "provider_mention"].dropna().tolist()
 
@@ -496,7 +567,7 @@ def update_clean(
     new_claim_rows: list[dict[str, Any]] = []
     new_ids = pd.Series([], dtype=object)
     if not docs_new.empty:
-        docs_new = _attribute(docs_new, old_docs, index)
+        docs_new = _attribute(docs_new, old_names, index)
         # Claims need the case pages' own fields (category, image_only); extract them before those
         # helper columns are dropped.
         new_claim_rows = _claim_rows(docs_new)
@@ -506,12 +577,8 @@ def update_clean(
         # mixed column would send all 10^6 of them back through the parser.
         for col in ("fetched_at", "created_at"):
             docs_new[col] = _to_utc(docs_new[col])
-    docs = _concat([old_docs, docs_new])
+    docs = _merge_docs(old_docs, docs_new)
     del old_docs, docs_new
-    for col in ("fetched_at", "created_at"):
-        if col in docs.columns:
-            docs[col] = _to_utc(docs[col])
-    docs = _latest(docs, "doc_id") if not docs.empty else docs
 
     # Global, cheap: re-resolve every mention against today's index, recluster every text.
     if not docs.empty:
@@ -533,8 +600,7 @@ def update_clean(
         claims = claims.sort_values(["claim_id", "fetched_at"], kind="stable").drop_duplicates(
             "claim_id", keep="last"
         )
-        pid = dict(zip(docs["doc_id"], docs["provider_id"], strict=True))
-        claims["provider_id"] = claims["doc_id"].map(pid).astype("string")
+        claims["provider_id"] = _lookup(docs["doc_id"], docs["provider_id"], claims["doc_id"])
 
     if not registry.empty:
         registry["provider_id"] = _resolve_many(index, registry["legal_name"].astype("string"))
@@ -573,6 +639,13 @@ def update_clean(
         }
     )
     return counts
+
+
+def _lookup(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.Series:
+    """values[keys == w] for each w (keys unique), missing → NA: a dict over 10^6 doc ids took 0.4 s."""
+    at = pc.index_in(pa.array(wanted, pa.string()), value_set=pa.array(keys, pa.string()))
+    found = pa.array(values, pa.string()).take(at)
+    return found.to_pandas().set_axis(wanted.index).astype("string")
 
 
 def _with_version(df: pd.DataFrame, schema) -> pd.DataFrame:
