@@ -15,7 +15,9 @@ same tables.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import inspect
 import multiprocessing
 import os
@@ -560,9 +562,10 @@ def update_clean(
     for r in list_rows:
         if r["_brand"]:
             brands[r["service_code"]] = r["_brand"]
-    groups = name_groups(registry, listings, brands, case_names)
-    entries = provider_entries(watchlist, groups)
-    index = ProviderIndex(entries)
+    with _gc_paused():
+        groups = name_groups(registry, listings, brands, case_names)
+        entries = provider_entries(watchlist, groups)
+        index = ProviderIndex(entries)
 
     new_claim_rows: list[dict[str, Any]] = []
     new_ids = pd.Series([], dtype=object)
@@ -646,6 +649,20 @@ def _lookup(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.Series:
     at = pc.index_in(pa.array(wanted, pa.string()), value_set=pa.array(keys, pa.string()))
     found = pa.array(values, pa.string()).take(at)
     return found.to_pandas().set_axis(wanted.index).astype("string")
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for code that only allocates, e.g. the provider index
+    (~10^6 small sets for 15,000 providers). With the 10^6 documents alive, every collection pass
+    walks them too; the collector's passes were 2/3 of the index's build time (2.2 s → 0.9 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _with_version(df: pd.DataFrame, schema) -> pd.DataFrame:
