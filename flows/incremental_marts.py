@@ -108,16 +108,19 @@ def _row_hashes(df: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(df, index=False).to_numpy(dtype=np.uint64)
 
 
-def _sum_by_key(keys: pd.Series, hashes: np.ndarray) -> pd.Series:
-    """Order-independent combination of row hashes per key: their sum modulo 2^64."""
+def _sum_by_key(provider_id: pd.Series, hashes: np.ndarray) -> pd.Series:
+    """Order-independent combination of row hashes per provider key: their sum modulo 2^64."""
     if len(hashes) == 0:
         return pd.Series(dtype=np.uint64)
-    codes, uniques = pd.factorize(keys.to_numpy(dtype=object))
+    # Factorised as it is (arrow strings factorise natively); missing ids get code -1, i.e. NO_PROVIDER.
+    codes, uniques = pd.factorize(provider_id)
+    names = np.array([NO_PROVIDER, *map(str, uniques)], dtype=object)
+    codes = codes + 1
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     sums = np.add.reduceat(hashes[order], starts)  # uint64 addition wraps: modulo 2^64
-    return pd.Series(sums, index=pd.Index(uniques[sorted_codes[starts]], dtype=object))
+    return pd.Series(sums, index=pd.Index(names[sorted_codes[starts]], dtype=object))
 
 
 def fingerprints(
@@ -135,15 +138,15 @@ def fingerprints(
         ctx = context.reindex(docs.index)
         d["author_reviews"] = ctx["author_reviews"].fillna(0).astype(np.int8)
         d["copies"] = ctx["copies"].fillna(0).astype(np.int8)
-        parts["docs"] = _sum_by_key(provider_key(docs["provider_id"]), _row_hashes(d))
+        parts["docs"] = _sum_by_key(docs["provider_id"], _row_hashes(d))
     for name, df in (("claims", claims), ("registry", registry), ("listings", listings)):
         if not df.empty:
             cols = [c for c in df.columns if c not in ("schema_version", "provider_id")]
-            parts[name] = _sum_by_key(provider_key(df["provider_id"]), _row_hashes(df[cols]))
+            parts[name] = _sum_by_key(df["provider_id"], _row_hashes(df[cols]))
     if not providers.empty:
         p = providers[["provider_name", "legal_name"]].copy()
         p["aliases"] = ["\x1f".join(a) for a in providers["aliases"]]
-        parts["providers"] = _sum_by_key(provider_key(providers["provider_id"]), _row_hashes(p))
+        parts["providers"] = _sum_by_key(providers["provider_id"], _row_hashes(p))
     if not parts:
         return pd.Series(dtype=np.uint64)
     table = pd.DataFrame(parts).fillna(0).astype(np.uint64)
@@ -262,6 +265,11 @@ def keep_rows(table: pa.Table, keep: set[str], column: str = "provider_id") -> p
 
 
 def subset(df: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
+    """The rows of `df` whose provider key is in `keys`."""
     if df.empty:
         return df
-    return df[provider_key(df["provider_id"]).isin(keys)]
+    pid = df["provider_id"]
+    rows = pid.isin(keys)
+    if NO_PROVIDER in keys:
+        rows |= pid.isna()
+    return df[rows.to_numpy(dtype=bool)]
