@@ -470,7 +470,8 @@ def _duplicates(
     words confirm, else the one published first.
     """
     out: dict[int, tuple[str, list[str]]] = {}
-    usable = c[c["_client"].str.len() >= 2].assign(_core=lambda x: x["_client"].map(_client_core))
+    cores = client_cores(c)
+    usable = c.loc[cores.index].assign(_core=cores)
     # Only clients claimed by two or more providers can be copies; find them in one vectorised pass.
     n_providers = usable.groupby("_core")["provider_id"].transform("nunique")
     usable = usable[n_providers >= 2]
@@ -494,6 +495,17 @@ def _duplicates(
                 out[i] = (str(rows[j]["provider_id"]), [str(rows[j]["doc_id"])])
                 break
     return out
+
+
+def client_cores(claims: pd.DataFrame) -> pd.Series:
+    """The client brand of every success case whose client name is usable for the copy check (two
+    characters at least), indexed like `claims`: the key `_duplicates` compares cases by."""
+    c = claims
+    if "kind" in c.columns:
+        c = c[c["kind"].fillna("success_case") == "success_case"]
+    key = c["client"].map(_name_key).astype(object)
+    key = key[key.str.len() >= 2]
+    return key.map(_client_core).astype(object)
 
 
 def _ts_key(ts: object) -> float:

@@ -103,7 +103,7 @@ def build_mart_tables(data: str) -> dict[str, Any]:
 
 @flow(name="kaopu-build")
 def build(data: str) -> dict[str, Any]:
-    """raw → clean (only new raw files) → marts (recomputed from clean)."""
+    """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed)."""
     clean = update_clean_tables(data)
     marts = build_mart_tables(data)
     return {"clean": clean, "marts": marts}

@@ -1,7 +1,9 @@
-"""Clean → marts: the four tables a merchant reads, recomputed from the clean tables every time.
+"""Clean → marts: the four tables a merchant reads, a pure function of the clean tables.
 
-Recomputing (rather than updating) keeps the marts a pure function of clean: a better method applied
-to old evidence needs no migration, and the cost is small next to text processing (see bench/build.py).
+A build recomputes the rows of the providers whose evidence changed since the last build and keeps
+the others' (flows/incremental_marts.py says how that stays equal to recomputing everything); a
+change of method, or `full=True`, recomputes every row, so a better method applied to old evidence
+needs no migration.
 
 `marts/provider_reputation`, one row per provider (watch list + providers structured sources name),
 answers the questions merchants ask before hiring an agency:
@@ -28,12 +30,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from flows import incremental_marts as inc
 from flows.claim_checks import check_claims
 from flows.provider_names import known_providers
-from flows.review_flags import flag_reviews
-from flows.scores import monthly, reputation
+from flows.review_flags import flag_reviews, review_context
+from flows.scores import finish, market_mean_rating, monthly, provider_stats
 from pipelines import contracts
 from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, read_table, write_table
@@ -70,15 +75,36 @@ def compute_marts(
     listings: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     """Pure: clean frames → the four marts (without built_at / schema_version)."""
-    flags = flag_reviews(docs)
-    checks = check_claims(claims, docs, registry)
-    rep = reputation(providers, docs, flags, checks, registry, listings)
+    flags, checks, stats, month = _per_provider(
+        providers, docs, claims, registry, listings, review_context(docs)
+    )
     return {
-        "marts/provider_reputation": rep,
+        "marts/provider_reputation": _reputation(inc.stats_table(stats), docs),
         "marts/claim_checks": checks,
         "marts/review_flags": flags,
-        "marts/provider_monthly": monthly(docs),
+        "marts/provider_monthly": month,
     }
+
+
+def _per_provider(
+    providers: pd.DataFrame,
+    docs: pd.DataFrame,
+    claims: pd.DataFrame,
+    registry: pd.DataFrame,
+    listings: pd.DataFrame,
+    context: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Everything that depends on each provider's own evidence: review flags, claim checks,
+    reputation statistics, monthly rows. `context`: `review_context` of every document."""
+    flags = flag_reviews(docs, context)
+    checks = check_claims(claims, docs, registry)
+    stats = provider_stats(providers, docs, flags, checks, registry, listings)
+    return flags, checks, stats, monthly(docs)
+
+
+def _reputation(stats: pa.Table, docs: pd.DataFrame) -> pd.DataFrame:
+    # Through the stored form in every build, so a full and an incremental build give the same values.
+    return finish(stats.to_pandas(), market_mean_rating(docs))
 
 
 _SORT = {
@@ -94,24 +120,77 @@ def build_marts(
     *,
     watchlist: Iterable[WatchedProvider | dict] | None = None,
     now: dt.datetime | None = None,
+    full: bool = False,
 ) -> dict:
-    """Recompute and atomically write the four marts; returns row counts per mart."""
+    """Bring the four marts up to date with the clean tables and write them atomically; returns row
+    counts per mart and how many providers were recomputed (`recomputed_providers`).
+
+    Only providers whose evidence changed are recomputed unless `full` (or the method changed)."""
     built_at = pd.Timestamp(now or dt.datetime.now(dt.UTC))
     built_at = built_at.tz_localize("UTC") if built_at.tzinfo is None else built_at.tz_convert("UTC")
-    docs = read_table(tree, "clean/documents").select(_DOC_COLS).to_pandas()
-    marts = compute_marts(
-        known_providers(tree, watchlist),
-        docs,
-        read_table(tree, "clean/claims").to_pandas(),
-        read_table(tree, "clean/registry").to_pandas(),
-        read_table(tree, "clean/listings").to_pandas(),
+    docs = read_table(tree, "clean/documents").select([*_DOC_COLS, "provider_mention"]).to_pandas()
+    claims = read_table(tree, "clean/claims").to_pandas()
+    registry = read_table(tree, "clean/registry").to_pandas()
+    listings = read_table(tree, "clean/listings").to_pandas()
+    providers = known_providers(tree, watchlist, docs=docs, registry=registry, listings=listings)
+    context = review_context(docs)
+    fps = inc.fingerprints(providers, docs, context, claims, registry, listings)
+    links = inc.copy_links(claims)
+    prev = None if full else inc.load(tree)
+
+    if prev is None:
+        redo = set(fps.index)
+        flags, checks, stats, month = _per_provider(providers, docs, claims, registry, listings, context)
+        stats_t = inc.stats_table(stats)
+        fresh = {"marts/claim_checks": checks, "marts/review_flags": flags, "marts/provider_monthly": month}
+        tables = {
+            name: _stamped(inc.as_table(_cols(df, name), contracts.TABLES[name]), built_at)
+            for name, df in fresh.items()
+        }
+    else:
+        redo = inc.to_recompute(fps, prev.fingerprints, pd.concat([links, prev.links], ignore_index=True))
+        keep = set(fps.index) - redo
+        sub = [inc.subset(df, redo) for df in (providers, docs, claims, registry, listings)]
+        flags, checks, stats, month = _per_provider(*sub, context)
+        stats_t = pa.concat_tables([inc.keep_rows(prev.stats, keep), inc.stats_table(stats)])
+        fresh = {"marts/claim_checks": checks, "marts/review_flags": flags, "marts/provider_monthly": month}
+        tables = {}
+        for name, df in fresh.items():
+            schema = contracts.TABLES[name]
+            kept = inc.keep_rows(prev.marts[name], keep)
+            tables[name] = _stamped(pa.concat_tables([kept, inc.as_table(_cols(df, name), schema)]), built_at)
+    rep = _reputation(stats_t, docs)
+    tables["marts/provider_reputation"] = _stamped(
+        inc.as_table(_cols(rep, "marts/provider_reputation"), contracts.TABLES["marts/provider_reputation"]),
+        built_at,
     )
-    counts = {}
-    for name, df in marts.items():
-        schema = contracts.TABLES[name]
-        df = df[[c for c in schema.names if c in df.columns]].copy()
-        df["built_at"] = built_at
-        df["schema_version"] = contracts.SCHEMA_VERSION
-        write_table(tree, name, df, sort_by=_SORT[name])
-        counts[name.split("/", 1)[1]] = len(df)
+
+    inc.invalidate(tree)
+    counts: dict[str, int] = {}
+    for name in _SORT:
+        write_table(tree, name, tables[name], sort_by=_SORT[name])
+        counts[name.split("/", 1)[1]] = tables[name].num_rows
+    inc.save(tree, fps, links, stats_t, built_at, {n: tables[n].num_rows for n in inc.SPLICED})
+    counts["recomputed_providers"] = len(redo)
     return counts
+
+
+def _cols(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    names = [
+        c for c in contracts.TABLES[name].names if c in df.columns and c not in ("built_at", "schema_version")
+    ]
+    return df[names]
+
+
+def _stamped(table: pa.Table, built_at: pd.Timestamp) -> pa.Table:
+    """Every row gets this build's built_at and schema version (kept rows included: the table as a
+    whole is what this build vouches for)."""
+    n = table.num_rows
+    stamp = pa.array(np.full(n, built_at.tz_convert(None).to_datetime64()), type=pa.timestamp("us")).cast(
+        pa.timestamp("us", tz="UTC")
+    )
+    version = pa.array(np.full(n, contracts.SCHEMA_VERSION, dtype=np.int32))
+    for col, values in (("built_at", stamp), ("schema_version", version)):
+        i = table.schema.get_field_index(col)
+        table = table.set_column(i, table.schema.field(i), values)
+    return table

@@ -126,17 +126,25 @@ def provider_entries(
 
 
 def known_providers(
-    tree: DataTree, watchlist: Iterable[WatchedProvider | dict] | None = None
+    tree: DataTree,
+    watchlist: Iterable[WatchedProvider | dict] | None = None,
+    *,
+    docs: pd.DataFrame | None = None,
+    registry: pd.DataFrame | None = None,
+    listings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every provider the clean tables know (the same entries `update_clean` resolved documents with):
-    provider_id, provider_name, legal_name, aliases (legal name included, so the row is findable by it)."""
+    provider_id, provider_name, legal_name, aliases (legal name included, so the row is findable by it).
+    `docs` (kind and provider_mention at least), `registry`, `listings`: the clean tables when the
+    caller has read them already."""
     if watchlist is None:
         watchlist = load_watchlist(ensure_watchlist(tree))
-    docs = read_table(tree, "clean/documents").select(["kind", "provider_mention"]).to_pandas()
+    if docs is None:
+        docs = read_table(tree, "clean/documents").select(["kind", "provider_mention"]).to_pandas()
     case_names = docs.loc[docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
     groups = name_groups(
-        read_table(tree, "clean/registry").to_pandas(),
-        read_table(tree, "clean/listings").to_pandas(),
+        read_table(tree, "clean/registry").to_pandas() if registry is None else registry,
+        read_table(tree, "clean/listings").to_pandas() if listings is None else listings,
         load_brands(tree),
         case_names,
     )

@@ -69,9 +69,39 @@ FLAG_ORDER = (
 )
 
 
-def signals(docs: pd.DataFrame) -> pd.DataFrame:
-    """Per review: one boolean column per signal in FLAG_ORDER (index aligned with the reviews)."""
+def review_context(docs: pd.DataFrame) -> pd.DataFrame:
+    """Per review, the two signal inputs that depend on other providers' reviews too: how many reviews
+    its author wrote in all (`author_reviews`, capped at 2: only "one" matters) and how many long
+    reviews of the same provider share its near-duplicate cluster (`copies`, capped at 2).
+
+    Kept apart so a build that recomputes only some providers (flows/incremental_marts.py) can take
+    them from every review while computing the signals of a few.
+    """
+    # The four columns before the row filter: filtering the whole frame would copy 10^6 texts.
+    cols = ["author", "text_chars", "dup_cluster", "provider_id"]
+    rev = docs[cols][docs["kind"].isin(REVIEW_KINDS)]
+    author = rev["author"].astype("string")
+    counts = author.map(author.value_counts()).fillna(0).clip(upper=2).astype(np.int8)
+    # Near-duplicate: same cluster as another review of the same provider, and long enough that
+    # resemblance means copying (short texts like 很好 cluster by exact match and are written by
+    # thousands of honest buyers independently).
+    long_enough = rev["text_chars"].fillna(0).astype(int) >= MIN_CHARS
+    clustered = long_enough & rev["dup_cluster"].notna()
+    provider = rev["provider_id"].astype("string").fillna("")
+    size = (
+        pd.Series(1, index=rev.index)[clustered]
+        .groupby([provider[clustered], rev.loc[clustered, "dup_cluster"]])
+        .transform("size")
+    )
+    copies = size.reindex(rev.index).fillna(0).clip(upper=2).astype(np.int8)
+    return pd.DataFrame({"author_reviews": counts, "copies": copies}, index=rev.index)
+
+
+def signals(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per review: one boolean column per signal in FLAG_ORDER (index aligned with the reviews).
+    `context`: `review_context` of a larger set of documents this one is part of (default: of `docs`)."""
     rev = docs[docs["kind"].isin(REVIEW_KINDS)].copy()
+    ctx = (review_context(docs) if context is None else context).reindex(rev.index)
     out = pd.DataFrame(index=rev.index)
     text = rev["text"].fillna("").astype(str)
     rating = pd.to_numeric(rev["rating"], errors="coerce")
@@ -84,23 +114,15 @@ def signals(docs: pd.DataFrame) -> pd.DataFrame:
 
     at = pd.to_datetime(rev["created_at"], utc=True, errors="coerce")
     provider = rev["provider_id"].astype(str)
-    # Near-duplicate: same cluster as another review of the same provider, and long enough that
-    # resemblance means copying (short texts like 很好 cluster by exact match and are written by
-    # thousands of honest buyers independently).
     long_enough = rev["text_chars"].fillna(0).astype(int) >= MIN_CHARS
-    cluster = rev["dup_cluster"].astype("Int64").astype(str)
-    cl = provider + "|" + cluster
-    size = cl.map(cl[long_enough].value_counts()).fillna(0)
-    out["near_duplicate"] = long_enough & (size >= 2) & rev["dup_cluster"].notna()
+    out["near_duplicate"] = ctx["copies"].fillna(0) >= 2
     # The strong form: a near-duplicate of it was posted for the same provider within the burst window.
     # Checked pair by pair, not by cluster label: clusters are connected components, and templated
     # honest reviews ("会主动提优化建议…") chain into one big component across providers and years.
     out["near_duplicate_in_burst"] = long_enough & _copy_within(provider, at, text, long_enough, BURST_WINDOW)
     out["burst"] = _burst(provider, at)
 
-    author = rev["author"].astype("string")
-    counts = author.map(author.value_counts())
-    out["one_hit_author"] = author.notna() & (counts == 1)
+    out["one_hit_author"] = rev["author"].notna() & (ctx["author_reviews"] == 1)
 
     out["untested_praise"] = text.str.contains(UNTESTED, regex=True) & (rating >= TOP_RATING)
 
@@ -184,12 +206,13 @@ def _burst(provider: pd.Series, at: pd.Series) -> pd.Series:
     return out
 
 
-def flag_reviews(docs: pd.DataFrame) -> pd.DataFrame:
-    """Documents → one row per suspicious review: source, native_id, provider_id, flags, weight."""
+def flag_reviews(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Documents → one row per suspicious review: source, native_id, provider_id, flags, weight.
+    `context`: as for `signals`."""
     cols = ["source", "native_id", "provider_id", "flags", "weight"]
     if docs.empty:
         return pd.DataFrame(columns=cols)
-    sig = signals(docs)
+    sig = signals(docs, context)
     if sig.empty:
         return pd.DataFrame(columns=cols)
     # Converging evidence only: the review's own confession, a copy of it posted for the same

@@ -126,6 +126,44 @@ def reputation(
 ) -> pd.DataFrame:
     """One row per provider (`providers`: provider_id, provider_name, aliases) with every column of
     marts/provider_reputation except built_at and schema_version."""
+    stats = provider_stats(providers, docs, flags, checks, registry, listings)
+    return finish(stats, market_mean_rating(docs))
+
+
+def market_mean_rating(docs: pd.DataFrame) -> float:
+    """The prior of the Bayesian averages: the mean rating of every attributed review (4.0, a
+    typical marketplace mean, when there is none)."""
+    if docs.empty:
+        return 4.0
+    attributed_review = (docs["kind"] == "market_review") & docs["provider_id"].notna()
+    rating = pd.to_numeric(docs["rating"][attributed_review], errors="coerce").dropna()
+    return float(rating.mean()) if len(rating) else 4.0
+
+
+# Columns of `provider_stats` that are not in the mart: what `finish` needs besides the mart's own.
+STATS_EXTRA = ("adjusted_mean", "n_kept_rated", "reg_status", "n_comments_articles")
+# Mart columns `finish` computes: the ones that depend on every provider (the market mean), or on those.
+FINISHED = (
+    "rating_bayes",
+    "adjusted_rating",
+    "reputation_score",
+    "confidence",
+    "confidence_band",
+    "risk_flags",
+)
+
+
+def provider_stats(
+    providers: pd.DataFrame,
+    docs: pd.DataFrame,
+    flags: pd.DataFrame,
+    checks: pd.DataFrame,
+    registry: pd.DataFrame,
+    listings: pd.DataFrame,
+) -> pd.DataFrame:
+    """Everything per provider that depends on that provider's own evidence only (one row each, with
+    STATS_EXTRA beside the mart's columns), so the stats of providers whose evidence did not change
+    can be kept from the last build. `finish` adds the rest."""
     out = (
         providers[["provider_id", "provider_name", "aliases"]]
         .drop_duplicates("provider_id")
@@ -159,10 +197,6 @@ def reputation(
     g = rated.groupby("provider_id")["rating"] if not rated.empty else None
     out["n_ratings"] = per(g.size()).fillna(0).astype(int) if g is not None else 0
     out["rating_mean"] = per(g.mean()) if g is not None else np.nan
-    global_mean = float(rated["rating"].mean()) if not rated.empty else 4.0
-    out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], global_mean).where(
-        out["n_ratings"] > 0
-    )
     pos = (
         per(rated.assign(p=rated["rating"] >= POSITIVE_RATING).groupby("provider_id")["p"].sum())
         if g is not None
@@ -182,15 +216,15 @@ def reputation(
         out["n_kept"] = kept
         wr = rev.assign(w=weight, wr=weight * rev["rating"])[rev["rating"].notna()]
         sums = wr.groupby("provider_id")[["w", "wr"]].sum()
-        adj = per(sums["wr"] / sums["w"])
-        kept_rated = per(
+        out["adjusted_mean"] = per(sums["wr"] / sums["w"])
+        out["n_kept_rated"] = per(
             (~susp[rev["rating"].notna()]).groupby(rev.loc[rev["rating"].notna(), "provider_id"]).sum()
         ).fillna(0)
-        out["adjusted_rating"] = bayes_mean(adj, kept_rated, global_mean).where(out["n_ratings"] > 0)
     else:
         out["suspicious_share"] = np.nan
         out["n_kept"] = 0
-        out["adjusted_rating"] = np.nan
+        out["adjusted_mean"] = np.nan
+        out["n_kept_rated"] = 0.0
 
     # --- sentiment: what others write; case pages are the provider's own words --------------
     others = d[d["kind"] != "case_page"] if not d.empty else d
@@ -287,8 +321,23 @@ def reputation(
         out["first_seen"] = pd.NaT
         out["last_seen"] = pd.NaT
     out["sources"] = _sources(pid_index, d, reg, lst)
+    out["reg_status"] = reg_status.astype(object)
+    out["n_comments_articles"] = kind_count("comment", "article")
+    return out.reset_index()
 
-    # --- the score -------------------------------------------------------------------------
+
+def finish(stats: pd.DataFrame, market_mean: float) -> pd.DataFrame:
+    """`provider_stats` rows → mart rows: Bayesian averages toward `market_mean`, the score, the
+    confidence and the risk flags. Cheap (vectorised over providers), so it runs over every provider
+    on every build, and a shift of the market mean reaches all of them."""
+    out = stats.set_index("provider_id")
+    reg_status = out["reg_status"]
+    out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], market_mean).where(
+        out["n_ratings"] > 0
+    )
+    out["adjusted_rating"] = bayes_mean(out["adjusted_mean"], out["n_kept_rated"], market_mean).where(
+        out["n_ratings"] > 0
+    )
     comps = components(out, reg_status)
     w = pd.Series(WEIGHTS)
     avail = comps.notna()
@@ -301,12 +350,12 @@ def reputation(
         + out["n_complaints"]
         + out["n_answers"]
         + out["claims_n"]
-        + kind_count("comment", "article")
+        + out["n_comments_articles"]
     )
     out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
     out["confidence_band"] = out["confidence"].map(_band)
     out["risk_flags"] = risk_flags(out, reg_status)
-    return out.reset_index()
+    return out.drop(columns=list(STATS_EXTRA)).reset_index()
 
 
 def components(row: pd.DataFrame, reg_status: pd.Series) -> pd.DataFrame:
