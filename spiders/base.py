@@ -14,7 +14,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request
 
 from pipelines.config import ensure_watchlist, load_config, load_watchlist
@@ -98,6 +98,16 @@ class KaopuSpider(scrapy.Spider):
             self.crawler.stats.inc_value("kaopu/requests/ignored")
             return
         self.crawler.stats.inc_value("kaopu/errors/download")
+        if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            # The size cap cut it off: still a page lost (so an error), but one the user can fix.
+            self.crawler.stats.inc_value("kaopu/requests/oversize")
+            self.logger.warning(
+                "skipped %s: larger than download_maxsize (%s bytes); raise download_maxsize in the "
+                "profile to fetch it",
+                failure.request.url,
+                self.crawler.settings.getint("DOWNLOAD_MAXSIZE"),
+            )
+            return
         self.logger.warning("gave up on %s: %s", failure.request.url, failure.value)
 
     def skipped(self, response, exc: PageError) -> None:

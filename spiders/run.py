@@ -115,6 +115,7 @@ def summarize(
         "dupes_dropped": int(stats.get("kaopu/dupes/dropped", 0)),
         "seen_before": int(stats.get("kaopu/dupes/seen_before", 0)),
         "errors": errors,
+        "oversize": int(stats.get("kaopu/requests/oversize", 0)),
         "elapsed_s": round(elapsed, 3),
         "log_file": str(log_file),
     }

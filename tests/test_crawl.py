@@ -211,3 +211,24 @@ def test_cookies_from_the_environment_are_never_logged(sandbox, tmp_path):
     logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
     assert "very-secret-session-token" not in logs and "SUB=" not in logs
     assert "very-secret-session-token" not in (tmp_path / "stats-registry.json").read_text(encoding="utf-8")
+
+
+def test_pages_over_the_size_cap_are_not_fetched_and_are_reported(sandbox, tmp_path):
+    import json
+
+    from tests.sandbox_fixture import CONFIG, spider_cmd
+
+    # The smallest cap the config takes (1 KiB): the article pages fit, their comment lists do not.
+    config = tmp_path / "kaopu.toml"
+    text = CONFIG.read_text(encoding="utf-8")
+    assert "download_maxsize = 5000000" in text
+    config.write_text(text.replace("download_maxsize = 5000000", "download_maxsize = 1024"), encoding="utf-8")
+    cmd = spider_cmd("articles", tmp_path, sandbox.url)
+    cmd[cmd.index("--config") + 1] = str(config)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    stats = json.loads((tmp_path / "stats-articles.json").read_text(encoding="utf-8"))
+    assert stats["oversize"] > 0 and stats["errors"] >= stats["oversize"]
+    assert stats["response_received_count"] < stats.get("downloader/request_count", 0)
+    logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
+    assert "larger than download_maxsize (1024 bytes)" in logs
