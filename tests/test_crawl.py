@@ -232,3 +232,28 @@ def test_pages_over_the_size_cap_are_not_fetched_and_are_reported(sandbox, tmp_p
     assert stats["response_received_count"] < stats.get("downloader/request_count", 0)
     logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").glob("*.log"))
     assert "larger than download_maxsize (1024 bytes)" in logs
+
+
+def test_the_http_cache_keeps_pages_but_never_a_429_or_503(sandbox, tmp_path):
+    import ast
+    import json
+
+    from tests.sandbox_fixture import CONFIG, spider_cmd
+
+    # Scrapy's cache stores every status unless told otherwise: a cached 503 would be replayed as the
+    # page on every later crawl. The sandbox serves 429s and 503s at a 5% fault rate.
+    config = tmp_path / "kaopu.toml"
+    text = CONFIG.read_text(encoding="utf-8")
+    cached = text.replace("[profiles.sandbox]\n", "[profiles.sandbox]\nhttp_cache = true\n", 1)
+    config.write_text(cached, encoding="utf-8")
+    cmd = spider_cmd("market", tmp_path, sandbox.url)
+    cmd[cmd.index("--config") + 1] = str(config)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    stats = json.loads((tmp_path / "stats-market.json").read_text(encoding="utf-8"))
+    served_errors = sum(stats.get(f"downloader/response_status_count/{c}", 0) for c in (429, 503))
+    assert served_errors > 0, "the crawl must meet a throttled or unavailable page for this to mean anything"
+    metas = list((tmp_path / "state" / "httpcache").rglob("meta"))
+    statuses = [ast.literal_eval(p.read_text(encoding="utf-8"))["status"] for p in metas]
+    assert statuses.count(200) > 10
+    assert not {429, 503} & set(statuses)
