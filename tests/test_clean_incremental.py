@@ -10,7 +10,7 @@ import pytest
 
 from flows import dedup_state
 from flows.clean import update_clean
-from pipelines import contracts
+from pipelines import contracts, dedup
 from pipelines.dedup import cluster
 from pipelines.storage import DataTree, RawWriter, read_table
 from sandbox.world import World
@@ -108,3 +108,70 @@ def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
     assert np.array_equal(labels, docs["dup_cluster"].to_numpy())
     monkeypatch.setattr(dedup_state, "fingerprint", lambda: "other parameters")
     assert dedup_state.load(inc) is None
+
+
+def _row_file(tree: DataTree):
+    loaded = dedup_state._load(tree)
+    assert loaded is not None
+    return loaded[1]
+
+
+def _relabel(tree: DataTree, docs: pd.DataFrame, fresh) -> np.ndarray:
+    return dedup_state.labels(tree, docs["doc_id"], docs["text"], fresh)
+
+
+def test_a_build_appends_only_its_new_signatures(trees):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    _relabel(inc, docs, docs["doc_id"].iloc[:0])  # a store in the current layout
+    before = _row_file(inc)
+    fresh = docs["doc_id"][docs["text"].fillna("").str.len() > 100].iloc[:3]
+    assert np.array_equal(_relabel(inc, docs, fresh), docs["dup_cluster"].to_numpy())
+    after = _row_file(inc)
+    assert after.name == before.name and after.valid == before.valid + 3
+    assert dedup_state.load(inc) is not None
+
+
+def test_rows_after_the_valid_ones_are_ignored_and_cut_off(trees):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    store = _row_file(inc)
+    with open(store.path, "ab") as f:  # what a build that crashed before writing its index leaves
+        f.write(b"\xff" * 1000)
+    assert dedup_state.load(inc) is not None
+    assert np.array_equal(_relabel(inc, docs, docs["doc_id"].iloc[:0]), docs["dup_cluster"].to_numpy())
+    assert store.path.stat().st_size == store.valid * dedup.NUM_PERM * 4
+
+
+@pytest.mark.parametrize("damage", ["shorter", "last_row_changed", "missing"])
+def test_a_row_file_that_lost_rows_is_rebuilt(trees, damage):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    store = _row_file(inc)
+    data = store.path.read_bytes()
+    if damage == "shorter":
+        store.path.write_bytes(data[:-1])
+    elif damage == "last_row_changed":
+        store.path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    else:
+        store.path.unlink()
+    assert dedup_state.load(inc) is None
+    assert np.array_equal(_relabel(inc, docs, docs["doc_id"].iloc[:0]), docs["dup_cluster"].to_numpy())
+    assert dedup_state.load(inc) is not None
+
+
+def test_the_row_file_is_compacted_when_mostly_dead(trees, monkeypatch):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    before = _row_file(inc)
+    # Every document re-crawled: all stored rows die and as many are appended.
+    monkeypatch.setattr(dedup_state, "_COMPACT_AT", 1.5)
+    assert np.array_equal(_relabel(inc, docs, docs["doc_id"]), docs["dup_cluster"].to_numpy())
+    after = _row_file(inc)
+    live = int(dedup_state.load(inc)[2].long.sum())
+    assert after.name != before.name and not before.path.exists()
+    assert after.valid == live
+    assert np.array_equal(_relabel(inc, docs, docs["doc_id"].iloc[:0]), docs["dup_cluster"].to_numpy())

@@ -147,3 +147,58 @@ def test_updating_labels_with_a_stored_graph_equals_clustering_everything():
         assert labels.tolist() == cluster([texts[k] for k in present]), f"batch {batch}"
         prev_keys, prev_state = present, fresh
     assert len(set(labels.tolist())) < len(present) * 0.5, "the corpus must have near-duplicates"
+
+
+def _edge_set(graph) -> set[tuple[int, ...]]:
+    # Pairs by the first copies' positions, so graphs built in different ways compare.
+    e = graph.edges.astype("int64")
+    return {(b, k, graph.first[h], graph.first[m]) for b, k, h, m in e.tolist()}
+
+
+def test_updates_with_removals_moved_first_copies_and_big_buckets_equal_a_full_build():
+    """Buckets of hundreds of members (a few templates), where most updates only compare new members
+    with the head; documents are also removed, and copies of a text inserted before its first copy or
+    its first copy removed (the text's pairs were decided from another position)."""
+    import numpy as np
+
+    from pipelines.dedup import text_state, update_labels
+
+    rng = random.Random(11)
+    templates = [_random_cjk(rng, 40) for _ in range(4)]
+
+    def variant() -> str:
+        t = rng.choice(templates)
+        for _ in range(rng.randint(0, 9)):
+            i = rng.randrange(len(t))
+            t = t[:i] + _random_cjk(rng, 1) + t[i + 1 :]
+        return t
+
+    docs: dict[float, str] = {}  # sort key → text
+    prev_graph, prev_keys = None, []
+    for batch in range(6):
+        keys = sorted(docs)
+        for _ in range(300 if batch == 0 else 60):
+            docs[rng.random()] = variant()
+        if keys:
+            for k in rng.sample(keys, 15):  # removed documents
+                docs.pop(k, None)
+            for k in rng.sample(sorted(docs), 20):  # an exact copy anywhere, often before the first one
+                docs[rng.random()] = docs[k]
+            first_of: dict[str, float] = {}
+            copied = {t for t in docs.values() if list(docs.values()).count(t) > 1}
+            for k in sorted(docs):
+                first_of.setdefault(docs[k], k)
+            for t in rng.sample(sorted(copied), min(10, len(copied))):  # first copy gone, a later one stays
+                docs.pop(first_of[t])
+        present = sorted(docs)
+        where = {k: i for i, k in enumerate(prev_keys)}
+        prev_pos = np.array([where.get(k, -1) for k in present])
+        state = text_state([docs[k] for k in present])
+        labels, graph = update_labels(state, prev_pos if prev_graph is not None else None, prev_graph)
+        full_labels, full_graph = update_labels(state, None, None)
+        expected = cluster([docs[k] for k in present])
+        assert labels.tolist() == full_labels.tolist() == expected, f"batch {batch}"
+        assert _edge_set(graph) == _edge_set(full_graph), f"batch {batch}"
+        prev_graph, prev_keys = graph, present
+    sizes = np.unique(labels, return_counts=True)[1]
+    assert sizes.max() >= 50, "the corpus must have big buckets for the test to mean anything"
