@@ -140,7 +140,7 @@ def main() -> None:
             f"marts {row['marts']['seconds']:>6.1f}s {row['marts']['peak_rss_mb']:>6.0f} MB | "
             f"+{row['incremental_new_documents']:,} docs: clean {row['inc-clean']['seconds']:.1f}s, "
             f"marts {row['inc-marts']['seconds']:.1f}s "
-            f"({row['inc-marts']['counts'].get('recomputed_providers', '?'):,} providers recomputed) "
+            f"({row['inc-marts']['counts'].get('recomputed_providers', 0):,} providers recomputed) "
             f"= {row['incremental_share_of_full']:.1%} of full "
             f"(CPU {full_cpu:.1f}s → {inc_cpu:.1f}s = {row['incremental_cpu_share_of_full']:.1%})",
             flush=True,
