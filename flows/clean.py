@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows import dedup_state
-from flows.provider_names import load_brands, name_groups, provider_entries, save_brands
+from flows.provider_names import cached_provider_entries, load_brands, name_groups, save_brands
 from pipelines import claims as claims_mod
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
@@ -564,7 +564,7 @@ def update_clean(
             brands[r["service_code"]] = r["_brand"]
     with _gc_paused():
         groups = name_groups(registry, listings, brands, case_names)
-        entries = provider_entries(watchlist, groups)
+        entries = cached_provider_entries(tree, watchlist, groups)
         index = ProviderIndex(entries)
 
     new_claim_rows: list[dict[str, Any]] = []

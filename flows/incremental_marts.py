@@ -102,10 +102,19 @@ def provider_key(s: pd.Series) -> pd.Series:
     return s.astype("string").fillna(NO_PROVIDER).astype(object)
 
 
+# String columns whose values are (nearly) all distinct: hashed directly. The others repeat a few
+# values (kind, status, client) and are hashed once per distinct value (pandas' `categorize`), which
+# for ids took three times longer than hashing them directly.
+_DISTINCT = frozenset({"doc_id", "author", "claim_id", "company_id", "service_code"})
+_MIX = np.uint64(0x100000001B3)  # FNV-1 prime: each column's hash is mixed into the row's in turn
+
+
 def _row_hashes(df: pd.DataFrame) -> np.ndarray:
-    if df.empty:
-        return np.zeros(0, dtype=np.uint64)
-    return pd.util.hash_pandas_object(df, index=False).to_numpy(dtype=np.uint64)
+    h = np.zeros(len(df), dtype=np.uint64)
+    for col in df.columns:
+        c = pd.util.hash_pandas_object(df[col], index=False, categorize=col not in _DISTINCT)
+        h = (h * _MIX) ^ c.to_numpy(dtype=np.uint64)  # uint64 arithmetic wraps: modulo 2^64
+    return h
 
 
 def _sum_by_key(provider_id: pd.Series, hashes: np.ndarray) -> pd.Series:

@@ -80,20 +80,23 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     # The four columns before the row filter: filtering the whole frame would copy 10^6 texts.
     cols = ["author", "text_chars", "dup_cluster", "provider_id"]
     rev = docs[cols][docs["kind"].isin(REVIEW_KINDS)]
-    author = rev["author"].astype("string")
-    counts = author.map(author.value_counts()).fillna(0).clip(upper=2).astype(np.int8)
+    # Codes and a bincount: mapping value_counts back onto 10^6 reviews took six times as long.
+    codes, _ = pd.factorize(rev["author"])
+    per_code = np.bincount(codes[codes >= 0], minlength=1)
+    counts = pd.Series(
+        np.where(codes >= 0, per_code[np.maximum(codes, 0)], 0).clip(max=2).astype(np.int8), index=rev.index
+    )
     # Near-duplicate: same cluster as another review of the same provider, and long enough that
     # resemblance means copying (short texts like 很好 cluster by exact match and are written by
     # thousands of honest buyers independently).
     long_enough = rev["text_chars"].fillna(0).astype(int) >= MIN_CHARS
     clustered = long_enough & rev["dup_cluster"].notna()
-    provider = rev["provider_id"].astype("string").fillna("")
-    size = (
-        pd.Series(1, index=rev.index)[clustered]
-        .groupby([provider[clustered], rev.loc[clustered, "dup_cluster"]])
-        .transform("size")
-    )
-    copies = size.reindex(rev.index).fillna(0).clip(upper=2).astype(np.int8)
+    # Group = (provider, cluster) as one int64 code; a missing provider is a group of its own (-1).
+    pcode = pd.factorize(rev.loc[clustered, "provider_id"])[0].astype(np.int64)
+    cluster = rev.loc[clustered, "dup_cluster"].to_numpy(dtype=np.int64)
+    group = pd.factorize((pcode + 1) * (1 << 40) + cluster)[0]
+    copies = pd.Series(np.zeros(len(rev), dtype=np.int8), index=rev.index)
+    copies[clustered.to_numpy()] = np.bincount(group)[group].clip(max=2).astype(np.int8)
     return pd.DataFrame({"author_reviews": counts, "copies": copies}, index=rev.index)
 
 
