@@ -181,6 +181,8 @@ def to_recompute(now: pd.Series, before: pd.Series, links: pd.DataFrame) -> set[
     # hashes do not survive that.
     last = before.to_dict()
     changed = {k for k, v in now.items() if last.get(k) != v}
+    # A provider that vanished still pulls in the providers its cases were linked with.
+    changed |= set(last) - set(now.index)
     if not changed or links.empty:
         return changed
     by_core = links.groupby("core")["key"].apply(set).to_dict()
