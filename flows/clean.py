@@ -440,7 +440,7 @@ def _merge_docs(old: pa.Table, new: pd.DataFrame) -> pd.DataFrame:
     ids = old.column("doc_id")
     clash = np.flatnonzero(pc.is_in(ids, value_set=pa.array(new["doc_id"], pa.string())).to_numpy(False))
     # The clashing old rows first, as in the concat `_latest` saw: on a tie the new row wins.
-    winners = _latest(_concat([old.take(clash).to_pandas(), new]), "doc_id")
+    winners = _latest(_concat([_take_rows(old, clash).to_pandas(), new]), "doc_id")
     winners_t = conform(winners, contracts.DOCUMENTS)
     at = np.searchsorted(ids.to_numpy(), winners_t.column("doc_id").to_numpy())
     order = _merge_order(len(old), clash, at)
@@ -457,15 +457,41 @@ def _sorted_unique_docs(old: pa.Table) -> bool:
     return old.num_rows < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
 
 
+def _take_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """table.take(rows) for ascending `rows`, one chunk at a time: arrow's take on a chunked table
+    concatenated every column first, a copy of the 10^6 documents (0.25 s) to pick a few rows."""
+    cols = []
+    for col in table.columns:
+        first = np.r_[0, np.cumsum([len(ch) for ch in col.chunks], dtype=np.int64)]
+        chunk_of = np.searchsorted(first, rows, side="right") - 1
+        parts = [
+            ch.take(pa.array(rows[chunk_of == k] - first[k]))
+            for k, ch in enumerate(col.chunks)
+            if (chunk_of == k).any()
+        ]
+        cols.append(pa.chunked_array(parts, type=col.type))
+    return pa.Table.from_arrays(cols, schema=table.schema)
+
+
 def _merge_order(n_old: int, dropped: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Rows of [old rows, winners] in doc_id order: old row i unless dropped, winner j just before
-    the old row at its insertion point `at[j]` (the row it replaces, if it replaces one)."""
+    the old row at its insertion point `at[j]` (the row it replaces, if it replaces one), winners
+    with the same insertion point in their own order.
+
+    Both sequences are sorted already, so every row's place is computed instead of argsorting 10^6
+    keys (0.06 s): the kept old rows before it plus the winners before it."""
     keep = np.ones(n_old, dtype=bool)
     keep[dropped] = False
     old_rows = np.flatnonzero(keep)
-    key = np.concatenate([2 * old_rows + 1, 2 * at])
-    rows = np.concatenate([old_rows, n_old + np.arange(len(at))])
-    return rows[np.argsort(key, kind="stable")]
+    winners = np.argsort(at, kind="stable")  # in doc_id order already; the sort makes it certain
+    at_sorted = at[winners]
+    order = np.empty(len(old_rows) + len(at), dtype=np.int64)
+    # Old row i follows the winners inserted at or before it; winner j (in at order) follows the
+    # kept old rows before its insertion point.
+    order[np.arange(len(old_rows)) + np.searchsorted(at_sorted, old_rows, side="right")] = old_rows
+    kept_before = np.r_[0, np.cumsum(keep, dtype=np.int64)]
+    order[np.arange(len(at)) + kept_before[at_sorted]] = n_old + winners
+    return order
 
 
 # Above this many runs of consecutive rows, the merged columns are copied rather than sliced.
