@@ -761,9 +761,13 @@ def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex)
     free = docs["provider_mention"].isna() & docs["kind"].isin(
         ["forum_answer", "article", "comment", "case_page"]
     )
-    for i in docs.index[free]:
-        text = "\n".join(t for t in (docs.at[i, "title"], docs.at[i, "text"]) if isinstance(t, str) and t)
-        docs.at[i, "provider_mention"] = _find_mention(index, text)
+    if free.any():
+        # One assignment for all of them: a cell at a time into the arrow-backed column rebuilt it
+        # each time (0.15 s for 1,700 documents).
+        pairs = zip(docs.loc[free, "title"].tolist(), docs.loc[free, "text"].tolist(), strict=True)
+        docs.loc[free, "provider_mention"] = [
+            _find_mention(index, "\n".join(t for t in pair if isinstance(t, str) and t)) for pair in pairs
+        ]
     orphan = (docs["kind"] == "comment") & docs["provider_mention"].isna() & docs["_article_id"].notna()
     if orphan.any():
         arts = [d[d["kind"] == "article"] for d in (old_docs, docs) if not d.empty]
