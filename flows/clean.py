@@ -660,6 +660,10 @@ def update_clean(
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")
     claims = pd.DataFrame(new_claim_rows, columns=_CLAIM_COLS)
+    # As for the documents: parsed before the concat, or the old claims' datetimes, mixed with the new
+    # strings in one object column, all go through the parser again (0.2 s for 40k claims).
+    for col in ("fetched_at", "claimed_at"):
+        claims[col] = _to_utc(claims[col])
     if not old_claims.empty and len(new_ids):
         old_claims = old_claims[~old_claims["doc_id"].isin(new_ids)]
     claims = _concat([old_claims, claims])
