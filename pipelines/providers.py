@@ -317,17 +317,19 @@ class ProviderIndex:
         self._exact[k].add(pid)
         self._add_scan(k, pid)
         c = core(name)
-        if len(c) >= 2 and c not in GENERIC_CORES:
+        # A provider's names mostly share one core (火蝠电商, 杭州火蝠电子商务有限公司): its forms are
+        # indexed with the first of them, and indexing them again would change nothing.
+        if len(c) >= 2 and c not in GENERIC_CORES and pid not in self._cores.get(c, ()):
             self._cores[c].add(pid)
             for form in (c + "电商", c + "代运营", c + "网络", c + "科技"):
                 self._exact[form].add(pid)
                 self._add_scan(form, pid)
             if len(c) >= self.DERIVED_SCAN_MIN_CHARS:
                 self._add_scan(c, pid)
-        # 宝遵电子商务有限公司 is one edit from 宝尊电子商务有限公司, not from 上海宝尊电子商务有限公司.
-        without_city = _CITY_PREFIX.sub("", k)
         if len(c) < 2:
             return
+        # 宝遵电子商务有限公司 is one edit from 宝尊电子商务有限公司, not from 上海宝尊电子商务有限公司.
+        without_city = _CITY_PREFIX.sub("", k)
         known = self._typo_keys[pid]
         for typo_key in {k, without_city, c + "电商", c + "代运营"}:
             # A provider's names share their brand forms (火蝠电商 from both 火蝠 and its legal name).
