@@ -715,9 +715,15 @@ def update_clean(
 
 
 def _lookup(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.Series:
-    """values[keys == w] for each w (keys unique), missing → NA: a dict over 10^6 doc ids took 0.4 s."""
-    at = pc.index_in(pa.array(wanted, pa.string()), value_set=pa.array(keys, pa.string()))
-    found = pa.array(values, pa.string()).take(at)
+    """values[keys == w] for each w (keys unique), missing → NA: a dict over 10^6 doc ids took 0.4 s.
+
+    The keys are first narrowed to the wanted ones: hashing the 40k claims' doc ids and probing the
+    10^6 keys is ~6x cheaper than hashing the 10^6 keys (0.15 s → 0.025 s), same answers."""
+    wanted_a = pa.array(wanted, pa.string())
+    keys_a = pa.array(keys, pa.string())
+    near = pc.is_in(keys_a, value_set=pc.unique(wanted_a))
+    at = pc.index_in(wanted_a, value_set=keys_a.filter(near))
+    found = pa.array(values, pa.string()).filter(near).take(at)
     return found.to_pandas().set_axis(wanted.index).astype("string")
 
 

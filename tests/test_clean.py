@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from flows.clean import _resolve_many, reply_days, update_clean
+from flows.clean import _lookup, _resolve_many, reply_days, update_clean
 from pipelines import contracts as c
 from pipelines.providers import ProviderIndex
 from pipelines.storage import DataTree, RawWriter, read_quarantine, read_table
@@ -249,3 +249,12 @@ def test_resolve_many_maps_each_mention_and_keeps_the_index():
     assert got.index.tolist() == [9, 8, 7, 6, 5, 4, 3]
     assert got.tolist() == ["hf", pd.NA, pd.NA, pd.NA, "bz", "hf", "hf"]
     assert _resolve_many(index, pd.Series([], dtype="string")).empty
+
+
+def test_lookup_takes_each_wanted_keys_value():
+    keys = pd.Series(["a", "b", "c", "d"], dtype="string")
+    values = pd.Series(["pa", None, "pc", "pd"], dtype="string")
+    wanted = pd.Series(["c", "x", "a", "c", None, "b"], index=[10, 11, 12, 13, 14, 15], dtype="string")
+    got = _lookup(keys, values, wanted)
+    assert got.index.tolist() == [10, 11, 12, 13, 14, 15]
+    assert got.tolist() == ["pc", pd.NA, "pa", "pc", pd.NA, pd.NA]
