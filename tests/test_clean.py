@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from flows.clean import reply_days, update_clean
+from flows.clean import _lookup, _resolve_many, reply_days, update_clean
 from pipelines import contracts as c
+from pipelines.providers import ProviderIndex
 from pipelines.storage import DataTree, RawWriter, read_quarantine, read_table
 
 FETCHED = "2026-01-01T00:00:00+00:00"
@@ -237,3 +238,23 @@ def test_a_copied_data_tree_is_not_reprocessed(tree, tmp_path):
     copy = DataTree(tmp_path / "copy")
     shutil.copytree(tree.root, copy.root, copy_function=shutil.copy)  # copy, not copy2: new mtimes
     assert update_clean(copy, watchlist=[])["raw_files"] == 0
+
+
+def test_resolve_many_maps_each_mention_and_keeps_the_index():
+    index = ProviderIndex([{"id": "hf", "name": "火蝠电商"}, {"id": "bz", "name": "宝尊电商"}])
+    names = ["火蝠", None, "  ", "无名公司", "宝尊电商", "火蝠", "火福电商"]
+    mentions = pd.Series(names, index=[9, 8, 7, 6, 5, 4, 3], dtype="string")
+    got = _resolve_many(index, mentions)
+    assert str(got.dtype) == "string"
+    assert got.index.tolist() == [9, 8, 7, 6, 5, 4, 3]
+    assert got.tolist() == ["hf", pd.NA, pd.NA, pd.NA, "bz", "hf", "hf"]
+    assert _resolve_many(index, pd.Series([], dtype="string")).empty
+
+
+def test_lookup_takes_each_wanted_keys_value():
+    keys = pd.Series(["a", "b", "c", "d"], dtype="string")
+    values = pd.Series(["pa", None, "pc", "pd"], dtype="string")
+    wanted = pd.Series(["c", "x", "a", "c", None, "b"], index=[10, 11, 12, 13, 14, 15], dtype="string")
+    got = _lookup(keys, values, wanted)
+    assert got.index.tolist() == [10, 11, 12, 13, 14, 15]
+    assert got.tolist() == ["pc", pd.NA, "pa", "pc", pd.NA, pd.NA]

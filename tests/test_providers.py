@@ -94,6 +94,17 @@ def test_typo_resolves_when_unambiguous():
     assert idx.resolve("宝遵") is None  # two characters: too short to trust a typo
 
 
+def test_typos_of_names_added_after_a_typo_lookup_still_resolve():
+    # The typo variants are indexed per key length when a typo of that length is first looked up;
+    # names added afterwards must join the lengths already indexed.
+    idx = ProviderIndex([{"id": "bz", "name": "宝尊电商"}])
+    assert idx.resolve("宝遵电商") == "bz"  # indexes lengths 3 to 5
+    idx.add("星禾电商", id="xh")
+    assert idx.resolve("星和电商") == "xh"
+    idx.add("星禾电商", id="xh2")  # the same key for a second id: a typo of it is now ambiguous
+    assert idx.resolve("星和电商") is None
+
+
 def test_find_orders_by_first_mention_and_uses_aliases(index):
     text = "天貓代運營找火蝠電商靠譜嗎？青橙也可以，還有上海寶尊電子商務有限公司。"
     assert index.find(text) == [slugify("火蝠电商"), "qc", "bz"]
