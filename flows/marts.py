@@ -171,7 +171,7 @@ def build_marts(
         write_table(tree, name, tables[name], sort_by=_SORT[name])
         counts[name.split("/", 1)[1]] = tables[name].num_rows
     inc.save(tree, fps, links, stats_t, built_at, {n: tables[n].num_rows for n in inc.SPLICED})
-    counts["recomputed_providers"] = len(redo & set(fps.index))
+    counts["recomputed_providers"] = len((redo & set(fps.index)) - {inc.NO_PROVIDER})
     return counts
 
 
