@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 import inspect
+import itertools
 import multiprocessing
 import os
 import re
@@ -322,6 +323,45 @@ def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> I
             yield f.result()
 
 
+# A lone batch at least this big is processed in a worker process while this one reads the old tables
+# and builds the provider index (~3 s at 10^6 documents), which hides the worker's start-up (~1 s).
+# A smaller one takes less time than that start-up and is processed here.
+OVERLAP_MIN = 2_000
+
+
+class _TextWork:
+    """The text work on the new documents, begun as soon as they are read: a big backlog on worker
+    processes (`_process_batches`), a single big batch on one worker in the background while the caller
+    goes on with what needs no processed text, anything else right here. `result()` gives the frames."""
+
+    def __init__(self, batches: Iterable[list[dict[str, Any]]], workers: int):
+        self._pool: ProcessPoolExecutor | None = None
+        self._frames: list[pd.DataFrame] = []
+        it = iter(batches)
+        first = next(it, None)
+        second = next(it, None) if first is not None else None
+        if first is not None and second is None and workers > 1 and len(first) >= OVERLAP_MIN:
+            # Spawned, not forked, for the reason given in `_process_batches`.
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._future = self._pool.submit(_process_texts, first)
+            return
+        ahead = [b for b in (first, second) if b is not None]
+        self._frames = list(_process_batches(itertools.chain(ahead, it), workers))
+
+    def result(self) -> list[pd.DataFrame]:
+        if self._pool is not None:
+            try:
+                self._frames = [self._future.result()]
+            finally:
+                self.close()
+        return self._frames
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
 def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     """Claims on case pages. The page's own client and category fields win over what the extractor
     read from the prose (the page states them as fields; the prose may name other shops too)."""
@@ -580,6 +620,7 @@ def update_clean(
 
     reg_rows: list[dict[str, Any]] = []
     list_rows: list[dict[str, Any]] = []
+    new_case_names: list[str] = []
 
     def doc_batches(quarantine: QuarantineWriter) -> Iterator[list[dict[str, Any]]]:
         batch: list[dict[str, Any]] = []
@@ -589,7 +630,10 @@ def update_clean(
             elif item.kind == "market_listing":
                 list_rows.append(_listing_row(item, rel))  # type: ignore[arg-type]
             else:
-                batch.append(_doc_row(item, rel))
+                row = _doc_row(item, rel)
+                if row["kind"] == "case_page" and row["provider_mention"]:
+                    new_case_names.append(row["provider_mention"])
+                batch.append(row)
                 if len(batch) >= BATCH:
                     yield batch
                     batch = []
@@ -597,7 +641,27 @@ def update_clean(
             yield batch
 
     with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
-        new_docs = list(_process_batches(doc_batches(quarantine), workers))
+        texts = _TextWork(doc_batches(quarantine), workers)
+    try:
+        return _finish_clean(
+            tree, watchlist, manifest, pending, counts, texts, reg_rows, list_rows, new_case_names
+        )
+    finally:
+        texts.close()
+
+
+def _finish_clean(
+    tree: DataTree,
+    watchlist: list[WatchedProvider | dict],
+    manifest: dict[str, dict[str, int]],
+    pending: list[tuple[Path, str, int]],
+    counts: dict[str, int],
+    texts: _TextWork,
+    reg_rows: list[dict[str, Any]],
+    list_rows: list[dict[str, Any]],
+    new_case_names: list[str],
+) -> dict:
+    """The rest of `update_clean`, once the new records are read (their texts may still be in work)."""
 
     # Structured tables: merge with what is there, latest fetch per key.
     old_reg = _table_df(tree, "clean/registry")
@@ -612,8 +676,6 @@ def update_clean(
         listings["fetched_at"] = _to_utc(listings["fetched_at"])
     listings = _latest(_concat([old_list, listings]), "service_code")
 
-    docs_new = _concat(new_docs)
-    del new_docs  # 10^6 documents: every copy held at once is a gigabyte
     # The old documents stay an arrow table until merged: only the few columns naming providers are
     # needed before then, and pandas would copy the 10^6 texts at every sort and filter.
     old_docs = read_table(tree, "clean/documents")
@@ -621,8 +683,7 @@ def update_clean(
     case_names: list[str] = []
     if not old_names.empty:
         case_names += old_names.loc[old_names["kind"] == "case_page", "provider_mention"].dropna().tolist()
-    if not docs_new.empty:
-        case_names += docs_new.loc[docs_new["kind"] == "case_page", "provider_mention"].dropna().tolist()
+    case_names += new_case_names
 
     # clean/listings has no brand column; the brands listings stated are kept in the build state so
     # a later run still knows that brand and legal name are one company.
@@ -635,6 +696,7 @@ def update_clean(
         entries = cached_provider_entries(tree, watchlist, groups)
         index = ProviderIndex(entries)
 
+    docs_new = _concat(texts.result())
     new_claim_rows: list[dict[str, Any]] = []
     new_ids = pd.Series([], dtype=object)
     if not docs_new.empty:

@@ -258,3 +258,39 @@ def test_lookup_takes_each_wanted_keys_value():
     got = _lookup(keys, values, wanted)
     assert got.index.tolist() == [10, 11, 12, 13, 14, 15]
     assert got.tolist() == ["pc", pd.NA, "pa", "pc", pd.NA, pd.NA]
+
+
+def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    import flows.clean as clean
+    from sandbox.world import World
+
+    items = list(World(7, 8).expected_items())
+    trees = [DataTree(tmp_path / name) for name in ("here", "background")]
+    for t in trees:
+        writers: dict[str, RawWriter] = {}
+        for item in items:
+            w = writers.get(item.source) or writers.setdefault(
+                item.source, RawWriter(t.raw_file(item.source, "r"))
+            )
+            w.write(c.to_record(item))
+        for w in writers.values():
+            w.close()
+    update_clean(trees[0], watchlist=[], workers=1)
+
+    pools = []
+
+    class Spy(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(clean, "OVERLAP_MIN", 10)
+    monkeypatch.setattr(clean, "ProcessPoolExecutor", Spy)
+    update_clean(trees[1], watchlist=[], workers=2)
+    assert pools == [1], "the lone batch went to one background worker"
+    for name in ("clean/documents", "clean/claims", "clean/registry", "clean/listings"):
+        pd.testing.assert_frame_equal(
+            read_table(trees[0], name).to_pandas(), read_table(trees[1], name).to_pandas(), obj=name
+        )
