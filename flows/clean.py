@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from flows import dedup_state
 from flows.provider_names import cached_provider_entries, load_brands, name_groups, save_brands
@@ -323,27 +325,94 @@ def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> I
             yield f.result()
 
 
-# A lone batch at least this big is processed in a worker process while this one reads the old tables
-# and builds the provider index (~3 s at 10^6 documents), which hides the worker's start-up (~1 s).
-# A smaller one takes less time than that start-up and is processed here.
+# A lone batch at least this big, arriving on a clean table at least OVERLAP_OLD_MIN rows big, is
+# worked in a background process while this one reads the old tables, builds the provider index and
+# merges (~4 s at 10^6 documents): that hides the worker's start-up (~1 s) and the text work. With a
+# smaller batch or table there is less to hide than the start-up costs, and the work is done here.
 OVERLAP_MIN = 2_000
+OVERLAP_OLD_MIN = 200_000
+
+
+@dataclass
+class _Labels:
+    """Near-duplicate labels the background worker computed for the table it expected the merge to
+    give: old rows and new ones by doc_id, every new row winning (the usual case, a re-crawl is
+    newer). Used only when the merged table is exactly that one."""
+
+    ids: pa.Array
+    chars: np.ndarray
+    fresh_at: np.ndarray  # positions of the new documents in `ids`
+    fresh_texts: list[str]
+    labels: np.ndarray
+
+    def fit(self, docs: pd.DataFrame) -> bool:
+        if len(docs) != len(self.ids):
+            return False
+        ids = pa.array(docs["doc_id"], pa.large_string())
+        if not (ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids).equals(self.ids):
+            return False
+        if not np.array_equal(docs["text_chars"].to_numpy(dtype=np.int64), self.chars):
+            return False
+        return docs["text"].iloc[self.fresh_at].tolist() == self.fresh_texts
+
+
+def _texts_and_labels(rows: list[dict[str, Any]], root: str) -> tuple[pd.DataFrame, _Labels | None]:
+    """In the background worker: `_process_texts`, then the labels of the merged table to be (see
+    `_Labels`); None when they cannot be had from the new texts alone (no usable store, unsorted
+    table, a batch repeating an id), and the caller computes them as usual."""
+    df = _process_texts(rows)
+    tree = DataTree(root)
+    path = tree.table_path("clean/documents")
+    try:
+        old = pq.read_table(path, columns=["doc_id", "text_chars"])
+        old_ids = old.column("doc_id").combine_chunks()
+        if len(df) != df["doc_id"].nunique() or len(old_ids) < 2:
+            return df, None
+        if not pc.all(pc.less(old_ids[:-1], old_ids[1:])).as_py():
+            return df, None
+        new_ids = pa.array(df["doc_id"], pa.string())
+        keep = pc.invert(pc.is_in(old_ids, value_set=new_ids))
+        ids = pa.concat_arrays([old_ids.filter(keep), new_ids])
+        chars = np.concatenate(
+            [
+                old.column("text_chars").combine_chunks().filter(keep).to_numpy(zero_copy_only=False),
+                df["text_chars"].to_numpy(),
+            ]
+        ).astype(np.int64)
+        order = pc.sort_indices(ids).to_numpy()
+        ids, chars = ids.take(pa.array(order)), chars[order]
+        n_old = int(pc.sum(keep).as_py() or 0)
+        fresh_at = np.flatnonzero(order >= n_old)
+        texts = pd.Series([None] * len(ids), dtype=object)
+        fresh_texts = df["text"].to_numpy(dtype=object)[order[fresh_at] - n_old].tolist()
+        texts.iloc[fresh_at] = fresh_texts
+        known = np.zeros(len(ids), dtype=bool)
+        known[fresh_at] = True
+        out = dedup_state.labels(tree, ids, texts, df["doc_id"], chars=chars, known=known)
+    except Exception:  # only an optimisation: whatever went wrong, the caller labels as usual
+        return df, None
+    return df, _Labels(pa.array(ids, pa.large_string()), chars, fresh_at, fresh_texts, out)
 
 
 class _TextWork:
     """The text work on the new documents, begun as soon as they are read: a big backlog on worker
-    processes (`_process_batches`), a single big batch on one worker in the background while the caller
-    goes on with what needs no processed text, anything else right here. `result()` gives the frames."""
+    processes (`_process_batches`), a single big batch on one worker in the background (with the
+    near-duplicate labels, see `_texts_and_labels`) while the caller goes on with what needs no
+    processed text, anything else right here. `result()` gives the frames, `labels` what the
+    background worker labelled (or None)."""
 
-    def __init__(self, batches: Iterable[list[dict[str, Any]]], workers: int):
+    def __init__(self, batches: Iterable[list[dict[str, Any]]], workers: int, tree: DataTree, old_rows: int):
         self._pool: ProcessPoolExecutor | None = None
         self._frames: list[pd.DataFrame] = []
+        self.labels: _Labels | None = None
         it = iter(batches)
         first = next(it, None)
         second = next(it, None) if first is not None else None
-        if first is not None and second is None and workers > 1 and len(first) >= OVERLAP_MIN:
+        lone_big = first is not None and second is None and len(first) >= OVERLAP_MIN
+        if lone_big and workers > 1 and old_rows >= OVERLAP_OLD_MIN:
             # Spawned, not forked, for the reason given in `_process_batches`.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(_process_texts, first)
+            self._future = self._pool.submit(_texts_and_labels, first, str(tree.root))
             return
         ahead = [b for b in (first, second) if b is not None]
         self._frames = list(_process_batches(itertools.chain(ahead, it), workers))
@@ -351,7 +420,8 @@ class _TextWork:
     def result(self) -> list[pd.DataFrame]:
         if self._pool is not None:
             try:
-                self._frames = [self._future.result()]
+                frame, self.labels = self._future.result()
+                self._frames = [frame]
             finally:
                 self.close()
         return self._frames
@@ -641,7 +711,7 @@ def update_clean(
             yield batch
 
     with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
-        texts = _TextWork(doc_batches(quarantine), workers)
+        texts = _TextWork(doc_batches(quarantine), workers, tree, _table_rows(tree, "clean/documents"))
     try:
         return _finish_clean(
             tree, watchlist, manifest, pending, counts, texts, reg_rows, list_rows, new_case_names
@@ -719,7 +789,10 @@ def _finish_clean(
         docs["provider_id"] = _resolve_many(index, docs["provider_mention"].astype("string"))
         # Labels over every text, but only new texts are hashed: the stored states of the others give
         # the same labels as clustering all of them again (see flows/dedup_state.py).
-        docs["dup_cluster"] = dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
+        if texts.labels is not None and texts.labels.fit(docs):
+            docs["dup_cluster"] = texts.labels.labels
+        else:
+            docs["dup_cluster"] = dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
 
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")
@@ -803,6 +876,14 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _table_rows(tree: DataTree, name: str) -> int:
+    """Rows of a written table, from its footer (0 when absent or unreadable)."""
+    try:
+        return pq.ParquetFile(tree.table_path(name)).metadata.num_rows
+    except (OSError, pa.ArrowException):
+        return 0
 
 
 def _with_version(df: pd.DataFrame, schema) -> pd.DataFrame:

@@ -302,12 +302,30 @@ def _load(tree: DataTree) -> tuple[tuple[pa.Array, np.ndarray, TextState, LshGra
     return (ids, chars, state, graph), store
 
 
-def labels(tree: DataTree, doc_ids: pd.Series, texts: pd.Series, fresh_ids: pd.Series) -> np.ndarray:
+class MissingTexts(Exception):
+    """`labels` was given only some texts, and the store lacks the state of a document without one."""
+
+
+def labels(
+    tree: DataTree,
+    doc_ids: pd.Series | pa.Array,
+    texts: pd.Series,
+    fresh_ids: pd.Series,
+    *,
+    chars: np.ndarray | None = None,
+    known: np.ndarray | None = None,
+) -> np.ndarray:
     """`dup_cluster` for every document (in the given order), hashing only what the store lacks;
-    the store is replaced by the states of exactly these documents."""
+    the store is replaced by the states of exactly these documents.
+
+    `chars` (the texts' lengths) and `known` (which texts are given) let a caller that has only the
+    new texts ask anyway: when a document without its text needs hashing, MissingTexts is raised
+    before anything is written."""
     # Ids as arrow strings: hash lookups over 10^6 of them without making Python strings.
     ids_now = pa.array(doc_ids, pa.large_string())
-    chars = texts.fillna("").str.len().to_numpy(dtype=np.int64)
+    if chars is None:
+        chars = texts.fillna("").str.len().to_numpy(dtype=np.int64)
+    chars = np.asarray(chars, dtype=np.int64)
     loaded = _load(tree)
     pos = np.full(len(ids_now), -1, dtype=np.int64)
     graph = None
@@ -322,6 +340,9 @@ def labels(tree: DataTree, doc_ids: pd.Series, texts: pd.Series, fresh_ids: pd.S
         found &= ~pc.is_in(ids_now, value_set=pa.array(fresh_ids, pa.large_string())).to_numpy(False)
         pos[~found] = -1
     need = np.flatnonzero(pos < 0)
+    if known is not None and not known[need].all():
+        missing = int((~known[need]).sum())
+        raise MissingTexts(f"{missing} documents need hashing and their texts were not given")
     computed = text_state(texts.iloc[need].fillna("").tolist(), normalized=True)
     if store is None:
         state = _merge(None, pos, computed, need)
