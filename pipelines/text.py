@@ -256,20 +256,30 @@ def _stretches(data: bytes, width: int, lead: int) -> list[_Stretch]:
     return found
 
 
-def _rebuild(run: str, spans: list[_Stretch]) -> str:
+def _rebuild(run: str, spans: list[_Stretch], width: int) -> str:
     out, pos, cut_before = [], 0, False
     for lo, hi, decoded, cut_start, cut_end in [*spans, (len(run), len(run), "", False, False)]:
-        out.append(_leftover(run[pos:lo], pos == 0 or lo == len(run), cut_before, cut_start))
+        gap = run[pos:lo]
+        if width == 1 and _TRUNCATED.fullmatch(gap):
+            # Latin-1 maps byte for byte, so a character missing a continuation byte (cp1252's
+            # undefined 0x81 0x8D 0x8F 0x90 0x9D, shown as nothing and lost in a copy: "æœåŠ¡" for
+            # 服务) is told apart without a marker. Only a lead with at least one continuation counts:
+            # a lone "é" next to a run may be the text's own.
+            gap = ""
+        out.append(_leftover(gap, pos == 0 or lo == len(run), cut_before, cut_start))
         out.append(decoded)
         pos, cut_before = hi, cut_end
     return "".join(out)
 
 
+_TRUNCATED = re.compile(f"[\u00c2-\u00f4][{_LATIN_CONT}]{{1,2}}")
+
+
 def _leftover(gap: str, edge: bool, cut_before: bool, cut_after: bool) -> str:
     """What stays of the text between two repaired stretches of a run (or a repaired stretch and the
     run's edge). A lost byte leaves a marker and at most a character's worth of garble; those are
-    dropped. A marker alone goes only where a stretch next to it ends or starts on a cut character:
-    otherwise it is a "?" the text had. Anything longer may be clean text, and stays."""
+    dropped. A "?" goes only where a stretch next to it ends or starts on a cut character: otherwise
+    it is a "?" the text had. A longer gap may hold clean text: only its ends are trimmed."""
     markers = sum(gap.count(m) for m in _MARKERS)
     if not markers:
         return gap
@@ -279,11 +289,31 @@ def _leftover(gap: str, edge: bool, cut_before: bool, cut_after: bool) -> str:
         if cut_after:
             gap = gap[:-1]
         return gap
-    if len(gap) - markers > 2 * markers:
-        return gap
-    if edge and gap[0] not in _MARKERS and gap[-1] not in _MARKERS:
-        return gap
-    return ""
+    whole = len(gap) - markers <= 2 * markers
+    if whole and not (edge and gap[0] not in _MARKERS and gap[-1] not in _MARKERS):
+        return ""
+    return _trim_debris(_trim_debris(gap, cut_before, False)[::-1], cut_after, True)[::-1]
+
+
+def _is_debris(ch: str) -> bool:
+    return not ch.isascii() and ch not in _Gbk.common
+
+
+def _trim_debris(gap: str, cut: bool, reversed_: bool) -> str:
+    """`gap` without the lost-byte debris at its start: U+FFFD ("?" only next to a cut character),
+    each with the character before it if that is not common text ("鑸�" is 般 = E8 88 AC less AC).
+    `reversed_`: the gap was reversed to trim its end, so that character now comes after the marker."""
+    i = 0
+    while i < len(gap):
+        if gap[i] == "\ufffd" or (gap[i] == "?" and cut):
+            i += 1
+            if reversed_ and i < len(gap) and _is_debris(gap[i]):
+                i += 1
+        elif not reversed_ and i + 1 < len(gap) and gap[i + 1] == "\ufffd" and _is_debris(gap[i]):
+            i += 2
+        else:
+            break
+    return gap[i:]
 
 
 def _gbk_bytes(run: str) -> bytes:
@@ -312,7 +342,7 @@ def _repair(text: str, runs: re.Pattern[str], hint: re.Pattern[str], encode, wid
         spans = [s for s in found if next(keep)]
         if spans:
             out.append(text[pos : m.start()])
-            out.append(_rebuild(m.group(0), spans))
+            out.append(_rebuild(m.group(0), spans, width))
             pos = m.end()
     out.append(text[pos:])
     return "".join(out)
