@@ -68,6 +68,29 @@ def is_traditional(text: str) -> bool:
 # The repair re-encodes a candidate run with the charset it was wrongly decoded with and decodes the
 # bytes as UTF-8, keeping only stretches that decode strictly and read better than the run did.
 # --------------------------------------------------------------------------------------------
+
+
+def _char_class(chars: set[str]) -> str:
+    """A regex character class for a set of characters, as ranges of consecutive code points."""
+    points = sorted(map(ord, chars))
+    parts, start, prev = [], points[0], points[0]
+    for p in [*points[1:], -1]:
+        if p == prev + 1:
+            prev = p
+            continue
+        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+        start = prev = p
+    return "[" + "".join(parts) + "]"
+
+
+def _hinted_runs(run: set[str], hint: set[str]) -> re.Pattern[str]:
+    """Maximal runs of `run` characters holding at least one `hint` character, in one linear scan:
+    a run must start where the previous character is not a run character, and the possessive
+    quantifiers never backtrack, so a long clean run costs one pass, not one per position."""
+    any_, plain, hinted = _char_class(run), _char_class(run - hint), _char_class(hint)
+    return re.compile(f"(?<!{any_}){plain}*+{hinted}{any_}*+")
+
+
 # Fast path. A UTF-8 CJK character starts with 0xE3–0xE9 followed by continuation bytes 0x80–0xBF,
 # and in GBK mojibake every second source character starts on an even byte, so the run holds a
 # character whose GBK code is lead 0xE3–0xE9 / trail 0x80–0xBF — one of 384 codes, rare characters
@@ -82,7 +105,9 @@ _LATIN_HINT = re.compile(f"[\u00c2-\u00f4][{_LATIN_CONT}]")
 # A candidate run: Latin-1/cp1252 characters and the markers a lost byte leaves behind.
 # Latin-1 decoding loses nothing; cp1252 turns its five undefined bytes into U+FFFD. A "?" here is
 # the text's own.
-_LATIN_RUN = re.compile(f"[\u0080-\u00ff{''.join(_CP1252_HIGH)}\ufffd]{{2,}}")
+_LATIN_RUN = _hinted_runs(
+    {*map(chr, range(0x80, 0x100)), *_CP1252_HIGH, "\ufffd"}, {*map(chr, range(0xC2, 0xF5))}
+)
 _LATIN_TO_BYTE = str.maketrans(
     {**{ch: chr(b) for ch, b in _CP1252_HIGH.items()}, "\ufffd": "\xff"}
 )
@@ -107,21 +132,8 @@ _HANZI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 class _Gbk:
     """Tables for GBK mojibake, built on first use (~40 ms): only text with a hint character needs them."""
 
-    run: re.Pattern[str] | None = None
+    run: re.Pattern[str] | None = None  # a run of GBK two-byte characters and markers, from a point
     common: frozenset[str] = frozenset()
-
-
-def _char_class(chars: set[str]) -> str:
-    """A regex character class for a set of characters, as ranges of consecutive code points."""
-    points = sorted(map(ord, chars))
-    parts, start, prev = [], points[0], points[0]
-    for p in [*points[1:], -1]:
-        if p == prev + 1:
-            prev = p
-            continue
-        parts.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
-        start = prev = p
-    return "[" + "".join(parts) + "]"
 
 
 def _gbk_chars(leads: range, trails: tuple[int, ...]) -> set[str]:
@@ -146,13 +158,11 @@ _GBK_HINT = re.compile(_char_class(_GBK_HINT_CHARS))
 # A Latin-1 garble of two CJK characters slips past all three only if its four continuation bytes
 # are all among those 16 of 64: (1/4)^4 < 0.4%, and less for every further character.
 _COMMON_IN_CHINESE = set("“”‘’…—–•€™‰¥©®°·\u00a0")
-_ANY_HINT = re.compile(
-    _char_class(
-        _GBK_HINT_CHARS
-        | set("ãäåæç")
-        | {ch for ch in [*map(chr, range(0x80, 0xC0)), *_CP1252_HIGH] if ch not in _COMMON_IN_CHINESE}
-    )
-)
+_LATIN_ANY_CHARS = set("ãäåæç") | {
+    ch for ch in [*map(chr, range(0x80, 0xC0)), *_CP1252_HIGH] if ch not in _COMMON_IN_CHINESE
+}
+_ANY_HINT = re.compile(_char_class(_GBK_HINT_CHARS | _LATIN_ANY_CHARS))
+_LATIN_ANY = re.compile(_char_class(_LATIN_ANY_CHARS))
 
 
 def _gbk_run() -> re.Pattern[str]:
@@ -164,8 +174,29 @@ def _gbk_run() -> re.Pattern[str]:
                 # GB2312 level 1: the 3,755 characters of everyday simplified text (lead 0xB0–0xD7).
                 common = _gbk_chars(range(0xB0, 0xD8), tuple(range(0xA1, 0xFF)))
                 _Gbk.common = frozenset(common | set("，。、！？：；“”‘’（）《》【】…—·"))
-                _Gbk.run = re.compile(_char_class(two_byte | {"\ufffd", "?"}) + "{3,}")
+                _Gbk.run = re.compile(_char_class(two_byte | {"\ufffd", "?"}) + "*+")
     return _Gbk.run
+
+
+# How far a candidate run reaches back from its first hint character. In GBK mojibake of CJK text
+# every other source character yields a hint character, so at most a few garbled characters (one
+# from a leading two-byte or “-like source character) precede the first; 16 leaves a wide margin
+# and keeps the backward look constant-time however long the clean text before it.
+_GBK_REACH_BACK = 16
+
+
+def _gbk_runs(text: str):
+    """(start, end) of each candidate run: from a hint character, forward to the end of its run of
+    GBK characters, backward at most _GBK_REACH_BACK. One regex search per run, no scan of clean text
+    in Python."""
+    run = _gbk_run()
+    pos = 0
+    while (hint := _GBK_HINT.search(text, pos)) is not None:
+        p = hint.start()
+        start = p - run.match(text[max(pos, p - _GBK_REACH_BACK) : p][::-1]).end()
+        pos = run.match(text, p).end()
+        yield start, pos
+
 
 
 # Thresholds for GBK, measured by tests/data/mojibake_stats.py on the 1,184 lines of the repo's
@@ -326,24 +357,24 @@ def _latin_bytes(run: str) -> bytes:
     return run.translate(_LATIN_TO_BYTE).encode("latin-1")
 
 
-def _repair(text: str, runs: re.Pattern[str], hint: re.Pattern[str], encode, width: int, lead: int,
-            judge) -> str:
+def _repair(text: str, runs, encode, width: int, lead: int, judge) -> str:
+    """Repair the candidate `runs` ((start, end) pairs) of `text` whose stretches `judge` accepts."""
     candidates = []
-    for m in runs.finditer(text):
-        if hint.search(m.group(0)):
-            found = _stretches(encode(m.group(0)), width, lead)
+    for start, end in runs:
+        if end - start >= 2:
+            found = _stretches(encode(text[start:end]), width, lead)
             if found:
-                candidates.append((m, found))
+                candidates.append((start, end, found))
     if not candidates:
         return text
-    keep = iter(judge([(m.group(0)[s[0] : s[1]], s[2]) for m, found in candidates for s in found]))
+    keep = iter(judge([(text[a + s[0] : a + s[1]], s[2]) for a, _, found in candidates for s in found]))
     out, pos = [], 0
-    for m, found in candidates:
+    for start, end, found in candidates:
         spans = [s for s in found if next(keep)]
         if spans:
-            out.append(text[pos : m.start()])
-            out.append(_rebuild(m.group(0), spans, width))
-            pos = m.end()
+            out.append(text[pos:start])
+            out.append(_rebuild(text[start:end], spans, width))
+            pos = end
     out.append(text[pos:])
     return "".join(out)
 
@@ -352,13 +383,14 @@ def repair_mojibake(text: str) -> str:
     """Undo UTF-8-read-as-GBK and UTF-8-read-as-Latin-1/cp1252 runs; text without them is returned as is."""
     if not _ANY_HINT.search(text):
         return text
-    if _LATIN_HINT.search(text):
-        text = _repair(text, _LATIN_RUN, _LATIN_HINT, _latin_bytes, 1, 0xC2, _judge_latin)
+    if _LATIN_ANY.search(text) and _LATIN_HINT.search(text):
+        runs = (m.span() for m in _LATIN_RUN.finditer(text) if _LATIN_HINT.search(m.group(0)))
+        text = _repair(text, runs, _latin_bytes, 1, 0xC2, _judge_latin)
     if _GBK_HINT.search(text):
         # Two-byte UTF-8 (Latin, Greek, Cyrillic) hides in clean GBK text: level-1 hanzi with a lead
         # 0xC2–0xD7 and a trail 0xA1–0xBF are such sequences. Only stretches with a CJK-sized
         # (three-byte, lead ≥ 0xE0) character count.
-        text = _repair(text, _gbk_run(), _GBK_HINT, _gbk_bytes, 2, 0xE0, _judge_gbk)
+        text = _repair(text, _gbk_runs(text), _gbk_bytes, 2, 0xE0, _judge_gbk)
     return text
 
 
