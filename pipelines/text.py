@@ -198,7 +198,6 @@ def _gbk_runs(text: str):
         yield start, pos
 
 
-
 # Thresholds for GBK, measured by tests/data/mojibake_stats.py on the 1,184 lines of the repo's
 # labelled texts: the share of "common" characters (GB2312 level 1 plus CJK punctuation) is
 # 0.83–1.0 (5th percentile 0.97) in clean prose and 0.0–0.29 (95th percentile 0.18) in its GBK
@@ -253,10 +252,25 @@ def _judge_latin(stretches: list[tuple[str, str]]) -> list[bool]:
     # Latin-1 text never holds a UTF-8 sequence by accident: even the shortest needs a letter À–ß
     # followed by a continuation-byte character (C1 control, ¡–¿, cp1252's €‚ƒ„…†‡ˆ‰Š…), which
     # European words do not have. So every stretch is repaired — "Ã¨" as well as "æœ" — provided
-    # the text's repairs give back some CJK at all.
-    if any(_CJK.search(decoded) for _, decoded in stretches):
+    # the text's repairs give back some CJK at all, or give back Latin-1 mojibake of CJK: text
+    # garbled twice ("Ã¨Â¿Â" for 这), which repair_mojibake then repairs again.
+    decoded = "".join(d for _, d in stretches)
+    if _CJK.search(decoded) or (_LATIN_HINT.search(decoded) and _CJK.search(_repair_latin_once(decoded))):
         return [True] * len(stretches)
     return [False] * len(stretches)
+
+
+def _repair_latin_once(text: str) -> str:
+    # One level down only: a third garbling is not worth the work on hostile input.
+    return _repair(text, _latin_runs(text), _latin_bytes, 1, 0xC2, _judge_latin_once)
+
+
+def _judge_latin_once(stretches: list[tuple[str, str]]) -> list[bool]:
+    return [any(_CJK.search(d) for _, d in stretches)] * len(stretches)
+
+
+def _latin_runs(text: str):
+    return (m.span() for m in _LATIN_RUN.finditer(text) if _LATIN_HINT.search(m.group(0)))
 
 
 # (first char, end char, decoded, a cut half character before it, one after it)
@@ -384,8 +398,15 @@ def repair_mojibake(text: str) -> str:
     if not _ANY_HINT.search(text):
         return text
     if _LATIN_ANY.search(text) and _LATIN_HINT.search(text):
-        runs = (m.span() for m in _LATIN_RUN.finditer(text) if _LATIN_HINT.search(m.group(0)))
-        text = _repair(text, runs, _latin_bytes, 1, 0xC2, _judge_latin)
+        # Text garbled twice is repaired twice here: the rest of the pass would strip the C1 controls
+        # the first repair gives back ("è¿\x99"), and the second could no longer read them.
+        for _ in range(3):
+            repaired = _repair(text, _latin_runs(text), _latin_bytes, 1, 0xC2, _judge_latin)
+            if repaired == text:
+                break
+            text = repaired
+            if not _LATIN_HINT.search(text):
+                break
     if _GBK_HINT.search(text):
         # Two-byte UTF-8 (Latin, Greek, Cyrillic) hides in clean GBK text: level-1 hanzi with a lead
         # 0xC2–0xD7 and a trail 0xA1–0xBF are such sequences. Only stretches with a CJK-sized

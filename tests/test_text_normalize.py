@@ -190,3 +190,14 @@ def test_genuine_text_decoded_wrongly_comes_back():
     # The labelled texts themselves, garbled: Latin-1 loses nothing, so every line comes back exactly.
     lines = [line for t in _labelled_and_golden() for line in normalize(t).split("\n") if line]
     assert all(normalize(garble(line, "latin-1")) == line for line in lines)
+
+
+def test_text_garbled_twice_through_latin1_comes_back():
+    # UTF-8 read as Latin-1, stored as UTF-8, read as Latin-1 again: "Ã¨Â¿Â\x99" for 这.
+    sentence = "签约前一定要看合同里的退款条款"
+    twice = garble(garble(sentence, "latin-1"), "latin-1")
+    assert normalize(twice) == sentence
+    # GBK mojibake read as Latin-1 unwinds to what the GBK repair alone gives (the odd last byte of 款
+    # and 退's 0x80 are lost at the GBK step).
+    gbk_once = garble(sentence, "gb18030")
+    assert normalize(garble(gbk_once, "latin-1")) == normalize(gbk_once) == "签约前一定要看合同里的款条"
