@@ -87,3 +87,70 @@ def test_one_megabyte_of_junk_without_newlines():
     out = normalize(junk)
     assert normalize(out) == out
     assert mask(out) == mask(mask(out))
+
+
+# --------------------------------------------------------------------------------------------
+# Mojibake repair on hostile input: whatever bytes a page had, read with whatever wrong charset.
+# --------------------------------------------------------------------------------------------
+_CHARSETS = st.sampled_from(["gbk", "gb18030", "latin-1", "cp1252"])
+_CHINESE = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), st.sampled_from("，。？！“”a1 ")
+    ),
+    max_size=60,
+)
+
+
+@_SETTINGS
+@given(st.binary(max_size=400), _CHARSETS)
+def test_normalize_survives_random_bytes_read_with_a_wrong_charset(data, charset):
+    once = normalize(data.decode(charset, errors="replace"))
+    assert normalize(once) == once
+    assert "\ufffd" not in once
+
+
+@_SETTINGS
+@given(st.one_of(_CHINESE, st.text(max_size=60)), _CHARSETS)
+def test_normalize_survives_any_text_garbled(text, charset):
+    garbled = text.encode("utf-8").decode(charset, errors="replace")
+    once = normalize(garbled)
+    assert normalize(once) == once
+    assert "\ufffd" not in once
+
+
+@_SETTINGS
+@given(_CHINESE)
+def test_latin1_garble_of_chinese_comes_back(text):
+    # Latin-1 loses no byte, so the repair gives back exactly what normalize makes of the original,
+    # as long as there is a CJK character to show it is a repair (a lone “ garbled is left alone).
+    text = "代" + text
+    assert normalize(text.encode("utf-8").decode("latin-1")) == normalize(text)
+
+
+def _random_bytes(n: int, seed: int) -> bytes:
+    import random
+
+    return random.Random(seed).randbytes(n)
+
+
+def test_one_megabyte_of_random_bytes_read_as_gbk_and_latin1():
+    for charset in ("gbk", "latin-1"):
+        junk = _random_bytes(1_000_000, seed=7).decode(charset, errors="replace")
+        start = time.perf_counter()
+        out = normalize(junk)
+        elapsed = time.perf_counter() - start
+        assert normalize(out) == out
+        assert elapsed < 60, f"1 MB of {charset} junk took {elapsed:.1f}s"
+
+
+def test_one_megabyte_of_mojibake_is_repaired_in_bounded_time():
+    sentence = "这家代运营公司的客服回复很慢，签约三个月店铺销售额没有提升。\n"
+    text = (sentence * (1_000_000 // len(sentence.encode("utf-8")) + 1)).encode("utf-8")
+    for charset in ("gb18030", "latin-1"):
+        garbled = text.decode(charset, errors="replace")
+        start = time.perf_counter()
+        out = normalize(garbled)
+        elapsed = time.perf_counter() - start
+        assert "代运营公司的客服回复" in out and "鍏" not in out
+        assert normalize(out) == out
+        assert elapsed < 60, f"1 MB of {charset} mojibake took {elapsed:.1f}s"
