@@ -540,8 +540,10 @@ _SPACE_AT_CJK_PUNCT = re.compile(r" ?([，。！？；：、“”‘’（）�
 # the whole line is boilerplate (short, and the pattern is the point of it), never a sentence that
 # merely mentions 微信 or 版权.
 # --------------------------------------------------------------------------------------------
+# Not inside a mask placeholder ("[电话]", "[微信]"): masked text goes through normalize again when a
+# pipeline re-reads its own output, and a placeholder is not a contact.
 _CONTACT_CUE = (
-    r"(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式|tel|☎|📞|\bV(?=[:：]))"
+    r"(?<!\[)(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式|tel|☎|📞|\bV(?=[:：]))(?!\])"
 )
 _CONTACT_ID = r"(?:\d[\d\s-]{4,}\d|[a-zA-Z][\w-]{4,19})"
 _BOILERPLATE = [

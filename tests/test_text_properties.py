@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines.claims import extract
@@ -47,6 +47,8 @@ def test_mask_never_raises_and_is_idempotent(text):
 
 @_SETTINGS
 @given(_TEXT)
+# A mask placeholder ("[电话]") once counted as a contact, so the re-read line became a contact ad.
+@example("86000 0000000:000000微信000000")
 def test_mask_after_normalize_is_idempotent(text):
     once = mask(normalize(text))
     assert mask(normalize(once)) == once
