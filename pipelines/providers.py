@@ -200,7 +200,10 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
 # The watch list index.
 # --------------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for code that only allocates, such as building this index
+    (~10^6 small sets for 15,000 providers). With 10^6 documents alive, every collection pass walks
+    them too; the collector's passes were 2/3 of the index's build time (2.2 s → 0.9 s)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -389,7 +392,7 @@ class ProviderIndex:
                 self._deletes_lens.add(length)
                 # ~10^5 new sets that nothing frees: with 10^6 documents alive in the caller, the
                 # collector's passes over them were 3/4 of this loop (0.45 s → 0.11 s without).
-                with _gc_paused():
+                with gc_paused():
                     for typo_key, pid in self._typo_by_len.get(length, ()):
                         self._add_deletes(typo_key, pid)
         candidates: set[str] = set()
