@@ -116,20 +116,6 @@ def fees_from_texts(texts: Sequence[str]) -> tuple[float | None, float | None, f
     )
 
 
-def reputation(
-    providers: pd.DataFrame,
-    docs: pd.DataFrame,
-    flags: pd.DataFrame,
-    checks: pd.DataFrame,
-    registry: pd.DataFrame,
-    listings: pd.DataFrame,
-) -> pd.DataFrame:
-    """One row per provider (`providers`: provider_id, provider_name, aliases) with every column of
-    marts/provider_reputation except built_at and schema_version."""
-    stats = provider_stats(providers, docs, flags, checks, registry, listings)
-    return finish(stats, market_mean_rating(docs))
-
-
 def market_mean_rating(docs: pd.DataFrame) -> float:
     """The prior of the Bayesian averages: the mean rating of every attributed review (4.0, a
     typical marketplace mean, when there is none)."""
