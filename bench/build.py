@@ -41,10 +41,9 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
     """Run one phase in this process and return its measurements."""
     # Imports first: interpreter and library start-up is not build time.
     from flows.clean import update_clean
-    from flows.evaluation import load_world_into_raw
+    from flows.evaluation import load_world_into_raw, write_raw
     from flows.marts import build_marts
-    from pipelines import contracts
-    from pipelines.storage import DataTree, RawWriter
+    from pipelines.storage import DataTree
     from sandbox.world import World
 
     tree = DataTree(root)
@@ -56,19 +55,10 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
     elif name == "raw-inc":
         base = {i.item_id for i in World(seed, n).expected_items()}
         bigger = World(seed, math.ceil(n * 1.01))
-        writers: dict[str, RawWriter] = {}
         t0 = time.perf_counter()  # generating the id set above is not part of what is measured
         c0 = _cpu_seconds()
-        for item in bigger.expected_items():
-            if item.item_id in base:
-                continue
-            w = writers.get(item.source) or writers.setdefault(
-                item.source, RawWriter(tree.raw_file(item.source, "increment"))
-            )
-            w.write(contracts.to_record(item))
-        for w in writers.values():
-            w.close()
-        out["written"] = {s: w.count for s, w in writers.items()}
+        new_items = (item for item in bigger.expected_items() if item.item_id not in base)
+        out["written"] = write_raw(tree, "increment", new_items)
     elif name == "clean":
         out["counts"] = update_clean(tree, watchlist=[])
     elif name == "marts":

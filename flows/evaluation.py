@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,12 +26,12 @@ from pipelines.storage import DataTree, RawWriter, read_table
 _SEVERITY = ("refuted", "duplicated", "implausible", "supported", "not_enough_evidence")
 
 
-def load_world_into_raw(world: Any, tree: DataTree, run_id: str) -> dict[str, int]:
-    """Write every item of `world.expected_items()` to raw, as a perfect crawl of run `run_id` would
-    (one raw file per source). Returns items written per source."""
+def write_raw(tree: DataTree, run_id: str, items: Iterable[Any]) -> dict[str, int]:
+    """Write items to raw as a crawl of run `run_id` would (one raw file per source). Returns items
+    written per source."""
     writers: dict[str, RawWriter] = {}
     try:
-        for item in world.expected_items():
+        for item in items:
             w = writers.get(item.source)
             if w is None:
                 w = writers[item.source] = RawWriter(tree.raw_file(item.source, run_id))
@@ -39,6 +40,11 @@ def load_world_into_raw(world: Any, tree: DataTree, run_id: str) -> dict[str, in
         for w in writers.values():
             w.close()
     return {s: w.count for s, w in sorted(writers.items())}
+
+
+def load_world_into_raw(world: Any, tree: DataTree, run_id: str) -> dict[str, int]:
+    """Every item of `world.expected_items()` in raw, as a perfect crawl of run `run_id` would write it."""
+    return write_raw(tree, run_id, world.expected_items())
 
 
 def _path(url: object) -> str:

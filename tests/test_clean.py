@@ -266,6 +266,7 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
     from concurrent.futures import ProcessPoolExecutor
 
     import flows.clean as clean
+    from flows.evaluation import write_raw
     from sandbox.world import World
 
     items = list(World(7, 8).expected_items())
@@ -282,16 +283,6 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
         "three": [stale],
     }
     trees = [DataTree(tmp_path / name) for name in ("here", "background")]
-
-    def write(t: DataTree, run: str) -> None:
-        writers: dict[str, RawWriter] = {}
-        for item in runs[run]:
-            w = writers.get(item.source) or writers.setdefault(
-                item.source, RawWriter(t.raw_file(item.source, run))
-            )
-            w.write(c.to_record(item))
-        for w in writers.values():
-            w.close()
 
     pools, labelled_here = [], []
 
@@ -312,7 +303,7 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
     monkeypatch.setattr(clean.dedup_state, "labels", labels_here)
     for run in runs:
         for t, workers in zip(trees, (1, 2), strict=True):
-            write(t, run)
+            write_raw(t, run, runs[run])
             pools.clear()
             labelled_here.clear()
             update_clean(t, watchlist=[], workers=workers)

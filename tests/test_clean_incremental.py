@@ -10,25 +10,15 @@ import pytest
 
 from flows import dedup_state
 from flows.clean import update_clean
-from pipelines import contracts, dedup
+from flows.evaluation import write_raw
+from pipelines import dedup
 from pipelines.dedup import cluster
-from pipelines.storage import DataTree, RawWriter, read_table
+from pipelines.storage import DataTree, read_table
 from sandbox.world import World
 
 
 def _items():
     return list(World(7, 12).expected_items())
-
-
-def _write(tree: DataTree, run_id: str, items) -> None:
-    writers: dict[str, RawWriter] = {}
-    for item in items:
-        w = writers.get(item.source) or writers.setdefault(
-            item.source, RawWriter(tree.raw_file(item.source, run_id))
-        )
-        w.write(contracts.to_record(item))
-    for w in writers.values():
-        w.close()
 
 
 _NAMING = ("registry_record", "market_listing", "case_page", "article")
@@ -53,13 +43,13 @@ def trees(tmp_path_factory):
     first = [i for i in items if not _second(i)]
     second = [i for i in items if _second(i)]
     inc = DataTree(tmp_path_factory.mktemp("inc") / "data")
-    _write(inc, "one", first)
+    write_raw(inc, "one", first)
     update_clean(inc, watchlist=[], workers=1)
-    _write(inc, "two", second)
+    write_raw(inc, "two", second)
     counts = update_clean(inc, watchlist=[], workers=1)
     full = DataTree(tmp_path_factory.mktemp("full") / "data")
-    _write(full, "one", first)
-    _write(full, "two", second)
+    write_raw(full, "one", first)
+    write_raw(full, "two", second)
     update_clean(full, watchlist=[], workers=1)
     return inc, full, counts
 

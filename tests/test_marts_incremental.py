@@ -13,23 +13,13 @@ import pytest
 
 from flows import incremental_marts
 from flows.clean import update_clean
+from flows.evaluation import write_raw
 from flows.marts import build_marts
 from pipelines import contracts
-from pipelines.storage import DataTree, RawWriter, read_table
+from pipelines.storage import DataTree, read_table
 from sandbox.world import World
 
 MARTS = ("marts/provider_reputation", "marts/claim_checks", "marts/review_flags", "marts/provider_monthly")
-
-
-def _write(tree: DataTree, run_id: str, items) -> None:
-    writers: dict[str, RawWriter] = {}
-    for item in items:
-        w = writers.get(item.source) or writers.setdefault(
-            item.source, RawWriter(tree.raw_file(item.source, run_id))
-        )
-        w.write(contracts.to_record(item))
-    for w in writers.values():
-        w.close()
 
 
 def _second(item) -> bool:
@@ -87,7 +77,7 @@ def world():
 def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_factory):
     first, second = world
     tree = DataTree(tmp_path_factory.mktemp("inc") / "data")
-    _write(tree, "one", first)
+    write_raw(tree, "one", first)
     update_clean(tree, watchlist=[], workers=1)
     counts = build_marts(tree, watchlist=[])
     n_providers = counts["provider_reputation"]
@@ -104,7 +94,7 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
     copy = dataclasses.replace(
         case, native_id=case.native_id + "-copy", provider_name=copier, published_at=earlier
     )
-    _write(tree, "two", [*second, copy])
+    write_raw(tree, "two", [*second, copy])
     update_clean(tree, watchlist=[], workers=1)
     counts = build_marts(tree, watchlist=[])
     assert 0 < counts["recomputed_providers"] < n_providers
@@ -128,7 +118,7 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
         and pid.get(i.provider_name) not in linked
     )
     again = dataclasses.replace(other, native_id=other.native_id + "-again", author=lone.author)
-    _write(tree, "three", [again])
+    write_raw(tree, "three", [again])
     update_clean(tree, watchlist=[], workers=1)
     counts = build_marts(tree, watchlist=[])
     assert counts["recomputed_providers"] < n_providers
@@ -141,7 +131,7 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
     fixed = dataclasses.replace(
         copy, client="完全不同的客户旗舰店", fetched_at=copy.fetched_at[:4] + "9" + copy.fetched_at[5:]
     )
-    _write(tree, "four", [fixed])
+    write_raw(tree, "four", [fixed])
     update_clean(tree, watchlist=[], workers=1)
     counts = build_marts(tree, watchlist=[])
     assert counts["recomputed_providers"] < n_providers
@@ -154,7 +144,7 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
 def built(world, tmp_path):
     first, _rest = world
     tree = DataTree(tmp_path / "data")
-    _write(tree, "one", first)
+    write_raw(tree, "one", first)
     update_clean(tree, watchlist=[], workers=1)
     n = build_marts(tree, watchlist=[])["provider_reputation"]
     return tree, n
