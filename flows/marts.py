@@ -138,27 +138,26 @@ def build_marts(
     links = inc.copy_links(claims)
     prev = None if full else inc.load(tree)
 
+    frames = (providers, docs, claims, registry, listings)
     if prev is None:
-        redo = set(fps.index)
-        flags, checks, stats, month = _per_provider(providers, docs, claims, registry, listings, context)
-        stats_t = inc.stats_table(stats)
-        fresh = {"marts/claim_checks": checks, "marts/review_flags": flags, "marts/provider_monthly": month}
-        tables = {
-            name: _stamped(inc.as_table(_cols(df, name), contracts.TABLES[name]), built_at)
-            for name, df in fresh.items()
-        }
+        redo, keep = set(fps.index), set()
     else:
         redo = inc.to_recompute(fps, prev.fingerprints, pd.concat([links, prev.links], ignore_index=True))
         keep = set(fps.index) - redo
-        sub = [inc.subset(df, redo) for df in (providers, docs, claims, registry, listings)]
-        flags, checks, stats, month = _per_provider(*sub, context)
-        stats_t = pa.concat_tables([inc.keep_rows(prev.stats, keep), inc.stats_table(stats)])
-        fresh = {"marts/claim_checks": checks, "marts/review_flags": flags, "marts/provider_monthly": month}
-        tables = {}
-        for name, df in fresh.items():
-            schema = contracts.TABLES[name]
-            kept = inc.keep_rows(prev.marts[name], keep)
-            tables[name] = _stamped(pa.concat_tables([kept, inc.as_table(_cols(df, name), schema)]), built_at)
+        frames = tuple(inc.subset(df, redo) for df in frames)
+    flags, checks, stats, month = _per_provider(*frames, context)
+
+    def kept(stored: pa.Table | None, schema: pa.Schema) -> pa.Table:
+        # The last build's rows of the providers not recomputed (none in a full build).
+        return schema.empty_table() if stored is None else inc.keep_rows(stored, keep)
+
+    stats_t = pa.concat_tables([kept(prev and prev.stats, inc.STATS_SCHEMA), inc.stats_table(stats)])
+    fresh = {"marts/claim_checks": checks, "marts/review_flags": flags, "marts/provider_monthly": month}
+    tables = {}
+    for name, df in fresh.items():
+        schema = contracts.TABLES[name]
+        rows = [kept(prev and prev.marts[name], schema), inc.as_table(_cols(df, name), schema)]
+        tables[name] = _stamped(pa.concat_tables(rows), built_at)
     rep = _reputation(stats_t, docs)
     tables["marts/provider_reputation"] = _stamped(
         inc.as_table(_cols(rep, "marts/provider_reputation"), contracts.TABLES["marts/provider_reputation"]),
