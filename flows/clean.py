@@ -269,6 +269,10 @@ def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
 
 def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The expensive part, on one batch: normalise, mask, script flag, sentiment."""
+    return _score(_normalise(rows))
+
+
+def _normalise(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     raw = df["raw_text"].fillna("").astype(str).tolist()
     texts = [mask(normalize(t)) for t in raw]
@@ -276,10 +280,14 @@ def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df["was_traditional"] = [is_traditional(t) for t in raw]
     df["title"] = [mask(normalize(t)) if isinstance(t, str) and t else None for t in df["title"]]
     df["text_chars"] = np.fromiter((len(t) for t in texts), dtype=np.int32, count=len(texts))
-    scores, labels = _sentiment(texts)
+    return df.drop(columns=["raw_text"])
+
+
+def _score(df: pd.DataFrame) -> pd.DataFrame:
+    scores, labels = _sentiment(df["text"].tolist())
     df["sentiment"] = np.asarray(scores, dtype=float)
     df["sentiment_label"] = np.asarray(labels, dtype=np.int8)
-    return df.drop(columns=["raw_text"])
+    return df
 
 
 def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
@@ -324,9 +332,10 @@ def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> I
 
 
 # A lone batch at least this big, arriving on a clean table at least OVERLAP_OLD_MIN rows big, is
-# worked in a background process while this one reads the old tables, builds the provider index and
-# merges (~4 s at 10^6 documents): that hides the worker's start-up (~1 s) and the text work. With a
-# smaller batch or table there is less to hide than the start-up costs, and the work is done here.
+# labelled for near-duplicates ahead, in a background process, while this one reads the old tables,
+# builds the provider index and scores the texts (~6 s at 10^6 documents): that hides the worker's
+# start-up (~1 s) and the labelling (~4 s). With a smaller batch or table there is less to hide than
+# the start-up costs, and everything is done here.
 OVERLAP_MIN = 2_000
 OVERLAP_OLD_MIN = 200_000
 
@@ -335,7 +344,7 @@ OVERLAP_OLD_MIN = 200_000
 class _Labels:
     """Near-duplicate labels the background worker computed for the table it expected the merge to
     give: old rows and new ones by doc_id, every new row winning (the usual case, a re-crawl is
-    newer). Used only when the merged table is exactly that one."""
+    newer), with the new texts it was given. Used only when the merged table is exactly that one."""
 
     ids: pa.Array
     chars: np.ndarray
@@ -354,20 +363,24 @@ class _Labels:
         return docs["text"].iloc[self.fresh_at].tolist() == self.fresh_texts
 
 
-def _texts_and_labels(rows: list[dict[str, Any]], root: str) -> tuple[pd.DataFrame, _Labels | None]:
-    """In the background worker: `_process_texts`, then the labels of the merged table to be (see
-    `_Labels`); None when they cannot be had from the new texts alone (no usable store, unsorted
-    table, a batch repeating an id), and the caller computes them as usual."""
-    df = _process_texts(rows)
+def _warm_up() -> None:
+    """Submitted first to a fresh worker: unpickling it imports this module (~1 s), while the caller
+    prepares the real task."""
+
+
+def _labels_ahead(df: pd.DataFrame, root: str) -> _Labels | None:
+    """In the background worker: the labels of the merged table to be (see `_Labels`), or None when
+    they cannot be had from the new texts alone (no usable store, unsorted table, a batch repeating an
+    id) and the caller computes them as usual. `df`: the new documents' doc_id, text and text_chars."""
     tree = DataTree(root)
     path = tree.table_path("clean/documents")
     try:
         old = pq.read_table(path, columns=["doc_id", "text_chars"])
         old_ids = old.column("doc_id").combine_chunks()
         if len(df) != df["doc_id"].nunique() or len(old_ids) < 2:
-            return df, None
+            return None
         if not pc.all(pc.less(old_ids[:-1], old_ids[1:])).as_py():
-            return df, None
+            return None
         new_ids = pa.array(df["doc_id"], pa.string())
         keep = pc.invert(pc.is_in(old_ids, value_set=new_ids))
         ids = pa.concat_arrays([old_ids.filter(keep), new_ids])
@@ -388,21 +401,20 @@ def _texts_and_labels(rows: list[dict[str, Any]], root: str) -> tuple[pd.DataFra
         known[fresh_at] = True
         out = dedup_state.labels(tree, ids, texts, df["doc_id"], chars=chars, known=known)
     except Exception:  # only an optimisation: whatever went wrong, the caller labels as usual
-        return df, None
-    return df, _Labels(pa.array(ids, pa.large_string()), chars, fresh_at, fresh_texts, out)
+        return None
+    return _Labels(pa.array(ids, pa.large_string()), chars, fresh_at, fresh_texts, out)
 
 
 class _TextWork:
-    """The text work on the new documents, begun as soon as they are read: a big backlog on worker
-    processes (`_process_batches`), a single big batch on one worker in the background (with the
-    near-duplicate labels, see `_texts_and_labels`) while the caller goes on with what needs no
-    processed text, anything else right here. `result()` gives the frames, `labels` what the
-    background worker labelled (or None)."""
+    """The text work on the new documents: a big backlog on worker processes as soon as it is read
+    (`_process_batches`); a single big batch here, when `result()` is asked for, with its
+    near-duplicate labels worked out meanwhile by one background worker (`_labels_ahead`, collected
+    by `dup_clusters`); anything else right here."""
 
     def __init__(self, batches: Iterable[list[dict[str, Any]]], workers: int, tree: DataTree, old_rows: int):
         self._pool: ProcessPoolExecutor | None = None
         self._frames: list[pd.DataFrame] = []
-        self.labels: _Labels | None = None
+        self._lone: pd.DataFrame | None = None
         it = iter(batches)
         first = next(it, None)
         second = next(it, None) if first is not None else None
@@ -410,19 +422,37 @@ class _TextWork:
         if lone_big and workers > 1 and old_rows >= OVERLAP_OLD_MIN:
             # Spawned, not forked, for the reason given in `_process_batches`.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(_texts_and_labels, first, str(tree.root))
+            self._pool.submit(_warm_up)
+            # Normalised here first (the labels need the texts, the worker's start-up hides this);
+            # scored in `result()`, while the worker labels.
+            self._lone = _normalise(first)
+            new = self._lone[["doc_id", "text", "text_chars"]]
+            self._future = self._pool.submit(_labels_ahead, new, str(tree.root))
             return
         ahead = [b for b in (first, second) if b is not None]
         self._frames = list(_process_batches(itertools.chain(ahead, it), workers))
 
     def result(self) -> list[pd.DataFrame]:
+        if self._lone is not None:
+            self._frames, self._lone = [_score(self._lone)], None
+        return self._frames
+
+    def dup_clusters(self, tree: DataTree, docs: pd.DataFrame, new_ids: pd.Series) -> np.ndarray:
+        """`dup_cluster` of the merged table: the background worker's labels when they are for exactly
+        this table, else labelled here. Asked for last, so the worker has had all the time there is."""
+        ahead = None
         if self._pool is not None:
             try:
-                frame, self.labels = self._future.result()
-                self._frames = [frame]
+                ahead = self._future.result()
+            except Exception:  # a worker that died (memory, a signal) only costs the head start
+                ahead = None
             finally:
                 self.close()
-        return self._frames
+        if ahead is not None and ahead.fit(docs):
+            return ahead.labels
+        # Labels over every text, but only new texts are hashed: the stored states of the others give
+        # the same labels as clustering all of them again (see flows/dedup_state.py).
+        return dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -781,16 +811,10 @@ def _finish_clean(
     docs = _merge_docs(old_docs, docs_new)
     del old_docs, docs_new
 
-    # Global, cheap: re-resolve every mention against today's index, recluster every text.
+    # Global, cheap: re-resolve every mention against today's index.
     if not docs.empty:
         docs["provider_mention"] = _review_mentions(docs, listings)
         docs["provider_id"] = _resolve_many(index, docs["provider_mention"].astype("string"))
-        # Labels over every text, but only new texts are hashed: the stored states of the others give
-        # the same labels as clustering all of them again (see flows/dedup_state.py).
-        if texts.labels is not None and texts.labels.fit(docs):
-            docs["dup_cluster"] = texts.labels.labels
-        else:
-            docs["dup_cluster"] = dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
 
     # Claims: new case pages are extracted; old claims keep their rows but take today's provider ids.
     old_claims = _table_df(tree, "clean/claims")
@@ -815,14 +839,18 @@ def _finish_clean(
     if not listings.empty:
         listings["provider_id"] = _resolve_many(index, listings["provider_name"].astype("string"))
 
+    write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
+    write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
+    write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
+    # Recluster every text last: nothing above needs the labels, and a background worker may still be
+    # working them out.
+    if not docs.empty:
+        docs["dup_cluster"] = texts.dup_clusters(tree, docs, new_ids)
     docs = docs[[c for c in _DOC_COLS if c in docs.columns]]
     if not docs.empty:
         docs["schema_version"] = contracts.SCHEMA_VERSION
     # Already in doc_id order (`_latest` sorted it); sorting again in arrow would copy 10^6 texts.
     write_table(tree, "clean/documents", docs)
-    write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
-    write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
-    write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
 
     # The manifest moves only after every table is written: a crash before this line reprocesses the
     # same records next time, which the keyed merge makes harmless.

@@ -262,6 +262,7 @@ def test_lookup_takes_each_wanted_keys_value():
 
 def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_path, monkeypatch):
     import dataclasses
+    import os
     import zlib
     from concurrent.futures import ProcessPoolExecutor
 
@@ -277,10 +278,12 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
     # so the table the background worker expects is not the one the merge gives.
     review = next(i for i in items if i.item_id in later)
     stale = dataclasses.replace(review, text=review.text + "（旧版）", fetched_at="2000-01-01T00:00:00+00:00")
+    fresh = dataclasses.replace(review, text=review.text + "（更新）", fetched_at="2030-01-01T00:00:00+00:00")
     runs = {
         "one": [i for i in items if i.item_id not in later],
         "two": [i for i in items if i.item_id in later],
         "three": [stale],
+        "four": [fresh],  # and the worker dies before it has the labels
     }
     trees = [DataTree(tmp_path / name) for name in ("here", "background")]
 
@@ -290,6 +293,11 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
         def __init__(self, *args, **kwargs):
             pools.append(kwargs.get("max_workers"))
             super().__init__(*args, **kwargs)
+
+        def submit(self, fn, *args, **kwargs):
+            if run == "four" and fn is clean._labels_ahead:
+                return super().submit(os._exit, 3)
+            return super().submit(fn, *args, **kwargs)
 
     real_labels = clean.dedup_state.labels
 
@@ -309,7 +317,8 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
             update_clean(t, watchlist=[], workers=workers)
             if workers == 2 and run != "one":
                 assert pools == [1], "the lone batch went to one background worker"
-                # Run two: the worker's labels fit the merged table; run three: they cannot, so here.
+                # Run two: the worker's labels fit the merged table; run three: they cannot, and in
+                # run four the worker is gone: labelled here.
                 assert labelled_here == ([] if run == "two" else [1])
         for name in ("clean/documents", "clean/claims", "clean/registry", "clean/listings"):
             pd.testing.assert_frame_equal(
