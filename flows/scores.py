@@ -135,7 +135,6 @@ FINISHED = (
     "reputation_score",
     "confidence",
     "confidence_band",
-    "risk_flags",
 )
 
 
@@ -309,13 +308,16 @@ def provider_stats(
     out["sources"] = _sources(pid_index, d, reg, lst)
     out["reg_status"] = reg_status.astype(object)
     out["n_comments_articles"] = kind_count("comment", "article")
+    # Every flag reads this provider's own figures only, so they are kept with the stats: building the
+    # sentences for all 10^4 providers was ~0.6 s of every incremental build.
+    out["risk_flags"] = risk_flags(out, reg_status)
     return out.reset_index()
 
 
 def finish(stats: pd.DataFrame, market_mean: float) -> pd.DataFrame:
-    """`provider_stats` rows → mart rows: Bayesian averages toward `market_mean`, the score, the
-    confidence and the risk flags. Cheap (vectorised over providers), so it runs over every provider
-    on every build, and a shift of the market mean reaches all of them."""
+    """`provider_stats` rows → mart rows: Bayesian averages toward `market_mean`, the score and the
+    confidence. Cheap (vectorised over providers), so it runs over every provider on every build, and
+    a shift of the market mean reaches all of them."""
     out = stats.set_index("provider_id")
     reg_status = out["reg_status"]
     out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], market_mean).where(
@@ -340,7 +342,6 @@ def finish(stats: pd.DataFrame, market_mean: float) -> pd.DataFrame:
     )
     out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
     out["confidence_band"] = out["confidence"].map(_band)
-    out["risk_flags"] = risk_flags(out, reg_status)
     return out.drop(columns=list(STATS_EXTRA)).reset_index()
 
 
