@@ -332,7 +332,7 @@ def labels(
     old_state, store = None, None
     if loaded is not None:
         (ids, old_chars, old_state, graph), store = loaded
-        if pc.count_distinct(ids).as_py() == len(ids):
+        if _unique(ids):
             at = pc.fill_null(pc.index_in(ids_now, value_set=ids), -1)
             pos = at.to_numpy(zero_copy_only=False).astype(np.int64)
         found = pos >= 0
@@ -356,6 +356,14 @@ def labels(
     labels, graph = update_labels(state, pos, graph)
     save(tree, ids_now, chars, state, graph, rows=store)
     return labels
+
+
+def _unique(ids: pa.Array) -> bool:
+    # The stored ids are the last clean table's, in its doc_id order: strictly increasing says unique
+    # in 5 ms where counting the distinct values of 10^6 strings takes 0.3 s.
+    if ids.null_count == 0 and (len(ids) < 2 or pc.all(pc.less(ids[:-1], ids[1:])).as_py()):
+        return True
+    return pc.count_distinct(ids).as_py() == len(ids)
 
 
 def _merge(

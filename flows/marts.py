@@ -128,7 +128,7 @@ def build_marts(
     Only providers whose evidence changed are recomputed unless `full` (or the method changed)."""
     built_at = pd.Timestamp(now or dt.datetime.now(dt.UTC))
     built_at = built_at.tz_localize("UTC") if built_at.tzinfo is None else built_at.tz_convert("UTC")
-    docs = read_table(tree, "clean/documents").select([*_DOC_COLS, "provider_mention"]).to_pandas()
+    docs = read_table(tree, "clean/documents", [*_DOC_COLS, "provider_mention"]).to_pandas()
     claims = read_table(tree, "clean/claims").to_pandas()
     registry = read_table(tree, "clean/registry").to_pandas()
     listings = read_table(tree, "clean/listings").to_pandas()

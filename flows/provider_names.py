@@ -168,7 +168,7 @@ def known_providers(
     if watchlist is None:
         watchlist = load_watchlist(ensure_watchlist(tree))
     if docs is None:
-        docs = read_table(tree, "clean/documents").select(["kind", "provider_mention"]).to_pandas()
+        docs = read_table(tree, "clean/documents", ["kind", "provider_mention"]).to_pandas()
     case_names = docs.loc[docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
     groups = name_groups(
         read_table(tree, "clean/registry").to_pandas() if registry is None else registry,

@@ -29,7 +29,7 @@ import tempfile
 import unicodedata
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -346,9 +346,11 @@ def write_table(tree: DataTree, name: str, data: pa.Table | Any, sort_by: Iterab
     return write_parquet_atomic(table, tree.table_path(name))
 
 
-def read_table(tree: DataTree, name: str) -> pa.Table:
-    """The table, or an empty one with its schema when it was never written."""
+def read_table(tree: DataTree, name: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """The table (only `columns`, when given: the others are not even decoded), or an empty one with
+    its schema when it was never written."""
     path = tree.table_path(name)
     if not path.exists():
-        return TABLES[name].empty_table()
-    return pq.read_table(path)
+        empty = TABLES[name].empty_table()
+        return empty if columns is None else empty.select(list(columns))
+    return pq.read_table(path, columns=None if columns is None else list(columns))

@@ -89,6 +89,24 @@ def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
     assert labels.tolist() == cluster(texts.fillna("").tolist(), normalized=True)
 
 
+def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    shuffled = docs.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    _relabel(inc, shuffled, shuffled["doc_id"].iloc[:0])  # the store now holds unsorted ids
+    hashed: list[int] = []
+    real = dedup_state.text_state
+
+    def counting(texts, **kw):
+        hashed.append(len(texts))
+        return real(texts, **kw)
+
+    monkeypatch.setattr(dedup_state, "text_state", counting)
+    labels = _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    assert hashed == [0], "every state was found by its id, not by its position"
+    assert labels.tolist() == cluster(docs["text"].fillna("").tolist(), normalized=True)
+
+
 def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
     inc, _full, _ = trees
     docs = _docs(inc)

@@ -137,6 +137,17 @@ def test_same_rows_in_any_order_give_the_same_table(tmp_path: Path) -> None:
     assert first.equals(second)
 
 
+def test_reading_some_columns_gives_those_whether_or_not_the_table_was_written(tmp_path: Path) -> None:
+    tree = DataTree(tmp_path)
+    never = storage.read_table(tree, "marts/provider_monthly", ["month", "provider_id"])
+    assert never.column_names == ["month", "provider_id"] and never.num_rows == 0
+    row = pa.table({"provider_id": ["x"], "month": ["2026-01"]})
+    storage.write_table(tree, "marts/provider_monthly", row)
+    written = storage.read_table(tree, "marts/provider_monthly", ["month", "provider_id"])
+    assert written.column_names == ["month", "provider_id"]
+    assert written.to_pylist() == [{"month": "2026-01", "provider_id": "x"}]
+
+
 def test_a_misspelt_column_is_refused_not_dropped(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not in the schema"):
         storage.write_table(DataTree(tmp_path), "marts/provider_monthly", pa.table({"provder_id": ["x"]}))
