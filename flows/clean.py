@@ -333,8 +333,8 @@ def _process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> I
 
 # A lone batch at least this big, arriving on a clean table at least OVERLAP_OLD_MIN rows big, is
 # labelled for near-duplicates ahead, in a background process, while this one reads the old tables,
-# builds the provider index and scores the texts (~6 s at 10^6 documents): that hides the worker's
-# start-up (~1 s) and the labelling (~4 s). With a smaller batch or table there is less to hide than
+# builds the provider index and scores the texts (~4 s at 10^6 documents): that hides the worker's
+# start-up (~1.5 s) and the labelling (~3 s). With a smaller batch or table there is less to hide than
 # the start-up costs, and everything is done here.
 OVERLAP_MIN = 2_000
 OVERLAP_OLD_MIN = 200_000

@@ -284,6 +284,7 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
         "two": [i for i in items if i.item_id in later],
         "three": [stale],
         "four": [fresh],  # and the worker dies before it has the labels
+        "five": [dataclasses.replace(fresh, text=fresh.text + "！")],  # too small to be worth a worker
     }
     trees = [DataTree(tmp_path / name) for name in ("here", "background")]
 
@@ -305,7 +306,6 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
         labelled_here.append(1)
         return real_labels(*args, **kwargs)
 
-    monkeypatch.setattr(clean, "OVERLAP_MIN", 1)
     monkeypatch.setattr(clean, "OVERLAP_OLD_MIN", 10)
     monkeypatch.setattr(clean, "ProcessPoolExecutor", Spy)
     monkeypatch.setattr(clean.dedup_state, "labels", labels_here)
@@ -314,11 +314,12 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
             write_raw(t, run, runs[run])
             pools.clear()
             labelled_here.clear()
+            monkeypatch.setattr(clean, "OVERLAP_MIN", 2 if run == "five" else 1)
             update_clean(t, watchlist=[], workers=workers)
             if workers == 2 and run != "one":
-                assert pools == [1], "the lone batch went to one background worker"
-                # Run two: the worker's labels fit the merged table; run three: they cannot, and in
-                # run four the worker is gone: labelled here.
+                assert pools == ([] if run == "five" else [1]), "a lone big batch: one background worker"
+                # Run two: the worker's labels fit the merged table; run three: they cannot, in run
+                # four the worker is gone, and run five did not ask it: labelled here.
                 assert labelled_here == ([] if run == "two" else [1])
         for name in ("clean/documents", "clean/claims", "clean/registry", "clean/listings"):
             pd.testing.assert_frame_equal(
