@@ -128,7 +128,8 @@ def build_marts(
     Only providers whose evidence changed are recomputed unless `full` (or the method changed)."""
     built_at = pd.Timestamp(now or dt.datetime.now(dt.UTC))
     built_at = built_at.tz_localize("UTC") if built_at.tzinfo is None else built_at.tz_convert("UTC")
-    docs = read_table(tree, "clean/documents", [*_DOC_COLS, "provider_mention"]).to_pandas()
+    docs_table = read_table(tree, "clean/documents", [*_DOC_COLS, "provider_mention"])
+    docs = docs_table.to_pandas()
     claims = read_table(tree, "clean/claims").to_pandas()
     registry = read_table(tree, "clean/registry").to_pandas()
     listings = read_table(tree, "clean/listings").to_pandas()
@@ -144,7 +145,7 @@ def build_marts(
     else:
         redo = inc.to_recompute(fps, prev.fingerprints, pd.concat([links, prev.links], ignore_index=True))
         keep = set(fps.index) - redo
-        frames = tuple(inc.subset(df, redo) for df in frames)
+        frames = tuple(inc.subset(df, redo, docs_table if df is docs else None) for df in frames)
     flags, checks, stats, month = _per_provider(*frames, context)
 
     def kept(stored: pa.Table | None, schema: pa.Schema) -> pa.Table:
