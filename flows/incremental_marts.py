@@ -24,6 +24,7 @@ or marts not written by the build the state belongs to (their `built_at` differs
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,8 +185,12 @@ def to_recompute(now: pd.Series, before: pd.Series, links: pd.DataFrame) -> set[
     changed |= set(last) - set(now.index)
     if not changed or links.empty:
         return changed
-    by_core = links.groupby("core")["key"].apply(set).to_dict()
-    cores_of = links.groupby("key")["core"].apply(list).to_dict()
+    # Plain dicts from a loop over the ~10^4 links: groupby().apply(set) took ten times as long.
+    by_core: dict[str, set[str]] = defaultdict(set)
+    cores_of: dict[str, list[str]] = defaultdict(list)
+    for core, k in zip(links["core"].tolist(), links["key"].tolist(), strict=True):
+        by_core[core].add(k)
+        cores_of[k].append(core)
     todo, out = list(changed), set(changed)
     while todo:
         for core in cores_of.get(todo.pop(), []):
