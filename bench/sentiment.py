@@ -69,9 +69,11 @@ def main() -> None:
 
     texts = build_texts(args.n)
     chars = sum(map(len, texts))
-    print(f"{len(texts)} distinct texts, {chars} characters (mean {chars / len(texts):.0f}, "
-          f"max {max(map(len, texts))}); {len(os.sched_getaffinity(0))} cores; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{len(texts)} distinct texts, {chars} characters (mean {chars / len(texts):.0f}, "
+        f"max {max(map(len, texts))}); {len(os.sched_getaffinity(0))} cores; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
     t0 = time.perf_counter()
     from snownlp import SnowNLP
@@ -106,8 +108,10 @@ def main() -> None:
 
     sentiment.load_model()
     _, w, c = timed(sentiment.score, texts)
-    print(f"\nscore() on the same texts: {len(texts) / w:.0f} texts/s wall, {len(texts) / c:.0f} per CPU "
-          f"second ({nc / c:.0f}x naive snownlp by CPU)")
+    print(
+        f"\nscore() on the same texts: {len(texts) / w:.0f} texts/s wall, {len(texts) / c:.0f} per CPU "
+        f"second ({nc / c:.0f}x naive snownlp by CPU)"
+    )
     rng = random.Random(11)
     docs = []
     while len(docs) < args.docs:
@@ -116,8 +120,10 @@ def main() -> None:
             doc += rng.choice(texts[: len(texts) // 2])
         docs.append(doc[:200])
     _, w, c = timed(sentiment.score, docs)
-    print(f"score() on {len(docs)} 200-character docs: {len(docs) / w:.0f} docs/s wall, "
-          f"{len(docs) / c:.0f} per CPU second")
+    print(
+        f"score() on {len(docs)} 200-character docs: {len(docs) / w:.0f} docs/s wall, "
+        f"{len(docs) / c:.0f} per CPU second"
+    )
 
 
 if __name__ == "__main__":

@@ -93,8 +93,13 @@ def bench_index(n_providers: int, docs: list[str]) -> ProviderIndex:
         if brand in seen:
             continue
         seen.add(brand)
-        entries.append({"name": f"{brand}电商", "legal_name": f"杭州{brand}{rng.choice(suffixes)}",
-                        "aliases": [brand] if len(brand) >= 3 else []})
+        entries.append(
+            {
+                "name": f"{brand}电商",
+                "legal_name": f"杭州{brand}{rng.choice(suffixes)}",
+                "aliases": [brand] if len(brand) >= 3 else [],
+            }
+        )
     index, wall, cpu = timed_cpu(ProviderIndex, entries)
     print(f"ProviderIndex build, {n_providers:,} providers:    {wall:8.2f} s wall, {cpu:8.2f} s CPU")
     sample = [d + entries[i % n_providers]["name"] for i, d in enumerate(docs)]
@@ -129,8 +134,10 @@ def bench_cluster(n: int) -> None:
     joined = sum(1 for k in range(n_base, n) if labels[k] == labels[source[k]])
     merged = n_base - len({labels[k] for k in range(n_base)})
     print(f"cluster, {n:,} normalised texts:        {rate(n, wall, cpu, 'texts/s')} ({wall:.1f} s wall)")
-    print(f"  copies that joined their original: {joined / max(1, n - n_base):.4f}; "
-          f"distinct texts wrongly merged: {merged:,} of {n_base:,}")
+    print(
+        f"  copies that joined their original: {joined / max(1, n - n_base):.4f}; "
+        f"distinct texts wrongly merged: {merged:,} of {n_base:,}"
+    )
     print(f"  (normalising them first: {wall_norm:.1f} s wall, {cpu_norm:.1f} s CPU)")
 
 
@@ -150,8 +157,10 @@ def bench_datasketch(n: int) -> None:
         lsh.insert(str(i), m)
     secs = time.perf_counter() - start
     _, ours = timed(lambda: cluster(texts, normalized=True))
-    print(f"datasketch MinHash+LSH, {n:,} texts:        {n / secs:8.0f} texts/s wall "
-          f"(ours on the same texts: {n / ours:.0f} texts/s wall)")
+    print(
+        f"datasketch MinHash+LSH, {n:,} texts:        {n / secs:8.0f} texts/s wall "
+        f"(ours on the same texts: {n / ours:.0f} texts/s wall)"
+    )
 
 
 def main() -> None:

@@ -85,9 +85,7 @@ def _parse(text: str | int | float, today: date | None) -> datetime | None:
         return iso
     m = _YMD.search(s)
     if m:
-        return _wall(
-            int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["tz"]
-        )
+        return _wall(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["tz"])
     anchor = _anchor(today)
     lowered = s.lower()
     if any(word in lowered for word in _JUST_NOW):

@@ -34,22 +34,30 @@ def _words(*lines: str) -> list[str]:
     return [w for line in lines for w in line.split()]
 
 
-PLATFORMS = frozenset(_words(
-    "淘宝 天猫 拼多多 抖音 京东 阿里巴巴 阿里 淘宝服务市场 服务市场 快手 小红书 唯品会 苏宁 1688 淘特 闲鱼",
-    "天猫国际 淘宝网 天猫商城 京东商城 抖店 微信 支付宝 亚马逊 速卖通 虾皮 得物",
-))
-MEDIA = frozenset(_words(
-    "搜狐 知乎 黑猫投诉 黑猫 天眼查 企查查 爱企查 百度 微博 头条 今日头条 新浪 网易 腾讯 派代 幕思城",
-    "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
-))
+PLATFORMS = frozenset(
+    _words(
+        "淘宝 天猫 拼多多 抖音 京东 阿里巴巴 阿里 淘宝服务市场 服务市场",
+        "快手 小红书 唯品会 苏宁 1688 淘特 闲鱼",
+        "天猫国际 淘宝网 天猫商城 京东商城 抖店 微信 支付宝 亚马逊 速卖通 虾皮 得物",
+    )
+)
+MEDIA = frozenset(
+    _words(
+        "搜狐 知乎 黑猫投诉 黑猫 天眼查 企查查 爱企查 百度 微博 头条 今日头条 新浪 网易 腾讯 派代 幕思城",
+        "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
+    )
+)
 # Words that precede 电商/代运营/网络/科技 to name a *kind* of business, never a company.
-GENERIC_CORES = frozenset(_words(
-    "代运营 运营 电商 服务 服务商 平台 公司 企业 跨境 传统 社交 直播 农村 内容 品牌 垂直 综合 移动 国内 国际",
-    "中国 全国 专业 正规 靠谱 大型 小型 一家 这家 那家 某家 本地 当地 优秀 知名 头部 小 大 新 老 好",
-    "淘宝店 网店 店铺 互联 互联网 黑 高 新兴 信息 数字 智能 兴趣 私域 生鲜 母婴 服装 女装 家居 美妆",
-    "食品 三方 第三方 外包 托管 全托管 半托管 做 找 选 的 该 此 其 各 多家 几家 很多 不少 部分 其他",
-    "这些 那些 一些 某些 某 哪家 什么 任何 所有 各类 各种 全网 全域 全渠道 线上 线下 新零售",
-))
+GENERIC_CORES = frozenset(
+    _words(
+        "代运营 运营 电商 服务 服务商 平台 公司 企业 跨境 传统 社交 直播",
+        "农村 内容 品牌 垂直 综合 移动 国内 国际",
+        "中国 全国 专业 正规 靠谱 大型 小型 一家 这家 那家 某家 本地 当地 优秀 知名 头部 小 大 新 老 好",
+        "淘宝店 网店 店铺 互联 互联网 黑 高 新兴 信息 数字 智能 兴趣 私域 生鲜 母婴 服装 女装 家居 美妆",
+        "食品 三方 第三方 外包 托管 全托管 半托管 做 找 选 的 该 此 其 各 多家 几家 很多 不少 部分 其他",
+        "这些 那些 一些 某些 某 哪家 什么 任何 所有 各类 各种 全网 全域 全渠道 线上 线下 新零售",
+    )
+)
 _PLATFORM_PREFIXES = tuple(sorted(PLATFORMS, key=len, reverse=True))
 
 CITIES = _words(
@@ -82,8 +90,11 @@ _LEGAL_RUN = re.compile(rf"{_NAME_CHARS}{{2,24}}$")
 _BRAND_END = re.compile(r"(?:电商|代运营)(?!平台|公司|行业|服务商|领域|模式|团队)")
 _BRAND_TECH_END = re.compile(r"(?:网络科技|信息科技|网络|科技)(?=公司|团队)")
 _BRAND_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,5}$")
-_ANCHORS = ((_LEGAL_END, _LEGAL_RUN, 24, True), (_BRAND_END, _BRAND_RUN, 5, False),
-            (_BRAND_TECH_END, _BRAND_RUN, 5, False))
+_ANCHORS = (
+    (_LEGAL_END, _LEGAL_RUN, 24, True),
+    (_BRAND_END, _BRAND_RUN, 5, False),
+    (_BRAND_TECH_END, _BRAND_RUN, 5, False),
+)
 # Left context that is not part of a name: verbs, particles, demonstratives, time words. The match is
 # greedy, so the name starts after the *last* such word in the candidate.
 _LEFT_TRIM = re.compile(
@@ -401,9 +412,7 @@ class ProviderIndex:
         if not candidates:
             return None
         # Confirm the distance against the provider's own keys; the delete index over-approximates.
-        confirmed = {
-            pid for pid in candidates if any(_levenshtein_le1(k, t) for t in self._typo_keys[pid])
-        }
+        confirmed = {pid for pid in candidates if any(_levenshtein_le1(k, t) for t in self._typo_keys[pid])}
         return next(iter(confirmed)) if len(confirmed) == 1 else None
 
     def find(self, text: str, *, normalized: bool = False) -> list[str]:

@@ -336,8 +336,17 @@ def sentiment(text: str) -> float:
 
 def clear_caches() -> None:
     """Forget every memoised table, segmentation and score (for cold-start measurements, or memory)."""
-    for cache in (_text_cache, _run_cache, _lp3_cache, _pair_cache, _lp2_cache, _known_cache, _keys_cache,
-                  _lp1_cache, *_bayes.word_log.values()):
+    for cache in (
+        _text_cache,
+        _run_cache,
+        _lp3_cache,
+        _pair_cache,
+        _lp2_cache,
+        _known_cache,
+        _keys_cache,
+        _lp1_cache,
+        *_bayes.word_log.values(),
+    ):
         cache.clear()
 
 

@@ -108,9 +108,7 @@ _LATIN_HINT = re.compile(f"[\u00c2-\u00f4][{_LATIN_CONT}]")
 _LATIN_RUN = _hinted_runs(
     {*map(chr, range(0x80, 0x100)), *_CP1252_HIGH, "\ufffd"}, {*map(chr, range(0xC2, 0xF5))}
 )
-_LATIN_TO_BYTE = str.maketrans(
-    {**{ch: chr(b) for ch, b in _CP1252_HIGH.items()}, "\ufffd": "\xff"}
-)
+_LATIN_TO_BYTE = str.maketrans({**{ch: chr(b) for ch, b in _CP1252_HIGH.items()}, "\ufffd": "\xff"})
 
 # A stretch of UTF-8 multi-byte characters, with the half character a lost byte (marker 0xFF) left
 # on either side of it. 0xFF never occurs in UTF-8 nor in GBK, so it stands for "?" and U+FFFD.
@@ -432,8 +430,15 @@ def _unescape(text: str) -> str:
     text = _unescape_rounds(text)
     # Only then repair entities whose "&" a decoder ate ("amp;ldquo;", "?ldquo;"): before the rounds,
     # the "ldquo;" inside a healthy "&amp;ldquo;" would look orphaned too.
-    if ";" in text and ("amp;" in text or "quo;" in text or "nbsp;" in text or "hellip;" in text
-                        or "mdash;" in text or "middot;" in text or "quot;" in text):
+    if ";" in text and (
+        "amp;" in text
+        or "quo;" in text
+        or "nbsp;" in text
+        or "hellip;" in text
+        or "mdash;" in text
+        or "middot;" in text
+        or "quot;" in text
+    ):
         text = _ORPHAN_AMP.sub("&", text)
         text = _ORPHAN_ENTITY.sub("&", text)
         text = _unescape_rounds(text)
@@ -460,17 +465,102 @@ _TONE_MARKS = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ",
     "aaaaeeeeiiiioooouuuuvvvvvnnnm",
 )
-_INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
-             "zh", "ch", "sh", "r", "z", "c", "s", "y", "w")
-_FINALS = ("a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er",
-           "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan",
-           "un", "uang", "ue", "ve", "van", "vn", "io", "ueng")
+_INITIALS = (
+    "",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "zh",
+    "ch",
+    "sh",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+)
+_FINALS = (
+    "a",
+    "o",
+    "e",
+    "i",
+    "u",
+    "v",
+    "ai",
+    "ei",
+    "ao",
+    "ou",
+    "an",
+    "en",
+    "ang",
+    "eng",
+    "ong",
+    "er",
+    "ia",
+    "ie",
+    "iao",
+    "iu",
+    "ian",
+    "in",
+    "iang",
+    "ing",
+    "iong",
+    "ua",
+    "uo",
+    "uai",
+    "ui",
+    "uan",
+    "un",
+    "uang",
+    "ue",
+    "ve",
+    "van",
+    "vn",
+    "io",
+    "ueng",
+)
 _PINYIN = frozenset(i + f for i in _INITIALS for f in _FINALS) | {"n", "ng", "m", "hm", "hng", "ê"}
 # Toneless syllables that are also English words or acronyms people put in parentheses; with a tone
 # mark or digit they are pinyin like any other (安(ān), 办(bàn)).
 _ENGLISH_LOOKING = frozenset(
-    {"ai", "an", "ban", "can", "fan", "man", "pan", "ran", "tan", "ten", "pin", "bin", "din", "tin",
-     "me", "he", "we", "she", "bo", "go", "no", "so", "ca", "pa"}
+    {
+        "ai",
+        "an",
+        "ban",
+        "can",
+        "fan",
+        "man",
+        "pan",
+        "ran",
+        "tan",
+        "ten",
+        "pin",
+        "bin",
+        "din",
+        "tin",
+        "me",
+        "he",
+        "we",
+        "she",
+        "bo",
+        "go",
+        "no",
+        "so",
+        "ca",
+        "pa",
+    }
 )
 _PINYIN_PAREN = re.compile(
     r"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿê]{1,6})([1-5])?\s*[)）]"
@@ -543,14 +633,17 @@ _SPACE_AT_CJK_PUNCT = re.compile(r" ?([，。！？；：、“”‘’（）�
 # Not inside a mask placeholder ("[电话]", "[微信]"): masked text goes through normalize again when a
 # pipeline re-reads its own output, and a placeholder is not a contact.
 _CONTACT_CUE = (
-    r"(?<!\[)(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式|tel|☎|📞|\bV(?=[:：]))(?!\])"
+    r"(?<!\[)(?:微信|薇信|威信|vx|v信|wx|weixin|wechat|qq|扣扣|企鹅|电话|手机|热线|座机|联系方式"
+    r"|tel|☎|📞|\bV(?=[:：]))(?!\])"
 )
 _CONTACT_ID = r"(?:\d[\d\s-]{4,}\d|[a-zA-Z][\w-]{4,19})"
 _BOILERPLATE = [
     re.compile(r"©|\(c\)\s*\d{4}|版权所有|版权归|copyright", re.I),
     re.compile(r"侵权.{0,30}(?:删除|联系|告知|处理)|(?:删除|联系).{0,10}侵权|侵删"),
     re.compile(r"关注.{0,24}公众号|公众号[:：]|微信扫码|扫码关注|长按.{0,6}二维码|识别二维码"),
-    re.compile(r"免责声明|不代表本站(?:观点|立场)|仅代表(?:作者|用户)(?:本人|个人)?观点|转载请注明|本站部分文章|未经授权.{0,6}转载"),
+    re.compile(
+        r"免责声明|不代表本站(?:观点|立场)|仅代表(?:作者|用户)(?:本人|个人)?观点|转载请注明|本站部分文章|未经授权.{0,6}转载"
+    ),
     re.compile(rf"加我{_CONTACT_CUE}|{_CONTACT_CUE}咨询|更多资讯请关注|欢迎.{{0,6}}咨询", re.I),
 ]
 _BOILERPLATE_MAX_CHARS = 120

@@ -12,11 +12,25 @@ from pipelines.claims import Claim, extract, parse_amount, parse_amount_range, p
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("50万", 500_000.0), ("1.2亿", 120_000_000.0), ("千万", 10_000_000.0), ("三百万", 3_000_000.0),
-        ("2,156.2百万元", 2_156_200_000.0), ("12.5%", 12.5), ("5w", 50_000.0), ("3k", 3000.0),
-        ("一千二百万", 12_000_000.0), ("一万五", 15_000.0), ("十五万", 150_000.0), ("两千块", 2000.0),
-        ("破千万", 10_000_000.0), ("百分之三十", 30.0), ("一点二亿", 120_000_000.0), ("500000元", 500_000.0),
-        ("千万别找他们", None), ("十分感谢", None), ("没有数字", None),
+        ("50万", 500_000.0),
+        ("1.2亿", 120_000_000.0),
+        ("千万", 10_000_000.0),
+        ("三百万", 3_000_000.0),
+        ("2,156.2百万元", 2_156_200_000.0),
+        ("12.5%", 12.5),
+        ("5w", 50_000.0),
+        ("3k", 3000.0),
+        ("一千二百万", 12_000_000.0),
+        ("一万五", 15_000.0),
+        ("十五万", 150_000.0),
+        ("两千块", 2000.0),
+        ("破千万", 10_000_000.0),
+        ("百分之三十", 30.0),
+        ("一点二亿", 120_000_000.0),
+        ("500000元", 500_000.0),
+        ("千万别找他们", None),
+        ("十分感谢", None),
+        ("没有数字", None),
     ],
 )
 def test_parse_amount(text, value):
@@ -25,9 +39,14 @@ def test_parse_amount(text, value):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("月服务费3000-8000元", (3000.0, 8000.0)), ("3-5万", (30_000.0, 50_000.0)),
-     ("2万到5万", (20_000.0, 50_000.0)), ("提成5%", (5.0, 5.0)),
-     ("¥3000-¥8000/月", (3000.0, 8000.0)), ("面议", None)],
+    [
+        ("月服务费3000-8000元", (3000.0, 8000.0)),
+        ("3-5万", (30_000.0, 50_000.0)),
+        ("2万到5万", (20_000.0, 50_000.0)),
+        ("提成5%", (5.0, 5.0)),
+        ("¥3000-¥8000/月", (3000.0, 8000.0)),
+        ("面议", None),
+    ],
 )
 def test_parse_amount_range(text, expected):
     assert parse_amount_range(text) == expected
@@ -35,9 +54,23 @@ def test_parse_amount_range(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "days"),
-    [("三个月", 90), ("半年", 182), ("一年", 365), ("30天", 30), ("两周", 14), ("一个季度", 90),
-     ("3个月", 90), ("一年半", 547), ("半个月", 15), ("两年", 730), ("十五天", 15),
-     ("2023年1月", None), ("三月份", None), ("第四个月", None), ("没有", None)],
+    [
+        ("三个月", 90),
+        ("半年", 182),
+        ("一年", 365),
+        ("30天", 30),
+        ("两周", 14),
+        ("一个季度", 90),
+        ("3个月", 90),
+        ("一年半", 547),
+        ("半个月", 15),
+        ("两年", 730),
+        ("十五天", 15),
+        ("2023年1月", None),
+        ("三月份", None),
+        ("第四个月", None),
+        ("没有", None),
+    ],
 )
 def test_parse_period_days(text, days):
     assert parse_period_days(text) == days
@@ -52,7 +85,14 @@ def _one(text: str) -> Claim:
 def test_success_case_with_client_metric_before_after_period():
     c = _one("我们为某某女装旗舰店提供全店托管，合作三个月，GMV从50万做到300万。")
     assert dataclasses.astuple(c)[:7] == (
-        "success_case", "某某女装旗舰店", "GMV", 500_000.0, 3_000_000.0, 500.0, 90)
+        "success_case",
+        "某某女装旗舰店",
+        "GMV",
+        500_000.0,
+        3_000_000.0,
+        500.0,
+        90,
+    )
     assert c.span.startswith("我们为某某女装旗舰店")
 
 
@@ -61,7 +101,9 @@ def test_case_page_before_and_after_in_two_clauses_and_a_rate():
         "成功案例：某某母婴旗舰店，接手前月销售额8万，接手后月销售额65万，转化率从1.2%提升到3.5%。"
     )
     assert [(c.metric, c.before, c.after, c.growth_pct) for c in claims] == [
-        ("销售额", 80_000.0, 650_000.0, 712.5), ("转化率", 1.2, 3.5, None)]
+        ("销售额", 80_000.0, 650_000.0, 712.5),
+        ("转化率", 1.2, 3.5, None),
+    ]
     assert {c.client for c in claims} == {"某某母婴旗舰店"}
 
 
@@ -73,7 +115,8 @@ def test_stated_growth_completes_the_claim():
 def test_client_named_earlier_on_a_case_page_carries_over():
     claims = extract("客户案例：暖阳家居旗舰店\n服务周期：半年\n店铺粉丝从5000增长到12万。")
     assert [(c.kind, c.client, c.metric, c.before, c.after, c.period_days) for c in claims] == [
-        ("success_case", "暖阳家居旗舰店", "粉丝", 5000.0, 120_000.0, 182)]
+        ("success_case", "暖阳家居旗舰店", "粉丝", 5000.0, 120_000.0, 182)
+    ]
 
 
 def test_promise():
@@ -94,7 +137,9 @@ def test_merchant_outcome_and_money_in_one_sentence():
 def test_fees_and_commission():
     claims = extract("月服务费3000-8000元，提成5%。")
     assert [(c.kind, c.metric, c.before, c.after) for c in claims] == [
-        ("financial", "服务费", 3000.0, 8000.0), ("financial", "提成", None, 5.0)]
+        ("financial", "服务费", 3000.0, 8000.0),
+        ("financial", "提成", None, 5.0),
+    ]
 
 
 def test_money_takes_the_word_right_after_it():

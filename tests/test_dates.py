@@ -66,8 +66,24 @@ def test_results_are_aware_utc():
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", "不详", "2023-13-45", "2023年2月30日", "12345", 0, -5, 10**20, float("nan"), float("inf"),
-     None, True, [], "x" * 100_000, "\ud800"],
+    [
+        "",
+        "   ",
+        "不详",
+        "2023-13-45",
+        "2023年2月30日",
+        "12345",
+        0,
+        -5,
+        10**20,
+        float("nan"),
+        float("inf"),
+        None,
+        True,
+        [],
+        "x" * 100_000,
+        "\ud800",
+    ],
 )
 def test_unreadable_is_none(raw):
     assert parse_date(raw) is None  # type: ignore[arg-type]

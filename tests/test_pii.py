@@ -37,7 +37,7 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("发到 li.ming+kaopu@example.com.cn", "发到 [邮箱]"),
         (f"身份证{ID_CARD}", "身份证[身份证]"),
         (f"银行卡号 {CARD}", "银行卡号 [银行卡]"),
-        (f"卡号：{' '.join(CARD[i:i + 4] for i in range(0, 19, 4))}", "卡号：[银行卡]"),
+        (f"卡号：{' '.join(CARD[i : i + 4] for i in range(0, 19, 4))}", "卡号：[银行卡]"),
     ],
 )
 def test_masks(text, expected):

