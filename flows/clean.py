@@ -50,6 +50,7 @@ from pipelines.storage import (
     read_json_state,
     read_jsonl_gz,
     read_table,
+    strictly_increasing,
     write_json_atomic,
     write_table,
 )
@@ -377,9 +378,7 @@ def _labels_ahead(df: pd.DataFrame, root: str) -> _Labels | None:
     try:
         old = pq.read_table(path, columns=["doc_id", "text_chars"])
         old_ids = old.column("doc_id").combine_chunks()
-        if len(df) != df["doc_id"].nunique() or len(old_ids) < 2:
-            return None
-        if not pc.all(pc.less(old_ids[:-1], old_ids[1:])).as_py():
+        if len(df) != df["doc_id"].nunique() or len(old_ids) < 2 or not strictly_increasing(old_ids):
             return None
         new_ids = pa.array(df["doc_id"], pa.string())
         keep = pc.invert(pc.is_in(old_ids, value_set=new_ids))
@@ -589,10 +588,7 @@ def _merge_docs(old: pa.Table, new: pd.DataFrame) -> pd.DataFrame:
 def _sorted_unique_docs(old: pa.Table) -> bool:
     if old.num_rows == 0 or not old.schema.equals(contracts.DOCUMENTS):
         return False
-    ids = old.column("doc_id")
-    if ids.null_count:
-        return False
-    return old.num_rows < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+    return strictly_increasing(old.column("doc_id"))
 
 
 def _take_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:

@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 
 from pipelines import dedup
 from pipelines.dedup import LshGraph, TextState, text_state, update_labels
-from pipelines.storage import DataTree
+from pipelines.storage import DataTree, strictly_increasing
 
 STATE_FILE = "dedup-state.bin"
 _SIG_PREFIX, _SIG_SUFFIX = "dedup-sig-", ".bin"
@@ -359,11 +359,9 @@ def labels(
 
 
 def _unique(ids: pa.Array) -> bool:
-    # The stored ids are the last clean table's, in its doc_id order: strictly increasing says unique
-    # in 5 ms where counting the distinct values of 10^6 strings takes 0.3 s.
-    if ids.null_count == 0 and (len(ids) < 2 or pc.all(pc.less(ids[:-1], ids[1:])).as_py()):
-        return True
-    return pc.count_distinct(ids).as_py() == len(ids)
+    # The stored ids are the last clean table's, in its doc_id order: strictly increasing is the
+    # quick answer (5 ms at 10^6, counting them 0.3 s).
+    return strictly_increasing(ids) or pc.count_distinct(ids).as_py() == len(ids)
 
 
 def _merge(

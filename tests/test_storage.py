@@ -216,3 +216,21 @@ def test_unknown_source_is_refused(tmp_path: Path) -> None:
 def test_run_ids_sort_by_time() -> None:
     a = storage.new_run_id()
     assert a.startswith("run-") and os.sep not in a
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([], True),
+        (["a"], True),
+        (["a", "b", "c"], True),
+        (["a", "b", "b"], False),  # sorted, not unique
+        (["b", "a"], False),
+        (["a", None, "c"], False),
+    ],
+)
+def test_strictly_increasing_means_sorted_unique_and_no_nulls(values, expected) -> None:
+    arr = pa.array(values, pa.string())
+    assert storage.strictly_increasing(arr) is expected
+    halves = pa.chunked_array([arr[: len(arr) // 2], arr[len(arr) // 2 :]], pa.string())
+    assert storage.strictly_increasing(halves) is expected
