@@ -70,9 +70,8 @@ def test_labels_equal_clustering_every_text_again(trees):
     assert docs["dup_cluster"].tolist() == expected
 
 
-def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
-    inc, _full, _ = trees
-    docs = _docs(inc)
+def _count_hashing(monkeypatch) -> list[int]:
+    """How many texts each call of the store's hashing was given, from now on."""
     hashed: list[int] = []
     real = dedup_state.text_state
 
@@ -81,6 +80,13 @@ def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
         return real(texts, **kw)
 
     monkeypatch.setattr(dedup_state, "text_state", counting)
+    return hashed
+
+
+def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
+    inc, _full, _ = trees
+    docs = _docs(inc)
+    hashed = _count_hashing(monkeypatch)
     fresh = docs["doc_id"].iloc[:3]
     texts = docs["text"].copy()
     texts.iloc[5] = texts.iloc[5] + "追加"  # a text that changed length is re-hashed even if not fresh
@@ -94,14 +100,7 @@ def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
     docs = _docs(inc)
     shuffled = docs.sample(frac=1.0, random_state=3).reset_index(drop=True)
     _relabel(inc, shuffled, shuffled["doc_id"].iloc[:0])  # the store now holds unsorted ids
-    hashed: list[int] = []
-    real = dedup_state.text_state
-
-    def counting(texts, **kw):
-        hashed.append(len(texts))
-        return real(texts, **kw)
-
-    monkeypatch.setattr(dedup_state, "text_state", counting)
+    hashed = _count_hashing(monkeypatch)
     labels = _relabel(inc, docs, docs["doc_id"].iloc[:0])
     assert hashed == [0], "every state was found by its id, not by its position"
     assert labels.tolist() == cluster(docs["text"].fillna("").tolist(), normalized=True)
