@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -493,6 +494,17 @@ def _ui_url() -> str:
     return api[: -len("/api")] if api.endswith("/api") else api
 
 
+def _die_with_parent() -> None:
+    """In the server's process before it starts (Linux): the kernel sends it SIGTERM when `serve`
+    dies, however it dies. `serve` stops the server itself on Ctrl-C, but a `kill -9` would leave it
+    running, holding its port and the data tree's Prefect database."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _start_prefect_server(tree: DataTree) -> subprocess.Popen:
     """No Prefect server configured: start one on loopback, with its database in the data tree.
     Schedules need a real server (the temporary one a flow call starts does not run them)."""
@@ -510,6 +522,7 @@ def _start_prefect_server(tree: DataTree) -> subprocess.Popen:
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,  # safe here: no threads yet (Prefect is imported later)
     )
     api = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120

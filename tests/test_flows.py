@@ -7,6 +7,7 @@ pointed at the same temporary server through PREFECT_API_URL so each does not st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -231,36 +232,54 @@ def test_bad_config_is_one_line_and_exit_code_2(tmp_path):
     assert len(lines) == 1 and str(bad) in lines[0] and "kaopu.profile" in lines[0]
 
 
-def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, tmp_path):
-    data = tmp_path / "data"
+def _serve(sandbox, data) -> subprocess.Popen:
+    """`kaopu serve` of the registry source, in a process group of its own (see `_stop`)."""
     env = _kaopu_env(sandbox.url, api=None)
     env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "--data",
-            str(data),
-            "serve",
-            "--cron",
-            "0 3 * * *",
-            "--source",
-            "registry",
-        ],
+    args = ["--data", str(data), "serve", "--cron", "0 3 * * *", "--source", "registry"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", *args],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
+
+
+def _ui(proc: subprocess.Popen) -> str:
+    line = proc.stdout.readline()  # blocks until serve prints where it is (or exits)
+    match = re.search(r"Prefect UI: (http://127\.0\.0\.1:\d+)", line)
+    assert match, f"serve did not say where its UI is: {line!r} {proc.stderr.read() if proc.poll() else ''}"
+    return match.group(1)
+
+
+def _stop(proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Ctrl-C, as a user stops serve. Whatever is still running after `seconds` is killed with its
+    process group, so a slow stop cannot leave a server behind for the tests after, and this fails."""
+    proc.send_signal(signal.SIGINT)
     try:
-        line = proc.stdout.readline()  # blocks until serve prints where it is (or exits)
-        match = re.search(r"Prefect UI: (http://127\.0\.0\.1:\d+)", line)
-        assert match, (
-            f"serve did not say where its UI is: {line!r} {proc.stderr.read() if proc.poll() else ''}"
-        )
-        api = match.group(1) + "/api"
+        proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=10)
+        raise AssertionError(f"serve did not stop within {seconds:.0f} s of Ctrl-C") from None
+
+
+def _answers(api: str) -> bool:
+    try:
+        with urllib.request.urlopen(api + "/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, tmp_path):
+    data = tmp_path / "data"
+    proc = _serve(sandbox, data)
+    try:
+        api = _ui(proc) + "/api"
 
         def call(path: str, body: dict | None = None) -> object:
             """One API call; None when the server says 503. Prefect's own client retries those: the
@@ -296,12 +315,20 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
         registry = pd.read_parquet(DataTree(data).table_path("clean/registry"))
         assert len(registry) == N_PROVIDERS
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate(timeout=10)
+        _stop(proc)
+
+
+def test_the_server_serve_started_stops_when_serve_is_killed(sandbox, tmp_path):
+    proc = _serve(sandbox, tmp_path / "data")
+    try:
+        api = _ui(proc) + "/api"
+        assert _answers(api)
+        proc.kill()  # no Ctrl-C, no finally: only the kernel can tell the server
+        proc.communicate(timeout=30)
+        _wait_for(lambda: not _answers(api), 60, "the server to stop once serve was killed")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("cron", ["61 * * * *", "0 3 * *"])
