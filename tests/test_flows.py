@@ -232,13 +232,23 @@ def test_bad_config_is_one_line_and_exit_code_2(tmp_path):
     assert len(lines) == 1 and str(bad) in lines[0] and "kaopu.profile" in lines[0]
 
 
+# A user stops serve with Ctrl-C at a terminal, where SIGINT always has Python's handler. A suite
+# started without job control (`cmd &` in a script, as CI may) passes SIGINT on ignored, and a Python
+# started that way never installs the handler: serve would not see the Ctrl-C. So serve is started
+# with the terminal's handler put back first.
+_WITH_CTRL_C = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'kaopu'; runpy.run_module('flows.cli', run_name='__main__')"
+)
+
+
 def _serve(sandbox, data) -> subprocess.Popen:
     """`kaopu serve` of the registry source, in a process group of its own (see `_stop`)."""
     env = _kaopu_env(sandbox.url, api=None)
     env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"
     args = ["--data", str(data), "serve", "--cron", "0 3 * * *", "--source", "registry"]
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-c", _WITH_CTRL_C, *args],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -263,8 +273,9 @@ def _stop(proc: subprocess.Popen, seconds: float = 60) -> None:
         proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=10)
-        raise AssertionError(f"serve did not stop within {seconds:.0f} s of Ctrl-C") from None
+        _out, err = proc.communicate(timeout=10)
+        tail = "\n".join((err or "").splitlines()[-40:])
+        raise AssertionError(f"serve did not stop within {seconds:.0f} s of Ctrl-C:\n{tail}") from None
 
 
 def _answers(api: str) -> bool:
