@@ -374,9 +374,8 @@ def _labels_ahead(df: pd.DataFrame, root: str) -> _Labels | None:
     they cannot be had from the new texts alone (no usable store, unsorted table, a batch repeating an
     id) and the caller computes them as usual. `df`: the new documents' doc_id, text and text_chars."""
     tree = DataTree(root)
-    path = tree.table_path("clean/documents")
     try:
-        old = pq.read_table(path, columns=["doc_id", "text_chars"])
+        old = read_table(tree, "clean/documents", ["doc_id", "text_chars"])
         old_ids = old.column("doc_id").combine_chunks()
         if len(df) != df["doc_id"].nunique() or len(old_ids) < 2 or not strictly_increasing(old_ids):
             return None
