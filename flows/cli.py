@@ -597,6 +597,58 @@ def evaluate(
         raise Fail("sources failed: " + "; ".join(failed))
 
 
+@app.command(name="eval-text")
+@_guard
+def eval_text(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="A labelled corpus of real passages (or $KAOPU_REALTEXT; default ../shared/realtext)."),
+    ] = None,
+    split: Annotated[str, typer.Option(help="train (tune on it), test (the held-out third) or all.")] = "test",
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", help="Only this stage (repeatable).")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+    check: Annotated[bool, typer.Option(help="Exit 1 when a figure is below its pinned floor.")] = False,
+    errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,
+) -> None:
+    """Score the text readers (providers, stance, claims, duplicates, personal data) on real passages."""
+    from flows import text_eval
+    from flows.text_eval.corpus import SPLITS, CorpusError
+
+    stages = stage or list(text_eval.STAGES)
+    unknown = [s for s in stages if s not in text_eval.STAGES]
+    if unknown:
+        raise Fail(f"unknown stage {unknown[0][:40]!r} (one of {', '.join(text_eval.STAGES)})", 2)
+    if split not in SPLITS:
+        raise Fail(f"--split must be one of {', '.join(SPLITS)}", 2)
+    try:
+        results = text_eval.evaluate(corpus or text_eval.corpus.default_path(), split=split, stages=stages)
+    except CorpusError as exc:
+        raise Fail(str(exc), 2) from None
+    table = Table(title=f"text readers on the {split} split (95% intervals)")
+    for col in ("stage", "figure", "value", "95% interval", "n"):
+        table.add_column(col)
+    for name, result in results.items():
+        for kind, figures in (("", result.figures), ("baseline: ", result.baselines)):
+            for fig_name, fig in figures.items():
+                table.add_row(
+                    name, kind + fig_name, f"{fig.value:.3f}", f"{fig.low:.3f}–{fig.high:.3f}", str(fig.n)
+                )
+    out.print(table)
+    if errors:
+        for name, result in results.items():
+            for line in result.errors[:10]:
+                out.print(f"{name}: {line}", markup=False, highlight=False)
+    if json_out:
+        data = {"split": split, "stages": text_eval.as_json(results)}
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    if check:
+        below = text_eval.failures(results)
+        if below:
+            raise Fail("eval gate: " + "; ".join(below))
+
+
 # ---------------------------------------------------------------------------------------------
 
 

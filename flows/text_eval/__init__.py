@@ -1,0 +1,56 @@
+"""Measure kaopu's text readers on a labelled corpus of real passages.
+
+The corpus (schema: `../shared/realtext/README.md`; any folder of `*.jsonl` in that schema works) is read
+at run time from its path and never copied into this repository. `corpus.py` loads it and holds a third
+of it out by URL (a duplicate group stays on one side); each reader has one module here that scores it
+on a list of passages and returns `Figure`s with 95% intervals, next to the baselines the issue names.
+
+Stage modules expose:
+- `evaluate(passages) -> StageResult`: figures, baselines and the worst errors, on the given passages;
+- `FLOORS`: figure name -> the lowest value the eval gate (`kaopu eval-text --check`) accepts.
+
+Rule of use: tune on `--split train`; look at `--split test` once, to report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flows.text_eval.corpus import Passage, load, select
+from flows.text_eval.stats import StageResult
+
+STAGES = ("providers", "stance", "claims", "dedup", "pii")
+
+__all__ = ["STAGES", "Passage", "StageResult", "evaluate", "failures", "load", "select"]
+
+
+def _stage(name: str):
+    return importlib.import_module(f"flows.text_eval.{name}")
+
+
+def evaluate(
+    corpus: str | Path, *, split: str = "test", stages: Sequence[str] = STAGES
+) -> dict[str, StageResult]:
+    """Every requested stage scored on one split of the corpus at `corpus`."""
+    passages = select(load(corpus), split)
+    return {name: _stage(name).evaluate(passages) for name in stages}
+
+
+def failures(results: dict[str, StageResult]) -> list[str]:
+    """One line per figure below its pinned floor (the eval gate)."""
+    lines = []
+    for name, result in results.items():
+        for figure, floor in _stage(name).FLOORS.items():
+            got = result.figures.get(figure)
+            if got is None:
+                lines.append(f"{name}.{figure}: not measured (floor {floor})")
+            elif got.value < floor:
+                lines.append(f"{name}.{figure}: {got.value:.3f} below the floor {floor}")
+    return lines
+
+
+def as_json(results: dict[str, StageResult]) -> dict[str, Any]:
+    return {name: result.to_dict() for name, result in results.items()}
