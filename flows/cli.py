@@ -602,12 +602,10 @@ def evaluate(
 def eval_text(
     corpus: Annotated[
         Path | None,
-        typer.Option(help="A labelled corpus of real passages (or $KAOPU_REALTEXT; default ../shared/realtext)."),
+        typer.Option(help="Labelled real passages (or $KAOPU_REALTEXT; default ../shared/realtext)."),
     ] = None,
-    split: Annotated[str, typer.Option(help="train (tune on it), test (the held-out third) or all.")] = "test",
-    stage: Annotated[
-        list[str] | None, typer.Option("--stage", help="Only this stage (repeatable).")
-    ] = None,
+    split: Annotated[str, typer.Option(help="train (tune on it), test (held out) or all.")] = "test",
+    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only this stage (repeatable).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
     check: Annotated[bool, typer.Option(help="Exit 1 when a figure is below its pinned floor.")] = False,
     errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,

@@ -34,9 +34,9 @@ def windows(texts: list[str], width: int = WINDOW) -> set[str]:
 def leaking_files(repo: Path, corpus: Path, width: int = WINDOW) -> list[tuple[str, str]]:
     """(file, the first leaked run) for every tracked text file that holds a corpus window."""
     known = windows([p.text for p in load(corpus)], width)
-    names = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True
-    ).stdout.split(b"\0")
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True).stdout.split(
+        b"\0"
+    )
     found = []
     for raw in names:
         if not raw:
