@@ -7,7 +7,8 @@ on a list of passages and returns `Figure`s with 95% intervals, next to the base
 
 Stage modules expose:
 - `evaluate(passages) -> StageResult`: figures, baselines and the worst errors, on the given passages;
-- `FLOORS`: figure name -> the lowest value the eval gate (`kaopu eval-text --check`) accepts.
+- `FLOORS`: figure name -> the lowest value the eval gate (`kaopu eval-text --check`) accepts;
+- `CEILINGS` (optional): figure name -> the highest value it accepts (error rates, leaks).
 
 Rule of use: tune on `--split train`; look at `--split test` once, to report.
 """
@@ -43,12 +44,15 @@ def failures(results: dict[str, StageResult]) -> list[str]:
     """One line per figure below its pinned floor (the eval gate)."""
     lines = []
     for name, result in results.items():
-        for figure, floor in _stage(name).FLOORS.items():
+        module = _stage(name)
+        bounds = [(f, b, "floor") for f, b in module.FLOORS.items()]
+        bounds += [(f, b, "ceiling") for f, b in getattr(module, "CEILINGS", {}).items()]
+        for figure, bound, side in bounds:
             got = result.figures.get(figure)
             if got is None:
-                lines.append(f"{name}.{figure}: not measured (floor {floor})")
-            elif got.value < floor:
-                lines.append(f"{name}.{figure}: {got.value:.3f} below the floor {floor}")
+                lines.append(f"{name}.{figure}: not measured ({side} {bound})")
+            elif (got.value < bound) if side == "floor" else (got.value > bound):
+                lines.append(f"{name}.{figure}: {got.value:.3f} past the {side} {bound}")
     return lines
 
 
