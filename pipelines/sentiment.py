@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.models import stance_cues
 from pipelines.text import normalize
 
 MODEL_PATH = Path(__file__).parent / "models" / "sentiment_model.json.gz"
@@ -245,6 +246,47 @@ def text_features(text: str, base: _BaseModel) -> list[float] | None:
     return [math.tanh(mean / 2), (pos - neg) / (pos + neg + 1), math.log1p(neg / n), math.log1p(pos / n)]
 
 
+# Stance toward the agency, on top of the mood model. Weights were set by hand on the tuning split of the
+# real corpus (flows/text_eval/stance.py) and on the calibration half of our own labelled set; see
+# pipelines/models/README.md for the figures.
+MOOD_WEIGHT = 0.5  # the review-trained mood logit counts half: it reads the words, not the stance
+OFF_TOPIC_WEIGHT = 0.6  # a cue in a sentence that names no agency (a client's results, the market)
+STANCE_BAND_LOGIT = 0.5  # label() says 0 when |logit| <= this
+NEUTRAL_BAND = 1.0 / (1.0 + math.exp(-STANCE_BAND_LOGIT)) - NEUTRAL
+
+_CUE_WEIGHTS = {**{k: -w for k, w in stance_cues.NEGATIVE.items()}, **stance_cues.POSITIVE}
+# Longest first: a negated or compound form (不靠谱, 扭亏) wins over the bare cue inside it.
+_CUES = _term_pattern(list(_CUE_WEIGHTS))
+# A sentence speaks of an agency when it names one by its trade, by a masked or legal company name, or
+# as the defendant or the livestream seller of a court story (texts are normalised and lower-cased).
+_AGENCY = re.compile(
+    r"代运营|运营商|服务商|托管|运营公司|运营团队|公司|被告|直播方|\btps?\b|partner|agenc|baozun"
+)
+
+
+def stance_evidence(text: str) -> float:
+    """Signed stance cues of a normalised text, in logit units (< 0 against the agency, > 0 for it).
+
+    Each cue counts with the weight `stance_cues` gives it, OFF_TOPIC_WEIGHT of it in a sentence that
+    names no agency, and repeats of one cue count geometrically less (1, 1.5, 1.75 … at most 2): a
+    page that says 亏损 ten times is not ten times as hostile, and a long text is not decided by its
+    length.
+    """
+    counts: dict[str, float] = {}
+    for sentence in sentences(text):
+        cues = _CUES.findall(sentence)
+        if not cues:
+            continue
+        weight = 1.0 if _AGENCY.search(sentence) else OFF_TOPIC_WEIGHT
+        for cue in cues:
+            counts[cue] = counts.get(cue, 0.0) + weight
+    return sum(_CUE_WEIGHTS[cue] * 2.0 * (1.0 - 0.5**c) for cue, c in counts.items())
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
 @dataclass(frozen=True)
 class Model:
     """The shipped model. `score_normalised` is `score` for one text already through `normalize`
@@ -253,14 +295,26 @@ class Model:
     base: _BaseModel
     weights: tuple[float, ...]  # one per text_features() entry
     bias: float
-    neutral_band: float  # label() says 0 when |score - 0.5| <= this
+    neutral_band: float  # the mood model's own band (build script); label() uses NEUTRAL_BAND
 
-    def score_normalised(self, text: str) -> float:
+    def mood_logit(self, text: str) -> float | None:
+        """The review-trained mood of the words (the model the build script fits), or None when there
+        is nothing to score."""
         f = text_features(text, self.base)
         if f is None:
+            return None
+        return self.bias + sum(w * x for w, x in zip(self.weights, f, strict=True))
+
+    def mood_score(self, text: str) -> float:
+        z = self.mood_logit(text)
+        return NEUTRAL if z is None else _sigmoid(z)
+
+    def score_normalised(self, text: str) -> float:
+        """Stance toward the agency: half the mood of the words plus the stance cues."""
+        mood = self.mood_logit(text)
+        if mood is None:
             return NEUTRAL
-        z = self.bias + sum(w * x for w, x in zip(self.weights, f, strict=True))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _sigmoid(MOOD_WEIGHT * mood + stance_evidence(text))
 
 
 def model_from_dict(d: dict) -> Model:
@@ -305,8 +359,7 @@ def label(texts: Sequence[str]) -> list[int]:
 
 def labels_from_scores(scores: Sequence[float]) -> list[int]:
     """`label` for texts already scored, so a caller wanting both pays for `score` once."""
-    band = load_model().neutral_band
-    return [0 if abs(s - NEUTRAL) <= band else (1 if s > NEUTRAL else -1) for s in scores]
+    return [0 if abs(s - NEUTRAL) <= NEUTRAL_BAND else (1 if s > NEUTRAL else -1) for s in scores]
 
 
 def snownlp_scores(texts: Sequence[str], processes: int = 1) -> list[float]:
