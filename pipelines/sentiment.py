@@ -257,6 +257,7 @@ NEUTRAL_BAND = 1.0 / (1.0 + math.exp(-STANCE_BAND_LOGIT)) - NEUTRAL
 _CUE_WEIGHTS = {**{k: -w for k, w in stance_cues.NEGATIVE.items()}, **stance_cues.POSITIVE}
 # Longest first: a negated or compound form (不靠谱, 扭亏) wins over the bare cue inside it.
 _CUES = _term_pattern(list(_CUE_WEIGHTS))
+_REPORTED_CLAIM = _term_pattern(stance_cues.REPORTED_CLAIM)
 # A sentence speaks of an agency when it names one by its trade, by a masked or legal company name, or
 # as the defendant or the livestream seller of a court story (texts are normalised and lower-cased).
 _AGENCY = re.compile(
@@ -270,17 +271,26 @@ def stance_evidence(text: str) -> float:
     Each cue counts with the weight `stance_cues` gives it, OFF_TOPIC_WEIGHT of it in a sentence that
     names no agency, and repeats of one cue count geometrically less (1, 1.5, 1.75 … at most 2): a
     page that says 亏损 ten times is not ten times as hostile, and a long text is not decided by its
-    length.
+    length. A positive cue right after a promise or claim word (承诺…翻倍) is a reported claim and does
+    not count.
     """
     counts: dict[str, float] = {}
     for sentence in sentences(text):
-        cues = _CUES.findall(sentence)
+        cues = list(_CUES.finditer(sentence))
         if not cues:
             continue
         weight = 1.0 if _AGENCY.search(sentence) else OFF_TOPIC_WEIGHT
-        for cue in cues:
+        claims = [m.end() for m in _REPORTED_CLAIM.finditer(sentence)]
+        for m in cues:
+            cue = m.group()
+            if claims and _CUE_WEIGHTS[cue] > 0 and _after_claim(m.start(), claims):
+                continue
             counts[cue] = counts.get(cue, 0.0) + weight
     return sum(_CUE_WEIGHTS[cue] * 2.0 * (1.0 - 0.5**c) for cue, c in counts.items())
+
+
+def _after_claim(start: int, claim_ends: list[int]) -> bool:
+    return any(0 <= start - end <= stance_cues.REPORTED_CLAIM_REACH for end in claim_ends)
 
 
 def _sigmoid(z: float) -> float:

@@ -119,6 +119,13 @@ _COMPLAINT = {
     "没有达到": 0.8,
     "收钱不办事": 1.5,
     "不闻不问": 1.2,
+    "没人管": 1.2,
+    "对不上": 1.0,
+    "话术": 0.8,
+    "自称": 0.8,
+    "号称": 0.8,
+    "声称": 0.6,
+    "所谓": 0.6,
     "敷衍": 1.0,
     "避雷": 1.2,
     "失望": 1.0,
@@ -154,6 +161,12 @@ _DECLINE = {
     "坠落": 1.2,
     "迷途": 1.2,
     "终止合作": 1.2,
+    "不再续约": 1.2,
+    "不续约": 1.2,
+    "未再续约": 1.2,
+    "没有续约": 1.2,
+    "收回自营": 1.2,
+    "换了一家": 1.0,
     "解约": 1.0,
     "流失": 1.0,
     "集中度高": 1.0,
@@ -198,6 +211,12 @@ _SELF_PROMOTION = {
     "本公司": 0.6,
     "本集团": 0.8,
     "专业团队": 1.0,
+    "我们的团队": 0.8,
+    "我们团队": 0.8,
+    "深耕": 0.8,
+    "一对一": 0.6,
+    "量身定制": 0.8,
+    "免费诊断": 1.0,
     "专注": 0.6,
     "一站式": 0.6,
     "服务案例": 1.0,
@@ -274,6 +293,11 @@ _ENGLISH_POSITIVE = {
     "pleased": 1.2,
     "we ": 0.4,
 }
+
+# A good result that is only promised or claimed (承诺三个月翻倍, 号称保底) is not the writer's praise: a
+# positive cue this many characters or fewer after one of these words does not count.
+REPORTED_CLAIM = ("承诺", "保证", "号称", "声称", "自称", "宣称", "许诺", "包你", "保底")
+REPORTED_CLAIM_REACH = 12
 
 NEGATIVE: dict[str, float] = {**_JUDGEMENT, **_COMPLAINT, **_DECLINE, **_ENGLISH_NEGATIVE}
 POSITIVE: dict[str, float] = {**_SELF_PROMOTION, **_SUCCESS, **_ENGLISH_POSITIVE}
