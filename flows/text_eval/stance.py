@@ -3,12 +3,13 @@
 Figures, on the passages given (one split):
 * `polar_accuracy` — passages labelled −1 or +1: does `label` give the same sign? A 0 answer is wrong.
 * `accuracy3` — every passage, −1 / 0 / +1 exactly.
+* `margin_over_snownlp` — polar accuracy minus snownlp's, with a paired bootstrap interval (the two
+  answer the same passages, so their difference is much tighter than two separate intervals suggest).
+  A figure, not a baseline, so the gate can hold it: the issue asks for snownlp + 0.15.
 
 Baselines on the same polar passages:
 * `snownlp_polar_accuracy` — raw snownlp on the raw text, ≥ 0.5 read as positive (what a user would try);
-* `majority_polar_accuracy` — the majority polar class of the *train* split, answered every time;
-* `margin_over_snownlp` — polar accuracy minus snownlp's, with a paired bootstrap interval (the two
-  answer the same passages, so their difference is much tighter than two separate intervals suggest).
+* `majority_polar_accuracy` — the majority polar class of the *train* split, answered every time.
 
 Errors: polar passages answered wrongly first, farthest score from the truth first.
 """
@@ -24,8 +25,9 @@ from flows.text_eval.stats import StageResult, bootstrap, share
 # not need the train passages: 53 negative against 36 positive (train split, corpus of 204 passages).
 TRAIN_MAJORITY_POLAR = -1
 
-# A little below what `label` measures on the train split (see pipelines/models/README.md).
-FLOORS = {"polar_accuracy": 0.85, "accuracy3": 0.60}
+# A little below what `label` measures on the train split (polar 0.933, accuracy3 0.659, margin 0.281;
+# see pipelines/models/README.md). The held-out split was looked at once, for the report, not to set these.
+FLOORS = {"polar_accuracy": 0.88, "accuracy3": 0.60, "margin_over_snownlp": 0.20}
 
 
 def _sign(x: float) -> int:
@@ -52,7 +54,7 @@ def evaluate(passages: Sequence[Passage]) -> StageResult:
     result.baselines["snownlp_polar_accuracy"] = share(sum(snow_right), len(polar))
     result.baselines["majority_polar_accuracy"] = share(sum(majority_right), len(polar))
     pairs = list(zip(ours_right, snow_right, strict=True))
-    result.baselines["margin_over_snownlp"] = bootstrap(
+    result.figures["margin_over_snownlp"] = bootstrap(
         pairs, lambda units: (sum(a for a, _ in units) - sum(b for _, b in units)) / len(units)
     )
 
