@@ -283,3 +283,31 @@ def test_incremental_labels_equal_a_full_build_with_wrapped_copies_and_excerpts(
         assert labels.tolist() == cluster([texts[k] for k in present]), f"batch {batch}"
         prev_keys = present
     assert len(set(labels.tolist())) < 60, "reposts must have joined their stories"
+
+
+def _passage(pid: str, text: str, url: str, group: str | None = None, script: str = "simplified"):
+    from flows.text_eval.corpus import Passage
+
+    return Passage(pid, url, "article", text, (), (), 0, (), (), group, script, (), "high", "")
+
+
+def test_eval_counts_split_pairs_and_false_merges_but_not_the_same_page_labelled_twice():
+    from flows.text_eval import dedup as dedup_eval
+
+    passages = [
+        _passage("a1", LONG_STORY, "https://one.example/1", "story"),
+        _passage("a2", SITE_CHROME + LONG_STORY + SITE_FOOTER, "https://two.example/9", "story"),
+        _passage("a3", OTHER + "完全改写过的同一件事，没有一句话相同。", "https://three.example/3", "story"),
+        # The same page again, labelled in another part of the corpus without the slug.
+        _passage("b1", LONG_STORY, "https://one.example/1"),
+        # A different story that is an exact copy of another one: a false merge.
+        _passage("c1", OTHER_REWORDED, "https://four.example/4"),
+        _passage("c2", OTHER_REWORDED, "https://five.example/5"),
+    ]
+    result = dedup_eval.evaluate(passages)
+    assert result.figures["pair_recall"].n == 3
+    assert result.figures["pair_recall"].value == 1 / 3  # a1~a2 joined; a3 is not a copy of either
+    # b1 is linked to the group through a1's URL: its pairs are counted apart, never as "other".
+    assert result.figures["same_page_pairs_joined"].value == 2 / 3  # with a1 and a2, not a3
+    assert result.figures["false_merge_pairs"].value == 1.0
+    assert result.errors[0].startswith("false merge: c1 ~ c2")

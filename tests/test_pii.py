@@ -97,3 +97,24 @@ def test_mixed_text_masks_each_kind_once():
 def test_rejects_non_str():
     with pytest.raises(TypeError):
         mask(13812345678)  # type: ignore[arg-type]
+
+
+def test_eval_counts_leaks_in_raw_and_normalised_text_and_figures_lost():
+    from flows.text_eval import pii as pii_eval
+    from flows.text_eval.corpus import Passage
+
+    def passage(pid: str, text: str, pii: tuple[str, ...]) -> Passage:
+        url = f"https://x.example/{pid}"
+        return Passage(pid, url, "article", text, (), (), 0, (), pii, None, "", (), "", "")
+
+    result = pii_eval.evaluate(
+        [
+            passage("p1", "商务合作请联系13812345678，月销50万。", ("13812345678",)),
+            passage("p2", "商务合作请发邮件，对方是个老实人。", ("老实人",)),  # a gold string mask cannot see
+            passage("p3", "合同金额13800000000元，2023年5月签约。", ()),
+        ]
+    )
+    assert result.figures["leaks"].value == 1.0
+    assert result.figures["recall"].value == 0.5
+    assert result.figures["overmask"].value == 0.0
+    assert result.errors == ["leak: p2 gold string #0 (3 chars)"]
