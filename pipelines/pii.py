@@ -97,23 +97,8 @@ _HANDLE = re.compile(
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-.·()]?[^\S\n]?\d){6}")  # 7+ digits: phones, IDs, cards
 _QQ_HINTS = ("Q", "q", "扣扣", "企鹅", "企鵝", "球球")
-_WECHAT_HINTS = (
-    "信",
-    "薇",
-    "vx",
-    "VX",
-    "Vx",
-    "vX",
-    "wx",
-    "WX",
-    "Wx",
-    "wX",
-    "weixin",
-    "wechat",
-    "WeChat",
-    "Wechat",
-)
-_WECHAT_HINTS += ("加v", "加V", "+v", "+V", "加微", "+微")
+_WECHAT_HINTS = ("信", "薇", "加微", "+微", "加v", "加V", "+v", "+V", "weixin", "wechat", "WeChat", "Wechat")
+_WECHAT_HINTS += ("vx", "VX", "Vx", "vX", "wx", "WX", "Wx", "wX")
 _HANDLE_HINTS = ("系", "絡", "络")
 
 
