@@ -66,10 +66,25 @@ _CARD = re.compile(r"(?<![\d-])(?:\d{4}[ -]){3,4}\d{1,7}(?![\d-])|(?<!\d)\d{16,1
 # Not money or a count: no currency sign before, no currency or unit after.
 _NOT_AMOUNT = r"(?![ \t]*(?:元|块|塊|万|萬|亿|億|千|百|美元|美金|rmb|RMB|%|次|件|单|單|笔|筆|人|个|個))"
 _COUNTRY = r"(?:(?:\+|00)\s?86[\s-]?|\(\+?86\)\s?|86[ -]?)?"
-_MOBILE = re.compile(r"(?<![\d+¥$])" + _COUNTRY + r"1[3-9]\d(?:[ \t.\-·]?\d){8}(?!\d)" + _NOT_AMOUNT)
+_DASH = r"[ \-—–]"  # dashes as typed: hyphen, em and en dash (full-width ones are folded to "-")
+_MOBILE = re.compile(r"(?<![\d+¥$])" + _COUNTRY + r"1[3-9]\d(?:[ \t.\-—–·]?\d){8}(?!\d)" + _NOT_AMOUNT)
 _LANDLINE = re.compile(
-    r"(?<![\d¥$])" + _COUNTRY + r"(?:\(0\d{2,3}\)|0\d{2,3}[ -])[ ]?\d{3,4}[ -]?\d{4}(?:-\d{1,5})?(?!\d)"
-    r"|(?<![\d¥$])[48]00(?:[ -]?\d){7}(?!\d)" + _NOT_AMOUNT
+    r"(?<![\d¥$])" + _COUNTRY + r"(?:\(0\d{2,3}\)|0\d{2,3}" + _DASH + r")[ ]?\d{3,4}" + _DASH + r"?\d{4}"
+    r"(?:-\d{1,5})?(?!\d)"
+    # After +86 the trunk 0 of the area code is dropped: +86-571-8888-6666, +86 (21) 12345678.
+    r"|(?<![\d¥$])(?:\+|00)\s?86[\s-]?(?:\([1-9]\d{1,2}\)|[1-9]\d{1,2}"
+    + _DASH
+    + r")[ ]?\d{3,4}"
+    + _DASH
+    + r"?\d{4}(?!\d)"
+    r"|(?<![\d¥$])[48]00(?:" + _DASH + r"?\d){7}(?!\d)" + _NOT_AMOUNT
+)
+# A local number without its area code, after a phone cue: "电话：8888 6666".
+_LOCAL_AFTER_CUE = re.compile(
+    r"((?:电话|電話|座机|座機|热线|熱線|固话|固話|[Tt]el|TEL)[:：\s]{0,3})(\d{3,4}"
+    + _DASH
+    + r"?\d{4})(?!\d)"
+    + _NOT_AMOUNT
 )
 
 # --- cue-anchored ids --------------------------------------------------------------------------------------
@@ -95,7 +110,7 @@ _HANDLE = re.compile(
 # Cheap tests that decide which finders can match at all: most documents carry no personal data, and
 # scanning every pattern over every position was most of mask's cost.
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
-_NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-.·()]?[^\S\n]?\d){6}")  # 7+ digits: phones, IDs, cards
+_NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-—–.·()]?[^\S\n]?\d){6}")  # 7+ digits: phones, IDs, cards
 _QQ_HINTS = ("Q", "q", "扣扣", "企鹅", "企鵝", "球球")
 _WECHAT_HINTS = ("信", "薇", "加微", "+微", "加v", "加V", "+v", "+V", "weixin", "wechat", "WeChat", "Wechat")
 _WECHAT_HINTS += ("vx", "VX", "Vx", "vX", "wx", "WX", "Wx", "wX")
@@ -161,7 +176,13 @@ def _after_cue(regex: re.Pattern[str], placeholder: str) -> Callable[[str], Iter
 
 
 # Most specific first: a span already taken is not matched again (an ID card is not also a phone).
-_LONG_NUMBERS = (_id_cards, _cards, _pattern(_MOBILE, "[手机号]"), _pattern(_LANDLINE, "[电话]"))
+_LONG_NUMBERS = (
+    _id_cards,
+    _cards,
+    _pattern(_MOBILE, "[手机号]"),
+    _pattern(_LANDLINE, "[电话]"),
+    _after_cue(_LOCAL_AFTER_CUE, "[电话]"),
+)
 _QQ_IDS = _after_cue(_QQ, "[QQ]")
 _WECHAT_IDS = _after_cue(_WECHAT, "[微信]")
 _HANDLES = _after_cue(_HANDLE, "[微信]")

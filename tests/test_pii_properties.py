@@ -48,8 +48,9 @@ def mobiles(draw):
 def landlines(draw):
     area = "0" + draw(st.sampled_from(["10", "21", "571", "755", "28", "731"]))
     local = draw(st.sampled_from("2345678")) + draw(_digits(7))
-    shape = draw(st.sampled_from(["{a}-{l}", "({a}){l}", "{a} {l4} {r4}", "({a}) {l4}-{r4}"]))
-    text = shape.format(a=area, l=local, l4=local[:4], r4=local[4:])
+    shapes = ["{a}-{l}", "({a}){l}", "{a} {l4} {r4}", "({a}) {l4}-{r4}", "{a}—{l}", "+86-{a1}-{l4}-{r4}"]
+    shape = draw(st.sampled_from(shapes))
+    text = shape.format(a=area, a1=area[1:], l=local, l4=local[:4], r4=local[4:])
     return draw(st.sampled_from(["", "座机", "热线："])) + text, area + local
 
 
