@@ -33,7 +33,7 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 Span = tuple[int, int, str]
 
 # --- e-mail, also `name#host.com`, `name at host dot com`, `name(at)host.com` ----------------------
-_AT = r"(?:@|#|\s?[(\[【]\s?(?:at|AT)\s?[)\]】]\s?|\s(?:at|AT)\s)"
+_AT = r"(?:@|#|\s?[(\[【]\s?(?:at|AT)\s?[)\]】]\s?|\s(?:at|AT)\s|\s?艾特\s?)"
 _DOT = r"(?:\.|\s?[(\[【]\s?(?:dot|DOT)\s?[)\]】]\s?|\s(?:dot|DOT)\s)"
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -44,7 +44,7 @@ _EMAIL = re.compile(
     + _DOT
     + r"[A-Za-z]{2,10}(?![A-Za-z0-9])"
 )
-_EMAIL_HINT = re.compile(r"[@#]|\b(?:at|AT)\b")
+_EMAIL_HINT = re.compile(r"[@#]|\b(?:at|AT)\b|艾特")
 
 # --- ID card (GB 11643), with or without a space or dash between its 6-8-4 groups --------------------
 _ID_CARD = re.compile(
@@ -92,14 +92,15 @@ _LOCAL_AFTER_CUE = re.compile(
 _SEP = r"[\s:=是为為号號码碼\-]{0,6}"
 _OBF = r"[\s.·\-_*/]?"
 _QQ = re.compile(
-    r"((?<![A-Za-z])(?:[Qq]" + _OBF + r"[Qq](?![A-Za-z])|扣扣|企鹅|企鵝|Q号|Q號|球球)" + _SEP + r")"
+    r"((?<![A-Za-z])(?:[Qq]" + _OBF + r"[Qq](?![A-Za-z])|扣扣|企鹅|企鵝|Q号|Q號|球球)(?:群|羣)?" + _SEP + r")"
     r"([1-9]\d{4,11})(?!\d)"
 )
 _WECHAT = re.compile(
     # A Latin cue must stand alone: "wxyz123456" is a model number, not "wx: yz123456".
     r"((?:[微薇威徽]" + _OBF + r"信|(?<![A-Za-z])[Vv]" + _OBF + r"信"
     r"|(?<![A-Za-z])(?:[Vv][Xx]|[Ww][Xx]|weixin|wechat|WeChat|Wechat)(?![A-Za-z])|(?<=[加+])[Vv薇微](?![A-Za-z])"
-    r"|薇(?=\s?[:：]))(?:同号|同號|号|號)?(?:ID|id|Id)?" + _SEP + r")"
+    # A bare V or 薇 right before a colon ("V：abc123") is the shortest disguise of all.
+    r"|薇(?=\s?[:：])|(?<![A-Za-z])[Vv](?=\s?[:：]))(?:同号|同號|号|號)?(?:ID|id|Id)?" + _SEP + r")"
     r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})(?![-_A-Za-z0-9])"
 )
 # A bare lower-case handle in brackets after 联系 ("联系：某某小编(abcdefg)"); also when mojibake ate 联.
@@ -113,7 +114,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-—–.·()]?[^\S\n]?\d){6}")  # 7+ digits: phones, IDs, cards
 _QQ_HINTS = ("Q", "q", "扣扣", "企鹅", "企鵝", "球球")
 _WECHAT_HINTS = ("信", "薇", "加微", "+微", "加v", "加V", "+v", "+V", "weixin", "wechat", "WeChat", "Wechat")
-_WECHAT_HINTS += ("vx", "VX", "Vx", "vX", "wx", "WX", "Wx", "wX")
+_WECHAT_HINTS += ("vx", "VX", "Vx", "vX", "wx", "WX", "Wx", "wX", "V:", "v:", "V :", "v :")
 _HANDLE_HINTS = ("系", "絡", "络")
 
 

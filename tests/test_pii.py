@@ -53,6 +53,9 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("vx号 tuoguan_01", "vx号 [微信]"),
         ("Q.Q 345678901", "Q.Q [QQ]"),
         ("企鹅：345678901", "企鹅：[QQ]"),
+        ("进QQ群：345678901 领资料", "进QQ群：[QQ] 领资料"),
+        ("【私信】V：shop2024x，拉你进群", "【私信】V：[微信]，拉你进群"),
+        ("投稿 editor艾特example.com", "投稿 [邮箱]"),
         ("联系：某某资讯小编(xiaobian)", "联系：某某资讯小编([微信])"),
         ("投稿 editor#example.com 谢谢", "投稿 [邮箱] 谢谢"),
         ("写信给 editor at example dot com 即可", "写信给 [邮箱] 即可"),
@@ -87,6 +90,7 @@ def test_masks(text, expected):
         "合同编号0571-2023",
         "电话回访了 2000 次",
         "威信县的电商产业园",  # a place called 威信, no id after it
+        "ROI V: 1.8，CPC: 0.6",
     ],
 )
 def test_leaves_non_personal_numbers(text):

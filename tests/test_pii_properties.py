@@ -62,8 +62,8 @@ def hotlines(draw):
 
 
 _WECHAT_CUES = ["微信", "微.信", "微 信", "V信", "v信", "vx", "VX", "wx", "威信", "薇信", "加V", "加薇"]
-_WECHAT_CUES += ["weixin", "WeChat"]
-_QQ_CUES = ["QQ", "qq", "Q.Q", "扣扣", "企鹅", "企鹅号", "Q号"]
+_WECHAT_CUES += ["weixin", "WeChat", "V：", "v:"]
+_QQ_CUES = ["QQ", "qq", "Q.Q", "扣扣", "企鹅", "企鹅号", "Q号", "QQ群"]
 _JOINS = ["", ":", "：", " ", "号", "号:", "号是为: ", "：  "]
 
 
