@@ -63,6 +63,8 @@ def fingerprint() -> str:
     for part in (dedup._A, dedup._B, dedup._BAND_MIX):
         h.update(part.tobytes())
     params = (LAYOUT, dedup.NUM_PERM, dedup.BANDS, dedup.SHINGLE, dedup.MIN_CHARS, dedup._NON_WORD.pattern)
+    # The stored graph's edges were accepted by `near_duplicate`: its bars are part of the state too.
+    params += (dedup.THRESHOLD, dedup.CONTAINMENT, dedup.CONTAIN_MIN_RESEMBLANCE, dedup.CONTAIN_MIN_SHINGLES)
     h.update(repr(params).encode())
     return h.hexdigest()[:32]
 

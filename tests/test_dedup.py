@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from pipelines.dedup import BANDS, MIN_CHARS, NearDuplicateIndex, canonical, cluster
+from pipelines.dedup import BANDS, MIN_CHARS, THRESHOLD, NearDuplicateIndex, canonical, cluster
 
 STORY = (
     "杭州某某电商代运营公司帮我们做了三个月，店铺访客从每天"
@@ -198,3 +198,116 @@ def test_updates_with_removals_moved_first_copies_and_big_buckets_equal_a_full_b
         prev_graph, prev_keys = graph, present
     sizes = np.unique(labels, return_counts=True)[1]
     assert sizes.max() >= 50, "the corpus must have big buckets for the test to mean anything"
+
+
+# A long story and the ways real reposts carry it: inside another site's menu and footer, or cut short.
+LONG_STORY = (
+    "去年三月我们把天猫旗舰店交给一家杭州的代运营公司，合同写明半年内月销售额做到八十万，"
+    "服务费每月两万加百分之三的提成。头两个月他们换了主图，开了直通车，访客确实多了一些，"
+    "可是转化率一直上不去，到了第四个月销售额反而比交接前还低。我们要求看推广账户的明细，"
+    "对方拖了三周才发来一份表格，里面的花费和后台对不上。后来我们请了第三方审计，发现有一半"
+    "的推广费花在了和我们类目无关的关键词上。协商退款没有结果，最后只好走了诉讼程序，"
+    "法院判对方退还部分服务费并承担违约金。"
+)
+SITE_CHROME = (
+    "首页 | 行业资讯 | 商家学堂 | 服务商名录 | 关于我们 | 联系投稿 本站内容来自网友投稿与公开渠道，"
+    "仅供参考，不构成任何投资或经营建议，转载请注明出处。"
+)
+SITE_FOOTER = (
+    "相关阅读：店铺托管前必须问清的十个问题；直播代运营的收费方式有哪些；如何看懂服务商的案例。"
+    "版权所有 某某电商资讯网 备案号 浙ICP备00000000号 客服邮箱见页面底部 广告合作请留言 "
+    "免责声明：文中观点仅代表作者本人，与本站立场无关，如有侵权请联系删除。"
+    "上一篇：双十一前店铺该做哪些准备 下一篇：类目排名下滑的五个常见原因 热门标签：淘宝运营 天猫入驻 "
+    "抖音小店 直通车 引力魔方 店铺装修 详情页设计 客服外包 分享到微博 分享到朋友圈 打印本页 关闭窗口"
+)
+
+
+def test_a_copy_inside_another_sites_menu_and_footer_joins_its_original():
+    from pipelines.dedup import signatures
+
+    wrapped = SITE_CHROME + LONG_STORY + SITE_FOOTER
+    a, b = (canonical(t) for t in (LONG_STORY, wrapped))
+    grams = [{s[i : i + 3] for i in range(len(s) - 2)} for s in (a, b)]
+    assert len(grams[0] & grams[1]) / len(grams[0] | grams[1]) < THRESHOLD  # resemblance alone misses it
+    assert cluster([LONG_STORY, OTHER, wrapped]) == [0, 1, 0]
+    assert len(signatures([a, b])) == 2
+
+
+def test_a_snippet_shared_by_many_pages_does_not_chain_them():
+    """A page holding only a site's menu and footer is inside every page of that site; it must not
+    join them (and through it, join them all) where it is a small part of them: containment counts
+    only at a resemblance of CONTAIN_MIN_RESEMBLANCE or more."""
+    rng = random.Random(7)
+    pages = [SITE_CHROME + _random_cjk(rng, 1500) + SITE_FOOTER for _ in range(5)]
+    labels = cluster([SITE_FOOTER + SITE_CHROME, *pages])
+    assert len(set(labels)) == 6
+
+
+def test_streaming_index_knows_a_wrapped_copy():
+    index = NearDuplicateIndex()
+    assert index.add("articles:1", LONG_STORY) is None
+    assert index.add("articles:2", SITE_CHROME + LONG_STORY + SITE_FOOTER) == "articles:1"
+
+
+def test_incremental_labels_equal_a_full_build_with_wrapped_copies_and_excerpts():
+    import numpy as np
+
+    from pipelines.dedup import text_state, update_labels
+
+    rng = random.Random(13)
+    stories = [_random_cjk(rng, rng.randint(180, 400)) for _ in range(40)]
+    chrome = [_random_cjk(rng, rng.randint(60, 250)) for _ in range(3)]
+
+    def repost() -> str:
+        s = rng.choice(stories)
+        r = rng.random()
+        if r < 0.4:
+            c = rng.choice(chrome)
+            return c[: len(c) // 2] + s + c[len(c) // 2 :]
+        if r < 0.7:
+            start = rng.randrange(len(s) // 3)
+            return s[start : start + int(len(s) * rng.uniform(0.45, 0.9))]
+        return rng.choice(chrome) if r < 0.75 else s
+
+    texts = [repost() for _ in range(1200)]
+    keys = list(range(len(texts)))
+    rng.shuffle(keys)
+    present: list[int] = []
+    prev_graph, prev_keys = None, []
+    for batch in range(4):
+        present = sorted(present + keys[batch * 300 : (batch + 1) * 300])
+        where = {k: i for i, k in enumerate(prev_keys)}
+        prev_pos = np.array([where.get(k, -1) for k in present])
+        state = text_state([texts[k] for k in present])
+        labels, prev_graph = update_labels(state, prev_pos if batch else None, prev_graph)
+        assert labels.tolist() == cluster([texts[k] for k in present]), f"batch {batch}"
+        prev_keys = present
+    assert len(set(labels.tolist())) < 60, "reposts must have joined their stories"
+
+
+def _passage(pid: str, text: str, url: str, group: str | None = None, script: str = "simplified"):
+    from flows.text_eval.corpus import Passage
+
+    return Passage(pid, url, "article", text, (), (), 0, (), (), group, script, (), "high", "")
+
+
+def test_eval_counts_split_pairs_and_false_merges_but_not_the_same_page_labelled_twice():
+    from flows.text_eval import dedup as dedup_eval
+
+    passages = [
+        _passage("a1", LONG_STORY, "https://one.example/1", "story"),
+        _passage("a2", SITE_CHROME + LONG_STORY + SITE_FOOTER, "https://two.example/9", "story"),
+        _passage("a3", OTHER + "完全改写过的同一件事，没有一句话相同。", "https://three.example/3", "story"),
+        # The same page again, labelled in another part of the corpus without the slug.
+        _passage("b1", LONG_STORY, "https://one.example/1"),
+        # A different story that is an exact copy of another one: a false merge.
+        _passage("c1", OTHER_REWORDED, "https://four.example/4"),
+        _passage("c2", OTHER_REWORDED, "https://five.example/5"),
+    ]
+    result = dedup_eval.evaluate(passages)
+    assert result.figures["pair_recall"].n == 3
+    assert result.figures["pair_recall"].value == 1 / 3  # a1~a2 joined; a3 is not a copy of either
+    # b1 is linked to the group through a1's URL: its pairs are counted apart, never as "other".
+    assert result.figures["same_page_pairs_joined"].value == 2 / 3  # with a1 and a2, not a3
+    assert result.figures["false_merge_pairs"].value == 1.0
+    assert result.errors[0].startswith("false merge: c1 ~ c2")

@@ -36,6 +36,30 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("邮箱 845981614@qq.com 处理", "邮箱 [邮箱] 处理"),
         ("发到 li.ming+kaopu@example.com.cn", "发到 [邮箱]"),
         (f"身份证{ID_CARD}", "身份证[身份证]"),
+        # After the word 身份证 an 18-digit number is an ID whatever its checksum (typos happen).
+        ("身份证号码：110105194912310021。", "身份证号码：[身份证]。"),
+        ("身份证 110105 19491231 002X", "身份证 [身份证]"),
+        ("联系人手机１３８１２３４５６７８", "联系人手机[手机号]"),  # full-width digits
+        ("电话 +86-138.1234.5678", "电话 [手机号]"),
+        ("服务热线:400-1234-567\n地址", "服务热线:[电话]\n地址"),  # a newline is not "followed by 万"
+        ("咨询请加微.信号是为: kaopu_2024", "咨询请加微.信号是为: [微信]"),
+        ("V信 abc_123456", "V信 [微信]"),
+        ("Tel: +86-571-8888-6666", "Tel: [电话]"),
+        ("座机 0571—88886666", "座机 [电话]"),
+        ("电话：8888 6666（工作日）", "电话：[电话]（工作日）"),
+        ("威信：a12345678", "威信：[微信]"),
+        ("加v：shop2024x", "加v：[微信]"),
+        ("薇：dianpu888", "薇：[微信]"),
+        ("vx号 tuoguan_01", "vx号 [微信]"),
+        ("Q.Q 345678901", "Q.Q [QQ]"),
+        ("企鹅：345678901", "企鹅：[QQ]"),
+        ("进QQ群：345678901 领资料", "进QQ群：[QQ] 领资料"),
+        ("【私信】V：shop2024x，拉你进群", "【私信】V：[微信]，拉你进群"),
+        ("投稿 editor艾特example.com", "投稿 [邮箱]"),
+        ("联系：某某资讯小编(xiaobian)", "联系：某某资讯小编([微信])"),
+        ("投稿 editor#example.com 谢谢", "投稿 [邮箱] 谢谢"),
+        ("写信给 editor at example dot com 即可", "写信给 [邮箱] 即可"),
+        ("邮箱：ｅｄｉｔｏｒ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱：[邮箱]"),
         (f"银行卡号 {CARD}", "银行卡号 [银行卡]"),
         (f"卡号：{' '.join(CARD[i : i + 4] for i in range(0, 19, 4))}", "卡号：[银行卡]"),
     ],
@@ -55,11 +79,18 @@ def test_masks(text, expected):
         "GMV从50万做到300万，同比增长45%",
         "订单号 1234567890123456789",  # fails Luhn
         f"订单号 {CARD}",  # passes Luhn, but no card cue and no 4-digit grouping: an order number
-        "身份证110105194912310021",  # wrong checksum
+        "编号110105194912310021",  # ID-shaped, wrong checksum and no 身份证 cue: some other number
         "月服务费3000-8000元，提成5%",
         "我的QQ群很多人",  # cue without a number
         "wxyz123456 是型号",  # letters that merely start with wx
         "每天访客3000，转化率2.5%",
+        "当月成交13812345678元",
+        "投放了 13812345678 万次曝光",
+        "2023.11.25 起 至 2024-01-31",
+        "合同编号0571-2023",
+        "电话回访了 2000 次",
+        "威信县的电商产业园",  # a place called 威信, no id after it
+        "ROI V: 1.8，CPC: 0.6",
     ],
 )
 def test_leaves_non_personal_numbers(text):
@@ -74,3 +105,24 @@ def test_mixed_text_masks_each_kind_once():
 def test_rejects_non_str():
     with pytest.raises(TypeError):
         mask(13812345678)  # type: ignore[arg-type]
+
+
+def test_eval_counts_leaks_in_raw_and_normalised_text_and_figures_lost():
+    from flows.text_eval import pii as pii_eval
+    from flows.text_eval.corpus import Passage
+
+    def passage(pid: str, text: str, pii: tuple[str, ...]) -> Passage:
+        url = f"https://x.example/{pid}"
+        return Passage(pid, url, "article", text, (), (), 0, (), pii, None, "", (), "", "")
+
+    result = pii_eval.evaluate(
+        [
+            passage("p1", "商务合作请联系13812345678，月销50万。", ("13812345678",)),
+            passage("p2", "商务合作请发邮件，对方是个老实人。", ("老实人",)),  # a gold string mask cannot see
+            passage("p3", "合同金额13800000000元，2023年5月签约。", ()),
+        ]
+    )
+    assert result.figures["leaks"].value == 1.0
+    assert result.figures["recall"].value == 0.5
+    assert result.figures["overmask"].value == 0.0
+    assert result.errors == ["leak: p2 gold string #0 (3 chars)"]
