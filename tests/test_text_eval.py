@@ -48,12 +48,27 @@ def test_split_is_a_stable_third_and_keeps_dup_groups_together(tmp_path: Path) -
     train = corpus.select(passages, "train")
     assert len(test) + len(train) == len(passages) == 305
     assert 0.25 < len(test) / len(passages) < 0.42
-    group_sides = {p.held_out for p in passages if p.dup_group == "same-story"}
+    test_ids = {p.id for p in test}
+    group_sides = {p.id in test_ids for p in passages if p.dup_group == "same-story"}
     assert len(group_sides) == 1
     # The same passages land on the same side however the corpus is ordered or extended.
     again = corpus.load(_write(tmp_path / "d", [*reversed(records), _record(999)]))
-    side = {p.id: p.held_out for p in again}
-    assert all(side[p.id] == p.held_out for p in passages)
+    assert {p.id for p in corpus.select(again, "test")} - {"T-999"} == test_ids
+
+
+def test_one_page_labelled_under_two_groups_never_sits_on_both_sides(tmp_path: Path) -> None:
+    records = [_record(i) for i in range(60)]
+    # Pages 0..59 hash to either side; tie each to a twin that shares its URL but carries a group.
+    twins = [_record(100 + i, url=f"http://example.test/p/{i}", dup=f"g{i}") for i in range(60)]
+    passages = corpus.load(_write(tmp_path / "c", records + twins))
+    test_ids = {p.id for p in corpus.select(passages, "test")}
+    for i in range(60):
+        assert (f"T-{i:03d}" in test_ids) == (f"T-{100 + i:03d}" in test_ids)
+    # A story goes to the held-out side only when all of its keys do.
+    by_id = {p.id: p for p in passages}
+    for i in range(60):
+        both = by_id[f"T-{i:03d}"].key_held_out and by_id[f"T-{100 + i:03d}"].key_held_out
+        assert (f"T-{i:03d}" in test_ids) == both
 
 
 def test_a_bad_corpus_is_one_clear_error(tmp_path: Path) -> None:

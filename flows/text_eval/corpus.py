@@ -1,8 +1,11 @@
 """Load a labelled corpus of real passages and split it into a tuning part and a held-out third.
 
 The split is by URL, as the corpus README asks, and a duplicate group (`dup_group`) always falls on one
-side, so a repost of a held-out story never leaks into tuning. It is a pure function of the key, so the
-same passage lands on the same side on every machine, and adding passages never moves old ones.
+side, so a repost of a held-out story never leaks into tuning. Each passage's key (its group, else its
+URL) is hashed to a side; passages linked by a shared URL or group form one story, and a story is held
+out only when every passage of it hashes to the held-out side (one page labelled twice under different
+groups must not sit on both sides, and nothing tuned on ever moves into the held-out third). The same
+passage lands on the same side on every machine.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ class Passage:
         return f"dup:{self.dup_group}" if self.dup_group else f"url:{self.url}"
 
     @property
-    def held_out(self) -> bool:
+    def key_held_out(self) -> bool:
+        """The side this passage's own key hashes to; `held_out` below decides for its whole story."""
         digest = hashlib.sha256(f"kaopu-holdout:{self.split_key}".encode()).digest()
         return int.from_bytes(digest[:8], "big") % 3 == 0
 
@@ -94,10 +98,36 @@ def load(folder: str | Path | None = None) -> list[Passage]:
     return passages
 
 
+def held_out(passages: list[Passage]) -> list[bool]:
+    """Per passage: is its story (passages joined by a shared URL or dup group) in the held-out third?"""
+    parent = list(range(len(passages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, p in enumerate(passages):
+        for link in (f"url:{p.url}", f"dup:{p.dup_group}" if p.dup_group else None):
+            if link is None:
+                continue
+            if link in first:
+                parent[find(i)] = find(first[link])
+            else:
+                first[link] = i
+    story_out: dict[int, bool] = {}
+    for i, p in enumerate(passages):
+        root = find(i)
+        story_out[root] = story_out.get(root, True) and p.key_held_out
+    return [story_out[find(i)] for i in range(len(passages))]
+
+
 def select(passages: list[Passage], split: str) -> list[Passage]:
     if split not in SPLITS:
         raise CorpusError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
     if split == "all":
         return list(passages)
     want = split == "test"
-    return [p for p in passages if p.held_out == want]
+    return [p for p, out in zip(passages, held_out(passages), strict=True) if out == want]
