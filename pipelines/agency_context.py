@@ -9,6 +9,7 @@ legal suffix) and the words around each place the core occurs in the text.
    universities, associations (…法院, …律师事务所, …交易所, …商报).
 3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
+4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
 6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
    characters of one of its occurrences.
@@ -56,6 +57,7 @@ GENERIC_CORES = _words(
     "淘宝店 网店 店铺 互联 互联网 高新 新兴 信息 数字 智能 兴趣 私域 生鲜 母婴 服装 女装 家居 美妆 食品",
     "三方 第三方 外包 托管 全托管 半托管 这些 那些 一些 某些 哪家 什么 任何 所有 各类 各种 全网 全域 全渠道",
     "线上 线下 新零售 上市 母 子 总 分 该 本 贵 我 我们 你们 他们 其 此 这 那 一 多家 几家 两家 上述 旗下",
+    "账号 官方 官方代运营 低价 靠谱的",
 )
 _AGENCY_IN_NAME = re.compile(
     r"电子商务|电商|代运营|网络|科技|数字|信息技术|品牌管理|品牌策划|营销|传媒|传播|商务咨询"
@@ -144,6 +146,22 @@ def client_only(c: Candidate) -> bool | None:
     return False if served == len(places) else None
 
 
+_LIST_ITEM = r"[^、，,。\s]{2,16}"
+_ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
+
+
+def named_in_passing(c: Candidate) -> bool | None:
+    """One of three or more names in a row (甲、乙、丙、丁), never mentioned again: an example or a
+    peer the text compares with, not what it is about."""
+    places = c.occurrences()
+    if len(places) != 1:
+        return None
+    for m in _ENUMERATION.finditer(c.text):
+        if m.start() <= places[0] < m.end():
+            return False
+    return None
+
+
 def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
@@ -157,6 +175,8 @@ def agency_word_nearby(c: Candidate) -> bool | None:
 
 
 def subject_of_agency_text(c: Candidate) -> bool | None:
+    if c.form == "repeated":
+        return None  # repetition is all that made it a name: it needs an agency word beside it
     if len(c.occurrences()) >= SUBJECT_MENTIONS and _AGENCY_TEXT.search(c.text):
         return True
     return None
@@ -167,6 +187,7 @@ RULES: tuple[Rule, ...] = (
     institution,
     kind_of_business,
     client_only,
+    named_in_passing,
     agency_in_name,
     agency_word_nearby,
     subject_of_agency_text,

@@ -69,13 +69,15 @@ def starts_with_function_word(s: str) -> bool:
 
 
 def ends_with_function_word(s: str) -> bool:
-    """农网共建 ends with 共建, a verb: the name is before it, or there is none."""
+    """农网共建 ends with 共建 (a verb), 卖通官方 with 官方 (a frequent word), 上市后 with 后: the
+    name is before it, or there is none."""
     words = common_words()
     for n in (2, 3):
         entry = words.get(s[-n:]) if len(s) > n else None
-        if entry is not None and entry[0] in _FUNCTION_POS | {"v", "vn"}:
+        if entry is not None and (entry[0] in _FUNCTION_POS | {"vn"} or entry[1] >= _FREQUENT):
             return True
-    return False
+    last = words.get(s[-1:]) if len(s) > 2 else None
+    return last is not None and last[0] in ("f", "u", "p")
 
 
 def word_crosses(text: str, at: int) -> bool:
@@ -108,6 +110,11 @@ def covered_by_words(s: str) -> bool:
     return _segments(s)
 
 
+def is_words(s: str) -> bool:
+    """Is `s` one or more dictionary words of two characters or more, however rare (客服, 宝贝)?"""
+    return _segments(s)
+
+
 @functools.lru_cache(maxsize=65536)
 def _segments(s: str) -> bool:
     if not s:
@@ -118,7 +125,14 @@ def _segments(s: str) -> bool:
     return any(s[:n] in words and _segments(s[n:]) for n in range(min(4, len(s)), 1, -1))
 
 
+# A one-character verb this frequent (随, 出, 做) starts a phrase; rarer ones start brands (赶, 创).
+_FREQUENT_VERB_CHAR = 8000
+
+
 def leads_a_phrase(ch: str) -> bool:
-    """后青橙, 在宝尊: a place word, preposition or particle starts the phrase, not the name."""
+    """后青橙, 在宝尊, 三大典型, 随著: a place word, preposition, particle, numeral or frequent verb
+    starts the phrase, not the name."""
     entry = common_words().get(ch)
-    return entry is not None and entry[0] in ("f", "p", "u")
+    if entry is None:
+        return False
+    return entry[0] in ("f", "p", "u", "m") or (entry[0] == "v" and entry[1] >= _FREQUENT_VERB_CHAR)

@@ -26,6 +26,7 @@ from pipelines.lexicon import (
     ends_with_function_word,
     is_common,
     is_phrase_word,
+    is_words,
     leads_a_phrase,
     starts_with_function_word,
     word_crosses,
@@ -104,9 +105,12 @@ def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | Non
     """Where a name ending at `end` starts: the longest run of name characters that does not begin
     inside a word of the sentence, on a stop character, or with a phrase word. None if there is none."""
     start = end
+    latin = None  # a short name is all Chinese or all Latin: at线上 is "at" and 线上
     while start > 0 and end - start < max_len and _NAME_CHAR.match(text[start - 1]):
-        if text[start - 1] in STOP_CHARS:
+        ch = text[start - 1]
+        if ch in STOP_CHARS or (latin is not None and latin != ch.isascii()):
             break
+        latin = ch.isascii()
         start -= 1
     for at in range(start, end - min_len + 1):
         piece = text[at:end]
@@ -185,15 +189,21 @@ def _short_company(text: str) -> list[Mention]:
     out = []
     for m in _SHORT_COMPANY.finditer(text):
         start = _left_edge(text, m.end(1), 3)
-        if start is not None:
+        if start is not None and not word_crosses(text, m.end(1)):  # 绽家母公司: 母公司 is a word
             out.append(Mention(start, m.end(), text[start : m.end()], "company"))
     return out
+
+
+_LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份|集团)$")
 
 
 def _listed(text: str) -> list[Mention]:
     out = []
     for m in _LISTED.finditer(text):
-        start = _left_edge(text, m.start(), 6)
+        # 青木科技(301110): the edge is looked for before 科技, which is a word of its own.
+        suffix = _LISTED_SUFFIX.search(text, max(0, m.start() - 4), m.start())
+        name_end = suffix.start() if suffix else m.start()
+        start = _left_edge(text, name_end, 4 if suffix else 6)
         if start is not None:
             out.append(Mention(start, m.start(), text[start : m.start()], "listed"))
     return out
@@ -203,10 +213,25 @@ def _defined(text: str) -> list[Mention]:
     return [Mention(m.start(1), m.end(1), m.group(1), "defined") for m in _DEFINED.finditer(text)]
 
 
+def _weak_name(name: str) -> bool:
+    """A bare name (no suffix, code or mask says it is one) must not look like a phrase, be a word
+    of the dictionary (客服, 宝贝), or be a masked or familiar person (陈某, 小李)."""
+    return not (
+        "某" in name
+        or name[0] in "小老阿"
+        or is_words(name)
+        or name[0] in STOP_CHARS
+        or leads_a_phrase(name[0])
+        or is_phrase_word(name)
+        or starts_with_function_word(name)
+        or ends_with_function_word(name)
+    )
+
+
 def _cued(text: str) -> list[Mention]:
     out = []
     for m in _QUOTED.finditer(text):
-        if _QUOTED_AGENCY_AFTER.match(text, m.end()):
+        if _QUOTED_AGENCY_AFTER.match(text, m.end()) and _weak_name(m.group(1)):
             out.append(Mention(m.start(1), m.end(1), m.group(1), "cued"))
     return out
 
@@ -217,9 +242,8 @@ def _after_agency_word(text: str) -> list[Mention]:
         if not _AGENCY_WORD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue
         name = m.group(1)
-        if name[0] in STOP_CHARS or starts_with_function_word(name) or word_crosses(text, m.end()):
-            continue
-        out.append(Mention(m.start(), m.end(), name, "cued"))
+        if _weak_name(name) and not word_crosses(text, m.end()):
+            out.append(Mention(m.start(), m.end(), name, "cued"))
     return out
 
 
@@ -231,17 +255,15 @@ REPEATS = 3
 
 
 def _repeated(text: str) -> list[Mention]:
-    """A name nothing marks but repetition: a string that is no everyday word and opens a clause
-    three times or more (某某发布…, 某某的…, 。某某在…) is what the text is about."""
-    seen: dict[str, list[re.Match[str]]] = {}
+    """A name nothing marks but repetition: a string that is no everyday word, opens a clause
+    (，某某发布…, 。某某在…) and occurs three times or more is what the text is about."""
+    first: dict[str, re.Match[str]] = {}
     for m in _SUBJECT.finditer(text):
-        seen.setdefault(m.group(1), []).append(m)
+        first.setdefault(m.group(1), m)
     out = []
-    for name, found in seen.items():
-        if len(found) < REPEATS or name[0] in STOP_CHARS or is_phrase_word(name):
-            continue
-        if not starts_with_function_word(name) and not ends_with_function_word(name):
-            out.append(Mention(found[0].start(1), found[0].end(1), name, "repeated"))
+    for name, m in first.items():
+        if text.count(name) >= REPEATS and _weak_name(name):
+            out.append(Mention(m.start(1), m.end(1), name, "repeated"))
     return out
 
 
