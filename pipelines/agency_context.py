@@ -14,7 +14,8 @@ legal suffix) and the words around each place the core occurs in the text.
 6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
    characters of one of its occurrences.
 7. `subject_of_agency_text`: the text is about agencies and this name is what it keeps coming back to
-   (three mentions or more).
+   (three mentions or more; two for a name its form vouches for, a legal name or a stock code).
+8. `self_published`: the text is about agency services and signed by this name (某某的小编, 稿源).
 Otherwise it is not taken as an agency: an organisation named once, far from any agency word, is
 usually a brand, a client or a source.
 """
@@ -177,9 +178,16 @@ def agency_word_nearby(c: Candidate) -> bool | None:
 def subject_of_agency_text(c: Candidate) -> bool | None:
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
-    if len(c.occurrences()) >= SUBJECT_MENTIONS and _AGENCY_TEXT.search(c.text):
+    # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
+    needed = SUBJECT_MENTIONS - 1 if c.form in _NAMING_FORMS | {"listed", "company"} else SUBJECT_MENTIONS
+    if len(c.occurrences()) >= needed and _AGENCY_TEXT.search(c.text):
         return True
     return None
+
+
+def self_published(c: Candidate) -> bool | None:
+    """某某的小编, 稿源: 某某 on a text about agency services: the agency writing about itself."""
+    return True if c.form == "publisher" and _AGENCY_TEXT.search(c.text) else None
 
 
 RULES: tuple[Rule, ...] = (
@@ -191,6 +199,7 @@ RULES: tuple[Rule, ...] = (
     agency_in_name,
     agency_word_nearby,
     subject_of_agency_text,
+    self_published,
 )
 
 

@@ -39,6 +39,7 @@ _FUNCTION_POS = frozenset(
 # A noun this frequent is a word of the sentence (时候, 律师, 传统), not a brand that happens to be a
 # word (蓝鲸 is a rare noun of the dictionary and a plausible agency brand).
 _FREQUENT = 500
+_VERY_FREQUENT = 5000
 
 
 @functools.cache
@@ -64,8 +65,17 @@ def is_common(word: str) -> bool:
 
 
 def starts_with_function_word(s: str) -> bool:
-    """此次凯诘 starts with 此次 (a pronoun), 时候蓝鲸 with 时候: a phrase, not a name."""
-    return any(is_phrase_word(s[:n]) for n in (4, 3, 2) if len(s) > n)
+    """此次凯诘 starts with 此次 (a pronoun), 时候蓝鲸 with 时候: a phrase, not a name. A rarer verb
+    or noun may start a brand (创意岭)."""
+    words = common_words()
+    for n in (4, 3, 2):
+        entry = words.get(s[:n]) if len(s) > n else None
+        if entry is None:
+            continue
+        pos, freq = entry
+        if (pos in _FUNCTION_POS and pos != "v") or freq >= _VERY_FREQUENT or (pos == "v" and freq >= 1000):
+            return True
+    return False
 
 
 def ends_with_function_word(s: str) -> bool:

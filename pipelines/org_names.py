@@ -11,7 +11,9 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
-- `english`: Baozun Inc., Acme Group, Chief Executive Officer of Acme.
+- `english`: Baozun Inc., Acme Group, Chief Executive Officer of Acme;
+- `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
+- `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
 Nothing here decides whether the organisation is an agency: `agency_context` does, from the words
 around it. Text must come through `pipelines.text.normalize` first (simplified script).
@@ -267,8 +269,32 @@ def _repeated(text: str) -> list[Mention]:
     return out
 
 
+_PUBLISHER = re.compile(
+    rf"(?:([{_CJK}]{{2,5}}?)的?小编(?=[{_CJK}])|(?:稿源|出品)[:：]\s?([{_CJK}]{{2,6}})(?=\s|$|[,，。|]))"
+)
+
+
+def _publisher(text: str) -> list[Mention]:
+    """今天由某某的小编来介绍…, 稿源: 某某 — who signs a self-published text."""
+    out = []
+    for m in _PUBLISHER.finditer(text):
+        group = 1 if m.group(1) else 2
+        start = _left_edge(text, m.end(group), 5) if group == 1 else m.start(2)
+        if start is None:
+            continue
+        name = text[start : m.end(group)]
+        if len(name) >= 2 and _weak_name(name):
+            out.append(Mention(start, m.end(group), name, "publisher"))
+    return out
+
+
 def _english(text: str) -> list[Mention]:
-    out = [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH.finditer(text)]
+    # 宝尊电商(Baozun Inc.): an English name in brackets after a Chinese one is the same company.
+    out = [
+        Mention(m.start(1), m.end(1), m.group(1), "english")
+        for m in _ENGLISH.finditer(text)
+        if not re.search(rf"[{_CJK}]\s?[(（]\s?$", text[max(0, m.start() - 3) : m.start()])
+    ]
     out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_OFFICER.finditer(text)]
     return out
 
@@ -283,6 +309,7 @@ FINDERS = (
     _cued,
     _after_agency_word,
     _english,
+    _publisher,
     _repeated,
 )
 
