@@ -22,6 +22,7 @@ usually a brand, a client or a source.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,22 +90,24 @@ class Candidate:
     form: str = "brand"
 
     def occurrences(self) -> list[int]:
-        """Where the name occurs, by its core or, for a long core (丽人丽妆化妆品), by its head."""
-        text = self.text.lower()
-        for probe in self._probes():
-            out, at = [], text.find(probe)
-            while at >= 0:
-                out.append(at)
-                at = text.find(probe, at + len(probe))
-            if len(out) > 1 or probe is self.name:
-                return out or [0]
-        return [max(0, text.find(self.core))]
+        """Where the name occurs: by its core, or for a long core (丽人丽妆化妆品) by its head, or
+        as written (Lumen Commerce, whose core has no space)."""
+        return _occurrences(self.text.lower(), self.name.lower(), self.core)
 
-    def _probes(self) -> list[str]:
-        if len(self.core) < 2:
-            return [self.name.lower()]
-        heads = [self.core[:n] for n in (4, 3) if len(self.core) > n]
-        return [self.core, *heads]
+
+@functools.lru_cache(maxsize=4096)
+def _occurrences(text: str, name: str, core: str) -> list[int]:
+    probes = [core, *(core[:n] for n in (4, 3) if len(core) > n)] if len(core) >= 2 else []
+    found: list[list[int]] = []
+    for probe in [*probes, name]:
+        out, at = [], text.find(probe)
+        while at >= 0:
+            out.append(at)
+            at = text.find(probe, at + len(probe))
+        if len(out) > 1:
+            return out
+        found.append(out)
+    return next((out for out in found if out), [0])
 
 
 Rule = Callable[[Candidate], bool | None]  # True: agency, False: not, None: next rule
@@ -168,8 +171,9 @@ def agency_in_name(c: Candidate) -> bool | None:
 
 
 def agency_word_nearby(c: Candidate) -> bool | None:
+    near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
     for at in c.occurrences():
-        window = c.text[max(0, at - NEAR) : at + len(c.name) + NEAR]
+        window = c.text[max(0, at - near) : at + len(c.name) + near]
         if AGENCY_WORDS.search(window):
             return True
     return None

@@ -28,8 +28,9 @@ from flows.text_eval.corpus import Passage
 from flows.text_eval.stats import StageResult, bootstrap, ratio, share
 from pipelines.text import normalize
 
-# Pinned a little below the train split's figures (see the module's report in the commit log).
-FLOORS = {"recall": 0.0, "precision": 0.0}
+# A little below the train split's figures (2026-12-06: recall 0.822 [0.722, 0.908], precision
+# 0.857 [0.769, 0.938]); the gate runs on the held-out split.
+FLOORS = {"recall": 0.78, "precision": 0.80}
 
 _BRACKETED = re.compile(r"[(（][^()（）]{0,12}[)）]")
 _DROP = re.compile(r"[\W_]+")
