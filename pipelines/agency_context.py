@@ -47,6 +47,7 @@ MEDIA = _words(
     "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
     "新华社 人民网 中新网 澎湃 界面 财新 第一财经 经济观察报 美通社 reuters bloomberg prnewswire",
 )
+_PLATFORM_INSIDE = re.compile("|".join(sorted((p for p in PLATFORMS if len(p) >= 2), key=len, reverse=True)))
 _INSTITUTION_END = re.compile(
     r"(?:法院|法庭|检察院|公安局|派出所|律师事务所|律所|交易所|联交所|委员会|监管局|管理局|市场监督管理局|"
     r"银行|证券|基金|保险|日报|晚报|商报|时报|新闻|杂志|电视台|研究院|研究所|研究中心|大学|学院|学校|协会|"
@@ -129,7 +130,8 @@ def kind_of_business(c: Candidate) -> bool | None:
         return None  # a masked name is a name, however short
     if len(c.core) < 2 or c.core in GENERIC_CORES:
         return False
-    if any(p in c.core and len(c.core) <= len(p) + 2 for p in PLATFORMS if len(p) >= 2):
+    platform = _PLATFORM_INSIDE.search(c.core)
+    if platform and len(c.core) <= len(platform.group(0)) + 2:
         return False  # 淘宝代运营, 天猫电商, 3年抖音电商: a platform and a service
     if c.core in _REGIONS:
         return False  # 宁波网络
@@ -150,20 +152,20 @@ def client_only(c: Candidate) -> bool | None:
     return False if served == len(places) else None
 
 
-_LIST_ITEM = r"[^、，,。\s]{2,16}"
-_ENUMERATION = re.compile(rf"{_LIST_ITEM}(?:、{_LIST_ITEM}){{2,}}")
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 
 
 def named_in_passing(c: Candidate) -> bool | None:
     """One of three or more names in a row (甲、乙、丙、丁), never mentioned again: an example or a
     peer the text compares with, not what it is about."""
     places = c.occurrences()
-    if len(places) != 1:
+    if len(places) != 1 or "、" not in c.text:
         return None
-    for m in _ENUMERATION.finditer(c.text):
-        if m.start() <= places[0] < m.end():
-            return False
-    return None
+    at = places[0]
+    before = [m.end() for m in _CLAUSE_END.finditer(c.text, max(0, at - 60), at)]
+    after = _CLAUSE_END.search(c.text, at)
+    clause = c.text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
+    return False if clause.count("、") >= 2 else None
 
 
 def agency_in_name(c: Candidate) -> bool | None:
