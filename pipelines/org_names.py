@@ -86,7 +86,7 @@ _MASKED = re.compile(
 _COMPANY = re.compile("公司")
 _SHORT_COMPANY = re.compile(rf"([{_CJK}]{{2,3}})公司")
 _LISTED = re.compile(
-    r"(?:-[Ww]|-[Ss][Ww])?\s?[(（]\s?(?:(?:股票|证券)代码[:：]?\s?)?"
+    r"[(（]\s?(?:(?:股票|证券)代码[:：]?\s?)?"
     r"(?:\d{6}|\d{4,5}\.?(?:hk|HK)?|\d{6}\.(?:sh|sz|SH|SZ)|纳斯达克|港交所|nasdaq|Nasdaq|NASDAQ|NYSE|HKEX)"
 )
 _DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
@@ -209,18 +209,21 @@ def _short_company(text: str) -> list[Mention]:
     return out
 
 
+_SHARE_CLASS = re.compile(r"-[Ss]?[Ww]\s?$|\s$")
 _LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份|集团)$")
 
 
 def _listed(text: str) -> list[Mention]:
     out = []
     for m in _LISTED.finditer(text):
+        end = _SHARE_CLASS.search(text, max(0, m.start() - 4), m.start())  # 某某电商-W (09991)
+        end = end.start() if end else m.start()
         # 青木科技(301110): the edge is looked for before 科技, which is a word of its own.
-        suffix = _LISTED_SUFFIX.search(text, max(0, m.start() - 4), m.start())
-        name_end = suffix.start() if suffix else m.start()
+        suffix = _LISTED_SUFFIX.search(text, max(0, end - 4), end)
+        name_end = suffix.start() if suffix else end
         start = _left_edge(text, name_end, 4 if suffix else 6)
         if start is not None:
-            out.append(Mention(start, m.start(), text[start : m.start()], "listed"))
+            out.append(Mention(start, end, text[start:end], "listed"))
     return out
 
 
@@ -289,7 +292,9 @@ _PUBLISHER = re.compile(
 
 def _publisher(text: str) -> list[Mention]:
     """今天由某某的小编来介绍…, 稿源: 某某 — who signs a self-published text."""
-    out = []
+    out: list[Mention] = []
+    if "小编" not in text and "稿源" not in text and "出品" not in text:
+        return out
     for m in _PUBLISHER.finditer(text):
         group = 1 if m.group(1) else 2
         start = _left_edge(text, m.end(group), 5) if group == 1 else m.start(2)
