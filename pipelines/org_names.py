@@ -22,6 +22,7 @@ around it. Text must come through `pipelines.text.normalize` first (simplified s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.lexicon import (
@@ -341,11 +342,16 @@ def siblings(text: str, mention: Mention) -> list[Mention]:
     return [Mention(start, start + len(m.group(1)), m.group(1), "cued")]
 
 
-def mentions(text: str) -> list[Mention]:
+# The forms that carry a name's own words (a legal suffix, 电商, a stock code): enough to match a
+# known provider's other forms and typos, which is all `ProviderIndex.find` needs them for.
+NAMING_FINDERS = (_legal, _listed, _defined, _brand, _short_company, _english)
+
+
+def mentions(text: str, finders: tuple[Callable[[str], list[Mention]], ...] = FINDERS) -> list[Mention]:
     """Every organisation-like mention, earliest first; where two overlap, the one found by the
     stronger form (the order of FINDERS) wins."""
     taken: list[Mention] = []
-    for finder in FINDERS:
+    for finder in finders:
         for mention in finder(text):
             if not any(mention.start < t.end and t.start < mention.end for t in taken):
                 taken.append(mention)
