@@ -91,7 +91,7 @@ class Candidate:
     form: str = "brand"
 
     def occurrences(self) -> list[int]:
-        """Where the name occurs: by its core, or for a long core (丽人丽妆化妆品) by its head, or
+        """Where the name occurs: by its core, or for a long core (鹿鸣美妆用品) by its head, or
         as written (Lumen Commerce, whose core has no space)."""
         return _occurrences(self.text.lower(), self.name.lower(), self.core)
 

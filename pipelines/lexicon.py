@@ -3,7 +3,7 @@
 The words come from jieba's dictionary (`jieba/dict.txt`, ~349k words with frequency and part of
 speech, shipped inside the jieba package; nothing is downloaded). Only common words of 2–4 characters
 are kept, and not the proper nouns (person, place, organisation, other proper names: `nr*`, `ns`, `nt`,
-`nz`), so 近年来, 上述, 推动, 律师, 运营商 are common and 宝尊, 凯诘, 数麦 are not.
+`nz`), so 近年来, 上述, 推动, 律师, 运营商 are common and 鹿鸣, 青柚, 橙屿 are not.
 
 Why the dictionary and not jieba's tagger: `jieba.posseg` tags about 80 documents of 200 characters a
 second here and tagged none of the agencies of the real corpus as `nt` (recall 0.00 on its train split);
@@ -65,8 +65,8 @@ def is_common(word: str) -> bool:
 
 
 def starts_with_function_word(s: str) -> bool:
-    """此次凯诘 starts with 此次 (a pronoun), 时候蓝鲸 with 时候: a phrase, not a name. A rarer verb
-    or noun may start a brand (创意岭)."""
+    """此次鹿鸣 starts with 此次 (a pronoun), 时候蓝鲸 with 时候: a phrase, not a name. A rarer verb
+    or noun may start a brand."""
     words = common_words()
     for n in (4, 3, 2):
         entry = words.get(s[:n]) if len(s) > n else None
@@ -79,7 +79,7 @@ def starts_with_function_word(s: str) -> bool:
 
 
 def ends_with_function_word(s: str) -> bool:
-    """农网共建 ends with 共建 (a verb), 卖通官方 with 官方 (a frequent word), 上市后 with 后: the
+    """乡村合作 ends with 合作 (a verb), 店铺官方 with 官方 (a frequent word), 签约后 with 后: the
     name is before it, or there is none."""
     words = common_words()
     for n in (2, 3):
@@ -91,7 +91,7 @@ def ends_with_function_word(s: str) -> bool:
 
 
 def word_crosses(text: str, at: int) -> bool:
-    """Does an everyday word of `text` run across position `at` (运营商|宝尊: no; 运营|商宝尊: yes)?"""
+    """Does an everyday word of `text` run across position `at` (运营商|鹿鸣: no; 运营|商鹿鸣: yes)?"""
     words = common_words()
     for start in range(max(0, at - 3), at):
         for end in range(at + 1, min(len(text), start + 4) + 1):
@@ -101,14 +101,14 @@ def word_crosses(text: str, at: int) -> bool:
 
 
 # A dictionary noun rarer than this may well be a brand (木棉, 鼎盛 before 电商/代运营); a more
-# frequent one is a word of the sentence (商家, 低价, 账号). A verb never is: 深耕电商, 倒逼代运营 are
+# frequent one is a word of the sentence (商家, 低价, 账号). A verb never is: 布局电商, 推动代运营 are
 # phrases (and so, at the cost of a brand now and then, is 启航代运营).
 RARE_WORD = 300
 
 
 def covered_by_words(s: str) -> bool:
     """Is `s` nothing but dictionary words (推动, 近年来, 传统, 商家委托), maybe after a one-character
-    verb or function word (当直播, 出技术)? A brand is not (宝尊, 丽人丽妆, 青木, a place name), nor a
+    verb or function word (当直播, 出技术)? A brand is not (鹿鸣, 青柚, 橙屿, a place name), nor a
     single rare noun of the dictionary (木棉, 鼎盛: brands are often words)."""
     words = common_words()
     entry = words.get(s)
@@ -140,7 +140,7 @@ _FREQUENT_VERB_CHAR = 8000
 
 
 def leads_a_phrase(ch: str) -> bool:
-    """后青橙, 在宝尊, 三大典型, 随著: a place word, preposition, particle, numeral or frequent verb
+    """后青橙, 在鹿鸣, 三家大型, 随着: a place word, preposition, particle, numeral or frequent verb
     starts the phrase, not the name."""
     entry = common_words().get(ch)
     if entry is None:

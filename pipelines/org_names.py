@@ -3,15 +3,15 @@
 Forms, each found from its right end (a suffix, a stock code, a closing quote), which keeps the scan
 linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `legal`: 杭州某某网络科技有限公司, 宝尊电子商务（上海）有限公司, 深圳市某服饰有限公司;
-- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (凯诘电商, 碧橙数字);
+- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字);
 - `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司 (court reports and news hide names);
 - `company`: a short name before 公司 (瑞志公司);
-- `listed`: a name before its stock code, 某某(605136.SH), 某某-W(09991), 某某(纳斯达克: …);
+- `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
 - `defined`: the short name a text defines, (以下简称“某某”);
 - `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
-- `english`: Baozun Inc., Acme Group, Chief Executive Officer of Acme;
+- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
 - `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
@@ -61,7 +61,7 @@ REGIONS = _words(
 )
 _REGION = _alternation(REGIONS)
 _REGION_AT = re.compile(rf"(?:{_REGION})(?:市|省|自治区)?")
-# Single characters that end the words before a name (找数麦电商, 由乐某公司, 的青木科技).
+# Single characters that end the words before a name (找青柚电商, 由美某公司, 的鹿鸣科技).
 STOP_CHARS = frozenset(
     "的了在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
     "有会但另你我他她它们要能可应需很更最太并且即如"
@@ -111,7 +111,7 @@ def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | Non
     """Where a name ending at `end` starts: the longest run of name characters that does not begin
     inside a word of the sentence, on a stop character, or with a phrase word. None if there is none."""
     start = end
-    latin = None  # a short name is all Chinese or all Latin: at线上 is "at" and 线上
+    latin = None  # a short name is all Chinese or all Latin: ab线上 is "ab" and 线上
     while start > 0 and end - start < max_len and _NAME_CHAR.match(text[start - 1]):
         ch = text[start - 1]
         if ch in STOP_CHARS or (latin is not None and latin != ch.isascii()):
@@ -141,7 +141,7 @@ def _trim_legal(candidate: str) -> str:
         for i, ch in enumerate(candidate[: body.start() if body else None])
         if ch in STOP_CHARS and i not in in_region
     ]
-    if stops:  # 开曼群岛注册成立的有限责任公司 is a description, not a name (成都's 都 is no stop)
+    if stops:  # 在海外注册的有限责任公司 is a description, not a name (成都's 都 is no stop)
         candidate = candidate[stops[-1] + 1 :]
     regions = [m for m in _REGION_AT.finditer(candidate) if len(candidate) - m.end() >= 4]
     if regions:
@@ -205,7 +205,7 @@ def _short_company(text: str) -> list[Mention]:
     out = []
     for m in _SHORT_COMPANY.finditer(text):
         start = _left_edge(text, m.end(1), 3)
-        if start is not None and not word_crosses(text, m.end(1)):  # 绽家母公司: 母公司 is a word
+        if start is not None and not word_crosses(text, m.end(1)):  # 橙屿母公司: 母公司 is a word
             out.append(Mention(start, m.end(), text[start : m.end()], "company"))
     return out
 
@@ -217,9 +217,9 @@ _LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份
 def _listed(text: str) -> list[Mention]:
     out = []
     for m in _LISTED.finditer(text):
-        end = _SHARE_CLASS.search(text, max(0, m.start() - 4), m.start())  # 某某电商-W (09991)
+        end = _SHARE_CLASS.search(text, max(0, m.start() - 4), m.start())  # 某某电商-W (09999)
         end = end.start() if end else m.start()
-        # 青木科技(301110): the edge is looked for before 科技, which is a word of its own.
+        # 鹿鸣科技(301999): the edge is looked for before 科技, which is a word of its own.
         suffix = _LISTED_SUFFIX.search(text, max(0, end - 4), end)
         name_end = suffix.start() if suffix else end
         start = _left_edge(text, name_end, 4 if suffix else 6)
@@ -308,7 +308,7 @@ def _publisher(text: str) -> list[Mention]:
 
 
 def _english(text: str) -> list[Mention]:
-    # 宝尊电商(Baozun Inc.): an English name in brackets after a Chinese one is the same company.
+    # 鹿鸣电商(Lumen Inc.): an English name in brackets after a Chinese one is the same company.
     out = [
         Mention(m.start(1), m.end(1), m.group(1), "english")
         for m in _ENGLISH.finditer(text)

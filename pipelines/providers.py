@@ -95,7 +95,7 @@ def _keep_cjk_paren(m: re.Match[str]) -> str:
 
 
 def _same_company(a: str, b: str) -> bool:
-    """Two cores of one text name one company when one holds the other (宝尊 and 宝尊电商w)."""
+    """Two cores of one text name one company when one holds the other (鹿鸣 and 鹿鸣电商w)."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     return short == long_ or (len(short) >= 2 and short in long_)
 

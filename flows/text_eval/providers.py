@@ -13,7 +13,7 @@ repeatedly from the right of legal suffixes (股份有限公司, 有限公司, �
 and industry words (电子商务, 网络科技, 电商, 科技, 数字, 股份, …), then of a leading city or
 province (上海, 深圳市). A gold provider counts each of its forms (as written and canonical).
 A prediction matches a gold form when the keys are equal, or when one key contains the other
-and the shorter has at least two characters (宝尊 in 宝尊电商w). A gold provider is found at
+and the shorter has at least two characters (鹿鸣 in 鹿鸣电商w). A gold provider is found at
 most once and a prediction is correct at most once per passage, so naming one company twice
 in two forms costs precision but not recall.
 """
@@ -78,7 +78,7 @@ class Scored:
 
 
 def score_passage(passage: Passage, predicted: Sequence[str]) -> Scored:
-    # One gold provider per canonical name; its written forms count too (Baozun → 宝尊电商).
+    # One gold provider per canonical name; its written forms count too (Lumen → 鹿鸣电商).
     groups: dict[str, set[str]] = {}
     for written, canonical in zip(passage.providers, passage.providers_canonical, strict=False):
         groups.setdefault(name_key(canonical), set()).update({name_key(written), name_key(canonical)})
