@@ -1,0 +1,224 @@
+"""Is an organisation the text names an agency (代运营服务商), or a client, platform, medium, court…?
+
+Decided by rules tried in order; the first that fires gives the answer (`RULES`, as trafilatura keeps
+its extraction rules). A rule looks at the name, its core (the name without region, industry words and
+legal suffix) and the words around each place the core occurs in the text.
+
+1. `platform_or_medium`: 天猫, 淘宝, 京东, 抖音, 知乎, 搜狐号 … are never agencies.
+2. `institution`: courts, procuratorates, law firms, exchanges, regulators, banks, newspapers,
+   universities, associations (…法院, …律师事务所, …交易所, …商报).
+3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
+4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
+4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
+5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
+6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
+   characters of one of its occurrences.
+7. `subject_of_agency_text`: the text is about agencies and this name is what it keeps coming back to
+   (three mentions or more; two for a name its form vouches for, a legal name or a stock code).
+8. `self_published`: the text is about agency services and signed by this name (某某的小编, 稿源).
+Otherwise it is not taken as an agency: an organisation named once, far from any agency word, is
+usually a brand, a client or a source.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.lexicon import covered_by_words
+from pipelines.org_names import REGIONS
+
+_REGIONS = frozenset(REGIONS)
+
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(w for line in lines for w in line.split())
+
+
+PLATFORMS = _words(
+    "淘宝 天猫 拼多多 抖音 京东 阿里巴巴 阿里 淘宝服务市场 服务市场 快手 小红书 唯品会 苏宁 1688 淘特 闲鱼",
+    "天猫国际 淘宝网 天猫商城 京东商城 抖店 微信 支付宝 亚马逊 速卖通 虾皮 得物 有赞 微店 美团 饿了么",
+    "alibaba tmall taobao jd pinduoduo douyin tiktok amazon wechat shopee lazada kuaishou",
+)
+MEDIA = _words(
+    "搜狐 知乎 黑猫投诉 黑猫 天眼查 企查查 爱企查 百度 微博 头条 今日头条 新浪 网易 腾讯 派代 幕思城",
+    "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
+    "新华社 人民网 中新网 澎湃 界面 财新 第一财经 经济观察报 美通社 reuters bloomberg prnewswire",
+)
+_PLATFORM_INSIDE = re.compile("|".join(sorted((p for p in PLATFORMS if len(p) >= 2), key=len, reverse=True)))
+_INSTITUTION_END = re.compile(
+    r"(?:法院|法庭|检察院|公安局|派出所|律师事务所|律所|交易所|联交所|委员会|监管局|管理局|市场监督管理局|"
+    r"银行|证券|基金|保险|日报|晚报|商报|时报|新闻|杂志|电视台|研究院|研究所|研究中心|大学|学院|学校|协会|"
+    r"商会|政府|办公室|医院|部|厅|署)$"
+)
+# Words that name a *kind* of business when they come before 电商/代运营/公司, never a company.
+GENERIC_CORES = _words(
+    "代运营 运营 电商 服务 服务商 平台 公司 企业 跨境 传统 社交 直播 农村 内容 品牌 垂直 综合 移动 国内 国际",
+    "中国 全国 专业 正规 靠谱 大型 小型 一家 这家 那家 某家 本地 当地 优秀 知名 头部 新媒体 自媒体 短视频",
+    "淘宝店 网店 店铺 互联 互联网 高新 新兴 信息 数字 智能 兴趣 私域 生鲜 母婴 服装 女装 家居 美妆 食品",
+    "三方 第三方 外包 托管 全托管 半托管 这些 那些 一些 某些 哪家 什么 任何 所有 各类 各种 全网 全域 全渠道",
+    "线上 线下 新零售 上市 母 子 总 分 该 本 贵 我 我们 你们 他们 其 此 这 那 一 多家 几家 两家 上述 旗下",
+    "账号 官方 官方代运营 低价 靠谱的",
+)
+_AGENCY_IN_NAME = re.compile(
+    r"电子商务|电商|代运营|网络|科技|数字|信息技术|品牌管理|品牌策划|营销|传媒|传播|商务咨询"
+)
+AGENCY_WORDS = re.compile(
+    r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
+    r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
+    re.I,
+)
+_CLIENT_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务|服务于|客户|品牌方|品牌)$")
+_CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
+_AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
+
+NEAR = 20  # characters either side of an occurrence where an agency word counts
+SUBJECT_MENTIONS = 3
+
+
+# Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
+# inside them (深圳木棉品牌管理有限公司) is still a name.
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    core: str
+    text: str
+    form: str = "brand"
+
+    def occurrences(self) -> list[int]:
+        """Where the name occurs: by its core, or for a long core (鹿鸣美妆用品) by its head, or
+        as written (Lumen Commerce, whose core has no space)."""
+        return _occurrences(self.text.lower(), self.name.lower(), self.core)
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurrences(text: str, name: str, core: str) -> list[int]:
+    probes = [core, *(core[:n] for n in (4, 3) if len(core) > n)] if len(core) >= 2 else []
+    found: list[list[int]] = []
+    for probe in [*probes, name]:
+        out, at = [], text.find(probe)
+        while at >= 0:
+            out.append(at)
+            at = text.find(probe, at + len(probe))
+        if len(out) > 1:
+            return out
+        found.append(out)
+    return next((out for out in found if out), [0])
+
+
+Rule = Callable[[Candidate], bool | None]  # True: agency, False: not, None: next rule
+
+
+def platform_or_medium(c: Candidate) -> bool | None:
+    name = c.name.lower()
+    if c.core in PLATFORMS or c.core in MEDIA or name in PLATFORMS or name in MEDIA:
+        return False
+    return False if c.name.endswith("号") else None
+
+
+def institution(c: Candidate) -> bool | None:
+    return False if _INSTITUTION_END.search(c.name) else None
+
+
+def kind_of_business(c: Candidate) -> bool | None:
+    if "某" in c.core or re.fullmatch(r"[a-z]{1,3}", c.core):
+        return None  # a masked name is a name, however short
+    if len(c.core) < 2 or c.core in GENERIC_CORES:
+        return False
+    platform = _PLATFORM_INSIDE.search(c.core)
+    if platform and len(c.core) <= len(platform.group(0)) + 2:
+        return False  # 淘宝代运营, 天猫电商, 3年抖音电商: a platform and a service
+    if c.core in _REGIONS:
+        return False  # 宁波网络
+    if c.form not in _NAMING_FORMS and covered_by_words(c.core):
+        return False  # 近年来电商, 当直播电商
+    return None
+
+
+def client_only(c: Candidate) -> bool | None:
+    probe = c.core if len(c.core) >= 2 else c.name
+    served = 0
+    places = c.occurrences()
+    for at in places:
+        before = c.text[max(0, at - 4) : at]
+        after = c.text[at + len(probe) : at + len(probe) + 6]
+        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+            served += 1
+    return False if served == len(places) else None
+
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+
+
+def named_in_passing(c: Candidate) -> bool | None:
+    """One of three or more names in a row (甲、乙、丙、丁), never mentioned again: an example or a
+    peer the text compares with, not what it is about."""
+    places = c.occurrences()
+    if len(places) != 1 or "、" not in c.text:
+        return None
+    at = places[0]
+    before = [m.end() for m in _CLAUSE_END.finditer(c.text, max(0, at - 60), at)]
+    after = _CLAUSE_END.search(c.text, at)
+    clause = c.text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
+    return False if clause.count("、") >= 2 else None
+
+
+def agency_in_name(c: Candidate) -> bool | None:
+    return True if _AGENCY_IN_NAME.search(c.name) else None
+
+
+def agency_word_nearby(c: Candidate) -> bool | None:
+    near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
+    for at in c.occurrences():
+        window = c.text[max(0, at - near) : at + len(c.name) + near]
+        if AGENCY_WORDS.search(window):
+            return True
+    return None
+
+
+def subject_of_agency_text(c: Candidate) -> bool | None:
+    if c.form == "repeated":
+        return None  # repetition is all that made it a name: it needs an agency word beside it
+    # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
+    needed = SUBJECT_MENTIONS - 1 if c.form in _NAMING_FORMS | {"listed", "company"} else SUBJECT_MENTIONS
+    if len(c.occurrences()) >= needed and _AGENCY_TEXT.search(c.text):
+        return True
+    return None
+
+
+def self_published(c: Candidate) -> bool | None:
+    """某某的小编, 稿源: 某某 on a text about agency services: the agency writing about itself."""
+    return True if c.form == "publisher" and _AGENCY_TEXT.search(c.text) else None
+
+
+RULES: tuple[Rule, ...] = (
+    platform_or_medium,
+    institution,
+    kind_of_business,
+    client_only,
+    named_in_passing,
+    agency_in_name,
+    agency_word_nearby,
+    subject_of_agency_text,
+    self_published,
+)
+
+
+def is_agency(name: str, core: str, text: str, form: str = "brand") -> bool:
+    candidate = Candidate(name, core, text, form)
+    for rule in RULES:
+        verdict = rule(candidate)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def is_organisation_name(name: str, core: str, form: str = "brand") -> bool:
+    """Could this be any organisation's name at all (the first three rules pass)?"""
+    candidate = Candidate(name, core, "", form)
+    return all(rule(candidate) is None for rule in (platform_or_medium, institution, kind_of_business))

@@ -1,0 +1,359 @@
+"""Where a normalised text names an organisation, and in which form.
+
+Forms, each found from its right end (a suffix, a stock code, a closing quote), which keeps the scan
+linear; the left edge is where the words of the sentence stop (`_left_edge`):
+- `legal`: 杭州某某网络科技有限公司, 宝尊电子商务（上海）有限公司, 深圳市某服饰有限公司;
+- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字);
+- `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司 (court reports and news hide names);
+- `company`: a short name before 公司 (瑞志公司);
+- `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
+- `defined`: the short name a text defines, (以下简称“某某”);
+- `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
+  agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
+  (某某电商和某某等);
+- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
+- `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
+- `repeated`: a string that is no word, opens clauses and occurs three times or more.
+
+Nothing here decides whether the organisation is an agency: `agency_context` does, from the words
+around it. Text must come through `pipelines.text.normalize` first (simplified script).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipelines.lexicon import (
+    ends_with_function_word,
+    is_common,
+    is_phrase_word,
+    is_words,
+    leads_a_phrase,
+    starts_with_function_word,
+    word_crosses,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+    form: str
+
+
+def _words(*lines: str) -> list[str]:
+    return [w for line in lines for w in line.split()]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+REGIONS = _words(
+    "北京 上海 天津 重庆 杭州 宁波 温州 金华 义乌 嘉兴 湖州 绍兴 台州 丽水 衢州 舟山 苏州 南京 无锡 常州",
+    "徐州 南通 扬州 广州 深圳 东莞 佛山 中山 珠海 汕头 惠州 成都 武汉 长沙 郑州 西安 厦门 福州 泉州 莆田",
+    "青岛 济南 临沂 合肥 石家庄 沈阳 大连 南昌 昆明 贵阳 南宁 海口 太原 哈尔滨 长春 兰州 乌鲁木齐 呼和浩特",
+    "银川 西宁 拉萨 浙江 江苏 广东 福建 山东 河北 河南 湖北 湖南 安徽 江西 四川 云南 贵州 广西 海南 山西",
+    "陕西 辽宁 吉林 黑龙江 甘肃 内蒙古 宁夏 青海 西藏 新疆 香港 娄底 揭阳 潮州 普宁 汕尾 保定 邢台",
+)
+_REGION = _alternation(REGIONS)
+_REGION_AT = re.compile(rf"(?:{_REGION})(?:市|省|自治区)?")
+# Single characters that end the words before a name (找青柚电商, 由美某公司, 的鹿鸣科技).
+STOP_CHARS = frozenset(
+    "的了在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
+    "有会但另你我他她它们要能可应需很更最太并且即如"
+)
+
+_CJK = r"\u4e00-\u9fff"
+_NAME = rf"[{_CJK}A-Za-z0-9]"
+_NAME_CHAR = re.compile(_NAME)
+
+_LEGAL_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
+_LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
+# Ends of brand names; not where the word goes on into a kind of business (电商平台, 数字化, 网络营销).
+_BRAND_END = re.compile(
+    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|集团)"
+    r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
+    r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
+)
+# Looked for right to left from each 公司, in the dozen characters before it (a scan from every
+# position with the optional region in front was a tenth of discover's time).
+_MASKED = re.compile(
+    rf"(?:(?P<region>{_REGION})(?:市|省)?)?(?P<x>[{_CJK}]?某某?|[A-Z]{{1,3}})(?P<kind>[{_CJK}]{{0,4}}?)公司$"
+)
+_COMPANY = re.compile("公司")
+_SHORT_COMPANY = re.compile(rf"([{_CJK}]{{2,3}})公司")
+_LISTED = re.compile(
+    r"[(（]\s?(?:(?:股票|证券)代码[:：]?\s?)?"
+    r"(?:\d{6}|\d{4,5}\.?(?:hk|HK)?|\d{6}\.(?:sh|sz|SH|SZ)|纳斯达克|港交所|nasdaq|Nasdaq|NASDAQ|NYSE|HKEX)"
+)
+_DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
+_AGENCY_WORD_BEFORE = re.compile(
+    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业)$"
+)
+_AFTER_AGENCY_WORD = re.compile(
+    rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
+)
+_QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
+_QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
+_SIBLING = re.compile(rf"^(?:和|与|、|及|以及)([{_CJK}]{{2,4}}?)(?=等|、|和|与|及|,|，|。|的|\s)")
+_ENGLISH = re.compile(
+    r"\b([A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+){0,2}),? "
+    r"(?:Inc\b|Ltd\b|Limited\b|Group\b|Holdings\b|Co\.|Corporation\b)"
+)
+_ENGLISH_OFFICER = re.compile(r"(?:Officer|CEO|Chairman|President|[Ff]ounder) of ([A-Z][A-Za-z]+)")
+
+
+def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | None:
+    """Where a name ending at `end` starts: the longest run of name characters that does not begin
+    inside a word of the sentence, on a stop character, or with a phrase word. None if there is none."""
+    start = end
+    latin = None  # a short name is all Chinese or all Latin: ab线上 is "ab" and 线上
+    while start > 0 and end - start < max_len and _NAME_CHAR.match(text[start - 1]):
+        ch = text[start - 1]
+        if ch in STOP_CHARS or (latin is not None and latin != ch.isascii()):
+            break
+        latin = ch.isascii()
+        start -= 1
+    for at in range(start, end - min_len + 1):
+        piece = text[at:end]
+        if piece[0] in STOP_CHARS or piece[0].isdigit() or word_crosses(text, at):
+            continue
+        if leads_a_phrase(piece[0]) or starts_with_function_word(piece) or ends_with_function_word(piece):
+            continue
+        return at
+    return None
+
+
+def _trim_legal(candidate: str) -> str:
+    """…有限公司和广州某某… starts after the earlier company; a name with a region starts at it;
+    else the leading words of the sentence go (发现, 委托)."""
+    earlier = candidate.rfind("公司", 0, len(candidate) - 2)
+    if earlier >= 0:
+        candidate = candidate[earlier + 2 :]
+    body = _LEGAL_END.search(candidate)
+    in_region = {i for m in _REGION_AT.finditer(candidate) for i in range(m.start(), m.end())}
+    stops = [
+        i
+        for i, ch in enumerate(candidate[: body.start() if body else None])
+        if ch in STOP_CHARS and i not in in_region
+    ]
+    if stops:  # 在海外注册的有限责任公司 is a description, not a name (成都's 都 is no stop)
+        candidate = candidate[stops[-1] + 1 :]
+    regions = [m for m in _REGION_AT.finditer(candidate) if len(candidate) - m.end() >= 4]
+    if regions:
+        return candidate[regions[-1].start() :]
+    for at in range(len(candidate) - 4):
+        piece = candidate[at:]
+        if piece[0] in STOP_CHARS or starts_with_function_word(piece) or word_crosses(candidate, at):
+            continue
+        return piece
+    return candidate
+
+
+def _legal(text: str) -> list[Mention]:
+    out = []
+    for m in _LEGAL_END.finditer(text):
+        run = _LEGAL_RUN.search(text, max(0, m.start() - 26), m.start())
+        if run is None:
+            continue
+        name = _trim_legal(run.group(0) + m.group(0))
+        out.append(Mention(m.end() - len(name), m.end(), name, "legal"))
+    return out
+
+
+def _brand(text: str) -> list[Mention]:
+    out = []
+    for m in _BRAND_END.finditer(text):
+        start = _left_edge(text, m.start(), 4)
+        if start is not None:
+            out.append(Mention(start, m.end(), text[start : m.end()], "brand"))
+    return out
+
+
+def _masked(text: str) -> list[Mention]:
+    out = []
+    for company in _COMPANY.finditer(text):
+        pos = max(0, company.start() - 12)
+        while (m := _MASKED.search(text, pos, company.end())) is not None:
+            pos = m.start() + 1  # 陈某与乐某公司: if 陈某… is no name, 乐某公司 may be
+            mention = _masked_mention(text, m)
+            if mention is not None:
+                out.append(mention)
+                break
+    return out
+
+
+def _masked_mention(text: str, m: re.Match[str]) -> Mention | None:
+    x, kind = m.group("x"), m.group("kind")
+    start = m.start()
+    if not m.group("region") and x[0] != "某" and "某" in x and is_common(text[start - 1 : start + 1]):
+        x, start = x[1:], start + 1  # 被告某网络公司, 委托某网络公司: the 告 and 托 are the verb's
+    if x == "某" and kind in ("", "代运营", "电商", "运营", "服务", "外包", "托管"):
+        return None  # 某公司, 某代运营公司: "a company", "an agency" — nobody in particular
+    if any(ch in STOP_CHARS for ch in kind):  # 陈某向公司: a person and a verb
+        return None
+    if x[0] != "某" and "某" in x and x[0] in STOP_CHARS:
+        return None
+    return Mention(start, m.end(), text[start : m.end()], "masked")
+
+
+def _short_company(text: str) -> list[Mention]:
+    out = []
+    for m in _SHORT_COMPANY.finditer(text):
+        start = _left_edge(text, m.end(1), 3)
+        if start is not None and not word_crosses(text, m.end(1)):  # 橙屿母公司: 母公司 is a word
+            out.append(Mention(start, m.end(), text[start : m.end()], "company"))
+    return out
+
+
+_SHARE_CLASS = re.compile(r"-[Ss]?[Ww]\s?$|\s$")
+_LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份|集团)$")
+
+
+def _listed(text: str) -> list[Mention]:
+    out = []
+    for m in _LISTED.finditer(text):
+        end = _SHARE_CLASS.search(text, max(0, m.start() - 4), m.start())  # 某某电商-W (09999)
+        end = end.start() if end else m.start()
+        # 鹿鸣科技(301999): the edge is looked for before 科技, which is a word of its own.
+        suffix = _LISTED_SUFFIX.search(text, max(0, end - 4), end)
+        name_end = suffix.start() if suffix else end
+        start = _left_edge(text, name_end, 4 if suffix else 6)
+        if start is not None:
+            out.append(Mention(start, end, text[start:end], "listed"))
+    return out
+
+
+def _defined(text: str) -> list[Mention]:
+    return [Mention(m.start(1), m.end(1), m.group(1), "defined") for m in _DEFINED.finditer(text)]
+
+
+def _weak_name(name: str) -> bool:
+    """A bare name (no suffix, code or mask says it is one) must not look like a phrase, be a word
+    of the dictionary (客服, 宝贝), or be a masked or familiar person (陈某, 小李)."""
+    return not (
+        "某" in name
+        or name[0] in "小老阿"
+        or is_words(name)
+        or name[0] in STOP_CHARS
+        or leads_a_phrase(name[0])
+        or is_phrase_word(name)
+        or starts_with_function_word(name)
+        or ends_with_function_word(name)
+    )
+
+
+def _cued(text: str) -> list[Mention]:
+    out = []
+    for m in _QUOTED.finditer(text):
+        if _QUOTED_AGENCY_AFTER.match(text, m.end()) and _weak_name(m.group(1)):
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "cued"))
+    return out
+
+
+def _after_agency_word(text: str) -> list[Mention]:
+    out = []
+    for m in _AFTER_AGENCY_WORD.finditer(text):
+        if not _AGENCY_WORD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        name = m.group(1)
+        if _weak_name(name) and not word_crosses(text, m.end()):
+            out.append(Mention(m.start(), m.end(), name, "cued"))
+    return out
+
+
+_BOUNDARY_BEFORE = r"(?:^|(?<=[\s,，。:：;；!！?？、“”\"「」(（)）|]))"
+_SUBJECT = re.compile(
+    rf"{_BOUNDARY_BEFORE}([{_CJK}]{{2,4}}?)(?=[的在将已于为以,，。、(（:：]|发布|披露|表示|称|是|也|还|正|近)"
+)
+REPEATS = 3
+
+
+def _repeated(text: str) -> list[Mention]:
+    """A name nothing marks but repetition: a string that is no everyday word, opens a clause
+    (，某某发布…, 。某某在…) and occurs three times or more is what the text is about."""
+    first: dict[str, re.Match[str]] = {}
+    for m in _SUBJECT.finditer(text):
+        first.setdefault(m.group(1), m)
+    out = []
+    for name, m in first.items():
+        if text.count(name) >= REPEATS and _weak_name(name):
+            out.append(Mention(m.start(1), m.end(1), name, "repeated"))
+    return out
+
+
+_PUBLISHER = re.compile(
+    rf"(?:([{_CJK}]{{2,5}}?)的?小编(?=[{_CJK}])|(?:稿源|出品)[:：]\s?([{_CJK}]{{2,6}})(?=\s|$|[,，。|]))"
+)
+
+
+def _publisher(text: str) -> list[Mention]:
+    """今天由某某的小编来介绍…, 稿源: 某某 — who signs a self-published text."""
+    out: list[Mention] = []
+    if "小编" not in text and "稿源" not in text and "出品" not in text:
+        return out
+    for m in _PUBLISHER.finditer(text):
+        group = 1 if m.group(1) else 2
+        start = _left_edge(text, m.end(group), 5) if group == 1 else m.start(2)
+        if start is None:
+            continue
+        name = text[start : m.end(group)]
+        if len(name) >= 2 and _weak_name(name):
+            out.append(Mention(start, m.end(group), name, "publisher"))
+    return out
+
+
+def _english(text: str) -> list[Mention]:
+    # 鹿鸣电商(Lumen Inc.): an English name in brackets after a Chinese one is the same company.
+    out = [
+        Mention(m.start(1), m.end(1), m.group(1), "english")
+        for m in _ENGLISH.finditer(text)
+        if not re.search(rf"[{_CJK}]\s?[(（]\s?$", text[max(0, m.start() - 3) : m.start()])
+    ]
+    out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_OFFICER.finditer(text)]
+    return out
+
+
+FINDERS = (
+    _legal,
+    _masked,
+    _listed,
+    _defined,
+    _brand,
+    _short_company,
+    _cued,
+    _after_agency_word,
+    _english,
+    _publisher,
+    _repeated,
+)
+
+
+def siblings(text: str, mention: Mention) -> list[Mention]:
+    """Names listed right after a found one: 某某电商和某某等 → 某某."""
+    m = _SIBLING.match(text[mention.end : mention.end + 8])
+    if m is None or is_phrase_word(m.group(1)):
+        return []
+    start = mention.end + m.start(1)
+    return [Mention(start, start + len(m.group(1)), m.group(1), "cued")]
+
+
+# The forms that carry a name's own words (a legal suffix, 电商, a stock code): enough to match a
+# known provider's other forms and typos, which is all `ProviderIndex.find` needs them for.
+NAMING_FINDERS = (_legal, _listed, _defined, _brand, _short_company, _english)
+
+
+def mentions(text: str, finders: tuple[Callable[[str], list[Mention]], ...] = FINDERS) -> list[Mention]:
+    """Every organisation-like mention, earliest first; where two overlap, the one found by the
+    stronger form (the order of FINDERS) wins."""
+    taken: list[Mention] = []
+    for finder in finders:
+        for mention in finder(text):
+            if not any(mention.start < t.end and t.start < mention.end for t in taken):
+                taken.append(mention)
+    taken.sort(key=lambda m: m.start)
+    return taken

@@ -1,0 +1,93 @@
+"""discover() on the forms real pages use: legal, brand, masked, listed, traditional, English and
+self-published names are found; clients, platforms, media, courts, law firms and sentence fragments are
+not agencies. Every sentence here is written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.lexicon import covered_by_words, starts_with_function_word, word_crosses
+from pipelines.org_names import mentions
+from pipelines.providers import discover
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # legal names, with a region, inside a sentence, after a verb
+        ("去年我们和杭州星河湾网络科技有限公司签了一年的代运营合同。", ["杭州星河湾网络科技有限公司"]),
+        ("据了解，委托了宁波橙屿电子商务有限公司负责天猫店铺。", ["宁波橙屿电子商务有限公司"]),
+        # brands before 电商 / 代运营 / 科技
+        ("去年找了青柚电商做店铺托管，效果一般。", ["青柚电商"]),
+        ("此次鹿鸣电商又一次冲刺上市，招股书显示代运营收入占八成。", ["鹿鸣电商"]),
+        # masked names in court reports and news
+        ("法院查明，被告美某公司未按合同提供代运营服务，判令退还服务费。", ["美某公司"]),
+        ("原告与杭州某某公司签订网店代运营合同，约定一年内销售额翻倍。", ["杭州某某公司"]),
+        ("一家食品企业委托某网络公司代为运营抖音店铺，双方后来对簿公堂。", ["某网络公司"]),
+        # a listed agency, named by its short name and stock code
+        ("头部代运营商鹿鸣科技(301999.SZ)昨日披露了半年报。", ["鹿鸣科技"]),
+        # traditional script and pinyin debris come out simplified
+        ("我們和杭州星河灣網絡科技有限公司簽了代運(yùn)營合同。", ["杭州星河湾网络科技有限公司"]),
+        # English
+        (
+            "Lumen Commerce Inc. is an e-commerce agency that runs Tmall stores for foreign brands.",
+            ["Lumen Commerce"],
+        ),
+        # a self-published article signed by the agency
+        ("大家好，今天由橙屿的小编来聊聊淘宝代运营怎么收费。", ["橙屿"]),
+        # a list of agencies after a first one
+        ("做得好的代运营公司有青柚电商和橙屿等，客户多是大品牌。", ["青柚电商", "橙屿"]),
+    ],
+)
+def test_agencies_are_found_in_their_real_forms(text, expected):
+    assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # platforms and media
+        "今年我们在天猫、京东和拼多多上都开了店，抖音也在做。",
+        "据北京商报报道，多家代运营公司今年营收下滑。",
+        # courts, law firms, regulators, exchanges
+        "上海市奉贤区人民法院审理了这起代运营合同纠纷。",
+        "北京某某律师事务所的律师认为，代运营合同要写清考核指标。",
+        "市场监督管理局对刷单行为开出了罚单。",
+        # clients: the shop or brand being served
+        "为森屿家居旗舰店提供全店代运营服务，包括客服和推广。",
+        # sentence fragments that end in 电商 / 代运营
+        "一位代运营告诉我，这行水很深。",
+        "新规使得代运营行业开始洗牌。",
+        "能将电商做好的品牌并不多。",
+        "近年来电商发展很快，当直播电商兴起时，传统电商压力很大。",
+        "很多商家在寻找靠谱的代运营，低价代运营往往不可信。",
+        # persons, masked or not
+        "陈某与卢某多次沟通，小李也参与了谈判，陈某最后同意退款，卢某没有回应。",
+    ],
+)
+def test_clients_platforms_media_courts_and_fragments_are_not_agencies(text):
+    assert discover(text) == []
+
+
+def test_peers_named_once_in_a_list_are_not_the_subject():
+    text = (
+        "鹿鸣科技(301999)今年营收增长三成。同行中，青柚电商、橙屿电商、星河电商各有所长。"
+        "鹿鸣科技表示，代运营业务仍是主要收入来源。"
+    )
+    assert discover(text) == ["鹿鸣科技"]
+
+
+def test_one_company_in_several_forms_is_returned_once():
+    text = "宁波橙屿电子商务有限公司(以下简称“橙屿”)是一家代运营服务商。橙屿电商去年服务了两百家店铺。"
+    assert discover(text) == ["宁波橙屿电子商务有限公司"]
+
+
+def test_name_edges_follow_the_words_of_the_sentence():
+    # 运营商|鹿鸣: the name starts where the word before it ends, not inside it.
+    assert word_crosses("运营商鹿鸣", 2)
+    assert not word_crosses("运营商鹿鸣", 3)
+    assert starts_with_function_word("此次鹿鸣")
+    assert covered_by_words("近年来")
+    assert not covered_by_words("鹿鸣")
+    forms = {m.form for m in mentions("法院判决被告美某公司退还鹿鸣电商(301999)的款项")}
+    assert {"masked", "listed"} <= forms
