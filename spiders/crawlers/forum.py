@@ -9,6 +9,9 @@ from spiders.pages import forum
 from spiders.pages.fields import PageError
 
 _LIMIT = 20
+# Without `include` asking for it, the answers API leaves each answer's `content` out (public crawlers
+# of the API, e.g. NanmiCoder/MediaCrawler's 知乎 client, always send it).
+_INCLUDE = "data[*].content,voteup_count,comment_count,created_time,updated_time,author"
 
 
 class ForumSpider(KaopuSpider):
@@ -32,12 +35,12 @@ class ForumSpider(KaopuSpider):
         return (
             self.site.url(f"api/v4/questions/{qid}/answers")
             + "?"
-            + urlencode({"limit": _LIMIT, "offset": offset})
+            + urlencode({"include": _INCLUDE, "limit": _LIMIT, "offset": offset, "sort_by": "default"})
         )
 
     def parse_questions(self, response, page: int):
         try:
-            questions, next_url = forum.questions_page(response)
+            questions, next_url = self.read(forum.questions_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -53,7 +56,7 @@ class ForumSpider(KaopuSpider):
 
     def parse_answers(self, response, thread: str, page: int):
         try:
-            result = forum.answers_page(response)
+            result = self.read(forum.answers_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return

@@ -22,7 +22,7 @@ class RegistrySpider(KaopuSpider):
 
     def parse_list(self, response, page: int):
         try:
-            links, next_url = registry.list_page(response)
+            links, next_url = self.read(registry.list_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -37,7 +37,7 @@ class RegistrySpider(KaopuSpider):
 
     def parse_company(self, response):
         try:
-            record = registry.company_page(response)
+            record = self.read(registry.company_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return

@@ -1,0 +1,89 @@
+"""Blocks are a result: a crawl that meets a site's block, captcha or login wall stops that source
+after `block_limit` such pages, keeps what it crawled, and says why on one line (exit code 4)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from tests.sandbox_fixture import CONFIG, REPO, raw_ids, spider_cmd
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261206
+N_PROVIDERS = 12
+
+
+def _config_with_cookie_env(tmp_path, source: str, var: str):
+    config = tmp_path / "kaopu.toml"
+    config.write_text(
+        CONFIG.read_text(encoding="utf-8").replace(
+            f"[profiles.sandbox.sources.{source}]\n",
+            f'[profiles.sandbox.sources.{source}]\ncookie_env = "{var}"\n',
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+def _requests_under(log, prefix: str) -> list[tuple[str, int]]:
+    out = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ")
+        if parts[2].startswith(prefix):
+            out.append((parts[2], int(parts[3])))
+    return out
+
+
+def _crawl_blocked(tmp_path, source: str, prefix: str, kind: str, good: int, *, cookie: str | None = None):
+    from sandbox.server import start
+
+    var = f"KAOPU_TEST_COOKIE_{source.upper()}"
+    config = _config_with_cookie_env(tmp_path, source, var)
+    log = tmp_path / "access.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
+    if cookie:
+        env[var] = cookie
+    with start(SEED, N_PROVIDERS, port=0, access_log=log, blocks={prefix: (kind, good)}) as sb:
+        cmd = spider_cmd(source, tmp_path, sb.url)
+        cmd[cmd.index("--config") + 1] = str(config)
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    return proc, var, log
+
+
+@pytest.mark.parametrize(
+    ("source", "prefix", "kind", "good", "said"),
+    [
+        ("complaints", "/complaints", "login_required", 25, "login required (set {var})"),
+        ("registry", "/registry", "blocked", 5, "blocked (the site refused us)"),
+        ("market", "/market", "captcha", 10, "captcha (solve it"),
+        ("forum", "/forum", "login_required", 10, "login required (set {var})"),
+        ("articles", "/articles", "rate_limited", 10, "rate limited"),
+    ],
+)
+def test_a_blocked_source_stops_keeps_its_items_and_says_why(tmp_path, source, prefix, kind, good, said):
+    """`good` requests are served before the block starts (each source's world is bigger)."""
+    proc, var, log = _crawl_blocked(tmp_path, source, prefix, kind, good)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 4, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"{source}: stopped — " + said.format(var=var)), lines
+    # What was crawled before the block is kept in raw.
+    assert sum(raw_ids(tmp_path, source).values()) > 0
+    # The crawl stopped: after the block began it asked only a handful more pages (the breaker's
+    # three, plus what was already in flight), not the rest of the world.
+    seen = _requests_under(log, prefix)
+    assert len(seen) - good <= 3 + 32, len(seen)
+    stats_text = (tmp_path / f"stats-{source}.json").read_text(encoding="utf-8")
+    assert f'"stopped_by": "{kind}"' in stats_text
+
+
+def test_a_login_wall_met_with_a_cookie_says_the_cookie_expired(tmp_path):
+    proc, var, _ = _crawl_blocked(
+        tmp_path, "complaints", "/complaints", "cookie_expired", 25, cookie="SUB=an-old-session"
+    )
+    assert proc.returncode == 4, proc.stderr
+    assert proc.stderr.strip() == (
+        f"complaints: stopped — cookie expired (log in again and refresh {var})"
+    )
