@@ -3,8 +3,6 @@ and the crawl state that keeps re-crawls from writing an item twice."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from pipelines.config import WatchedProvider
