@@ -84,6 +84,4 @@ def test_a_login_wall_met_with_a_cookie_says_the_cookie_expired(tmp_path):
         tmp_path, "complaints", "/complaints", "cookie_expired", 25, cookie="SUB=an-old-session"
     )
     assert proc.returncode == 4, proc.stderr
-    assert proc.stderr.strip() == (
-        f"complaints: stopped — cookie expired (log in again and refresh {var})"
-    )
+    assert proc.stderr.strip() == (f"complaints: stopped — cookie expired (log in again and refresh {var})")
