@@ -442,6 +442,23 @@ def status(ctx: typer.Context) -> None:
 
 @app.command()
 @_guard
+def doctor(ctx: typer.Context) -> None:
+    """Per source of the profile (--profile live): reachable? robots.txt? cookie set and logged in?"""
+    from flows.doctor import check_profile
+
+    checks = check_profile(ctx.obj.config().profile())
+    table = Table(title="doctor", show_edge=False)
+    for col in ("source", "status", "detail", "what to do"):
+        table.add_column(col, overflow="fold")
+    for c in checks:
+        table.add_row(c.source, c.status, c.detail, c.todo or "–")
+    out.print(table)
+    if any(c.status not in ("ok", "disabled", "unsupported") for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+@_guard
 def serve(
     ctx: typer.Context,
     cron: Annotated[str, typer.Option(help='When to run, as cron, e.g. "0 3 * * *" (03:00 every day).')],

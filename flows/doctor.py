@@ -45,7 +45,9 @@ class Check:
 class Probe:
     path: Callable[[SourceProfile], str]  # path and query under the source's base URL
     read: Callable | None = None  # a page-object check that raises PageError on a wall
-    who_am_i: bool = False  # a 2xx answer proves the cookie is logged in
+    # An identity call ("who am I"): a 2xx proves the cookie is logged in, and a login wall is no
+    # obstacle for a source crawled without one. Other probes are data calls: a wall there is one.
+    who_am_i: bool = False
 
 
 def _tousu_companies(site: SourceProfile) -> str:
@@ -56,7 +58,8 @@ def _tousu_companies(site: SourceProfile) -> str:
 
 PROBES: dict[str, Probe] = {
     "market": Probe(lambda s: "ser/list.htm?current_page=1"),
-    "complaints": Probe(_tousu_companies, complaints.companies_page, who_am_i=True),
+    # No known who-am-I call: the company list API itself answers 10005 to a missing or dead session.
+    "complaints": Probe(_tousu_companies, complaints.companies_page),
     # 知乎's "who am I": 401 with an error object when not logged in.
     "forum": Probe(lambda s: "api/v4/me", forum.check_api_error, who_am_i=True),
     "articles": Probe(
@@ -108,6 +111,9 @@ def check_source(profile: Profile, site: SourceProfile, robots: dict, opener=Non
         elif status >= 400:
             raise PageError(f"http_{status}", final_url)
     except PageError as exc:
+        if exc.reason == "login_required" and probe.who_am_i and not site.cookie_env:
+            # The profile crawls this source without a session: "not logged in" is the expected answer.
+            return Check(name, "ok", "reachable; crawled without a login", "", 1)
         if blocks.is_block(exc):
             advice = blocks.ADVICE[exc.reason].format(cookie=site.cookie_env or "a cookie")
             return Check(name, exc.reason, str(exc), advice, 1)

@@ -692,6 +692,16 @@ def case_site(w: World, site: str, rest: str, q: dict[str, str]) -> Answer:
     return _html(_page(doc.title, f"{header}<main>{main}</main>{footer}"))
 
 
+def forum_me(cookie: str) -> Answer:
+    """知乎's `/api/v4/me`: the logged-in account, or 401 with the API's error object. The sandbox
+    has no accounts: any `z_c0` session cookie counts as logged in."""
+    if "z_c0=" not in cookie:
+        return _json(
+            {"error": {"code": 100, "message": "请求需要登录", "name": "AuthenticationInvalid"}}, 401
+        )
+    return _json({"id": "0f0f0f0f", "url_token": "sandbox-user", "name": "沙盒用户"})
+
+
 # ----------------------------------------------------------------------------- blocks
 BLOCK_KINDS = ("blocked", "captcha", "login_required", "rate_limited", "cookie_expired")
 
@@ -765,8 +775,11 @@ _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
 ]
 
 
-def render(w: World, path: str, query: dict[str, str]) -> Answer:
-    """The answer to GET `path` with the (single-valued) `query` parameters."""
+def render(w: World, path: str, query: dict[str, str], cookie: str = "") -> Answer:
+    """The answer to GET `path` with the (single-valued) `query` parameters. `cookie` (the request's
+    Cookie header) matters only to the "who am I" call, the one page that tells sessions apart."""
+    if path == "/forum/api/v4/me":
+        return forum_me(cookie)
     for pattern, handler, takes in _ROUTES:
         m = pattern.fullmatch(path)
         if not m:

@@ -144,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
         try:
-            answer = pages.render(self.server.world, split.path, dict(pairs))
+            answer = pages.render(self.server.world, split.path, dict(pairs), self.headers.get("Cookie", ""))
         except Exception as exc:  # a bug must answer 500 and be logged, not kill the thread silently
             self.server.errors.append(f"{self.path}: {exc!r}")
             answer = pages.Answer(500, b"Internal Server Error", [("Content-Type", "text/plain")])
