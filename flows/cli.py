@@ -202,9 +202,11 @@ def _report_crawl(summary: dict[str, Any]) -> list[str]:
         table.add_column(col)
     failed = []
     for r in summary["crawl"]:
-        state = "ok" if r["exit_code"] == 0 else ("no match" if r["exit_code"] == 3 else "FAILED")
+        state = {0: "ok", 3: "no match", 4: "stopped"}.get(r["exit_code"], "FAILED")
         if r["exit_code"] not in (0, 3):
-            failed.append(f"{r['source']}: {r['message']}")
+            # A stopped source's message is already `source: stopped — why` (spiders/run.py).
+            prefix = "" if r["message"].startswith(f"{r['source']}:") else f"{r['source']}: "
+            failed.append(prefix + r["message"])
         table.add_row(r["source"], state, str(r.get("raw_written", 0)), f"{r.get('elapsed_s', 0):.1f}")
     out.print(table)
     return failed

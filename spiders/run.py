@@ -5,10 +5,11 @@
         [--stats-out FILE.json]
 
 Exit codes: 0 crawled (stats JSON written); 2 a config error (its one line on stderr); 3 `--provider`
-matched nothing at this source (nothing written); 4 the site blocked us (captcha, login wall, 403, …)
-often enough that the circuit breaker stopped the source — what was crawled is kept and the line says
-what to do, e.g. `complaints: stopped — login required (set KAOPU_COOKIE_COMPLAINTS)`; 1 anything
-else, one line on stderr. Scrapy's log goes
+matched nothing at this source (nothing written); 4 stopped before the end — the site blocked us
+(captcha, login wall, 403, …) often enough that the circuit breaker stopped the source, or the
+profile's daily request cap was reached; what was crawled is kept and the line says what to do, e.g.
+`complaints: stopped — login required (set KAOPU_COOKIE_COMPLAINTS)`; 1 anything else, one line on
+stderr. Scrapy's log goes
 to `<data>/logs/<run_id>-<source>.log`, never the terminal.
 
 Resuming: the request queue lives in `state/jobs/<source>[/<provider>]` (Scrapy's JOBDIR), so a crawl
@@ -34,7 +35,7 @@ from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, new_run_id, slugify, write_json_atomic
 from spiders.pages import blocks
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_MATCH, EXIT_BLOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_MATCH, EXIT_STOPPED = 0, 1, 2, 3, 4
 _MARKER = "CRAWL_RUNNING"
 
 
@@ -187,11 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         stats["kaopu/jobdir/state"] = jobdir_state
     reason = str(stats.get("finish_reason") or "")
     blocked = reason.startswith("blocked:")
-    if jobdir is not None and (reason in ("finished", "shutdown") or blocked) and failure is None:
+    capped = reason == "quota"
+    if jobdir is not None and (reason in ("finished", "shutdown") or blocked or capped) and failure is None:
         (jobdir / _MARKER).unlink(missing_ok=True)
-        if reason == "finished":
-            # A finished crawl's queue is empty and its seen-requests file would stop the next run
-            # from fetching anything: the next run starts fresh.
+        if reason != "shutdown":
+            # A stopped crawl (blocked, daily cap) dropped the requests it had in hand, yet its
+            # seen-requests file lists them: resuming would skip them for good. The next run starts
+            # afresh; the crawl state re-reads every thread this run did not finish. A finished
+            # crawl's queue is empty and its seen-requests file would stop the next run from
+            # fetching anything: that one starts fresh too.
             shutil.rmtree(jobdir, ignore_errors=True)
     doc = summarize(stats, source=args.source, run_id=run_id, elapsed=elapsed, log_file=log_file, tree=tree)
     if args.stats_out:
@@ -200,7 +205,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(EXIT_FAILED, f"{args.source}: {failure} (see {log_file})")
     if blocked:
         return _fail(
-            EXIT_BLOCKED, blocks.stop_line(args.source, reason.removeprefix("blocked:"), site.cookie_env)
+            EXIT_STOPPED, blocks.stop_line(args.source, reason.removeprefix("blocked:"), site.cookie_env)
+        )
+    if capped:
+        cap = stats.get("kaopu/quota/reached")
+        return _fail(
+            EXIT_STOPPED,
+            f"{args.source}: stopped — daily request cap reached ({cap} requests today; the profile's "
+            "daily_requests); run again tomorrow to go on",
         )
     if reason != "finished":
         return _fail(EXIT_FAILED, f"{args.source}: crawl stopped ({reason}); run again to resume")

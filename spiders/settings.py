@@ -19,6 +19,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Stock retry ignores Retry-After; ours waits what the server asks (capped) before retrying.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
+    # Once robots.txt allowed a request, count it against the profile's daily cap (spiders/quota.py).
+    "spiders.quota.DailyQuotaMiddleware": 110,
 }
 ITEM_PIPELINES = {
     "spiders.item_pipelines.ValidatePipeline": 100,

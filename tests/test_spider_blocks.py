@@ -85,3 +85,29 @@ def test_a_login_wall_met_with_a_cookie_says_the_cookie_expired(tmp_path):
     )
     assert proc.returncode == 4, proc.stderr
     assert proc.stderr.strip() == (f"complaints: stopped — cookie expired (log in again and refresh {var})")
+
+
+def test_the_daily_request_cap_stops_a_source_and_a_second_run_that_day_asks_nothing(tmp_path):
+    from sandbox.server import start
+
+    config = tmp_path / "kaopu.toml"
+    config.write_text(
+        CONFIG.read_text(encoding="utf-8").replace(
+            "[profiles.sandbox.sources.registry]\n",
+            "[profiles.sandbox.sources.registry]\ndaily_requests = 6\n",
+        ),
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
+    log = tmp_path / "access.log"
+    with start(SEED, N_PROVIDERS, port=0, access_log=log) as sb:
+        cmd = spider_cmd("registry", tmp_path, sb.url)
+        cmd[cmd.index("--config") + 1] = str(config)
+        first = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+        second = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 4, first.stderr
+    assert first.stderr.strip().startswith("registry: stopped — daily request cap reached (6 requests today")
+    assert 0 < sum(raw_ids(tmp_path, "registry").values()) <= 5
+    asked = [p for p, _ in _requests_under(log, "/registry")]
+    assert len(asked) == 6  # the cap, over both runs: the second run asked nothing
+    assert second.returncode == 4, second.stderr
