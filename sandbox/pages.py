@@ -302,7 +302,8 @@ def received_complaints(w: World, q: dict[str, str]) -> Answer:
                 "appeal": d.appeal,
                 "cost": d.cost_text,
                 "timestamp": str(dates.epoch_s(d.created)),
-                "url": f"/complaints/complaint/view/{d.sn}/",
+                # The real API's url carries an `sld` query the detail page may need.
+                "url": f"/complaints/complaint/view/{d.sn}/?sld={_sld(d.sn)}",
                 "status": d.status,
             },
             "author": {"title": d.author},
@@ -313,6 +314,10 @@ def received_complaints(w: World, q: dict[str, str]) -> Answer:
     return _json(
         {"result": {"status": {"code": 0, "msg": ""}, "data": {"complaints": complaints, "pager": pager}}}
     )
+
+
+def _sld(sn: str) -> str:
+    return hashlib.md5(sn.encode()).hexdigest()[:16]
 
 
 def complaint_view(w: World, sn: str) -> Answer:
@@ -571,8 +576,16 @@ def registry_companies(w: World, q: dict[str, str]) -> Answer:
 
 
 def registry_search(w: World, q: dict[str, str]) -> Answer:
+    """`/search?key=K`: like the real site's, styled with hashed CSS-module class names that change
+    with each release, so the only stable thing is the `/company/{id}` link."""
     found = w.find_providers(q.get("key", ""))[:REGISTRY_PAGE]
-    return _html(_page("搜索结果", f'<div class="search-list">{_company_links(w, found)}</div>'))
+    rows = "".join(
+        f'<div class="index_search-item__W7iG_"><div class="index_name__qEdWi">'
+        f'<a class="index_alink__zcia5" href="/registry/company/{w.provider(i).company_id}">'
+        f"{_e(w.provider(i).legal_name)}</a></div></div>"
+        for i in found
+    )
+    return _html(_page("搜索结果", f'<div class="index_list-wrap___axcs">{rows}</div>'))
 
 
 def registry_company(w: World, cid: str) -> Answer:

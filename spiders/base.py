@@ -154,6 +154,22 @@ class KaopuSpider(scrapy.Spider):
             self.crawler.stats.inc_value("kaopu/target/matched")
         return matches
 
+    def listing(self, name: str) -> str | None:
+        """The URL of a site-wide listing the profile declares (`endpoints.<name>`), or None. The
+        real 知乎, 搜狐 and 天眼查 have no public listing to walk (only the sandbox declares one);
+        a full crawl of them searches for every watched provider instead (`watched_names`)."""
+        return self.site.endpoints.get(name)
+
+    def watched_names(self) -> list[str]:
+        """What a full crawl without a listing searches for: each watched provider's legal name and
+        its name, once each (aliases are left to targeted crawls: they multiply the requests)."""
+        names: list[str] = []
+        for provider in load_watchlist(ensure_watchlist(self.tree)):
+            for name in (provider.legal_name, provider.name):
+                if name and name not in names:
+                    names.append(name)
+        return names
+
     # -- item filters ---------------------------------------------------------------------------
     def recent_enough(self, created_at: str | None) -> bool:
         """`since`: an item older than the day is skipped; an undated item is kept."""

@@ -391,7 +391,13 @@ def test_companies_are_listed_and_searched_by_uid(sb, world):
     ("prefix", "path", "kind", "status", "marker"),
     [
         ("/complaints", "/complaints/api/company/main_search?page=1", "login_required", 200, b'"code":10005'),
-        ("/forum", "/forum/api/v4/me", "cookie_expired", 401, b'"code":100'),
+        (
+            "/forum",
+            f"/forum/api/v4/questions/1/answers?{ANSWERS_QUERY}",
+            "cookie_expired",
+            401,
+            b'"code":100',
+        ),
         ("/registry", "/registry/company/3000000001", "blocked", 403, "识别码 403-".encode()),
         ("/market", "/market/ser/list.htm?current_page=1", "captcha", 200, b"geetest"),
         ("/articles", "/articles/a/1_2", "rate_limited", 429, b"Too Many"),

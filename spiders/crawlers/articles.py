@@ -13,12 +13,14 @@ class ArticlesSpider(KaopuSpider):
     name = source = "articles"
 
     async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
-                yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
-        else:
-            yield self.get(self.site.url("list") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+        listing = None if self.target else self.listing("list")
+        if listing:
+            yield self.get(listing + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+            return
+        # 搜狐 has no public article listing: search each name (the target's, or the watch list's).
+        for name in self.target.names if self.target else self.watched_names():
+            url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
+            yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 
     def _comments_request(self, article_id: str, media_id: str, page: int):
         # The parameters the site's own article page sends to the comment API (topic/load).

@@ -1,4 +1,5 @@
-"""知乎-style Q&A: question list → each question's answers API, or the search API for one provider."""
+"""知乎-style Q&A: the search API for the target or the watch list → answers (the sandbox alone also
+has a question listing to walk)."""
 
 from __future__ import annotations
 
@@ -18,18 +19,15 @@ class ForumSpider(KaopuSpider):
     name = source = "forum"
 
     async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = (
-                    self.site.url("api/v4/search_v3")
-                    + "?"
-                    + urlencode({"q": name, "offset": 0, "limit": _LIMIT})
-                )
-                yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
-        else:
-            yield self.get(
-                self.site.url("questions") + "?page=1", self.parse_questions, cb_kwargs={"page": 1}
-            )
+        listing = None if self.target else self.listing("questions")
+        if listing:
+            yield self.get(listing + "?page=1", self.parse_questions, cb_kwargs={"page": 1})
+            return
+        # 知乎 has no public question listing: search each name (the target's, or the watch list's).
+        for name in self.target.names if self.target else self.watched_names():
+            query = urlencode({"t": "general", "q": name, "offset": 0, "limit": _LIMIT})
+            url = self.site.url("api/v4/search_v3") + "?" + query
+            yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
 
     def _answers_url(self, qid: str, offset: int) -> str:
         return (

@@ -1,6 +1,6 @@
 """天眼查-style company registry: sitemap and search lists, company pages with Next.js JSON.
 
-companies /companies?page=N, /search?key=K     a.company-link; a.next while more
+search    /search?key=K (sandbox also /companies?page=N)   any a[href] to /company/{id}; a.next
 company   /company/{cid}                       script#__NEXT_DATA__ →
           props.pageProps.dehydratedState.queries[0].state.data.data{…}
 """
@@ -23,14 +23,17 @@ from spiders.pages.fields import (
     now_iso,
 )
 
+_COMPANY_LINK = re.compile(r"/company/\d+/?$")
+
 
 def list_page(response) -> tuple[list[tuple[str, str]], str | None]:
-    """[(company url, name)], next page url."""
-    links = [
-        (response.urljoin(a.attrib["href"]), " ".join(a.css("::text").getall()).strip())
-        for a in response.css("a.company-link")
-        if a.attrib.get("href")
-    ]
+    """[(company url, name)], next page url. The real search page's class names are hashed and
+    change with each release: any link to `/company/{id}` is a company, once each."""
+    links: list[tuple[str, str]] = []
+    for a in response.css("a[href]"):
+        url = response.urljoin(a.attrib["href"])
+        if _COMPANY_LINK.search(url.split("?")[0]) and url not in [u for u, _ in links]:
+            links.append((url, " ".join(a.css("::text").getall()).strip()))
     nxt = response.css("a.next::attr(href)").get()
     return links, response.urljoin(nxt) if nxt else None
 
