@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -111,3 +112,11 @@ def test_the_daily_request_cap_stops_a_source_and_a_second_run_that_day_asks_not
     asked = [p for p, _ in _requests_under(log, "/registry")]
     assert len(asked) == 6  # the cap, over both runs: the second run asked nothing
     assert second.returncode == 4, second.stderr
+
+
+def test_the_live_forum_says_it_is_unsupported_instead_of_crawling_nothing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
+    cmd = [sys.executable, "-m", "spiders.run", "forum", "--profile", "live", "--data", str(tmp_path)]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("forum: unsupported: needs a 知乎 x-zse-96 signer")

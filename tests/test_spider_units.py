@@ -3,6 +3,8 @@ and the crawl state that keeps re-crawls from writing an item twice."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipelines.config import WatchedProvider
@@ -187,3 +189,18 @@ def test_epochs_of_any_founding_year_in_seconds_or_milliseconds(value, day):
 @pytest.mark.parametrize("value", [None, "", "abc", True, float("nan"), 10**20])
 def test_what_is_not_an_epoch_gives_none(value):
     assert epoch_datetime(value) is None
+
+
+def test_the_live_profile_is_polite_by_default():
+    from pipelines.config import load_config
+    from spiders.profile_settings import crawl_settings
+
+    profile = load_config(Path(__file__).parents[1] / "kaopu.toml", profile="live").profile()
+    registry = profile.source("registry")
+    settings = crawl_settings(profile, registry)
+    assert settings["USER_AGENT"].startswith("kaopu/") and settings["ROBOTSTXT_OBEY"]
+    assert settings["AUTOTHROTTLE_ENABLED"] and settings["AUTOTHROTTLE_START_DELAY"] >= 3.0
+    assert settings["DOWNLOAD_DELAY"] >= 3.0 and settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
+    assert 0 < registry.daily_requests < 100  # 天眼查: well under the pages after which it blocks
+    forum = profile.source("forum")
+    assert not forum.enabled and "x-zse-96" in forum.unsupported
