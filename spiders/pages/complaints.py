@@ -149,12 +149,17 @@ def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
     if not facts and not timeline:
         raise PageError("malformed_html", "no ts-q-list and no ts-d-item")
     body = timeline[0]["text"] if timeline and timeline[0]["text"] else listed.summary
+    # Title, complainant and date are on the page too; the API's values win where it gave them.
+    posted = text_of(response.css("div.ts-d-user span.u-date")) or None
     changes = {
         "timeline": timeline,
         "text": body or listed.text,
         "source_url": response.url,
         "target": facts.get("target") or listed.target,
         "appeal": facts.get("appeal") or listed.appeal,
+        "title": listed.title or text_of(response.css("h1.article")),
+        "author": listed.author or text_of(response.css("div.ts-d-user span.u-name")) or None,
+        "created_at": listed.created_at or iso_date(posted, today),
     }
     if facts.get("amount"):
         changes["amount_cny"] = money_cny(facts["amount"])
