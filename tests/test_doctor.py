@@ -11,7 +11,7 @@ import pytest
 
 from flows.doctor import check_profile
 from pipelines.config import load_config
-from tests.sandbox_fixture import CONFIG, REPO
+from tests.sandbox_fixture import CONFIG, REPO, config_with
 
 SEED = 20261207
 
@@ -21,15 +21,9 @@ def _requests(log) -> list[str]:
 
 
 def _live_like_config(tmp_path):
-    """The sandbox profile with the live profile's cookie variables and its unsupported forum."""
-    text = CONFIG.read_text(encoding="utf-8")
+    """The sandbox profile with cookie variables for complaints and forum, as the live one has."""
     for source in ("complaints", "forum"):
-        text = text.replace(
-            f"[profiles.sandbox.sources.{source}]\n",
-            f'[profiles.sandbox.sources.{source}]\ncookie_env = "KAOPU_TEST_DOCTOR_{source.upper()}"\n',
-        )
-    path = tmp_path / "kaopu.toml"
-    path.write_text(text, encoding="utf-8")
+        path = config_with(tmp_path, source, f'cookie_env = "KAOPU_TEST_DOCTOR_{source.upper()}"')
     return path
 
 
@@ -81,12 +75,7 @@ def test_doctor_tells_a_missing_cookie_from_an_expired_one_and_a_good_one(tmp_pa
 def test_doctor_reports_blocks_unsupported_sources_and_robots_without_asking_more(tmp_path, clean_env):
     from sandbox.server import start
 
-    text = CONFIG.read_text(encoding="utf-8").replace(
-        "[profiles.sandbox.sources.forum]\n",
-        '[profiles.sandbox.sources.forum]\nunsupported = "needs a signer"\nenabled = false\n',
-    )
-    config = tmp_path / "kaopu.toml"
-    config.write_text(text, encoding="utf-8")
+    config = config_with(tmp_path, "forum", 'unsupported = "needs a signer"', "enabled = false")
     log = tmp_path / "access.log"
     with start(SEED, 5, access_log=log, blocks={"/registry": ("captcha", 0)}) as sb:
         profile = load_config(config, profile="sandbox", base_url=sb.url).profile()

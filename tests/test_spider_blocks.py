@@ -9,24 +9,12 @@ import sys
 
 import pytest
 
-from tests.sandbox_fixture import CONFIG, REPO, raw_ids, spider_cmd
+from tests.sandbox_fixture import REPO, config_with, raw_ids, spider_cmd
 
 pytestmark = pytest.mark.slow
 
 SEED = 20261206
 N_PROVIDERS = 12
-
-
-def _config_with_cookie_env(tmp_path, source: str, var: str):
-    config = tmp_path / "kaopu.toml"
-    config.write_text(
-        CONFIG.read_text(encoding="utf-8").replace(
-            f"[profiles.sandbox.sources.{source}]\n",
-            f'[profiles.sandbox.sources.{source}]\ncookie_env = "{var}"\n',
-        ),
-        encoding="utf-8",
-    )
-    return config
 
 
 def _requests_under(log, prefix: str) -> list[tuple[str, int]]:
@@ -42,7 +30,7 @@ def _crawl_blocked(tmp_path, source: str, prefix: str, kind: str, good: int, *, 
     from sandbox.server import start
 
     var = f"KAOPU_TEST_COOKIE_{source.upper()}"
-    config = _config_with_cookie_env(tmp_path, source, var)
+    config = config_with(tmp_path, source, f'cookie_env = "{var}"')
     log = tmp_path / "access.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
     if cookie:
@@ -91,14 +79,7 @@ def test_a_login_wall_met_with_a_cookie_says_the_cookie_expired(tmp_path):
 def test_the_daily_request_cap_stops_a_source_and_a_second_run_that_day_asks_nothing(tmp_path):
     from sandbox.server import start
 
-    config = tmp_path / "kaopu.toml"
-    config.write_text(
-        CONFIG.read_text(encoding="utf-8").replace(
-            "[profiles.sandbox.sources.registry]\n",
-            "[profiles.sandbox.sources.registry]\ndaily_requests = 6\n",
-        ),
-        encoding="utf-8",
-    )
+    config = config_with(tmp_path, "registry", "daily_requests = 6")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
     log = tmp_path / "access.log"
     with start(SEED, N_PROVIDERS, port=0, access_log=log) as sb:

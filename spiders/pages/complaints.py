@@ -51,19 +51,30 @@ class CompaniesPage:
 
 def companies_page(response) -> CompaniesPage:
     """A main_search or search answer: the companies (keyed on `uid`) and where the pager stands."""
-    data = load_json(body_text(response), what="companies")
-    _check_status(data, response)
-    lists = dig(data, "result", "data", "lists")
-    if not isinstance(lists, list):
-        raise PageError("unexpected_shape", "no result.data.lists[]")
+    data, lists = _api_rows(response, "lists")
     companies = [
         Company(str(row["uid"]), str(row.get("title") or "").strip())
         for row in lists
         if isinstance(row, dict) and row.get("uid") not in (None, "")
     ]
+    return CompaniesPage(companies, *_pager(data))
+
+
+def _api_rows(response, key: str) -> tuple[dict, list]:
+    """An API answer checked for its status code, and its `result.data.<key>` list."""
+    data = load_json(body_text(response), what=key)
+    _check_status(data, response)
+    rows = dig(data, "result", "data", key)
+    if not isinstance(rows, list):
+        raise PageError("unexpected_shape", f"no result.data.{key}[]")
+    return data, rows
+
+
+def _pager(data) -> tuple[int, int]:
+    """(current page, last page) from `result.data.pager`; one page when the pager is missing."""
     current = int_in(dig(data, "result", "data", "pager", "current")) or 1
     amount = int_in(dig(data, "result", "data", "pager", "page_amount"))
-    return CompaniesPage(companies, current, amount if amount is not None else current)
+    return current, amount if amount is not None else current
 
 
 @dataclass(frozen=True)
@@ -75,11 +86,7 @@ class ComplaintsPage:
 
 
 def complaints_page(response) -> ComplaintsPage:
-    data = load_json(body_text(response), what="received_complaints")
-    _check_status(data, response)
-    rows = dig(data, "result", "data", "complaints")
-    if not isinstance(rows, list):
-        raise PageError("unexpected_shape", "no result.data.complaints[]")
+    data, rows = _api_rows(response, "complaints")
     fetched = now_iso()
     items, urls = [], []
     for row in rows:
@@ -108,9 +115,7 @@ def complaints_page(response) -> ComplaintsPage:
             )
         )
         urls.append(response.urljoin(url) if url else None)
-    current = int_in(dig(data, "result", "data", "pager", "current")) or 1
-    amount = int_in(dig(data, "result", "data", "pager", "page_amount"))
-    return ComplaintsPage(items, urls, current, amount if amount is not None else current)
+    return ComplaintsPage(items, urls, *_pager(data))
 
 
 _FIELD_NAMES = {
