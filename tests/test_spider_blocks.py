@@ -101,3 +101,20 @@ def test_the_live_forum_says_it_is_unsupported_instead_of_crawling_nothing(tmp_p
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("forum: unsupported: needs a 知乎 x-zse-96 signer")
+
+
+def test_the_http_cache_never_keeps_a_block_page(tmp_path):
+    from sandbox.server import start
+
+    config = config_with(tmp_path, "market")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[profiles.sandbox]\n", "[profiles.sandbox]\nhttp_cache = true\n", 1))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
+    with start(SEED, N_PROVIDERS, port=0, blocks={"/market": ("captcha", 10)}) as sb:
+        cmd = spider_cmd("market", tmp_path, sb.url)
+        cmd[cmd.index("--config") + 1] = str(config)
+        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 4, proc.stderr
+    bodies = [p.read_bytes() for p in (tmp_path / "state" / "httpcache").rglob("response_body")]
+    assert bodies, "the pages before the captcha are cached"
+    assert not [b for b in bodies if b"geetest" in b]
