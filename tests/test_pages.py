@@ -124,3 +124,18 @@ def test_a_long_real_page_that_mentions_a_captcha_script_is_not_a_block():
     ).encode()
     response = Response(url="http://sandbox/registry/company/1", status=200, body=body)
     blocks.check(response)  # no PageError
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"jsonObject":{"comments":[{"content":"客服说访问过于频繁，要完成安全验证"}]}}',
+        'cb({"comments":[{"comment":"操作太频繁被限制了，识别码 403-1 什么意思"}]});',
+        "<html><head><title>一篇文章</title></head><body>"
+        + "<p>我们遇到过请求过于频繁的提示，也做过滑动验证。</p>" * 20
+        + "</body></html>",
+    ],
+)
+def test_users_words_about_blocks_are_not_a_block(body):
+    response = Response(url="http://sandbox/x", status=200, body=body.encode())
+    blocks.check(response)  # no PageError: the words are the users', not the site's

@@ -1,13 +1,14 @@
 """Block, captcha and login-wall pages: recognised before a page object reads a response.
 
-A real site that does not want to answer rarely says so with a clean status code. What public
-crawlers of our sources report meeting (see the README's live table for the evidence):
+A real site that does not want to answer rarely says so with a clean status code. What issue #20
+and DESIGN.md's source table record for our sources (see the README's live table for how well each
+is evidenced):
 
 - 天眼查: an HTTP 200 *or* 403 page titled 系统检测到您当前帐号的操作存在异常 with a 识别码 403-…;
   a geetest slider (`geetest`, `gt.js`, `initGeetest`); a redirect to a `…/login?…mustlogin…` page.
 - 黑猫投诉: JSON `result.status.code` 10005 (not logged in) — read in `pages.complaints`.
 - 知乎: `{"error": {"code": 100|101, …}}` (not logged in / session gone) or a 403 — read in
-  `pages.forum`; a 40362-style "unhuman" verification page.
+  `pages.forum`.
 - any site: 401 (a login wall), 403 (blocked), 429 after the retries ran out (rate limited).
 
 Each becomes a `PageError` whose reason is one of `BLOCK_REASONS`; the spider counts them per host
@@ -34,13 +35,17 @@ ADVICE = {
     "cookie_expired": "cookie expired (log in again and refresh {cookie})",
 }
 
-# Markers are searched in the <title> and, for a small body, in its text: a block page is short,
-# while a real page is long and may mention a captcha script or a login link in its chrome, and
-# user text (a complaint, an answer) may well contain words like 频繁.
+# Where markers count. A block page is short; a real page may carry a captcha script or a login
+# link in its chrome, and user text (a complaint, an answer, a comment) may well say 频繁 or 安全验证.
+# So words count only in the <title> or in a page whose whole visible text is a few lines, and
+# script markers only in a small HTML body — never inside a JSON answer, whose text is users'.
 _SMALL = 20_000
-_CAPTCHA = re.compile(r"geetest|initGeetest|gt\.js|滑动验证|请完成安全验证|安全验证", re.I)
+_FEW_LINES = 300  # characters of visible text
+_CAPTCHA_SCRIPT = re.compile(r"geetest|initGeetest|\bgt\.[\d.]*js", re.I)
+_CAPTCHA_WORDS = re.compile(r"滑动验证|请完成安全验证|安全验证")
 _ABNORMAL = re.compile(r"系统检测到您当前帐号的操作存在异常|识别码\s*403-|访问被拒绝|禁止访问")
 _TOO_FAST = re.compile(r"访问过于频繁|请求过于频繁|操作太频繁")
+_TAG = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 
 
 def cookie_sent(response) -> bool:
@@ -65,19 +70,31 @@ def check(response) -> None:
     status = getattr(response, "status", 200)
     url = getattr(response, "url", "")
     body = getattr(response, "body", b"") or b""
-    head = body[:_SMALL].decode("utf-8", "replace") if len(body) <= _SMALL else ""
+    html = _small_html(body)
     title = _title(body[:4096].decode("utf-8", "replace"))
-    where = head or title
-    if status == 429 or _TOO_FAST.search(where):
+    visible = _TAG.sub(" ", html).strip()
+    words = title + "\n" + (visible if len(visible) <= _FEW_LINES else "")
+    if status == 429 or _TOO_FAST.search(words):
         raise PageError("rate_limited", f"HTTP {status}")
-    if _CAPTCHA.search(where):
+    if _CAPTCHA_SCRIPT.search(html) or _CAPTCHA_WORDS.search(words):
         raise PageError("captcha", f"HTTP {status}")
-    if _ABNORMAL.search(where):
+    if _ABNORMAL.search(words) or "识别码 403-" in visible:
         raise PageError("blocked", title or f"HTTP {status}")
-    if status == 401 or "mustlogin" in url.lower() or "mustlogin" in head.lower():
+    if status == 401 or "mustlogin" in url.lower() or "mustlogin" in html.lower():
         raise login_wall(response, f"HTTP {status} login page")
     if status == 403:
         raise PageError("blocked", f"HTTP {status}")
+
+
+def _small_html(body: bytes) -> str:
+    """The body as text when it is a small non-JSON page (where block markers may be searched)."""
+    if len(body) > _SMALL:
+        return ""
+    text = body.decode("utf-8", "replace")
+    head = text.lstrip()[:1]
+    if head in ("{", "[") or re.match(r"\s*[\w$.]+\s*\(\s*[{\[]", text):
+        return ""  # JSON or JSONP: its text is users' text
+    return text
 
 
 def is_block(exc: PageError) -> bool:
