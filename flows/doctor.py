@@ -89,7 +89,10 @@ def check_source(profile: Profile, site: SourceProfile, robots: dict, opener=Non
             name, "disabled", "enabled = false in the profile", "enable it in kaopu.toml to crawl it"
         )
     probe = PROBES[name]
-    path, _, query = probe.path(site).partition("?")
+    try:
+        path, _, query = probe.path(site).partition("?")
+    except ValueError as exc:  # e.g. a signer without its key
+        return Check(name, "config", str(exc), "fix the source's profile in kaopu.toml")
     url = site.url(path) + (f"?{query}" if query else "")
     headers = {"User-Agent": profile.user_agent, **site.headers}
     cookies = site.cookies()
