@@ -60,7 +60,8 @@ PROBES: dict[str, Probe] = {
     "market": Probe(lambda s: "ser/list.htm?current_page=1"),
     # No known who-am-I call: the company list API itself answers 10005 to a missing or dead session.
     "complaints": Probe(_tousu_companies, complaints.companies_page),
-    # 知乎's "who am I": 401 with an error object when not logged in.
+    # 知乎's "who am I": public crawlers check a session with `/api/v4/me` (200 and the account when
+    # logged in); without a session it answers 401 with an error object.
     "forum": Probe(lambda s: "api/v4/me", forum.check_api_error, who_am_i=True),
     "articles": Probe(
         lambda s: (
