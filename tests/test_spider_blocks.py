@@ -118,3 +118,24 @@ def test_the_http_cache_never_keeps_a_block_page(tmp_path):
     bodies = [p.read_bytes() for p in (tmp_path / "state" / "httpcache").rglob("response_body")]
     assert bodies, "the pages before the captcha are cached"
     assert not [b for b in bodies if b"geetest" in b]
+
+
+def test_the_run_after_a_block_collects_what_the_stopped_one_missed(tmp_path):
+    from sandbox.server import start
+    from sandbox.world import World
+
+    proc, _var, _log = _crawl_blocked(tmp_path, "complaints", "/complaints", "captcha", 25)
+    assert proc.returncode == 4, proc.stderr
+    first = set(raw_ids(tmp_path, "complaints"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
+    with start(SEED, N_PROVIDERS, port=0) as sb:
+        cmd = spider_cmd("complaints", tmp_path, sb.url)
+        cmd[cmd.index("--config") + 1] = str(tmp_path / "kaopu.toml")
+        again = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert again.returncode == 0, again.stderr
+    want = {
+        i.item_id for i in World(SEED, N_PROVIDERS).expected_items() if i.item_id.startswith("complaints:")
+    }
+    got = raw_ids(tmp_path, "complaints")
+    assert first < set(got) and set(got) == want
+    assert max(got.values()) == 1  # nothing written twice
