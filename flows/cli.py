@@ -202,9 +202,11 @@ def _report_crawl(summary: dict[str, Any]) -> list[str]:
         table.add_column(col)
     failed = []
     for r in summary["crawl"]:
-        state = "ok" if r["exit_code"] == 0 else ("no match" if r["exit_code"] == 3 else "FAILED")
+        state = {0: "ok", 3: "no match", 4: "stopped"}.get(r["exit_code"], "FAILED")
         if r["exit_code"] not in (0, 3):
-            failed.append(f"{r['source']}: {r['message']}")
+            # A stopped source's message is already `source: stopped — why` (spiders/run.py).
+            prefix = "" if r["message"].startswith(f"{r['source']}:") else f"{r['source']}: "
+            failed.append(prefix + r["message"])
         table.add_row(r["source"], state, str(r.get("raw_written", 0)), f"{r.get('elapsed_s', 0):.1f}")
     out.print(table)
     return failed
@@ -438,6 +440,23 @@ def status(ctx: typer.Context) -> None:
     for source, info in history.source_freshness(tree).items():
         fresh.add_row(source, str(info["raw_files"]), info["newest_fetch"] or "never", info["age"] or "–")
     out.print(fresh)
+
+
+@app.command()
+@_guard
+def doctor(ctx: typer.Context) -> None:
+    """Per source of the profile (--profile live): reachable? robots.txt? cookie set and logged in?"""
+    from flows.doctor import check_profile
+
+    checks = check_profile(ctx.obj.config().profile())
+    table = Table(title="doctor", show_edge=False)
+    for col in ("source", "status", "detail", "what to do"):
+        table.add_column(col, overflow="fold")
+    for c in checks:
+        table.add_row(c.source, c.status, c.detail, c.todo or "–")
+    out.print(table)
+    if any(c.status not in ("ok", "disabled", "unsupported") for c in checks):
+        raise typer.Exit(1)
 
 
 @app.command()

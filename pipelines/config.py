@@ -50,6 +50,12 @@ class SourceProfile:
     endpoints: dict[str, str] = field(default_factory=dict)
     sign_key: str | None = None
     enabled: bool = True
+    # The circuit breaker: stop the source after this many block/captcha/login-wall pages.
+    block_limit: int = 3
+    # Politeness cap: at most this many requests to the source per UTC day (0: no cap).
+    daily_requests: int = 0
+    # Why the source cannot be crawled at all with this profile (e.g. a missing signer); "" if it can.
+    unsupported: str = ""
 
     def cookies(self) -> dict[str, str]:
         """Cookies from the environment variable the profile names (`k=v; k2=v2`), never from a file."""
@@ -234,6 +240,9 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
             endpoints=endpoints,
             sign_key=sign_key,
             enabled=_bool(sdoc, "enabled", file, skey, True),
+            block_limit=_int(sdoc, "block_limit", file, skey, 3, minimum=1),
+            daily_requests=_int(sdoc, "daily_requests", file, skey, 0, minimum=0),
+            unsupported=_str(sdoc, "unsupported", file, skey, ""),
         )
     missing = [s for s in SOURCES if s not in sources]
     if missing:

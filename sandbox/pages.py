@@ -110,7 +110,7 @@ def _paged(total: int, page: int, size: int, cap: int) -> tuple[range, bool]:
 def root(w: World, q: dict[str, str]) -> Answer:
     links = [
         ("/market/ser/list.htm?current_page=1", "服务市场"),
-        ("/complaints/companies?page=1", "投诉平台"),
+        ("/complaints/api/company/main_search?page=1", "投诉平台"),
         ("/forum/questions?page=1", "问答社区"),
         ("/articles/list?page=1", "资讯文章"),
         ("/registry/companies?page=1", "企业信息"),
@@ -207,7 +207,7 @@ def market_reviews(w: World, q: dict[str, str]) -> Answer:
                 {
                     "id": int(r.id),
                     "userNick": r.nick,
-                    "suggestion": r.text,
+                    "comment": r.text,
                     "gmtCreate": dates.epoch_ms(r.created),
                     "avgScore": r.rating,
                 }
@@ -224,18 +224,23 @@ def market_reviews(w: World, q: dict[str, str]) -> Answer:
 
 
 # ----------------------------------------------------------------------------- complaints
+def _tousu_ok(data: dict) -> Answer:
+    return _json({"result": {"status": {"code": 0, "msg": ""}, "data": data}})
+
+
+def _company_row(w: World, i: int) -> dict:
+    p = w.provider(i)
+    return {"uid": int(p.couid), "title": p.brand, "url": f"//tousu.sina.com.cn/company/view/{p.couid}"}
+
+
 def complaint_companies(w: World, q: dict[str, str]) -> Answer:
+    """`/api/company/main_search?sort_col&sort_ord&page_size&page`: the companies, most complained
+    about first on the real site (here: world order), keyed on `uid`."""
     page = _int(q, "page", 1, lo=1)
-    span, more = _paged(w.n, page, LIST_PAGE, LIST_PAGE_CAP)
-    rows = "".join(
-        f'<li><a class="company" data-couid="{w.provider(i).couid}" '
-        f'href="/complaints/company/view/{w.provider(i).couid}">{_e(w.provider(i).brand)}</a></li>'
-        for i in span
-    )
-    nav = _next("/complaints/companies", {"page": min(page, LIST_PAGE_CAP) + 1}) if more else ""
-    login = '<a class="login" href="/complaints/user/center">我的投诉</a>'
-    body = f'<ul class="company-list">{rows}</ul>{nav}{login}'
-    return _html(_page("被投诉企业", body))
+    size = _int(q, "page_size", 10, lo=1, hi=COMPLAINT_PAGE_MAX)
+    span, _ = _paged(w.n, page, size, LIST_PAGE_CAP)
+    pager = {"current": page, "page_amount": -(-w.n // size), "item_count": w.n}
+    return _tousu_ok({"lists": [_company_row(w, i) for i in span], "pager": pager})
 
 
 def complaint_company(w: World, couid: str) -> Answer:
@@ -260,9 +265,11 @@ def _couid_index(w: World, couid: str) -> int | None:
 
 
 def complaint_search(w: World, q: dict[str, str]) -> Answer:
-    found = w.find_providers(q.get("keyword", ""))[:50]
-    lists = [{"couid": int(w.provider(i).couid), "title": w.provider(i).brand} for i in found]
-    return _json({"result": {"status": {"code": 0, "msg": ""}, "data": {"lists": lists}}})
+    """`/api/company/search?keywords=K`: companies whose name matches, keyed on `uid`."""
+    found = w.find_providers(q.get("keywords", ""))[:50]
+    return _tousu_ok(
+        {"lists": [_company_row(w, i) for i in found], "pager": {"current": 1, "page_amount": 1}}
+    )
 
 
 def sign(ts: str, rs: str, couid: str, type_: str, page_size: str, page: str) -> str:
@@ -295,7 +302,8 @@ def received_complaints(w: World, q: dict[str, str]) -> Answer:
                 "appeal": d.appeal,
                 "cost": d.cost_text,
                 "timestamp": str(dates.epoch_s(d.created)),
-                "url": f"/complaints/complaint/view/{d.sn}/",
+                # The real API's url carries an `sld` query the detail page may need.
+                "url": f"/complaints/complaint/view/{d.sn}/?sld={_sld(d.sn)}",
                 "status": d.status,
             },
             "author": {"title": d.author},
@@ -306,6 +314,10 @@ def received_complaints(w: World, q: dict[str, str]) -> Answer:
     return _json(
         {"result": {"status": {"code": 0, "msg": ""}, "data": {"complaints": complaints, "pager": pager}}}
     )
+
+
+def _sld(sn: str) -> str:
+    return hashlib.md5(sn.encode()).hexdigest()[:16]
 
 
 def complaint_view(w: World, sn: str) -> Answer:
@@ -323,16 +335,21 @@ def complaint_view(w: World, sn: str) -> Answer:
     ]
     lis = "".join(f"<li><label>{k}：</label><span>{_e(v)}</span></li>" for k, v in facts)
     steps = []
-    for moment, form, actor, text in d.timeline:
+    for n, (moment, form, actor, text) in enumerate(d.timeline):
         shown, _ = dates.printed(moment, form)
+        status = "投诉已发布" if n == 0 else "处理进度"
         steps.append(
-            f'<div class="ts-d-item"><span class="ts-d-user">{_e(actor)}</span>'
-            f'<span class="ts-d-time">{_e(shown)}</span><div class="ts-d-cont">{_e(text)}</div></div>'
+            f'<div class="ts-d-item"><div class="ts-d-top"><span class="u-name">{_e(actor)}</span>'
+            f'<span class="u-status">{status}</span><span class="u-date">{_e(shown)}</span></div>'
+            f'<div class="ts-d-cont">{_e(text)}</div></div>'
         )
+    first = d.timeline[0][0] if d.timeline else d.created
+    posted = f"发布于 {first.year}年{first.month}月{first.day}日 {first.hour:02d}:{first.minute:02d}"
     body = (
         f'<div class="ts-d-question"><h1 class="article">{_e(d.title)}</h1>'
-        f'<a class="user" href="/complaints/user/{quote(d.author)}">{_e(d.author)}</a></div>'
-        f'<ul class="ts-q-list">{lis}</ul><div class="ts-d-steplist">{"".join(steps)}</div>'
+        f'<div class="ts-d-user"><a class="user" href="/complaints/user/{quote(d.author)}">'
+        f'<span class="u-name">{_e(d.author)}</span></a><span class="u-date">{posted}</span></div>'
+        f'<ul class="ts-q-list">{lis}</ul></div><div class="ts-d-steplist">{"".join(steps)}</div>'
     )
     return _html(_page(d.title, body))
 
@@ -360,7 +377,9 @@ def forum_question(w: World, qid: str) -> Answer:
     authors = "".join(
         f'<a class="author" href="/forum/people/{a.url_token}">{_e(a.author)}</a>' for a in qu.answers[:5]
     )
-    api = f"/forum/api/v4/questions/{qu.qid}/answers?limit={ANSWER_PAGE}&offset=0"
+    api = f"/forum/api/v4/questions/{qu.qid}/answers?" + urlencode(
+        {"include": ANSWER_INCLUDE, "limit": ANSWER_PAGE, "offset": 0, "sort_by": "default"}
+    )
     body = (
         f'<div class="QuestionHeader" data-qid="{qu.qid}">'
         f'<h1 class="QuestionHeader-title">{_e(qu.title)}</h1>'
@@ -370,11 +389,16 @@ def forum_question(w: World, qid: str) -> Answer:
     return _html(_page(qu.title, body))
 
 
-def _answer_json(w: World, qu, a) -> dict:
+# 知乎's answers API leaves `content` out unless the request's `include` asks for it.
+ANSWER_INCLUDE = "data[*].content,voteup_count,created_time"
+
+
+def _answer_json(w: World, qu, a, with_content: bool = True) -> dict:
+    content = {"content": "".join(f"<p>{_e(p)}</p>" for p in a.paragraphs)} if with_content else {}
     return {
         "id": int(a.id),
         "type": "answer",
-        "content": "".join(f"<p>{_e(p)}</p>" for p in a.paragraphs),
+        **content,
         "voteup_count": a.voteup,
         "created_time": dates.epoch_s(a.created),
         "author": {"name": a.author, "url_token": a.url_token},
@@ -391,10 +415,12 @@ def forum_answers(w: World, qid: str, q: dict[str, str]) -> Answer:
     offset = _int(q, "offset", 0, lo=0)
     chunk = qu.answers[offset : offset + limit]
     is_end = offset + limit >= len(qu.answers)
-    nxt = f"/forum/api/v4/questions/{qu.qid}/answers?limit={limit}&offset={offset + limit}"
+    include = q.get("include", "")
+    more = {"include": include, "limit": limit, "offset": offset + limit, "sort_by": "default"}
+    nxt = f"/forum/api/v4/questions/{qu.qid}/answers?" + urlencode(more)
     return _json(
         {
-            "data": [_answer_json(w, qu, a) for a in chunk],
+            "data": [_answer_json(w, qu, a, "content" in include) for a in chunk],
             "paging": {"is_end": is_end, "next": nxt, "totals": len(qu.answers)},
         }
     )
@@ -482,7 +508,10 @@ def article_page(w: World, ids: str) -> Answer:
     art = w.article(a)
     shown, _ = art.date_printed
     paras = "".join(f"<p>{_e(p)}</p>" for p in art.paragraphs)
-    comments = f"/articles/api/comment/list?source_id=mp_{art.article_id}&page_no=1&page_size={COMMENT_PAGE}"
+    comments = (
+        f"/articles/api/topic/load?page_size={COMMENT_PAGE}&topic_source_id=mp_{art.article_id}"
+        f"&page_no=1&media_id={art.media_id}&source_id=mp_{art.article_id}"
+    )
     body = (
         f'<div class="text-title"><h1>{_e(art.title)}</h1>'
         f'<div class="article-info"><span class="author">{_e(art.publisher)}</span>'
@@ -502,7 +531,7 @@ def article_page(w: World, ids: str) -> Answer:
 
 
 def article_comments(w: World, q: dict[str, str]) -> Answer:
-    source_id = q.get("source_id", "")
+    source_id = q.get("topic_source_id") or q.get("source_id", "")
     page = _int(q, "page_no", 1, lo=1)
     size = _int(q, "page_size", COMMENT_PAGE, lo=1, hi=COMMENT_PAGE)
     a = w.article_index(source_id[3:]) if source_id.startswith("mp_") else None
@@ -522,8 +551,8 @@ def article_comments(w: World, q: dict[str, str]) -> Answer:
                     }
                     for cm in chunk
                 ],
-                "total": len(comments),
-                "totalPage": -(-len(comments) // size),
+                "cmt_sum": len(comments),
+                "total_page_no": -(-len(comments) // size),
             }
         }
     )
@@ -547,8 +576,16 @@ def registry_companies(w: World, q: dict[str, str]) -> Answer:
 
 
 def registry_search(w: World, q: dict[str, str]) -> Answer:
+    """`/search?key=K`: like the real site's, styled with hashed CSS-module class names that change
+    with each release, so the only stable thing is the `/company/{id}` link."""
     found = w.find_providers(q.get("key", ""))[:REGISTRY_PAGE]
-    return _html(_page("搜索结果", f'<div class="search-list">{_company_links(w, found)}</div>'))
+    rows = "".join(
+        f'<div class="index_search-item__W7iG_"><div class="index_name__qEdWi">'
+        f'<a class="index_alink__zcia5" href="/registry/company/{w.provider(i).company_id}">'
+        f"{_e(w.provider(i).legal_name)}</a></div></div>"
+        for i in found
+    )
+    return _html(_page("搜索结果", f'<div class="index_list-wrap___axcs">{rows}</div>'))
 
 
 def registry_company(w: World, cid: str) -> Answer:
@@ -668,11 +705,56 @@ def case_site(w: World, site: str, rest: str, q: dict[str, str]) -> Answer:
     return _html(_page(doc.title, f"{header}<main>{main}</main>{footer}"))
 
 
+def forum_me(cookie: str) -> Answer:
+    """知乎's `/api/v4/me`: the logged-in account, or 401 with the API's error object. The sandbox
+    has no accounts: any `z_c0` session cookie counts as logged in."""
+    if "z_c0=" not in cookie:
+        return _json(
+            {"error": {"code": 100, "message": "请求需要登录", "name": "AuthenticationInvalid"}}, 401
+        )
+    return _json({"id": "0f0f0f0f", "url_token": "sandbox-user", "name": "沙盒用户"})
+
+
+# ----------------------------------------------------------------------------- blocks
+BLOCK_KINDS = ("blocked", "captcha", "login_required", "rate_limited", "cookie_expired")
+
+
+def block_page(kind: str, path: str) -> Answer:
+    """What a real site answers instead of the page when it will not serve us, in that source's
+    form: the 黑猫投诉 API's code 10005, 知乎's error object, 天眼查's abnormal-account page (a 403
+    with a 识别码), a geetest slider page, a 429. `login_required` and `cookie_expired` are the
+    same wall; which one a crawler should report depends on whether it sent a cookie."""
+    api = "/api/" in path or path.endswith(".do")
+    if kind in ("login_required", "cookie_expired"):
+        if path.startswith("/complaints") and api:
+            return _json({"result": {"status": {"code": 10005, "msg": "请先登录"}, "data": {}}})
+        if path.startswith("/forum") and api:
+            return _json({"error": {"code": 100, "message": "请登录", "name": "AuthenticationInvalid"}}, 401)
+        target = "/login?from=" + quote(path) + "&mustlogin=1"
+        return Answer(302, b"", [("Location", target)])
+    if kind == "captcha":
+        body = (
+            '<div id="captcha"><p>请完成安全验证</p></div>'
+            '<script src="https://static.geetest.com/static/js/gt.0.4.9.js"></script>'
+        )
+        return _html(_page("安全验证", body))
+    if kind == "rate_limited":
+        return Answer(429, b"Too Many Requests", [("Content-Type", "text/plain"), ("Retry-After", "0")])
+    code = hashlib.sha256(path.encode()).hexdigest()[:12]
+    body = f"<h1>系统检测到您当前帐号的操作存在异常</h1><p>识别码 403-{code}</p>"
+    return _html(_page("系统检测到您当前帐号的操作存在异常", body), 403)
+
+
+def login_page(w: World, q: dict[str, str]) -> Answer:
+    return _html(_page("登录", '<form class="login" action="/login"><input name="mustlogin"></form>'))
+
+
 # ----------------------------------------------------------------------------- routing
 Route = Callable[..., Answer]
 _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
     # (pattern, handler, handler takes the query)
     (re.compile(r"/"), root, True),
+    (re.compile(r"/login"), login_page, True),
     (re.compile(r"/robots\.txt"), robots, True),
     (
         re.compile(
@@ -684,9 +766,9 @@ _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
     (re.compile(r"/market/ser/list\.htm"), market_list, True),
     (re.compile(r"/market/ser/detail\.htm"), market_detail, True),
     (re.compile(r"/market/score/query_suggest\.do"), market_reviews, True),
-    (re.compile(r"/complaints/companies"), complaint_companies, True),
+    (re.compile(r"/complaints/api/company/main_search"), complaint_companies, True),
     (re.compile(r"/complaints/company/view/([^/]+)"), complaint_company, False),
-    (re.compile(r"/complaints/api/search"), complaint_search, True),
+    (re.compile(r"/complaints/api/company/search"), complaint_search, True),
     (re.compile(r"/complaints/api/company/received_complaints"), received_complaints, True),
     (re.compile(r"/complaints/complaint/view/([^/]+)/?"), complaint_view, False),
     (re.compile(r"/forum/questions"), forum_questions, True),
@@ -696,7 +778,7 @@ _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
     (re.compile(r"/articles/list"), article_list, True),
     (re.compile(r"/articles/search"), article_search, True),
     (re.compile(r"/articles/a/([^/]+)"), article_page, False),
-    (re.compile(r"/articles/api/comment/list"), article_comments, True),
+    (re.compile(r"/articles/api/topic/load"), article_comments, True),
     (re.compile(r"/registry/companies"), registry_companies, True),
     (re.compile(r"/registry/search"), registry_search, True),
     (re.compile(r"/registry/company/([^/]+)"), registry_company, False),
@@ -706,8 +788,11 @@ _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
 ]
 
 
-def render(w: World, path: str, query: dict[str, str]) -> Answer:
-    """The answer to GET `path` with the (single-valued) `query` parameters."""
+def render(w: World, path: str, query: dict[str, str], cookie: str = "") -> Answer:
+    """The answer to GET `path` with the (single-valued) `query` parameters. `cookie` (the request's
+    Cookie header) matters only to the "who am I" call, the one page that tells sessions apart."""
+    if path == "/forum/api/v4/me":
+        return forum_me(cookie)
     for pattern, handler, takes in _ROUTES:
         m = pattern.fullmatch(path)
         if not m:

@@ -5,6 +5,11 @@ Faults are decided per URL from `(seed, url, how many times this URL was asked b
 same request sequence meets the same faults, and a URL's faults do not depend on what other
 threads fetch meanwhile. A URL never fails more than twice in a row, so a crawler that retries
 gets every page; `/robots.txt` never fails.
+
+Blocks are a separate, deliberate fault mode (`blocks=`): after a source's first N requests, every
+further request under its path prefix gets that site's block, captcha or login-wall answer
+(`sandbox.pages.block_page`) — the way a real site turns on a crawler mid-run. Tests use it to
+prove a crawl stops, keeps what it had, and says why.
 """
 
 from __future__ import annotations
@@ -61,6 +66,32 @@ class FaultPlan:
         return Fault(kind, delay)
 
 
+class BlockPlan:
+    """`{"/complaints": ("login_required", 5)}`: the 6th and later requests under /complaints are
+    answered with a login wall. Counted per prefix, in arrival order."""
+
+    def __init__(self, plan: dict[str, tuple[str, int]] | None):
+        for prefix, (kind, _after) in (plan or {}).items():
+            if kind not in pages.BLOCK_KINDS:
+                raise ValueError(
+                    f"block kind for {prefix}: expected one of {pages.BLOCK_KINDS}, got {kind!r}"
+                )
+        self.plan = dict(plan or {})
+        self._lock = threading.Lock()
+        self._count: dict[str, int] = {}
+
+    def next(self, path: str) -> str | None:
+        if path == "/robots.txt" or path.startswith("/login"):
+            return None
+        for prefix, (kind, after) in self.plan.items():
+            if path.startswith(prefix):
+                with self._lock:
+                    n = self._count.get(prefix, 0) + 1
+                    self._count[prefix] = n
+                return kind if n > after else None
+        return None
+
+
 class AccessLog:
     def __init__(self, path: str | Path | None):
         self._lock = threading.Lock()
@@ -96,6 +127,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         split = urlsplit(self.path)
         pairs = parse_qsl(split.query, keep_blank_values=True)
+        block = self.server.blocks.next(split.path)
+        if block is not None:
+            answer = pages.block_page(block, split.path)
+            self._send(answer.status, answer.body, answer.headers)
+            return
         fault = self.server.faults.next(fault_key(split.path, pairs))
         if fault is not None and fault.kind in ("429", "503"):
             body = b"Too Many Requests" if fault.kind == "429" else b"Service Unavailable"
@@ -108,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
         try:
-            answer = pages.render(self.server.world, split.path, dict(pairs))
+            answer = pages.render(self.server.world, split.path, dict(pairs), self.headers.get("Cookie", ""))
         except Exception as exc:  # a bug must answer 500 and be logged, not kill the thread silently
             self.server.errors.append(f"{self.path}: {exc!r}")
             answer = pages.Answer(500, b"Internal Server Error", [("Content-Type", "text/plain")])
@@ -147,9 +183,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, world: World, faults: FaultPlan, log: AccessLog):
+    def __init__(self, address, world: World, faults: FaultPlan, log: AccessLog, blocks: BlockPlan):
         self.world = world
         self.faults = faults
+        self.blocks = blocks
         self.log = log
         self.errors: list[str] = []
         super().__init__(address, _Handler)
@@ -190,11 +227,13 @@ def start(
     port: int = 0,
     host: str = "127.0.0.1",
     access_log: str | Path | None = None,
+    blocks: dict[str, tuple[str, int]] | None = None,
 ) -> SandboxHandle:
     """Serve a world in a background thread. `port=0` picks a free port (see `handle.url`);
-    `access_log=None` keeps no log file."""
+    `access_log=None` keeps no log file; `blocks` is a BlockPlan (path prefix → (kind, after N))."""
     world = World(seed, n_providers)
-    server = _Server((host, port), world, FaultPlan(seed, faults), AccessLog(access_log))
+    plan = BlockPlan(blocks)
+    server = _Server((host, port), world, FaultPlan(seed, faults), AccessLog(access_log), plan)
     thread = threading.Thread(
         target=server.serve_forever, name=f"sandbox-{server.server_address[1]}", daemon=True
     )

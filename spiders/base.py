@@ -10,17 +10,19 @@ only in threads an earlier run finished cleanly (a killed run's threads are re-r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request
 
 from pipelines.config import ensure_watchlist, load_config, load_watchlist
 from pipelines.dates import parse_date
 from pipelines.storage import new_run_id
 from spiders.crawl_state import CrawlState
+from spiders.pages import blocks
 from spiders.pages.fields import PageError
 from spiders.profile_settings import crawl_settings
 from spiders.targets import resolve_target
@@ -39,6 +41,9 @@ class KaopuSpider(scrapy.Spider):
     """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
     source = ""
+    # A block or login wall often comes as a 403, and a 429 outlives the retries: both must reach
+    # the page objects so they are classified (and counted by the breaker), not dropped unseen.
+    handle_httpstatus_list: ClassVar[list[int]] = [401, 403, 429]
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -82,6 +87,7 @@ class KaopuSpider(scrapy.Spider):
             watchlist = load_watchlist(ensure_watchlist(spider.tree))
             spider.target = resolve_target(spider.provider, watchlist)
         spider._finished_threads: set[str] = set()
+        spider._blocks_by_host: dict[str, int] = {}
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
@@ -90,7 +96,10 @@ class KaopuSpider(scrapy.Spider):
         """A request carrying the source's cookies (from the environment; never logged)."""
         cookies = self.site.cookies()
         if cookies:
-            kwargs.setdefault("cookies", cookies)
+            # Path "/" as a browser's session cookies have: without it the jar scopes each cookie to
+            # the first request's directory and drops it on any other path (a login redirect, say).
+            jar = [{"name": k, "value": v, "path": "/"} for k, v in cookies.items()]
+            kwargs.setdefault("cookies", jar)
         return Request(url, callback=callback, errback=errback or self.on_error, **kwargs)
 
     def on_error(self, failure) -> None:
@@ -110,10 +119,28 @@ class KaopuSpider(scrapy.Spider):
             return
         self.logger.warning("gave up on %s: %s", failure.request.url, failure.value)
 
+    def read(self, page_object, response, *args, **kwargs):
+        """`page_object(response, …)`, after making sure the response is not a block page."""
+        blocks.check(response)
+        if response.status >= 400:
+            raise PageError(f"http_{response.status}", response.url)
+        return page_object(response, *args, **kwargs)
+
     def skipped(self, response, exc: PageError) -> None:
-        """A page we could not read: counted and logged, the crawl goes on."""
+        """A page we could not read: counted and logged, the crawl goes on — unless it was a block,
+        and this host has now blocked us `block_limit` times: then the source stops (CloseSpider),
+        keeping everything crawled so far, with a finish reason `blocked:<reason>` the run reports."""
         self.crawler.stats.inc_value(f"kaopu/pages/skipped/{exc.reason}")
         self.logger.warning("skipped %s: %s", response.url, exc)
+        if not blocks.is_block(exc):
+            return
+        host = urlsplit(response.url).netloc
+        count = self._blocks_by_host.get(host, 0) + 1
+        self._blocks_by_host[host] = count
+        self.crawler.stats.inc_value(f"kaopu/blocks/{exc.reason}")
+        if count >= self.site.block_limit:
+            self.crawler.stats.set_value("kaopu/blocks/stopped", exc.reason)
+            raise CloseSpider(f"blocked:{exc.reason}")
 
     def counted(self) -> None:
         self.crawler.stats.inc_value("kaopu/pages/parsed")
@@ -126,6 +153,22 @@ class KaopuSpider(scrapy.Spider):
         if matches:
             self.crawler.stats.inc_value("kaopu/target/matched")
         return matches
+
+    def listing(self, name: str) -> str | None:
+        """The URL of a site-wide listing the profile declares (`endpoints.<name>`), or None. The
+        real 知乎, 搜狐 and 天眼查 have no public listing to walk (only the sandbox declares one);
+        a full crawl of them searches for every watched provider instead (`watched_names`)."""
+        return self.site.endpoints.get(name)
+
+    def watched_names(self) -> list[str]:
+        """What a full crawl without a listing searches for: each watched provider's legal name and
+        its name, once each (aliases are left to targeted crawls: they multiply the requests)."""
+        names: list[str] = []
+        for provider in load_watchlist(ensure_watchlist(self.tree)):
+            for name in (provider.legal_name, provider.name):
+                if name and name not in names:
+                    names.append(name)
+        return names
 
     # -- item filters ---------------------------------------------------------------------------
     def recent_enough(self, created_at: str | None) -> bool:

@@ -5,7 +5,11 @@
         [--stats-out FILE.json]
 
 Exit codes: 0 crawled (stats JSON written); 2 a config error (its one line on stderr); 3 `--provider`
-matched nothing at this source (nothing written); 1 anything else, one line on stderr. Scrapy's log goes
+matched nothing at this source (nothing written); 4 stopped before the end — the site blocked us
+(captcha, login wall, 403, …) often enough that the circuit breaker stopped the source, or the
+profile's daily request cap was reached; what was crawled is kept and the line says what to do, e.g.
+`complaints: stopped — login required (set KAOPU_COOKIE_COMPLAINTS)`; 1 anything else, one line on
+stderr. Scrapy's log goes
 to `<data>/logs/<run_id>-<source>.log`, never the terminal.
 
 Resuming: the request queue lives in `state/jobs/<source>[/<provider>]` (Scrapy's JOBDIR), so a crawl
@@ -29,8 +33,9 @@ from typing import Any
 from pipelines.config import ConfigError, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, new_run_id, slugify, write_json_atomic
+from spiders.pages import blocks
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_MATCH = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_MATCH, EXIT_STOPPED = 0, 1, 2, 3, 4
 _MARKER = "CRAWL_RUNNING"
 
 
@@ -116,6 +121,12 @@ def summarize(
         "seen_before": int(stats.get("kaopu/dupes/seen_before", 0)),
         "errors": errors,
         "oversize": int(stats.get("kaopu/requests/oversize", 0)),
+        "blocks": {
+            k.removeprefix("kaopu/blocks/"): v
+            for k, v in stats.items()
+            if k.startswith("kaopu/blocks/") and k != "kaopu/blocks/stopped"
+        },
+        "stopped_by": stats.get("kaopu/blocks/stopped"),
         "elapsed_s": round(elapsed, 3),
         "log_file": str(log_file),
     }
@@ -143,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             load_watchlist(tree.providers_file)  # a broken watch list is a config error, said now
     except ConfigError as exc:
         return _fail(EXIT_CONFIG, str(exc))
+    if site.unsupported:
+        return _fail(EXIT_CONFIG, f"{args.source}: unsupported: {site.unsupported}")
     if not site.enabled:
         return _fail(
             EXIT_CONFIG, f"{cfg.path}: profiles.{cfg.profile_name}.sources.{args.source}.enabled is false"
@@ -173,18 +186,34 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     if jobdir is not None:
         stats["kaopu/jobdir/state"] = jobdir_state
-    reason = stats.get("finish_reason")
-    if jobdir is not None and reason in ("finished", "shutdown") and failure is None:
+    reason = str(stats.get("finish_reason") or "")
+    blocked = reason.startswith("blocked:")
+    capped = reason == "quota"
+    if jobdir is not None and (reason in ("finished", "shutdown") or blocked or capped) and failure is None:
         (jobdir / _MARKER).unlink(missing_ok=True)
-        if reason == "finished":
-            # A finished crawl's queue is empty and its seen-requests file would stop the next run
-            # from fetching anything: the next run starts fresh.
+        if reason != "shutdown":
+            # A stopped crawl (blocked, daily cap) dropped the requests it had in hand, yet its
+            # seen-requests file lists them: resuming would skip them for good. The next run starts
+            # afresh; the crawl state re-reads every thread this run did not finish. A finished
+            # crawl's queue is empty and its seen-requests file would stop the next run from
+            # fetching anything: that one starts fresh too.
             shutil.rmtree(jobdir, ignore_errors=True)
     doc = summarize(stats, source=args.source, run_id=run_id, elapsed=elapsed, log_file=log_file, tree=tree)
     if args.stats_out:
         write_json_atomic(Path(args.stats_out), doc)
     if failure is not None:
         return _fail(EXIT_FAILED, f"{args.source}: {failure} (see {log_file})")
+    if blocked:
+        return _fail(
+            EXIT_STOPPED, blocks.stop_line(args.source, reason.removeprefix("blocked:"), site.cookie_env)
+        )
+    if capped:
+        cap = stats.get("kaopu/quota/reached")
+        return _fail(
+            EXIT_STOPPED,
+            f"{args.source}: stopped — daily request cap reached ({cap} requests today; the profile's "
+            "daily_requests); run again tomorrow to go on",
+        )
     if reason != "finished":
         return _fail(EXIT_FAILED, f"{args.source}: crawl stopped ({reason}); run again to resume")
     if doc["pages"] == 0 and doc["errors"]:

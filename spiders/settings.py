@@ -19,6 +19,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Stock retry ignores Retry-After; ours waits what the server asks (capped) before retrying.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry_after.RetryAfterMiddleware": 550,
+    # Once robots.txt allowed a request, count it against the profile's daily cap (spiders/quota.py).
+    "spiders.quota.DailyQuotaMiddleware": 110,
 }
 ITEM_PIPELINES = {
     "spiders.item_pipelines.ValidatePipeline": 100,
@@ -34,7 +36,8 @@ KAOPU_RETRY_AFTER_MAX = 30.0  # seconds; a server asking for longer gets our cap
 DOWNLOAD_FAIL_ON_DATALOSS = True
 
 HTTPCACHE_ENABLED = False  # the profile's http_cache turns it on
-HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+HTTPCACHE_IGNORE_HTTP_CODES = [401, 403, 408, 429, 500, 502, 503, 504, 522, 524]
+HTTPCACHE_POLICY = "spiders.cache_policy.NoBlocksPolicy"  # nor a block page served with 200
 
 COOKIES_ENABLED = True
 COOKIES_DEBUG = False  # cookies are credentials: never in the log

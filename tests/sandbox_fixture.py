@@ -114,3 +114,12 @@ def wait_for(predicate, timeout: float, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise TimeoutError(f"condition not met within {timeout} s")
+
+
+def config_with(directory: Path, source: str, *lines: str) -> Path:
+    """A copy of kaopu.toml in `directory` with `lines` added to the sandbox profile's `source` table."""
+    header = f"[profiles.sandbox.sources.{source}]\n"
+    path = directory / "kaopu.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else CONFIG.read_text(encoding="utf-8")
+    path.write_text(text.replace(header, header + "".join(f"{ln}\n" for ln in lines)), encoding="utf-8")
+    return path

@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
 from pipelines.contracts import Complaint, InvalidItem, to_record, validate
 from pipelines.dates import parse_date
+from spiders.pages import blocks
 from spiders.pages.fields import PageError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +28,13 @@ def load_response(case: Path) -> tuple[Response, dict]:
     body = (case / "body").read_bytes()
     # The class Scrapy itself would pick (HtmlResponse, TextResponse…), so decoding is Scrapy's.
     cls = responsetypes.from_args(headers=headers, url=meta["url"], body=body)
-    return cls(url=meta["url"], status=meta.get("status", 200), headers=headers, body=body), meta
+    # The request as the cookies middleware leaves it: a `cookie` in meta means a session was sent.
+    sent = {"Cookie": meta["cookie"]} if meta.get("cookie") else {}
+    request = Request(meta["url"], headers=sent)
+    response = cls(
+        url=meta["url"], status=meta.get("status", 200), headers=headers, body=body, request=request
+    )
+    return response, meta
 
 
 def run_page(case: Path) -> list:
@@ -41,6 +48,7 @@ def run_page(case: Path) -> list:
         )
     if meta.get("today"):
         kwargs["today"] = dt.date.fromisoformat(meta["today"])
+    blocks.check(response)  # as the spider does before any page object (KaopuSpider.read)
     result = func(response, **kwargs)
     if isinstance(result, tuple):  # (item, next url)
         result = result[0]
@@ -92,3 +100,42 @@ def test_every_source_has_every_kind_of_case():
                 assert any(not any(k in n for k in kinds[1:]) for n in names), source
             else:
                 assert any(kind in n for n in names), f"{source} has no {kind} fixture"
+
+
+def test_every_block_kind_has_a_fixture_and_block_fixtures_cite_their_evidence():
+    errors = {}
+    for case in CASES:
+        expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+        if expected.get("error") in blocks.BLOCK_REASONS:
+            errors.setdefault(expected["error"], []).append(case)
+    assert sorted(errors) == sorted(blocks.BLOCK_REASONS)
+    for cases in errors.values():
+        for case in cases:
+            assert json.loads((case / "meta.json").read_text(encoding="utf-8")).get("evidence"), case
+
+
+def test_a_long_real_page_that_mentions_a_captcha_script_is_not_a_block():
+    """Markers count only in a block-sized page or its title: a full page with a login dialog's
+    geetest script in its chrome is still read."""
+    body = (
+        "<html><head><title>某公司</title><script src='gt.js'></script></head><body>"
+        + "<p>正文</p>" * 5000
+        + "</body></html>"
+    ).encode()
+    response = Response(url="http://sandbox/registry/company/1", status=200, body=body)
+    blocks.check(response)  # no PageError
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"jsonObject":{"comments":[{"content":"客服说访问过于频繁，要完成安全验证"}]}}',
+        'cb({"comments":[{"comment":"操作太频繁被限制了，识别码 403-1 什么意思"}]});',
+        "<html><head><title>一篇文章</title></head><body>"
+        + "<p>我们遇到过请求过于频繁的提示，也做过滑动验证。</p>" * 20
+        + "</body></html>",
+    ],
+)
+def test_users_words_about_blocks_are_not_a_block(body):
+    response = Response(url="http://sandbox/x", status=200, body=body.encode())
+    blocks.check(response)  # no PageError: the words are the users', not the site's

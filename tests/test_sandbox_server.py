@@ -53,12 +53,15 @@ def get_json(base: str, path: str):
     return json.loads(body)
 
 
+ANSWERS_QUERY = "include=data%5B%2A%5D.content&limit=20&offset=0&sort_by=default"
+
+
 def crawl_paths(w: World) -> list[str]:
     """A crawl's worth of URLs: every entry page, every provider's documents, the APIs."""
     paths = [
         "/",
         "/market/ser/list.htm?current_page=1",
-        "/complaints/companies?page=1",
+        "/complaints/api/company/main_search?sort_col=4&sort_ord=2&page_size=10&page=1",
         "/forum/questions?page=1",
         "/articles/list?page=1",
         "/registry/companies?page=1",
@@ -71,6 +74,7 @@ def crawl_paths(w: World) -> list[str]:
             f"/cases/{p.site}/",
             f"/cases/{p.site}/cases?page=1",
             f"/complaints/company/view/{p.couid}",
+            f"/complaints/api/company/search?keywords={p.brand}",
             f"/market/ser/list.htm?keyword={p.brand}",
             f"/forum/api/v4/search_v3?q={p.brand}",
             f"/articles/search?keyword={p.core}",
@@ -85,12 +89,13 @@ def crawl_paths(w: World) -> list[str]:
         paths += [f"/complaints/complaint/view/{d.sn}/" for d in w.complaints(i)]
     for q in range(w.n_questions()):
         qid = w.qid(q)
-        paths += [f"/forum/question/{qid}", f"/forum/api/v4/questions/{qid}/answers?limit=20&offset=0"]
+        paths += [f"/forum/question/{qid}", f"/forum/api/v4/questions/{qid}/answers?{ANSWERS_QUERY}"]
     for a in range(w.n_articles):
         art = w.article(a)
         paths += [
             f"/articles/a/{art.article_id}_{art.media_id}",
-            f"/articles/api/comment/list?source_id=mp_{art.article_id}&page_no=1&page_size=30",
+            f"/articles/api/topic/load?page_size=30&topic_source_id=mp_{art.article_id}&page_no=1"
+            f"&media_id={art.media_id}&source_id=mp_{art.article_id}",
         ]
     return paths
 
@@ -190,7 +195,7 @@ def test_market_reviews_are_jsonp_that_parses_and_matches_the_world(sb, world):
     assert data["total"] == len(reviews) == lst.n_reviews
     assert data["totalPage"] == -(-len(reviews) // 20)
     newest = reviews[-1]
-    assert data["comments"][0]["id"] == int(newest.id) and data["comments"][0]["suggestion"] == newest.text
+    assert data["comments"][0]["id"] == int(newest.id) and data["comments"][0]["comment"] == newest.text
     assert fetch(sb.url, "/market/score/query_suggest.do?service_code=X&callback=alert(1)")[0] == 400
 
 
@@ -242,7 +247,7 @@ def test_pages_show_what_expected_items_say(sb, world):
         assert item.client in sel.css(".client").xpath("string()").get()
         assert sel.css("footer .legal-name::text").get() == item.provider_name
     # forum answers: <p> paragraphs are the text
-    answers = get_json(sb.url, f"/forum/api/v4/questions/{world.qid(0)}/answers?limit=20&offset=0")["data"]
+    answers = get_json(sb.url, f"/forum/api/v4/questions/{world.qid(0)}/answers?{ANSWERS_QUERY}")["data"]
     for got, a in zip(answers, world.question(0).answers, strict=False):
         paras = Selector(text=got["content"]).css("p")
         assert "\n".join(html.unescape("".join(p.css("::text").getall())) for p in paras) == a.text
@@ -364,3 +369,50 @@ def test_a_crawler_that_retries_gets_every_page(world):
                     break
             else:
                 pytest.fail("three attempts did not get the page")
+
+
+def test_answers_come_without_content_unless_include_asks_for_it(sb, world):
+    bare = get_json(sb.url, f"/forum/api/v4/questions/{world.qid(0)}/answers?limit=20&offset=0")["data"]
+    full = get_json(sb.url, f"/forum/api/v4/questions/{world.qid(0)}/answers?{ANSWERS_QUERY}")["data"]
+    assert bare and all("content" not in a for a in bare)
+    assert all(a["content"] for a in full)
+
+
+def test_companies_are_listed_and_searched_by_uid(sb, world):
+    listed = get_json(sb.url, "/complaints/api/company/main_search?sort_col=4&sort_ord=2&page_size=10&page=2")
+    rows = listed["result"]["data"]["lists"]
+    assert [str(r["uid"]) for r in rows] == [world.provider(i).couid for i in range(10, min(20, world.n))]
+    p = world.provider(3)
+    found = get_json(sb.url, "/complaints/api/company/search?" + urlencode({"keywords": p.brand}))
+    assert p.couid in {str(r["uid"]) for r in found["result"]["data"]["lists"]}
+
+
+@pytest.mark.parametrize(
+    ("prefix", "path", "kind", "status", "marker"),
+    [
+        ("/complaints", "/complaints/api/company/main_search?page=1", "login_required", 200, b'"code":10005'),
+        (
+            "/forum",
+            f"/forum/api/v4/questions/1/answers?{ANSWERS_QUERY}",
+            "cookie_expired",
+            401,
+            b'"code":100',
+        ),
+        ("/registry", "/registry/company/3000000001", "blocked", 403, "识别码 403-".encode()),
+        ("/market", "/market/ser/list.htm?current_page=1", "captcha", 200, b"geetest"),
+        ("/articles", "/articles/a/1_2", "rate_limited", 429, b"Too Many"),
+        ("/cases", "/cases/", "login_required", 200, b"mustlogin"),
+    ],
+)
+def test_a_block_plan_serves_the_sites_block_after_the_first_requests(prefix, path, kind, status, marker):
+    with start(SEED, n_providers=5, blocks={prefix: (kind, 2)}) as blocked:
+        before = [fetch(blocked.url, path)[2] for _ in range(2)]
+        got_status, _headers, body = fetch(blocked.url, path)
+        assert fetch(blocked.url, "/robots.txt")[0] == 200  # robots.txt is never blocked
+    assert not any(marker in b for b in before)
+    assert got_status == status and marker in body
+
+
+def test_a_block_plan_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="block kind"):
+        start(SEED, n_providers=5, blocks={"/market": ("banned", 0)})

@@ -3,8 +3,7 @@ and the crawl state that keeps re-crawls from writing an item twice."""
 
 from __future__ import annotations
 
-import hashlib
-import time
+from pathlib import Path
 
 import pytest
 
@@ -12,24 +11,9 @@ from pipelines.config import WatchedProvider
 from pipelines.contracts import MarketReview, to_record
 from pipelines.storage import RawWriter
 from spiders.crawl_state import CrawlState
-from spiders.crawlers.complaints import signed_query
-from spiders.pages.fields import PageError, html_text, load_jsonp, money_cny, price_range
+from spiders.pages.fields import PageError, epoch_datetime, html_text, load_jsonp, money_cny, price_range
 from spiders.retry_after import retry_after_seconds
 from spiders.targets import resolve_target
-
-
-def test_complaints_signature_is_sha256_of_sorted_params_and_key():
-    q = signed_query("5555", 3, 10, "$d6eb7ff91ee257475%", ts="1700000000000", rs="abcDEF0123456789")
-    parts = sorted(["1700000000000", "abcDEF0123456789", "$d6eb7ff91ee257475%", "5555", "1", "10", "3"])
-    assert q["signature"] == hashlib.sha256("".join(parts).encode()).hexdigest()
-    assert q["type"] == "1" and q["page"] == "3" and q["page_size"] == "10"
-
-
-def test_complaints_signature_fresh_ts_and_rs_each_time():
-    a, b = signed_query("1", 1, 10, "k"), signed_query("1", 1, 10, "k")
-    assert len(a["rs"]) == 16 and a["rs"].isalnum()
-    assert a["rs"] != b["rs"] and a["signature"] != b["signature"]
-    assert abs(int(a["ts"]) - time.time() * 1000) < 60_000
 
 
 @pytest.mark.parametrize(
@@ -171,3 +155,52 @@ def test_project_settings_keep_consoles_off_and_never_cache_errors():
     assert settings.TELNETCONSOLE_ENABLED is False and settings.REMOTE_CONTROL_ENABLED is False
     assert {429, 500, 502, 503, 504} <= set(settings.HTTPCACHE_IGNORE_HTTP_CODES)
     assert settings.DOWNLOAD_FAIL_ON_DATALOSS is True and settings.COOKIES_DEBUG is False
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("391438.1782万人民币", 3_914_381_782.0),
+        ("0.0001万人民币", 1.0),
+        ("50.5万元", 505_000.0),
+        ("1.23456万", 12_345.6),
+        ("3,000元", 3000.0),
+    ],
+)
+def test_money_is_exact_to_the_fen(text, yuan):
+    assert money_cny(text) == yuan
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        (737654400000, "1993-05-17"),  # 12-digit milliseconds: a company founded before 2001
+        ("737654400000", "1993-05-17"),
+        (737654400, "1993-05-17"),  # the same moment in seconds
+        (1664985600000, "2022-10-05"),
+        (-315619200000, "1960-01-01"),  # before 1970: negative milliseconds
+        (-2208988800, "1900-01-01"),
+    ],
+)
+def test_epochs_of_any_founding_year_in_seconds_or_milliseconds(value, day):
+    assert epoch_datetime(value).date().isoformat() == day
+
+
+@pytest.mark.parametrize("value", [None, "", "abc", True, float("nan"), 10**20])
+def test_what_is_not_an_epoch_gives_none(value):
+    assert epoch_datetime(value) is None
+
+
+def test_the_live_profile_is_polite_by_default():
+    from pipelines.config import load_config
+    from spiders.profile_settings import crawl_settings
+
+    profile = load_config(Path(__file__).parents[1] / "kaopu.toml", profile="live").profile()
+    registry = profile.source("registry")
+    settings = crawl_settings(profile, registry)
+    assert settings["USER_AGENT"].startswith("kaopu/") and settings["ROBOTSTXT_OBEY"]
+    assert settings["AUTOTHROTTLE_ENABLED"] and settings["AUTOTHROTTLE_START_DELAY"] >= 3.0
+    assert settings["DOWNLOAD_DELAY"] >= 3.0 and settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1
+    assert 0 < registry.daily_requests < 100  # 天眼查: well under the pages after which it blocks
+    forum = profile.source("forum")
+    assert not forum.enabled and "x-zse-96" in forum.unsupported

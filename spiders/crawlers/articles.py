@@ -13,24 +13,33 @@ class ArticlesSpider(KaopuSpider):
     name = source = "articles"
 
     async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
-                yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
-        else:
-            yield self.get(self.site.url("list") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+        listing = None if self.target else self.listing("list")
+        if listing:
+            yield self.get(listing + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+            return
+        # 搜狐 has no public article listing: search each name (the target's, or the watch list's).
+        for name in self.target.names if self.target else self.watched_names():
+            url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
+            yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 
-    def _comments_request(self, article_id: str, page: int):
-        query = {"source_id": f"mp_{article_id}", "page_no": page, "page_size": self.site.page_size}
+    def _comments_request(self, article_id: str, media_id: str, page: int):
+        # The parameters the site's own article page sends to the comment API (topic/load).
+        query = {
+            "page_size": self.site.page_size,
+            "topic_source_id": f"mp_{article_id}",
+            "page_no": page,
+            "media_id": media_id,
+            "source_id": f"mp_{article_id}",
+        }
         return self.get(
-            self.site.url("api/comment/list") + "?" + urlencode(query),
+            self.site.url("api/topic/load") + "?" + urlencode(query),
             self.parse_comments,
-            cb_kwargs={"article_id": article_id, "page": page},
+            cb_kwargs={"article_id": article_id, "media_id": media_id, "page": page},
         )
 
     def parse_list(self, response, page: int):
         try:
-            urls, next_url = articles.list_page(response)
+            urls, next_url = self.read(articles.list_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -38,7 +47,7 @@ class ArticlesSpider(KaopuSpider):
         for url in urls:
             ids = articles.article_ids(url)
             if ids and not self.target and self.crawl_state.seen(f"articles:{ids[0]}"):
-                yield self._comments_request(ids[0], 1)  # article known: only comments can be new
+                yield self._comments_request(ids[0], ids[1], 1)  # article known: only comments can be new
             else:
                 yield self.get(url, self.parse_article)
         if next_url and page < self.site.max_pages:
@@ -46,7 +55,7 @@ class ArticlesSpider(KaopuSpider):
 
     def parse_article(self, response):
         try:
-            article = articles.article_page(response)
+            article = self.read(articles.article_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -56,11 +65,12 @@ class ArticlesSpider(KaopuSpider):
         )
         if about and self.recent_enough(article.published_at):
             yield article
-        yield self._comments_request(article.native_id, 1)
+        ids = articles.article_ids(response.url)
+        yield self._comments_request(article.native_id, ids[1] if ids else "", 1)
 
-    def parse_comments(self, response, article_id: str, page: int):
+    def parse_comments(self, response, article_id: str, page: int, media_id: str = ""):
         try:
-            result = articles.comments_page(response, article_id)
+            result = self.read(articles.comments_page, response, article_id)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -71,7 +81,7 @@ class ArticlesSpider(KaopuSpider):
             if self.recent_enough(comment.created_at):
                 yield comment
         more = page < result.total_pages and page < self.site.max_pages
-        request = self._comments_request(article_id, page + 1) if more else None
+        request = self._comments_request(article_id, media_id, page + 1) if more else None
         nxt = self.next_page(f"comments:{article_id}", [c.item_id for c in result.comments], [], request)
         if nxt is not None:
             yield nxt

@@ -22,7 +22,7 @@ class CasesSpider(KaopuSpider):
 
     def parse_directory(self, response, page: int):
         try:
-            sites, next_url = cases.directory_page(response)
+            sites, next_url = self.read(cases.directory_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -34,7 +34,7 @@ class CasesSpider(KaopuSpider):
 
     def parse_home(self, response, brand: str):
         try:
-            home = cases.site_home(response)
+            home = self.read(cases.site_home, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -52,7 +52,7 @@ class CasesSpider(KaopuSpider):
 
     def parse_list(self, response, site: str, provider: str | None, page: int):
         try:
-            urls, next_url = cases.case_list(response)
+            urls, next_url = self.read(cases.case_list, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -82,7 +82,7 @@ class CasesSpider(KaopuSpider):
 
     def parse_case(self, response, provider: str | None):
         try:
-            case = cases.case_page(response, provider)
+            case = self.read(cases.case_page, response, provider)
         except PageError as exc:
             self.skipped(response, exc)
             return

@@ -1,96 +1,80 @@
-"""黑猫投诉: companies (listed, or found by search) → signed complaints API pages → complaint pages."""
+"""黑猫投诉: companies (the main_search list API, or the search API for one provider) → the signed
+received_complaints API pages → complaint pages.
+
+Endpoints and parameters as public crawlers of tousu.sina.com.cn use them (nghuyong-style spiders and
+the snippets cited in spiders/signing/tousu.py): companies are keyed on `uid`, which the complaints
+API takes as `couid`; `type=1` (public crawlers also loop type 2 and 3, whose meaning no source we
+found explains — thin evidence, so we read type 1, every complaint, only).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import string
-import time
 from urllib.parse import urlencode
 
 from spiders.base import KaopuSpider
 from spiders.pages import complaints
 from spiders.pages.fields import PageError
+from spiders.signing.tousu import TousuSigner
 
-_RS_ALPHABET = string.digits + string.ascii_letters
-
-
-def signed_query(
-    couid: str, page: int, page_size: int, sign_key: str, *, ts: str | None = None, rs: str | None = None
-) -> dict[str, str]:
-    """The received_complaints query as the site checks it: ts (epoch ms), rs (16 random
-    [0-9a-zA-Z]), and signature = sha256 of the sorted string values of ts, rs, the constant key,
-    couid, type, page_size and page, concatenated."""
-    ts = ts or str(int(time.time() * 1000))
-    rs = rs or "".join(secrets.choice(_RS_ALPHABET) for _ in range(16))
-    params = {
-        "ts": ts,
-        "rs": rs,
-        "couid": str(couid),
-        "type": "1",
-        "page_size": str(page_size),
-        "page": str(page),
-    }
-    signature = hashlib.sha256("".join(sorted([*params.values(), sign_key])).encode("utf-8")).hexdigest()
-    return {
-        "ts": ts,
-        "rs": rs,
-        "signature": signature,
-        "couid": str(couid),
-        "type": "1",
-        "page_size": str(page_size),
-        "page": str(page),
-    }
+COMPLAINT_TYPE = "1"
 
 
 class ComplaintsSpider(KaopuSpider):
     name = source = "complaints"
 
-    async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = self.site.url("api/search") + "?" + urlencode({"keyword": name})
-                yield self.get(url, self.parse_search)
-        else:
-            yield self.get(
-                self.site.url("companies") + "?page=1", self.parse_companies, cb_kwargs={"page": 1}
-            )
+    @property
+    def signer(self) -> TousuSigner:
+        if getattr(self, "_signer", None) is None:
+            self._signer = TousuSigner(self.site.sign_key or "")
+        return self._signer
 
-    def _complaints_request(self, couid: str, page: int):
-        query = signed_query(couid, page, self.site.page_size, self.site.sign_key or "")
-        url = self.site.url("api/company/received_complaints") + "?" + urlencode(query)
+    def _api(self, path: str, params: dict[str, str], callback, cb_kwargs: dict):
+        query = self.signer.sign(path, params, self.site.cookies()).params
         # ts/rs change on every build: the dupefilter would never see a repeat, and a retried page
         # needs a fresh signature anyway, so repeats are caught by item id instead.
         return self.get(
-            url, self.parse_complaints, cb_kwargs={"couid": couid, "page": page}, dont_filter=True
+            self.site.url(path) + "?" + urlencode(query), callback, cb_kwargs=cb_kwargs, dont_filter=True
+        )
+
+    async def start(self):
+        if self.target:
+            for name in self.target.names:
+                yield self._api("api/company/search", {"keywords": name}, self.parse_companies, {"page": 0})
+        else:
+            yield self._companies_request(1)
+
+    def _companies_request(self, page: int):
+        params = {"sort_col": "4", "sort_ord": "2", "page_size": str(self.site.page_size), "page": str(page)}
+        return self._api("api/company/main_search", params, self.parse_companies, {"page": page})
+
+    def _complaints_request(self, uid: str, page: int):
+        params = {
+            "couid": uid,
+            "type": COMPLAINT_TYPE,
+            "page_size": str(self.site.page_size),
+            "page": str(page),
+        }
+        return self._api(
+            "api/company/received_complaints", params, self.parse_complaints, {"couid": uid, "page": page}
         )
 
     def parse_companies(self, response, page: int):
+        """A main_search page (page ≥ 1) or a search answer (page 0: one page, names checked)."""
         try:
-            companies, next_url = complaints.companies_page(response)
+            result = self.read(complaints.companies_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
         self.counted()
-        for company in companies:
-            yield self._complaints_request(company.couid, 1)
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_companies, cb_kwargs={"page": page + 1})
-
-    def parse_search(self, response):
-        try:
-            found = complaints.search_results(response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
-        for company in found:
-            if self.target.is_named(company.name):
-                yield self._complaints_request(company.couid, 1)
+        for company in result.companies:
+            if self.target is None or self.target.is_named(company.name):
+                yield self._complaints_request(company.uid, 1)
+        if page and result.current < result.page_amount and page < self.site.max_pages:
+            yield self._companies_request(page + 1)
 
     def parse_complaints(self, response, couid: str, page: int):
         try:
-            result = complaints.complaints_page(response)
+            result = self.read(complaints.complaints_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -117,10 +101,11 @@ class ComplaintsSpider(KaopuSpider):
 
     def parse_detail(self, response, listed):
         try:
-            complaint = complaints.complaint_detail(response, listed)
+            complaint = self.read(complaints.complaint_detail, response, listed)
         except PageError as exc:
+            yield listed  # kept as the list API gave it, even if this block now stops the source
             self.skipped(response, exc)
-            complaint = listed
+            return
         self.counted()
         yield complaint
 

@@ -1,4 +1,5 @@
-"""知乎-style Q&A: question list → each question's answers API, or the search API for one provider."""
+"""知乎-style Q&A: the search API for the target or the watch list → answers (the sandbox alone also
+has a question listing to walk)."""
 
 from __future__ import annotations
 
@@ -9,35 +10,35 @@ from spiders.pages import forum
 from spiders.pages.fields import PageError
 
 _LIMIT = 20
+# Without `include` asking for it, the answers API leaves each answer's `content` out (public crawlers
+# of the API, e.g. NanmiCoder/MediaCrawler's 知乎 client, always send it).
+_INCLUDE = "data[*].content,voteup_count,comment_count,created_time,updated_time,author"
 
 
 class ForumSpider(KaopuSpider):
     name = source = "forum"
 
     async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = (
-                    self.site.url("api/v4/search_v3")
-                    + "?"
-                    + urlencode({"q": name, "offset": 0, "limit": _LIMIT})
-                )
-                yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
-        else:
-            yield self.get(
-                self.site.url("questions") + "?page=1", self.parse_questions, cb_kwargs={"page": 1}
-            )
+        listing = None if self.target else self.listing("questions")
+        if listing:
+            yield self.get(listing + "?page=1", self.parse_questions, cb_kwargs={"page": 1})
+            return
+        # 知乎 has no public question listing: search each name (the target's, or the watch list's).
+        for name in self.target.names if self.target else self.watched_names():
+            query = urlencode({"t": "general", "q": name, "offset": 0, "limit": _LIMIT})
+            url = self.site.url("api/v4/search_v3") + "?" + query
+            yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
 
     def _answers_url(self, qid: str, offset: int) -> str:
         return (
             self.site.url(f"api/v4/questions/{qid}/answers")
             + "?"
-            + urlencode({"limit": _LIMIT, "offset": offset})
+            + urlencode({"include": _INCLUDE, "limit": _LIMIT, "offset": offset, "sort_by": "default"})
         )
 
     def parse_questions(self, response, page: int):
         try:
-            questions, next_url = forum.questions_page(response)
+            questions, next_url = self.read(forum.questions_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -53,7 +54,7 @@ class ForumSpider(KaopuSpider):
 
     def parse_answers(self, response, thread: str, page: int):
         try:
-            result = forum.answers_page(response)
+            result = self.read(forum.answers_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return

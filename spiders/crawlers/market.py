@@ -24,12 +24,20 @@ class MarketSpider(KaopuSpider):
         return self.site.url("ser/list.htm") + "?" + urlencode({**query, "current_page": page})
 
     def _reviews_url(self, code: str, page: int) -> str:
-        query = {"service_code": code, "currentPage": page, "callback": "jsonp_reviews"}
+        # The parameters the site's own page sends (public crawlers of query_suggest.do copy them):
+        # fee=1 and an empty orderType (newest first).
+        query = {
+            "service_code": code,
+            "currentPage": page,
+            "fee": 1,
+            "orderType": "",
+            "callback": "jsonp_reviews",
+        }
         return self.site.url("score/query_suggest.do") + "?" + urlencode(query)
 
     def parse_list(self, response, page: int):
         try:
-            entries, next_url = market.list_page(response)
+            entries, next_url = self.read(market.list_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -51,7 +59,7 @@ class MarketSpider(KaopuSpider):
 
     def parse_detail(self, response):
         try:
-            listing, _ = market.detail_page(response)
+            listing, _ = self.read(market.detail_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -69,7 +77,7 @@ class MarketSpider(KaopuSpider):
 
     def parse_reviews(self, response, code: str, provider: str | None):
         try:
-            page = market.reviews_page(response, code, provider)
+            page = self.read(market.reviews_page, response, code, provider)
         except PageError as exc:
             self.skipped(response, exc)
             return

@@ -1,4 +1,4 @@
-"""天眼查-style registry: company sitemap (or search) → company pages."""
+"""天眼查-style registry: company search (for the target or the watch list) → company pages."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ class RegistrySpider(KaopuSpider):
     name = source = "registry"
 
     async def start(self):
-        if self.target:
-            for name in self.target.names:
-                url = self.site.url("search") + "?" + urlencode({"key": name})
-                yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
-        else:
-            yield self.get(self.site.url("companies") + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+        listing = None if self.target else self.listing("companies")
+        if listing:
+            yield self.get(listing + "?page=1", self.parse_list, cb_kwargs={"page": 1})
+            return
+        # 天眼查 has no public company listing: search each name (the target's, or the watch list's).
+        for name in self.target.names if self.target else self.watched_names():
+            url = self.site.url("search") + "?" + urlencode({"key": name})
+            yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 
     def parse_list(self, response, page: int):
         try:
-            links, next_url = registry.list_page(response)
+            links, next_url = self.read(registry.list_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return
@@ -37,7 +39,7 @@ class RegistrySpider(KaopuSpider):
 
     def parse_company(self, response):
         try:
-            record = registry.company_page(response)
+            record = self.read(registry.company_page, response)
         except PageError as exc:
             self.skipped(response, exc)
             return

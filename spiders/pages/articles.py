@@ -3,8 +3,13 @@
 list     /list?page=N, /search?keyword=K&page=N         a.article-link; a.next while more
 article  /a/{articleId}_{mediaId}                        h1, span#news-time, .article-info .author,
                                                          article#mp-editor p (UTF-8 or GBK)
-comments /api/comment/list?source_id=mp_{articleId}&page_no=N&page_size=30
-         → jsonObject.comments[]{comment_id,content,create_time,passport.nickname,ip_location}
+comments apiv2.sohu.com/api/topic/load?page_size&topic_source_id=mp_{articleId}&page_no=N&media_id&source_id
+         → jsonObject{comments[]{comment_id,content,create_time(ms),passport.nickname,ip_location},
+           cmt_sum, total_page_no}
+Evidence for the comment API: public crawlers of apiv2.sohu.com (several, 2018–2022, found with the
+search tool: Go and Python spiders requesting topic/load with topic_source_id=mp_{id}, media_id,
+page_no, page_size and reading comments[].content/create_time/passport.nickname); `total_page_no`
+as DESIGN.md's source table records it. The article selectors are thinly evidenced.
 """
 
 from __future__ import annotations
@@ -90,5 +95,5 @@ def comments_page(response, article_id: str) -> CommentsPage:
         for row in rows
         if isinstance(row, dict)
     ]
-    total = int_in(dig(data, "jsonObject", "totalPage"))
+    total = int_in(dig(data, "jsonObject", "total_page_no"))
     return CommentsPage(comments, total if total is not None else 1)

@@ -1,9 +1,15 @@
-"""黑猫投诉 (complaint platform): company lists, the signed received-complaints API, complaint pages.
+"""黑猫投诉 (complaint platform): company list and search APIs, the signed complaints API, complaint pages.
 
-companies  /companies?page=N                      a.company[data-couid]; a.next while more
-search     /api/search?keyword=K                  result.data.lists[]{couid,title}
-complaints /api/company/received_complaints?…     result.data.complaints[].main{…}, .author, pager
-detail     /complaint/view/{sn}/                  ul.ts-q-list li; div.ts-d-steplist div.ts-d-item
+companies  /api/company/main_search?sort_col&sort_ord&page_size&page   result.data.lists[]{uid,title}, pager
+search     /api/company/search?keywords=K                             result.data.lists[]{uid,title}
+complaints /api/company/received_complaints?ts&rs&signature&couid&type&page_size&page
+           → result.data.complaints[].main{sn,title,cotitle,summary,appeal,cost,timestamp,url,status},
+             .author{title}, result.data.pager{current,next,page_amount}
+detail     /complaint/view/{sn}/   h1.article, span.u-name, span.u-date (发布于 …), ul.ts-q-list li
+           (full-width colons), timeline div.ts-d-item → span.u-name/.u-status/.u-date, div.ts-d-cont
+Every API answer carries result.status{code,msg}: 0 ok, 10005 login needed, 10017 past page 50.
+Evidence: public crawlers of tousu.sina.com.cn found with the search tool (nghuyong-style spiders;
+see spiders/signing/tousu.py), DESIGN.md's source table; fixtures' meta.json name theirs.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import Complaint
+from spiders.pages import blocks
 from spiders.pages.fields import (
     PageError,
     body_text,
@@ -31,29 +38,43 @@ STATUS = {2: "处理中", 3: "已回复", 4: "已完成"}
 
 @dataclass(frozen=True)
 class Company:
-    couid: str
+    uid: str
     name: str
 
 
-def companies_page(response) -> tuple[list[Company], str | None]:
+@dataclass(frozen=True)
+class CompaniesPage:
+    companies: list[Company]
+    current: int
+    page_amount: int
+
+
+def companies_page(response) -> CompaniesPage:
+    """A main_search or search answer: the companies (keyed on `uid`) and where the pager stands."""
+    data, lists = _api_rows(response, "lists")
     companies = [
-        Company(a.attrib.get("data-couid", "").strip(), text_of(a))
-        for a in response.css("a.company")
-        if a.attrib.get("data-couid", "").strip()
-    ]
-    nxt = response.css("a.next::attr(href)").get()
-    return companies, response.urljoin(nxt) if nxt else None
-
-
-def search_results(response) -> list[Company]:
-    data = load_json(body_text(response), what="search")
-    _check_status(data)
-    lists = dig(data, "result", "data", "lists") or []
-    return [
-        Company(str(row["couid"]), str(row.get("title") or ""))
+        Company(str(row["uid"]), str(row.get("title") or "").strip())
         for row in lists
-        if isinstance(row, dict) and row.get("couid") not in (None, "")
+        if isinstance(row, dict) and row.get("uid") not in (None, "")
     ]
+    return CompaniesPage(companies, *_pager(data))
+
+
+def _api_rows(response, key: str) -> tuple[dict, list]:
+    """An API answer checked for its status code, and its `result.data.<key>` list."""
+    data = load_json(body_text(response), what=key)
+    _check_status(data, response)
+    rows = dig(data, "result", "data", key)
+    if not isinstance(rows, list):
+        raise PageError("unexpected_shape", f"no result.data.{key}[]")
+    return data, rows
+
+
+def _pager(data) -> tuple[int, int]:
+    """(current page, last page) from `result.data.pager`; one page when the pager is missing."""
+    current = int_in(dig(data, "result", "data", "pager", "current")) or 1
+    amount = int_in(dig(data, "result", "data", "pager", "page_amount"))
+    return current, amount if amount is not None else current
 
 
 @dataclass(frozen=True)
@@ -65,11 +86,7 @@ class ComplaintsPage:
 
 
 def complaints_page(response) -> ComplaintsPage:
-    data = load_json(body_text(response), what="received_complaints")
-    _check_status(data)
-    rows = dig(data, "result", "data", "complaints")
-    if not isinstance(rows, list):
-        raise PageError("unexpected_shape", "no result.data.complaints[]")
+    data, rows = _api_rows(response, "complaints")
     fetched = now_iso()
     items, urls = [], []
     for row in rows:
@@ -98,9 +115,7 @@ def complaints_page(response) -> ComplaintsPage:
             )
         )
         urls.append(response.urljoin(url) if url else None)
-    current = int_in(dig(data, "result", "data", "pager", "current")) or 1
-    amount = int_in(dig(data, "result", "data", "pager", "page_amount"))
-    return ComplaintsPage(items, urls, current, amount if amount is not None else current)
+    return ComplaintsPage(items, urls, *_pager(data))
 
 
 _FIELD_NAMES = {
@@ -114,34 +129,42 @@ _FIELD_NAMES = {
 
 
 def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
-    """The listed complaint completed by its page: the full text, the facts list, the timeline."""
+    """The listed complaint completed by its page: the full text, the facts list, the timeline.
+
+    A page can hold several question blocks (a follow-up complaint quotes the first): the facts come
+    from the block whose 投诉编号 is the requested `sn`, never from whichever block comes last, and a
+    page about another complaint altogether is refused."""
     complete_html(response)
-    facts: dict[str, str] = {}
-    for li in response.css("ul.ts-q-list li"):
-        label = text_of(li.css("label, .label, span:first-child")) or ""
-        whole = text_of(li)
-        for cn, key in _FIELD_NAMES.items():
-            if cn in label or whole.startswith(cn):
-                facts[key] = re.sub(rf"^{cn}\s*[:：]?\s*", "", whole).strip()
+    blocks_facts = [_facts(ul) for ul in response.css("ul.ts-q-list")]
+    facts = next((f for f in blocks_facts if f.get("sn") == listed.sn), None)
+    if facts is None and any(f.get("sn") for f in blocks_facts):
+        numbers = ", ".join(f["sn"] for f in blocks_facts if f.get("sn"))
+        raise PageError("wrong_complaint", f"asked for {listed.sn}, page shows {numbers}")
+    facts = facts if facts is not None else (blocks_facts[0] if blocks_facts else {})
     timeline = []
-    for step in response.css("div.ts-d-steplist div.ts-d-item"):
+    for step in response.css("div.ts-d-item"):
         timeline.append(
             {
-                "at": iso_date(text_of(step.css(".ts-d-time")), today),
-                "actor": text_of(step.css(".ts-d-user")) or None,
-                "text": "\n".join(t for t in (text_of(p) for p in step.css(".ts-d-cont p")) if t)
-                or text_of(step.css(".ts-d-cont")),
+                "at": iso_date(text_of(step.css("span.u-date")), today),
+                "actor": text_of(step.css("span.u-name")) or None,
+                "text": "\n".join(t for t in (text_of(p) for p in step.css("div.ts-d-cont p")) if t)
+                or text_of(step.css("div.ts-d-cont")),
             }
         )
     if not facts and not timeline:
-        raise PageError("malformed_html", "no ts-q-list and no ts-d-steplist")
+        raise PageError("malformed_html", "no ts-q-list and no ts-d-item")
     body = timeline[0]["text"] if timeline and timeline[0]["text"] else listed.summary
+    # Title, complainant and date are on the page too; the API's values win where it gave them.
+    posted = text_of(response.css("div.ts-d-user span.u-date")) or None
     changes = {
         "timeline": timeline,
         "text": body or listed.text,
         "source_url": response.url,
         "target": facts.get("target") or listed.target,
         "appeal": facts.get("appeal") or listed.appeal,
+        "title": listed.title or text_of(response.css("h1.article")),
+        "author": listed.author or text_of(response.css("div.ts-d-user span.u-name")) or None,
+        "created_at": listed.created_at or iso_date(posted, today),
     }
     if facts.get("amount"):
         changes["amount_cny"] = money_cny(facts["amount"])
@@ -150,11 +173,35 @@ def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
     return dataclasses.replace(listed, **changes)
 
 
-def _check_status(data) -> None:
+def _facts(ul) -> dict[str, str]:
+    """One question block's `label：value` list; the first value of a label wins."""
+    facts: dict[str, str] = {}
+    for li in ul.css("li"):
+        label = text_of(li.css("label, .label, span:first-child")) or ""
+        whole = text_of(li)
+        for cn, key in _FIELD_NAMES.items():
+            if key not in facts and (cn in label or whole.startswith(cn)):
+                facts[key] = re.sub(rf"^{cn}\s*[:：]?\s*", "", whole).strip()
+    return facts
+
+
+# Codes public crawlers of the API report meeting (nghuyong-style crawlers of tousu.sina.com.cn):
+# 10005 asks for a login; 10017 answers past the 50th page an anonymous session may read.
+_LOGIN_CODE = 10005
+_PAGE_CAP_CODE = 10017
+
+
+def _check_status(data, response=None) -> None:
     code = dig(data, "result", "status", "code")
     if code is None:
         raise PageError("unexpected_shape", "no result.status.code")
-    if int_in(code) != 0:
-        msg = dig(data, "result", "status", "msg") or ""
-        reason = "bad_signature" if "签名" in str(msg) else "api_error"
-        raise PageError(reason, f"code {code} {msg}")
+    number = int_in(code)
+    if number == 0:
+        return
+    msg = dig(data, "result", "status", "msg") or ""
+    if number == _LOGIN_CODE:
+        raise blocks.login_wall(response, f"code {code} {msg}")
+    if number == _PAGE_CAP_CODE:
+        raise PageError("page_cap", f"code {code} {msg}")
+    reason = "bad_signature" if "签名" in str(msg) else "api_error"
+    raise PageError(reason, f"code {code} {msg}")

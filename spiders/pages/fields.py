@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lxml import html as lxml_html
@@ -34,12 +35,15 @@ def iso_date(value: Any, today: dt.date | None = None) -> str | None:
 
 
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_UNIT = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3, "百": 1e2}
+_UNIT = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "千": 10**3, "百": 10**2}
+_FEN = Decimal("0.01")
 
 
 def money_cny(text: Any) -> float | None:
     """'3000', '3000元', '¥3,000', '1000万人民币', '50.5万元' → yuan as float; None when no number.
 
+    The arithmetic is decimal and the result is rounded to the fen, so '391438.1782万人民币' is
+    3914381782.0 exactly, not the 3914381782.0000005 binary floating point would make of it.
     Foreign currency is not converted (a registry capital of '100万美元' stays None rather than
     a wrong number in yuan)."""
     if text is None:
@@ -52,13 +56,45 @@ def money_cny(text: Any) -> float | None:
     m = _NUMBER.search(s)
     if not m:
         return None
-    value = float(m.group(0).replace(",", ""))
+    value = Decimal(m.group(0).replace(",", ""))
     rest = s[m.end() : m.end() + 2]
     for unit, factor in _UNIT.items():
         if rest.startswith(unit):
             value *= factor
             break
-    return value
+    return float(value.quantize(_FEN, rounding=ROUND_HALF_UP))
+
+
+# Seconds since 1970 for 1900-01-01 and for "far future" (year 2100); anything in between is a
+# plausible second count, anything past is milliseconds.
+_FAR_PAST_S = -2_208_988_800
+_FAR_FUTURE_S = 4_102_444_800
+
+
+def epoch_datetime(value: Any) -> dt.datetime | None:
+    """An epoch number (int, float or digit string; seconds or milliseconds, negative before 1970)
+    → an aware UTC datetime; None when it is not one.
+
+    `pipelines.dates.parse_date` only takes epochs of recent years (timestamps of posts); a founding
+    date can be any year since 1900 — 天眼查 sends `estiblishTime` of a 1993 company as 12-digit
+    milliseconds. A value whose reading in seconds falls between 1900 and 2100 is seconds, anything
+    larger in size milliseconds: every millisecond count after 1970-02-17 (or before 1969-12-07) is
+    too large to be seconds in that range, so only a date within those few weeks around
+    1970-01-01 would be misread."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        if not re.fullmatch(r"-?\d+(?:\.\d+)?", value.strip()):
+            return None
+        value = float(value.strip())
+    if not isinstance(value, int | float) or value != value:
+        return None
+    seconds = float(value)
+    if not _FAR_PAST_S <= seconds <= _FAR_FUTURE_S:
+        seconds /= 1000.0
+        if not _FAR_PAST_S <= seconds <= _FAR_FUTURE_S:
+            return None
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
 
 
 def price_range(text: str | None) -> tuple[float | None, float | None]:

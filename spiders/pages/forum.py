@@ -1,7 +1,8 @@
 """知乎-style Q&A: question lists, the answers API, the search API.
 
 questions /questions?page=N                              a.question-link[data-qid]; a.next while more
-answers   /api/v4/questions/{qid}/answers?limit&offset   data[]{id, content, created_time, author, …}
+answers   /api/v4/questions/{qid}/answers?include=data[*].content,…&limit&offset&sort_by=default
+          → data[]{id, content, created_time, author, …}, paging{is_end, next}; content only if included
 search    /api/v4/search_v3?q=K&offset&limit             data[]{object:{type:"answer", …same answer…}}
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.contracts import ForumAnswer
+from spiders.pages import blocks
 from spiders.pages.fields import PageError, body_text, dig, html_text, int_in, iso_date, load_json, now_iso
 
 
@@ -39,6 +41,7 @@ class AnswersPage:
 def answers_page(response, question_id: str | None = None) -> AnswersPage:
     """An answers or search API page. Search results wrap each answer in `object`; others are skipped."""
     data = load_json(body_text(response), what="answers")
+    _check_error(data, response)
     rows = dig(data, "data")
     if not isinstance(rows, list):
         raise PageError("unexpected_shape", "no data[]")
@@ -62,7 +65,33 @@ def answers_page(response, question_id: str | None = None) -> AnswersPage:
                 created_at=iso_date(obj.get("created_time")),
             )
         )
+    if rows and not any(isinstance(r, dict) and "content" in (r.get("object") or r) for r in rows):
+        # Every answer without its text: the request's `include` did not ask for content.
+        raise PageError("unexpected_shape", "answers without content (include=data[*].content missing?)")
     paging = dig(data, "paging") or {}
     is_end = bool(paging.get("is_end", True)) if isinstance(paging, dict) else True
     nxt = paging.get("next") if isinstance(paging, dict) else None
     return AnswersPage(answers, is_end, response.urljoin(nxt) if nxt and not is_end else None)
+
+
+# 知乎's API answers an anonymous or expired session with {"error": {"code": 100 or 101, …}} (as
+# issue #20 and DESIGN's source table record it; thinly evidenced: no public crawler we found names
+# the codes); any other error object is an API error.
+_LOGIN_CODES = {100, 101}
+
+
+def check_api_error(response) -> None:
+    """Raise the wall or error an API answer reports (`{"error": …}`), if any; used by `kaopu doctor`."""
+    data = load_json(body_text(response), what="api")
+    _check_error(data, response)
+
+
+def _check_error(data, response) -> None:
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return
+    code = int_in(error.get("code"))
+    detail = f"code {error.get('code')} {error.get('message') or ''}".strip()
+    if code in _LOGIN_CODES:
+        raise blocks.login_wall(response, detail)
+    raise PageError("api_error", detail)

@@ -2,7 +2,7 @@
 
 list    /ser/list.htm?current_page=N          li.service-item → detail links; a.next while more
 detail  /ser/detail.htm?service_code=CODE     the listing (title, legal name, brand, TP, price, scores)
-reviews /score/query_suggest.do?…&callback=CB  CB({comments:[{id,userNick,suggestion,gmtCreate,avgScore}]})
+reviews /score/query_suggest.do?…&callback=CB  CB({comments:[{id,userNick,comment,gmtCreate,avgScore}]})
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def reviews_page(response, service_code: str, provider_name: str | None = None) 
                 service_code=service_code,
                 provider_name=provider_name,
                 author=c.get("userNick") or None,
-                text=(c.get("suggestion") or "").strip(),
+                text=(c.get("comment") or "").strip(),
                 rating=rating,
                 created_at=iso_date(c.get("gmtCreate")),
             )
