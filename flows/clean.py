@@ -52,6 +52,7 @@ from pipelines.storage import (
     conform,
     read_json_state,
     read_table,
+    seal_unfinished,
     strictly_increasing,
     write_json_atomic,
     write_table,
@@ -150,6 +151,9 @@ def read_items(
             "unread_bytes": check.unread_bytes,
             "size": check.size,
         }
+        # A killed crawl's file: every line in it is whole, so it is closed now (the build holds the
+        # data tree; no writer is alive) and read as whole next time. Still reported this time.
+        lost["sealed"] = seal_unfinished(check)
         quarantine.write(lost, check.problem, detail=check.detail, source=source, raw_file=rel)
         counts["damaged_raw"].append(lost)
 

@@ -204,24 +204,33 @@ def _appendable(path: Path) -> Path:
     if not path.exists() or path.stat().st_size == 0:
         return path
     check = check_raw(path)
-    if check.problem is None:
-        return path
-    if check.problem == UNFINISHED and check.open_member is not None:
-        crc, size, lines = check.open_member
-        footer = _footer_line({"records": lines, "sealed": True})
-        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
-        tail = deflate.compress(footer) + deflate.flush(zlib.Z_FINISH)
-        trailer = struct.pack("<II", zlib.crc32(footer, crc), (size + len(footer)) & 0xFFFFFFFF)
-        with open(path, "ab") as fh:
-            fh.write(tail + trailer)
-            fh.flush()
-            os.fsync(fh.fileno())
+    if check.problem is None or seal_unfinished(check):
         return path
     stem = path.name.removesuffix(".jsonl.gz")
     n = 1
     while (sibling := path.with_name(f"{stem}.{n}.jsonl.gz")).exists():
         n += 1
     return sibling
+
+
+def seal_unfinished(check: RawCheck) -> bool:
+    """Close the member a killed writer left open, with the footer and trailer it never wrote (the
+    footer marked `sealed`). Only for an `unfinished` file — every line in it is whole, since each was
+    sync-flushed — and only by whoever holds the data tree (no writer may still be appending). The
+    deflate stream stops byte-aligned after a sync flush, so a fresh raw deflate stream continues it.
+    Returns whether it sealed."""
+    if check.problem != UNFINISHED or check.open_member is None:
+        return False
+    crc, size, lines = check.open_member
+    footer = _footer_line({"records": lines, "sealed": True})
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    tail = deflate.compress(footer) + deflate.flush(zlib.Z_FINISH)
+    trailer = struct.pack("<II", zlib.crc32(footer, crc), (size + len(footer)) & 0xFFFFFFFF)
+    with open(check.path, "ab") as fh:
+        fh.write(tail + trailer)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
 
 
 @dataclass
