@@ -906,6 +906,10 @@ def _finish_clean(
         }
     save_brands(tree, brands)
     _save_state(tree, MANIFEST, manifest)
+    if counts["damaged_raw"]:
+        from flows.verify import forget_lost_items  # (verify imports this module)
+
+        counts["recrawl_reset"] = forget_lost_items(tree, counts["damaged_raw"])
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}
     counts.update(
         {
@@ -994,8 +998,12 @@ def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex)
         by_article: dict[str, Any] = {}
         for a in arts:
             by_article.update(zip(a["native_id"], a["provider_mention"], strict=True))
-        docs.loc[orphan, "provider_mention"] = docs.loc[orphan, "_article_id"].map(
-            lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}")
+        # As strings: a map that finds no article gives all-None objects, which pandas 3 refuses to
+        # put into a string column (a batch of comments under unattributed articles crashed the build).
+        docs.loc[orphan, "provider_mention"] = (
+            docs.loc[orphan, "_article_id"]
+            .map(lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}"))
+            .astype(docs["provider_mention"].dtype)
         )
     return docs
 

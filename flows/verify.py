@@ -23,7 +23,7 @@ from flows.clean import INPUTS as _CLEAN_INPUTS
 from flows.clean import MANIFEST as _CLEAN_MANIFEST
 from flows.incremental_marts import STATE_JSON as _MARTS_STATE
 from pipelines.contracts import SCHEMA_VERSION, TABLES
-from pipelines.storage import UNFINISHED, DataTree, check_raw
+from pipelines.storage import UNFINISHED, DataTree, RawReader, check_raw
 
 # Row counts the clean build records, by table.
 _CLEAN_COUNTS = {
@@ -71,8 +71,28 @@ def damage_lines(damaged: Iterable[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def forget_lost_items(tree: DataTree, damaged: Iterable[dict[str, Any]]) -> list[str]:
+    """Make a re-crawl fetch what damaged raw files lost. The crawl state remembers every item ever
+    written to raw and skips it; items lost with a truncated or corrupt file would never come back.
+    For each such source, the state keeps only the ids raw still holds. Returns the sources reset."""
+    from spiders.crawl_state import CrawlState
+
+    sources = sorted({d["source"] for d in damaged if d.get("reason") != UNFINISHED and d.get("source")})
+    for source in sources:
+        records = (r for path in tree.raw_files(source) for r in RawReader(path))
+        ids = (f"{r.get('source')}:{r.get('native_id')}" for r in records)
+        state = CrawlState(tree.state_dir("crawl", source))
+        try:
+            state.keep_only(ids)
+        finally:
+            state.close()
+    return sources
+
+
 def verify_tree(tree: DataTree) -> list[str]:
     """Every problem in the data tree, one line each; [] when nothing is wrong."""
+    if not tree.root.is_dir():
+        return [f"{tree.root}: no data tree here"]
     return [*_raw_problems(tree), *_manifest_problems(tree), *_table_problems(tree)]
 
 

@@ -29,6 +29,7 @@ from pipelines.storage import (
     read_table,
     write_parquet_atomic,
 )
+from spiders.crawl_state import CrawlState
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -163,6 +164,10 @@ def test_a_writer_never_appends_to_a_corrupt_file(tmp_path):
 def test_a_truncated_raw_file_is_quarantined_whole_built_as_far_as_readable_and_read_again(tree):
     raw = tree.raw_file("market", "run1")
     write_reviews(raw, 400)
+    state = CrawlState(tree.state_dir("crawl", "market"))  # as the crawl that wrote the file left it
+    state.add(f"market:r{i}" for i in range(400))
+    state.mark_thread_done("ts-1", "2025-03-10T02:00:00+00:00")
+    state.close()
     backup = raw.with_name("backup.bin")
     shutil.copyfile(raw, backup)
     data = raw.read_bytes()
@@ -179,6 +184,14 @@ def test_a_truncated_raw_file_is_quarantined_whole_built_as_far_as_readable_and_
     assert rel not in load_manifest(tree)
     [line] = damage_lines(counts["damaged_raw"])
     assert rel in line and TRUNCATED in line and "kaopu run --source market" in line
+
+    # The crawl state forgets what raw lost, so a re-crawl of the source writes it again.
+    assert counts["recrawl_reset"] == ["market"]
+    state = CrawlState(tree.state_dir("crawl", "market"))
+    try:
+        assert state.count() == built and state.seen("market:r0") and not state.seen("market:r399")
+    finally:
+        state.close()
 
     shutil.copyfile(backup, raw)  # restored from a backup: read in full next time
     backup.unlink()
