@@ -337,8 +337,8 @@ class RawReader:
             return None
         try:
             rec = json.loads(raw.decode("utf-8", "surrogatepass"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            rec = exc
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            rec = exc  # (RecursionError: `[[[[…` nested past Python's stack crashed the build)
         if isinstance(rec, dict) and FOOTER_KEY in rec and len(rec) == 1:
             body = rec[FOOTER_KEY]
             member.footer = body.get("records") if isinstance(body, dict) else None
