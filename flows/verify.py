@@ -53,9 +53,10 @@ def damage_lines(damaged: Iterable[dict[str, Any]]) -> list[str]:
         read = d.get("records_read", 0)
         if d.get("reason") == UNFINISHED:
             what = (
-                f"left unfinished by a killed crawl; its {read} records were built"
+                "it stops after a whole line with no gzip trailer (a killed crawl, or a file cut at a "
+                f"line's end); its {read} records were built"
                 + (" and the file is now sealed" if d.get("sealed") else "")
-                + f"; the item being written when it died comes with the next `{recovery(d.get('source'))}`"
+                + f"; whatever followed comes back with the next `{recovery(d.get('source'))}`"
             )
         else:
             lost = (
@@ -73,11 +74,14 @@ def damage_lines(damaged: Iterable[dict[str, Any]]) -> list[str]:
 
 def forget_lost_items(tree: DataTree, damaged: Iterable[dict[str, Any]]) -> list[str]:
     """Make a re-crawl fetch what damaged raw files lost. The crawl state remembers every item ever
-    written to raw and skips it; items lost with a truncated or corrupt file would never come back.
+    written to raw and skips it; items lost with a damaged file would never come back.
     For each such source, the state keeps only the ids raw still holds. Returns the sources reset."""
     from spiders.crawl_state import CrawlState
 
-    sources = sorted({d["source"] for d in damaged if d.get("reason") != UNFINISHED and d.get("source")})
+    # `unfinished` too: a killed crawl leaves one, but so does a file cut exactly at a line's end (one
+    # random cut in twenty), and only a re-crawl tells them apart. Forgetting costs a re-walk of the
+    # source's threads; items raw holds are still skipped.
+    sources = sorted({d["source"] for d in damaged if d.get("source")})
     for source in sources:
         records = (r for path in tree.raw_files(source) for r in RawReader(path))
         ids = (f"{r.get('source')}:{r.get('native_id')}" for r in records)

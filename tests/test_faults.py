@@ -12,6 +12,7 @@ import collections
 import gzip
 import json
 import random
+import select
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from flows.clean import update_clean
 from flows.evaluation import load_world_into_raw
 from flows.marts import build_marts
 from pipelines.contracts import TABLES
-from pipelines.storage import DataTree, RawReader, read_quarantine, read_table
+from pipelines.storage import DataTree, RawReader, RawWriter, read_quarantine, read_table
 from sandbox.world import World
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,12 +38,13 @@ TRIED: collections.Counter = collections.Counter()
 @pytest.fixture(scope="module", autouse=True)
 def report_counts(request):
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     line = "fault suite tried: " + ", ".join(f"{k} {v}" for k, v in sorted(TRIED.items()))
-    if reporter is not None:
-        reporter.write_line(line)
-    else:  # pragma: no cover - without the terminal plugin
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if capture is None:  # pragma: no cover - run with capture off
         print(line)
+        return
+    with capture.global_and_fixture_disabled():  # on the terminal, not in the captured output
+        print("\n" + line)
 
 
 def build(tree: DataTree) -> dict:
@@ -156,6 +158,27 @@ def _other_keys(tree: DataTree) -> set[str]:
     return {f"registry:{c}" for c in reg} | {f"market:{c}" for c in lst}
 
 
+def test_the_raw_reader_never_loses_records_without_saying_so(tmp_path):
+    """Many more damaged files than the builds above, through the reader alone: whatever it yields is
+    the file's records in order, and when it yields fewer it names a problem."""
+    path = tmp_path / "a.jsonl.gz"
+    originals = [{"n": i, "text": f"第{i}条：" + "好" * (i % 37)} for i in range(300)]
+    with RawWriter(path) as w:
+        for rec in originals:
+            w.write(rec)
+    pristine = path.read_bytes()
+    rng = random.Random(SEED)
+    for _ in range(300):
+        how = rng.choice([d for d in DAMAGES if d != "duplicated"])
+        path.write_bytes(pristine)
+        damage(path, how, rng)
+        TRIED[f"reader-only files {how}"] += 1
+        reader = RawReader(path, on_bad_line=lambda n, why: None)
+        got = list(reader)
+        assert got == originals[: len(got)] or reader.check.problem, how
+        assert len(got) == len(originals) or reader.check.problem, how
+
+
 # -- bad lines of every kind -------------------------------------------------------------------------------
 def _good(i: int, **change) -> str:
     rec = {
@@ -232,68 +255,96 @@ def test_bad_lines_of_every_kind_are_quarantined_and_counted_never_dropped(tmp_p
 
 
 # -- a disk that fills, a kill at a random point: in a subprocess ------------------------------------------
-CHILD = textwrap.dedent(
+# One process imports kaopu once (4 s) and forks a child per fault; the child's build is the one killed
+# or starved of disk, so the test process and its tables are never touched.
+ZYGOTE = textwrap.dedent(
     """
-    import os, resource, signal, sys
+    import json, os, resource, signal, sys
     import pyarrow.parquet as pq
-    import pipelines.storage as storage
     from flows.clean import update_clean
     from flows.marts import build_marts
     from pipelines.storage import DataTree
 
-    mode, arg, root = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    if mode == "kill":
-        # SIGKILL at the arg-th durable step of the build: a table write begun, a rename, a state file.
+    def kill_at(n):
+        # SIGKILL at the n-th durable step of the build: a table write begun, written but not yet
+        # renamed, a rename (tables and state files) done.
         steps = [0]
 
         def step():
             steps[0] += 1
-            if steps[0] == arg:
+            if steps[0] == n:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-        def hooked(fn, before_and_after=False):
-            def wrapper(*a, **k):
-                step()
-                out = fn(*a, **k)
-                if before_and_after:
-                    step()
-                return out
-            return wrapper
+        real_replace, real_write = os.replace, pq.write_table
 
-        os.replace = hooked(os.replace, True)
-        real_write = pq.write_table
-
-        def half_written(table, where, **k):
+        def replace(*a, **k):
             step()
-            real_write(table, where, **k)
-            step()  # written, not yet fsynced or renamed
+            real_replace(*a, **k)
+            step()
 
-        pq.write_table = half_written
-    elif mode == "disk":
-        # Files may not grow past `arg` bytes: writes fail as on a full disk (EFBIG, not ENOSPC, but
-        # the same failure at the same place) instead of the default SIGXFSZ.
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (arg, arg))
-    tree = DataTree(root)
-    try:
-        update_clean(tree, watchlist=[], workers=1)
-        build_marts(tree, watchlist=[])
-    except OSError as exc:
-        print(f"kaopu: build failed: {exc}", file=sys.stderr)
-        sys.exit(1)
-    print("steps", steps[0] if mode == "kill" else 0)
+        def write_table(*a, **k):
+            step()
+            real_write(*a, **k)
+            step()
+
+        os.replace, pq.write_table = replace, write_table
+
+    def fault(mode, arg, root):
+        if mode == "kill":
+            kill_at(arg)
+        elif mode == "disk":
+            # Files may not grow past `arg` bytes: writes fail as on a full disk (EFBIG rather than
+            # ENOSPC, at the same place) instead of the default SIGXFSZ.
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (arg, arg))
+        tree = DataTree(root)
+        try:
+            update_clean(tree, watchlist=[], workers=1)
+            build_marts(tree, watchlist=[])
+        except OSError as exc:
+            print(f"kaopu: build failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
+
+    print("ready", flush=True)
+    for line in sys.stdin:
+        mode, arg, root, err = line.split()
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+            sys.stderr = os.fdopen(2, "w", buffering=1)
+            os._exit(fault(mode, int(arg), root))
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps(os.waitstatus_to_exitcode(status)), flush=True)
     """
 )
 
 
-def run_child(mode: str, arg: int, root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(arg), str(root)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+@pytest.fixture(scope="module")
+def zygote():
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ZYGOTE], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    assert _reply(proc) == "ready"
+    yield proc
+    proc.stdin.close()
+    proc.wait(timeout=60)
+    proc.stdout.close()
+
+
+def _reply(proc: subprocess.Popen, timeout: float = 120) -> str:
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, f"the fault process did not answer within {timeout:.0f} s"
+    return proc.stdout.readline().strip()
+
+
+def run_child(zygote: subprocess.Popen, mode: str, arg: int, root: Path) -> tuple[int, str]:
+    """(exit code, negative for a signal; stderr) of a build in a forked child with the fault."""
+    err = root.parent / "child.err"
+    zygote.stdin.write(f"{mode} {arg} {root} {err}\n")
+    zygote.stdin.flush()
+    code = int(_reply(zygote))
+    return code, err.read_text(encoding="utf-8") if err.exists() else ""
 
 
 def snapshot(tree: DataTree) -> dict[str, bytes]:
@@ -330,7 +381,7 @@ def half_built(pristine, tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame
 
 @pytest.mark.parametrize("trial", range(3))
 def test_a_build_killed_at_a_random_point_leaves_whole_tables_and_the_next_build_catches_up(
-    half_built, tmp_path, trial
+    half_built, zygote, tmp_path, trial
 ):
     base, reference = half_built
     root = tmp_path / "data"
@@ -338,9 +389,9 @@ def test_a_build_killed_at_a_random_point_leaves_whole_tables_and_the_next_build
     tree = DataTree(root)
     before = snapshot(tree)
     step = random.Random(SEED * 7 + trial).randint(1, 30)
-    proc = run_child("kill", step, root)
-    TRIED["builds killed"] += proc.returncode == -9
-    assert proc.returncode in (-9, 0), proc.stderr[-2000:]
+    code, err = run_child(zygote, "kill", step, root)
+    TRIED["builds killed"] += code == -9
+    assert code in (-9, 0), err[-2000:]
     assert_each_table_whole(tree, before)
     build(tree)
     assert_same_tables(tables(tree), reference)
@@ -348,7 +399,7 @@ def test_a_build_killed_at_a_random_point_leaves_whole_tables_and_the_next_build
 
 @pytest.mark.parametrize("room", ["none", "all but the biggest table"])
 def test_a_disk_that_fills_during_a_build_leaves_whole_tables_and_says_so(
-    half_built, pristine, tmp_path, room
+    half_built, pristine, zygote, tmp_path, room
 ):
     base, reference = half_built
     root = tmp_path / "data"
@@ -357,10 +408,10 @@ def test_a_disk_that_fills_during_a_build_leaves_whole_tables_and_says_so(
     before = snapshot(tree)
     biggest = max(DataTree(pristine[0]).table_path(name).stat().st_size for name in TABLES)
     limit = 4_096 if room == "none" else biggest - 1
-    proc = run_child("disk", limit, root)
+    code, err = run_child(zygote, "disk", limit, root)
     TRIED["disk-full builds"] += 1
-    assert proc.returncode == 1, proc.stderr[-2000:]
-    last = proc.stderr.strip().splitlines()[-1]
+    assert code == 1, err[-2000:]
+    last = err.strip().splitlines()[-1]
     assert last.startswith("kaopu: build failed:") and "too large" in last.lower()
     assert_each_table_whole(tree, before)
     assert not list(root.rglob("*.tmp")), "a temporary file left behind"
