@@ -393,6 +393,7 @@ def crawl(
             f"no source has documents for {provider!r}; check the name or add aliases to providers.toml", 3
         )
     _print_provider(tree, provider)
+    _damaged(summary, allow_damaged=True)  # said, but a targeted crawl is not failed for another file
     if failed:
         raise Fail("sources failed: " + "; ".join(failed))
 
