@@ -46,9 +46,11 @@ from pipelines.providers import ProviderIndex, gc_paused
 from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
 from pipelines.storage import (
+    UNFINISHED,
     DataTree,
     QuarantineWriter,
     RawReader,
+    being_written,
     conform,
     read_json_state,
     read_table,
@@ -139,6 +141,11 @@ def read_items(
         check = reader.check
         if check.problem is None:
             counts["_records_" + rel] = n
+            continue
+        if check.problem == UNFINISHED and being_written(path):
+            # A spider run on its own (outside kaopu's lock) is still writing it: not damage. What it
+            # holds so far is built; it stays out of the manifest and is read again once finished.
+            counts["raw_being_written"].append(rel)
             continue
         source = rel.split("/")[1] if rel.count("/") >= 2 else None
         lost = {
@@ -745,7 +752,13 @@ def update_clean(
         # Nothing new in raw and the same watch list: the tables are what this build would write.
         fresh = {"raw_files": 0, "records": 0, "quarantined": 0, "damaged_raw": [], "new_documents": 0}
         return {**last.get("counts", {}), **fresh, "unchanged": True}
-    counts: dict[str, Any] = {"raw_files": len(pending), "records": 0, "quarantined": 0, "damaged_raw": []}
+    counts: dict[str, Any] = {
+        "raw_files": len(pending),
+        "records": 0,
+        "quarantined": 0,
+        "damaged_raw": [],
+        "raw_being_written": [],
+    }
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
 
     reg_rows: list[dict[str, Any]] = []

@@ -20,6 +20,7 @@ Guarantees the rest of kaopu relies on:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import gzip
 import hashlib
 import json
@@ -165,6 +166,13 @@ class RawWriter:
         self.path = _appendable(path)
         # Appending a new gzip member to an existing file is valid gzip; readers see one stream.
         self._fh = open(self.path, "ab")  # noqa: SIM115 - lifetime is the writer's
+        try:
+            # Held while the writer lives (the kernel drops it when the process dies), so a reader can
+            # tell a file being written from one a killed writer left, and two writers never interleave.
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            raise RuntimeError(f"another process is writing {self.path}") from None
         self._gz = gzip.GzipFile(fileobj=self._fh, mode="ab", mtime=0)
         # The header on disk at once: a writer killed before its first line leaves a file that reads
         # as `unfinished` with no records, not as a truncated one.
@@ -204,8 +212,8 @@ def _appendable(path: Path) -> Path:
     if not path.exists() or path.stat().st_size == 0:
         return path
     check = check_raw(path)
-    if check.problem is None or seal_unfinished(check):
-        return path
+    if check.problem is None or seal_unfinished(check) or being_written(path):
+        return path  # (being written: the lock below refuses to write beside a live writer)
     stem = path.name.removesuffix(".jsonl.gz")
     n = 1
     while (sibling := path.with_name(f"{stem}.{n}.jsonl.gz")).exists():
@@ -227,10 +235,28 @@ def seal_unfinished(check: RawCheck) -> bool:
     tail = deflate.compress(footer) + deflate.flush(zlib.Z_FINISH)
     trailer = struct.pack("<II", zlib.crc32(footer, crc), (size + len(footer)) & 0xFFFFFFFF)
     with open(check.path, "ab") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its writer is alive (a spider run outside kaopu's lock): not ours to close
+        if fh.tell() != check.size:
+            return False  # it grew since it was read: someone wrote to it after all
         fh.write(tail + trailer)
         fh.flush()
         os.fsync(fh.fileno())
     return True
+
+
+def being_written(path: Path) -> bool:
+    """Whether a live RawWriter holds the file (an `unfinished` file then is simply not finished yet)."""
+    try:
+        with open(path, "rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 @dataclass

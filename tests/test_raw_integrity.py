@@ -201,6 +201,27 @@ def test_a_truncated_raw_file_is_quarantined_whole_built_as_far_as_readable_and_
     assert load_manifest(tree)[rel]["records"] == 400
 
 
+def test_a_file_a_live_writer_holds_is_built_so_far_but_neither_damaged_nor_sealed(tree):
+    raw = tree.raw_file("market", "run1")
+    writer = RawWriter(raw)  # a spider run on its own, outside kaopu's lock, still writing
+    try:
+        for i in range(10):
+            writer.write(review(i))
+        with pytest.raises(RuntimeError, match="another process is writing"):
+            RawWriter(raw)
+        counts = update_clean(tree, watchlist=[])
+        assert counts["damaged_raw"] == [] and counts["raw_being_written"] == [tree.relative(raw)]
+        assert read_table(tree, "clean/documents").num_rows == 10
+        assert tree.relative(raw) not in load_manifest(tree)
+        writer.write(review(10))  # not sealed under it: its next line still lands whole
+    finally:
+        writer.close()
+    records, check = read_all(raw)
+    assert check.problem is None and len(records) == 11
+    update_clean(tree, watchlist=[])
+    assert read_table(tree, "clean/documents").num_rows == 11
+
+
 def test_the_build_counts_every_line_it_quarantines(tree):
     raw = tree.raw_file("market", "run1")
     raw.parent.mkdir(parents=True)
