@@ -259,7 +259,7 @@ def test_bad_lines_of_every_kind_are_quarantined_and_counted_never_dropped(tmp_p
 # or starved of disk, so the test process and its tables are never touched.
 ZYGOTE = textwrap.dedent(
     """
-    import json, os, resource, signal, sys
+    import json, os, resource, signal, sys, threading
     import pyarrow.parquet as pq
     from flows.clean import update_clean
     from flows.marts import build_marts
@@ -292,6 +292,9 @@ ZYGOTE = textwrap.dedent(
     def fault(mode, arg, root):
         if mode == "kill":
             kill_at(arg)
+        elif mode == "timer":
+            # SIGKILL after `arg` ms, wherever the build is: reading, scoring, merging, writing.
+            threading.Timer(arg / 1000, os.kill, (os.getpid(), signal.SIGKILL)).start()
         elif mode == "disk":
             # Files may not grow past `arg` bytes: writes fail as on a full disk (EFBIG rather than
             # ENOSPC, at the same place) instead of the default SIGXFSZ.
@@ -390,7 +393,24 @@ def test_a_build_killed_at_a_random_point_leaves_whole_tables_and_the_next_build
     before = snapshot(tree)
     step = random.Random(SEED * 7 + trial).randint(1, 30)
     code, err = run_child(zygote, "kill", step, root)
-    TRIED["builds killed"] += code == -9
+    TRIED["builds killed at a random step"] += code == -9
+    assert code in (-9, 0), err[-2000:]
+    assert_each_table_whole(tree, before)
+    build(tree)
+    assert_same_tables(tables(tree), reference)
+
+
+@pytest.mark.parametrize("trial", range(2))
+def test_a_build_killed_at_a_random_moment_leaves_whole_tables_and_the_next_build_catches_up(
+    half_built, zygote, tmp_path, trial
+):
+    base, reference = half_built
+    root = tmp_path / "data"
+    shutil.copytree(base, root)
+    tree = DataTree(root)
+    before = snapshot(tree)
+    code, err = run_child(zygote, "timer", random.Random(SEED * 11 + trial).randint(50, 1500), root)
+    TRIED["builds killed at a random moment"] += code == -9
     assert code in (-9, 0), err[-2000:]
     assert_each_table_whole(tree, before)
     build(tree)
