@@ -158,8 +158,8 @@ def read_items(
             "unread_bytes": check.unread_bytes,
             "size": check.size,
         }
-        # A killed crawl's file: every line in it is whole, so it is closed now (the build holds the
-        # data tree; no writer is alive) and read as whole next time. Still reported this time.
+        # A killed crawl's file (no live writer holds it, see above): every line in it is whole, so it
+        # is closed now and read as whole next time. Still reported this time.
         lost["sealed"] = seal_unfinished(check)
         quarantine.write(lost, check.problem, detail=check.detail, source=source, raw_file=rel)
         counts["damaged_raw"].append(lost)
@@ -750,7 +750,8 @@ def update_clean(
     last = _load_state(tree, INPUTS)
     if not pending and last.get("watchlist") == _watchlist_key(watchlist) and _all_written(tree):
         # Nothing new in raw and the same watch list: the tables are what this build would write.
-        fresh = {"raw_files": 0, "records": 0, "quarantined": 0, "damaged_raw": [], "new_documents": 0}
+        fresh = {"raw_files": 0, "records": 0, "quarantined": 0, "new_documents": 0}
+        fresh.update({"damaged_raw": [], "raw_being_written": []})
         return {**last.get("counts", {}), **fresh, "unchanged": True}
     counts: dict[str, Any] = {
         "raw_files": len(pending),

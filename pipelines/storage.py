@@ -12,6 +12,8 @@ Layout (DESIGN.md "Data layout"):
 Guarantees the rest of kaopu relies on:
 - raw and quarantine files are appended one complete line at a time and flushed, so a process
   killed with SIGKILL leaves every earlier line readable (gzip members are flushed with Z_SYNC_FLUSH);
+- every raw gzip member a writer closes ends with a footer line counting its records, so `RawReader`
+  can tell a whole file from a truncated, corrupt or unfinished one (README "When raw is damaged");
 - parquet tables are written to a temporary file in the same directory, fsynced, then renamed, so
   a reader sees the old table or the new one, never half of one;
 - no name taken from scraped data can make a path outside the data tree.
