@@ -382,35 +382,24 @@ def half_built(pristine, tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame
     return base, reference
 
 
-@pytest.mark.parametrize("trial", range(3))
-def test_a_build_killed_at_a_random_point_leaves_whole_tables_and_the_next_build_catches_up(
-    half_built, zygote, tmp_path, trial
+# (mode, argument, what is counted): a SIGKILL at a random durable step (a table write begun,
+# written but not renamed, a rename done), or at a random moment (reading, scoring, merging, writing).
+_STEP, _MOMENT = random.Random(SEED * 7), random.Random(SEED * 11)
+KILLS = [("kill", _STEP.randint(1, 30), "builds killed at a random step") for _ in range(3)]
+KILLS += [("timer", _MOMENT.randint(50, 1500), "builds killed at a random moment") for _ in range(2)]
+
+
+@pytest.mark.parametrize(("mode", "arg", "counted"), KILLS)
+def test_a_killed_build_leaves_whole_tables_and_the_next_build_catches_up(
+    half_built, zygote, tmp_path, mode, arg, counted
 ):
     base, reference = half_built
     root = tmp_path / "data"
     shutil.copytree(base, root)
     tree = DataTree(root)
     before = snapshot(tree)
-    step = random.Random(SEED * 7 + trial).randint(1, 30)
-    code, err = run_child(zygote, "kill", step, root)
-    TRIED["builds killed at a random step"] += code == -9
-    assert code in (-9, 0), err[-2000:]
-    assert_each_table_whole(tree, before)
-    build(tree)
-    assert_same_tables(tables(tree), reference)
-
-
-@pytest.mark.parametrize("trial", range(2))
-def test_a_build_killed_at_a_random_moment_leaves_whole_tables_and_the_next_build_catches_up(
-    half_built, zygote, tmp_path, trial
-):
-    base, reference = half_built
-    root = tmp_path / "data"
-    shutil.copytree(base, root)
-    tree = DataTree(root)
-    before = snapshot(tree)
-    code, err = run_child(zygote, "timer", random.Random(SEED * 11 + trial).randint(50, 1500), root)
-    TRIED["builds killed at a random moment"] += code == -9
+    code, err = run_child(zygote, mode, arg, root)
+    TRIED[counted] += code == -9
     assert code in (-9, 0), err[-2000:]
     assert_each_table_whole(tree, before)
     build(tree)
