@@ -15,9 +15,11 @@ same tables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import inspect
+import hashlib
 import itertools
+import json
 import multiprocessing
 import os
 import re
@@ -38,18 +40,21 @@ from flows.provider_names import cached_provider_entries, load_brands, name_grou
 from pipelines import claims as claims_mod
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
-from pipelines.dates import parse_date
+from pipelines.dates import parse_date_as_fetched
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex, gc_paused
 from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
 from pipelines.storage import (
+    UNFINISHED,
     DataTree,
     QuarantineWriter,
+    RawReader,
+    being_written,
     conform,
     read_json_state,
-    read_jsonl_gz,
     read_table,
+    seal_unfinished,
     strictly_increasing,
     write_json_atomic,
     write_table,
@@ -62,6 +67,10 @@ from pipelines.text import is_traditional, normalize
 BATCH = 20_000
 
 MANIFEST = "clean-manifest.json"
+# What else the clean tables depend on besides raw (the watch list resolves provider ids): a build
+# with no new raw and the same inputs writes nothing.
+INPUTS = "clean-inputs.json"
+CLEAN_TABLES = ("clean/documents", "clean/claims", "clean/registry", "clean/listings")
 
 _DOC_COLS = [f.name for f in contracts.DOCUMENTS]
 _CLAIM_COLS = [f.name for f in contracts.CLAIMS]
@@ -106,56 +115,73 @@ def pending_raw(tree: DataTree, manifest: dict[str, dict[str, int]]) -> list[tup
 # ------------------------------------------------------------------------------------------------
 # Reading raw into typed items.
 # ------------------------------------------------------------------------------------------------
-_READ_TAKES_CALLBACK = "on_bad_line" in inspect.signature(read_jsonl_gz).parameters
-
-
-def _records(path: Path, rel: str, quarantine: QuarantineWriter) -> Iterator[dict[str, Any]]:
-    if not _READ_TAKES_CALLBACK:
-        yield from read_jsonl_gz(path)
-        return
-
-    def bad_line(line_no: int, reason: str) -> None:
-        quarantine.write({"line": line_no}, "bad_json_line", detail=reason, raw_file=rel)
-
-    yield from read_jsonl_gz(path, on_bad_line=bad_line)
-
-
 def read_items(
-    pending: Sequence[tuple[Path, str, int]], quarantine: QuarantineWriter, counts: dict[str, int]
+    pending: Sequence[tuple[Path, str, int]], quarantine: QuarantineWriter, counts: dict[str, Any]
 ) -> Iterator[tuple[contracts.BaseItem, str]]:
-    """Every new valid item with the raw file it came from; invalid records go to quarantine."""
+    """Every new valid item with the raw file it came from; invalid records go to quarantine.
+
+    A raw file that fails its check (`RawReader`) still gives every record before the damage, and is
+    quarantined whole with its reason; it goes into `counts["damaged_raw"]` and not into the manifest,
+    so a restored or re-crawled file is read again next time."""
     for path, rel, skip in pending:
+
+        def bad_line(line_no: int, reason: str, rel: str = rel) -> None:
+            quarantine.write({"line": line_no}, "bad_json_line", detail=reason, raw_file=rel)
+
+        reader = RawReader(path, on_bad_line=bad_line)
         n = 0
-        for rec in _records(path, rel, quarantine):
+        for rec in reader:
             n += 1
             if n <= skip:
                 continue
             counts["records"] += 1
-            try:
-                item = contracts.from_record(rec)
-            except contracts.InvalidItem as exc:
-                quarantine.write(
-                    rec,
-                    exc.reason,
-                    detail=exc.detail,
-                    source=rec.get("source"),
-                    source_url=rec.get("source_url"),
-                    raw_file=rel,
-                )
-                counts["quarantined"] += 1
-                continue
-            except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type
-                quarantine.write(
-                    rec,
-                    "bad_field",
-                    detail=str(exc),
-                    source=rec.get("source") if isinstance(rec, dict) else None,
-                    raw_file=rel,
-                )
-                counts["quarantined"] += 1
-                continue
-            yield item, rel
-        counts["_records_" + rel] = n
+            item = _item_or_quarantine(rec, rel, quarantine)
+            if item is not None:
+                yield item, rel
+        check = reader.check
+        if check.problem is None:
+            counts["_records_" + rel] = n
+            continue
+        if check.problem == UNFINISHED and being_written(path):
+            # A spider run on its own (outside kaopu's lock) is still writing it: not damage. What it
+            # holds so far is built; it stays out of the manifest and is read again once finished.
+            counts["raw_being_written"].append(rel)
+            continue
+        source = rel.split("/")[1] if rel.count("/") >= 2 else None
+        lost = {
+            "raw_file": rel,
+            "source": source,
+            "day": rel.split("/")[2] if rel.count("/") >= 3 else None,
+            "reason": check.problem,
+            "detail": check.detail,
+            "records_read": check.records,
+            "unread_bytes": check.unread_bytes,
+            "size": check.size,
+        }
+        # A killed crawl's file (no live writer holds it, see above): every line in it is whole, so it
+        # is closed now and read as whole next time. Still reported this time.
+        lost["sealed"] = seal_unfinished(check)
+        quarantine.write(lost, check.problem, detail=check.detail, source=source, raw_file=rel)
+        counts["damaged_raw"].append(lost)
+
+
+def _item_or_quarantine(
+    rec: dict[str, Any], rel: str, quarantine: QuarantineWriter
+) -> contracts.BaseItem | None:
+    try:
+        return contracts.from_record(rec)
+    except contracts.InvalidItem as exc:
+        quarantine.write(
+            rec,
+            exc.reason,
+            detail=exc.detail,
+            source=rec.get("source"),
+            source_url=rec.get("source_url"),
+            raw_file=rel,
+        )
+    except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type
+        quarantine.write(rec, "bad_field", detail=str(exc), source=rec.get("source"), raw_file=rel)
+    return None
 
 
 def _resolve_many(index: ProviderIndex, mentions: pd.Series) -> pd.Series:
@@ -239,7 +265,7 @@ def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
         "status": g.get("status"),
         "client": g.get("client"),
         "provider_mention": None,
-        "created_at": g.get("created_at") or g.get("published_at"),
+        "created_at": _created_at(g, item.fetched_at),
         "reply_days": None,
         "_service_code": g.get("service_code"),
         "_article_id": g.get("article_id"),
@@ -248,13 +274,6 @@ def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
     }
     if item.kind == "article":
         row["author"] = g.get("publisher")
-        if not row["created_at"] and g.get("date_raw"):
-            # "3天前" on the page: read relative to the day it was fetched, as the page meant it.
-            fetched = _ts(item.fetched_at)
-            when = parse_date(
-                g["date_raw"], today=fetched.tz_convert("Asia/Shanghai").date() if fetched else None
-            )
-            row["created_at"] = when.isoformat() if when else None
     if item.kind == "market_review":
         row["provider_mention"] = g.get("provider_name")
     elif item.kind == "complaint":
@@ -266,6 +285,26 @@ def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
         if not row["raw_text"].strip():
             row["raw_text"] = g.get("title") or ""
     return row
+
+
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
+
+
+def _created_at(g: dict[str, Any], fetched_at: Any) -> str | None:
+    """The item's own date as ISO 8601. The crawl writes ISO already; a date still as printed
+    (`3天前`, `昨天 12:30`, `2024年3月1日`, an older writer's or a page object's miss) is read here,
+    relative to the item's `fetched_at` — never the build's clock, so rebuilding the same raw gives
+    the same tables."""
+    for value in (g.get("created_at"), g.get("published_at"), g.get("date_raw")):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and _ISO_START.match(value):
+            return value  # the column is parsed as a whole later; a per-row parse here costs 50 µs
+        fetched = _ts(fetched_at)
+        when = parse_date_as_fetched(value, fetched.to_pydatetime() if fetched is not None else None)
+        if when is not None:
+            return when.isoformat()
+    return None
 
 
 def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -708,7 +747,19 @@ def update_clean(
     watchlist = list(watchlist)
     manifest = load_manifest(tree)
     pending = pending_raw(tree, manifest)
-    counts: dict[str, int] = {"raw_files": len(pending), "records": 0, "quarantined": 0}
+    last = _load_state(tree, INPUTS)
+    if not pending and last.get("watchlist") == _watchlist_key(watchlist) and _all_written(tree):
+        # Nothing new in raw and the same watch list: the tables are what this build would write.
+        fresh = {"raw_files": 0, "records": 0, "quarantined": 0, "new_documents": 0}
+        fresh.update({"damaged_raw": [], "raw_being_written": []})
+        return {**last.get("counts", {}), **fresh, "unchanged": True}
+    counts: dict[str, Any] = {
+        "raw_files": len(pending),
+        "records": 0,
+        "quarantined": 0,
+        "damaged_raw": [],
+        "raw_being_written": [],
+    }
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
 
     reg_rows: list[dict[str, Any]] = []
@@ -735,6 +786,8 @@ def update_clean(
 
     with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
         texts = _TextWork(doc_batches(quarantine), workers, tree, _table_rows(tree, "clean/documents"))
+    # Every line the build quarantined (bad lines, invalid items, damaged files), not only items.
+    counts["quarantined"] = quarantine.count
     try:
         return _finish_clean(
             tree, watchlist, manifest, pending, counts, texts, reg_rows, list_rows, new_case_names
@@ -855,15 +908,22 @@ def _finish_clean(
 
     # The manifest moves only after every table is written: a crash before this line reprocesses the
     # same records next time, which the keyed merge makes harmless.
+    # A damaged file has no `_records_` count and stays out: it is read again until it is whole.
     for path, rel, _skip in pending:
+        if "_records_" + rel not in counts:
+            continue
         st = path.stat()
         manifest[rel] = {
             "size": st.st_size,
             "mtime_ns": st.st_mtime_ns,
-            "records": counts.pop("_records_" + rel, 0),
+            "records": counts.pop("_records_" + rel),
         }
     save_brands(tree, brands)
     _save_state(tree, MANIFEST, manifest)
+    if counts["damaged_raw"]:
+        from flows.verify import forget_lost_items  # (verify imports this module)
+
+        counts["recrawl_reset"] = forget_lost_items(tree, counts["damaged_raw"])
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}
     counts.update(
         {
@@ -875,6 +935,7 @@ def _finish_clean(
             "providers": len(entries),
         }
     )
+    _save_state(tree, INPUTS, {"watchlist": _watchlist_key(watchlist), "counts": counts})
     return counts
 
 
@@ -889,6 +950,15 @@ def _lookup(keys: pd.Series, values: pd.Series, wanted: pd.Series) -> pd.Series:
     at = pc.index_in(wanted_a, value_set=keys_a.filter(near))
     found = pa.array(values, pa.string()).filter(near).take(at)
     return found.to_pandas().set_axis(wanted.index).astype("string")
+
+
+def _watchlist_key(watchlist: list[WatchedProvider | dict]) -> str:
+    entries = [w if isinstance(w, dict) else dataclasses.asdict(w) for w in watchlist]
+    return hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _all_written(tree: DataTree) -> bool:
+    return all(tree.table_path(name).exists() for name in CLEAN_TABLES)
 
 
 def _table_rows(tree: DataTree, name: str) -> int:
@@ -942,8 +1012,12 @@ def _attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex)
         by_article: dict[str, Any] = {}
         for a in arts:
             by_article.update(zip(a["native_id"], a["provider_mention"], strict=True))
-        docs.loc[orphan, "provider_mention"] = docs.loc[orphan, "_article_id"].map(
-            lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}")
+        # As strings: a map that finds no article gives all-None objects, which pandas 3 refuses to
+        # put into a string column (a batch of comments under unattributed articles crashed the build).
+        docs.loc[orphan, "provider_mention"] = (
+            docs.loc[orphan, "_article_id"]
+            .map(lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}"))
+            .astype(docs["provider_mention"].dtype)
         )
     return docs
 

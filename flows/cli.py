@@ -49,6 +49,9 @@ out = Console()
 err = Console(stderr=True)
 
 
+ALLOW_DAMAGED_HELP = "Exit 0 even when a raw file is damaged (its readable records are built either way)."
+
+
 class Fail(Exception):
     """A failure the user should read as one line, with the exit code to leave with."""
 
@@ -328,6 +331,7 @@ def run(
         list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")
     ] = None,
     since: Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")] = None,
+    allow_damaged: Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)] = False,
 ) -> None:
     """Crawl every source of the active profile, then build the tables."""
     c: Ctx = ctx.obj
@@ -352,6 +356,7 @@ def run(
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
+    _damaged(summary, allow_damaged)
     if failed:
         raise Fail("sources failed (the others' data was built): " + "; ".join(failed))
 
@@ -390,13 +395,17 @@ def crawl(
             f"no source has documents for {provider!r}; check the name or add aliases to providers.toml", 3
         )
     _print_provider(tree, provider)
+    _damaged(summary, allow_damaged=True)  # said, but a targeted crawl is not failed for another file
     if failed:
         raise Fail("sources failed: " + "; ".join(failed))
 
 
 @app.command()
 @_guard
-def build(ctx: typer.Context) -> None:
+def build(
+    ctx: typer.Context,
+    allow_damaged: Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)] = False,
+) -> None:
     """Rebuild clean tables (from new raw files only) and the marts (from clean)."""
     c: Ctx = ctx.obj
     tree = c.config().tree
@@ -407,6 +416,33 @@ def build(ctx: typer.Context) -> None:
             result = kflows.build(str(tree.root))
     out.print_json(json.dumps(result, default=str, ensure_ascii=False))
     _print_reputation(tree)
+    _damaged(result, allow_damaged)
+
+
+def _damaged(summary: dict[str, Any], allow_damaged: bool) -> None:
+    """The loud end of a build that met damaged raw files: one line each, and a failure unless allowed."""
+    from flows.verify import damage_lines, damaged_in
+
+    lines = damage_lines(damaged_in(summary))
+    for line in lines:
+        err.print(f"kaopu: {line}", markup=False, highlight=False, soft_wrap=True)
+    if lines and not allow_damaged:
+        raise Fail(f"{len(lines)} damaged raw file(s), see above; --allow-damaged accepts them")
+
+
+@app.command()
+@_guard
+def verify(ctx: typer.Context) -> None:
+    """Check the whole data tree (raw files, build manifest, tables' schemas and row counts)."""
+    from flows.verify import verify_tree
+
+    tree = ctx.obj.config().tree
+    problems = verify_tree(tree)
+    for line in problems:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    if problems:
+        raise Fail(f"{len(problems)} problem(s) in {tree.root}")
+    out.print(f"{tree.root}: raw, manifest and tables verified, nothing lost", markup=False, highlight=False)
 
 
 @app.command()

@@ -210,6 +210,9 @@ def validate(item: BaseItem) -> BaseItem:
         raise InvalidItem("missing_source_url")
     text = getattr(item, "text", "")
     image_only_case = item.kind == "case_page" and getattr(item, "image_only", False)
+    if text is not None and not isinstance(text, str):
+        # An integer or a list is a writer's bug, not an empty page: say which.
+        raise InvalidItem("bad_field", f"text: expected a string, got {type(text).__name__}")
     # A case page whose numbers are only in an image still has a title worth keeping.
     if item.kind in TEXT_KINDS and (not isinstance(text, str) or not text.strip()) and not image_only_case:
         raise InvalidItem("empty_text")

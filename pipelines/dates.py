@@ -68,7 +68,22 @@ def parse_date(text: str | int | float, today: date | None = None) -> datetime |
         return None
 
 
-def _parse(text: str | int | float, today: date | None) -> datetime | None:
+def parse_date_as_fetched(text: str | int | float, fetched_at: datetime | None) -> datetime | None:
+    """A date printed on a page fetched at `fetched_at`: relative forms (`3天前`, `昨天`) count back from
+    the Beijing day of the fetch, as the page meant them, never from the clock of whoever reads raw
+    later, so two builds of the same raw agree. Without a fetch time a relative form is unknown (None).
+    """
+    if fetched_at is None:
+        try:
+            return _parse(text, None, relative=False)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    return parse_date(text, today=fetched_at.astimezone(SHANGHAI).date())
+
+
+def _parse(text: str | int | float, today: date | None, relative: bool = True) -> datetime | None:
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, int | float):
@@ -86,6 +101,8 @@ def _parse(text: str | int | float, today: date | None) -> datetime | None:
     m = _YMD.search(s)
     if m:
         return _wall(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["tz"])
+    if not relative:
+        return None
     anchor = _anchor(today)
     lowered = s.lower()
     if any(word in lowered for word in _JUST_NOW):

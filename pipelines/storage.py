@@ -12,6 +12,8 @@ Layout (DESIGN.md "Data layout"):
 Guarantees the rest of kaopu relies on:
 - raw and quarantine files are appended one complete line at a time and flushed, so a process
   killed with SIGKILL leaves every earlier line readable (gzip members are flushed with Z_SYNC_FLUSH);
+- every raw gzip member a writer closes ends with a footer line counting its records, so `RawReader`
+  can tell a whole file from a truncated, corrupt or unfinished one (README "When raw is damaged");
 - parquet tables are written to a temporary file in the same directory, fsynced, then renamed, so
   a reader sees the old table or the new one, never half of one;
 - no name taken from scraped data can make a path outside the data tree.
@@ -20,16 +22,19 @@ Guarantees the rest of kaopu relies on:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import gzip
 import hashlib
 import json
 import os
 import re
+import struct
 import tempfile
 import unicodedata
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -133,20 +138,48 @@ def new_run_id(prefix: str = "run") -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Raw: append-only jsonl.gz, one gzip stream, sync-flushed after every line.
+# Raw: append-only jsonl.gz, sync-flushed after every line, a footer line last.
 # ---------------------------------------------------------------------------------------------
+
+# The last line of every gzip member a RawWriter closes: {"_raw_footer": {"records": N}}. With gzip's
+# own CRC-32 and length (checked by zlib at the member's end) it proves the member is whole.
+FOOTER_KEY = "_raw_footer"
+# Why a raw file failed its check; each is a quarantine reason.
+TRUNCATED = "truncated_gzip"  # the bytes stop mid-stream: cut short (a copy, a full disk, a bad restore)
+CORRUPT = "corrupt_gzip"  # bytes that are not gzip, a CRC or length mismatch, a footer that disagrees
+UNFINISHED = "unfinished"  # the writer stopped between two lines without closing (killed, or still running)
+RAW_PROBLEMS = (TRUNCATED, CORRUPT, UNFINISHED)
+# What a deflate stream ends with after Z_SYNC_FLUSH: an empty stored block.
+_SYNC_MARK = b"\x00\x00\xff\xff"
 
 
 class RawWriter:
     """Appends records to one raw file. Each `write` is durable before it returns (flush + sync
-    flush of the deflate stream), so SIGKILL loses at most the record being written."""
+    flush of the deflate stream), so SIGKILL loses at most the record being written; `close` writes
+    the footer (records in this member) and gzip's trailer.
+
+    Opening a file a killed writer left unfinished first seals it (the footer and trailer it never
+    wrote, marked `sealed`), so a retry of the same run appends after a whole member instead of after
+    a dangling stream no reader could get past. A file damaged any other way is never appended to:
+    the writer continues in a sibling file (`<run>.<n>.jsonl.gz`) and `path` says which."""
 
     def __init__(self, path: Path):
-        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = _appendable(path)
         # Appending a new gzip member to an existing file is valid gzip; readers see one stream.
-        self._fh = open(path, "ab")  # noqa: SIM115 - lifetime is the writer's
+        self._fh = open(self.path, "ab")  # noqa: SIM115 - lifetime is the writer's
+        try:
+            # Held while the writer lives (the kernel drops it when the process dies), so a reader can
+            # tell a file being written from one a killed writer left, and two writers never interleave.
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            raise RuntimeError(f"another process is writing {self.path}") from None
         self._gz = gzip.GzipFile(fileobj=self._fh, mode="ab", mtime=0)
+        # The header on disk at once: a writer killed before its first line leaves a file that reads
+        # as `unfinished` with no records, not as a truncated one.
+        self._gz.flush(zlib.Z_SYNC_FLUSH)
+        self._fh.flush()
         self.count = 0
 
     def write(self, record: dict[str, Any]) -> None:
@@ -158,8 +191,11 @@ class RawWriter:
 
     def close(self) -> None:
         if not self._gz.closed:
+            self._gz.write(_footer_line({"records": self.count}))
             self._gz.close()
         if not self._fh.closed:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
             self._fh.close()
 
     def __enter__(self) -> RawWriter:
@@ -169,55 +205,210 @@ class RawWriter:
         self.close()
 
 
-def read_jsonl_gz(
-    path: Path, on_bad_line: Callable[[int, str], None] | None = None
-) -> Iterator[dict[str, Any]]:
-    """Yield every complete record of a raw file, streaming, including one whose writer was killed.
+def _footer_line(body: dict[str, Any]) -> bytes:
+    return (json.dumps({FOOTER_KEY: body}, sort_keys=True) + "\n").encode()
 
-    A file cut off mid-stream (no gzip trailer) or mid-line yields all complete lines before the cut;
-    the incomplete tail never was a whole item. A line that does not parse anywhere else is reported
-    to `on_bad_line(line_number, reason)` (the build quarantines it) instead of being dropped silently.
+
+def _appendable(path: Path) -> Path:
+    """`path`, sealed if a killed writer left it unfinished; a fresh sibling if it is damaged."""
+    if not path.exists() or path.stat().st_size == 0:
+        return path
+    check = check_raw(path)
+    if check.problem is None or seal_unfinished(check) or being_written(path):
+        return path  # (being written: the lock below refuses to write beside a live writer)
+    stem = path.name.removesuffix(".jsonl.gz")
+    n = 1
+    while (sibling := path.with_name(f"{stem}.{n}.jsonl.gz")).exists():
+        n += 1
+    return sibling
+
+
+def seal_unfinished(check: RawCheck) -> bool:
+    """Close the member a killed writer left open, with the footer and trailer it never wrote (the
+    footer marked `sealed`). Only for an `unfinished` file — every line in it is whole, since each was
+    sync-flushed — and only by whoever holds the data tree (no writer may still be appending). The
+    deflate stream stops byte-aligned after a sync flush, so a fresh raw deflate stream continues it.
+    Returns whether it sealed."""
+    if check.problem != UNFINISHED or check.open_member is None:
+        return False
+    crc, size, lines = check.open_member
+    footer = _footer_line({"records": lines, "sealed": True})
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    tail = deflate.compress(footer) + deflate.flush(zlib.Z_FINISH)
+    trailer = struct.pack("<II", zlib.crc32(footer, crc), (size + len(footer)) & 0xFFFFFFFF)
+    with open(check.path, "ab") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its writer is alive (a spider run outside kaopu's lock): not ours to close
+        if fh.tell() != check.size:
+            return False  # it grew since it was read: someone wrote to it after all
+        fh.write(tail + trailer)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
+
+
+def being_written(path: Path) -> bool:
+    """Whether a live RawWriter holds the file (an `unfinished` file then is simply not finished yet)."""
+    try:
+        with open(path, "rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@dataclass
+class RawCheck:
+    """What reading a raw file found. `problem` is None for a whole file, else one of RAW_PROBLEMS."""
+
+    path: Path
+    size: int = 0
+    records: int = 0  # lines that were read (items and bad lines; not footers)
+    members: int = 0  # gzip members read to their verified end
+    footers: int = 0  # of those, how many carried a footer (a file written before footers has none)
+    problem: str | None = None
+    detail: str = ""
+    unread_bytes: int = 0  # bytes after the damage that could not be read
+    # A member with no trailer yet: (CRC-32 so far, bytes so far, lines so far), to seal it.
+    open_member: tuple[int, int, int] | None = None
+
+
+class RawReader:
+    """Iterate a raw file's records, streaming; afterwards `check` says whether the file was whole.
+
+    Every complete line before any damage is yielded (a killed writer's lines were each flushed whole).
+    How a file is judged:
+    - every gzip member must end with its trailer, whose CRC-32 and length zlib verifies;
+    - a member with a footer must hold exactly the records the footer counts; a member without one
+      was written before footers existed (or by another gzip tool) and is judged by CRC and length
+      alone — so old raw files still read as whole;
+    - a last member with no trailer is `unfinished` when it stops right after a sync-flushed whole
+      line (the writer was killed between two items, or is still writing), else `truncated_gzip`;
+    - bytes zlib refuses (not gzip, a bad block, a CRC or length mismatch) are `corrupt_gzip`; reading
+      stops there, since nothing after corrupt deflate data can be trusted.
+    A line that is not a JSON object is passed to `on_bad_line(line_number, reason)` and skipped.
     """
-    decomp = zlib.decompressobj(wbits=31)
-    tail = b""
-    line_no = 0
 
-    def parse(raw: bytes) -> dict[str, Any] | None:
+    def __init__(self, path: Path, on_bad_line: Callable[[int, str], None] | None = None):
+        self.path = path
+        self.on_bad_line = on_bad_line
+        self.check = RawCheck(path)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        check = self.check
+        check.size = self.path.stat().st_size
+        if check.size == 0:
+            check.problem, check.detail = TRUNCATED, "empty file (not even a gzip header)"
+            return
+        decomp = zlib.decompressobj(wbits=31)
+        member = _Member()
+        tail = b""
+        consumed = 0  # compressed bytes handed to zlib (exact up to the current member)
+        last = b""
+        with open(self.path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                last = (last + chunk)[-len(_SYNC_MARK) :]
+                while chunk:
+                    member.fed = True
+                    try:
+                        out = decomp.decompress(chunk)
+                    except zlib.error as exc:
+                        check.problem = CORRUPT
+                        check.detail = f"{exc} after record {check.records}"
+                        check.unread_bytes = max(check.size - consumed, 0)
+                        return
+                    member.crc = zlib.crc32(out, member.crc)
+                    member.size += len(out)
+                    lines = (tail + out).split(b"\n")
+                    tail = lines.pop()
+                    for raw in lines:
+                        rec = self._parse(raw, member)
+                        if rec is not None:
+                            yield rec
+                    if not decomp.eof:
+                        consumed += len(chunk)
+                        break
+                    consumed += len(chunk) - len(decomp.unused_data)
+                    if tail:
+                        self._bad(check.records + 1, "raw line with no newline at the end of a gzip member")
+                        check.records += 1
+                        tail = b""
+                    if member.footer is not None:
+                        check.footers += 1
+                        if member.footer != member.lines:
+                            check.problem = CORRUPT
+                            check.detail = (
+                                f"footer counts {member.footer} records, the member holds {member.lines}"
+                            )
+                            return
+                    check.members += 1
+                    chunk = decomp.unused_data.lstrip(b"\x00")  # zero padding after a member is allowed
+                    decomp = zlib.decompressobj(wbits=31)  # another member: a later run appended
+                    member = _Member()
+        if member.fed:
+            # A member with no trailer: its writer never closed it, or the file was cut short.
+            check.unread_bytes = check.size - consumed if not tail else len(tail)
+            if not tail and last == _SYNC_MARK:
+                check.problem, check.detail = UNFINISHED, f"no gzip trailer after record {check.records}"
+                check.unread_bytes = 0
+                check.open_member = (member.crc, member.size, member.lines)
+            else:
+                check.problem = TRUNCATED
+                check.detail = f"cut off mid-stream after record {check.records}"
+
+    def _parse(self, raw: bytes, member: _Member) -> dict[str, Any] | None:
+        if not raw.strip():
+            return None
         try:
             rec = json.loads(raw.decode("utf-8", "surrogatepass"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            if on_bad_line:
-                on_bad_line(line_no, f"unreadable raw line: {exc}")
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            rec = exc  # (RecursionError: `[[[[…` nested past Python's stack crashed the build)
+        if isinstance(rec, dict) and FOOTER_KEY in rec and len(rec) == 1:
+            body = rec[FOOTER_KEY]
+            member.footer = body.get("records") if isinstance(body, dict) else None
+            return None
+        self.check.records += 1
+        member.lines += 1
+        if isinstance(rec, Exception):
+            self._bad(self.check.records, f"unreadable raw line: {rec}")
             return None
         if not isinstance(rec, dict):
-            if on_bad_line:
-                on_bad_line(line_no, "raw line is not a JSON object")
+            self._bad(self.check.records, "raw line is not a JSON object")
             return None
         return rec
 
-    with open(path, "rb") as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            while chunk:
-                try:
-                    out = decomp.decompress(chunk)
-                except zlib.error:
-                    chunk = b""
-                    out = b""
-                    fh.seek(0, os.SEEK_END)  # torn bytes at the end: stop reading
-                data = tail + out
-                lines = data.split(b"\n")
-                tail = lines.pop()
-                for raw in lines:
-                    line_no += 1
-                    if raw.strip() and (rec := parse(raw)) is not None:
-                        yield rec
-                chunk = decomp.unused_data if decomp.eof else b""
-                if decomp.eof:
-                    decomp = zlib.decompressobj(wbits=31)  # another member: a later run appended
-    # `tail` is a line with no newline: the record being written when the writer died.
+    def _bad(self, line_no: int, reason: str) -> None:
+        if self.on_bad_line:
+            self.on_bad_line(line_no, reason)
+
+
+@dataclass
+class _Member:
+    fed: bool = False
+    crc: int = 0
+    size: int = 0
+    lines: int = 0
+    footer: int | None = None
+
+
+def read_jsonl_gz(
+    path: Path, on_bad_line: Callable[[int, str], None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield every complete record of a raw file, streaming, up to any damage (see `RawReader`, whose
+    `check` also says whether the file was whole; callers that must not lose data silently use it)."""
+    yield from RawReader(path, on_bad_line)
+
+
+def check_raw(path: Path) -> RawCheck:
+    """Read a raw file through, only to judge it."""
+    reader = RawReader(path)
+    for _ in reader:
+        pass
+    return reader.check
 
 
 class QuarantineWriter:

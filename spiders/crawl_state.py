@@ -109,5 +109,15 @@ class CrawlState:
             self.finish_run(run_id)
         return added
 
+    def keep_only(self, item_ids: Iterable[str]) -> None:
+        """Forget every seen id but `item_ids` (what raw still holds) and every finished thread: after
+        a damaged raw file lost items, the next crawl reads each thread again and writes what raw no
+        longer has, instead of skipping it as seen."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM seen")
+            self._db.executemany("INSERT OR IGNORE INTO seen (item_id) VALUES (?)", ((i,) for i in item_ids))
+            self._db.execute("DELETE FROM threads")
+
     def close(self) -> None:
         self._db.close()

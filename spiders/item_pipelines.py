@@ -81,9 +81,9 @@ class RawPipeline(_Component):
     def process_item(self, item):
         spider = self.spider
         if self.writer is None:
-            path = spider.tree.raw_file(spider.source, spider.run_id)
-            spider.crawl_state.begin_run(spider.run_id, path)
-            self.writer = RawWriter(path)
+            self.writer = RawWriter(spider.tree.raw_file(spider.source, spider.run_id))
+            # The writer's path: beside a damaged file of the same run it writes a sibling.
+            spider.crawl_state.begin_run(spider.run_id, self.writer.path)
         self.writer.write(to_record(item))
         spider.crawl_state.add([item.item_id])
         when = getattr(item, "created_at", None) or getattr(item, "published_at", None)

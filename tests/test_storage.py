@@ -19,7 +19,7 @@ import pytest
 
 from pipelines import storage
 from pipelines.contracts import MarketReview, to_record
-from pipelines.storage import DataTree, QuarantineWriter, RawWriter, read_jsonl_gz, slugify
+from pipelines.storage import FOOTER_KEY, DataTree, QuarantineWriter, RawWriter, read_jsonl_gz, slugify
 
 
 def _wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:
@@ -63,8 +63,10 @@ def test_raw_files_appended_by_a_later_run_read_as_one_stream(tmp_path: Path) ->
     with RawWriter(path) as w:
         w.write({"n": 2})
     assert [r["n"] for r in read_jsonl_gz(path)] == [1, 2]
-    with gzip.open(path, "rt", encoding="utf-8") as fh:  # any gzip reader agrees
-        assert [json.loads(line)["n"] for line in fh] == [1, 2]
+    with gzip.open(path, "rt", encoding="utf-8") as fh:  # any gzip reader agrees, footers aside
+        lines = [json.loads(line) for line in fh]
+    assert [r["n"] for r in lines if FOOTER_KEY not in r] == [1, 2]
+    assert [r[FOOTER_KEY]["records"] for r in lines if FOOTER_KEY in r] == [1, 1]
 
 
 def test_a_corrupt_line_is_reported_not_silently_dropped(tmp_path: Path) -> None:
