@@ -212,6 +212,12 @@ _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
 
 
+def canonical_metric(text: str) -> str | None:
+    """The canonical metric of the first metric word in the text (`月销售额` → 销售额), else None."""
+    m = _METRIC_RE.search(text or "")
+    return _METRICS[m.group(0)] if m else None
+
+
 def extract(text: str) -> list[Claim]:
     """Every claim in the text, in order. Never raises on a str; returns [] when there is none."""
     if not isinstance(text, str) or not text:
