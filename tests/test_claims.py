@@ -129,22 +129,28 @@ def test_promise():
 def test_merchant_outcome_and_money_in_one_sentence():
     claims = extract("交给他们半年，我的店销售额从每月20万掉到5万，还交了3万服务费。")
     assert [(c.kind, c.metric, c.before, c.after, c.growth_pct, c.period_days) for c in claims] == [
-        ("outcome", "销售额", 200_000.0, 50_000.0, -75.0, 182),
-        ("financial", "服务费", None, 30_000.0, None, 182),
+        ("actual_outcome", "销售额", 200_000.0, 50_000.0, -75.0, 182),
+        ("actual_outcome", "服务费", None, 30_000.0, None, 182),
     ]
 
 
-def test_fees_and_commission():
-    claims = extract("月服务费3000-8000元，提成5%。")
+def test_fees_paid_and_commission_are_what_happened():
+    claims = extract("当初交了月服务费3000-8000元，提成5%。")
     assert [(c.kind, c.metric, c.before, c.after) for c in claims] == [
-        ("financial", "服务费", 3000.0, 8000.0),
-        ("financial", "提成", None, 5.0),
+        ("actual_outcome", "服务费", 3000.0, 8000.0),
+        ("actual_outcome", "提成", None, 5.0),
     ]
+
+
+def test_a_quoted_price_is_no_claim():
+    # Was a `financial` claim; a price list promises nothing and reports nothing (the corpus labels it
+    # so), and the marts read fee levels through flows.scores.fees_from_texts, not through extract.
+    assert extract("月服务费3000-8000元，提成5%。") == []
 
 
 def test_money_takes_the_word_right_after_it():
     c = _one("要求他们退还6.8万保证金，对方拒绝。")
-    assert (c.kind, c.metric, c.after) == ("financial", "保证金", 68_000.0)
+    assert (c.kind, c.metric, c.after) == ("actual_outcome", "保证金", 68_000.0)
 
 
 @pytest.mark.parametrize(
