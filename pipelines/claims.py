@@ -100,6 +100,7 @@ _METRICS: dict[str, str] = {
     "经营亏损": "亏损",
     "亏损": "亏损",
     "净损失": "亏损",
+    "经营损失": "亏损",
     "毛利率": "毛利率",
     "净利率": "净利率",
     "市值": "市值",
@@ -185,12 +186,18 @@ _METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, rever
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
+_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+)
+# 从2022年的81.78亿元增长至2024年的134.59亿元: a date before an amount is part of the slot.
+_DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|跌"
 _FROM_TO = re.compile(
-    rf"(?:从|由)\s*(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?\s*(?P<b>{_NUMX})"
-    rf"[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
+    rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
+    rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
+    rf"(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
 )
 # 分别为3.1亿元、3.6亿元和6.5亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -204,7 +211,8 @@ _AFTER_ONLY = re.compile(
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|才|实现|录得|were|was|of)?"
+    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|才|实现|录得|不低于|不少于|至少"
+    rf"|were|was|of)?"
     rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降92.15%, 降幅7.11%, an increase of 40.7%: a direction word, a few words, a percent. The sign
@@ -226,7 +234,7 @@ _BEFORE_CUE = re.compile(r"合作前|接手前|接手时|合作时|之前|原来
 _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来|最后|最终|半年后|个月后|年后")
 
 _PROMISE = re.compile(
-    r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,6}退|达不到.{0,8}退|无效退款"
+    r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
 )
 _MERCHANT = re.compile(
@@ -367,7 +375,8 @@ def _sentence_claims(
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
-    period_spans = [(s, e) for s, e, _ in periods]
+    # Dates are neither periods nor amounts: 2024年的134.59亿元, 2024同期为5.6%.
+    period_spans = [(s, e) for s, e, _ in periods] + [m.span() for m in _DATE.finditer(sentence)]
     kind = _kind(sentence, client, case_page, report, named)
     if kind is None:
         return []
@@ -456,8 +465,10 @@ def _clause_numbers(
     before = after = growth = None
     m = _FROM_TO.search(clause) or _ARROW.search(clause) or _SERIES.search(clause)
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
-        before, _ = _value(m.group("b"))
-        after, _ = _value(m.group("a"))
+        before, b_pct = _value(m.group("b"))
+        after, a_pct = _value(m.group("a"))
+        if (b_pct or a_pct) and metric not in RATE_METRICS:
+            before = after = None  # 降幅分别为7.11%和30.1%: growths, not levels
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
