@@ -567,8 +567,15 @@ def _financial_claims(
     return out
 
 
+_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
+
+
 def _is_money(clause: str, n: Number) -> bool:
     """交了3次, 花了两个月, 一般: small numbers without a unit are counts, not money."""
-    if n.percent or n.value >= 100:
+    if n.percent:
+        return True
+    if _COUNTED.match(clause, n.end):
+        return False  # 1945单, 241单, 10个: a count of things
+    if n.value >= 100:
         return True
     return re.match(r"\s*[万千百亿wWkK元块]", clause[n.end : n.end + 2]) is not None
