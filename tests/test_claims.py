@@ -178,3 +178,27 @@ def test_absurd_numbers_do_not_raise():
     assert isinstance(extract("我们帮客户销量翻了1000000番"), list)
     assert extract("1" * 100_000 + "天") == []
     assert parse_period_days("1" * 50 + "天") is None
+
+
+def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
+    import pandas as pd
+
+    from flows.clean import _claim_rows
+
+    complaint = {
+        "doc_id": "complaints:77",
+        "kind": "complaint",
+        "source_url": "http://x/complaint/77",
+        "created_at": "2025-03-01T00:00:00Z",
+        "fetched_at": "2025-03-02T00:00:00Z",
+        "raw_file": "raw/complaints/x.jsonl.gz",
+        "author": "青禾茶叶店",
+        "text": "签约时对方承诺三个月内月销售额做到40万，结果三个月下来每月不到4万。",
+    }
+    review = {**complaint, "doc_id": "market:1", "kind": "market_review", "text": "承诺月销售额做到40万。"}
+    rows = _claim_rows(pd.DataFrame([complaint, review]))
+    got = [(r["claim_id"], r["kind"], r["client"], r["metric"], r["after"]) for r in rows]
+    assert got == [
+        ("complaints:77#0", "promise", "青禾茶叶店", "销售额", 400_000.0),
+        ("complaints:77#1", "actual_outcome", "青禾茶叶店", "销售额", 40_000.0),
+    ]
