@@ -206,12 +206,12 @@ _SERIES = re.compile(
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
-    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩)"
+    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|才|实现|录得|不低于|不少于|至少"
+    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of)?"
     rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -224,6 +224,8 @@ _GROWTH = re.compile(
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
 # 营收同比增长5%至21.56亿元: the level after the growth.
 _PCT_TO = re.compile(rf"(?:%|％)\s*(?:至|到|达到|为)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})")
+# 承诺300万营业额, 17.66亿元销售收入: the amount right before the metric word.
+_VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
 _RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
 _TIMES = re.compile(
@@ -236,6 +238,7 @@ _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来
 _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
+    r"|合同约定|协议约定|需在|须在"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
@@ -499,6 +502,13 @@ def _clause_numbers(
                 after = None
             elif after is not None and m.group("neg"):
                 after = -after  # 扣非净利润为-333.77万元: a loss
+    for mm in mms:
+        if after is not None:
+            break
+        m = _VALUE_BEFORE.search(clause, max(0, mm.start() - 16), mm.start())
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            after = None if pct and metric not in RATE_METRICS else after
     g = _GROWTH.search(clause)
     if g:
         pct = numbers(g.group("p"))
