@@ -108,6 +108,7 @@ _METRICS: dict[str, str] = {
     "募资": "募资",
     "募集资金": "募资",
     "现金流": "现金流",
+    "现金流净额": "现金流",
     "销量": "销量",
     "订单量": "订单",
     "订单数": "订单",
@@ -197,7 +198,7 @@ _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
     rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
-    rf"(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
+    rf"(?:每天|每月|月均|日均|单月)?\s*(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为3.1亿元、3.6亿元和6.5亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -206,8 +207,8 @@ _SERIES = re.compile(
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
-    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到)"
-    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?P<a>{_NUMX})"
+    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至)"
+    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
@@ -470,6 +471,8 @@ def _clause_numbers(
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
         before, b_pct = _value(m.group("b"))
         after, a_pct = _value(m.group("a"))
+        if after is not None and "aneg" in m.groupdict() and m.group("aneg"):
+            after = -after  # 从172.02万元骤降至-55.15万元
         if (b_pct or a_pct) and metric not in RATE_METRICS:
             before = after = None  # 降幅分别为7.11%和30.1%: growths, not levels
         down = re.search(_DOWN, m.group(0)) is not None
@@ -481,6 +484,8 @@ def _clause_numbers(
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 growth, after = after, None
+            elif after is not None and m.group("neg"):
+                after = -after
     if metric == "ROI" and before is None:
         ratios = [_value(m.group("a"))[0] for m in _RATIO.finditer(clause)]
         if len(ratios) >= 2:  # 投产比从1:2提升到1:4
