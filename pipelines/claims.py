@@ -182,6 +182,8 @@ _FINANCIAL: dict[str, str] = {
     "花了": "费用",
     "收了": "费用",
 }
+# Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
+_MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "亏损", "市值", "募资", "现金流"})
 RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率"})
 _METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
@@ -501,6 +503,8 @@ def _clause_numbers(
         if after is not None:
             break
         m = _METRIC_VALUE.match(clause, mm.end())
+        if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
+            continue  # 10个销售1个运营: people, not sales
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:

@@ -45,11 +45,12 @@ NUMBER = re.compile(
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
-    r"|(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
+    # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
+    r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
+    r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
-_NOT_A_NUMBER_AFTER_YI = frozenset("定些直般样起旦度同致律切再共连向边方面时起")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
 
 
@@ -135,8 +136,6 @@ def numbers(text: str) -> list[Number]:
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
-            if cn == "一" and text[m.end() : m.end() + 1] in _NOT_A_NUMBER_AFTER_YI:
-                continue  # 一定, 一些, 一直, 一般: words, not the number one
             parsed = cn_to_float(cn)
             if parsed is None:
                 continue
