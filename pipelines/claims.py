@@ -114,6 +114,7 @@ _METRICS: dict[str, str] = {
     "订单数": "订单",
     "日单量": "订单",
     "单量": "订单",
+    "单月": "销售额",  # 单月破千万: a month's sales, the figure a case page leaves unnamed
     "订单": "订单",
     "日单": "订单",
     "自然流量": "流量",
@@ -488,11 +489,12 @@ def _clause_numbers(
                 growth, after = after, None
             elif after is not None and m.group("neg"):
                 after = -after
-    if metric == "ROI" and before is None:
+    if metric == "ROI":
+        # ROI 1:8 is 8 per unit spent; the "1" other patterns read is not the level.
         ratios = [_value(m.group("a"))[0] for m in _RATIO.finditer(clause)]
         if len(ratios) >= 2:  # 投产比从1:2提升到1:4
             before, after = ratios[0], ratios[-1]
-        elif ratios and after is None:
+        elif ratios:
             after = ratios[0]
     if after is None:
         m = _PCT_TO.search(clause)
@@ -511,6 +513,10 @@ def _clause_numbers(
                 after = None
             elif after is not None and m.group("neg"):
                 after = -after  # 扣非净利润为-333.77万元: a loss
+            elif after is not None and not pct:
+                # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
+                rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
+                after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
     for mm in mms:
         if after is not None:
             break

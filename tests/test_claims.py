@@ -202,3 +202,94 @@ def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
         ("complaints:77#0", "promise", "青禾茶叶店", "销售额", 400_000.0),
         ("complaints:77#1", "actual_outcome", "青禾茶叶店", "销售额", 40_000.0),
     ]
+
+
+# Every figure form the real pages use, in sentences written for this test: (text, kind, client,
+# metric, before, after, growth_pct, period_days).
+FORMS = [
+    (
+        "我们操盘的青禾茶叶旗舰店，三个月从月销10万做到100万。",
+        ("success_case", "青禾茶叶旗舰店", "销售额", 100_000.0, 1_000_000.0, 900.0, 90),
+    ),
+    (
+        "服务的暖风小家电专营店半年GMV翻了3倍。",
+        ("success_case", "暖风小家电专营店", "GMV", None, None, 300.0, 182),
+    ),
+    (
+        "为山野户外旗舰店投放直通车，ROI做到1:8。",
+        ("success_case", "山野户外旗舰店", "ROI", None, 8.0, None, None),
+    ),
+    (
+        "接手橙子童装旗舰店后，双11单月破千万。",
+        ("success_case", "橙子童装旗舰店", "销售额", None, 10_000_000.0, None, None),
+    ),
+    (
+        "合作一年，帮助云朵家纺旗舰店GMV破亿。",
+        ("success_case", "云朵家纺旗舰店", "GMV", None, 100_000_000.0, None, 365),
+    ),
+    ("该公司2024年营收12.3亿元，同比增长18.6%。", ("company_metric", None, "营收", None, 1.23e9, 18.6, None)),
+    (
+        "净营收为人民币1,234.5百万元，同比增加6.2%。",
+        ("company_metric", None, "营收", None, 1_234_500_000.0, 6.2, None),
+    ),
+    (
+        "公司全年净利润为-3,120.5万元，上年同期为盈利980万元。",
+        ("company_metric", None, "利润", None, -31_205_000.0, None, None),
+    ),
+    ("营收同比下降12.5%至3.2亿元。", ("company_metric", None, "营收", None, 3.2e8, -12.5, None)),
+    ("营收在2.1亿至2.6亿元之间。", ("company_metric", None, "营收", None, 2.1e8, None, None)),
+    (
+        "营业收入分别为5.2亿元、6.1亿元和7.4亿元。",
+        ("company_metric", None, "营收", 5.2e8, 7.4e8, 42.3077, None),
+    ),
+    (
+        "签约时业务员保证保底销售额50万元，达不到全额退还服务费。",
+        ("promise", None, "销售额", None, 500_000.0, None, None),
+    ),
+    (
+        "合同约定三个月内店铺月销售额不低于80万元，如未达成按比例退款。",
+        ("promise", None, "销售额", None, 800_000.0, None, 90),
+    ),
+    (
+        "交给他们半年，我们店月销售额从30万掉到8万。",
+        ("actual_outcome", None, "销售额", 300_000.0, 80_000.0, -73.3333, 182),
+    ),
+    (
+        "法院查明，该店铺在合作期间的实际成交金额仅为3.6万元。",
+        ("actual_outcome", None, "GMV", None, 36_000.0, None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), FORMS, ids=[w[0] + ":" + t[:12] for t, w in FORMS])
+def test_figure_forms_and_kinds(text, want):
+    assert dataclasses.astuple(_one(text))[:7] == want
+
+
+def test_promise_and_what_happened_in_one_sentence():
+    claims = extract("对方承诺三个月内月销售额做到40万，结果三个月下来每月不到4万。")
+    assert [(c.kind, c.metric, c.after) for c in claims] == [
+        ("promise", "销售额", 400_000.0),
+        ("actual_outcome", "销售额", 40_000.0),
+    ]
+
+
+def test_a_report_names_the_company_not_a_client_carried_from_before():
+    # A client named earlier in an article about the agency's finances is not the subject of its revenue.
+    claims = extract("公司服务的品牌包括木棉女装旗舰店。\n年报显示，公司营收3.6亿元，净利润下降20%。")
+    assert {(c.kind, c.client) for c in claims} == {("company_metric", None)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年双十一，平台整体成交同比增长约5%。",  # the platform's figure, nobody's claim
+        "店铺有10个运营和3个设计，办公室在5楼。",
+        "请于3月15日前提交材料，咨询电话请见官网。",
+        "这家代运营公司成立于2016年，员工大约200人。",
+        "销售额达到一定规模以后再谈提成。",  # 一定 is not the number one
+        "月服务费3000-8000元，另收提成5%。",  # a price quoted
+    ],
+)
+def test_numbers_that_are_not_claims(text):
+    assert extract(text) == []
