@@ -141,6 +141,12 @@ _METRICS: dict[str, str] = {
     "点击率": "点击率",
     "CTR": "点击率",
     "排名": "排名",
+    "合作品牌数量": "客户数",
+    "合作品牌数": "客户数",
+    "服务品牌数": "客户数",
+    "品牌数量": "客户数",
+    "客户数量": "客户数",
+    "客户数": "客户数",
 }
 _FINANCIAL: dict[str, str] = {
     "基础服务费": "服务费",
@@ -222,7 +228,7 @@ _METRIC_VALUE = re.compile(
 # 同比大幅下降92.15%, 降幅7.11%, an increase of 40.7%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
-    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth)"
+    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％)"
 )
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
@@ -283,7 +289,8 @@ _CLIENT_BRAND = re.compile(
 _CLIENT_TRIM = re.compile(
     r".*(?:为|帮助|帮|给|客户|服务|合作|与|和|是|把|让|对|在|了|的|将|替|助力|操盘|接手|其中|如)"
 )
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+# An English full stop ends a sentence too (…year-over-year. Services revenue was…), a decimal point not.
+_SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2.
 # Nor at the 、 of a list of figures (分别为3.1亿元、3.6亿元和6.5亿元): the list is one claim.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3})|、(?=\d))+(?:[，,、]|$)")
@@ -351,6 +358,10 @@ def _kind(
         return "promise"
     if _MERCHANT.search(sentence):
         return "actual_outcome"
+    # In a financial report a sentence with report words speaks of the company, even when it names a
+    # shop it runs (公司…营收8.08亿元…为众多品牌提供官方旗舰店运营).
+    if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
+        return "company_metric"
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
         return "success_case"
