@@ -141,6 +141,9 @@ _METRICS: dict[str, str] = {
     "点击率": "点击率",
     "CTR": "点击率",
     "排名": "排名",
+    "占比": "占比",
+    "市场份额": "占比",
+    "ROE": "ROE",
     "合作品牌数量": "客户数",
     "合作品牌数": "客户数",
     "服务品牌数": "客户数",
@@ -191,7 +194,7 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "亏损", "市值", "募资", "现金流"})
-RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率"})
+RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "ROE"})
 _METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
@@ -414,8 +417,10 @@ def _sentence_claims(
             if money:
                 out.extend(money)
                 continue
-        if _SHARE.search(clause):
-            continue  # 搜索流量占比提升至45%: a share of a whole, not a level or a growth
+        if _SHARE.search(clause) and clause_kind != "company_metric":
+            # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
+            # share (代运营业务营收占比50.3%) is one of its own figures.
+            continue
         mms = list(_METRIC_RE.finditer(clause))
         mm = mms[-1] if mms else None
         if mm:
