@@ -293,3 +293,39 @@ def test_a_report_names_the_company_not_a_client_carried_from_before():
 )
 def test_numbers_that_are_not_claims(text):
     assert extract(text) == []
+
+
+def _passage(pid, text, claims=()):
+    from flows.text_eval.corpus import Passage
+
+    return Passage(
+        pid, f"http://x/{pid}", "article", text, (), (), 0, tuple(claims), (), None, "simplified", (), "", ""
+    )
+
+
+def test_eval_matches_a_gold_claim_by_family_and_figure():
+    from flows.text_eval import claims as stage
+
+    gold = {
+        "kind": "company_metric",
+        "client": None,
+        "metric": "营业收入",
+        "before": None,
+        "after": "3.6亿元",
+        "change": "同比下降12%",
+        "period": "2024年",
+        "claimed_by": "author",
+    }
+    missed = {**gold, "metric": "员工", "after": "约300人", "change": None}
+    passages = [
+        _passage("a", "年报显示，公司2024年营业收入3.6亿元，同比下降12%。", [gold, missed]),
+        _passage("b", "这篇文章只讲了2019年的一次行业会议。"),
+        _passage("c", "我们帮助青禾茶叶旗舰店把月销售额从10万做到100万。"),
+    ]
+    result = stage.evaluate(passages)
+    assert result.figures["record_recall"].value == 0.5  # the staff count has no claim that states it
+    assert result.figures["false_claim_passages"].value == 0.5  # "c" has a claim nobody labelled
+    assert result.figures["kind_accuracy"].value == 1.0
+    for field in ("metric", "after", "change", "period", "client", "before"):
+        assert result.figures[f"{field}_accuracy"].value == 1.0, field
+    assert any(line.startswith("a missed company_metric 员工") for line in result.errors)
