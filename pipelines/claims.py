@@ -219,7 +219,8 @@ _SERIES = re.compile(
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
-    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至)"
+    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
+    rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
@@ -294,9 +295,9 @@ _CLIENT_TRIM = re.compile(
 )
 # An English full stop ends a sentence too (…year-over-year. Services revenue was…), a decimal point not.
 _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
-# Clauses end at a comma, but not at the thousands separator of 2,156.2.
+# Clauses end at a comma, but not at the thousands separator of 2,156.2 (76.8%,2025年 is a comma).
 # Nor at the 、 of a list of figures (分别为3.1亿元、3.6亿元和6.5亿元): the list is one claim.
-_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3})|、(?=\d))+(?:[，,、]|$)")
+_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
@@ -446,6 +447,7 @@ def _sentence_claims(
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
+            and prev.growth_pct is None  # 年复合增长率达76.8%,上半年同比增长85.60%: two growths, two claims
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue
@@ -499,6 +501,8 @@ def _clause_numbers(
             after = None  # 下降了30万 is a change, not a level
     if after is None:
         m = _AFTER_ONLY.search(clause)
+        if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
+            m = None  # 仅有一单: one order, not sales of 1
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
