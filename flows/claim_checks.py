@@ -64,6 +64,7 @@ GROWTH_WORDS = re.compile(r"增长|翻倍|翻了|提升|提高|上涨|涨了|增
 
 OUT_COLS = [
     "claim_id",
+    "kind",
     "provider_id",
     "source_url",
     "client",
@@ -158,6 +159,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     promises = claims[kinds == "promise"] if kinds is not None else claims.iloc[:0]
     c = claims if kinds is None else claims[kinds == "success_case"]
     c = c.copy().reset_index(drop=True)
+    c["kind"] = "success_case"
     promise_checks = broken_promises(promises, outcomes)
     if c.empty:
         return promise_checks

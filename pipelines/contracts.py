@@ -375,6 +375,7 @@ PROVIDER_REPUTATION = pa.schema(
 CLAIM_CHECKS = pa.schema(
     [
         ("claim_id", pa.string()),
+        ("kind", pa.string()),  # success_case or promise (a broken promise is refuted)
         ("provider_id", pa.string()),
         ("source_url", pa.string()),
         ("client", pa.string()),

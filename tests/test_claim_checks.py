@@ -195,3 +195,9 @@ def test_kept_or_unreported_promise_is_not_refuted():
     other_metric = outcome("p1#1", "complaints:9", 50.0, metric="访客")
     assert verdicts([promise, other_metric])["p1#0"][0] == "not_enough_evidence"
     assert verdicts([promise])["p1#0"][0] == "not_enough_evidence"
+
+
+def test_verdict_rows_say_whether_they_check_a_case_or_a_promise():
+    promise = outcome("p1#0", "complaints:9", 500_000.0, kind="promise")
+    out = check_claims(pd.DataFrame([claim("c1"), promise]), pd.DataFrame(), registry())
+    assert dict(zip(out["claim_id"], out["kind"], strict=True)) == {"c1": "success_case", "p1#0": "promise"}
