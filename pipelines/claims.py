@@ -202,7 +202,7 @@ _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
 _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
 )
-# 从2022年的81.78亿元增长至2024年的134.59亿元: a date before an amount is part of the slot.
+# 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
@@ -212,7 +212,7 @@ _FROM_TO = re.compile(
     rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
     rf"(?:每天|每月|月均|日均|单月)?\s*(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
-# 分别为3.1亿元、3.6亿元和6.5亿元 (a series over years): the first is before, the last after.
+# 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
     rf"分别(?:为|是|达到?)?\s*(?P<b>{_NUMX})(?:\s*[、和及]\s*{_NUMX})*\s*[、和及]\s*(?P<a>{_NUMX})"
 )
@@ -229,16 +229,16 @@ _METRIC_VALUE = re.compile(
     rf"|were|was|of)?"
     rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
-# 同比大幅下降92.15%, 降幅7.11%, an increase of 40.7%: a direction word, a few words, a percent. The sign
+# 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％)"
 )
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
-# 营收同比增长5%至21.56亿元: the level after the growth.
+# 营收同比增长8%至4.3亿元: the level after the growth.
 _PCT_TO = re.compile(rf"(?:%|％)\s*(?:至|到|达到|为)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})")
-# 承诺300万营业额, 17.66亿元销售收入: the amount right before the metric word.
+# 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
 _RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
@@ -264,7 +264,7 @@ _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
 )
 _PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能")
-# A provider speaking of what it did for a client, as opposed to its own figures (公司客户包括…).
+# A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
 # The words of a financial report or of the press about one: the agency's own figures.
 _REPORT = re.compile(
@@ -295,8 +295,8 @@ _CLIENT_TRIM = re.compile(
 )
 # An English full stop ends a sentence too (…year-over-year. Services revenue was…), a decimal point not.
 _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
-# Clauses end at a comma, but not at the thousands separator of 2,156.2 (76.8%,2025年 is a comma).
-# Nor at the 、 of a list of figures (分别为3.1亿元、3.6亿元和6.5亿元): the list is one claim.
+# Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
+# Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
@@ -363,7 +363,7 @@ def _kind(
     if _MERCHANT.search(sentence):
         return "actual_outcome"
     # In a financial report a sentence with report words speaks of the company, even when it names a
-    # shop it runs (公司…营收8.08亿元…为众多品牌提供官方旗舰店运营).
+    # shop it runs (公司营收6.1亿元，为多个品牌运营官方旗舰店).
     if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
         return "company_metric"
     # A client named in this sentence, or earlier on a page that is not a financial report.
@@ -397,7 +397,7 @@ def _sentence_claims(
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
-    # Dates are neither periods nor amounts: 2024年的134.59亿元, 2024同期为5.6%.
+    # Dates are neither periods nor amounts: 2023年的4.5亿元, 2023同期为3.1%.
     period_spans = [(s, e) for s, e, _ in periods] + [m.span() for m in _DATE.finditer(sentence)]
     kind = _kind(sentence, client, case_page, report, named)
     if kind is None:
@@ -420,7 +420,7 @@ def _sentence_claims(
                 continue
         if _SHARE.search(clause) and clause_kind != "company_metric":
             # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
-            # share (代运营业务营收占比50.3%) is one of its own figures.
+            # share (代运营业务营收占比42%) is one of its own figures.
             continue
         mms = list(_METRIC_RE.finditer(clause))
         mm = mms[-1] if mms else None
@@ -447,7 +447,7 @@ def _sentence_claims(
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
-            and prev.growth_pct is None  # 年复合增长率达76.8%,上半年同比增长85.60%: two growths, two claims
+            and prev.growth_pct is None  # 年复合增长率达31%,上半年同比增长24%: two growths, two claims
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue
@@ -493,16 +493,16 @@ def _clause_numbers(
         before, b_pct = _value(m.group("b"))
         after, a_pct = _value(m.group("a"))
         if after is not None and "aneg" in m.groupdict() and m.group("aneg"):
-            after = -after  # 从172.02万元骤降至-55.15万元
+            after = -after  # 从86万元骤降至-12万元
         if (b_pct or a_pct) and metric not in RATE_METRICS:
-            before = after = None  # 降幅分别为7.11%和30.1%: growths, not levels
+            before = after = None  # 降幅分别为5%和12%: growths, not levels
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
     if after is None:
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
-            m = None  # 仅有一单: one order, not sales of 1
+            m = None  # 只出了一单: one order, not sales of 1
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
@@ -526,13 +526,13 @@ def _clause_numbers(
             break
         m = _METRIC_VALUE.match(clause, mm.end())
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
-            continue  # 10个销售1个运营: people, not sales
+            continue  # 8个销售2个运营: people, not sales
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 after = None
             elif after is not None and m.group("neg"):
-                after = -after  # 扣非净利润为-333.77万元: a loss
+                after = -after  # 扣非净利润为-120万元: a loss
             elif after is not None and not pct:
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
@@ -620,7 +620,7 @@ def _is_money(clause: str, n: Number) -> bool:
     if n.percent:
         return True
     if _COUNTED.match(clause, n.end):
-        return False  # 1945单, 241单, 10个: a count of things
+        return False  # 320单, 15个: a count of things
     if n.value >= 100:
         return True
     return re.match(r"\s*[万千百亿wWkK元块]", clause[n.end : n.end + 2]) is not None

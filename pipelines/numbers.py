@@ -37,7 +37,7 @@ _CN_DIGIT = {
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIER = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "w": 10_000, "k": 1000}
-# English reports (RMB2,201.9 million): one word, one factor.
+# English reports (RMB1,350.0 million): one word, one factor.
 _MULTIPLIER_WORDS = {"million": 1_000_000, "billion": 1_000_000_000}
 
 _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
@@ -270,7 +270,7 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
     if unit == "月":
         return None  # 三月 and 3月 are March; 三个月 is a period
     if unit == "日" and (not token.isdigit() or _MONTH_BEFORE.search(text, max(0, m.start() - 4), m.start())):
-        return None  # 8月29日 is a date
+        return None  # 6月18日 is a date
     if len(token) > 8:
         return None  # no period anyone writes has more than 8 digits; also keeps junk cheap
     value = float(token) if token[0].isdigit() else cn_to_float(token)

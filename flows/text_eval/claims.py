@@ -1,6 +1,6 @@
 """Score `pipelines.claims.extract` on real passages labelled with claims of four kinds.
 
-The corpus writes a claim's parts as the text wrote them (`after: "突破百万"`, `change: "同比增长29.28%"`,
+The corpus writes a claim's parts as the text wrote them (`after: "突破百万"`, `change: "同比增长12.5%"`,
 `period: "三个月内"`); the extractor gives numbers in base units. A gold claim's *figures* are the
 numbers in its `before`, `after` and `change` strings, read by `pipelines.numbers` (a number followed by
 年/月/日/季度 is a date, not a figure; a multiple `16倍` also counts as +1600%, the way the extractor
