@@ -293,7 +293,7 @@ _CLIENT_BRAND = re.compile(
 _CLIENT_TRIM = re.compile(
     r".*(?:为|帮助|帮|给|客户|服务|合作|与|和|是|把|让|对|在|了|的|将|替|助力|操盘|接手|其中|如)"
 )
-# An English full stop ends a sentence too (…year-over-year. Services revenue was…), a decimal point not.
+# An English full stop ends a sentence too (…grew 9%. Net income was…), a decimal point not.
 _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
 # Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.

@@ -193,7 +193,7 @@ def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
         "fetched_at": "2025-03-02T00:00:00Z",
         "raw_file": "raw/complaints/x.jsonl.gz",
         "author": "青禾茶叶店",
-        "text": "签约时对方承诺三个月内月销售额做到40万，结果三个月下来每月不到4万。",
+        "text": "签合同那天他们承诺一个季度把月销售额做到40万，结果三个月下来每月不到4万。",
     }
     review = {**complaint, "doc_id": "market:1", "kind": "market_review", "text": "承诺月销售额做到40万。"}
     rows = _claim_rows(pd.DataFrame([complaint, review]))
@@ -267,7 +267,7 @@ def test_figure_forms_and_kinds(text, want):
 
 
 def test_promise_and_what_happened_in_one_sentence():
-    claims = extract("对方承诺三个月内月销售额做到40万，结果三个月下来每月不到4万。")
+    claims = extract("业务员当面承诺两个月后月销售额做到40万，结果到期每月不到4万。")
     assert [(c.kind, c.metric, c.after) for c in claims] == [
         ("promise", "销售额", 400_000.0),
         ("actual_outcome", "销售额", 40_000.0),
