@@ -15,6 +15,16 @@ Rules in the order a verdict is decided (the first that fires wins):
 6. supported — the client speaks warmly of growth with the provider and gives no other figures.
 7. not_enough_evidence — otherwise. Most honest cases end here: silence is not proof either way.
 
+Between 1 and 2, `refuted_by_outcome`: the client's own account of what actually happened with this
+provider (an `actual_outcome` claim in a complaint or answer about it) puts the same metric well below
+the level the case claims.
+
+A provider's promises (`promise` claims, from merchants' complaints and answers) get one rule:
+`broken_promise` — refuted when what actually happened (an `actual_outcome` of the same metric in the
+same document, or from the same client about the same provider) fell short of the promised level; else
+not_enough_evidence. A broken promise counts against the provider like a refuted case. What actually
+happened is evidence, not a claim the provider made: `actual_outcome` rows get no verdict row.
+
 `reason` is one English sentence a merchant understands; `evidence` lists `source:native_id`.
 """
 
@@ -54,6 +64,7 @@ GROWTH_WORDS = re.compile(r"增长|翻倍|翻了|提升|提高|上涨|涨了|增
 
 OUT_COLS = [
     "claim_id",
+    "kind",
     "provider_id",
     "source_url",
     "client",
@@ -143,9 +154,15 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     """clean/claims + clean/documents + clean/registry → one verdict row per claim."""
     if claims.empty:
         return pd.DataFrame(columns=OUT_COLS)
-    c = claims.copy().reset_index(drop=True)
-    if "kind" in c.columns:
-        c = c[c["kind"].fillna("success_case") == "success_case"].reset_index(drop=True)
+    kinds = claims["kind"].fillna("success_case") if "kind" in claims.columns else None
+    outcomes = claims[kinds == "actual_outcome"] if kinds is not None else claims.iloc[:0]
+    promises = claims[kinds == "promise"] if kinds is not None else claims.iloc[:0]
+    c = claims if kinds is None else claims[kinds == "success_case"]
+    c = c.copy().reset_index(drop=True)
+    c["kind"] = "success_case"
+    promise_checks = broken_promises(promises, outcomes)
+    if c.empty:
+        return promise_checks
     c["claimed_at"] = pd.to_datetime(c["claimed_at"], utc=True, errors="coerce")
     facts = _facts_by_doc(docs)
     f = pd.DataFrame(
@@ -212,6 +229,10 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 "claimed period.",
                 (h["doc_id"] for h in comp),
             )
+
+    # 1b. The client's own account of what happened puts the metric below the claimed level.
+    for i, (ev, why) in refuted_by_outcome(rows, outcomes).items():
+        decide(i, "refuted", why, ev)
 
     # 2. The same case published earlier by another provider: a copied case says nothing about the
     # copier, whatever else is true of it (it usually predates the copier's registration, too).
@@ -306,7 +327,114 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     out["verdict"] = verdict
     out["reason"] = reason
     out["evidence"] = evidence
-    return out[OUT_COLS]
+    out = out[OUT_COLS]
+    return out if promise_checks.empty else pd.concat([out, promise_checks], ignore_index=True)
+
+
+# Metrics that measure the same thing for these checks: a shop's sales are written as 销售额, GMV or 营收.
+_SAME_METRIC = {"GMV": "销售额", "营收": "销售额"}
+
+
+def _metric_key(metric: object) -> str | None:
+    if not isinstance(metric, str) or not metric:
+        return None
+    return _SAME_METRIC.get(metric, metric)
+
+
+def _level(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _short_of(outcome: dict, level: float) -> bool:
+    """The outcome's level is below `level` by more than people round (NUMBER_TOLERANCE)."""
+    got = _level(outcome.get("after"))
+    return got is not None and got < level * (1.0 - NUMBER_TOLERANCE)
+
+
+def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
+    if outcomes.empty:
+        return []
+    rows = outcomes.to_dict("records")
+    for r in rows:
+        r["_metric"] = _metric_key(r.get("metric"))
+        r["_client"] = _name_key(r.get("client"))
+    return [r for r in rows if r["_metric"] and _level(r.get("after")) is not None]
+
+
+def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, tuple[list[str], str]]:
+    """Rule 1b. Cases (rows with `_client`) → (evidence, reason) where the client's own account of
+    what actually happened with the same provider puts the same metric below the claimed `after`."""
+    found: dict[int, tuple[list[str], str]] = {}
+    by_provider: dict[object, list[dict]] = {}
+    for o in _outcome_rows(outcomes):
+        if o["_client"] and len(o["_client"]) >= 3 and o.get("provider_id") is not None:
+            by_provider.setdefault(o["provider_id"], []).append(o)
+    if not by_provider:
+        return found
+    for i, case in enumerate(cases):
+        level = _level(case.get("after"))
+        key = _metric_key(case.get("metric"))
+        client = case.get("_client") or ""
+        if level is None or key is None or len(client) < 3:
+            continue
+        lower = [
+            o
+            for o in by_provider.get(case.get("provider_id"), [])
+            if o["_metric"] == key
+            and o["doc_id"] != case.get("doc_id")
+            and (o["_client"] in client or client in o["_client"])
+            and _short_of(o, level)
+        ]
+        if lower:
+            o = lower[0]
+            said = f"{o.get('metric')} of {float(o['after']):,.0f}"
+            found[i] = (
+                sorted({str(x["doc_id"]) for x in lower}),
+                f"The client {case.get('client')} itself reports {said}, "
+                f"below the {level:,.0f} this case claims.",
+            )
+    return found
+
+
+def broken_promises(promises: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Promise rows with a verdict: refuted when what actually happened fell short of the promised
+    level (same metric; same document, or the same client about the same provider)."""
+    if promises.empty:
+        return pd.DataFrame(columns=OUT_COLS)
+    happened = _outcome_rows(outcomes)
+    out = []
+    for p in promises.to_dict("records"):
+        key, level = _metric_key(p.get("metric")), _level(p.get("after"))
+        client = _name_key(p.get("client"))
+        short = [
+            o
+            for o in happened
+            if key is not None
+            and level is not None
+            and o["_metric"] == key
+            and (
+                o["doc_id"] == p.get("doc_id")
+                or (o.get("provider_id") == p.get("provider_id") and client and o["_client"] == client)
+            )
+            and _short_of(o, level)
+        ]
+        row = {col: p.get(col) for col in OUT_COLS if col in p}
+        if short:
+            o = short[0]
+            row["verdict"] = "refuted"
+            row["reason"] = (
+                f"A broken promise: {p.get('metric')} of {level:,.0f} was promised, "
+                f"and {float(o['after']):,.0f} is what the client reports."
+            )
+            row["evidence"] = sorted({str(x["doc_id"]) for x in short})
+        else:
+            row["verdict"] = "not_enough_evidence"
+            row["reason"] = "No account of what actually happened says whether this promise was kept."
+            row["evidence"] = []
+        out.append(row)
+    frame = pd.DataFrame(out, columns=OUT_COLS)
+    frame["claimed_at"] = pd.to_datetime(frame["claimed_at"], utc=True, errors="coerce")
+    return frame
 
 
 # A complaint about a renewed contract (续约) is about the later contract, not the period a case

@@ -497,9 +497,48 @@ class _TextWork:
             self._pool = None
 
 
+# Where merchants tell what a provider promised them and what actually happened. Reviews are left out:
+# they are most of the documents and hardly ever state a promised figure.
+_ACCOUNT_KINDS = ("complaint", "forum_answer")
+_ACCOUNT_CLAIMS = ("promise", "actual_outcome")
+
+
 def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
-    """Claims on case pages. The page's own client and category fields win over what the extractor
-    read from the prose (the page states them as fields; the prose may name other shops too)."""
+    """Claims on case pages, then promises and outcomes in merchants' complaints and answers (the claim
+    checks weigh a case against them). On a case page the page's own client and category fields win
+    over what the extractor read from the prose (the page states them as fields; the prose may name
+    other shops too)."""
+    out = _case_claim_rows(docs)
+    cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
+    for row in docs.loc[docs["kind"].isin(_ACCOUNT_KINDS), cols].to_dict("records"):
+        found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
+        for i, c in enumerate(found):
+            out.append(
+                {
+                    "claim_id": f"{row['doc_id']}#{i}",
+                    "doc_id": row["doc_id"],
+                    "provider_id": None,
+                    "source_url": row["source_url"],
+                    "category": None,
+                    "claimed_at": row["created_at"],
+                    "fetched_at": row["fetched_at"],
+                    "raw_file": row["raw_file"],
+                    "image_only": False,
+                    "kind": c.kind,
+                    # A merchant's account is about the merchant's own shop unless it names one.
+                    "client": c.client or row["author"],
+                    "metric": c.metric,
+                    "before": c.before,
+                    "after": c.after,
+                    "growth_pct": c.growth_pct,
+                    "period_days": c.period_days,
+                    "span": c.span,
+                }
+            )
+    return out
+
+
+def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     cases = docs[docs["kind"] == "case_page"]
     for row in cases.to_dict("records"):

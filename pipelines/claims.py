@@ -1,5 +1,5 @@
-"""Find the checkable numbers in a text: what a provider says it did, what it promises, what a merchant
-says actually happened, and what money changed hands.
+"""Find the checkable numbers in a text: what a provider says it did for a client, what it promises,
+what actually happened to a client, and the agency's own business figures.
 
 A success case (`合作三个月，某某旗舰店GMV从50万做到300万`) is only worth checking when its parts are
 pulled apart: client, metric, before, after, growth, period. Rules here are deliberately plain
@@ -8,13 +8,16 @@ context carried across sentences of the same text: the client named earlier on a
 period stated in the sentence before the numbers. Everything is in base units (50万 → 500000; rates
 as percent numbers, 12.5% → 12.5); see `pipelines.numbers`.
 
-Kinds, decided in this order:
-- `financial`: fees, commissions, deposits, refunds, losses — an amount of money paid or lost.
-  `before`/`after` hold a range's bounds (`月服务费3000-8000元` → 3000, 8000); a single amount is `after`.
-- `promise`: what a provider says it will do (保证/承诺/包…/保底/不达标退款).
-- `outcome`: what a merchant says happened to their own shop (我的店/我们店/交给他们/结果…).
+Kinds (the four a careful reader labels), decided per sentence in this order:
+- `promise`: a guarantee or target before the work (保证/承诺/包…/保底/不达标退款), also when an
+  article reports it to warn against it: it is still what was promised.
+- `actual_outcome`: what really happened to a client — a merchant's own shop (我的店/交给他们/结果…),
+  a court's finding, money paid, lost or refunded (交了3万服务费, 退还6.8万保证金).
 - `success_case`: a provider's account of what it did for a client (案例/客户/帮助/操盘/a named shop).
-A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`) is not a claim.
+- `company_metric`: the agency's own figures — revenue, profit or loss, GMV served, market value,
+  year-on-year growth — as financial reports and the press about them write them.
+A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`, a quoted fee range
+`服务费3000-8000元`) is not a claim: the marts read fee levels through `flows.scores`, not here.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pipelines.numbers import (
 
 __all__ = ["Claim", "extract", "parse_amount", "parse_amount_range", "parse_period_days"]
 
-KINDS = ("success_case", "promise", "outcome", "financial")
+KINDS = ("success_case", "promise", "actual_outcome", "company_metric")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ _METRICS: dict[str, str] = {
     "GMV": "GMV",
     "gmv": "GMV",
     "成交总额": "GMV",
+    "商品交易总额": "GMV",
+    "交易总额": "GMV",
     "成交金额": "GMV",
     "成交额": "GMV",
     "交易额": "GMV",
@@ -71,16 +76,45 @@ _METRICS: dict[str, str] = {
     "日销": "销售额",
     "流水": "销售额",
     "销售": "销售额",
+    "卖出": "销售额",
+    "卖了": "销售额",
     "营业额": "营收",
     "营收": "营收",
     "收入": "营收",
+    "营业总收入": "营收",
+    "营业收入": "营收",
+    "主营收入": "营收",
+    "净营收": "营收",
+    "净收入": "营收",
+    "revenues": "营收",
+    "revenue": "营收",
+    "Revenues": "营收",
+    "Revenue": "营收",
     "净利润": "利润",
+    "净利": "利润",
     "利润": "利润",
+    "net income": "利润",
+    "Net income": "利润",
+    "Income from operations": "利润",
+    "净亏损": "亏损",
+    "经营亏损": "亏损",
+    "亏损": "亏损",
+    "净损失": "亏损",
+    "经营损失": "亏损",
+    "毛利率": "毛利率",
+    "净利率": "净利率",
+    "市值": "市值",
+    "股价": "股价",
+    "募资": "募资",
+    "募集资金": "募资",
+    "现金流": "现金流",
+    "现金流净额": "现金流",
     "销量": "销量",
     "订单量": "订单",
     "订单数": "订单",
     "日单量": "订单",
     "单量": "订单",
+    "单月": "销售额",  # 单月破千万: a month's sales, the figure a case page leaves unnamed
     "订单": "订单",
     "日单": "订单",
     "自然流量": "流量",
@@ -107,6 +141,15 @@ _METRICS: dict[str, str] = {
     "点击率": "点击率",
     "CTR": "点击率",
     "排名": "排名",
+    "占比": "占比",
+    "市场份额": "占比",
+    "ROE": "ROE",
+    "合作品牌数量": "客户数",
+    "合作品牌数": "客户数",
+    "服务品牌数": "客户数",
+    "品牌数量": "客户数",
+    "客户数量": "客户数",
+    "客户数": "客户数",
 }
 _FINANCIAL: dict[str, str] = {
     "基础服务费": "服务费",
@@ -135,6 +178,7 @@ _FINANCIAL: dict[str, str] = {
     "亏损": "损失",
     "亏了": "损失",
     "被骗": "损失",
+    "骗了": "损失",
     "白花": "损失",
     "打水漂": "损失",
     "推广费": "推广费",
@@ -148,29 +192,56 @@ _FINANCIAL: dict[str, str] = {
     "花了": "费用",
     "收了": "费用",
 }
-RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成"})
+# Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
+_MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "亏损", "市值", "募资", "现金流"})
+RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "ROE"})
 _METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
+_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+)
+# 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
+_DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|跌"
 _FROM_TO = re.compile(
-    rf"(?:从|由)\s*(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月)?\s*(?P<b>{_NUMX})"
-    rf"[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*(?:每天|每月|月均|日均|单月)?\s*(?P<a>{_NUMX})"
+    rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
+    rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
+    rf"(?:每天|每月|月均|日均|单月)?\s*(?P<aneg>[-−])?(?P<a>{_NUMX})"
+)
+# 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
+_SERIES = re.compile(
+    rf"分别(?:为|是|达到?)?\s*(?P<b>{_NUMX})(?:\s*[、和及]\s*{_NUMX})*\s*[、和及]\s*(?P<a>{_NUMX})"
 )
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
-    rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在)"
-    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?P<a>{_NUMX})"
+    rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
+    rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
+    rf"|报收|收于)"
+    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
+_CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅|约|大约|近|超过|才)?\s*(?P<a>{_NUMX})"
+    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
+    rf"|were|was|of)?"
+    rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
+# 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
+# comes from any fall word in the match.
 _GROWTH = re.compile(
-    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|涨了|同比|环比)[了达约近超过高]*\s*(?P<p>{_NUM})\s*(?:%|％)"
+    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy)"
+    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％)"
 )
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
+# 营收同比增长8%至4.3亿元: the level after the growth.
+_PCT_TO = re.compile(rf"(?:%|％)\s*(?:至|到|达到|为)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})")
+# 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
+_VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
+# ROI 1:8, 投产比1比5: the return per unit spent.
+_RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
 _TIMES = re.compile(
     rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})\s*(?P<u>倍|番)"
 )
@@ -179,19 +250,38 @@ _BEFORE_CUE = re.compile(r"合作前|接手前|接手时|合作时|之前|原来
 _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来|最后|最终|半年后|个月后|年后")
 
 _PROMISE = re.compile(
-    r"保证|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,6}退|达不到.{0,8}退|无效退款"
-    r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌"
+    r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
+    r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
+    r"|合同约定|协议约定|需在|须在"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
-    r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店"
+    r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店|对方"
 )
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
 )
 _PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能")
+# A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
+_PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
+# The words of a financial report or of the press about one: the agency's own figures.
+_REPORT = re.compile(
+    r"营业收入|营业总收入|主营收入|营收|净利润|归母|扣非|毛利率|净利率|市值|股价|财报|季报|年报|财季|财年"
+    r"|净亏损|经营亏损|募资|募集资金|[Rr]evenue|[Nn]et income|[Ff]iscal|[Qq]uarter"
+)
+# Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
+_PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
+# Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
+_WENT = re.compile(r"结果|实际|实则|最后|最终|只有|仅有|不足|不到")
+# A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
+_QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
+# Money that changed hands or a court's finding: what happened, whoever tells it.
+_HAPPENED = re.compile(
+    r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
+    r"|只有|仅有|仅为|不足|惨淡|骗了"
+)
 # Words both voices use: they make a provider's sentence only when no merchant speaks in it.
 _PROVIDER_WEAK = re.compile(r"接手|服务的|打造|成功|合作")
 _CLIENT_SHOP = re.compile(
@@ -203,13 +293,20 @@ _CLIENT_BRAND = re.compile(
 _CLIENT_TRIM = re.compile(
     r".*(?:为|帮助|帮|给|客户|服务|合作|与|和|是|把|让|对|在|了|的|将|替|助力|操盘|接手|其中|如)"
 )
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
-# Clauses end at a comma, but not at the thousands separator of 2,156.2.
-_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}))+(?:[，,、]|$)")
+# An English full stop ends a sentence too (…grew 9%. Net income was…), a decimal point not.
+_SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
+# Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
+# Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
+_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
 _SHARE = re.compile(r"占比|份额|排名")
-_WARNING = re.compile(r"警惕|谨防|小心|当心|不要相信|别信|不要轻信|声称")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
+
+
+def canonical_metric(text: str) -> str | None:
+    """The canonical metric of the first metric word in the text (`月销售额` → 销售额), else None."""
+    m = _METRIC_RE.search(text or "")
+    return _METRICS[m.group(0)] if m else None
 
 
 def extract(text: str) -> list[Claim]:
@@ -219,6 +316,9 @@ def extract(text: str) -> list[Claim]:
     claims: list[Claim] = []
     doc_client: str | None = None
     case_page = _CASE_PAGE.search(text) is not None
+    # A report names its figures once per sentence at most: two report words make the whole text one,
+    # so its GMV and client-count sentences are the company's own figures too.
+    report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
     for para in text.split("\n"):
         for sm in _SENTENCE.finditer(para):
@@ -228,7 +328,9 @@ def extract(text: str) -> list[Claim]:
             client = _client(sentence)
             if client:
                 doc_client = client
-            found = _sentence_claims(sentence, client or doc_client, pending_period, case_page)
+            found = _sentence_claims(
+                sentence, client or doc_client, pending_period, case_page, report, client is not None
+            )
             claims.extend(found)
             if not found:
                 periods = period_matches(sentence)
@@ -252,22 +354,41 @@ def _client(sentence: str) -> str | None:
     return None
 
 
-def _kind(sentence: str, client: str | None, case_page: bool = False) -> str | None:
+def _kind(
+    sentence: str, client: str | None, case_page: bool = False, report: bool = False, named: bool = False
+) -> str | None:
+    """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _PROMISE.search(sentence):
         return "promise"
     if _MERCHANT.search(sentence):
-        return "outcome"
-    if client or _PROVIDER.search(sentence):
+        return "actual_outcome"
+    # In a financial report a sentence with report words speaks of the company, even when it names a
+    # shop it runs (公司营收6.1亿元，为多个品牌运营官方旗舰店).
+    if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
+        return "company_metric"
+    # A client named in this sentence, or earlier on a page that is not a financial report.
+    if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
+        return "success_case"
+    if _REPORT.search(sentence) or (report and _METRIC_RE.search(sentence)):
+        return "company_metric"
+    if _HAPPENED.search(sentence):
+        return "actual_outcome"
+    if _PROVIDER.search(sentence):
         return "success_case"
     if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
-        return "outcome"
+        return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
         return "success_case"
     return "success_case" if case_page else None
 
 
 def _sentence_claims(
-    sentence: str, client: str | None, pending_period: int | None, case_page: bool
+    sentence: str,
+    client: str | None,
+    pending_period: int | None,
+    case_page: bool,
+    report: bool,
+    named: bool,
 ) -> list[Claim]:
     if not _HAS_NUMBER.search(sentence):
         return []
@@ -276,23 +397,31 @@ def _sentence_claims(
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
-    period_spans = [(s, e) for s, e, _ in periods]
-    kind = _kind(sentence, client, case_page)
-    if kind == "promise" and _WARNING.search(sentence):
-        kind = None  # 警惕声称"保证销量翻倍"的服务商: an article quoting a promise to warn against it
+    # Dates are neither periods nor amounts: 2023年的4.5亿元, 2023同期为3.1%.
+    period_spans = [(s, e) for s, e, _ in periods] + [m.span() for m in _DATE.finditer(sentence)]
+    kind = _kind(sentence, client, case_page, report, named)
+    if kind is None:
+        return []
+    if kind == "company_metric":
+        client = None  # the company's own figures are nobody's case
+    quote = _QUOTE.search(sentence) is not None and _PAID.search(sentence) is None
     out: list[Claim] = []
     metric: str | None = None
     before_side: float | None = None
     for cm in _CLAUSE.finditer(sentence):
         clause = cm.group(0)
-        money = _financial_claims(clause, cm.start(), client, period, period_spans, sentence)
-        if money:
-            out.extend(money)
+        # Money paid, lost or guaranteed belongs to a promise or to what happened; a case page's or a
+        # report's money words (服务费, 亏损) are its metrics.
+        clause_kind = _clause_kind(kind, clause)
+        if clause_kind in ("promise", "actual_outcome") and not quote:
+            money = _financial_claims(clause_kind, clause, cm.start(), client, period, period_spans, sentence)
+            if money:
+                out.extend(money)
+                continue
+        if _SHARE.search(clause) and clause_kind != "company_metric":
+            # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
+            # share (代运营业务营收占比42%) is one of its own figures.
             continue
-        if kind is None:
-            continue
-        if _SHARE.search(clause):
-            continue  # 搜索流量占比提升至45%: a share of a whole, not a level or a growth
         mms = list(_METRIC_RE.finditer(clause))
         mm = mms[-1] if mms else None
         if mm:
@@ -318,16 +447,24 @@ def _sentence_claims(
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
+            and prev.growth_pct is None  # 年复合增长率达31%,上半年同比增长24%: two growths, two claims
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue
         computable = before is not None and after is not None and before > 0 and metric not in RATE_METRICS
         if growth is None and computable:
             growth = round((after - before) / before * 100.0, 4)
-        out.append(Claim(kind, client, metric, before, after, growth, period, sentence))
-    if before_side is not None and kind is not None:
+        out.append(Claim(clause_kind, client, metric, before, after, growth, period, sentence))
+    if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _clause_kind(kind: str, clause: str) -> str:
+    """A promise's sentence often says in the same breath what was paid and how it went."""
+    if kind != "promise" or _PROMISE.search(clause):
+        return kind
+    return "actual_outcome" if _PAID.search(clause) or _WENT.search(clause) else kind
 
 
 def _value(token: str) -> tuple[float | None, bool]:
@@ -351,32 +488,67 @@ def _clause_numbers(
     offset: int,
 ) -> tuple[float | None, float | None, float | None]:
     before = after = growth = None
-    m = _FROM_TO.search(clause) or _ARROW.search(clause)
+    m = _FROM_TO.search(clause) or _ARROW.search(clause) or _SERIES.search(clause)
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
-        before, _ = _value(m.group("b"))
-        after, _ = _value(m.group("a"))
+        before, b_pct = _value(m.group("b"))
+        after, a_pct = _value(m.group("a"))
+        if after is not None and "aneg" in m.groupdict() and m.group("aneg"):
+            after = -after  # 从86万元骤降至-12万元
+        if (b_pct or a_pct) and metric not in RATE_METRICS:
+            before = after = None  # 降幅分别为5%和12%: growths, not levels
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
     if after is None:
         m = _AFTER_ONLY.search(clause)
+        if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
+            m = None  # 只出了一单: one order, not sales of 1
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 growth, after = after, None
+            elif after is not None and m.group("neg"):
+                after = -after
+    if metric == "ROI":
+        # ROI 1:8 is 8 per unit spent; the "1" other patterns read is not the level.
+        ratios = [_value(m.group("a"))[0] for m in _RATIO.finditer(clause)]
+        if len(ratios) >= 2:  # 投产比从1:2提升到1:4
+            before, after = ratios[0], ratios[-1]
+        elif ratios:
+            after = ratios[0]
+    if after is None:
+        m = _PCT_TO.search(clause)
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            after = None if pct and metric not in RATE_METRICS else after
     for mm in reversed(mms):
         if after is not None:
             break
         m = _METRIC_VALUE.match(clause, mm.end())
+        if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
+            continue  # 8个销售2个运营: people, not sales
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 after = None
+            elif after is not None and m.group("neg"):
+                after = -after  # 扣非净利润为-120万元: a loss
+            elif after is not None and not pct:
+                # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
+                rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
+                after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
+    for mm in mms:
+        if after is not None:
+            break
+        m = _VALUE_BEFORE.search(clause, max(0, mm.start() - 16), mm.start())
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            after = None if pct and metric not in RATE_METRICS else after
     g = _GROWTH.search(clause)
     if g:
         pct = numbers(g.group("p"))
         if pct:
-            sign = -1.0 if re.fullmatch(_DOWN, g.group("dir")) else 1.0
+            sign = -1.0 if _FALL.search(g.group(0)) else 1.0
             growth = sign * pct[0].value
             if metric in RATE_METRICS and after is not None and before is None and after == pct[0].value:
                 after = None
@@ -395,6 +567,7 @@ def _clause_numbers(
 
 
 def _financial_claims(
+    kind: str,
     clause: str,
     offset: int,
     client: str | None,
@@ -435,12 +608,19 @@ def _financial_claims(
         if rng and rng[1] != rng[0] and n.value in rng:
             before, after = rng
             used.update(m.start() + n.start for m in NUMBER.finditer(window))
-        out.append(Claim("financial", client, metric, before, after, None, period, sentence))
+        out.append(Claim(kind, client, metric, before, after, None, period, sentence))
     return out
+
+
+_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
 
 
 def _is_money(clause: str, n: Number) -> bool:
     """交了3次, 花了两个月, 一般: small numbers without a unit are counts, not money."""
-    if n.percent or n.value >= 100:
+    if n.percent:
+        return True
+    if _COUNTED.match(clause, n.end):
+        return False  # 320单, 15个: a count of things
+    if n.value >= 100:
         return True
     return re.match(r"\s*[万千百亿wWkK元块]", clause[n.end : n.end + 2]) is not None

@@ -269,7 +269,9 @@ CLAIMS = pa.schema(
         ("doc_id", pa.string()),
         ("provider_id", pa.string()),
         ("source_url", pa.string()),
-        ("kind", pa.string()),  # success_case / promise / outcome / financial
+        # success_case (case pages) / promise / actual_outcome (complaints, forum answers) /
+        # company_metric; the claim checks give success cases and promises a verdict.
+        ("kind", pa.string()),
         ("client", pa.string()),
         ("category", pa.string()),
         ("metric", pa.string()),
@@ -376,6 +378,7 @@ PROVIDER_REPUTATION = pa.schema(
 CLAIM_CHECKS = pa.schema(
     [
         ("claim_id", pa.string()),
+        ("kind", pa.string()),  # success_case or promise (a broken promise is refuted)
         ("provider_id", pa.string()),
         ("source_url", pa.string()),
         ("client", pa.string()),

@@ -6,6 +6,11 @@ numbers through here, so `月服务费3000-8000元` and a case page's `GMV从50�
 
 Chinese numerals are ambiguous in running text (千万 is also "by all means", 十分 is "very", 万一 is
 "in case"), so a bare unit word only counts as a number where a caller asks for one in a numeric slot.
+
+Why not cn2an (0.5.24, tried 2026-12): it converts a numeral once found but does not find them in
+running text the way claims need (positions, percent, units), rejects 一点二亿, turns 十分满意 into
+10分满意, reports 千万/万一 through UserWarning (an error under our pytest settings) and costs 0.27 s
+of import. jionlp's money and time parsers (jionlp 1.5.31) have not been measured yet: worth a look.
 """
 
 from __future__ import annotations
@@ -32,17 +37,22 @@ _CN_DIGIT = {
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIER = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000, "w": 10_000, "k": 1000}
+# English reports (RMB1,350.0 million): one word, one factor.
+_MULTIPLIER_WORDS = {"million": 1_000_000, "billion": 1_000_000_000}
 
 _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
 # An Arabic number with an optional multiplier (1.2亿, 2,156.2百万, 5w, 3k, 300万+), or a Chinese
 # numeral containing at least one digit word (三百万, 两千, 十五万) or a unit word used as a quantity
 # (千万 in 千万级 / 破千万 is decided by the caller's slot, see `parse_amount(strict=False)`).
 NUMBER = re.compile(
-    r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z]))?"
+    r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z])"
+    r"|million\b|billion\b)?"
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
-    r"|(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
+    # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
+    r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
+    r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
@@ -57,6 +67,16 @@ class Number:
     text: str
     percent: bool  # written as N% / 百分之N
     bare_unit: bool  # only unit words (千万, 百万): a number only in a numeric slot
+
+
+def _factor(mul: str) -> int:
+    word = _MULTIPLIER_WORDS.get(mul.lower())
+    if word:
+        return word
+    factor = 1
+    for c in mul.lower():
+        factor *= _MULTIPLIER[c]
+    return factor
 
 
 def cn_to_float(token: str) -> float | None:
@@ -116,16 +136,8 @@ def numbers(text: str) -> list[Number]:
             digits = ar.replace(",", "")
             if len(digits) > _MAX_DIGITS:
                 continue  # a run of 30+ digits is an id or junk, not an amount anyone writes
-            if mul and "." in digits:
-                # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
-                exact = Decimal(digits)
-                for c in mul.lower():
-                    exact *= _MULTIPLIER[c]
-                value = float(exact)
-            else:
-                value = float(digits)
-                for c in (mul or "").lower():
-                    value *= _MULTIPLIER[c]
+            # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
+            value = float(Decimal(digits) * _factor(mul)) if mul else float(digits)
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
@@ -175,8 +187,7 @@ def parse_amount_range(text: str) -> tuple[float, float] | None:
             lo, hi = first.value, second.value
             mul = NUMBER.match(second.text)
             if mul and mul.group("mul") and not NUMBER.match(first.text).group("mul") and lo < hi / 1000:
-                for c in mul.group("mul").lower():
-                    lo *= _MULTIPLIER[c]
+                lo *= _factor(mul.group("mul"))
             return (min(lo, hi), max(lo, hi))
     return (first.value, first.value)
 
@@ -208,6 +219,7 @@ _PERIOD_UNIT_DAYS = {
 }
 _DAY_AFTER = re.compile(r"\d{1,2}\s*[日号]")
 _YEAR_BEFORE = re.compile(r"\d{4}\s*年\s*$")
+_MONTH_BEFORE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*$")
 PERIOD = re.compile(
     r"(?P<half>半)(?P<hunit>个月|年|个季度)"
     # The lookbehinds make a long digit run one attempt, not one per digit (quadratic on junk).
@@ -257,8 +269,8 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
         return None
     if unit == "月":
         return None  # 三月 and 3月 are March; 三个月 is a period
-    if unit == "日" and not token.isdigit():
-        return None
+    if unit == "日" and (not token.isdigit() or _MONTH_BEFORE.search(text, max(0, m.start() - 4), m.start())):
+        return None  # 6月18日 is a date
     if len(token) > 8:
         return None  # no period anyone writes has more than 8 digits; also keeps junk cheap
     value = float(token) if token[0].isdigit() else cn_to_float(token)

@@ -152,3 +152,52 @@ def test_someone_elses_review_does_not_support_the_case():
 
 def test_no_claims_gives_an_empty_table():
     assert check_claims(pd.DataFrame(), pd.DataFrame(), pd.DataFrame()).empty
+
+
+def outcome(cid, doc_id, after, provider="p1", client="悦家旗舰店", metric="销售额", kind="actual_outcome"):
+    """A claim read from a merchant's complaint or answer (what happened, or what was promised)."""
+    row = claim(cid, provider=provider, client=client, before=None, after=after, doc=doc_id)
+    return {**row, "kind": kind, "metric": metric}
+
+
+def test_clients_own_lower_outcome_refutes_the_case():
+    # The case page says GMV reached 100万; the same shop's answer about this provider says 销售额 20万.
+    got = verdicts([claim("c1"), outcome("o1", "forum:a1", 200_000.0)])
+    assert set(got) == {"c1"}  # what happened is evidence, not a verdict row of its own
+    verdict, ev, why = got["c1"]
+    assert (verdict, ev) == ("refuted", ["forum:a1"])
+    assert "200,000" in why
+
+
+def test_outcome_at_the_claimed_level_or_from_another_client_does_not_refute():
+    assert verdicts([claim("c1"), outcome("o1", "forum:a1", 980_000.0)])["c1"][0] == "not_enough_evidence"
+    other = outcome("o1", "forum:a1", 200_000.0, client="别家专营店")
+    assert verdicts([claim("c1"), other])["c1"][0] == "not_enough_evidence"
+    elsewhere = outcome("o1", "forum:a1", 200_000.0, provider="p2")
+    assert verdicts([claim("c1"), elsewhere])["c1"][0] == "not_enough_evidence"
+
+
+def test_broken_promise_is_refuted():
+    # One complaint: 承诺三个月做到50万, 结果每月不到5万.
+    promise = outcome("p1#0", "complaints:9", 500_000.0, kind="promise")
+    happened = outcome("p1#1", "complaints:9", 50_000.0)
+    got = verdicts([promise, happened])
+    assert set(got) == {"p1#0"}
+    verdict, ev, why = got["p1#0"]
+    assert (verdict, ev) == ("refuted", ["complaints:9"])
+    assert "promise" in why
+
+
+def test_kept_or_unreported_promise_is_not_refuted():
+    promise = outcome("p1#0", "complaints:9", 500_000.0, kind="promise")
+    kept = outcome("p1#1", "complaints:9", 520_000.0)
+    assert verdicts([promise, kept])["p1#0"][0] == "not_enough_evidence"
+    other_metric = outcome("p1#1", "complaints:9", 50.0, metric="访客")
+    assert verdicts([promise, other_metric])["p1#0"][0] == "not_enough_evidence"
+    assert verdicts([promise])["p1#0"][0] == "not_enough_evidence"
+
+
+def test_verdict_rows_say_whether_they_check_a_case_or_a_promise():
+    promise = outcome("p1#0", "complaints:9", 500_000.0, kind="promise")
+    out = check_claims(pd.DataFrame([claim("c1"), promise]), pd.DataFrame(), registry())
+    assert dict(zip(out["claim_id"], out["kind"], strict=True)) == {"c1": "success_case", "p1#0": "promise"}

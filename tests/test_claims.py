@@ -129,22 +129,28 @@ def test_promise():
 def test_merchant_outcome_and_money_in_one_sentence():
     claims = extract("交给他们半年，我的店销售额从每月20万掉到5万，还交了3万服务费。")
     assert [(c.kind, c.metric, c.before, c.after, c.growth_pct, c.period_days) for c in claims] == [
-        ("outcome", "销售额", 200_000.0, 50_000.0, -75.0, 182),
-        ("financial", "服务费", None, 30_000.0, None, 182),
+        ("actual_outcome", "销售额", 200_000.0, 50_000.0, -75.0, 182),
+        ("actual_outcome", "服务费", None, 30_000.0, None, 182),
     ]
 
 
-def test_fees_and_commission():
-    claims = extract("月服务费3000-8000元，提成5%。")
+def test_fees_paid_and_commission_are_what_happened():
+    claims = extract("当初交了月服务费3000-8000元，提成5%。")
     assert [(c.kind, c.metric, c.before, c.after) for c in claims] == [
-        ("financial", "服务费", 3000.0, 8000.0),
-        ("financial", "提成", None, 5.0),
+        ("actual_outcome", "服务费", 3000.0, 8000.0),
+        ("actual_outcome", "提成", None, 5.0),
     ]
+
+
+def test_a_quoted_price_is_no_claim():
+    # Was a `financial` claim; a price list promises nothing and reports nothing (the corpus labels it
+    # so), and the marts read fee levels through flows.scores.fees_from_texts, not through extract.
+    assert extract("月服务费3000-8000元，提成5%。") == []
 
 
 def test_money_takes_the_word_right_after_it():
     c = _one("要求他们退还6.8万保证金，对方拒绝。")
-    assert (c.kind, c.metric, c.after) == ("financial", "保证金", 68_000.0)
+    assert (c.kind, c.metric, c.after) == ("actual_outcome", "保证金", 68_000.0)
 
 
 @pytest.mark.parametrize(
@@ -172,3 +178,154 @@ def test_absurd_numbers_do_not_raise():
     assert isinstance(extract("我们帮客户销量翻了1000000番"), list)
     assert extract("1" * 100_000 + "天") == []
     assert parse_period_days("1" * 50 + "天") is None
+
+
+def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
+    import pandas as pd
+
+    from flows.clean import _claim_rows
+
+    complaint = {
+        "doc_id": "complaints:77",
+        "kind": "complaint",
+        "source_url": "http://x/complaint/77",
+        "created_at": "2025-03-01T00:00:00Z",
+        "fetched_at": "2025-03-02T00:00:00Z",
+        "raw_file": "raw/complaints/x.jsonl.gz",
+        "author": "青禾茶叶店",
+        "text": "签合同那天他们承诺一个季度把月销售额做到40万，结果三个月下来每月不到4万。",
+    }
+    review = {**complaint, "doc_id": "market:1", "kind": "market_review", "text": "承诺月销售额做到40万。"}
+    rows = _claim_rows(pd.DataFrame([complaint, review]))
+    got = [(r["claim_id"], r["kind"], r["client"], r["metric"], r["after"]) for r in rows]
+    assert got == [
+        ("complaints:77#0", "promise", "青禾茶叶店", "销售额", 400_000.0),
+        ("complaints:77#1", "actual_outcome", "青禾茶叶店", "销售额", 40_000.0),
+    ]
+
+
+# Every figure form the real pages use, in sentences written for this test: (text, kind, client,
+# metric, before, after, growth_pct, period_days).
+FORMS = [
+    (
+        "我们操盘的青禾茶叶旗舰店，三个月从月销10万做到100万。",
+        ("success_case", "青禾茶叶旗舰店", "销售额", 100_000.0, 1_000_000.0, 900.0, 90),
+    ),
+    (
+        "服务的暖风小家电专营店半年GMV翻了3倍。",
+        ("success_case", "暖风小家电专营店", "GMV", None, None, 300.0, 182),
+    ),
+    (
+        "为山野户外旗舰店投放直通车，ROI做到1:8。",
+        ("success_case", "山野户外旗舰店", "ROI", None, 8.0, None, None),
+    ),
+    (
+        "接手橙子童装旗舰店后，双11单月破千万。",
+        ("success_case", "橙子童装旗舰店", "销售额", None, 10_000_000.0, None, None),
+    ),
+    (
+        "合作一年，帮助云朵家纺旗舰店GMV破亿。",
+        ("success_case", "云朵家纺旗舰店", "GMV", None, 100_000_000.0, None, 365),
+    ),
+    ("该公司2024年营收12.3亿元，同比增长18.6%。", ("company_metric", None, "营收", None, 1.23e9, 18.6, None)),
+    (
+        "净营收为人民币1,234.5百万元，同比增加6.2%。",
+        ("company_metric", None, "营收", None, 1_234_500_000.0, 6.2, None),
+    ),
+    (
+        "公司全年净利润为-3,120.5万元，上年同期为盈利980万元。",
+        ("company_metric", None, "利润", None, -31_205_000.0, None, None),
+    ),
+    ("营收同比下降12.5%至3.2亿元。", ("company_metric", None, "营收", None, 3.2e8, -12.5, None)),
+    ("营收在2.1亿至2.6亿元之间。", ("company_metric", None, "营收", None, 2.1e8, None, None)),
+    (
+        "营业收入分别为5.2亿元、6.1亿元和7.4亿元。",
+        ("company_metric", None, "营收", 5.2e8, 7.4e8, 42.3077, None),
+    ),
+    (
+        "签约时业务员保证保底销售额50万元，达不到全额退还服务费。",
+        ("promise", None, "销售额", None, 500_000.0, None, None),
+    ),
+    (
+        "合同约定三个月内店铺月销售额不低于80万元，如未达成按比例退款。",
+        ("promise", None, "销售额", None, 800_000.0, None, 90),
+    ),
+    (
+        "交给他们半年，我们店月销售额从30万掉到8万。",
+        ("actual_outcome", None, "销售额", 300_000.0, 80_000.0, -73.3333, 182),
+    ),
+    (
+        "法院查明，该店铺在合作期间的实际成交金额仅为3.6万元。",
+        ("actual_outcome", None, "GMV", None, 36_000.0, None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), FORMS, ids=[w[0] + ":" + t[:12] for t, w in FORMS])
+def test_figure_forms_and_kinds(text, want):
+    assert dataclasses.astuple(_one(text))[:7] == want
+
+
+def test_promise_and_what_happened_in_one_sentence():
+    claims = extract("业务员当面承诺两个月后月销售额做到40万，结果到期每月不到4万。")
+    assert [(c.kind, c.metric, c.after) for c in claims] == [
+        ("promise", "销售额", 400_000.0),
+        ("actual_outcome", "销售额", 40_000.0),
+    ]
+
+
+def test_a_report_names_the_company_not_a_client_carried_from_before():
+    # A client named earlier in an article about the agency's finances is not the subject of its revenue.
+    claims = extract("公司服务的品牌包括木棉女装旗舰店。\n年报显示，公司营收3.6亿元，净利润下降20%。")
+    assert {(c.kind, c.client) for c in claims} == {("company_metric", None)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年双十一，平台整体成交同比增长约5%。",  # the platform's figure, nobody's claim
+        "店铺有10个运营和3个设计，办公室在5楼。",
+        "请于3月15日前提交材料，咨询电话请见官网。",
+        "这家代运营公司成立于2016年，员工大约200人。",
+        "销售额达到一定规模以后再谈提成。",  # 一定 is not the number one
+        "月服务费3000-8000元，另收提成5%。",  # a price quoted
+    ],
+)
+def test_numbers_that_are_not_claims(text):
+    assert extract(text) == []
+
+
+def _passage(pid, text, claims=()):
+    from flows.text_eval.corpus import Passage
+
+    return Passage(
+        pid, f"http://x/{pid}", "article", text, (), (), 0, tuple(claims), (), None, "simplified", (), "", ""
+    )
+
+
+def test_eval_matches_a_gold_claim_by_family_and_figure():
+    from flows.text_eval import claims as stage
+
+    gold = {
+        "kind": "company_metric",
+        "client": None,
+        "metric": "营业收入",
+        "before": None,
+        "after": "3.6亿元",
+        "change": "同比下降12%",
+        "period": "2024年",
+        "claimed_by": "author",
+    }
+    missed = {**gold, "metric": "员工", "after": "约300人", "change": None}
+    passages = [
+        _passage("a", "年报显示，公司2024年营业收入3.6亿元，同比下降12%。", [gold, missed]),
+        _passage("b", "这篇文章只讲了2019年的一次行业会议。"),
+        _passage("c", "我们帮助青禾茶叶旗舰店把月销售额从10万做到100万。"),
+    ]
+    result = stage.evaluate(passages)
+    assert result.figures["record_recall"].value == 0.5  # the staff count has no claim that states it
+    assert result.figures["false_claim_passages"].value == 0.5  # "c" has a claim nobody labelled
+    assert result.figures["kind_accuracy"].value == 1.0
+    for field in ("metric", "after", "change", "period", "client", "before"):
+        assert result.figures[f"{field}_accuracy"].value == 1.0, field
+    assert any(line.startswith("a missed company_metric 员工") for line in result.errors)

@@ -222,13 +222,13 @@ def gen_outcome():
     t = rnd.randrange(3)
     if t == 0:
         text = f"交给{pname}{ps}，我的店{ws}从{as_}掉到{bs}，还不如自己做。"
-        claims = [claim("outcome", metric, av, bv, pd, round((bv - av) / av * 100, 4))]
+        claims = [claim("actual_outcome", metric, av, bv, pd, round((bv - av) / av * 100, 4))]
     elif t == 1:
         text = f"说句公道话，{pname}接手{ps}，我们店的{ws}从{bs}涨到{as_}，还算满意。"
-        claims = [claim("outcome", metric, bv, av, pd, round((av - bv) / bv * 100, 4))]
+        claims = [claim("actual_outcome", metric, bv, av, pd, round((av - bv) / bv * 100, 4))]
     else:
         text = f"找了{pname}合作{ps}，结果{ws}反而从{as_}下滑到{bs}，沟通也很敷衍。"
-        claims = [claim("outcome", metric, av, bv, pd, round((bv - av) / av * 100, 4))]
+        claims = [claim("actual_outcome", metric, av, bv, pd, round((bv - av) / av * 100, 4))]
     return {
         "source": "forum_answer",
         "text": text,
@@ -256,21 +256,18 @@ def gen_financial():
     fs, fv = rnd.choice(FEES)
     if t == 0:
         text = f"前后交了{fs}服务费，{pname}一直不给退款，电话也不接。"
-        claims = [claim("financial", "服务费", None, fv)]
+        claims = [claim("actual_outcome", "服务费", None, fv)]
     elif t == 1:
         lo, hi = rnd.choice([(3000, 8000), (5000, 12000), (2000, 6000), (8000, 20000)])
         pct = rnd.choice([3, 5, 8, 10])
         text = f"{pname}的报价是月服务费{lo}-{hi}元，另收销售提成{pct}%。"
-        claims = [
-            claim("financial", "服务费", float(lo), float(hi)),
-            claim("financial", "提成", None, float(pct)),
-        ]
+        claims = []  # a price quoted, not a claim: the marts read fees in flows.scores
     elif t == 2:
         text = f"要求{pname}退还{fs}保证金，对方以各种理由拒绝。"
-        claims = [claim("financial", "保证金", None, fv)]
+        claims = [claim("actual_outcome", "保证金", None, fv)]
     else:
         text = f"跟{pname}合作这一年，算下来损失了{fs}，教训深刻。"
-        claims = [claim("financial", "损失", None, fv, 365)]
+        claims = [claim("actual_outcome", "损失", None, fv, 365)]
     return {"source": "complaint", "text": text, "providers": [pid], "mentions": mentions, "claims": claims}
 
 

@@ -21,7 +21,7 @@ HAND = [
     {
         "source": "market_review",
         "text": "合作两个月，店铺日均访客从300涨到了1500，转化率也提高了，给五星。",
-        "claims": [c("outcome", "访客", 300, 1500, 60, 400.0)],
+        "claims": [c("actual_outcome", "访客", 300, 1500, 60, 400.0)],
     },
     {"source": "market_review", "text": "好评返现5元，所以给个好评吧。", "claims": []},
     {
@@ -29,12 +29,12 @@ HAND = [
         "text": "蓝鲸电商做直通车很有一套，ROI从1.8做到了3.2，推荐！",
         "providers": ["lanjing"],
         "mentions": ["蓝鲸电商"],
-        "claims": [c("outcome", "ROI", 1.8, 3.2)],
+        "claims": [c("actual_outcome", "ROI", 1.8, 3.2)],
     },
     {
         "source": "market_review",
         "text": "花了3万块，一点效果都没有，差评。",
-        "claims": [c("financial", "费用", None, 30000.0)],
+        "claims": [c("actual_outcome", "费用", None, 30000.0)],
     },
     {
         "source": "market_review",
@@ -49,7 +49,7 @@ HAND = [
         "text": "找木棉电商做了一个季度，销量翻了一番，满意。",
         "providers": ["mumian"],
         "mentions": ["木棉电商"],
-        "claims": [c("outcome", "销量", None, None, 90, 100.0)],
+        "claims": [c("actual_outcome", "销量", None, None, 90, 100.0)],
     },
     {"source": "market_review", "text": "运营思路清晰，每周一次复盘会，数据透明。", "claims": []},
     {"source": "market_review", "text": "老板人不错，但执行层的运营经常换人，交接一塌糊涂。", "claims": []},
@@ -57,7 +57,7 @@ HAND = [
         "source": "market_review",
         "text": "星禾的小伙伴很拼，双十一当天我们店GMV破了500万，感谢！",
         "providers": ["xinghe"],
-        "claims": [c("outcome", "GMV", None, 5e6)],
+        "claims": [c("actual_outcome", "GMV", None, 5e6)],
     },
     {"source": "market_review", "text": "不推荐，效果和承诺的差太远。", "claims": []},
     # --- complaints ----------------------------------------------------------------------------
@@ -67,14 +67,14 @@ HAND = [
         "结果三个月下来每月不到5万。要求退还全部服务费。",
         "providers": ["qihang"],
         "mentions": ["苏州启航电子商务有限公司"],
-        "claims": [c("financial", "服务费", None, 28000.0, 90), c("promise", "销售额", None, 5e5, 90)],
+        "claims": [c("actual_outcome", "服务费", None, 28000.0, 90), c("promise", "销售额", None, 5e5, 90)],
     },
     {
         "source": "complaint",
         "text": "鼎盛电商以代运营为名收取保证金1万元，合同到期后拒不退还，客服电话13812345678一直关机。",
         "providers": ["dingsheng"],
         "mentions": ["鼎盛电商"],
-        "claims": [c("financial", "保证金", None, 10000.0)],
+        "claims": [c("actual_outcome", "保证金", None, 10000.0)],
     },
     {
         "source": "complaint",
@@ -82,8 +82,8 @@ HAND = [
         "providers": ["maitian"],
         "mentions": ["麦田电商"],
         "claims": [
-            c("financial", "服务费", None, 6800.0, 182),
-            c("outcome", "销售额", 2e5, 1.2e5, 182, -40.0),
+            c("actual_outcome", "服务费", None, 6800.0, 182),
+            c("actual_outcome", "销售额", 2e5, 1.2e5, 182, -40.0),
         ],
     },
     {
@@ -91,24 +91,24 @@ HAND = [
         "text": "锦程代运营业务员口头保证一个月回本，签约后换了三个运营，店铺权重被刷单搞降了，现在要求赔偿损失5万元。",
         "providers": ["jincheng"],
         "mentions": ["锦程代运营"],
-        "claims": [c("financial", "损失", None, 50000.0)],
+        "claims": [c("actual_outcome", "损失", None, 50000.0)],
     },
     {
         "source": "complaint",
         "text": "合同写的是年费12万，分四期付款，第一期付了3万后发现他们根本没有专门的运营团队。",
-        "claims": [c("financial", "服务费", None, 120000.0), c("financial", "费用", None, 30000.0)],
+        "claims": [c("actual_outcome", "服务费", None, 120000.0), c("actual_outcome", "费用", None, 30000.0)],
     },
     {
         "source": "complaint",
         "text": "诉求：退款19800元。问题：云帆电商承诺的直播代播服务一次都没有执行。",
         "providers": ["yunfan"],
         "mentions": ["云帆电商"],
-        "claims": [c("financial", "退款", None, 19800.0)],
+        "claims": [c("actual_outcome", "退款", None, 19800.0)],
     },
     {
         "source": "complaint",
         "text": "商家反映，该公司以“包上首页”为诱饵收取推广费8000元，之后便失去联系。",
-        "claims": [c("financial", "推广费", None, 8000.0)],
+        "claims": [c("actual_outcome", "推广费", None, 8000.0)],
     },
     {
         "source": "complaint",
@@ -124,7 +124,7 @@ HAND = [
         "总体来说还是靠谱的，但前期要有耐心。",
         "providers": ["huofu"],
         "mentions": ["火蝠电商"],
-        "claims": [c("outcome", "销售额", 1.5e5, 6e5, None, 300.0)],
+        "claims": [c("actual_outcome", "销售额", 1.5e5, 6e5, None, 300.0)],
     },
     {
         "source": "forum_answer",
@@ -155,7 +155,7 @@ HAND = [
         "text": "我家是做茶叶的，交给木棉电商一年，粉丝从2000涨到8万，复购率从12%提升到了25%。",
         "providers": ["mumian"],
         "mentions": ["木棉电商"],
-        "claims": [c("outcome", "粉丝", 2000, 80000, 365, 3900.0), c("outcome", "复购率", 12.0, 25.0, 365)],
+        "claims": [c("actual_outcome", "粉丝", 2000, 80000, 365, 3900.0), c("actual_outcome", "复购率", 12.0, 25.0, 365)],
     },
     {
         "source": "forum_answer",
@@ -167,12 +167,12 @@ HAND = [
     {
         "source": "forum_answer",
         "text": "我们店之前日均访客只有两百多，找代运营后三个月做到了日均三千，但是转化率很低，算下来ROI不到1。",
-        "claims": [c("outcome", "访客", None, 3000, 90)],
+        "claims": [c("actual_outcome", "访客", None, 3000, 90)],
     },
     {
         "source": "forum_answer",
         "text": "服务费一般在每月3000到8000元之间，好一点的还要收3%到5%的销售提成。",
-        "claims": [c("financial", "服务费", 3000.0, 8000.0), c("financial", "提成", 3.0, 5.0)],
+        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
     },
     # --- articles ------------------------------------------------------------------------------
     {
@@ -267,7 +267,7 @@ HAND = [
         "text": "我们店交给云■帆电商半年，销售额从8万做到了40万。\n如需代运营请加微信：yf_dianshang 免费诊断",
         "providers": ["yunfan"],
         "mentions": ["云帆电商"],
-        "claims": [c("outcome", "销售额", 8e4, 4e5, 182, 400.0)],
+        "claims": [c("actual_outcome", "销售额", 8e4, 4e5, 182, 400.0)],
     },
     {
         "source": "case_page",
@@ -279,7 +279,7 @@ HAND = [
         "text": "鼎盛電商收了我兩萬塊服務費，承諾的直通車優化根本沒做。&amp;amp;quot;退款&amp;amp;quot;申請被拒。",
         "providers": ["dingsheng"],
         "mentions": ["鼎盛电商"],
-        "claims": [c("financial", "服务费", None, 20000.0)],
+        "claims": [c("actual_outcome", "服务费", None, 20000.0)],
     },
     {
         "source": "article",
@@ -315,12 +315,12 @@ HELD_OUT = [
         "text": "五星！星禾代运营帮我们把月GMV从40万拉到了120万，只用了4个月。",
         "providers": ["xinghe"],
         "mentions": ["星禾代运营"],
-        "claims": [c("outcome", "GMV", 4e5, 1.2e6, 120, 200.0)],
+        "claims": [c("actual_outcome", "GMV", 4e5, 1.2e6, 120, 200.0)],
     },
     {
         "source": "market_review",
         "text": "基础服务费每月五千，效果还可以，客服响应慢。",
-        "claims": [c("financial", "服务费", None, 5000.0)],
+        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
     },
     {
         "source": "market_review",
@@ -335,31 +335,31 @@ HELD_OUT = [
         "text": "2023年6月与鼎盛电商签订合同，支付服务费38000元，对方承诺90天内店铺日销破万，实际日销不足500元。",
         "providers": ["dingsheng"],
         "mentions": ["鼎盛电商"],
-        "claims": [c("financial", "服务费", None, 38000.0, 90), c("promise", "销售额", None, 10000.0, 90)],
+        "claims": [c("actual_outcome", "服务费", None, 38000.0, 90), c("promise", "销售额", None, 10000.0, 90)],
     },
     {
         "source": "complaint",
         "text": "被麦田电商骗了4.5万，所谓的运营团队就是两个实习生。",
         "providers": ["maitian"],
         "mentions": ["麦田电商"],
-        "claims": [c("financial", "损失", None, 45000.0)],
+        "claims": [c("actual_outcome", "损失", None, 45000.0)],
     },
     {
         "source": "complaint",
         "text": "投诉要求：退还剩余服务费15000元并赔偿推广费损失。",
-        "claims": [c("financial", "服务费", None, 15000.0)],
+        "claims": [c("actual_outcome", "服务费", None, 15000.0)],
     },
     {
         "source": "complaint",
         "text": "杭州火蝠电子商务有限公司收取我方定金5000元后，迟迟不安排运营人员对接。",
         "providers": ["huofu"],
         "mentions": ["杭州火蝠电子商务有限公司"],
-        "claims": [c("financial", "保证金", None, 5000.0)],
+        "claims": [c("actual_outcome", "保证金", None, 5000.0)],
     },
     {
         "source": "complaint",
         "text": "合作期间店铺销量从每月3000单跌到800单，对方却说是大盘不好。",
-        "claims": [c("outcome", "销量", 3000.0, 800.0, None, -73.3333)],
+        "claims": [c("actual_outcome", "销量", 3000.0, 800.0, None, -73.3333)],
     },
     {
         "source": "forum_answer",
@@ -370,7 +370,7 @@ HELD_OUT = [
     {
         "source": "forum_answer",
         "text": "分享一下数据：合作前店铺月销售额大约25万，合作六个月后稳定在70万左右，投产比从1:2提升到1:4。",
-        "claims": [c("outcome", "销售额", 2.5e5, 7e5, 180, 180.0), c("outcome", "ROI", 2.0, 4.0, 180, 100.0)],
+        "claims": [c("actual_outcome", "销售额", 2.5e5, 7e5, 180, 180.0), c("actual_outcome", "ROI", 2.0, 4.0, 180, 100.0)],
     },
     {
         "source": "forum_answer",
@@ -384,14 +384,14 @@ HELD_OUT = [
         "text": "我们家的天猫店交给锦程代运营三个月，访客数翻了三倍，但是转化率从2.5%掉到了1.1%。",
         "providers": ["jincheng"],
         "mentions": ["锦程代运营"],
-        "claims": [c("outcome", "访客", None, None, 90, 300.0), c("outcome", "转化率", 2.5, 1.1, 90)],
+        "claims": [c("actual_outcome", "访客", None, None, 90, 300.0), c("actual_outcome", "转化率", 2.5, 1.1, 90)],
     },
     {
         "source": "forum_answer",
         "text": "收费这块，木棉电商是按季度收，一个季度两万五，外加销售额的百分之三。",
         "providers": ["mumian"],
         "mentions": ["木棉电商"],
-        "claims": [c("financial", "费用", None, 25000.0), c("financial", "提成", None, 3.0)],
+        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
     },
     {
         "source": "forum_answer",
@@ -457,20 +457,20 @@ HELD_OUT = [
         "text": "火蝠電商的報價我問過，全托管每月8000到15000元，另外抽成百分之五。",
         "providers": ["huofu"],
         "mentions": ["火蝠电商"],
-        "claims": [c("financial", "服务费", 8000.0, 15000.0), c("financial", "提成", None, 5.0)],
+        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
     },
     {
         "source": "complaint",
         "text": "商家称交了三万元押金，合同到期后青橙代运营以“违约”为由扣除全部押金。",
         "providers": ["qingcheng"],
         "mentions": ["青橙代运营"],
-        "claims": [c("financial", "保证金", None, 30000.0)],
+        "claims": [c("actual_outcome", "保证金", None, 30000.0)],
     },
     {"source": "market_review", "text": "联系电话0571-88886666，服务还行。", "claims": []},
     {
         "source": "forum_answer",
         "text": "说个真实数据，交给星禾之前我们日均订单80单左右，现在日均300多单，这半年算是没白花钱。",
         "providers": ["xinghe"],
-        "claims": [c("outcome", "订单", 80.0, 300.0, 182, 275.0)],
+        "claims": [c("actual_outcome", "订单", 80.0, 300.0, 182, 275.0)],
     },
 ]
