@@ -15,7 +15,7 @@ import random
 from sandbox import numbers
 
 # How a case page refers to the client in its prose (the page's header names it in full).
-_CLIENT_REFS = ("{shop}", "{shop}", "{core}", "{core}品牌", "该品牌", "这家{cat}店", "客户")
+_CLIENT_REFS = ("{shop}", "{shop}", "{core}", "{core}品牌", "该品牌", "这家{cat}店")
 
 
 def _client_ref(rng: random.Random, shop: str, core: str, cat: str) -> str:
