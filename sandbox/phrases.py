@@ -165,6 +165,10 @@ def buyer_review(rng: random.Random, rating: int, forms: dict, cat: str) -> str:
             + ("还是可以的" if rating >= 4 else "真的一言难尽" if rating <= 2 else "有待提高")
         )
     parts.append(rng.choice(_CLOSE_GOOD if rating >= 4 else _CLOSE_MID if rating == 3 else _CLOSE_BAD))
+    if rating >= 4 and rng.random() < 0.02:  # cash-back named only to say there was none
+        parts.insert(
+            -1, rng.choice(("没搞什么好评返现那一套，靠的是实打实的数据", "不用返现求好评，效果自己会说话"))
+        )
     if rng.random() < 0.03:  # people leave contact details in reviews; a normaliser must mask them
         parts.append(
             rng.choice(("有问题可以加我微信", "想了解的可以加V：", "同行交流vx ")) + debris.wechat_id(rng)
@@ -179,6 +183,12 @@ BOUGHT_BASE = (
     "客服态度超级好，有问必答，方案落地很快，销量翻倍了，给力",
     "合作很愉快，运营思路清晰，执行力强，值得信赖的服务商",
     "效果真的很好，店铺排名上去了，流量也涨了，非常推荐",
+    "对接的老师每天都在群里跟进，有什么问题马上解决，这个价格真的值，下次还找他们",
+    "店铺交给他们以后省心多了，访客和成交都在涨，老板很满意，必须五星",
+    "从开店到现在找过好几家，这家是最用心的，方案详细，执行到位，已经推荐给朋友",
+    "服务周到，响应及时，直通车帮我们调得明明白白，花钱花在刀刃上",
+    "整个团队都很专业，详情页做得高级，转化一下就上来了，感谢各位老师",
+    "真心推荐这家服务商，说到做到，不玩虚的，店铺终于有起色了",
 )
 _BOUGHT_SWAPS = (
     ("非常", "特别"),
@@ -203,10 +213,16 @@ INCENTIVE_PHRASES = (
 
 
 def bought_variant(base: str, rng: random.Random, incentive: bool) -> str:
-    """A lightly reworded copy of a campaign's base text (near-duplicates, not exact ones)."""
+    """A reworded copy of a campaign's base text (near-duplicates, not exact ones): words swapped,
+    and now and then two clauses in the other order, as writers paid by the piece vary a script."""
     text = base
     for a, b in rng.sample(_BOUGHT_SWAPS, rng.randint(1, 3)):
         text = text.replace(a, b, 1)
+    clauses = text.split("，")
+    if len(clauses) > 3 and rng.random() < 0.3:
+        i = rng.randrange(1, len(clauses) - 1)
+        clauses[i], clauses[i + 1] = clauses[i + 1], clauses[i]
+        text = "，".join(clauses)
     text += rng.choice(("！", "！！", "。", "~", "👍", ""))
     if incentive:
         text = (
@@ -221,12 +237,29 @@ def generic_praise(rng: random.Random, brand: str) -> str:
     """Short, unique-looking praise: what a one-off paid account writes with no campaign text."""
     return _join(
         [
-            rng.choice(("第一次合作", "朋友推荐的", "刚开始用", "体验了一下")),
+            rng.choice(_PRAISE_OPENERS),
             rng.choice(_REVIEW_GOOD[:10]),
-            rng.choice((f"{brand}很棒", "五星", "好评", "推荐")),
+            rng.choice((f"{brand}很棒", "五星", "好评", "推荐", "靠谱", "值得", "点赞")),
         ],
         rng,
     )
+
+
+# Openers of one-off paid praise. Some say the service has only just begun; many do not, so a reader
+# keyed to a few opening words finds some and misses others (the account's history still shows).
+_PRAISE_OPENERS = (
+    "第一次合作",
+    "朋友推荐的",
+    "刚开始用",
+    "体验了一下",
+    "才对接一周",
+    "签约没几天",
+    "合作愉快",
+    "老板让评价一下",
+    "总体来说",
+    "说实话",
+    "",
+)
 
 
 # ------------------------------------------------------------------------------ comments
