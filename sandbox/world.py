@@ -789,7 +789,16 @@ class World:
         elif status == 3:
             status = 2
         cotitle = rng.choice((p.brand, p.legal_name))
-        title = rng.choice((f"{p.brand}{issue[0]}", issue[0], f"投诉{cotitle}：{issue[0]}"))
+        named = rng.choice((p.brand, p.brand, cotitle, rng.choice(p.aliases)))
+        title = rng.choice(
+            (
+                f"{named}{issue[0]}",
+                issue[0],
+                f"投诉{cotitle}：{issue[0]}",
+                f"{named}代运营{issue[0]}，要求{rng.choice(complaint_text.APPEALS)}",
+                f"关于{named}{issue[0]}的投诉",
+            )
+        )
         return ComplaintDoc(
             "",
             p.index,
