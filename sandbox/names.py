@@ -92,6 +92,26 @@ LEGAL_SUFFIXES = (
 BRAND_SUFFIXES = ("电商", "代运营", "网络", "科技", "电子商务", "数字", "传媒", "运营")
 SHOP_SUFFIXES = ("旗舰店", "官方旗舰店", "专营店", "专卖店", "企业店", "旗舰店", "官方店")
 
+
+def agency_mention(rng, forms: dict, unnamed: tuple[str, ...] = (), masked: float = 0.0) -> str:
+    """How a text names an agency: its brand most often, else an alias, its legal name, a masked
+    legal name as court news writes it (`杭州某某网络科技有限公司`), or one of `unnamed` (`他们`)."""
+    if masked and rng.random() < masked:
+        legal, core = forms["legal"], forms["core"]
+        return legal.replace(core, rng.choice(("某某", "某", core[0] + "某")), 1)
+    options = [forms["brand"], forms["brand"], forms["brand"], rng.choice(forms["aliases"]), forms["legal"]]
+    options += list(unnamed)
+    return rng.choice(options)
+
+
+def shop_core(shop: str) -> str:
+    """悦家官方旗舰店 → 悦家: the brand inside a shop name (the name itself when it has no shop suffix)."""
+    for suffix in sorted(SHOP_SUFFIXES, key=len, reverse=True):
+        if shop.endswith(suffix) and len(shop) > len(suffix):
+            return shop[: -len(suffix)]
+    return shop
+
+
 CATEGORIES = (
     "女装",
     "男装",

@@ -1,7 +1,9 @@
 """How pages write money, growth and periods: every form a claim extractor meets in the wild.
 
 Amounts in the world are whole 万 (10,000 yuan) so that every printed form is exact: `50万`,
-`1.2亿`, `三百万`, `2,156.2百万元`, `1,200,000元`, `85w`.
+`1.2亿`, `三百万`, `2,156.2百万元`, `1,200,000元`, `85w`, `50 万元`, `人民币50万元`, `一千二百万`.
+Growth is written as a multiple (`翻了一番`, `是原来的3倍`), a percentage (`增长了35%`) or not at all;
+periods as a length (`三个月`, `一个季度`) or a range of months (`2023.3—2023.6`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def money(wan: int, rng: random.Random) -> str:
         forms += ["yi", "yi"]
     if wan < 10000 and _significant(wan) <= 2:
         forms += ["cn", "cn"]
+    forms += ["spaced", "yuan_wan", "rmb"]
     if wan % 10 == 0 and wan >= 100:
         forms.append("million")
     form = rng.choice(forms)
@@ -53,7 +56,19 @@ def money(wan: int, rng: random.Random) -> str:
     if form == "plain":
         return f"{wan * 10000:,}元"
     if form == "w":
-        return f"{wan}w"
+        return f"{wan}" + rng.choice(("w", "W"))
+    if form == "spaced":  # PDF and press-release spacing: `50 万`, `1.2 亿元`
+        return (
+            f"{wan / 10000:g} 亿元"
+            if wan >= 10000 and wan % 1000 == 0
+            else f"{wan} 万" + rng.choice(("", "元"))
+        )
+    if form == "yuan_wan":
+        return f"{wan}万元"
+    if form == "rmb":
+        return rng.choice(("人民币", "¥", "￥")) + (
+            f"{wan}万元" if rng.random() < 0.7 else f"{wan * 10000:,}元"
+        )
     return f"{wan}万" + rng.choice(("", "元", ""))
 
 
@@ -70,6 +85,33 @@ PERIOD_WORDS = {
 
 def period(days: int, rng: random.Random) -> str:
     return rng.choice(PERIOD_WORDS[days])
+
+
+def multiple(before: int, after: int) -> str | None:
+    """The growth as a multiple when it is a whole one (`翻了一番`, `是原来的3倍`), else None."""
+    if after % before:
+        return None
+    k = after // before
+    if k == 2:
+        return "翻了一番"
+    if k == 4:
+        return "翻了两番"
+    if k < 2:
+        return None
+    return f"是原来的{k}倍" if k > 9 else f"是原来的{cn_int(k)}倍"
+
+
+def month_range(start, end, rng: random.Random) -> str:
+    """A period as the months it spans, in the forms case pages use."""
+    same_year = start.year == end.year
+    forms = [
+        f"{start.year}年{start.month}月至{end.year}年{end.month}月",
+        f"{start.year}.{start.month}—{end.year}.{end.month}",
+        f"{start.year}年{start.month:02d}月-{end.year}年{end.month:02d}月",
+    ]
+    if same_year:
+        forms.append(f"{start.year}年{start.month}月到{end.month}月")
+    return rng.choice(forms)
 
 
 def growth_pct(before: int, after: int) -> int | None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipelines import contracts as c
-from sandbox import dates, debris, names, numbers, phrases
+from sandbox import article_text, case_text, complaint_text, dates, debris, forum_text, names, phrases
 
 DEFAULT_SEED = 7  # the seed `kaopu sandbox serve` and `kaopu demo` use when none is given
 FETCHED_AT = "2026-06-30T04:00:00+00:00"
@@ -96,6 +96,11 @@ class Provider:
     site: str
     company_id: str
     couid: str
+
+    @property
+    def name_forms(self) -> dict:
+        """The ways texts name this agency (which one a text uses is the writer's choice)."""
+        return {"brand": self.brand, "legal": self.legal_name, "aliases": self.aliases, "core": self.core}
 
 
 @dataclass(frozen=True)
@@ -461,7 +466,7 @@ class World:
                 Review(
                     "",
                     cc.client,
-                    phrases.client_testimonial(trng, cc, p.brand, trng.random() < 0.5),
+                    case_text.testimonial(trng, cc, p.name_forms, trng.random() < 0.5),
                     cc.evidence_at,
                     5 if trng.random() < 0.8 else 4,
                 )
@@ -479,7 +484,11 @@ class World:
                 nick = names.nickname(self.seed, rng.randrange(self.nick_pool))
             drafts.append(
                 Review(
-                    "", nick, phrases.buyer_review(rng, rating, p.brand, cat), _moment(rng, lo, hi), rating
+                    "",
+                    nick,
+                    phrases.buyer_review(rng, rating, p.name_forms, cat),
+                    _moment(rng, lo, hi),
+                    rating,
                 )
             )
         drafts.extend(self._bought(rng, p, n_bought, unique_base + 1000, lo, hi))
@@ -676,63 +685,16 @@ class World:
 
     def case_page(self, i: int, k: int) -> CasePageDoc:
         cc = self.case_core(i, k)
+        p = self.provider(i)
         rng = _rng(self.seed, "casepage", i, k)
         template = rng.randrange(3)
-        metric, cat, client = cc.metric, cc.category, cc.client
-        # The period as a length ("三个月内") or as a range of months ("2023年3月至2023年6月期间").
-        per = (
-            numbers.period(cc.period_days, rng) + "内"
-            if rng.random() < 0.7
-            else (f"{dates.cn_month(cc.start)}至{dates.cn_month(cc.end)}期间")
-        )
-        title = rng.choice(
-            (
-                f"{client}：{numbers.period(cc.period_days, rng)}逆袭之路",
-                f"{cat}类目案例｜{client}",
-                f"成功案例 - {client}",
-                f"{client}全店托管案例",
-            )
-        )
-        paras = [rng.choice(phrases.CASE_INTROS).format(client=client, cat=cat)]
-        paras.append(
-            rng.choice(
-                (
-                    f"合作时间：{cc.start.year}年{cc.start.month}月起，"
-                    f"周期{numbers.period(cc.period_days, rng)}。",
-                    f"项目周期：{dates.cn_month(cc.start)}—{dates.cn_month(cc.end)}",
-                    f"{cc.start.year}年{cc.start.month}月，{client}正式与我们签约。",
-                )
-            )
-        )
-        paras.extend(rng.sample(phrases.CASE_ACTIONS, rng.randint(1, 3)))
-        if not cc.image_only:
-            before, after = numbers.money(cc.before, rng), numbers.money(cc.after, rng)
-            pct = numbers.growth_pct(cc.before, cc.after)
-            paras.append(
-                rng.choice(
-                    (
-                        f"{per}，店铺{metric}从{before}提升至{after}。",
-                        f"成果：{metric}由{before}增长到{after}" + (f"，增长{pct}%" if pct else "") + "。",
-                        f"接手时{metric}仅{before}，{per}突破{after}"
-                        + (f"，增长{pct}%" if pct else "")
-                        + "！",
-                    )
-                )
-            )
-        else:
-            paras.append(rng.choice(("合作成果见下图（数据来源：生意参谋）。", "具体数据如图所示：")))
-        if cc.categories_claimed:
-            paras.append(
-                rng.choice(
-                    (
-                        f"截至目前，我们已累计服务{cc.categories_claimed}个类目、上百个品牌。",
-                        f"团队深耕电商多年，服务类目覆盖{cc.categories_claimed}个。",
-                    )
-                )
-            )
-        closer = rng.choice(phrases.CASE_CLOSERS)
-        if closer:
-            paras.append(closer)
+        company = {
+            "years": max(2, self.today.year - p.established.year),
+            "brands": rng.choice((30, 50, 80, 120, 200, 300, 500)),
+            "gmv": rng.choice((1, 2, 3, 5, 8, 10, 20)),
+            "categories": cc.categories_claimed,
+        }
+        title, paras = case_text.case_page(rng, cc, names.shop_core(cc.client), company)
         traditional = rng.random() < 0.12
         if traditional:
             paras = [debris.to_traditional(x) for x in paras]
@@ -796,9 +758,9 @@ class World:
         shop: str | None = None,
         since: str | None = None,
     ) -> ComplaintDoc:
-        issue = rng.choice(phrases.COMPLAINT_ISSUES)
+        issue = complaint_text.issue(rng)
         amount = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
-        body = phrases.complaint_body(rng, p.brand, p.legal_name, issue, amount, shop=shop, when=since)
+        body = complaint_text.body(rng, p.name_forms, issue[1], amount, shop=shop, when=since)
         cost_text = "" if amount is None else rng.choice((str(amount), f"{amount}元"))
         good = rng.random() < p.quality
         age = (self.today - when).days
@@ -819,15 +781,24 @@ class World:
         )
         replied = when + reply_after
         if status >= 3 and replied < self.today:
-            bank = phrases.PROVIDER_REPLIES_GOOD if good else phrases.PROVIDER_REPLIES_POOR
+            bank = complaint_text.PROVIDER_REPLIES_GOOD if good else complaint_text.PROVIDER_REPLIES_POOR
             timeline.append((replied, rng.choice(("full", "relative")), p.brand, rng.choice(bank)))
             if status == 4:
                 done = min(replied + dt.timedelta(days=rng.randint(1, 9)), self.today - dt.timedelta(hours=1))
-                timeline.append((done, "full", nick, rng.choice(phrases.COMPLAINANT_FOLLOWUPS[:3])))
+                timeline.append((done, "full", nick, rng.choice(complaint_text.COMPLAINANT_FOLLOWUPS[:3])))
         elif status == 3:
             status = 2
         cotitle = rng.choice((p.brand, p.legal_name))
-        title = rng.choice((f"{p.brand}{issue[0]}", issue[0], f"投诉{cotitle}：{issue[0]}"))
+        named = rng.choice((p.brand, p.brand, cotitle, rng.choice(p.aliases)))
+        title = rng.choice(
+            (
+                f"{named}{issue[0]}",
+                issue[0],
+                f"投诉{cotitle}：{issue[0]}",
+                f"{named}代运营{issue[0]}，要求{rng.choice(complaint_text.APPEALS)}",
+                f"关于{named}{issue[0]}的投诉",
+            )
+        )
         return ComplaintDoc(
             "",
             p.index,
@@ -835,7 +806,7 @@ class World:
             cotitle,
             nick,
             body,
-            rng.choice(phrases.APPEALS),
+            rng.choice(complaint_text.APPEALS),
             cost_text,
             float(amount) if amount else None,
             status,
@@ -885,9 +856,9 @@ class World:
         rng = _rng(self.seed, "question", q)
         mentions = self.question_mentions(q)
         if q < self.n:
-            title = phrases.question_title(rng, self.provider(q).brand)
+            title = forum_text.question_title(rng, self.provider(q).name_forms)
         else:
-            title = rng.choice(phrases.GENERAL_QUESTIONS).format(
+            title = rng.choice(forum_text.GENERAL_QUESTIONS).format(
                 city=self.provider(mentions[0]).city, cat=rng.choice(names.CATEGORIES)
             )
         question = Question(self.qid(q), title)
@@ -896,8 +867,11 @@ class World:
             chosen = [mentions[0]] if q < self.n else rng.sample(mentions, rng.randint(1, len(mentions)))
             if q < self.n and len(mentions) > 1 and rng.random() < 0.3:
                 chosen.append(rng.choice(mentions[1:]))
-            pairs = [(self.provider(m).brand, self.provider(m).quality + rng.gauss(0, 0.18)) for m in chosen]
-            paras = phrases.answer_paragraphs(rng, pairs, rng.choice(names.CATEGORIES))
+            pairs = [
+                (self.provider(m).name_forms, self.provider(m).quality + rng.gauss(0, 0.18)) for m in chosen
+            ]
+            city = self.provider(chosen[0]).city
+            paras = forum_text.answer_paragraphs(rng, pairs, rng.choice(names.CATEGORIES), city)
             paras = debris.roughen(paras, rng, traditional=rng.random() < 0.1, heavy=rng.random() < 0.25)
             author = rng.choice(
                 (names.nickname(self.seed, rng.randrange(self.nick_pool)), names.person_name(rng))
@@ -918,7 +892,7 @@ class World:
             for cc in self.cases(q):
                 if cc.channel == "answer":
                     trng = _rng(self.seed, "testimonial", q, cc.slot)
-                    text = phrases.client_testimonial(trng, cc, self.provider(q).brand, True)
+                    text = case_text.testimonial(trng, cc, self.provider(q).name_forms, True)
                     drafts.append(
                         Answer(
                             "",
@@ -971,17 +945,17 @@ class World:
     def article(self, a: int) -> ArticleDoc:
         rng = _rng(self.seed, "article", a)
         mentioned = [self.provider(m) for m in self.article_mentions(a)]
-        views = [(p.brand, p.legal_name, p.quality + rng.gauss(0, 0.12)) for p in mentioned]
-        title = phrases.article_title(rng, [p.brand for p in mentioned])
-        paras = phrases.article_paragraphs(rng, views, mentioned[0].city)
+        views = [(p.name_forms, p.quality + rng.gauss(0, 0.12)) for p in mentioned]
+        title = article_text.article_title(rng, [f for f, _ in views], views[0][1])
+        paras = article_text.article_paragraphs(rng, views, mentioned[0].city)
         feature = rng.random() < 0.15  # a long feature: every background paragraph and a full guide
         n_fillers = 6 if feature else rng.choice((0, 1, 2, 3, 5))
-        for filler in rng.sample(phrases.FILLER_PARAGRAPHS, n_fillers):
+        for filler in rng.sample(article_text.FILLER_PARAGRAPHS, n_fillers):
             paras.insert(rng.randint(1, len(paras)), filler)
         if feature or rng.random() < 0.1:
-            paras[1:1] = phrases.merchant_story(rng, mentioned[0].city, rng.choice(names.CATEGORIES))
+            paras[1:1] = article_text.merchant_story(rng, mentioned[0].city, rng.choice(names.CATEGORIES))
         if feature or rng.random() < 0.3:  # a numbered guide, like the long reposted seeds
-            paras[-1:-1] = phrases.guide_section(rng, full=feature)
+            paras[-1:-1] = article_text.guide_section(rng, full=feature)
         traditional = rng.random() < 0.25
         paras = debris.roughen(paras, rng, traditional=traditional, heavy=rng.random() < 0.4)
         encoding = rng.choices(("utf-8", "gbk-meta", "gbk-header"), weights=(0.7, 0.15, 0.15))[0]
@@ -1012,7 +986,9 @@ class World:
         out = []
         for k in range(art.n_comments):
             p = rng.choice(mentioned)
-            text = phrases.comment_text(rng, p.brand, p.quality + rng.gauss(0, 0.15))
+            text = phrases.comment_text(
+                rng, p.name_forms, p.quality + rng.gauss(0, 0.15), rng.choice(names.CATEGORIES)
+            )
             if rng.random() < 0.06:
                 text = debris.contact_spam(rng)
             created = min(
@@ -1155,11 +1131,7 @@ def _client_variant(shop: str, rng: random.Random) -> str:
     """How a copied case may write the same client: the suffix changed or dropped, half the time."""
     if rng.random() < 0.5:
         return shop
-    core = shop
-    for suffix in sorted(names.SHOP_SUFFIXES, key=len, reverse=True):
-        if shop.endswith(suffix):
-            core = shop[: -len(suffix)]
-            break
+    core = names.shop_core(shop)
     options = [v for v in (core + "官方旗舰店", core + "旗舰店", core + "品牌", core) if v != shop]
     return rng.choice(options)
 

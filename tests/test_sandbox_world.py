@@ -84,23 +84,46 @@ def test_supported_claims_are_corroborated_by_the_clients_own_words(world, truth
     by_id = _by_id(items)
     supported = [v for v in truth["claims"].values() if v["verdict"] == "supported"]
     assert supported
+    index = {p["legal_name"]: i for i, p in enumerate(truth["providers"])}
+    unnamed = 0
     for claim in supported:
         (ev,) = claim["evidence"]
         doc = by_id[ev]
         assert doc.author == claim["client"]
-        brand = next(p["brand"] for p in truth["providers"] if p["legal_name"] == claim["provider"])
-        assert brand in doc.text and claim["client"] in doc.text
-        # the numbers: each end of the claim appears in the testimonial in some written form
-        assert _mentions_amount(doc.text, claim["before_cny"]) and _mentions_amount(
-            doc.text, claim["after_cny"]
-        )
+        # It sits where the agency is the subject (its listing, or the question about it); the text
+        # may name the agency by any of its names, or not at all, as clients write.
+        p = world.provider(index[claim["provider"]])
+        if doc.kind == "market_review":
+            assert doc.provider_name == claim["provider"]
+        else:
+            assert doc.question_id == world.qid(p.index)
+        unnamed += not any(n in doc.text for n in (p.brand, p.legal_name, *p.aliases))
+        # the numbers: the before amount in some written form, and the after amount or the growth
+        assert _mentions_amount(doc.text, claim["before_cny"])
+        pct = numbers.growth_pct(int(claim["before_cny"] // 10_000), int(claim["after_cny"] // 10_000))
+        mult = numbers.multiple(int(claim["before_cny"] // 10_000), int(claim["after_cny"] // 10_000))
+        assert (
+            _mentions_amount(doc.text, claim["after_cny"])
+            or (pct and f"{pct}%" in doc.text)
+            or (mult and mult in doc.text)
+        ), doc.text
         start = dt.date.fromisoformat(claim["start"])
         assert dt.date.fromisoformat(doc.created_at[:10]) >= start
+    assert 0 < unnamed < len(supported)
 
 
 def _mentions_amount(text: str, yuan: float) -> bool:
     wan = int(yuan // 10_000)
-    forms = {f"{wan}万", f"{wan}w", f"{wan * 10_000:,}元", f"{wan / 10_000:g}亿", f"{wan / 100:,.1f}百万元"}
+    forms = {
+        f"{wan}万",
+        f"{wan} 万",
+        f"{wan}w",
+        f"{wan}W",
+        f"{wan * 10_000:,}元",
+        f"{wan / 10_000:g}亿",
+        f"{wan / 10_000:g} 亿",
+        f"{wan / 100:,.1f}百万元",
+    }
     if wan < 10_000:
         forms.add(numbers.cn_int(wan) + "万")
     return any(f in text for f in forms)
@@ -285,3 +308,72 @@ def _legal_of(truth, target: str) -> str | None:
     return next(
         (p["legal_name"] for p in truth["providers"] if target in (p["brand"], p["legal_name"])), None
     )
+
+
+def _simplified_case_pages(world, truth):
+    from sandbox import debris
+
+    for path, claim in truth["claims"].items():
+        site, case_id = path.removeprefix("/cases/").removesuffix(".html").split("/case/")
+        p = world.provider_by_site(site)
+        cc = world.case_by_id(p, case_id)
+        yield claim, debris.to_simplified(world.case_page(p.index, cc.slot).text)
+
+
+def test_every_case_page_states_its_claim_exactly_in_some_form(world, truth):
+    """Fair difficulty: whatever form a page uses, its words determine the truth's numbers."""
+    for claim, text in _simplified_case_pages(world, truth):
+        start = dt.date.fromisoformat(claim["start"])
+        y, m = start.year, start.month
+        assert any(f in text for f in (f"{y}年{m}月", f"{y}.{m}", f"{y}年{m:02d}月")), text
+        if claim["image_only"]:
+            continue
+        before, after = int(claim["before_cny"] // 10_000), int(claim["after_cny"] // 10_000)
+        assert _mentions_amount(text, claim["before_cny"]) or numbers.cn_int(before) + "万" in text, text
+        pct, mult = numbers.growth_pct(before, after), numbers.multiple(before, after)
+        assert (
+            _mentions_amount(text, claim["after_cny"])
+            or (after < 10_000 and numbers.cn_int(after) + "万" in text)
+            or (pct and f"{pct}%" in text)
+            or (mult and mult in text)
+        ), text
+
+
+def test_case_pages_write_figures_in_many_forms(world, truth):
+    """No reader can be written against three templates: each of these forms occurs, none is all."""
+    texts = [text for _claim, text in _simplified_case_pages(world, truth)]
+    forms = {
+        "arrow": r"→",
+        "percent growth": r"增长(?:了)?\d+%",
+        "multiple": r"翻了[一两]番|是原来的",
+        "currency sign": r"人民币|[¥￥]",
+        "spaced unit": r"\d [万亿]",
+        "yuan in full": r"\d{1,3}(?:,\d{3})+元",
+        "month range": r"\d{4}\.\d{1,2}—|\d{4}年\d{1,2}月(?:至|到|-)",
+        "side figure": r"ROI|投产比|点击率|转化率|退款率|客单价",
+    }
+    for name, pattern in forms.items():
+        share = sum(bool(re.search(pattern, t)) for t in texts) / len(texts)
+        assert 0.01 <= share <= 0.9, (name, share)
+
+
+def test_agencies_are_named_in_every_way_people_write_them(world, items):
+    """Brand, legal name, alias (pinyin included) and court-style masked names all occur in free text,
+    and some first-hand texts name no agency at all."""
+    providers = list(world.providers())
+    text = "\n".join(x.text for x in items if x.kind in ("complaint", "forum_answer", "article", "comment"))
+    assert sum(p.brand in text for p in providers) > 0.8 * len(providers)
+    assert sum(p.legal_name in text for p in providers) > 0.5 * len(providers)
+    assert sum(any(a in text for a in p.aliases[1:]) for p in providers) > 0.5 * len(providers)
+    assert re.search(r"某某?[^\s，。]{0,8}有限公司", text)
+    reviews = [x for x in items if x.kind == "market_review"]
+    by_legal = {p.legal_name: p for p in providers}
+    unnamed = [
+        r
+        for r in reviews
+        if not any(
+            n in r.text
+            for n in (by_legal[r.provider_name].brand, r.provider_name, by_legal[r.provider_name].core)
+        )
+    ]
+    assert 0.3 < len(unnamed) / len(reviews) < 0.98
