@@ -105,9 +105,12 @@ def test_build_flow_turns_raw_into_marts_and_is_idempotent(prefect_api, tmp_path
     assert rep["reputation_score"].between(0, 100).all()
     assert set(rep["legal_name"]) == {p["legal_name"] for p in world.truth()["providers"]}
     checks = pd.read_parquet(tree.table_path("marts/claim_checks"))
-    # Checks come from case pages only, and (nearly) every page gets one; a page read as several
+    # Case checks come from case pages only, and (nearly) every page gets one; a page read as several
     # claims (the headline plus side figures such as the agency's own scale) gives several rows.
-    paths = {u.removeprefix("http://sandbox") for u in checks["source_url"]}
+    # Promises read from complaints get a verdict too (kept or broken); the truth is about cases.
+    cases = checks[checks["kind"] == "success_case"]
+    paths = {u.removeprefix("http://sandbox") for u in cases["source_url"]}
+    assert set(checks["kind"]) <= {"success_case", "promise"}
     truth_paths = set(world.truth()["claims"])
     assert paths <= truth_paths and len(paths) >= 0.9 * len(truth_paths)
 

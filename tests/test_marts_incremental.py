@@ -87,7 +87,13 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
     # Run two: the rest of the world, plus a case another provider copied: it publishes one of this
     # provider's cases a year earlier, so the original's verdict becomes `duplicated` although nothing
     # of the original's provider changed.
-    case = next(i for i in first if i.kind == "case_page" and i.client and i.published_at)
+    # (A case page whose headline the extractor read: not every sandbox page is read, as on the web.)
+    read_cases = read_table(tree, "marts/claim_checks").to_pandas()
+    read_cases = read_cases[read_cases["kind"] == "success_case"]
+    read_ids = {cid.rsplit("#", 1)[0] for cid in read_cases["claim_id"]}
+    case = next(
+        i for i in first if i.kind == "case_page" and i.client and i.published_at and i.item_id in read_ids
+    )
     copier = next(
         i.provider_name for i in first if i.kind == "case_page" and i.provider_name != case.provider_name
     )
@@ -100,8 +106,11 @@ def test_incremental_marts_equal_full_marts_across_providers(world, tmp_path_fac
     counts = build_marts(tree, watchlist=[])
     assert 0 < counts["recomputed_providers"] < n_providers
     _assert_same_as_full(tree, tmp_path_factory.mktemp("full2"))
-    checks = read_table(tree, "marts/claim_checks").to_pandas().set_index("claim_id")
-    assert checks.loc[f"{case.item_id}#0", "verdict"] == "duplicated"
+    checks = read_table(tree, "marts/claim_checks").to_pandas()
+    # A case page may be read as several claims (the headline and side figures); the headline case,
+    # which the copy repeats, is the one that must now be `duplicated`.
+    own = checks[checks["claim_id"].str.startswith(f"{case.item_id}#") & (checks["kind"] == "success_case")]
+    assert (own["verdict"] == "duplicated").any()
 
     # Run three: the author of a review flagged as a one-off writes a second review, for a provider
     # whose claims share no client with the first's: the first provider's flag must go although
