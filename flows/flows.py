@@ -41,7 +41,7 @@ def crawl_source(source: str, data: str, run_id: str, options: dict[str, Any]) -
     answers, not failures, and are not retried."""
     result = run_spider(source, tree=DataTree(data), run_id=run_id, **options)
     if result.exit_code == EXIT_FAILED:
-        raise CrawlFailed(f"{source}: {result.message}")
+        raise CrawlFailed(result.message)  # the spider's message already names the source
     return result.as_dict()
 
 
@@ -104,8 +104,12 @@ def build_mart_tables(data: str) -> dict[str, Any]:
 @flow(name="kaopu-build")
 def build(data: str) -> dict[str, Any]:
     """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed)."""
+    tree = DataTree(data)
+    history.build_stage(tree, "clean")
     clean = update_clean_tables(data)
+    history.build_stage(tree, "marts")
     marts = build_mart_tables(data)
+    history.build_stage(tree, "done")
     return {"clean": clean, "marts": marts}
 
 
@@ -159,8 +163,9 @@ def scheduled_run(
     profile: str | None = None,
 ) -> dict[str, Any]:
     """What `kaopu serve` schedules: a full run that, like the CLI, refuses to overlap another run."""
-    with RunLock(DataTree(data), what="scheduled run"):
-        return run(data, sources=sources, config=config, profile=profile)
+    run_id = new_run_id("scheduled")
+    with RunLock(DataTree(data), what="scheduled run", run_id=run_id):
+        return run(data, sources=sources, config=config, profile=profile, run_id=run_id)
 
 
 @flow(name="kaopu-demo")
