@@ -29,7 +29,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows import history, lock, progress, summaries
+from flows import history, lock, progress, stopping, summaries
 from flows.cli_group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
 from flows.lock import RunLock, RunLocked
 from flows.stopping import Stopper
@@ -48,6 +48,7 @@ app = typer.Typer(
     cls=KaopuGroup,
 )
 app.add_typer(sandbox_app, name="sandbox", help="The offline web kaopu is tested and demonstrated on.")
+
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
@@ -184,6 +185,7 @@ def _prefect(tree: DataTree, verbose: bool):
     from flows import flows as kflows
 
     prefect_env.attach_log_file(tree)
+    stopping.route_prefect_signals()
     return kflows
 
 
@@ -629,7 +631,6 @@ def serve(
         if not os.environ.get("PREFECT_API_URL"):
             server = _start_prefect_server(tree)
         kflows = _prefect(tree, c.verbose)
-        _runner_obeys_sigterm(stopper)
         out.print(
             f"serving deployment {bounded(name)} with schedule {bounded(cron)}; Prefect UI: {_ui_url()}",
             highlight=False,
@@ -659,15 +660,6 @@ def serve(
                 server.kill()
     if stopper.signum is not None:
         err.print(f"kaopu: serve stopped by {stopper.signal_name}", highlight=False)
-
-
-def _runner_obeys_sigterm(stopper: Stopper) -> None:
-    """Prefect 3.8's runner installs its own SIGTERM handler when it starts. That handler calls the
-    async `stop()` without awaiting it and then raises SystemExit inside the event loop: `serve` kept
-    running with a wedged runner. Its handler is replaced by ours, which stops the way SIGINT does."""
-    from prefect.runner import Runner
-
-    Runner.handle_sigterm = lambda _runner, signum, frame=None: stopper.handle(signum, frame)
 
 
 def _record_scheduled_interrupted(

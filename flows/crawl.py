@@ -33,6 +33,10 @@ _running_lock = threading.Lock()
 _stopping = threading.Event()
 
 
+def stopping() -> bool:
+    return _stopping.is_set()
+
+
 def stop_spiders() -> None:
     """No spider starts from now on; the running ones get SIGTERM (Scrapy closes its files and keeps
     its request queue, so the next run resumes)."""

@@ -34,7 +34,14 @@ class CrawlFailed(RuntimeError):
     pass
 
 
-@task(retries=2, retry_delay_seconds=3, task_run_name="crawl-{source}")
+def _not_stopping(*_args: Any) -> bool:
+    """A crawl stopped by SIGINT/SIGTERM is not retried (the retry's delay would hold the stop up)."""
+    from flows.crawl import stopping
+
+    return not stopping()
+
+
+@task(retries=2, retry_delay_seconds=3, retry_condition_fn=_not_stopping, task_run_name="crawl-{source}")
 def crawl_source(source: str, data: str, run_id: str, options: dict[str, Any]) -> dict[str, Any]:
     """One source's crawl. A crash of the spider process is retried (its JOBDIR resumes where it
     stopped and the seen-id store keeps raw free of duplicates); 'no match' and config errors are

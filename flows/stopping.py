@@ -84,6 +84,29 @@ def _alive(pids: dict[int, str]) -> dict[int, str]:
     return {pid: s for pid, s in pids.items() if (stat := _proc_stat(pid)) and stat[1] == s}
 
 
+_active: Stopper | None = None
+
+
+def _to_active(signum: int, frame: object = None, *_rest: object) -> None:
+    if _active is not None:
+        _active.handle(signum, frame)
+    raise KeyboardInterrupt
+
+
+def route_prefect_signals() -> None:
+    """Prefect 3.8 puts its own SIGTERM handlers over ours, and neither stops kaopu's children:
+    - a flow call swaps in `_prefect_sigterm_handler` (raises TerminationSignal) for its duration;
+      the flow then waits for its task threads, i.e. for spiders nobody told to stop;
+    - `Runner.start` (under `kaopu serve`) installs `handle_sigterm`, which calls the async `stop()`
+      without awaiting it and raises SystemExit inside the event loop: serve wedged.
+    Both are pointed at the active Stopper. Call after Prefect is imported (and configured)."""
+    import prefect.utilities.engine as engine
+    from prefect.runner import Runner
+
+    engine._prefect_sigterm_handler = _to_active
+    Runner.handle_sigterm = lambda _runner, signum, frame=None: _to_active(signum, frame)
+
+
 class Stopper:
     """Installed by a command for its lifetime; `on_stop(signal_name)` records the interruption."""
 
@@ -108,6 +131,8 @@ class Stopper:
         return signal.Signals(self.signum or signal.SIGINT).name
 
     def install(self) -> Stopper:
+        global _active
+        _active = self
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.handle)
         return self
