@@ -626,6 +626,7 @@ def serve(
         on_signal=lambda: at_signal.update(holder=lock.holder(tree)),
         on_stop=lambda signal_name: _record_scheduled_interrupted(tree, stopper, at_signal, signal_name),
     ).install()
+    stopper.final_code = 0  # serve's job is to run until told to stop: a signal is no failure
     server = None
     try:
         if not os.environ.get("PREFECT_API_URL"):

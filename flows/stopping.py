@@ -22,12 +22,15 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-GRACE_S = 6.0  # signal → SIGKILL of what is left; the process is gone about a second later
+GRACE_S = 5.0  # signal → SIGKILL of what is left; the process is gone about a second later
+CHILD_GRACE_S = 2.5  # once the command has unwound, how long its children get between SIGTERM and SIGKILL
+EXIT_S = 1.5  # after the command unwound, the longest its interpreter may take to exit
 _SERVER_MARKS = (b"prefect.server.api.server", b"server\x00start")  # Prefect's temporary or own server
 
 
@@ -120,7 +123,8 @@ class Stopper:
         self.signum: int | None = None
         self._known: dict[int, str] = {}
         self._recorded = threading.Lock()
-        self._done = False
+        self._deadline = 0.0
+        self.final_code: int | None = None  # what to leave with if the exit itself hangs (serve: 0)
 
     @property
     def exit_code(self) -> int:
@@ -150,6 +154,7 @@ class Stopper:
         found = descendants()
         self._known.update(found)
         _send({p: s for p, s in found.items() if not _is_server(p)}, signal.SIGTERM)
+        self._deadline = time.monotonic() + GRACE_S
         threading.Thread(target=self._watchdog, name="kaopu-stop-watchdog", daemon=True).start()
         raise KeyboardInterrupt
 
@@ -165,31 +170,34 @@ class Stopper:
                 self.on_stop(self.signal_name)
 
     def finish(self) -> None:
-        """The main thread unwound: stop what is left (the server too), within what remains of the grace."""
+        """The main thread unwound: stop what is left (the server too) within the grace. The watchdog
+        stays: Prefect's at-exit flushes retry against a server that is gone, so an exit that takes
+        more than `EXIT_S` more is cut short."""
         if self.signum is None:
             return
         self.record()
-        deadline = time.monotonic() + GRACE_S
         self._known.update(descendants())
         _send(self._known, signal.SIGTERM)
-        while _alive(self._known) and time.monotonic() < deadline:
+        patience = min(self._deadline, time.monotonic() + CHILD_GRACE_S)
+        while _alive(self._known) and time.monotonic() < patience:
             self._known.update(descendants())
             time.sleep(0.05)
         _send(self._known, signal.SIGKILL)
-        self._done = True
+        self._deadline = min(self._deadline, time.monotonic() + EXIT_S)
 
     def _watchdog(self) -> None:
-        deadline = time.monotonic() + GRACE_S
-        while time.monotonic() < deadline and not self._done:
+        while time.monotonic() < self._deadline:
             new = {p: s for p, s in descendants().items() if p not in self._known}
             self._known.update(new)
             _send({p: s for p, s in new.items() if not _is_server(p)}, signal.SIGTERM)
-            time.sleep(0.2)
-        if not self._done:
-            self._kill_all_and_exit()
+            time.sleep(0.1)
+        self._kill_all_and_exit()
 
     def _kill_all_and_exit(self) -> None:
         self._known.update(descendants())
         _send(self._known, signal.SIGKILL)
         self.record()
-        os._exit(self.exit_code)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(self.exit_code if self.final_code is None else self.final_code)
