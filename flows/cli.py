@@ -1,7 +1,8 @@
 """`kaopu` — the one command line.
 
 Every failure is one clear line on stderr and a non-zero exit (2 for a bad config or argument, 3 when
-a named provider matched nothing, 1 otherwise). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
+a named provider matched nothing, 1 otherwise; 128 + the signal when SIGINT or SIGTERM stopped it, see
+`flows.stopping`). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
 shows Prefect's on the terminal too. Prefect is imported only after its environment is set
 (`flows.prefect_env.configure`), which is why the flow module is imported inside the commands.
 """
@@ -755,15 +756,18 @@ def evaluate(
     workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
     tree = DataTree(workdir)
     ensure_watchlist(tree)
-    kflows = _prefect(tree, c.verbose)
-    with start(
-        seed,
-        n_providers=providers,
-        faults=faults,
-        port=0,
-        access_log=str(tree.logs_dir / "sandbox-access.log"),
-    ) as sb:
-        run_id = new_run_id("eval")
+    run_id = new_run_id("eval")
+    with (
+        _stoppable(tree, "eval", run_id),
+        start(
+            seed,
+            n_providers=providers,
+            faults=faults,
+            port=0,
+            access_log=str(tree.logs_dir / "sandbox-access.log"),
+        ) as sb,
+    ):
+        kflows = _prefect(tree, c.verbose)
         summary = progress.follow(
             err,
             tree,
