@@ -117,6 +117,24 @@ def test_run_stops_mid_crawl(prefect_api, big_sandbox, tmp_path, sig):
     assert _last_run(tree).get("interrupted") == sig.name
 
 
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_crawl_of_one_provider_stops_while_it_starts(prefect_api, big_sandbox, tmp_path, sig):
+    """The moment between taking the lock and the first spider: Prefect is still starting up."""
+    data = tmp_path / "data"
+    _empty_watchlist(data)
+    env = _kaopu_env(big_sandbox.url, prefect_api)
+    proc = _spawn(["crawl", "--provider", "某代运营", "--data", str(data)], env)
+    tree = DataTree(data)
+    with _reaped(proc):
+        _wait_for(lambda: lock.holder(tree) or proc.poll() is not None, 120, "the crawl to take the lock")
+        assert proc.poll() is None, proc.communicate()[1]
+        code, err, _took = _stop_and_check(proc, sig, children=False)
+    assert code == 128 + sig, err
+    assert f"crawl of 某代运营 stopped by {sig.name}" in err
+    assert lock.holder(tree) is None
+    assert _last_run(tree).get("interrupted") == sig.name
+
+
 def test_build_stops_on_sigterm_and_the_next_build_completes(prefect_api, tmp_path):
     from flows.evaluation import load_world_into_raw
     from sandbox.world import World
