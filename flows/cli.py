@@ -204,10 +204,8 @@ def _stoppable(tree: DataTree, what: str, run_id: str | None = None) -> Iterator
         yield stopper
     except KeyboardInterrupt:
         stopper.finish()
-        raise Fail(
-            f"{what} stopped by {stopper.signal_name}; finished tables are intact and a re-run resumes",
-            stopper.exit_code,
-        ) from None
+        _say(f"{what} stopped by {stopper.signal_name}; finished tables are intact and a re-run resumes")
+        stopper.exit()
     finally:
         stopper.finish()
 
@@ -661,7 +659,8 @@ def serve(
             if server.poll() is None:
                 server.kill()
     if stopper.signum is not None:
-        err.print(f"kaopu: serve stopped by {stopper.signal_name}", highlight=False)
+        _say(f"serve stopped by {stopper.signal_name}")
+        stopper.exit()
 
 
 def _record_scheduled_interrupted(

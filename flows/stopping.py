@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 GRACE_S = 5.0  # signal → SIGKILL of what is left; the process is gone about a second later
 CHILD_GRACE_S = 2.5  # once the command has unwound, how long its children get between SIGTERM and SIGKILL
@@ -124,7 +125,7 @@ class Stopper:
         self._known: dict[int, str] = {}
         self._recorded = threading.Lock()
         self._deadline = 0.0
-        self.final_code: int | None = None  # what to leave with if the exit itself hangs (serve: 0)
+        self.final_code: int | None = None  # what to leave with, if not 128 + the signal (serve: 0)
 
     @property
     def exit_code(self) -> int:
@@ -193,7 +194,13 @@ class Stopper:
             time.sleep(0.1)
         self._kill_all_and_exit()
 
-    def _kill_all_and_exit(self) -> None:
+    def exit(self) -> NoReturn:
+        """Leave now, once the command has said how it stopped. A normal exit would run Prefect's
+        at-exit flushes, which retry for seconds against a server that is gone; nothing is left to
+        save (the history is written, the children are gone, the lock goes with the process)."""
+        self._kill_all_and_exit()
+
+    def _kill_all_and_exit(self) -> NoReturn:
         self._known.update(descendants())
         _send(self._known, signal.SIGKILL)
         self.record()

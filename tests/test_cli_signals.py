@@ -72,6 +72,7 @@ def _stop_and_check(proc: subprocess.Popen, sig: int, children: bool = True) -> 
         tail = "\n".join((err or "").splitlines()[-30:])
         raise AssertionError(f"not stopped within {STOP_WITHIN_S} s of {sig.name}:\n{tail}") from None
     took = time.monotonic() - started
+    print(f"{' '.join(proc.args[3:6])} ... stopped {took:.1f} s after {sig.name}")  # shown with -s
     _wait_for(lambda: not any(_alive(p) for p in family), 3, "the children to be gone")
     return proc.returncode, err, took
 
