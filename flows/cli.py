@@ -1,13 +1,16 @@
 """`kaopu` — the one command line.
 
 Every failure is one clear line on stderr and a non-zero exit (2 for a bad config or argument, 3 when
-a named provider matched nothing, 1 otherwise). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
+a named provider matched nothing, 1 otherwise; 128 + the signal when SIGINT or SIGTERM stopped it, see
+`flows.stopping`). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
 shows Prefect's on the terminal too. Prefect is imported only after its environment is set
 (`flows.prefect_env.configure`), which is why the flow module is imported inside the commands.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,21 +19,22 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows import history
+from flows import history, lock, progress, stopping, summaries
+from flows.cli_group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
 from flows.lock import RunLock, RunLocked
-from pipelines.config import Config, ConfigError, ensure_watchlist, load_config
+from flows.stopping import Stopper
+from pipelines.config import Config, ConfigError, OptionError, bounded, clip, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, new_run_id
 from sandbox.cli import app as sandbox_app
@@ -42,11 +46,19 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=KaopuGroup,
 )
 app.add_typer(sandbox_app, name="sandbox", help="The offline web kaopu is tested and demonstrated on.")
 
-out = Console()
-err = Console(stderr=True)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        quiet_broken_pipe()  # rich would exit 1; a reader that has seen enough is no failure
+
+
+out = _Console()
+err = _Console(stderr=True)
+DEMO_PROVIDERS = 30  # the demo's world size; `run` and `crawl` start the same world when they must
 
 
 ALLOW_DAMAGED_HELP = "Exit 0 even when a raw file is damaged (its readable records are built either way)."
@@ -73,6 +85,17 @@ class Ctx:
         )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            out.print(f"kaopu {version('kaopu')}", highlight=False)
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            out.print("kaopu (not installed)", highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -85,6 +108,10 @@ def main(
     profile: Annotated[str | None, typer.Option("--profile", help="Source profile: sandbox or live.")] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show Prefect's logs on the terminal.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit."),
     ] = False,
 ) -> None:
     ctx.obj = Ctx(config, data, profile, verbose)
@@ -101,6 +128,9 @@ def _guard(fn):
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except OptionError as exc:
+            _say(str(exc))
+            raise typer.Exit(2) from None
         except ConfigError as exc:
             err.print(f"kaopu: config error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
@@ -114,8 +144,10 @@ def _guard(fn):
             err.print("kaopu: interrupted; finished tables are intact and a re-run resumes")
             raise typer.Exit(130) from None
         except Exception as exc:
+            if is_broken_pipe(exc):
+                quiet_broken_pipe()
             log = _error_log(ctx, exc)
-            first = str(exc).splitlines()[0] if str(exc) else ""
+            first = clip(str(exc).splitlines()[0], 300) if str(exc) else ""
             err.print(
                 f"kaopu: {type(exc).__name__}: {first} (details: {log})",
                 markup=False,
@@ -130,6 +162,10 @@ def _guard(fn):
     wrapper.__doc__ = fn.__doc__
     wrapper.__wrapped__ = fn  # typer reads the signature through this
     return wrapper
+
+
+def _say(line: str) -> None:
+    err.print(f"kaopu: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _error_log(ctx: Ctx | None, exc: BaseException) -> str:
@@ -153,66 +189,70 @@ def _prefect(tree: DataTree, verbose: bool):
     from flows import flows as kflows
 
     prefect_env.attach_log_file(tree)
+    stopping.route_prefect_signals()
     return kflows
 
 
-def _run_with_progress(tree: DataTree, run_id: str, sources: list[str], call) -> Any:
-    """Run `call()` (a flow) while a progress bar follows the crawl subprocesses' stats files."""
-    stats_dir = tree.root / "state" / "runs"
-    done = threading.Event()
-    result: dict[str, Any] = {}
+@contextlib.contextmanager
+def _stoppable(tree: DataTree, what: str, run_id: str | None = None) -> Iterator[Stopper]:
+    """SIGINT and SIGTERM stop the command within seconds (flows.stopping), leave no child behind and
+    are recorded in the run history; the lock is an flock, so it goes with the process."""
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        crawl_task = progress.add_task("crawling " + ", ".join(sources), total=len(sources))
+    def record(signal_name: str) -> None:
+        history.record_interrupted(tree, run_id=run_id, what=what, started=started, signal_name=signal_name)
 
-        def poll() -> None:
-            while not done.wait(0.5):
-                finished = [s for s in sources if (stats_dir / f"{run_id}-{s}.stats.json").exists()]
-                progress.update(crawl_task, completed=len(finished))
-                if len(finished) == len(sources):
-                    progress.update(crawl_task, description="building clean tables and marts")
-
-        poller = threading.Thread(target=poll, daemon=True)
-        poller.start()
-        try:
-            result["value"] = call()
-        finally:
-            done.set()
-            poller.join(timeout=2)
-    return result["value"]
+    stopper = Stopper(on_stop=record).install()
+    try:
+        yield stopper
+    except KeyboardInterrupt:
+        stopper.finish()
+        _say(f"{what} stopped by {stopper.signal_name}; finished tables are intact and a re-run resumes")
+        stopper.exit()
+    finally:
+        stopper.finish()
 
 
 def _locked_run(c: Ctx, tree: DataTree, what: str, sources: list[str], start) -> dict[str, Any]:
     """Take the data tree's lock, set Prefect up, and run `start(flows_module, run_id)` with progress."""
     ensure_watchlist(tree)
-    with RunLock(tree, what=what):
+    run_id = new_run_id(what.split()[0])
+    with _stoppable(tree, what, run_id), RunLock(tree, what=what, run_id=run_id):
         kflows = _prefect(tree, c.verbose)
-        run_id = new_run_id(what.split()[0])
-        return _run_with_progress(tree, run_id, sources, lambda: start(kflows, run_id))
+        return progress.follow(err, tree, run_id, sources, lambda: start(kflows, run_id))
 
 
 def _report_crawl(summary: dict[str, Any]) -> list[str]:
+    """The crawl table, then one line per failed source on stderr; returns the failed sources."""
     table = Table(title="crawl", show_edge=False)
-    for col in ("source", "result", "raw items", "seconds"):
+    for col in ("source", "result", "pages", "raw items", "errors", "seconds"):
         table.add_column(col)
     failed = []
     for r in summary["crawl"]:
         state = {0: "ok", 3: "no match", 4: "stopped"}.get(r["exit_code"], "FAILED")
         if r["exit_code"] not in (0, 3):
-            # A stopped source's message is already `source: stopped — why` (spiders/run.py).
-            prefix = "" if r["message"].startswith(f"{r['source']}:") else f"{r['source']}: "
-            failed.append(prefix + r["message"])
-        table.add_row(r["source"], state, str(r.get("raw_written", 0)), f"{r.get('elapsed_s', 0):.1f}")
+            failed.append(r["source"])
+        stats = r.get("stats") or {}
+        table.add_row(
+            r["source"],
+            state,
+            str(stats.get("pages", "–")),
+            str(r.get("raw_written", 0)),
+            str(stats.get("errors", "–")),
+            f"{r.get('elapsed_s', 0):.1f}",
+        )
     out.print(table)
+    for r in summary["crawl"]:
+        if r["source"] in failed:
+            _say(f"{r['source']}: {clip(_without_prefix(str(r['message']), r['source']), 300)}")
     return failed
+
+
+def _without_prefix(message: str, source: str) -> str:
+    """Spiders, retries and the flow each put the source's name in front: say it once."""
+    while message.startswith(f"{source}: "):
+        message = message[len(source) + 2 :]
+    return message
 
 
 def _print_reputation(tree: DataTree, top: int = 10) -> None:
@@ -300,7 +340,9 @@ def _free_port() -> int:
 def demo(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
-    providers: Annotated[int, typer.Option(min=1, max=100_000, help="Providers in the world.")] = 30,
+    providers: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Providers in the world.")
+    ] = DEMO_PROVIDERS,
 ) -> None:
     """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation."""
     c: Ctx = ctx.obj
@@ -320,7 +362,7 @@ def demo(
     _print_reputation(tree)
     _print_paths(tree)
     if failed:
-        raise Fail("sources failed: " + "; ".join(failed))
+        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 
 
 @app.command()
@@ -339,26 +381,29 @@ def run(
     tree = cfg.tree
     sources = _check_sources(source)
     _check_date(since)
-    summary = _locked_run(
-        c,
-        tree,
-        "run",
-        sources,
-        lambda kflows, run_id: kflows.run(
-            str(tree.root),
-            sources=sources,
-            since=since,
-            config=c.config_path,
-            profile=cfg.profile_name,
-            run_id=run_id,
-        ),
-    )
+    with _sandbox_if_needed(cfg, sources) as base_url:
+        summary = _locked_run(
+            c,
+            tree,
+            "run",
+            sources,
+            lambda kflows, run_id: kflows.run(
+                str(tree.root),
+                sources=sources,
+                since=since,
+                config=c.config_path,
+                profile=cfg.profile_name,
+                base_url=base_url,
+                run_id=run_id,
+            ),
+        )
     failed = _report_crawl(summary)
     _print_reputation(tree)
+    _print_stale(tree, failed)
     _print_paths(tree)
     _damaged(summary, allow_damaged)
     if failed:
-        raise Fail("sources failed (the others' data was built): " + "; ".join(failed))
+        raise Fail(f"{len(failed)} source(s) failed (the others' data was built): {', '.join(failed)}")
 
 
 @app.command()
@@ -375,29 +420,93 @@ def crawl(
     _check_date(since)
     cfg = c.config()
     tree = cfg.tree
-    summary = _locked_run(
-        c,
-        tree,
-        f"crawl of {provider}",
-        list(SOURCES),
-        lambda kflows, run_id: kflows.run(
-            str(tree.root),
-            provider=provider,
-            since=since,
-            config=c.config_path,
-            profile=cfg.profile_name,
-            run_id=run_id,
-        ),
-    )
+    with _sandbox_if_needed(cfg, list(SOURCES)) as base_url:
+        summary = _locked_run(
+            c,
+            tree,
+            f"crawl of {clip(provider)}",
+            list(SOURCES),
+            lambda kflows, run_id: kflows.run(
+                str(tree.root),
+                provider=provider,
+                since=since,
+                config=c.config_path,
+                profile=cfg.profile_name,
+                base_url=base_url,
+                run_id=run_id,
+            ),
+        )
     failed = _report_crawl(summary)
     if all(r["exit_code"] == 3 for r in summary["crawl"]):
         raise Fail(
-            f"no source has documents for {provider!r}; check the name or add aliases to providers.toml", 3
+            f"no source has documents for {bounded(provider)}; "
+            "check the name or add aliases to providers.toml",
+            3,
         )
     _print_provider(tree, provider)
     _damaged(summary, allow_damaged=True)  # said, but a targeted crawl is not failed for another file
+    _print_stale(tree, failed)
     if failed:
-        raise Fail("sources failed: " + "; ".join(failed))
+        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+
+
+@contextlib.contextmanager
+def _sandbox_if_needed(cfg: Config, sources: list[str]) -> Iterator[str | None]:
+    """With the sandbox profile and nothing answering where it points, start the sandbox world the
+    demo uses for the length of the command (yields its URL), instead of letting every spider retry
+    against a closed port. Sources that point elsewhere fail now, one line each, saying what to do."""
+    from flows import preflight
+
+    if cfg.profile_name != "sandbox":
+        yield None
+        return
+    profile = cfg.profile()
+    down = preflight.unreachable(profile, sources)
+    if not down:
+        yield None
+        return
+    if not preflight.is_own_loopback_base(profile, down):
+        for name, url in down.items():
+            _say(f"{name}: nothing answers at {clip(url)}")
+        _host, port = preflight.host_port(next(iter(down.values())))
+        raise Fail(
+            f"{len(down)} source(s) unreachable; start the sandbox there with "
+            f"`kaopu sandbox serve --port {port}` or fix their base_url in {cfg.path}"
+        )
+    from sandbox.server import start
+
+    log = cfg.tree.logs_dir / "sandbox-access.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with start(DEFAULT_SEED, n_providers=DEMO_PROVIDERS, port=0, access_log=str(log)) as sb:
+        err.print(
+            f"kaopu: no sandbox answered at {clip(profile.base_url)}; started the demo's world "
+            f"(seed {DEFAULT_SEED}, {DEMO_PROVIDERS} providers) at {sb.url} for this command. "
+            f"To keep one running: kaopu sandbox serve",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        yield sb.url
+
+
+def _print_stale(tree: DataTree, failed: list[str]) -> None:
+    """A failed source's rows in the tables are from an earlier crawl: say how old, never pass them
+    off as this run's."""
+    if not failed:
+        return
+    fresh = history.source_freshness(tree)
+    for source in failed:
+        info = fresh.get(source, {})
+        if info.get("newest_fetch"):
+            when = f"data fetched {info['age']} ago ({info['newest_fetch']})"
+        else:
+            when = "no data at all"
+        out.print(
+            f"note: {source} failed in this run; its rows above come from {when}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -405,18 +514,23 @@ def crawl(
 def build(
     ctx: typer.Context,
     allow_damaged: Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)] = False,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the full result as JSON to this file ('-': stdout).")
+    ] = None,
 ) -> None:
     """Rebuild clean tables (from new raw files only) and the marts (from clean)."""
     c: Ctx = ctx.obj
     tree = c.config().tree
     ensure_watchlist(tree)
-    with RunLock(tree, what="build"):
+    run_id = new_run_id("build")
+    with _stoppable(tree, "build", run_id), RunLock(tree, what="build", run_id=run_id):
         kflows = _prefect(tree, c.verbose)
-        with err.status("building clean tables and marts"):
-            result = kflows.build(str(tree.root))
-    out.print_json(json.dumps(result, default=str, ensure_ascii=False))
-    _print_reputation(tree)
-    _damaged(result, allow_damaged)
+        result = progress.follow(err, tree, run_id, [], lambda: kflows.build(str(tree.root)))
+    if not _write_json(json_out, result):
+        for line in summaries.build_lines(result):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        _print_reputation(tree)
+    _damaged(result, allow_damaged)  # with --json too: damage is never only in the JSON
 
 
 def _damaged(summary: dict[str, Any], allow_damaged: bool) -> None:
@@ -445,23 +559,56 @@ def verify(ctx: typer.Context) -> None:
     out.print(f"{tree.root}: raw, manifest and tables verified, nothing lost", markup=False, highlight=False)
 
 
+def _write_json(target: str | None, doc: Any) -> bool:
+    """`--json FILE` writes the machine-readable result there; `--json -` prints it instead of the
+    human summary (returns True: nothing else goes to stdout)."""
+    if target is None:
+        return False
+    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    if target == "-":
+        sys.stdout.write(text + "\n")
+        return True
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise Fail(f"--json {bounded(target)}: cannot write: {exc.strerror or exc}", 2) from None
+    return False
+
+
 @app.command()
 @_guard
 def status(ctx: typer.Context) -> None:
-    """Last runs, row counts per table, and freshness per source."""
+    """The run in progress, last runs, row counts per table, quarantined items, freshness per source."""
     tree = ctx.obj.config().tree
+    running = lock.holder(tree)
+    if running:
+        out.print(
+            f"running now: {running.get('what', 'run')} {running.get('run_id') or ''} "
+            f"(pid {running.get('pid', '?')}, started {running.get('started', '?')})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        out.print("running now: nothing")
     runs = history.last_runs(tree)
     t = Table(title="last runs", show_edge=False)
-    for col in ("run", "finished", "provider", "raw items", "failed sources"):
+    for col in ("run", "finished", "provider", "raw items", "result"):
         t.add_column(col)
     for r in runs:
         raw = sum(int(x.get("raw_written", 0) or 0) for x in r.get("crawl", []))
+        if r.get("interrupted"):
+            result = f"interrupted ({r['interrupted']})"
+        else:
+            result = (
+                ("failed: " + ", ".join(r.get("failed_sources", []))) if r.get("failed_sources") else "ok"
+            )
         t.add_row(
-            r.get("run_id", "?"),
-            r.get("finished", "?"),
-            r.get("provider") or "all",
+            str(r.get("run_id", "?")),
+            str(r.get("finished", "?")),
+            clip(str(r.get("provider") or "all"), 40),
             str(raw),
-            ", ".join(r.get("failed_sources", [])) or "–",
+            result,
         )
     out.print(t if runs else "no runs yet")
     counts = Table(title="tables", show_edge=False)
@@ -470,6 +617,14 @@ def status(ctx: typer.Context) -> None:
     for name, n in history.table_counts(tree).items():
         counts.add_row(name, "not built" if n is None else str(n))
     out.print(counts)
+    quarantined = history.quarantine_counts(tree)
+    if quarantined:
+        detail = ", ".join(f"{reason} {n}" for reason, n in quarantined.most_common())
+        out.print(
+            f"quarantined: {sum(quarantined.values())} ({detail}) in {tree.root / 'quarantine'}", markup=False
+        )
+    else:
+        out.print("quarantined: 0")
     fresh = Table(title="sources", show_edge=False)
     for col in ("source", "raw files", "newest fetch", "age"):
         fresh.add_column(col)
@@ -515,13 +670,20 @@ def serve(
 
     prefect_env.configure(tree, verbose=c.verbose)
     _check_cron(cron)
+    at_signal: dict[str, Any] = {}
+    stopper = Stopper(
+        on_signal=lambda: at_signal.update(holder=lock.holder(tree)),
+        on_stop=lambda signal_name: _record_scheduled_interrupted(tree, stopper, at_signal, signal_name),
+    ).install()
+    stopper.final_code = 0  # serve's job is to run until told to stop: a signal is no failure
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = _start_prefect_server(tree)
     try:
+        if not os.environ.get("PREFECT_API_URL"):
+            server = _start_prefect_server(tree)
         kflows = _prefect(tree, c.verbose)
         out.print(
-            f"serving deployment {name!r} with schedule {cron!r}; Prefect UI: {_ui_url()}", highlight=False
+            f"serving deployment {bounded(name)} with schedule {bounded(cron)}; Prefect UI: {_ui_url()}",
+            highlight=False,
         )
         sys.stdout.flush()
         kflows.scheduled_run.serve(
@@ -535,13 +697,36 @@ def serve(
             },
             print_starting_message=False,
         )
+    except KeyboardInterrupt:
+        pass  # the signal was handled (children told to stop); leave through `finally`
     finally:
         if server is not None:
             server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+        stopper.finish()  # waits for the children, the server among them, and kills what lingers
+        if server is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=1)
+            if server.poll() is None:
                 server.kill()
+    if stopper.signum is not None:
+        _say(f"serve stopped by {stopper.signal_name}")
+        stopper.exit()
+
+
+def _record_scheduled_interrupted(
+    tree: DataTree, stopper: Stopper, at_signal: dict[str, Any], signal_name: str
+) -> None:
+    """A scheduled run (a flow-run process below serve) held the data tree when serve was stopped:
+    it is recorded as interrupted, as a `kaopu run` would record itself."""
+    holder = at_signal.get("holder")
+    if holder and holder.get("pid") != os.getpid() and stopper.was_descendant(int(holder.get("pid", 0))):
+        history.record_interrupted(
+            tree,
+            run_id=holder.get("run_id"),
+            what=str(holder.get("what", "scheduled run")),
+            started=holder.get("started"),
+            signal_name=signal_name,
+        )
 
 
 def _ui_url() -> str:
@@ -606,7 +791,9 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
     providers: Annotated[int, typer.Option(min=1, max=100_000)] = 30,
     faults: Annotated[float, typer.Option(min=0.0, max=0.5, help="Sandbox fault rate.")] = 0.0,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the metrics here.")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Also write the metrics as JSON here ('-': stdout only).")
+    ] = None,
     keep: Annotated[Path | None, typer.Option(help="Keep the data tree here instead of a temp dir.")] = None,
 ) -> None:
     """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
@@ -618,16 +805,20 @@ def evaluate(
     workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
     tree = DataTree(workdir)
     ensure_watchlist(tree)
-    kflows = _prefect(tree, c.verbose)
-    with start(
-        seed,
-        n_providers=providers,
-        faults=faults,
-        port=0,
-        access_log=str(tree.logs_dir / "sandbox-access.log"),
-    ) as sb:
-        run_id = new_run_id("eval")
-        summary = _run_with_progress(
+    run_id = new_run_id("eval")
+    with (
+        _stoppable(tree, "eval", run_id),
+        start(
+            seed,
+            n_providers=providers,
+            faults=faults,
+            port=0,
+            access_log=str(tree.logs_dir / "sandbox-access.log"),
+        ) as sb,
+    ):
+        kflows = _prefect(tree, c.verbose)
+        summary = progress.follow(
+            err,
             tree,
             run_id,
             list(SOURCES),
@@ -643,13 +834,13 @@ def evaluate(
     failed = _report_crawl(summary)
     metrics = compare(World(seed, providers).truth(), tree)
     metrics.update({"seed": seed, "providers": providers, "faults": faults})
-    out.print_json(json.dumps(metrics, ensure_ascii=False, default=str))
-    if json_out:
-        json_out.write_text(json.dumps(metrics, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    if not _write_json(json_out, metrics):
+        for line in summaries.eval_lines(metrics):
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
     if keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
     if failed:
-        raise Fail("sources failed: " + "; ".join(failed))
+        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 
 
 @app.command(name="eval-text")
@@ -672,7 +863,7 @@ def eval_text(
     stages = stage or list(text_eval.STAGES)
     unknown = [s for s in stages if s not in text_eval.STAGES]
     if unknown:
-        raise Fail(f"unknown stage {unknown[0][:40]!r} (one of {', '.join(text_eval.STAGES)})", 2)
+        raise Fail(f"unknown stage {bounded(unknown[0])} (one of {', '.join(text_eval.STAGES)})", 2)
     if split not in SPLITS:
         raise Fail(f"--split must be one of {', '.join(SPLITS)}", 2)
     try:
@@ -726,7 +917,7 @@ def _print_provider(tree: DataTree, name: str) -> None:
     )
     pid = index.resolve(name)
     if pid is None:
-        raise Fail(f"{name!r} is not in provider_reputation after the crawl", 3)
+        raise Fail(f"{bounded(name)} is not in provider_reputation after the crawl", 3)
     row = rep[rep.provider_id == pid].iloc[0]
     t = Table(title=str(row.provider_name), show_header=False, show_edge=False)
     t.add_column("field")
@@ -752,7 +943,7 @@ def _check_sources(sources: list[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(sources or SOURCES))
     unknown = [s for s in chosen if s not in SOURCES]
     if unknown:
-        raise Fail(f"unknown source {unknown[0]!r}; expected one of {', '.join(SOURCES)}", 2)
+        raise Fail(f"unknown source {bounded(unknown[0])}; expected one of {', '.join(SOURCES)}", 2)
     return chosen
 
 
@@ -764,7 +955,7 @@ def _check_date(value: str | None) -> None:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        raise Fail(f"--since {value!r}: expected a date like 2026-01-31", 2) from None
+        raise Fail(f"--since {bounded(value)}: expected a date like 2026-01-31", 2) from None
 
 
 def _check_cron(expr: str) -> None:
@@ -773,13 +964,15 @@ def _check_cron(expr: str) -> None:
     from prefect.client.schemas.schedules import CronSchedule
 
     if len(expr.split()) != 5:
-        raise Fail(f"--cron {expr!r}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2)
+        raise Fail(
+            f"--cron {bounded(expr)}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2
+        )
     try:
         CronSchedule(cron=expr)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         errors = getattr(exc, "errors", lambda: [])()
         reason = errors[0]["msg"] if errors else str(exc)
-        raise Fail(f"--cron {expr!r}: {reason}", 2) from None
+        raise Fail(f"--cron {bounded(expr)}: {reason}", 2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

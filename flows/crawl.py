@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +25,26 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_NO_MATCH = 3
+
+# The spiders this process runs, so a stopping command can tell them (flows.stopping), and the flag
+# that keeps a task's retry from starting a new one once it is stopping.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def stopping() -> bool:
+    return _stopping.is_set()
+
+
+def stop_spiders() -> None:
+    """No spider starts from now on; the running ones get SIGTERM (Scrapy closes its files and keeps
+    its request queue, so the next run resumes)."""
+    _stopping.set()
+    with _running_lock:
+        for proc in list(_running):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
 
 
 @dataclass
@@ -86,11 +108,7 @@ def run_spider(
     started = time.monotonic()
     env = os.environ.copy()
     env.setdefault("PYTHONUNBUFFERED", "1")
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env, check=False)
-        code, stderr = proc.returncode, proc.stderr
-    except subprocess.TimeoutExpired:
-        code, stderr = EXIT_FAILED, f"the {source} crawl did not finish within {timeout_s:.0f} s"
+    code, stderr = _run_tracked(cmd, env, source, timeout_s)
     elapsed = time.monotonic() - started
     stats: dict[str, Any] = {}
     if stats_out.exists():
@@ -102,3 +120,24 @@ def run_spider(
     message = lines[-1] if lines else ("ok" if code == EXIT_OK else f"exit code {code}")
     log_file = stats.get("log_file") if isinstance(stats, dict) else None
     return CrawlResult(source, code, message, round(elapsed, 2), stats, log_file)
+
+
+def _run_tracked(cmd: list[str], env: dict[str, str], source: str, timeout_s: float) -> tuple[int, str]:
+    """`subprocess.run`, but the process is known to `stop_spiders` while it runs."""
+    with _running_lock:
+        if _stopping.is_set():
+            return EXIT_FAILED, f"the {source} crawl was not started: kaopu is stopping"
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL
+        )
+        _running.add(proc)
+    try:
+        _out, stderr = proc.communicate(timeout=timeout_s)
+        return proc.returncode, stderr
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return EXIT_FAILED, f"the {source} crawl did not finish within {timeout_s:.0f} s"
+    finally:
+        with _running_lock:
+            _running.discard(proc)

@@ -34,14 +34,21 @@ class CrawlFailed(RuntimeError):
     pass
 
 
-@task(retries=2, retry_delay_seconds=3, task_run_name="crawl-{source}")
+def _not_stopping(*_args: Any) -> bool:
+    """A crawl stopped by SIGINT/SIGTERM is not retried (the retry's delay would hold the stop up)."""
+    from flows.crawl import stopping
+
+    return not stopping()
+
+
+@task(retries=2, retry_delay_seconds=3, retry_condition_fn=_not_stopping, task_run_name="crawl-{source}")
 def crawl_source(source: str, data: str, run_id: str, options: dict[str, Any]) -> dict[str, Any]:
     """One source's crawl. A crash of the spider process is retried (its JOBDIR resumes where it
     stopped and the seen-id store keeps raw free of duplicates); 'no match' and config errors are
     answers, not failures, and are not retried."""
     result = run_spider(source, tree=DataTree(data), run_id=run_id, **options)
     if result.exit_code == EXIT_FAILED:
-        raise CrawlFailed(f"{source}: {result.message}")
+        raise CrawlFailed(result.message)  # the spider's message already names the source
     return result.as_dict()
 
 
@@ -104,8 +111,12 @@ def build_mart_tables(data: str) -> dict[str, Any]:
 @flow(name="kaopu-build")
 def build(data: str) -> dict[str, Any]:
     """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed)."""
+    tree = DataTree(data)
+    history.build_stage(tree, "clean")
     clean = update_clean_tables(data)
+    history.build_stage(tree, "marts")
     marts = build_mart_tables(data)
+    history.build_stage(tree, "done")
     return {"clean": clean, "marts": marts}
 
 
@@ -159,8 +170,9 @@ def scheduled_run(
     profile: str | None = None,
 ) -> dict[str, Any]:
     """What `kaopu serve` schedules: a full run that, like the CLI, refuses to overlap another run."""
-    with RunLock(DataTree(data), what="scheduled run"):
-        return run(data, sources=sources, config=config, profile=profile)
+    run_id = new_run_id("scheduled")
+    with RunLock(DataTree(data), what="scheduled run", run_id=run_id):
+        return run(data, sources=sources, config=config, profile=profile, run_id=run_id)
 
 
 @flow(name="kaopu-demo")

@@ -1,15 +1,17 @@
-"""What `kaopu status` reads: past runs, table sizes and how fresh each source is."""
+"""What `kaopu status` reads: past runs (finished or interrupted), the run in progress, table sizes,
+quarantine counts and how fresh each source is."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import Any
 
 import pyarrow.parquet as pq
 
 from pipelines.contracts import SOURCES, TABLES
-from pipelines.storage import DataTree, read_jsonl_gz
+from pipelines.storage import DataTree, read_jsonl_gz, write_json_atomic
 
 
 def runs_file(tree: DataTree):
@@ -22,6 +24,53 @@ def record_run(tree: DataTree, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def record_interrupted(
+    tree: DataTree, *, run_id: str | None, what: str, started: str | None, signal_name: str
+) -> None:
+    """A run stopped by a signal: said in the history, so `status` does not show the run before it
+    as the latest one."""
+    record_run(
+        tree,
+        {
+            "run_id": run_id or "?",
+            "what": what,
+            "started": started,
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "interrupted": signal_name,
+            "crawl": [],
+            "failed_sources": [],
+        },
+    )
+
+
+BUILD_STAGES = {"clean": "raw → clean tables", "marts": "clean → marts", "done": "done"}
+
+
+def build_stage_file(tree: DataTree):
+    return tree.root / "state" / "build-stage.json"
+
+
+def build_stage(tree: DataTree, stage: str) -> None:
+    """The build flow says which stage it is in, for the progress a user watches."""
+    write_json_atomic(
+        build_stage_file(tree), {"stage": stage, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    )
+
+
+def quarantine_counts(tree: DataTree) -> Counter[str]:
+    """Quarantined items by reason, over every quarantine file of the tree."""
+    counts: Counter[str] = Counter()
+    qdir = tree.root / "quarantine"
+    for path in sorted(qdir.glob("*.jsonl")) if qdir.exists() else []:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    counts[str(json.loads(line).get("reason", "?"))] += 1
+                except (ValueError, AttributeError):
+                    counts["unreadable quarantine line"] += 1
+    return counts
 
 
 def last_runs(tree: DataTree, n: int = 5) -> list[dict[str, Any]]:
@@ -61,6 +110,11 @@ def source_freshness(tree: DataTree) -> dict[str, dict[str, Any]]:
                     newest = fetched
         out[source] = {"raw_files": len(files), "newest_fetch": newest, "age": _age(newest)}
     return out
+
+
+def age(iso: str | None) -> str | None:
+    """How long ago an ISO time was, in words a user reads at a glance ("3 d"), None if unknown."""
+    return _age(iso)
 
 
 def _age(iso: str | None) -> str | None:

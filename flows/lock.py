@@ -21,9 +21,10 @@ class RunLocked(RuntimeError):
 
 
 class RunLock:
-    def __init__(self, tree: DataTree, what: str = "run"):
-        self.path: Path = tree.root / "state" / "run.lock"
+    def __init__(self, tree: DataTree, what: str = "run", run_id: str | None = None):
+        self.path: Path = lock_path(tree)
         self.what = what
+        self.run_id = run_id
         self._fd: int | None = None
 
     def acquire(self) -> RunLock:
@@ -44,6 +45,7 @@ class RunLock:
             "pid": os.getpid(),
             "what": self.what,
             "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "run_id": self.run_id,
         }
         os.write(fd, json.dumps(info).encode())
         self._fd = fd
@@ -60,6 +62,31 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def lock_path(tree: DataTree) -> Path:
+    return tree.root / "state" / "run.lock"
+
+
+def holder(tree: DataTree) -> dict | None:
+    """Who holds the data tree now (pid, what, started, run_id), or None when nobody does.
+    Probes with a shared lock, so it never blocks nor takes the tree from a run."""
+    path = lock_path(tree)
+    if not path.exists():
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd) or {"what": "run"}
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def _read_holder(fd: int) -> dict:

@@ -11,10 +11,11 @@ Every mistake in a config file is reported as one line naming the file, the key 
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,21 @@ DEFAULT_CONFIG = REPO_ROOT / "kaopu.toml"
 EXAMPLE_WATCHLIST = REPO_ROOT / "data" / "providers.toml"
 
 
+ECHO_LIMIT = 80  # characters of a user's value repeated in a message; a 10 kB value is not echoed whole
+
+
+def clip(text: str, limit: int = ECHO_LIMIT, length: int | None = None) -> str:
+    """`text` cut to about `limit` characters, saying how long it was, for error messages."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({length or len(text)} characters)"
+
+
+def bounded(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """`repr(value)` cut like `clip`: what a message shows of a value the user gave."""
+    return clip(repr(value), limit, len(value) if isinstance(value, str) else None)
+
+
 class ConfigError(Exception):
     """A config problem, phrased as one line: `file: key: expected …, got …`."""
 
@@ -33,8 +49,17 @@ class ConfigError(Exception):
         self.file = str(file) if file else "<defaults>"
         self.key = key
         self.expected = expected
-        got_txt = "" if got is None else f", got {got!r}"
+        got_txt = "" if got is None else f", got {bounded(got)}"
         super().__init__(f"{self.file}: {key}: expected {expected}{got_txt}")
+
+
+class OptionError(ConfigError):
+    """A bad value that came from a command-line option or an environment variable, not the file:
+    the message blames `--profile` or `$KAOPU_PROFILE`, not kaopu.toml."""
+
+    def __init__(self, option: str, expected: str, got: Any = None):
+        Exception.__init__(self, f"{option} {bounded(got)}: expected {expected}")
+        self.file, self.key, self.expected = option, option, expected
 
 
 @dataclass(frozen=True)
@@ -116,15 +141,36 @@ class Config:
 
 
 # ---------------------------------------------------------------------------------------------
+# The keys a file may use, derived from the dataclasses above so a new setting is a one-line field.
+
+TOP_KEYS = frozenset({"kaopu", "profiles"})
+MAIN_KEYS = frozenset({"profile", "data", "log_level"})
+# Keys a profile may set for all its sources at once (a source's own value wins).
+SOURCE_DEFAULTS = ("concurrency", "delay", "max_pages")
+SOURCE_KEYS = frozenset(f.name for f in fields(SourceProfile)) - {"name"}
+PROFILE_KEYS = (frozenset(f.name for f in fields(Profile)) - {"name"}) | set(SOURCE_DEFAULTS)
+
+
+def _reject_unknown(doc: dict[str, Any], known: frozenset[str], file: Path | None, prefix: str) -> None:
+    """A misspelt key (`concurency`) would otherwise be ignored in silence and its default used."""
+    for key in doc:
+        if key not in known:
+            near = difflib.get_close_matches(str(key), sorted(known), n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"one of {', '.join(sorted(known))}"
+            full = f"{prefix}.{key}" if prefix else str(key)
+            raise ConfigError(file, clip(full), f"a known key ({hint})")
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--config, then $KAOPU_CONFIG, then ./kaopu.toml, then the one that ships with kaopu."""
-    for candidate in (explicit, os.environ.get("KAOPU_CONFIG") or None):
+    for option, candidate in (("--config", explicit), ("$KAOPU_CONFIG", os.environ.get("KAOPU_CONFIG"))):
         if candidate:
             path = Path(candidate).expanduser()
             if not path.is_file():
-                raise ConfigError(path, "(file)", "an existing TOML file")
+                raise OptionError(option, "an existing TOML file", str(candidate))
             return path
     local = Path.cwd() / "kaopu.toml"
     return local if local.is_file() else DEFAULT_CONFIG
@@ -158,15 +204,29 @@ def parse_config(
     profile: str | None = None,
     base_url: str | None = None,
 ) -> Config:
+    _reject_unknown(doc, TOP_KEYS, file, "")
     main = _table(doc, "kaopu", file, required=False)
-    profile_name = (
-        profile or os.environ.get("KAOPU_PROFILE") or _str(main, "profile", file, "kaopu", "sandbox")
+    _reject_unknown(main, MAIN_KEYS, file, "kaopu")
+    # Each setting remembers where it came from, so a bad value blames the flag, variable or file key.
+    profile_from, profile_name = _first(
+        ("--profile", profile),
+        ("$KAOPU_PROFILE", os.environ.get("KAOPU_PROFILE")),
+        (None, _str(main, "profile", file, "kaopu", "sandbox")),
     )
-    data_setting = data or os.environ.get("KAOPU_DATA") or _str(main, "data", file, "kaopu", "data")
+    data_from, data_setting = _first(
+        ("--data", data),
+        ("$KAOPU_DATA", os.environ.get("KAOPU_DATA")),
+        (None, _str(main, "data", file, "kaopu", "data")),
+    )
     data_dir = Path(data_setting).expanduser()
     if not data_dir.is_absolute():
         # Relative to where the user runs kaopu, like any other path argument.
         data_dir = Path.cwd() / data_dir
+    if data_dir.exists() and not data_dir.is_dir():
+        expected = "a directory for the data tree (this is a file)"
+        if data_from:
+            raise OptionError(data_from, expected, str(data_setting))
+        raise ConfigError(file, "kaopu.data", expected, str(data_setting))
     log_level = _str(main, "log_level", file, "kaopu", "WARNING").upper()
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError(file, "kaopu.log_level", "DEBUG, INFO, WARNING or ERROR", log_level)
@@ -180,14 +240,26 @@ def parse_config(
         override = base_url if pname == profile_name else None
         profiles[pname] = _parse_profile(pname, pdoc, file, override)
     if profile_name not in profiles:
+        if profile_from:
+            expected = f"one of {', '.join(sorted(profiles))} (the profiles in {file})"
+            raise OptionError(profile_from, expected, profile_name)
         raise ConfigError(file, "kaopu.profile", f"one of {sorted(profiles)}", profile_name)
     return Config(
         path=file, profile_name=profile_name, data_dir=data_dir, profiles=profiles, log_level=log_level
     )
 
 
+def _first(*candidates: tuple[str | None, Any]) -> tuple[str | None, Any]:
+    """The first set value and where it came from (None: the config file)."""
+    for origin, value in candidates:
+        if value:
+            return origin, value
+    return candidates[-1]
+
+
 def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_override: str | None) -> Profile:
     key = f"profiles.{name}"
+    _reject_unknown(doc, PROFILE_KEYS, file, key)
     base = (
         base_override or os.environ.get(f"KAOPU_{name.upper()}_URL") or _str(doc, "base_url", file, key, "")
     )
@@ -209,6 +281,7 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
             raise ConfigError(file, skey, f"a source named one of {', '.join(SOURCES)}", sname)
         if not isinstance(sdoc, dict):
             raise ConfigError(file, skey, "a table", sdoc)
+        _reject_unknown(sdoc, SOURCE_KEYS, file, skey)
         raw_url = _str(sdoc, "base_url", file, skey, "")
         if not raw_url:
             raise ConfigError(file, f"{skey}.base_url", "a URL (may use {base})")

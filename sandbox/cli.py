@@ -28,7 +28,7 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8800,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0 picks a free one).")] = 8800,
     seed: Annotated[int, typer.Option(help="World seed.")] = DEFAULT_SEED,
     providers: Annotated[int, typer.Option(help=f"Providers in the world (1–{MAX_PROVIDERS}).")] = 30,
     faults: Annotated[float, typer.Option(help="Share of requests that fail (0–1).")] = 0.0,
@@ -47,8 +47,9 @@ def serve(
         handle = start(
             seed, n_providers=providers, faults=faults, port=port, host=host, access_log=access_log
         )
-    except OSError as exc:
-        raise _fail(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    except (OSError, ValueError, OverflowError, UnicodeError) as exc:  # a taken port, a host that is no host
+        where = f"{host[:80]}:{port}"
+        raise _fail(f"cannot serve on {where}: {getattr(exc, 'strerror', None) or exc}") from None
     typer.echo(
         f"sandbox seed={seed} providers={providers} faults={faults} on {handle.url}  (log: {access_log})"
     )

@@ -100,11 +100,7 @@ def summarize(
         for k, v in stats.items()
         if k.startswith("kaopu/pages/skipped/")
     }
-    errors = (
-        int(stats.get("kaopu/errors/download", 0))
-        + sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
-        + int(stats.get("log_count/ERROR", 0))
-    )
+    errors = progress_of(stats)["errors"]
     raw_files = sorted(p for p in tree.raw_files(source) if p.name == f"{run_id}.jsonl.gz")
     summary = {
         "source": source,
@@ -180,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     try:
-        stats, failure = _crawl(args, cfg, run_id, log_file, jobdir)
+        stats, failure = _crawl(args, cfg, run_id, log_file, jobdir, _progress_path(args.stats_out))
     except Exception as exc:  # the one-line contract: the log file has the traceback
         return _fail(EXIT_FAILED, f"{args.source}: crawl failed: {exc!r} (see {log_file})")
     elapsed = time.monotonic() - started
@@ -225,7 +221,31 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _crawl(args, cfg, run_id: str, log_file: Path, jobdir: Path | None) -> tuple[dict[str, Any], str | None]:
+PROGRESS_EVERY_S = 0.5
+
+
+def _progress_path(stats_out: str | None) -> Path | None:
+    """`<run>-<source>.stats.json` → `<run>-<source>.progress.json`, beside it."""
+    if not stats_out:
+        return None
+    path = Path(stats_out)
+    return path.with_name(path.name.removesuffix(".json").removesuffix(".stats") + ".progress.json")
+
+
+def progress_of(stats: dict[str, Any]) -> dict[str, int]:
+    """What a user watching a crawl wants to see move: pages fetched, items kept, errors so far."""
+    return {
+        "pages": int(stats.get("response_received_count", 0)),
+        "items": int(stats.get("item_scraped_count", 0)),
+        "errors": int(stats.get("kaopu/errors/download", 0))
+        + sum(int(v) for k, v in stats.items() if k.startswith("spider_exceptions/"))
+        + int(stats.get("log_count/ERROR", 0)),
+    }
+
+
+def _crawl(
+    args, cfg, run_id: str, log_file: Path, jobdir: Path | None, progress: Path | None = None
+) -> tuple[dict[str, Any], str | None]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
@@ -251,8 +271,22 @@ def _crawl(args, cfg, run_id: str, log_file: Path, jobdir: Path | None) -> tuple
     failures: list[str] = []
     deferred = process.crawl(crawler, provider=args.provider, since=args.since)
     deferred.addErrback(lambda f: failures.append(f"{f.type.__name__}: {f.value}"))
+    report = None
+    if progress is not None:
+        from twisted.internet import task
+
+        def write_progress() -> None:
+            if crawler.stats:
+                write_json_atomic(progress, progress_of(crawler.stats.get_stats()))
+
+        report = task.LoopingCall(write_progress)
+        report.start(PROGRESS_EVERY_S, now=True)
     process.start()
+    if report is not None and report.running:
+        report.stop()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if progress is not None:
+        write_json_atomic(progress, progress_of(stats))
     return stats, (failures[0] if failures else None)
 
 

@@ -111,8 +111,75 @@ def test_bad_config_names_file_key_and_expectation(
 
 
 def test_missing_config_file_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="an existing TOML file"):
+    with pytest.raises(ConfigError, match="an existing TOML file") as err:
         load_config(tmp_path / "absent.toml")
+    assert str(err.value).startswith("--config ")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "hint"),
+    [
+        (
+            GOOD_PROFILE.replace('user_agent = "kaopu-test"', 'user_agent = "t"\nconcurency = 2'),
+            "profiles.p.concurency",
+            "'concurrency'",
+        ),
+        (
+            GOOD_PROFILE.replace(
+                "[profiles.p.sources.cases]\n", "[profiles.p.sources.cases]\npage_sise = 5\n"
+            ),
+            "profiles.p.sources.cases.page_sise",
+            "'page_size'",
+        ),
+        (
+            GOOD_PROFILE.replace('profile = "p"', 'profile = "p"\nlog_levle = "INFO"'),
+            "kaopu.log_levle",
+            "'log_level'",
+        ),
+        ("[profile]\nx = 1\n" + GOOD_PROFILE, "profile", "'profiles'"),
+    ],
+)
+def test_a_misspelt_key_is_refused_with_the_nearest_known_one(
+    tmp_path: Path, text: str, key: str, hint: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, text))
+    assert err.value.key == key
+    assert f"did you mean {hint}?" in str(err.value)
+
+
+def test_every_key_the_shipped_config_uses_is_known() -> None:
+    # Both shipped profiles parse: the derived key sets cover every key kaopu.toml uses.
+    load_config(profile="sandbox")
+    load_config(profile="live")
+
+
+@pytest.mark.parametrize(("env", "option"), [(False, "--profile"), (True, "$KAOPU_PROFILE")])
+def test_an_unknown_profile_blames_the_option_or_variable_that_named_it(
+    tmp_path: Path, monkeypatch, env: bool, option: str
+) -> None:
+    path = _write(tmp_path, GOOD_PROFILE)
+    if env:
+        monkeypatch.setenv("KAOPU_PROFILE", "nosuch")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, profile=None if env else "nosuch")
+    assert str(err.value).startswith(f"{option} 'nosuch': expected")
+    assert "p" in str(err.value)
+
+
+def test_a_data_option_naming_a_file_says_so(tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(data=a_file)
+    assert str(err.value).startswith("--data ") and "this is a file" in str(err.value)
+
+
+def test_a_huge_value_is_not_echoed_whole(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD_PROFILE.replace('profile = "p"', f'profile = "{"长" * 10_000}"'))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert len(str(err.value)) < 300 and "10000 characters" in str(err.value)
 
 
 def test_watchlist_parses_names_and_aliases(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ def _run(*args: str, tmp_path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["market", "--profile", "nope"], "kaopu.profile: expected one of ['live', 'sandbox'], got 'nope'"),
+        (["market", "--profile", "nope"], "--profile 'nope': expected one of live, sandbox"),
         (["weather"], "source: expected one of market, complaints, forum, articles, registry, cases"),
         (["forum", "--since", "yesterday"], "--since: expected YYYY-MM-DD, got 'yesterday'"),
     ],
