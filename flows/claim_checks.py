@@ -15,7 +15,8 @@ Rules in the order a verdict is decided (the first that fires wins):
 6. supported — the client speaks warmly of growth with the provider and gives no other figures.
 7. not_enough_evidence — otherwise. Most honest cases end here: silence is not proof either way.
 
-`reason` is one English sentence a merchant understands; `evidence` lists `source:native_id`.
+`reason_code` + `reason_args` (JSON) say why; `reason` is that sentence in Chinese (flows/messages.py
+holds both languages); `evidence` lists `source:native_id`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from flows.messages import Message, uncoded
 from pipelines.contracts import VERDICTS
 from pipelines.numbers import numbers, parse_period_days
 
@@ -65,6 +67,8 @@ OUT_COLS = [
     "claimed_at",
     "verdict",
     "reason",
+    "reason_code",
+    "reason_args",
     "evidence",
 ]
 
@@ -187,15 +191,15 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     lenient_days = lenient.tolist()
     n = len(rows)
     verdict = ["not_enough_evidence"] * n
-    reason = [""] * n
+    reason: list[Message] = [Message("no_independent_evidence", {})] * n
     evidence: list[list[str]] = [[] for _ in range(n)]
     decided = [False] * n
 
-    def decide(i: int, v: str, why: str, ev: Iterable[str] = ()) -> None:
+    def decide(i: int, v: str, why: Message | str, ev: Iterable[str] = ()) -> None:
         if decided[i]:
             return
         verdict[i] = v
-        reason[i] = why
+        reason[i] = why if isinstance(why, Message) else uncoded(why)
         evidence[i] = sorted(set(ev))
         decided[i] = True
 
@@ -208,15 +212,14 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The client {rows[i]['client']} filed a complaint against this provider during the "
-                "claimed period.",
+                Message("client_complained", {"client": rows[i]["client"]}),
                 (h["doc_id"] for h in comp),
             )
 
     # 2. The same case published earlier by another provider: a copied case says nothing about the
     # copier, whatever else is true of it (it usually predates the copier's registration, too).
     for i, (other, ev) in _duplicates(c, rows, client_docs).items():
-        decide(i, "duplicated", f"The same case was published earlier by another provider ({other}).", ev)
+        decide(i, "duplicated", Message("copied_from_other", {"other": other}), ev)
 
     # 3. Registry facts.
     reg = _registry_by_provider(registry)
@@ -239,7 +242,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The case starts in {start:%Y-%m}, but the company was only registered on {est.date()}.",
+                Message("before_registration", {"start": f"{start:%Y-%m}", "established": str(est.date())}),
                 [r["evidence"]],
             )
             continue
@@ -256,11 +259,11 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The company has {int(staff)} insured employees but claims to serve {n_cat} categories.",
+                Message("team_too_small", {"staff": int(staff), "categories": int(n_cat)}),
                 [r["evidence"]],
             )
 
-    def supported_by_client(agrees, says: str) -> None:
+    def supported_by_client(agrees, code: str) -> None:
         """Support from the client's own reviews/answers in the window (never its complaints)."""
         for i, hits in client_docs.items():
             good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and agrees(h, rows[i])]
@@ -268,12 +271,12 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 decide(
                     i,
                     "supported",
-                    f"The client {rows[i]['client']} itself {says} with this provider.",
+                    Message(code, {"client": rows[i]["client"]}),
                     (h["doc_id"] for h in good),
                 )
 
     # 4. The client's own figures match the page's: outside evidence outweighs the growth heuristic.
-    supported_by_client(_numbers_match, "reported the same figures")
+    supported_by_client(_numbers_match, "client_same_figures")
 
     # 5. Growth beyond what the period allows.
     for i in range(n):
@@ -288,23 +291,20 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "implausible",
-                f"A growth of {g:,.0f}% in {days} days is beyond what a shop can reach "
-                f"(at most about {ceiling:,.0f}%).",
+                Message(
+                    "growth_beyond_period",
+                    {"growth_pct": round(float(g), 1), "days": days, "ceiling_pct": round(ceiling, 1)},
+                ),
             )
 
     # 6. The client's own words corroborate it: it speaks warmly of growth with this provider.
-    supported_by_client(_corroborates, "confirmed the results")
+    supported_by_client(_corroborates, "client_confirmed")
 
-    for i in range(n):
-        if decided[i]:
-            continue
-        reason[i] = (
-            "No independent evidence found: the client has not written about this provider "
-            "and nothing contradicts the case."
-        )
     out = c[[col for col in OUT_COLS if col in c.columns]].copy()
     out["verdict"] = verdict
-    out["reason"] = reason
+    out["reason"] = [m.render() for m in reason]
+    out["reason_code"] = [m.code for m in reason]
+    out["reason_args"] = [m.args_json() for m in reason]
     out["evidence"] = evidence
     return out[OUT_COLS]
 
