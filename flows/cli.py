@@ -314,6 +314,7 @@ def demo(
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
+    _write_report(tree)
     if failed:
         raise Fail("sources failed: " + "; ".join(failed))
 
@@ -350,6 +351,7 @@ def run(
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
+    _write_report(tree)
     if failed:
         raise Fail("sources failed (the others' data was built): " + "; ".join(failed))
 
@@ -388,8 +390,37 @@ def crawl(
             f"no source has documents for {provider!r}; check the name or add aliases to providers.toml", 3
         )
     _print_provider(tree, provider)
+    _write_report(tree, provider)
     if failed:
         raise Fail("sources failed: " + "; ".join(failed))
+
+
+@app.command()
+@_guard
+def report(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Providers to show (any name or alias).")] = None,
+    out_dir: Annotated[
+        str | None, typer.Option("--out", help="Where to write it (default data/report).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+    open_: Annotated[bool, typer.Option("--open", help="Open it in the browser.")] = False,
+    compare: Annotated[bool, typer.Option(help="A side-by-side page of the 2–5 NAMEs.")] = False,
+) -> None:
+    """Write the static report (index, a page per provider, comparison) from the marts."""
+    from flows.report import ReportError
+    from flows.report.cli import report as write
+
+    try:
+        write(ctx.obj.config().tree, names, out_dir, lang, open_, compare, out)
+    except ReportError as exc:
+        raise Fail(str(exc), exc.exit_code) from None
+
+
+def _write_report(tree: DataTree, provider: str | None = None) -> None:
+    from flows.report.cli import after_build
+
+    after_build(tree, out, provider)
 
 
 @app.command()
