@@ -152,7 +152,7 @@ def index_rows(data: ReportData, lang: str) -> list[dict]:
     """What the index table shows, one dict per provider (short keys: 20,000 rows go into the page)."""
     t = LABELS[lang]
     rows = []
-    for pid, row in data.reputation.to_dict("index").items():
+    for pid, row in data.rows.items():
         names = _names(row)
         # Both scripts of every name, so a query typed in either finds it (the browser has no OpenCC).
         forms = {f for n in names for f in (n.lower(), name_key(n), _S2T.convert(n).lower())}
@@ -192,13 +192,13 @@ def _round(v: object, digits: int) -> float | int | None:
 def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[dict]]:
     """Everything a provider page shows, formatted, plus its ClaimReviews."""
     t = LABELS[lang]
-    row = data.reputation.loc[pid].to_dict()
+    row = data.rows[pid]
     name = str(row.get("provider_name") or pid)
     n_docs = int(row.get("n_documents") or 0)
     lo, hi = score_interval(row.get("reputation_score"), row.get("confidence"))
     evidence_n = round(-CONFIDENCE_SCALE * math.log(max(1e-9, 1 - float(row.get("confidence") or 0))))
 
-    comps = data.components.loc[pid].to_dict() if pid in data.components.index else {}
+    comps = data.components.get(pid, {})
     basis = {
         "rating": t["b_rating"].format(n=int(row.get("n_ratings") or 0), kept=int(row.get("n_kept") or 0)),
         "sentiment": t["b_sentiment"].format(n=n_docs),
@@ -218,38 +218,36 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
         for k, w in WEIGHTS.items()
     ]
 
-    month = data.monthly.get(pid)
+    month = data.monthly.get(pid, [])
     rating_chart = sentiment_chart = complaints_chart = None
-    if month is not None and len(month):
-        months = month["month"].tolist()
+    if month:
+
+        def col(name: str) -> list:
+            return [m[name] for m in month]
+
+        months = col("month")
         rating_chart = charts.monthly(
-            months,
-            month["n_reviews"].tolist(),
-            t["reviews"],
-            month["rating_mean"].tolist(),
-            t["rating"],
-            (1.0, 5.0),
+            months, col("n_reviews"), t["reviews"], col("rating_mean"), t["rating"], (1.0, 5.0)
         )
         sentiment_chart = charts.monthly(
-            months, month["n_documents"].tolist(), t["documents"], month["sentiment_mean"].tolist(), "0–1"
+            months, col("n_documents"), t["documents"], col("sentiment_mean"), "0–1"
         )
-        complaints_chart = charts.monthly(months, month["n_complaints"].tolist(), t["complaints"])
+        complaints_chart = charts.monthly(months, col("n_complaints"), t["complaints"])
 
-    comp = data.complaints.get(pid)
-    status_rows = []
-    if comp is not None and len(comp):
-        by = comp.assign(status=comp["status"].fillna("?")).groupby("status")
-        for status, g in by:
-            status_rows.append(
-                {"status": status, "n": len(g), "amount": _fmt(g["amount_cny"].sum(min_count=1)) or "–"}
-            )
+    by_status: dict[str, list[float]] = {}
+    for c in data.complaints.get(pid, []):
+        by_status.setdefault(c["status"] if isinstance(c["status"], str) else "?", []).append(c["amount_cny"])
+    status_rows = [
+        {"status": s, "n": len(a), "amount": _fmt(sum(x for x in a if _ok(x))) if any(map(_ok, a)) else "–"}
+        for s, a in sorted(by_status.items())
+    ]
 
     page = "providers/" + page_name(pid)
     cases, reviews = [], []
     checks = data.checks.get(pid)
-    if checks is not None:
+    if checks:
         order = {v: i for i, v in enumerate(VERDICT_ORDER)}
-        recs = sorted(checks.to_dict("records"), key=lambda c: (order.get(c["verdict"], 9), c["claim_id"]))
+        recs = sorted(checks, key=lambda c: (order.get(c["verdict"], 9), c["claim_id"]))
         for c in recs:
             ev_ids = list(c["evidence"]) if c.get("evidence") is not None else []
             evidence = data.evidence(ev_ids)
@@ -274,9 +272,9 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
             reviews.append(claim_review(c, name, page, evidence, lang))
 
     flagged = []
-    fl = data.flagged.get(pid)
-    if fl is not None:
-        for f in fl.tail(FLAGGED_SHOWN).iloc[::-1].to_dict("records"):
+    fl = data.flagged.get(pid, [])
+    if fl:
+        for f in fl[-FLAGGED_SHOWN:][::-1]:
             flagged.append(
                 {
                     "signals": ", ".join(list(f["flags"]) if f.get("flags") is not None else []),
@@ -327,7 +325,7 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
         "complaint_status": status_rows,
         "cases": cases,
         "flagged": flagged,
-        "flagged_more": max(0, (len(fl) if fl is not None else 0) - FLAGGED_SHOWN),
+        "flagged_more": max(0, len(fl) - FLAGGED_SHOWN),
         "registry": registry,
         "fees": fees,
         "crawled": crawled,
@@ -359,7 +357,7 @@ def _quote(doc: dict) -> dict:
 
 def compare_rows(pids: list[str], data: ReportData, lang: str) -> list[tuple[str, list]]:
     t = LABELS[lang]
-    recs = [data.reputation.loc[p].to_dict() for p in pids]
+    recs = [data.rows[p] for p in pids]
 
     def cells(f):
         return [f(r) for r in recs]
@@ -423,7 +421,7 @@ def compare_rows(pids: list[str], data: ReportData, lang: str) -> list[tuple[str
 def resolve_names(data: ReportData, names: list[str]) -> list[str]:
     """Provider ids for names typed by a user: any name, alias or legal name, either script."""
     by_key: dict[str, str] = {}
-    for pid, row in data.reputation.to_dict("index").items():
+    for pid, row in data.rows.items():
         for n in [pid, *_names(row)]:
             by_key.setdefault(name_key(n), pid)
     out = []
@@ -487,7 +485,7 @@ def write_report(
         compare_path = None
         if compare:
             providers = [
-                {"name": str(data.reputation.at[p, "provider_name"]), "href": "providers/" + page_name(p)}
+                {"name": str(data.rows[p]["provider_name"]), "href": "providers/" + page_name(p)}
                 for p in chosen
             ]
             html = env.get_template("compare.html").render(

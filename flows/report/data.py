@@ -34,27 +34,24 @@ _DOC_COLS = [
 
 @dataclass
 class ReportData:
-    reputation: pd.DataFrame  # one row per provider, indexed by provider_id
-    components: pd.DataFrame  # the five score components (0..1, NaN without evidence), same index
-    checks: dict[str, pd.DataFrame] = field(default_factory=dict)
-    monthly: dict[str, pd.DataFrame] = field(default_factory=dict)
-    flagged: dict[str, pd.DataFrame] = field(default_factory=dict)
-    complaints: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """Plain dicts and lists per provider: a page reads a few hundred values, and pandas' per-row
+    access (~10 µs a cell) made 20,000 pages take minutes."""
+
+    reputation: pd.DataFrame  # one row per provider, indexed by provider_id (for the whole-table views)
+    rows: dict[str, dict] = field(default_factory=dict)  # the same rows as dicts
+    components: dict[str, dict] = field(default_factory=dict)  # five score components (0..1, NaN = none)
+    checks: dict[str, list[dict]] = field(default_factory=dict)
+    monthly: dict[str, list[dict]] = field(default_factory=dict)
+    flagged: dict[str, list[dict]] = field(default_factory=dict)
+    complaints: dict[str, list[dict]] = field(default_factory=dict)
     registry: dict[str, dict] = field(default_factory=dict)
     last_crawled: dict[str, dict[str, pd.Timestamp]] = field(default_factory=dict)
-    documents: pd.DataFrame | None = None  # evidence documents, indexed by doc_id
+    documents: dict[str, dict] = field(default_factory=dict)  # evidence documents by doc_id
 
     def evidence(self, doc_ids) -> list[dict]:
         """The documents a verdict cites, in the order cited; an id not in clean/documents is kept
         with no text (the report says so) rather than dropped."""
-        out = []
-        docs = self.documents
-        for d in doc_ids:
-            if docs is not None and d in docs.index:
-                out.append({"doc_id": d, **docs.loc[d].to_dict()})
-            else:
-                out.append({"doc_id": d})
-        return out
+        return [{"doc_id": d, **self.documents.get(d, {})} for d in doc_ids]
 
 
 def load(tree: DataTree) -> ReportData:
@@ -86,21 +83,23 @@ def load(tree: DataTree) -> ReportData:
 
     return ReportData(
         reputation=rep,
-        components=comps,
+        rows=rep.to_dict("index"),
+        components=comps.to_dict("index"),
         checks=_by_provider(checks.sort_values(["verdict", "claim_id"])),
         monthly=_by_provider(monthly.sort_values("month")),
         flagged=_by_provider(flagged.sort_values("created_at")),
         complaints=_by_provider(complaints.sort_values("created_at")),
         registry={pid: _plain(r) for pid, r in latest_reg.to_dict("index").items()},
         last_crawled=_last_crawled(docs, reg, listings),
-        documents=quoted,
+        documents=quoted.to_dict("index"),
     )
 
 
-def _by_provider(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if df.empty:
-        return {}
-    return {pid: g for pid, g in df[df["provider_id"].notna()].groupby("provider_id", sort=False)}
+def _by_provider(df: pd.DataFrame) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in df[df["provider_id"].notna()].to_dict("records"):
+        out.setdefault(r["provider_id"], []).append(r)
+    return out
 
 
 def _last_crawled(docs: pd.DataFrame, reg: pd.DataFrame, listings: pd.DataFrame) -> dict[str, dict]:
