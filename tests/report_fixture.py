@@ -24,7 +24,7 @@ def build_tree(root) -> DataTree:
     load_world_into_raw(World(DEFAULT_SEED, 12), tree, "fast")
     watch = [
         {"name": HOSTILE_NAME, "aliases": [HOSTILE_ALIAS]},
-        {"name": QUIET_NAME, "aliases": [QUIET_ALIAS_TRADITIONAL]},
+        {"name": QUIET_NAME, "aliases": [QUIET_ALIAS_TRADITIONAL, "静湖"]},
     ]
     update_clean(tree, watchlist=watch)
     build_marts(tree, watchlist=watch, now=NOW)

@@ -116,7 +116,8 @@ def _date(v: object) -> str | None:
 
 
 def _names(row: dict) -> list[str]:
-    names = [row.get("provider_name"), row.get("legal_name"), *list(row.get("aliases") or [])]
+    aliases = row.get("aliases")
+    names = [row.get("provider_name"), row.get("legal_name"), *([] if aliases is None else list(aliases))]
     return list(dict.fromkeys(str(n) for n in names if isinstance(n, str) and n.strip()))
 
 
