@@ -109,12 +109,8 @@ def _last_crawled(docs: pd.DataFrame, reg: pd.DataFrame, listings: pd.DataFrame)
         parts.append(reg[["provider_id", "fetched_at"]].assign(source="registry"))
     if not listings.empty:
         parts.append(listings.assign(source="market"))
-    both = (
-        pd.concat([p for p in parts if not p.empty], ignore_index=True)
-        if any(len(p) for p in parts)
-        else None
-    )
-    if both is None or both.empty:
+    both = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    if both.empty:
         return {}
     newest = both[both["provider_id"].notna()].groupby(["provider_id", "source"])["fetched_at"].max()
     out: dict[str, dict] = {}
