@@ -72,9 +72,9 @@ def test_page_names_are_plain_file_names(pid):
 def test_a_provider_without_evidence_says_no_data_in_place_of_each_chart(zh, rep):
     html = zh.pages[_pid(rep, QUIET_NAME)].read_text("utf-8")
     assert 'class="chart"' not in html
-    # rating, sentiment and complaints per month, complaint outcomes, cases, flagged reviews, registry,
-    # fees, freshness: each says so
-    assert html.count('<p class="nodata">暂无数据</p>') >= 9
+    # rating, sentiment, complaints and their amounts per month, complaint outcomes, cases, flagged reviews,
+    # registry, fees, freshness: each says so
+    assert html.count('<p class="nodata">暂无数据</p>') >= 10
     assert "未找到独立证据" in html  # its risk flag, in Chinese
 
 

@@ -220,7 +220,7 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
     ]
 
     month = data.monthly.get(pid, [])
-    rating_chart = sentiment_chart = complaints_chart = None
+    rating_chart = sentiment_chart = complaints_chart = amount_chart = None
     if month:
 
         def col(name: str) -> list:
@@ -234,6 +234,7 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
             months, col("n_documents"), t["documents"], col("sentiment_mean"), "0–1"
         )
         complaints_chart = charts.monthly(months, col("n_complaints"), t["complaints"])
+        amount_chart = charts.monthly(months, col("complaints_amount_cny"), t["amount"])
 
     by_status: dict[str, list[float]] = {}
     for c in data.complaints.get(pid, []):
@@ -319,6 +320,7 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
         "rating_chart": rating_chart,
         "sentiment_chart": sentiment_chart,
         "complaints_chart": complaints_chart,
+        "amount_chart": amount_chart,
         "n_complaints": int(row.get("n_complaints") or 0),
         "complaint_status": status_rows,
         "cases": cases,
