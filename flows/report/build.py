@@ -9,6 +9,7 @@ output and swapped in, so a reader never sees half a report and a crash leaves t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -61,6 +62,7 @@ class Report:
     chosen: list[str]  # the ids the names given resolved to, in order
 
 
+@functools.cache  # asked for by the index, the page, its ClaimReviews and the write: slugify once
 def page_name(provider_id: str) -> str:
     """The file name of a provider's page: its id when the id is already a slug, else a slug of it with
     a hash (two hostile ids that slug alike still get two pages)."""
