@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kaopu-installed
 
-.PHONY: setup test lint demo clean-venv lock
+.PHONY: setup test lint demo clean-venv lock chromium
 
 setup: $(STAMP)
 
@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml constraints.txt
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	@$(MAKE) --no-print-directory chromium
 	@touch $(STAMP)
+
+# The report's browser test drives Debian's Chromium (Playwright never downloads a browser here), and a
+# CJK font so its screenshots show Chinese; installed only when missing.
+chromium:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  echo "installing chromium and a Chinese font for the report's browser test"; \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 test: setup
 	$(BIN)/python -m pytest

@@ -25,7 +25,8 @@ same document, or from the same client about the same provider) fell short of th
 not_enough_evidence. A broken promise counts against the provider like a refuted case. What actually
 happened is evidence, not a claim the provider made: `actual_outcome` rows get no verdict row.
 
-`reason` is one English sentence a merchant understands; `evidence` lists `source:native_id`.
+`reason_code` + `reason_args` (JSON) say why; `reason` is that sentence in Chinese (flows/messages.py
+holds both languages); `evidence` lists `source:native_id`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from flows.messages import Message, uncoded
 from pipelines.contracts import VERDICTS
 from pipelines.numbers import numbers, parse_period_days
 
@@ -76,6 +78,8 @@ OUT_COLS = [
     "claimed_at",
     "verdict",
     "reason",
+    "reason_code",
+    "reason_args",
     "evidence",
 ]
 
@@ -204,15 +208,15 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     lenient_days = lenient.tolist()
     n = len(rows)
     verdict = ["not_enough_evidence"] * n
-    reason = [""] * n
+    reason: list[Message] = [Message("no_independent_evidence", {})] * n
     evidence: list[list[str]] = [[] for _ in range(n)]
     decided = [False] * n
 
-    def decide(i: int, v: str, why: str, ev: Iterable[str] = ()) -> None:
+    def decide(i: int, v: str, why: Message | str, ev: Iterable[str] = ()) -> None:
         if decided[i]:
             return
         verdict[i] = v
-        reason[i] = why
+        reason[i] = why if isinstance(why, Message) else uncoded(why)
         evidence[i] = sorted(set(ev))
         decided[i] = True
 
@@ -225,8 +229,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The client {rows[i]['client']} filed a complaint against this provider during the "
-                "claimed period.",
+                Message("client_complained", {"client": rows[i]["client"]}),
                 (h["doc_id"] for h in comp),
             )
 
@@ -237,7 +240,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # 2. The same case published earlier by another provider: a copied case says nothing about the
     # copier, whatever else is true of it (it usually predates the copier's registration, too).
     for i, (other, ev) in _duplicates(c, rows, client_docs).items():
-        decide(i, "duplicated", f"The same case was published earlier by another provider ({other}).", ev)
+        decide(i, "duplicated", Message("copied_from_other", {"other": other}), ev)
 
     # 3. Registry facts.
     reg = _registry_by_provider(registry)
@@ -260,7 +263,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The case starts in {start:%Y-%m}, but the company was only registered on {est.date()}.",
+                Message("before_registration", {"start": f"{start:%Y-%m}", "established": str(est.date())}),
                 [r["evidence"]],
             )
             continue
@@ -277,11 +280,11 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "refuted",
-                f"The company has {int(staff)} insured employees but claims to serve {n_cat} categories.",
+                Message("team_too_small", {"staff": int(staff), "categories": int(n_cat)}),
                 [r["evidence"]],
             )
 
-    def supported_by_client(agrees, says: str) -> None:
+    def supported_by_client(agrees, code: str) -> None:
         """Support from the client's own reviews/answers in the window (never its complaints)."""
         for i, hits in client_docs.items():
             good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and agrees(h, rows[i])]
@@ -289,12 +292,12 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
                 decide(
                     i,
                     "supported",
-                    f"The client {rows[i]['client']} itself {says} with this provider.",
+                    Message(code, {"client": rows[i]["client"]}),
                     (h["doc_id"] for h in good),
                 )
 
     # 4. The client's own figures match the page's: outside evidence outweighs the growth heuristic.
-    supported_by_client(_numbers_match, "reported the same figures")
+    supported_by_client(_numbers_match, "client_same_figures")
 
     # 5. Growth beyond what the period allows.
     for i in range(n):
@@ -309,23 +312,20 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
             decide(
                 i,
                 "implausible",
-                f"A growth of {g:,.0f}% in {days} days is beyond what a shop can reach "
-                f"(at most about {ceiling:,.0f}%).",
+                Message(
+                    "growth_beyond_period",
+                    {"growth_pct": round(float(g), 1), "days": days, "ceiling_pct": round(ceiling, 1)},
+                ),
             )
 
     # 6. The client's own words corroborate it: it speaks warmly of growth with this provider.
-    supported_by_client(_corroborates, "confirmed the results")
+    supported_by_client(_corroborates, "client_confirmed")
 
-    for i in range(n):
-        if decided[i]:
-            continue
-        reason[i] = (
-            "No independent evidence found: the client has not written about this provider "
-            "and nothing contradicts the case."
-        )
     out = c[[col for col in OUT_COLS if col in c.columns]].copy()
     out["verdict"] = verdict
-    out["reason"] = reason
+    out["reason"] = [m.render() for m in reason]
+    out["reason_code"] = [m.code for m in reason]
+    out["reason_args"] = [m.args_json() for m in reason]
     out["evidence"] = evidence
     out = out[OUT_COLS]
     return out if promise_checks.empty else pd.concat([out, promise_checks], ignore_index=True)
@@ -361,10 +361,10 @@ def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
     return [r for r in rows if r["_metric"] and _level(r.get("after")) is not None]
 
 
-def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, tuple[list[str], str]]:
+def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, tuple[list[str], Message]]:
     """Rule 1b. Cases (rows with `_client`) → (evidence, reason) where the client's own account of
     what actually happened with the same provider puts the same metric below the claimed `after`."""
-    found: dict[int, tuple[list[str], str]] = {}
+    found: dict[int, tuple[list[str], Message]] = {}
     by_provider: dict[object, list[dict]] = {}
     for o in _outcome_rows(outcomes):
         if o["_client"] and len(o["_client"]) >= 3 and o.get("provider_id") is not None:
@@ -387,11 +387,10 @@ def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, t
         ]
         if lower:
             o = lower[0]
-            said = f"{o.get('metric')} of {float(o['after']):,.0f}"
+            said = {"metric": o.get("metric"), "reported": float(o["after"]), "claimed": float(level)}
             found[i] = (
                 sorted({str(x["doc_id"]) for x in lower}),
-                f"The client {case.get('client')} itself reports {said}, "
-                f"below the {level:,.0f} this case claims.",
+                Message("client_reported_lower", {"client": case.get("client"), **said}),
             )
     return found
 
@@ -422,15 +421,16 @@ def broken_promises(promises: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFr
         if short:
             o = short[0]
             row["verdict"] = "refuted"
-            row["reason"] = (
-                f"A broken promise: {p.get('metric')} of {level:,.0f} was promised, "
-                f"and {float(o['after']):,.0f} is what the client reports."
+            why = Message(
+                "promise_broken",
+                {"metric": p.get("metric"), "promised": float(level), "reported": float(o["after"])},
             )
             row["evidence"] = sorted({str(x["doc_id"]) for x in short})
         else:
             row["verdict"] = "not_enough_evidence"
-            row["reason"] = "No account of what actually happened says whether this promise was kept."
+            why = Message("promise_unchecked", {})
             row["evidence"] = []
+        row["reason"], row["reason_code"], row["reason_args"] = why.render(), why.code, why.args_json()
         out.append(row)
     frame = pd.DataFrame(out, columns=OUT_COLS)
     frame["claimed_at"] = pd.to_datetime(frame["claimed_at"], utc=True, errors="coerce")

@@ -361,6 +361,7 @@ def demo(
     failed = _report_crawl(summary)
     _print_reputation(tree)
     _print_paths(tree)
+    _write_report(tree)
     if failed:
         raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 
@@ -401,6 +402,7 @@ def run(
     _print_reputation(tree)
     _print_stale(tree, failed)
     _print_paths(tree)
+    _write_report(tree)
     _damaged(summary, allow_damaged)
     if failed:
         raise Fail(f"{len(failed)} source(s) failed (the others' data was built): {', '.join(failed)}")
@@ -446,6 +448,7 @@ def crawl(
     _print_provider(tree, provider)
     _damaged(summary, allow_damaged=True)  # said, but a targeted crawl is not failed for another file
     _print_stale(tree, failed)
+    _write_report(tree, provider)
     if failed:
         raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 
@@ -507,6 +510,34 @@ def _print_stale(tree: DataTree, failed: list[str]) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+@app.command()
+@_guard
+def report(
+    ctx: typer.Context,
+    names: Annotated[list[str] | None, typer.Argument(help="Providers to show (any name or alias).")] = None,
+    out_dir: Annotated[
+        str | None, typer.Option("--out", help="Where to write it (default data/report).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+    open_: Annotated[bool, typer.Option("--open", help="Open it in the browser.")] = False,
+    compare: Annotated[bool, typer.Option(help="A side-by-side page of the 2–5 NAMEs.")] = False,
+) -> None:
+    """Write the static report (index, a page per provider, comparison) from the marts."""
+    from flows.report import ReportError
+    from flows.report.cli import report as write
+
+    try:
+        write(ctx.obj.config().tree, names, out_dir, lang, open_, compare, out)
+    except ReportError as exc:
+        raise Fail(str(exc), exc.exit_code) from None
+
+
+def _write_report(tree: DataTree, provider: str | None = None) -> None:
+    from flows.report.cli import after_build
+
+    after_build(tree, out, provider)
 
 
 @app.command()

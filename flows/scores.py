@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from flows.messages import Message
 from pipelines.numbers import parse_amount_range
 
 # Bayesian average prior weight: a provider's mean counts as much as the market's after 10 ratings.
@@ -310,7 +311,9 @@ def provider_stats(
     out["n_comments_articles"] = kind_count("comment", "article")
     # Every flag reads this provider's own figures only, so they are kept with the stats: building the
     # sentences for all 10^4 providers was ~0.6 s of every incremental build.
-    out["risk_flags"] = risk_flags(out, reg_status)
+    flags = risk_flags(out, reg_status)
+    out["risk_flag_codes"] = [[{"code": m.code, "args": m.args_json()} for m in f] for f in flags]
+    out["risk_flags"] = [[m.render() for m in f] for f in flags]
     return out.reset_index()
 
 
@@ -377,49 +380,45 @@ def _band(x: float) -> str:
     return "high"
 
 
-def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[str]]:
-    """Readable warnings per provider, worst first."""
+def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[Message]]:
+    """Warnings per provider as codes with arguments (flows/messages.py words them), worst first."""
     out = []
     status = reg_status.to_dict()
     # Records, not row.loc[pid]: a pandas row lookup costs more than building all of a row's flags.
     for pid, r in zip(row.index, row.to_dict("records"), strict=True):
-        f: list[str] = []
+        f: list[Message] = []
         n = int(r["claims_n"])
-        for col, word in [
-            ("claims_refuted", "refuted"),
-            ("claims_duplicated", "copied from another provider"),
-            ("claims_implausible", "implausible"),
-        ]:
+        for col in ("claims_refuted", "claims_duplicated", "claims_implausible"):
             if r[col] > 0:
-                f.append(f"{int(r[col])} of {n} success cases {word}")
+                f.append(Message("cases_" + col.removeprefix("claims_"), {"n": int(r[col]), "total": n}))
         if _num(r["abnormal_count"]) > 0:
-            f.append("经营异常 on record")
+            f.append(Message("abnormal_operations", {}))
         st = status.get(pid)
         if isinstance(st, str) and re.search("注销|吊销|撤销", st):
-            f.append(f"registration status {st}")
+            f.append(Message("registration_status", {"status": st}))
         if _num(r["lawsuit_count"]) > 0:
-            f.append(_count(int(_num(r["lawsuit_count"])), "lawsuit") + " on record")
+            f.append(Message("lawsuits", {"n": int(_num(r["lawsuit_count"]))}))
         if r["n_complaints"] > 0:
             share = r["complaints_completed_share"]
-            done = "" if pd.isna(share) else f", {share:.0%} completed"
-            f.append(_count(int(r["n_complaints"]), "complaint") + done)
+            if pd.isna(share):
+                f.append(Message("complaints", {"n": int(r["n_complaints"])}))
+            else:
+                f.append(
+                    Message("complaints_completed", {"n": int(r["n_complaints"]), "share": float(share)})
+                )
         if not pd.isna(r["median_reply_days"]) and r["median_reply_days"] > 7:
-            f.append(f"replies to complaints after {r['median_reply_days']:.0f} days (median)")
+            f.append(Message("slow_replies", {"days": float(r["median_reply_days"])}))
         if not pd.isna(r["suspicious_share"]) and r["suspicious_share"] >= 0.1:
-            f.append(f"{r['suspicious_share']:.0%} of reviews look bought")
+            f.append(Message("bought_reviews", {"share": float(r["suspicious_share"])}))
         staff = _num(r["staff_insured"])
         if not pd.isna(r["staff_insured"]) and staff <= 5:
-            f.append(f"only {int(staff)} insured staff")
+            f.append(Message("small_team", {"staff": int(staff)}))
         if pd.isna(r["tp_star"]):
-            f.append("no TP certification")
+            f.append(Message("no_tp", {}))
         if r["n_documents"] == 0:
-            f.append("no independent evidence found")
+            f.append(Message("no_evidence", {}))
         out.append(f)
     return out
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _num(x: object) -> float:

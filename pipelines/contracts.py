@@ -363,7 +363,9 @@ PROVIDER_REPUTATION = pa.schema(
         ("reputation_score", pa.float64()),
         ("confidence", pa.float64()),
         ("confidence_band", pa.string()),
-        ("risk_flags", _STR_LIST),
+        ("risk_flags", _STR_LIST),  # the flags in words (Chinese), rendered from risk_flag_codes
+        # The flags as codes (keys of flows.messages.RISK_FLAGS) with their arguments (a JSON object).
+        ("risk_flag_codes", pa.list_(pa.struct([("code", pa.string()), ("args", pa.string())]))),
         ("fee_monthly_min_cny", pa.float64()),
         ("fee_monthly_max_cny", pa.float64()),
         ("commission_pct_mentioned", pa.float64()),
@@ -389,7 +391,9 @@ CLAIM_CHECKS = pa.schema(
         ("period_days", pa.int32()),
         ("claimed_at", _TS),
         ("verdict", pa.string()),
-        ("reason", pa.string()),
+        ("reason", pa.string()),  # the reason in words (Chinese): flows/messages.py renders reason_code
+        ("reason_code", pa.string()),  # why, as a code: a key of flows.messages.REASONS
+        ("reason_args", pa.string()),  # the code's arguments, a JSON object
         ("evidence", _STR_LIST),  # source:native_id of every document the verdict rests on
         ("built_at", _TS),
         ("schema_version", pa.int32()),

@@ -14,6 +14,7 @@ import pytest
 from flows.clean import update_clean
 from flows.evaluation import claim_metrics, compare, load_world_into_raw, review_metrics
 from flows.marts import build_marts
+from flows.messages import REASONS, render
 from pipelines.storage import DataTree, read_table
 from sandbox.world import DEFAULT_SEED, World
 
@@ -76,7 +77,7 @@ def test_every_seed_criterion_is_answerable_from_the_reputation_row(built):
     rep = read_table(tree, "marts/provider_reputation").to_pandas()
     assert rep["provider_id"].is_unique and len(rep) == 30
     # certification, case authenticity, team size, fees, complaints, reputation
-    assert rep["tp_star"].notna().any() and any("no TP certification" in f for f in rep["risk_flags"])
+    assert rep["tp_star"].notna().any() and any("无TP服务商认证" in f for f in rep["risk_flags"])
     assert (
         rep["claims_n"]
         == rep[[c for c in rep.columns if c.startswith("claims_") and c != "claims_n"]].sum(axis=1)
@@ -91,7 +92,11 @@ def test_every_seed_criterion_is_answerable_from_the_reputation_row(built):
 def test_claim_checks_explain_themselves(built):
     _world, tree, _ = built
     checks = read_table(tree, "marts/claim_checks").to_pandas()
-    assert checks["reason"].str.len().gt(20).all()
+    assert checks["reason"].str.len().gt(10).all()
+    assert set(checks["reason_code"]) <= set(REASONS)
+    assert [
+        render(c, a, "zh") for c, a in zip(checks["reason_code"], checks["reason_args"], strict=True)
+    ] == list(checks["reason"])
     decided = checks[checks["verdict"].isin(["refuted", "duplicated", "supported"])]
     assert len(decided) and decided["evidence"].map(len).gt(0).all()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
 from flows.marts import compute_marts
+from flows.messages import render
 from flows.scores import bayes_mean, fees_from_texts, wilson_low
 from pipelines.contracts import PROVIDER_REPUTATION
 
@@ -167,11 +169,14 @@ def test_good_provider_outscores_bad_one_and_flags_say_why(world):
     rep = world["marts/provider_reputation"].set_index("provider_id")
     assert rep.at["good", "reputation_score"] > rep.at["bad", "reputation_score"] + 30
     assert 0 <= rep.at["bad", "reputation_score"] <= 100
-    flags = rep.at["bad", "risk_flags"]
-    assert "1 of 1 success cases implausible" in flags
-    assert "经营异常 on record" in flags
-    assert "no TP certification" in flags
-    assert "only 3 insured staff" in flags
+    codes = {f["code"]: json.loads(f["args"]) for f in rep.at["bad", "risk_flag_codes"]}
+    assert codes["cases_implausible"] == {"n": 1, "total": 1}
+    assert codes["small_team"] == {"staff": 3}
+    assert {"abnormal_operations", "no_tp"} <= set(codes)
+    # The text column is the same flags in Chinese, in the same order.
+    flags = list(rep.at["bad", "risk_flags"])
+    assert flags == [render(f["code"], f["args"], "zh") for f in rep.at["bad", "risk_flag_codes"]]
+    assert "1个成功案例中1个增长不合常理" in flags and "参保人数仅3人" in flags
     assert rep.at["good", "tp_star"] == 5
     assert (rep.at["good", "fee_monthly_min_cny"], rep.at["good", "fee_monthly_max_cny"]) == (3000.0, 9000.0)
     assert rep.at["bad", "n_complaints"] == 8 and rep.at["bad", "complaints_amount_cny"] == 40_000.0
@@ -184,7 +189,7 @@ def test_silent_provider_has_low_confidence_and_says_so(world):
     rep = world["marts/provider_reputation"].set_index("provider_id")
     assert rep.at["silent", "confidence_band"] == "low"
     assert rep.at["silent", "n_documents"] == 0
-    assert "no independent evidence found" in rep.at["silent", "risk_flags"]
+    assert "未找到独立证据" in rep.at["silent", "risk_flags"]
     assert rep.at["good", "confidence"] > rep.at["silent", "confidence"]
 
 

@@ -1,0 +1,188 @@
+"""`kaopu report` without a browser: what the pages say, what they never do with scraped text, the
+ClaimReview file, comparison, and that a failed write leaves the previous report whole."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from flows.messages import render
+from flows.report import ReportError, page_name, write_report
+from flows.report.build import score_interval
+from flows.report.claim_reviews import RATING, safe_url
+from pipelines.storage import read_table
+from tests.report_fixture import HOSTILE_ALIAS, HOSTILE_NAME, QUIET_ALIAS_TRADITIONAL, QUIET_NAME, build_tree
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    return build_tree(tmp_path_factory.mktemp("report") / "data")
+
+
+@pytest.fixture(scope="module")
+def zh(tree):
+    return write_report(tree)
+
+
+@pytest.fixture(scope="module")
+def rep(tree):
+    return read_table(tree, "marts/provider_reputation").to_pandas().set_index("provider_id")
+
+
+def _rows(site_index: Path) -> list[dict]:
+    body = (site_index.parent / "assets" / "rows.js").read_text("utf-8")
+    return json.loads(body.removeprefix("window.KAOPU=").rstrip().rstrip(";"))["rows"]
+
+
+def _pid(rep, name):
+    return rep.index[rep["provider_name"] == name][0]
+
+
+def test_index_lists_every_provider_with_a_link_to_its_page(zh, rep):
+    rows = _rows(zh.index)
+    assert len(rows) == len(rep)
+    for row in rows:
+        assert (zh.index.parent / row["href"]).is_file()
+    assert "<" not in (zh.index.parent / "assets" / "rows.js").read_text("utf-8")
+
+
+def test_a_hostile_name_is_escaped_and_never_a_path(zh, rep):
+    pid = _pid(rep, HOSTILE_NAME)
+    page = zh.pages[pid]
+    assert page.parent == zh.index.parent / "providers" and page.is_file()
+    html = page.read_text("utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;../../逃逸" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    site = zh.index.parent.resolve()
+    assert all(site in p.resolve().parents for p in site.rglob("*"))
+
+
+@pytest.mark.parametrize("pid", ["../../etc/passwd", "<script>", "a/b", "..", "providers"])
+def test_page_names_are_plain_file_names(pid):
+    name = page_name(pid)
+    assert "/" not in name and "\\" not in name and not name.startswith(".") and name.endswith(".html")
+    assert re.fullmatch(r"[\w.-]+", name)
+
+
+def test_a_provider_without_evidence_says_no_data_in_place_of_each_chart(zh, rep):
+    html = zh.pages[_pid(rep, QUIET_NAME)].read_text("utf-8")
+    assert 'class="chart"' not in html
+    # rating, sentiment, complaints and their amounts per month, complaint outcomes, cases, flagged reviews,
+    # registry, fees, freshness: each says so
+    assert html.count('<p class="nodata">暂无数据</p>') >= 10
+    assert "未找到独立证据" in html  # its risk flag, in Chinese
+
+
+def test_a_provider_page_shows_its_charts_cases_and_evidence(zh, tree, rep):
+    checks = read_table(tree, "marts/claim_checks").to_pandas()
+    decided = checks[checks["evidence"].map(len) > 0].iloc[0]
+    html = zh.pages[decided["provider_id"]].read_text("utf-8")
+    assert html.count('<svg class="chart"') >= 2
+    assert render(decided["reason_code"], decided["reason_args"], "zh") in html
+    assert f'id="claim-{decided["claim_id"]}"' in html
+    docs = read_table(tree, "clean/documents", ["doc_id", "source_url"]).to_pandas().set_index("doc_id")
+    url = safe_url(docs.at[decided["evidence"][0], "source_url"])
+    assert url and f'href="{escape(url)}"' in html
+    assert re.search(r"依据 \d+ 份文档", html)
+
+
+def test_english_report_renders_the_same_codes_in_english(tree, tmp_path, rep):
+    en = write_report(tree, tmp_path / "en", lang="en")
+    checks = read_table(tree, "marts/claim_checks").to_pandas()
+    c = checks.iloc[0]
+    html = en.pages[c["provider_id"]].read_text("utf-8")
+    assert render(c["reason_code"], c["reason_args"], "en") in html
+    assert "Score breakdown" in html and "no data" in en.pages[_pid(rep, QUIET_NAME)].read_text("utf-8")
+    assert 'lang="en"' in html
+
+
+def test_claim_reviews_one_per_verdict_with_rating_and_citations(zh, tree, rep):
+    checks = read_table(tree, "marts/claim_checks").to_pandas().set_index("claim_id")
+    reviews = [json.loads(line) for line in zh.claim_reviews.read_text("utf-8").splitlines()]
+    assert len(reviews) == len(checks) > 0
+    for r in reviews:
+        c = checks.loc[r["identifier"]]
+        assert r["@type"] == "ClaimReview" and r["claimReviewed"]
+        assert r["reviewRating"]["ratingValue"] == RATING[c["verdict"]]
+        assert r["reviewRating"]["alternateName"] == c["verdict"]
+        assert [x["identifier"] for x in r["citation"]] == list(c["evidence"])
+        assert r["itemReviewed"]["author"]["name"] == rep.at[c["provider_id"], "provider_name"]
+    # The provider page embeds its reviews as JSON-LD.
+    pid = checks["provider_id"].iloc[0]
+    html = zh.pages[pid].read_text("utf-8")
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    embedded = json.loads(ld.group(1))
+    assert {r["identifier"] for r in embedded} == set(checks.index[checks["provider_id"] == pid])
+
+
+def test_compare_page_for_named_providers_in_either_script(tree, tmp_path, rep):
+    a = rep.loc[rep["n_documents"] > 0, "provider_name"].iloc[0]
+    site = write_report(tree, tmp_path / "cmp", names=[a, QUIET_ALIAS_TRADITIONAL], compare=True)
+    assert site.chosen == [_pid(rep, a), _pid(rep, QUIET_NAME)]
+    html = site.compare.read_text("utf-8")
+    assert a in html and QUIET_NAME in html and "暂无数据" in html
+    with pytest.raises(ReportError, match="2 to 5"):
+        write_report(tree, tmp_path / "cmp1", names=[a], compare=True)
+    with pytest.raises(ReportError) as exc:
+        write_report(tree, tmp_path / "cmp2", names=["没有这家公司"])
+    assert exc.value.exit_code == 3
+
+
+def test_a_failed_write_leaves_the_previous_report_whole(tree, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    first = write_report(tree, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+
+    def boom(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("flows.report.build.provider_context", boom)
+    with pytest.raises(RuntimeError):
+        write_report(tree, out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert first.index.is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary directory left behind
+
+
+def test_only_http_links_are_kept():
+    assert safe_url("https://example.com/a") == "https://example.com/a"
+    assert safe_url("//example.com/a") == "https://example.com/a"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "/relative", None, ""):
+        assert safe_url(bad) is None
+
+
+def test_interval_narrows_with_evidence():
+    lo1, hi1 = score_interval(70.0, 0.2)
+    lo2, hi2 = score_interval(70.0, 0.95)
+    assert lo1 < lo2 < 70.0 < hi2 < hi1
+    assert lo1 >= 0 and hi1 <= 100
+
+
+def test_hostile_alias_is_searchable_as_text_only(zh):
+    rows = _rows(zh.index)
+    row = next(r for r in rows if r["name"] == HOSTILE_NAME)
+    assert HOSTILE_ALIAS.lower() in row["key"]
+
+
+def test_cli_writes_the_report_and_prints_each_named_page(tree, tmp_path, rep):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    name = rep.loc[rep["n_documents"] > 0, "provider_name"].iloc[0]
+    out = tmp_path / "cli-site"
+    runner = CliRunner()
+    ok = runner.invoke(app, ["--data", str(tree.root), "report", name, "--out", str(out), "--lang", "en"])
+    assert ok.exit_code == 0, ok.output
+    assert f"report: {out / 'index.html'}" in ok.output
+    assert str(out / "providers" / page_name(_pid(rep, name))) in ok.output
+    assert 'lang="en"' in (out / "index.html").read_text("utf-8")
+    missing = runner.invoke(app, ["--data", str(tree.root), "report", "没有这家公司", "--out", str(out)])
+    assert missing.exit_code == 3
+    bad = runner.invoke(app, ["--data", str(tree.root), "report", "--lang", "fr", "--out", str(out)])
+    assert bad.exit_code == 2
