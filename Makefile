@@ -16,7 +16,6 @@ $(STAMP): pyproject.toml constraints.txt
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
-	@$(MAKE) --no-print-directory chromium
 	@touch $(STAMP)
 
 # The report's browser test drives Debian's Chromium (Playwright never downloads a browser here), and a
@@ -26,7 +25,7 @@ chromium:
 	  echo "installing chromium and a Chinese font for the report's browser test"; \
 	  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest
 
 lint: setup
