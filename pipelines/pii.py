@@ -91,16 +91,19 @@ _LOCAL_AFTER_CUE = re.compile(
 # Cue words may be split by a dot or space, or written with a near-homophone (威信, 薇信, V信, 扣扣, 企鹅).
 _SEP = r"[\s:=是为為号號码碼\-]{0,6}"
 _OBF = r"[\s.·\-_*/]?"
+# Between 微 and 信 (and before 号) a filter-dodger also drops stray Latin letters: 微V.信X号.
+_OBF_WIDE = r"[\s.·\-_*/A-Za-z]{0,3}"
 _QQ = re.compile(
     r"((?<![A-Za-z])(?:[Qq]" + _OBF + r"[Qq](?![A-Za-z])|扣扣|企鹅|企鵝|Q号|Q號|球球)(?:群|羣)?" + _SEP + r")"
     r"([1-9]\d{4,11})(?!\d)"
 )
 _WECHAT = re.compile(
     # A Latin cue must stand alone: "wxyz123456" is a model number, not "wx: yz123456".
-    r"((?:[微薇威徽]" + _OBF + r"信|(?<![A-Za-z])[Vv]" + _OBF + r"信"
+    r"((?:[微薇威徽]" + _OBF_WIDE + r"信|(?<![A-Za-z])[Vv]" + _OBF + r"信"
     r"|(?<![A-Za-z])(?:[Vv][Xx]|[Ww][Xx]|weixin|wechat|WeChat|Wechat)(?![A-Za-z])|(?<=[加+])[Vv薇微](?![A-Za-z])"
     # A bare V or 薇 right before a colon ("V：abc123") is the shortest disguise of all.
-    r"|薇(?=\s?[:：])|(?<![A-Za-z])[Vv](?=\s?[:：]))(?:同号|同號|号|號)?(?:ID|id|Id)?" + _SEP + r")"
+    r"|薇(?=\s?[:：])|(?<![A-Za-z])[Vv](?=\s?[:：]))"
+    r"(?:[A-Za-z.·*\s]{0,2}(?:同号|同號|号|號))?(?:ID|id|Id)?" + _SEP + r")"
     r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})(?![-_A-Za-z0-9])"
 )
 # A bare lower-case handle in brackets after 联系 ("联系：某某小编(abcdefg)"); also when mojibake ate 联.

@@ -43,6 +43,8 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("电话 +86-138.1234.5678", "电话 [手机号]"),
         ("服务热线:400-1234-567\n地址", "服务热线:[电话]\n地址"),  # a newline is not "followed by 万"
         ("咨询请加微.信号是为: kaopu_2024", "咨询请加微.信号是为: [微信]"),
+        # Stray Latin letters dropped between the cue's characters, in traditional script.
+        ("详情可以加微Z.信Y號是為: abc321，周末也回", "详情可以加微Z.信Y號是為: [微信]，周末也回"),
         ("V信 abc_123456", "V信 [微信]"),
         ("Tel: +86-571-8888-6666", "Tel: [电话]"),
         ("座机 0571—88886666", "座机 [电话]"),
