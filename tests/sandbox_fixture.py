@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, read_jsonl_gz
+from spiders.discovery import crawl_waves
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "kaopu.toml"
@@ -69,16 +70,18 @@ def start_spider(source: str, data: Path, base_url: str, *extra: str) -> subproc
 
 
 def crawl(data: Path, base_url: str, *extra: str, sources: Iterable[str] = SOURCES, timeout: float = 240):
-    """Run several sources' spiders at once; returns {source: (exit code, stderr, stats or {})}."""
-    procs = {s: start_spider(s, data, base_url, *extra) for s in sources}
+    """Run several sources' spiders at once, in the flow's waves (listing sources, then search-only
+    ones); returns {source: (exit code, stderr, stats or {})}."""
     out = {}
     deadline = time.monotonic() + timeout
-    for source, proc in procs.items():
-        _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-        stats_file = data / f"stats-{source}.json"
-        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        stats_file.unlink(missing_ok=True)
-        out[source] = (proc.returncode, err, stats)
+    for wave in crawl_waves(sources, targeted="--provider" in extra):
+        procs = {s: start_spider(s, data, base_url, *extra) for s in wave}
+        for source, proc in procs.items():
+            _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            stats_file = data / f"stats-{source}.json"
+            stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+            stats_file.unlink(missing_ok=True)
+            out[source] = (proc.returncode, err, stats)
     return out
 
 
