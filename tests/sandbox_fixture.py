@@ -126,3 +126,19 @@ def config_with(directory: Path, source: str, *lines: str) -> Path:
     text = path.read_text(encoding="utf-8") if path.exists() else CONFIG.read_text(encoding="utf-8")
     path.write_text(text.replace(header, header + "".join(f"{ln}\n" for ln in lines)), encoding="utf-8")
     return path
+
+
+def watch_world(data: Path, seed: int, n_providers: int, indexes: Iterable[int] | None = None) -> Path:
+    """Write a watch list of a sandbox world's providers (all, or those `indexes`) into the data tree:
+    what a search-only source (forum, articles, registry) needs when no listing source ran first."""
+    from sandbox.world import World
+
+    world = World(seed, n_providers)
+    chosen = [world.provider(i) for i in (range(n_providers) if indexes is None else indexes)]
+    path = DataTree(data).providers_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(f'[[provider]]\nname = "{p.brand}"\nlegal_name = "{p.legal_name}"\n\n' for p in chosen),
+        encoding="utf-8",
+    )
+    return path

@@ -26,6 +26,7 @@ import pytest
 from pipelines.storage import DataTree, read_jsonl_gz
 from sandbox.server import start
 from sandbox.world import World
+from tests.sandbox_fixture import watch_world
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 41  # not the demo's default world
@@ -129,7 +130,8 @@ def test_run_flow_reports_a_failing_source_and_builds_the_others(prefect_api, sa
         cfg = tmp_path / "kaopu.toml"
         cfg.write_text(config, encoding="utf-8")
         tree = DataTree(tmp_path / "data")
-        _watch_the_world(tree)
+        # The registry can only be searched and no listing source runs first: the watch list says whom.
+        watch_world(tree.root, SEED, N_PROVIDERS)
         summary = kflows.run(
             str(tree.root),
             sources=["registry", "cases"],
@@ -243,21 +245,6 @@ _WITH_CTRL_C = (
 )
 
 
-def _watch_the_world(tree: DataTree) -> None:
-    """A watch list of the sandbox world's providers. The registry can only be searched (天眼查 has no
-    listing), and these runs crawl no listing source that would find names first."""
-    from sandbox.world import World
-
-    tree.root.mkdir(parents=True, exist_ok=True)
-    tree.providers_file.write_text(
-        "".join(
-            f'[[provider]]\nname = "{p.brand}"\nlegal_name = "{p.legal_name}"\n\n'
-            for p in World(SEED, N_PROVIDERS).providers()
-        ),
-        encoding="utf-8",
-    )
-
-
 def _serve(sandbox, data) -> subprocess.Popen:
     """`kaopu serve` of the registry source, in a process group of its own (see `_stop`)."""
     env = _kaopu_env(sandbox.url, api=None)
@@ -304,7 +291,7 @@ def _answers(api: str) -> bool:
 
 def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, tmp_path):
     data = tmp_path / "data"
-    _watch_the_world(DataTree(data))
+    watch_world(data, SEED, N_PROVIDERS)  # the registry can only be searched: for these providers
     proc = _serve(sandbox, data)
     try:
         api = _ui(proc) + "/api"

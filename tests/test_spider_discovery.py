@@ -13,7 +13,7 @@ import pytest
 from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, RawWriter
 from spiders.discovery import crawl_waves, known_names, search_plan
-from tests.sandbox_fixture import REPO, raw_records, spider_cmd
+from tests.sandbox_fixture import REPO, raw_records, spider_cmd, watch_world
 
 SEED = 20261208
 N_PROVIDERS = 10
@@ -103,12 +103,8 @@ def test_registry_crawls_the_watch_lists_companies_by_search(tmp_path):
     from sandbox.server import start
     from sandbox.world import World
 
-    world = World(SEED, N_PROVIDERS)
-    watched = [world.provider(2), world.provider(6)]
-    (tmp_path / "providers.toml").write_text(
-        "".join(f'[[provider]]\nname = "{p.brand}"\nlegal_name = "{p.legal_name}"\n\n' for p in watched),
-        encoding="utf-8",
-    )
+    watched = [World(SEED, N_PROVIDERS).provider(i) for i in (2, 6)]
+    watch_world(tmp_path, SEED, N_PROVIDERS, indexes=(2, 6))
     log = tmp_path / "access.log"
     with start(SEED, N_PROVIDERS, access_log=log) as sb:
         cmd = spider_cmd("registry", tmp_path, sb.url)
