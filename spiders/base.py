@@ -42,6 +42,8 @@ class KaopuSpider(scrapy.Spider):
     """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
     source = ""
+    # A source that reads each company once (the registry) need not search names it already holds.
+    skips_registered_names = False
     # A block or login wall often comes as a 403, and a 429 outlives the retries: both must reach
     # the page objects so they are classified (and counted by the breaker), not dropped unseen.
     handle_httpstatus_list: ClassVar[list[int]] = [401, 403, 429]
@@ -162,7 +164,8 @@ class KaopuSpider(scrapy.Spider):
         if self.target is not None:
             return list(self.target.names)
         watchlist = load_watchlist(ensure_watchlist(self.tree))
-        plan = discovery.search_plan(watchlist, self.tree, self.site.search_terms)
+        found = discovery.registered_names(self.tree) if self.skips_registered_names else ()
+        plan = discovery.search_plan(watchlist, self.tree, self.site.search_terms, already_found=found)
         stats = self.crawler.stats
         stats.set_value("kaopu/discovery/watched", len(plan.watched))
         stats.set_value("kaopu/discovery/known", len(plan.known))

@@ -51,8 +51,8 @@ def crawl_waves(sources: Iterable[str], targeted: bool) -> list[list[str]]:
     return [wave for wave in (first, second) if wave]
 
 
-def _raw_names(tree: DataTree) -> Iterator[str]:
-    for source in _NAME_SOURCES:
+def _raw_names(tree: DataTree, sources: Iterable[str] = _NAME_SOURCES) -> Iterator[str]:
+    for source in sources:
         for path in tree.raw_files(source):
             for rec in read_jsonl_gz(path):
                 for name_field in _NAME_FIELDS.get(rec.get("kind", ""), ()):
@@ -64,6 +64,12 @@ def _raw_names(tree: DataTree) -> Iterator[str]:
 def known_names(tree: DataTree) -> list[str]:
     """Every agency name the data tree's raw files hold, once each, in the order first seen."""
     return _unique(n for n in _raw_names(tree) if len(n) <= _MAX_NAME)
+
+
+def registered_names(tree: DataTree) -> list[str]:
+    """The names of companies the registry already holds a record of: searching them again would
+    spend a request (天眼查: 40 a day) on a company page the registry spider does not re-read."""
+    return _unique(_raw_names(tree, ("registry",)))
 
 
 def _unique(names: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -98,10 +104,17 @@ class SearchPlan:
         )
 
 
-def search_plan(watchlist: list[WatchedProvider], tree: DataTree, generic_terms: Iterable[str]) -> SearchPlan:
+def search_plan(
+    watchlist: list[WatchedProvider],
+    tree: DataTree,
+    generic_terms: Iterable[str],
+    already_found: Iterable[str] = (),
+) -> SearchPlan:
+    """Watched names always; names the tree knows unless `already_found` (the source has what a
+    search for them would find); then the generic terms."""
     # Watched: a provider's legal name and name; aliases are left to targeted crawls (they multiply
     # requests, and a short alias matches strangers).
     watched = _unique(n for p in watchlist for n in (p.legal_name, p.name) if n)
-    known = _unique(known_names(tree), exclude=watched)
+    known = _unique(known_names(tree), exclude=[*watched, *already_found])
     generic = _unique((t.strip() for t in generic_terms), exclude=[*watched, *known])
     return SearchPlan(tuple(watched), tuple(known), tuple(generic))

@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, RawWriter
-from spiders.discovery import crawl_waves, known_names, search_plan
+from spiders.discovery import crawl_waves, known_names, registered_names, search_plan
 from tests.sandbox_fixture import REPO, raw_records, spider_cmd, watch_world
 
 SEED = 20261208
@@ -81,6 +81,25 @@ def test_the_plan_searches_watched_then_known_then_generic_terms_each_once(tmp_p
         "forum: searching 3 queries — 2 watched names, 0 names already in the data tree, "
         "1 generic terms (代运营)"
     )
+
+
+def test_the_registry_does_not_search_again_for_companies_it_already_holds(tmp_path):
+    tree = DataTree(tmp_path)
+    _write_raw(
+        tree,
+        "market",
+        [
+            {"kind": "market_listing", "provider_name": "温州青禾网络科技有限公司", "brand": "青禾电商"},
+            {"kind": "market_listing", "provider_name": "宁波北辰电子商务有限公司", "brand": "北辰"},
+        ],
+    )
+    record = {"kind": "registry_record", "legal_name": "宁波北辰电子商务有限公司", "alias": "北辰"}
+    _write_raw(tree, "registry", [record])
+    assert registered_names(tree) == ["宁波北辰电子商务有限公司", "北辰"]
+    plan = search_plan([], tree, [], already_found=registered_names(tree))
+    assert plan.known == ("温州青禾网络科技有限公司", "青禾电商")
+    # Other sources still search every known name: a company's stories keep coming.
+    assert len(search_plan([], tree, []).known) == 4
 
 
 def test_a_full_run_lists_first_and_searches_second_a_targeted_one_goes_at_once():

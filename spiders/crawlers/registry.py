@@ -12,6 +12,7 @@ from spiders.pages.fields import PageError
 
 class RegistrySpider(KaopuSpider):
     name = source = "registry"
+    skips_registered_names = True
 
     async def start(self):
         for name in self.search_queries():
