@@ -24,6 +24,50 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipelines.contracts import SOURCES  # noqa: E402
+from spiders.discovery import crawl_waves  # noqa: E402
+
+
+def _crawl_wave(wave: list[str], url: str, data: Path, tmp: Path, parallel: bool) -> dict:
+    per_source = {}
+    procs = {}
+    for source in wave:
+        cmd = [
+            sys.executable,
+            "-m",
+            "spiders.run",
+            source,
+            "--data",
+            str(data),
+            "--base-url",
+            url,
+            "--config",
+            str(REPO / "kaopu.toml"),
+            "--profile",
+            "sandbox",
+            "--no-politeness",
+            "--no-jobdir",
+            "--stats-out",
+            str(tmp / f"{source}.json"),
+        ]
+        procs[source] = subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, text=True)
+        if not parallel:
+            procs[source].wait()
+    for source, proc in procs.items():
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"{source} failed: {err.strip()}")
+        per_source[source] = json.loads((tmp / f"{source}.json").read_text())
+    return per_source
+
+
+def _coverage(data: Path, seed: int, providers: int) -> float:
+    """The share of the world's documents the crawl wrote to raw (`make demo` must reach 0.99)."""
+    from pipelines.storage import DataTree, read_jsonl_gz
+    from sandbox.world import World
+
+    want = {item.item_id for item in World(seed, providers).expected_items()}
+    got = {f"{r['source']}:{r['native_id']}" for p in DataTree(data).raw_files() for r in read_jsonl_gz(p)}
+    return round(len(want & got) / len(want), 4)
 
 
 def kaopu_crawl(seed: int, providers: int, faults: float, parallel: bool) -> dict:
@@ -38,35 +82,11 @@ def kaopu_crawl(seed: int, providers: int, faults: float, parallel: bool) -> dic
         data = Path(tmp) / "data"
         per_source = {}
         started = time.monotonic()
-        procs = {}
-        for source in SOURCES:
-            cmd = [
-                sys.executable,
-                "-m",
-                "spiders.run",
-                source,
-                "--data",
-                str(data),
-                "--base-url",
-                server.url,
-                "--config",
-                str(REPO / "kaopu.toml"),
-                "--profile",
-                "sandbox",
-                "--no-politeness",
-                "--no-jobdir",
-                "--stats-out",
-                str(Path(tmp) / f"{source}.json"),
-            ]
-            procs[source] = subprocess.Popen(cmd, cwd=REPO, stderr=subprocess.PIPE, text=True)
-            if not parallel:
-                procs[source].wait()
-        for source, proc in procs.items():
-            _, err = proc.communicate()
-            if proc.returncode != 0:
-                raise SystemExit(f"{source} failed: {err.strip()}")
-            per_source[source] = json.loads((Path(tmp) / f"{source}.json").read_text())
+        # The flow's waves: search-only sources search the names the listing sources found.
+        for wave in crawl_waves(SOURCES, targeted=False):
+            per_source |= _crawl_wave(wave, server.url, data, Path(tmp), parallel)
         wall = time.monotonic() - started
+        coverage = _coverage(data, seed, providers)
     pages = sum(s["pages"] for s in per_source.values())
     items = sum(s["items"] for s in per_source.values())
     # The engines' own window (first spider opened → last spider closed) leaves out each process's
@@ -76,6 +96,7 @@ def kaopu_crawl(seed: int, providers: int, faults: float, parallel: bool) -> dic
     window = (closed - opened).total_seconds()
     return {
         "wall_s": round(wall, 2),
+        "coverage": coverage,
         "engine_window_s": round(window, 2),
         "pages": pages,
         "items": items,

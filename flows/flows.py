@@ -24,6 +24,7 @@ from flows.lock import RunLock
 from pipelines.config import load_config
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, new_run_id
+from spiders.discovery import crawl_waves
 
 # A crawl subprocess is mostly waiting on the network (or the sandbox); two per core keeps both
 # cores busy without letting six Scrapy processes fight over 2 cores.
@@ -77,20 +78,22 @@ def crawl(
         "polite": polite,
     }
     results: list[dict[str, Any]] = []
-    futures = {}
-    for source in wanted:
-        if not prof.source(source).enabled:
-            results.append(
-                CrawlResult(source, 0, f"{source} is disabled in profile {prof.name}", 0.0).as_dict()
-            )
-            continue
-        futures[source] = crawl_source.submit(source, data, run_id, options)
-    for source, future in futures.items():
-        try:
-            results.append(future.result())
-        except Exception as exc:  # the task failed after its retries: report it, keep the rest
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            results.append(CrawlResult(source, EXIT_FAILED, message, 0.0).as_dict())
+    # Search-only sources run after the listing ones, to search the names those found.
+    for wave in crawl_waves(wanted, targeted=bool(provider)):
+        futures = {}
+        for source in wave:
+            if not prof.source(source).enabled:
+                results.append(
+                    CrawlResult(source, 0, f"{source} is disabled in profile {prof.name}", 0.0).as_dict()
+                )
+                continue
+            futures[source] = crawl_source.submit(source, data, run_id, options)
+        for source, future in futures.items():
+            try:
+                results.append(future.result())
+            except Exception as exc:  # the task failed after its retries: report it, keep the rest
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                results.append(CrawlResult(source, EXIT_FAILED, message, 0.0).as_dict())
     return results
 
 

@@ -81,6 +81,9 @@ class SourceProfile:
     daily_requests: int = 0
     # Why the source cannot be crawled at all with this profile (e.g. a missing signer); "" if it can.
     unsupported: str = ""
+    # Generic queries a search-only source runs in a full crawl besides provider names (e.g. 代运营),
+    # for stories that name no agency a listing knows (spiders/discovery.py).
+    search_terms: tuple[str, ...] = ()
 
     def cookies(self) -> dict[str, str]:
         """Cookies from the environment variable the profile names (`k=v; k2=v2`), never from a file."""
@@ -316,6 +319,7 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
             block_limit=_int(sdoc, "block_limit", file, skey, 3, minimum=1),
             daily_requests=_int(sdoc, "daily_requests", file, skey, 0, minimum=0),
             unsupported=_str(sdoc, "unsupported", file, skey, ""),
+            search_terms=_str_list(sdoc, "search_terms", file, skey),
         )
     missing = [s for s in SOURCES if s not in sources]
     if missing:
@@ -377,6 +381,13 @@ def _bool(doc: dict, name: str, file: Path | None, prefix: str, default: bool) -
     if not isinstance(value, bool):
         raise ConfigError(file, f"{prefix}.{name}", "true or false", value)
     return value
+
+
+def _str_list(doc: dict, name: str, file: Path | None, prefix: str) -> tuple[str, ...]:
+    value = doc.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(file, f"{prefix}.{name}", "a list of non-empty strings", value)
+    return tuple(v.strip() for v in value)
 
 
 def _str_dict(doc: dict, name: str, file: Path | None, prefix: str) -> dict[str, str]:

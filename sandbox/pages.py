@@ -111,9 +111,10 @@ def root(w: World, q: dict[str, str]) -> Answer:
     links = [
         ("/market/ser/list.htm?current_page=1", "服务市场"),
         ("/complaints/api/company/main_search?page=1", "投诉平台"),
-        ("/forum/questions?page=1", "问答社区"),
-        ("/articles/list?page=1", "资讯文章"),
-        ("/registry/companies?page=1", "企业信息"),
+        # 知乎, 搜狐 and 天眼查 can only be searched (no listing): their entry is a search.
+        ("/forum/api/v4/search_v3?t=general&q=%E4%BB%A3%E8%BF%90%E8%90%A5", "问答社区"),
+        ("/articles/search?keyword=%E4%BB%A3%E8%BF%90%E8%90%A5", "资讯文章"),
+        ("/registry/search?key=%E4%BB%A3%E8%BF%90%E8%90%A5", "企业信息"),
         ("/cases/", "服务商案例"),
     ]
     items = "".join(f'<li><a class="source" href="{p}">{t}</a></li>' for p, t in links)
@@ -355,20 +356,6 @@ def complaint_view(w: World, sn: str) -> Answer:
 
 
 # ----------------------------------------------------------------------------- forum
-def forum_questions(w: World, q: dict[str, str]) -> Answer:
-    page = _int(q, "page", 1, lo=1)
-    span, more = _paged(w.n_questions(), page, LIST_PAGE, LIST_PAGE_CAP)
-    rows = []
-    for k in span:
-        qu = w.question(k)
-        rows.append(
-            f'<li><a class="question-link" data-qid="{qu.qid}" href="/forum/question/{qu.qid}">'
-            f"{_e(qu.title)}</a></li>"
-        )
-    nav = _next("/forum/questions", {"page": min(page, LIST_PAGE_CAP) + 1}) if more else ""
-    return _html(_page("问题列表", f'<ul class="questions">{"".join(rows)}</ul>{nav}'))
-
-
 def forum_question(w: World, qid: str) -> Answer:
     k = w.question_index(qid)
     if k is None:
@@ -470,13 +457,6 @@ def _article_links(w: World, indexes: list[int] | range) -> str:
     return f'<ul class="articles">{"".join(rows)}</ul>'
 
 
-def article_list(w: World, q: dict[str, str]) -> Answer:
-    page = _int(q, "page", 1, lo=1)
-    span, more = _paged(w.n_articles, page, LIST_PAGE, LIST_PAGE_CAP)
-    nav = _next("/articles/list", {"page": min(page, LIST_PAGE_CAP) + 1}) if more else ""
-    return _html(_page("文章列表", _article_links(w, span) + nav))
-
-
 def article_search(w: World, q: dict[str, str]) -> Answer:
     keyword = q.get("keyword", "").strip()
     key = debris.to_simplified(keyword).lower()
@@ -566,13 +546,6 @@ def _company_links(w: World, indexes) -> str:
         for i in indexes
     )
     return f'<ul class="companies">{rows}</ul>'
-
-
-def registry_companies(w: World, q: dict[str, str]) -> Answer:
-    page = _int(q, "page", 1, lo=1)
-    span, more = _paged(w.n, page, REGISTRY_PAGE, LIST_PAGE_CAP)
-    nav = _next("/registry/companies", {"page": min(page, LIST_PAGE_CAP) + 1}) if more else ""
-    return _html(_page("企业名录", _company_links(w, span) + nav))
 
 
 def registry_search(w: World, q: dict[str, str]) -> Answer:
@@ -771,15 +744,12 @@ _ROUTES: list[tuple[re.Pattern[str], Route, bool]] = [
     (re.compile(r"/complaints/api/company/search"), complaint_search, True),
     (re.compile(r"/complaints/api/company/received_complaints"), received_complaints, True),
     (re.compile(r"/complaints/complaint/view/([^/]+)/?"), complaint_view, False),
-    (re.compile(r"/forum/questions"), forum_questions, True),
     (re.compile(r"/forum/question/([^/]+)"), forum_question, False),
     (re.compile(r"/forum/api/v4/questions/([^/]+)/answers"), forum_answers, "both"),
     (re.compile(r"/forum/api/v4/search_v3"), forum_search, True),
-    (re.compile(r"/articles/list"), article_list, True),
     (re.compile(r"/articles/search"), article_search, True),
     (re.compile(r"/articles/a/([^/]+)"), article_page, False),
     (re.compile(r"/articles/api/topic/load"), article_comments, True),
-    (re.compile(r"/registry/companies"), registry_companies, True),
     (re.compile(r"/registry/search"), registry_search, True),
     (re.compile(r"/registry/company/([^/]+)"), registry_company, False),
     (re.compile(r"/cases/?"), case_directory, True),

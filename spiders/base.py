@@ -21,6 +21,7 @@ from scrapy.http import Request
 from pipelines.config import ensure_watchlist, load_config, load_watchlist
 from pipelines.dates import parse_date
 from pipelines.storage import new_run_id
+from spiders import discovery
 from spiders.crawl_state import CrawlState
 from spiders.pages import blocks
 from spiders.pages.fields import PageError
@@ -41,6 +42,8 @@ class KaopuSpider(scrapy.Spider):
     """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
     source = ""
+    # A source that reads each company once (the registry) need not search names it already holds.
+    skips_registered_names = False
     # A block or login wall often comes as a 403, and a 429 outlives the retries: both must reach
     # the page objects so they are classified (and counted by the breaker), not dropped unseen.
     handle_httpstatus_list: ClassVar[list[int]] = [401, 403, 429]
@@ -154,21 +157,22 @@ class KaopuSpider(scrapy.Spider):
             self.crawler.stats.inc_value("kaopu/target/matched")
         return matches
 
-    def listing(self, name: str) -> str | None:
-        """The URL of a site-wide listing the profile declares (`endpoints.<name>`), or None. The
-        real 知乎, 搜狐 and 天眼查 have no public listing to walk (only the sandbox declares one);
-        a full crawl of them searches for every watched provider instead (`watched_names`)."""
-        return self.site.endpoints.get(name)
-
-    def watched_names(self) -> list[str]:
-        """What a full crawl without a listing searches for: each watched provider's legal name and
-        its name, once each (aliases are left to targeted crawls: they multiply the requests)."""
-        names: list[str] = []
-        for provider in load_watchlist(ensure_watchlist(self.tree)):
-            for name in (provider.legal_name, provider.name):
-                if name and name not in names:
-                    names.append(name)
-        return names
+    def search_queries(self) -> list[str]:
+        """What this source searches for: the target's names, or — in a full crawl of a site that can
+        only be searched — the watch list, the names the data tree knows and the profile's generic
+        terms (spiders/discovery.py). A full crawl says in its log and stats what it searched."""
+        if self.target is not None:
+            return list(self.target.names)
+        watchlist = load_watchlist(ensure_watchlist(self.tree))
+        found = discovery.registered_names(self.tree) if self.skips_registered_names else ()
+        plan = discovery.search_plan(watchlist, self.tree, self.site.search_terms, already_found=found)
+        stats = self.crawler.stats
+        stats.set_value("kaopu/discovery/watched", len(plan.watched))
+        stats.set_value("kaopu/discovery/known", len(plan.known))
+        stats.set_value("kaopu/discovery/generic", len(plan.generic))
+        stats.set_value("kaopu/discovery/searched", plan.describe(self.source))
+        self.logger.info(plan.describe(self.source))
+        return plan.queries
 
     # -- item filters ---------------------------------------------------------------------------
     def recent_enough(self, created_at: str | None) -> bool:

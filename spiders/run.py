@@ -123,6 +123,8 @@ def summarize(
             if k.startswith("kaopu/blocks/") and k != "kaopu/blocks/stopped"
         },
         "stopped_by": stats.get("kaopu/blocks/stopped"),
+        # A search-only source's full crawl: what it searched (spiders/discovery.py), else None.
+        "searched": stats.get("kaopu/discovery/searched"),
         "elapsed_s": round(elapsed, 3),
         "log_file": str(log_file),
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, read_jsonl_gz
+from spiders.discovery import crawl_waves
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "kaopu.toml"
@@ -69,16 +70,18 @@ def start_spider(source: str, data: Path, base_url: str, *extra: str) -> subproc
 
 
 def crawl(data: Path, base_url: str, *extra: str, sources: Iterable[str] = SOURCES, timeout: float = 240):
-    """Run several sources' spiders at once; returns {source: (exit code, stderr, stats or {})}."""
-    procs = {s: start_spider(s, data, base_url, *extra) for s in sources}
+    """Run several sources' spiders at once, in the flow's waves (listing sources, then search-only
+    ones); returns {source: (exit code, stderr, stats or {})}."""
     out = {}
     deadline = time.monotonic() + timeout
-    for source, proc in procs.items():
-        _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-        stats_file = data / f"stats-{source}.json"
-        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        stats_file.unlink(missing_ok=True)
-        out[source] = (proc.returncode, err, stats)
+    for wave in crawl_waves(sources, targeted="--provider" in extra):
+        procs = {s: start_spider(s, data, base_url, *extra) for s in wave}
+        for source, proc in procs.items():
+            _, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            stats_file = data / f"stats-{source}.json"
+            stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+            stats_file.unlink(missing_ok=True)
+            out[source] = (proc.returncode, err, stats)
     return out
 
 
@@ -122,4 +125,20 @@ def config_with(directory: Path, source: str, *lines: str) -> Path:
     path = directory / "kaopu.toml"
     text = path.read_text(encoding="utf-8") if path.exists() else CONFIG.read_text(encoding="utf-8")
     path.write_text(text.replace(header, header + "".join(f"{ln}\n" for ln in lines)), encoding="utf-8")
+    return path
+
+
+def watch_world(data: Path, seed: int, n_providers: int, indexes: Iterable[int] | None = None) -> Path:
+    """Write a watch list of a sandbox world's providers (all, or those `indexes`) into the data tree:
+    what a search-only source (forum, articles, registry) needs when no listing source ran first."""
+    from sandbox.world import World
+
+    world = World(seed, n_providers)
+    chosen = [world.provider(i) for i in (range(n_providers) if indexes is None else indexes)]
+    path = DataTree(data).providers_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "".join(f'[[provider]]\nname = "{p.brand}"\nlegal_name = "{p.legal_name}"\n\n' for p in chosen),
+        encoding="utf-8",
+    )
     return path

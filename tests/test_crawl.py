@@ -1,5 +1,6 @@
 """Crawls of a whole sandbox world, the way the flows run them: one `python -m spiders.run`
-subprocess per source, all six at once, politeness off, faults on."""
+subprocess per source, in the flow's two waves (the listing sources at once, then the search-only
+ones at once), politeness off, faults on."""
 
 from __future__ import annotations
 
@@ -76,6 +77,14 @@ def test_full_crawl_collects_every_kind_without_duplicates_or_disallowed_paths(
         share = len(want & got_by_kind[kind]) / len(want)
         assert share >= 0.99, f"{kind}: {share:.1%} of {len(want)} collected"
     assert disallowed_requests(sandbox.access_log) == []
+    # No listing of questions, articles or companies exists (none does on the real sites): the
+    # search-only sources found everything by searching the names the listing sources found first.
+    asked = [ln.split(" ")[2] for ln in sandbox.access_log.read_text(encoding="utf-8").splitlines()]
+    removed = ("/forum/questions", "/articles/list", "/registry/companies")
+    assert not [p for p in asked if p.startswith(removed)]
+    for source in ("forum", "articles", "registry"):
+        known = results[source][2]["kaopu/discovery/known"]
+        assert known >= N_PROVIDERS, f"{source} searched only {known} names from the data tree"
     # Faults were on: 429/503 answers were waited out as Retry-After asked, cut bodies retried,
     # and no page was given up on.
     totals = collections.Counter()

@@ -26,6 +26,7 @@ import pytest
 from pipelines.storage import DataTree, read_jsonl_gz
 from sandbox.server import start
 from sandbox.world import World
+from tests.sandbox_fixture import watch_world
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 41  # not the demo's default world
@@ -136,6 +137,8 @@ def test_run_flow_reports_a_failing_source_and_builds_the_others(prefect_api, sa
         cfg = tmp_path / "kaopu.toml"
         cfg.write_text(config, encoding="utf-8")
         tree = DataTree(tmp_path / "data")
+        # The registry can only be searched and no listing source runs first: the watch list says whom.
+        watch_world(tree.root, SEED, N_PROVIDERS)
         summary = kflows.run(
             str(tree.root),
             sources=["registry", "cases"],
@@ -298,6 +301,7 @@ def _answers(api: str) -> bool:
 
 def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, tmp_path):
     data = tmp_path / "data"
+    watch_world(data, SEED, N_PROVIDERS)  # the registry can only be searched: for these providers
     proc = _serve(sandbox, data)
     try:
         api = _ui(proc) + "/api"

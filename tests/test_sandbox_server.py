@@ -62,9 +62,6 @@ def crawl_paths(w: World) -> list[str]:
         "/",
         "/market/ser/list.htm?current_page=1",
         "/complaints/api/company/main_search?sort_col=4&sort_ord=2&page_size=10&page=1",
-        "/forum/questions?page=1",
-        "/articles/list?page=1",
-        "/registry/companies?page=1",
         "/cases/",
     ]
     for i in range(w.n):
@@ -105,7 +102,7 @@ def test_same_seed_gives_byte_identical_answers_and_another_seed_another_world(s
     with start(SEED, n_providers=N) as twin, start(SEED + 1, n_providers=N) as other:
         for path in paths:
             assert fetch(sb.url, path)[2] == fetch(twin.url, path)[2], path
-        listing = "/registry/companies?page=1"
+        listing = "/complaints/api/company/main_search?sort_col=4&sort_ord=2&page_size=10&page=1"
         assert fetch(sb.url, listing)[2] != fetch(other.url, listing)[2]
 
 
@@ -269,7 +266,7 @@ def test_market_list_pages_stop_at_the_cap_and_search_finds_traditional_names(wo
     for key in (p.brand, to_traditional(p.legal_name), p.aliases[-1].lower()):
         found = pages.render(world, "/market/ser/list.htm", {"keyword": key}).body.decode()
         assert p.legal_name in found, key
-    assert pages.render(world, "/forum/questions", {"page": "x"}).status == 400
+    assert pages.render(world, "/articles/search", {"keyword": "代运营", "page": "x"}).status == 400
 
 
 def test_robots_txt_is_well_formed_and_pages_link_into_every_disallowed_prefix(sb, world):
@@ -358,10 +355,20 @@ def test_faults_over_http_behave_like_the_real_web(tmp_path, world):
     assert re.fullmatch(r"\S+ GET /\S* \d{3} \d+ \S.*", lines[0])
 
 
+def test_there_is_no_listing_the_real_sites_do_not_have(world):
+    # 知乎, 搜狐 and 天眼查 can only be searched; the sandbox must not offer a crawl a shortcut.
+    for path in ("/forum/questions", "/articles/list", "/registry/companies"):
+        assert pages.render(world, path, {"page": "1"}).status == 404, path
+    # Nor does an empty search hand out everything.
+    assert json.loads(pages.render(world, "/forum/api/v4/search_v3", {"q": " "}).body)["data"] == []
+    assert "article-link" not in pages.render(world, "/articles/search", {"keyword": ""}).body.decode()
+    assert "/registry/company/" not in pages.render(world, "/registry/search", {"key": " "}).body.decode()
+
+
 def test_a_crawler_that_retries_gets_every_page(world):
-    path = "/registry/companies?page=1"
+    path = "/cases/?page=1"
     with start(SEED, n_providers=N, faults=0.9) as sb:
-        want = pages.render(world, "/registry/companies", {"page": "1"}).body
+        want = pages.render(world, "/cases/", {"page": "1"}).body
         for _ in range(5):
             for _attempt in range(3):
                 status, _, body = fetch(sb.url, path)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.sandbox_fixture import REPO, config_with, raw_ids, spider_cmd
+from tests.sandbox_fixture import REPO, config_with, raw_ids, spider_cmd, watch_world
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +31,7 @@ def _crawl_blocked(tmp_path, source: str, prefix: str, kind: str, good: int, *, 
 
     var = f"KAOPU_TEST_COOKIE_{source.upper()}"
     config = config_with(tmp_path, source, f'cookie_env = "{var}"')
+    watch_world(tmp_path, SEED, N_PROVIDERS)  # what the search-only sources search for
     log = tmp_path / "access.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
     if cookie:
@@ -46,10 +47,13 @@ def _crawl_blocked(tmp_path, source: str, prefix: str, kind: str, good: int, *, 
     ("source", "prefix", "kind", "good", "said"),
     [
         ("complaints", "/complaints", "login_required", 25, "login required (set {var})"),
-        ("registry", "/registry", "blocked", 5, "blocked (the site refused us)"),
+        # registry: 24 searches (12 watched providers, two names each) come before company pages.
+        ("registry", "/registry", "blocked", 30, "blocked (the site refused us)"),
         ("market", "/market", "captcha", 10, "captcha (solve it"),
-        ("forum", "/forum", "login_required", 10, "login required (set {var})"),
-        ("articles", "/articles", "rate_limited", 10, "rate limited"),
+        # forum: 27 searches (watched names and generic terms) before the questions they lead to.
+        ("forum", "/forum", "login_required", 40, "login required (set {var})"),
+        # articles: 26 searches (watched names and generic terms) before the articles they find.
+        ("articles", "/articles", "rate_limited", 30, "rate limited"),
     ],
 )
 def test_a_blocked_source_stops_keeps_its_items_and_says_why(tmp_path, source, prefix, kind, good, said):
@@ -79,7 +83,9 @@ def test_a_login_wall_met_with_a_cookie_says_the_cookie_expired(tmp_path):
 def test_the_daily_request_cap_stops_a_source_and_a_second_run_that_day_asks_nothing(tmp_path):
     from sandbox.server import start
 
-    config = config_with(tmp_path, "registry", "daily_requests = 6")
+    # 24 searches (12 watched providers, two names each), then up to 12 company pages: 30 cuts it short.
+    config = config_with(tmp_path, "registry", "daily_requests = 30")
+    watch_world(tmp_path, SEED, N_PROVIDERS)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
     log = tmp_path / "access.log"
     with start(SEED, N_PROVIDERS, port=0, access_log=log) as sb:
@@ -88,10 +94,10 @@ def test_the_daily_request_cap_stops_a_source_and_a_second_run_that_day_asks_not
         first = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
         second = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     assert first.returncode == 4, first.stderr
-    assert first.stderr.strip().startswith("registry: stopped — daily request cap reached (6 requests today")
-    assert 0 < sum(raw_ids(tmp_path, "registry").values()) <= 5
+    assert first.stderr.strip().startswith("registry: stopped — daily request cap reached (30 requests today")
+    assert 0 < sum(raw_ids(tmp_path, "registry").values()) < N_PROVIDERS
     asked = [p for p, _ in _requests_under(log, "/registry")]
-    assert len(asked) == 6  # the cap, over both runs: the second run asked nothing
+    assert len(asked) == 30  # the cap, over both runs: the second run asked nothing
     assert second.returncode == 4, second.stderr
 
 

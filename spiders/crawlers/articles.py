@@ -1,4 +1,6 @@
-"""搜狐号-style articles: list (or search) → article page → its comment API pages."""
+"""搜狐号-style articles: search → article page → its comment API pages. 搜狐 has no public article
+listing, so a full crawl searches what spiders/discovery.py plans (watch list, names already known,
+generic terms)."""
 
 from __future__ import annotations
 
@@ -13,12 +15,7 @@ class ArticlesSpider(KaopuSpider):
     name = source = "articles"
 
     async def start(self):
-        listing = None if self.target else self.listing("list")
-        if listing:
-            yield self.get(listing + "?page=1", self.parse_list, cb_kwargs={"page": 1})
-            return
-        # 搜狐 has no public article listing: search each name (the target's, or the watch list's).
-        for name in self.target.names if self.target else self.watched_names():
+        for name in self.search_queries():
             url = self.site.url("search") + "?" + urlencode({"keyword": name, "page": 1})
             yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 

@@ -1,5 +1,7 @@
-"""知乎-style Q&A: the search API for the target or the watch list → answers (the sandbox alone also
-has a question listing to walk)."""
+"""知乎-style Q&A: the search API → answers. 知乎 has no public question listing: a targeted crawl keeps
+the search hits that name the target; a full crawl searches what spiders/discovery.py plans and reads
+each question a hit belongs to in full, through the answers API (a story's other answers are about
+the same agencies, whatever words they use)."""
 
 from __future__ import annotations
 
@@ -19,12 +21,8 @@ class ForumSpider(KaopuSpider):
     name = source = "forum"
 
     async def start(self):
-        listing = None if self.target else self.listing("questions")
-        if listing:
-            yield self.get(listing + "?page=1", self.parse_questions, cb_kwargs={"page": 1})
-            return
-        # 知乎 has no public question listing: search each name (the target's, or the watch list's).
-        for name in self.target.names if self.target else self.watched_names():
+        self._questions_asked: set[str] = set()
+        for name in self.search_queries():
             query = urlencode({"t": "general", "q": name, "offset": 0, "limit": _LIMIT})
             url = self.site.url("api/v4/search_v3") + "?" + query
             yield self.get(url, self.parse_answers, cb_kwargs={"thread": f"search:{name}", "page": 1})
@@ -36,21 +34,17 @@ class ForumSpider(KaopuSpider):
             + urlencode({"include": _INCLUDE, "limit": _LIMIT, "offset": offset, "sort_by": "default"})
         )
 
-    def parse_questions(self, response, page: int):
-        try:
-            questions, next_url = self.read(forum.questions_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
-        for q in questions:
-            yield self.get(
-                self._answers_url(q.qid, 0),
-                self.parse_answers,
-                cb_kwargs={"thread": f"question:{q.qid}", "page": 1},
-            )
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_questions, cb_kwargs={"page": page + 1})
+    def _question_requests(self, answers):
+        """A full crawl reads each question a search hit belongs to, once per run."""
+        for answer in answers:
+            qid = answer.question_id
+            if qid and qid not in self._questions_asked:
+                self._questions_asked.add(qid)
+                yield self.get(
+                    self._answers_url(qid, 0),
+                    self.parse_answers,
+                    cb_kwargs={"thread": f"question:{qid}", "page": 1},
+                )
 
     def parse_answers(self, response, thread: str, page: int):
         try:
@@ -59,7 +53,11 @@ class ForumSpider(KaopuSpider):
             self.skipped(response, exc)
             return
         self.counted()
-        for answer in result.answers:
+        answers = result.answers
+        if self.target is None and thread.startswith("search:"):
+            yield from self._question_requests(answers)
+            answers = []  # the question's own thread yields them
+        for answer in answers:
             # A search hit is kept only if the answer itself names the provider.
             if not self.about_target(self.target is None or self.target.is_mentioned(answer.text)):
                 continue

@@ -1,4 +1,5 @@
-"""天眼查-style registry: company search (for the target or the watch list) → company pages."""
+"""天眼查-style registry: company search → company pages. 天眼查 has no public company listing, so a
+full crawl searches what spiders/discovery.py plans (watch list, names already known, generic terms)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,10 @@ from spiders.pages.fields import PageError
 
 class RegistrySpider(KaopuSpider):
     name = source = "registry"
+    skips_registered_names = True
 
     async def start(self):
-        listing = None if self.target else self.listing("companies")
-        if listing:
-            yield self.get(listing + "?page=1", self.parse_list, cb_kwargs={"page": 1})
-            return
-        # 天眼查 has no public company listing: search each name (the target's, or the watch list's).
-        for name in self.target.names if self.target else self.watched_names():
+        for name in self.search_queries():
             url = self.site.url("search") + "?" + urlencode({"key": name})
             yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 

@@ -1,6 +1,6 @@
 """搜狐号-style articles and their comment API.
 
-list     /list?page=N, /search?keyword=K&page=N         a.article-link; a.next while more
+search   /search?keyword=K&page=N (no article listing)  a.article-link; a.next while more
 article  /a/{articleId}_{mediaId}                        h1, span#news-time, .article-info .author,
                                                          article#mp-editor p (UTF-8 or GBK)
 comments apiv2.sohu.com/api/topic/load?page_size&topic_source_id=mp_{articleId}&page_no=N&media_id&source_id

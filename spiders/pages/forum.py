@@ -1,6 +1,5 @@
-"""知乎-style Q&A: question lists, the answers API, the search API.
+"""知乎-style Q&A: the answers API and the search API (知乎 has no public question listing).
 
-questions /questions?page=N                              a.question-link[data-qid]; a.next while more
 answers   /api/v4/questions/{qid}/answers?include=data[*].content,…&limit&offset&sort_by=default
           → data[]{id, content, created_time, author, …}, paging{is_end, next}; content only if included
 search    /api/v4/search_v3?q=K&offset&limit             data[]{object:{type:"answer", …same answer…}}
@@ -13,22 +12,6 @@ from dataclasses import dataclass
 from pipelines.contracts import ForumAnswer
 from spiders.pages import blocks
 from spiders.pages.fields import PageError, body_text, dig, html_text, int_in, iso_date, load_json, now_iso
-
-
-@dataclass(frozen=True)
-class Question:
-    qid: str
-    title: str
-
-
-def questions_page(response) -> tuple[list[Question], str | None]:
-    questions = [
-        Question(a.attrib.get("data-qid", "").strip(), " ".join(a.css("::text").getall()).strip())
-        for a in response.css("a.question-link")
-        if a.attrib.get("data-qid", "").strip()
-    ]
-    nxt = response.css("a.next::attr(href)").get()
-    return questions, response.urljoin(nxt) if nxt else None
 
 
 @dataclass(frozen=True)

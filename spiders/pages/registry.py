@@ -1,6 +1,6 @@
-"""天眼查-style company registry: sitemap and search lists, company pages with Next.js JSON.
+"""天眼查-style company registry: search results and company pages with Next.js JSON.
 
-search    /search?key=K (sandbox also /companies?page=N)   any a[href] to /company/{id}; a.next
+search    /search?key=K (there is no company listing)     any a[href] to /company/{id}; a.next
 company   /company/{cid}                       script#__NEXT_DATA__ →
           props.pageProps.dehydratedState.queries[0].state.data.data{…}
 """
