@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from flows import cli, progress, summaries
 from pipelines.storage import DataTree, RawWriter
 from sandbox.server import start
-from tests.sandbox_fixture import spider_cmd
-from tests.test_flows import _empty_watchlist, _kaopu_env
+from sandbox.world import DEFAULT_SEED
+from tests.sandbox_fixture import spider_cmd, watch_world
+from tests.test_flows import _kaopu_env
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,9 @@ def _kaopu(args: list[str], env: dict[str, str], timeout: float = 300) -> subpro
 
 def test_run_starts_the_sandbox_itself_when_none_answers(prefect_api, tmp_path):
     data = tmp_path / "data"
-    _empty_watchlist(data)
+    # The registry can only search (天眼查 has no listing): it searches the watch list's names, here
+    # the demo world's, which the sandbox the command starts serves.
+    watch_world(data, DEFAULT_SEED, cli.DEMO_PROVIDERS)
     env = _kaopu_env(f"http://127.0.0.1:{_closed_port()}", prefect_api)
     proc = _kaopu(["run", "--source", "registry", "--data", str(data)], env)
     assert proc.returncode == 0, proc.stderr
