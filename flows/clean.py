@@ -512,81 +512,54 @@ def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
     for row in docs.loc[docs["kind"].isin(_ACCOUNT_KINDS), cols].to_dict("records"):
         found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
-        for i, c in enumerate(found):
-            out.append(
-                {
-                    "claim_id": f"{row['doc_id']}#{i}",
-                    "doc_id": row["doc_id"],
-                    "provider_id": None,
-                    "source_url": row["source_url"],
-                    "category": None,
-                    "claimed_at": row["created_at"],
-                    "fetched_at": row["fetched_at"],
-                    "raw_file": row["raw_file"],
-                    "image_only": False,
-                    "kind": c.kind,
-                    # A merchant's account is about the merchant's own shop unless it names one.
-                    "client": c.client or row["author"],
-                    "metric": c.metric,
-                    "before": c.before,
-                    "after": c.after,
-                    "growth_pct": c.growth_pct,
-                    "period_days": c.period_days,
-                    "span": c.span,
-                }
-            )
+        base = _claim_base(row, category=None, image_only=False)
+        # A merchant's account is about the merchant's own shop unless it names one.
+        out += [_claim_row(base, i, c, c.client or row["author"]) for i, c in enumerate(found)]
     return out
+
+
+def _claim_base(row: dict[str, Any], category: Any, image_only: bool) -> dict[str, Any]:
+    return {
+        "doc_id": row["doc_id"],
+        "provider_id": None,
+        "source_url": row["source_url"],
+        "category": category,
+        "claimed_at": row["created_at"],
+        "fetched_at": row["fetched_at"],
+        "raw_file": row["raw_file"],
+        "image_only": image_only,
+    }
+
+
+def _claim_row(base: dict[str, Any], i: int, c: claims_mod.Claim | None, client: Any) -> dict[str, Any]:
+    """One clean/claims row: the document's provenance, then claim `i` as read (or no figures)."""
+    return {
+        **base,
+        "claim_id": f"{base['doc_id']}#{i}",
+        "kind": c.kind if c else "success_case",
+        "client": client,
+        "metric": c.metric if c else None,
+        "before": c.before if c else None,
+        "after": c.after if c else None,
+        "growth_pct": c.growth_pct if c else None,
+        "period_days": c.period_days if c else None,
+        "span": c.span if c else None,
+    }
 
 
 def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     cases = docs[docs["kind"] == "case_page"]
     for row in cases.to_dict("records"):
-        base = {
-            "doc_id": row["doc_id"],
-            "provider_id": None,
-            "source_url": row["source_url"],
-            "category": row["_category"],
-            "claimed_at": row["created_at"],
-            "fetched_at": row["fetched_at"],
-            "raw_file": row["raw_file"],
-            "image_only": bool(row["_image_only"]),
-        }
+        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]))
         text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
         found = [] if row["_image_only"] else claims_mod.extract(text)
         found = [c for c in found if c.kind == "success_case"] or found[:1]
         if not found:
             # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
-            out.append(
-                {
-                    **base,
-                    "claim_id": f"{row['doc_id']}#0",
-                    "kind": "success_case",
-                    "client": row["client"],
-                    "metric": None,
-                    "before": None,
-                    "after": None,
-                    "growth_pct": None,
-                    "period_days": None,
-                    "span": None,
-                }
-            )
+            out.append(_claim_row(base, 0, None, row["client"]))
             continue
-        for i, c in enumerate(found):
-            out.append(
-                {
-                    **base,
-                    "claim_id": f"{row['doc_id']}#{i}",
-                    "kind": c.kind,
-                    "client": row["client"] or c.client,
-                    "metric": c.metric,
-                    "before": c.before,
-                    "after": c.after,
-                    "growth_pct": c.growth_pct,
-                    "period_days": c.period_days,
-                    "span": c.span,
-                }
-            )
+        out += [_claim_row(base, i, c, row["client"] or c.client) for i, c in enumerate(found)]
     return out
 
 

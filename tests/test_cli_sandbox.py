@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from pipelines.storage import DataTree, RawWriter
 from sandbox.server import start
 from sandbox.world import DEFAULT_SEED
 from tests.sandbox_fixture import spider_cmd, watch_world
-from tests.test_flows import _kaopu_env
+from tests.test_flows import _kaopu, _kaopu_env
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,18 +27,6 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]  # closed again when this returns: nothing listens there
-
-
-def _kaopu(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_run_starts_the_sandbox_itself_when_none_answers(prefect_api, tmp_path):
