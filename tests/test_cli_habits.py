@@ -132,10 +132,56 @@ def test_build_json_dash_prints_only_json(monkeypatch, tmp_path):
     machine = _invoke(["--data", str(tmp_path), "build", "--json", "-"])
     assert machine.exit_code == 0, machine.output
     assert json.loads(machine.stdout) == result_doc
-    human = _invoke(["--data", str(tmp_path), "build"])
+    human = _invoke(["--data", str(tmp_path), "build", "--lang", "en"])
     assert human.exit_code == 0, human.output
     assert "clean: no new raw files; 3 documents as before" in human.stdout
     assert "marts: 2 providers rated" in human.stdout
+
+
+def _stub_build(monkeypatch):
+    class Flows:
+        @staticmethod
+        def build(_data):
+            return {"clean": {"raw_files": 0, "documents": 3}, "marts": {"provider_reputation": 2}}
+
+    monkeypatch.setattr(cli, "_prefect", lambda tree, verbose: Flows)
+    monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
+
+
+def test_a_merchant_reads_chinese_unless_english_is_asked_for(monkeypatch, tmp_path):
+    _stub_build(monkeypatch)
+    data = ["--data", str(tmp_path)]
+    chinese = _invoke([*data, "build"], env={"KAOPU_LANG": None})
+    assert chinese.exit_code == 0, chinese.output
+    assert "清洗：没有新的原始文件；文档仍为3份" in chinese.stdout
+    assert "还没有服务商口碑表" in chinese.stdout
+    assert "clean:" not in chinese.stdout
+    for args, env in (
+        ([*data, "--lang", "en", "build"], None),  # before the subcommand
+        ([*data, "build", "--lang=en"], None),  # after it, like the other global options
+        ([*data, "build"], {"KAOPU_LANG": "en"}),
+        ([*data, "build", "--lang", "EN"], {"KAOPU_LANG": "zh"}),  # the option beats the variable
+    ):
+        english = _invoke(args, env=env)
+        assert english.exit_code == 0, (args, english.output)
+        assert "clean: no new raw files; 3 documents as before" in english.stdout, args
+        assert "no provider_reputation table yet" in english.stdout
+        assert "清洗" not in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--lang", "fr", "status"], None, "kaopu: --lang 'fr': expected one of zh, en"),
+        (["status", "--lang", "日本語"], None, "kaopu: --lang '日本語': expected one of zh, en"),
+        (["status"], {"KAOPU_LANG": "de"}, "kaopu: $KAOPU_LANG (--lang) 'de': expected one of zh, en"),
+    ],
+)
+def test_an_unknown_language_is_one_line_and_exit_2(tmp_path, args, env, said):
+    result = _invoke(["--data", str(tmp_path), *args], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == said
+    assert result.stdout == ""  # refused before the command ran
 
 
 # ---------------------------------------------------------------------------------------------
