@@ -209,10 +209,13 @@ UI: dict[str, dict[str, str]] = {
     },
     "paths.pandas": {"zh": "在 pandas 中：  {code}", "en": "in pandas:     {code}"},
     # a source that failed in this run left older rows in the tables
-    "stale.fetched": {"zh": "{age}前抓取的数据（{when}）", "en": "data fetched {age} ago ({when})"},
-    "stale.nothing": {"zh": "（没有任何数据）", "en": "no data at all"},
+    "stale.fetched": {
+        "zh": "上面它的数据来自{age}前的抓取（{when}）",
+        "en": "data fetched {age} ago ({when})",
+    },
+    "stale.nothing": {"zh": "上面没有它的任何数据", "en": "no data at all"},
     "stale.note": {
-        "zh": "注意：{source}在本次运行中失败；上面它的数据来自{when}",
+        "zh": "注意：{source}在本次运行中失败；{when}",
         "en": "note: {source} failed in this run; its rows above come from {when}",
     },
     # where the report is (flows/report/cli.py)
@@ -226,7 +229,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "build.clean": {
         "zh": "清洗：{raw_files}个新原始文件，读取{records}条记录，{quarantined}条隔离（data/quarantine/）"
-        " → {documents}份文档（新增{new_documents}），{claims}条案例宣称，已知{providers}家服务商",
+        " → {documents}份文档（新增{new_documents}），{claims}条宣称的案例，已知{providers}家服务商",
         "en": "clean: {raw_files} new raw files, {records} records read, {quarantined} quarantined "
         "(data/quarantine/) → {documents} documents (+{new_documents}), {claims} claims, "
         "{providers} providers known",

@@ -126,7 +126,7 @@ def test_a_failed_sources_rows_are_said_to_be_old(tmp_path, capsys):
     said = capsys.readouterr().out
     assert "注意：market在本次运行中失败；上面它的数据来自" in said
     assert "（2026-01-02T03:04:05+00:00）" in said
-    assert "注意：forum在本次运行中失败；上面它的数据来自（没有任何数据）" in said
+    assert "注意：forum在本次运行中失败；上面没有它的任何数据" in said
 
 
 def test_a_failed_sources_message_names_it_once(capsys):
