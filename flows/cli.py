@@ -33,7 +33,7 @@ from rich.table import Table
 from flows import history, lock, progress, stopping, summaries
 from flows.cli_group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
 from flows.lock import RunLock, RunLocked
-from flows.messages import DEFAULT_LANG, LANGS, UI, check_lang, flag_sentences, render, say
+from flows.messages import DEFAULT_LANG, LANGS, UI, check_lang, field_label, flag_sentences, render, say
 from flows.stopping import Stopper
 from pipelines.config import Config, ConfigError, OptionError, bounded, clip, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
@@ -981,13 +981,15 @@ def _print_provider(tree: DataTree, name: str, lang: str) -> None:
     t.add_column("field")
     t.add_column("value", overflow="fold")
     for col, value in row.items():
+        if col == "risk_flag_codes":
+            continue  # the same flags as `risk_flags`, in words just above
         if col == "risk_flags":
             value = flag_sentences(row.get("risk_flag_codes"), value, lang)
         elif col == "confidence_band":
             value = _band(value, lang)
         if isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1:
             value = ", ".join(map(str, list(value))) or "–"
-        t.add_row(str(col), _fmt(value))
+        t.add_row(field_label(str(col), lang), _fmt(value))
     out.print(t)
     checks_path = tree.table_path("marts/claim_checks")
     if checks_path.exists():

@@ -278,6 +278,63 @@ UI: dict[str, dict[str, str]] = {
 }
 
 
+# The provider row `crawl --provider` prints: each provider_reputation column's name for a merchant. In
+# English the column's own name is shown, the one a pandas user types. A column without a label here is
+# shown by its name in both languages (tests/test_messages.py keeps this complete).
+FIELDS_ZH: dict[str, str] = {
+    "provider_id": "服务商编号",
+    "provider_name": "服务商",
+    "legal_name": "公司名称",
+    "aliases": "别名",
+    "tp_star": "TP星级",
+    "established": "成立日期",
+    "staff_insured": "参保人数",
+    "registered_capital_cny": "注册资本（元）",
+    "lawsuit_count": "诉讼数",
+    "abnormal_count": "经营异常数",
+    "n_documents": "文档数",
+    "n_reviews": "评价数",
+    "n_complaints": "投诉数",
+    "n_answers": "问答数",
+    "n_articles": "文章数",
+    "rating_mean": "平均评分",
+    "rating_bayes": "贝叶斯平均评分",
+    "n_ratings": "评分数",
+    "positive_share_wilson_low": "好评率（95%下限）",
+    "sentiment_mean": "平均情感（0–1）",
+    "suspicious_share": "可疑评价占比",
+    "adjusted_rating": "调整后评分",
+    "n_kept": "未被标记的评分数",
+    "complaints_amount_cny": "投诉涉及金额（元）",
+    "complaints_completed_share": "投诉完成率",
+    "median_reply_days": "投诉回复天数中位数",
+    "claims_n": "宣称案例数",
+    "claims_supported": "有独立佐证的案例",
+    "claims_refuted": "被证伪的案例",
+    "claims_duplicated": "抄袭的案例",
+    "claims_implausible": "不合常理的案例",
+    "claims_not_enough_evidence": "证据不足的案例",
+    "authenticity_score": "案例真实性",
+    "reputation_score": "靠谱分",
+    "confidence": "置信度",
+    "confidence_band": "置信等级",
+    "risk_flags": "风险提示",
+    "fee_monthly_min_cny": "月服务费下限（元）",
+    "fee_monthly_max_cny": "月服务费上限（元）",
+    "commission_pct_mentioned": "提及的佣金（%）",
+    "first_seen": "最早出现",
+    "last_seen": "最近出现",
+    "sources": "来源",
+    "built_at": "生成时间",
+    "schema_version": "表结构版本",
+}
+
+
+def field_label(column: str, lang: str = DEFAULT_LANG) -> str:
+    """How the provider row names a provider_reputation column for a reader of `lang`."""
+    return FIELDS_ZH.get(column, column) if lang == "zh" else column
+
+
 def say(key: str, lang: str = DEFAULT_LANG, **args: object) -> str:
     """A line of the terminal furniture (`UI`) in `lang`; kept apart from `render` so a UI key can
     never be stored in a mart as a reason or flag code."""

@@ -6,7 +6,19 @@ import json
 
 import pytest
 
-from flows.messages import REASONS, RISK_FLAGS, UI, Message, check_lang, flag_sentences, render, say, uncoded
+from flows.messages import (
+    FIELDS_ZH,
+    REASONS,
+    RISK_FLAGS,
+    UI,
+    Message,
+    check_lang,
+    field_label,
+    flag_sentences,
+    render,
+    say,
+    uncoded,
+)
 
 GOLDEN = [
     # (code, args, zh, en)
@@ -361,3 +373,15 @@ def test_check_lang_accepts_either_case_and_refuses_others():
     assert check_lang(" EN ") == "en"
     with pytest.raises(ValueError, match="expected one of zh, en"):
         check_lang("zh-TW")
+
+
+def test_every_column_of_the_provider_row_has_a_chinese_name_and_english_keeps_the_column():
+    from pipelines.contracts import TABLES
+
+    shown = [f.name for f in TABLES["marts/provider_reputation"] if f.name != "risk_flag_codes"]
+    assert set(FIELDS_ZH) == set(shown)
+    assert len(set(FIELDS_ZH.values())) == len(FIELDS_ZH)  # no two rows read the same
+    assert field_label("reputation_score") == "靠谱分"
+    assert field_label("claims_refuted", "zh") == "被证伪的案例"
+    assert field_label("reputation_score", "en") == "reputation_score"
+    assert field_label("a_new_column", "zh") == "a_new_column"

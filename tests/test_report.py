@@ -208,6 +208,8 @@ def test_crawl_provider_printout_speaks_the_merchants_language(tree, rep, monkey
     en = _printed(monkeypatch, lambda cli: cli._print_provider(tree, name, "en"))
     n = int((checks["provider_id"] == c["provider_id"]).sum())
     assert f"宣称的成功案例（{n}个）" in zh and f"claimed success cases ({n})" in en
+    assert "靠谱分" in zh and "reputation_score" not in zh and "reputation_score" in en
+    assert "risk_flag_codes" not in zh + en  # the flags are shown once, in words
     assert say(f"verdict.{c['verdict']}", "zh") in zh and c["verdict"] in en
     # the reason is rendered from its code in the chosen language, not copied from the Chinese column
     assert render(c["reason_code"], c["reason_args"], "zh") in zh
