@@ -638,57 +638,70 @@ def _write_json(target: str | None, doc: Any) -> bool:
 @_guard
 def status(ctx: typer.Context) -> None:
     """The run in progress, last runs, row counts per table, quarantined items, freshness per source."""
+    lang = ctx.obj.lang
     tree = ctx.obj.config().tree
     running = lock.holder(tree)
     if running:
         out.print(
-            f"running now: {running.get('what', 'run')} {running.get('run_id') or ''} "
-            f"(pid {running.get('pid', '?')}, started {running.get('started', '?')})",
+            say(
+                "status.running",
+                lang,
+                what=running.get("what", "run"),
+                run_id=running.get("run_id") or "",
+                pid=running.get("pid", "?"),
+                started=running.get("started", "?"),
+            ),
             markup=False,
             highlight=False,
             soft_wrap=True,
         )
     else:
-        out.print("running now: nothing")
+        out.print(say("status.idle", lang))
     runs = history.last_runs(tree)
-    t = Table(title="last runs", show_edge=False)
-    for col in ("run", "finished", "provider", "raw items", "result"):
-        t.add_column(col)
+    t = Table(title=say("status.runs", lang), show_edge=False)
+    for col in ("run", "finished", "provider_or_all", "raw_items", "result"):
+        t.add_column(say(f"col.{col}", lang))
     for r in runs:
         raw = sum(int(x.get("raw_written", 0) or 0) for x in r.get("crawl", []))
         if r.get("interrupted"):
-            result = f"interrupted ({r['interrupted']})"
+            result = say("status.interrupted", lang, signal=r["interrupted"])
+        elif r.get("failed_sources"):
+            result = say("status.failed", lang, sources=", ".join(r["failed_sources"]))
         else:
-            result = (
-                ("failed: " + ", ".join(r.get("failed_sources", []))) if r.get("failed_sources") else "ok"
-            )
+            result = say("crawl.ok", lang)
         t.add_row(
             str(r.get("run_id", "?")),
             str(r.get("finished", "?")),
-            clip(str(r.get("provider") or "all"), 40),
+            clip(str(r.get("provider") or say("status.all", lang)), 40),
             str(raw),
             result,
         )
-    out.print(t if runs else "no runs yet")
-    counts = Table(title="tables", show_edge=False)
-    counts.add_column("table")
-    counts.add_column("rows")
+    out.print(t if runs else say("status.no_runs", lang))
+    counts = Table(title=say("status.tables", lang), show_edge=False)
+    counts.add_column(say("col.table", lang))
+    counts.add_column(say("col.rows", lang))
     for name, n in history.table_counts(tree).items():
-        counts.add_row(name, "not built" if n is None else str(n))
+        counts.add_row(name, say("status.not_built", lang) if n is None else str(n))
     out.print(counts)
     quarantined = history.quarantine_counts(tree)
     if quarantined:
         detail = ", ".join(f"{reason} {n}" for reason, n in quarantined.most_common())
-        out.print(
-            f"quarantined: {sum(quarantined.values())} ({detail}) in {tree.root / 'quarantine'}", markup=False
+        line = say(
+            "status.quarantined",
+            lang,
+            n=sum(quarantined.values()),
+            detail=detail,
+            path=tree.root / "quarantine",
         )
+        out.print(line, markup=False, highlight=False, soft_wrap=True)  # a path stays on one line
     else:
-        out.print("quarantined: 0")
-    fresh = Table(title="sources", show_edge=False)
-    for col in ("source", "raw files", "newest fetch", "age"):
-        fresh.add_column(col)
+        out.print(say("status.none_quarantined", lang))
+    fresh = Table(title=say("status.sources", lang), show_edge=False)
+    for col in ("source", "raw_files", "newest_fetch", "age"):
+        fresh.add_column(say(f"col.{col}", lang))
     for source, info in history.source_freshness(tree).items():
-        fresh.add_row(source, str(info["raw_files"]), info["newest_fetch"] or "never", info["age"] or "–")
+        newest = info["newest_fetch"] or say("status.never", lang)
+        fresh.add_row(source, str(info["raw_files"]), newest, info["age"] or "–")
     out.print(fresh)
 
 

@@ -55,9 +55,11 @@ def test_status_reads_the_data_tree_given_after_the_subcommand(tmp_path):
     data = tmp_path / "elsewhere"
     with QuarantineWriter(DataTree(data).quarantine_file("run-1")) as quarantine:
         quarantine.write({"x": 1}, "empty_text")
-    result = _invoke(["status", "--data", str(data)])
+    result = _invoke(["status", "--data", str(data), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "quarantined: 1 (empty_text 1)" in result.output
+    chinese = _invoke(["status", "--data", str(data)], env={"KAOPU_LANG": None})
+    assert f"隔离：1条（empty_text 1），在 {data / 'quarantine'}" in chinese.output
 
 
 def test_version_is_printed(tmp_path):
@@ -70,11 +72,14 @@ def test_status_shows_the_run_in_progress_and_interrupted_runs(tmp_path):
     tree = DataTree(tmp_path / "data")
     history.record_interrupted(tree, run_id="run-x", what="run", started=None, signal_name="SIGTERM")
     with RunLock(tree, what="build", run_id="build-y"):
-        result = _invoke(["--data", str(tree.root), "status"])
+        result = _invoke(["--data", str(tree.root), "status", "--lang", "en"])
+        chinese = _invoke(["--data", str(tree.root), "status"], env={"KAOPU_LANG": None})
     assert result.exit_code == 0, result.output
     assert f"running now: build build-y (pid {os.getpid()}" in result.output
     assert "interrupted (SIGTERM)" in result.output
-    after = _invoke(["--data", str(tree.root), "status"])
+    assert f"正在运行：build build-y（pid {os.getpid()}" in chinese.output
+    assert "被中断（SIGTERM）" in chinese.output
+    after = _invoke(["--data", str(tree.root), "status"], env={"KAOPU_LANG": "en"})
     assert "running now: nothing" in after.output
 
 
