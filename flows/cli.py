@@ -546,9 +546,6 @@ def report(
     out_dir: Annotated[
         str | None, typer.Option("--out", help="Where to write it (default data/report).")
     ] = None,
-    lang: Annotated[
-        str | None, typer.Option(help="zh (default) or en; the same as the global --lang.")
-    ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open it in the browser.")] = False,
     compare: Annotated[bool, typer.Option(help="A side-by-side page of the 2–5 NAMEs.")] = False,
 ) -> None:
@@ -557,7 +554,8 @@ def report(
     from flows.report.cli import report as write
 
     try:
-        write(ctx.obj.config().tree, names, out_dir, lang or ctx.obj.lang, open_, compare, out)
+        # `--lang` after `report` is the global option (flows/cli_group.py moves it): one language per run
+        write(ctx.obj.config().tree, names, out_dir, ctx.obj.lang, open_, compare, out)
     except ReportError as exc:
         raise Fail(str(exc), exc.exit_code) from None
 

@@ -23,7 +23,7 @@ from flows.lock import RunLock
 from pipelines.storage import DataTree, QuarantineWriter
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-text", "sandbox"}
+COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-text", "sandbox", "report"}
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,8 @@ COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-te
     [
         (["demo", "--data", "X"], ["--data", "X", "demo"]),
         (["demo", "--data=X", "-v"], ["--data=X", "-v", "demo"]),
+        (["report", "A", "--lang", "en"], ["--lang", "en", "report", "A"]),
+        (["build", "--lang=en"], ["--lang=en", "build"]),
         (
             ["--config", "c.toml", "run", "--source", "market", "--profile", "live"],
             ["--config", "c.toml", "--profile", "live", "run", "--source", "market"],
