@@ -3,8 +3,8 @@ ClaimReview file, comparison, and that a failed write leaves the previous report
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -193,10 +193,9 @@ def _printed(monkeypatch, show) -> str:
     """What a cli printer writes, on a console wide enough that no sentence is folded."""
     from flows import cli
 
-    console = cli._Console(width=2000, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = cli._Console(width=2000, record=True, file=io.StringIO())
     monkeypatch.setattr(cli, "out", console)
     show(cli)
-    console.file.close()
     return console.export_text()
 
 
