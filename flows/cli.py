@@ -33,6 +33,7 @@ from rich.table import Table
 from flows import history, lock, progress, stopping, summaries
 from flows.cli_group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
 from flows.lock import RunLock, RunLocked
+from flows.messages import DEFAULT_LANG, LANGS, UI, check_lang, field_label, flag_sentences, render, say
 from flows.stopping import Stopper
 from pipelines.config import Config, ConfigError, OptionError, bounded, clip, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
@@ -78,6 +79,7 @@ class Ctx:
     data: str | None
     profile: str | None
     verbose: bool
+    lang: str = DEFAULT_LANG  # what a merchant reads: zh or en (maintainer output stays English)
 
     def config(self, *, profile: str | None = None, base_url: str | None = None) -> Config:
         return load_config(
@@ -109,12 +111,31 @@ def main(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show Prefect's logs on the terminal.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", envvar="KAOPU_LANG", help="Language of what a merchant reads: zh (default) or en."
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    ctx.obj = Ctx(config, data, profile, verbose)
+    ctx.obj = Ctx(config, data, profile, verbose, _chosen_lang(ctx, lang))
+
+
+def _chosen_lang(ctx: typer.Context, value: str | None) -> str:
+    if value is None:
+        return DEFAULT_LANG
+    try:
+        return check_lang(value)
+    except ValueError:
+        # by name: typer carries its own copy of click, whose ParameterSource is not click's
+        from_env = getattr(ctx.get_parameter_source("lang"), "name", None) == "ENVIRONMENT"
+        where = "$KAOPU_LANG (--lang)" if from_env else "--lang"
+        _say(f"{where} {bounded(value)}: expected one of {', '.join(LANGS)}")
+        raise typer.Exit(2) from None
 
 
 def _guard(fn):
@@ -222,14 +243,14 @@ def _locked_run(c: Ctx, tree: DataTree, what: str, sources: list[str], start) ->
         return progress.follow(err, tree, run_id, sources, lambda: start(kflows, run_id))
 
 
-def _report_crawl(summary: dict[str, Any]) -> list[str]:
+def _report_crawl(summary: dict[str, Any], lang: str) -> list[str]:
     """The crawl table, then one line per failed source on stderr; returns the failed sources."""
-    table = Table(title="crawl", show_edge=False)
-    for col in ("source", "result", "pages", "raw items", "errors", "seconds"):
-        table.add_column(col)
+    table = Table(title=say("crawl.title", lang), show_edge=False)
+    for col in ("source", "result", "pages", "raw_items", "errors", "seconds"):
+        table.add_column(say(f"col.{col}", lang))
     failed = []
     for r in summary["crawl"]:
-        state = {0: "ok", 3: "no match", 4: "stopped"}.get(r["exit_code"], "FAILED")
+        state = say("crawl." + {0: "ok", 3: "no_match", 4: "stopped"}.get(r["exit_code"], "failed"), lang)
         if r["exit_code"] not in (0, 3):
             failed.append(r["source"])
         stats = r.get("stats") or {}
@@ -255,17 +276,18 @@ def _without_prefix(message: str, source: str) -> str:
     return message
 
 
-def _print_reputation(tree: DataTree, top: int = 10) -> None:
+def _print_reputation(tree: DataTree, lang: str, top: int = 10) -> None:
     import pandas as pd
 
     path = tree.table_path("marts/provider_reputation")
     if not path.exists():
-        out.print("no provider_reputation table yet")
+        out.print(say("reputation.missing", lang))
         return
     df = pd.read_parquet(path).sort_values("reputation_score", ascending=False)
-    table = Table(title=f"provider_reputation: top {min(top, len(df))} of {len(df)}", show_edge=False)
-    for title in ("provider", "score", "conf.", "TP★", "rating", "reviews", "compl.", "cases ✓/✗/⧉"):
-        table.add_column(title, no_wrap=True)
+    title = say("reputation.title", lang, shown=min(top, len(df)), total=len(df))
+    table = Table(title=title, show_edge=False)
+    for col in ("provider", "score", "band", "tp", "rating", "reviews", "complaints", "cases"):
+        table.add_column(say(f"col.{col}", lang), no_wrap=True)
     flags = []
     for _, row in df.head(top).iterrows():
         cases = f"{_fmt(row.claims_n)}: {_fmt(row.claims_supported)}/{_fmt(row.claims_refuted)}/"
@@ -273,22 +295,28 @@ def _print_reputation(tree: DataTree, top: int = 10) -> None:
         table.add_row(
             str(row.provider_name),
             _num(row.reputation_score, 1),
-            _fmt(row.confidence_band),
+            _band(row.confidence_band, lang),
             _fmt(row.tp_star),
             _num(row.rating_bayes, 2),
             _fmt(row.n_reviews),
             _fmt(row.n_complaints),
             cases,
         )
-        risk = list(row.risk_flags) if row.risk_flags is not None else []
+        risk = flag_sentences(getattr(row, "risk_flag_codes", None), row.risk_flags, lang)
         if risk:
             flags.append(f"{row.provider_name}: " + "; ".join(risk))
     out.print(table)
-    out.print("cases ✓/✗/⧉ = supported / refuted / copied from another agency", style="dim")
+    out.print(say("reputation.legend", lang), style="dim")
     if flags:
-        out.print("risk flags:")
+        out.print(say("reputation.risk_flags", lang))
         for line in flags:
             out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _band(value: Any, lang: str) -> str:
+    """A confidence band (low / medium / high) in the merchant's words; anything else as stored."""
+    key = f"band.{value}"
+    return say(key, lang) if isinstance(value, str) and key in UI else _fmt(value)
 
 
 def _num(value: Any, digits: int) -> str:
@@ -313,11 +341,11 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _print_paths(tree: DataTree) -> None:
+def _print_paths(tree: DataTree, lang: str) -> None:
     marts, clean = tree.root / "marts", tree.root / "clean"
-    out.print(f"parquet files: {marts}/*.parquet and {clean}/*.parquet", soft_wrap=True, highlight=False)
+    out.print(say("paths.parquet", lang, marts=marts, clean=clean), soft_wrap=True, highlight=False)
     out.print(
-        f'in pandas:     pd.read_parquet("{tree.table_path("marts/provider_reputation")}")',
+        say("paths.pandas", lang, code=f'pd.read_parquet("{tree.table_path("marts/provider_reputation")}")'),
         soft_wrap=True,
         highlight=False,
         markup=False,
@@ -348,7 +376,7 @@ def demo(
     c: Ctx = ctx.obj
     cfg = c.config(profile="sandbox")
     tree = cfg.tree
-    out.print(f"kaopu demo: sandbox world seed={seed}, {providers} providers → {tree.root}")
+    out.print(say("demo.start", c.lang, seed=seed, providers=providers, root=tree.root))
     summary = _locked_run(
         c,
         tree,
@@ -358,12 +386,11 @@ def demo(
             str(tree.root), seed, providers, config=c.config_path, run_id=run_id
         ),
     )
-    failed = _report_crawl(summary)
-    _print_reputation(tree)
-    _print_paths(tree)
-    _write_report(tree)
-    if failed:
-        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+    failed = _report_crawl(summary, c.lang)
+    _print_reputation(tree, c.lang)
+    _print_paths(tree, c.lang)
+    _write_report(tree, c.lang)
+    _fail_if_sources_failed(failed, c.lang)
 
 
 @app.command()
@@ -398,14 +425,13 @@ def run(
                 run_id=run_id,
             ),
         )
-    failed = _report_crawl(summary)
-    _print_reputation(tree)
-    _print_stale(tree, failed)
-    _print_paths(tree)
-    _write_report(tree)
+    failed = _report_crawl(summary, c.lang)
+    _print_reputation(tree, c.lang)
+    _print_stale(tree, failed, c.lang)
+    _print_paths(tree, c.lang)
+    _write_report(tree, c.lang)
     _damaged(summary, allow_damaged)
-    if failed:
-        raise Fail(f"{len(failed)} source(s) failed (the others' data was built): {', '.join(failed)}")
+    _fail_if_sources_failed(failed, c.lang, key="fail.sources_rest_built")
 
 
 @app.command()
@@ -438,19 +464,19 @@ def crawl(
                 run_id=run_id,
             ),
         )
-    failed = _report_crawl(summary)
+    failed = _report_crawl(summary, c.lang)
     if all(r["exit_code"] == 3 for r in summary["crawl"]):
-        raise Fail(
-            f"no source has documents for {bounded(provider)}; "
-            "check the name or add aliases to providers.toml",
-            3,
-        )
-    _print_provider(tree, provider)
+        raise Fail(say("fail.no_documents", c.lang, name=bounded(provider)), 3)
+    _print_provider(tree, provider, c.lang)
     _damaged(summary, allow_damaged=True)  # said, but a targeted crawl is not failed for another file
-    _print_stale(tree, failed)
-    _write_report(tree, provider)
+    _print_stale(tree, failed, c.lang)
+    _write_report(tree, c.lang, provider)
+    _fail_if_sources_failed(failed, c.lang)
+
+
+def _fail_if_sources_failed(failed: list[str], lang: str, key: str = "fail.sources") -> None:
     if failed:
-        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+        raise Fail(say(key, lang, n=len(failed), sources=", ".join(failed)))
 
 
 @contextlib.contextmanager
@@ -492,7 +518,7 @@ def _sandbox_if_needed(cfg: Config, sources: list[str]) -> Iterator[str | None]:
         yield sb.url
 
 
-def _print_stale(tree: DataTree, failed: list[str]) -> None:
+def _print_stale(tree: DataTree, failed: list[str], lang: str) -> None:
     """A failed source's rows in the tables are from an earlier crawl: say how old, never pass them
     off as this run's."""
     if not failed:
@@ -501,11 +527,11 @@ def _print_stale(tree: DataTree, failed: list[str]) -> None:
     for source in failed:
         info = fresh.get(source, {})
         if info.get("newest_fetch"):
-            when = f"data fetched {info['age']} ago ({info['newest_fetch']})"
+            when = say("stale.fetched", lang, age=info["age"], when=info["newest_fetch"])
         else:
-            when = "no data at all"
+            when = say("stale.nothing", lang)
         out.print(
-            f"note: {source} failed in this run; its rows above come from {when}",
+            say("stale.note", lang, source=source, when=when),
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -520,7 +546,6 @@ def report(
     out_dir: Annotated[
         str | None, typer.Option("--out", help="Where to write it (default data/report).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
     open_: Annotated[bool, typer.Option("--open", help="Open it in the browser.")] = False,
     compare: Annotated[bool, typer.Option(help="A side-by-side page of the 2–5 NAMEs.")] = False,
 ) -> None:
@@ -529,15 +554,16 @@ def report(
     from flows.report.cli import report as write
 
     try:
-        write(ctx.obj.config().tree, names, out_dir, lang, open_, compare, out)
+        # `--lang` after `report` is the global option (flows/cli_group.py moves it): one language per run
+        write(ctx.obj.config().tree, names, out_dir, ctx.obj.lang, open_, compare, out)
     except ReportError as exc:
         raise Fail(str(exc), exc.exit_code) from None
 
 
-def _write_report(tree: DataTree, provider: str | None = None) -> None:
+def _write_report(tree: DataTree, lang: str, provider: str | None = None) -> None:
     from flows.report.cli import after_build
 
-    after_build(tree, out, provider)
+    after_build(tree, out, provider, lang)
 
 
 @app.command()
@@ -558,9 +584,9 @@ def build(
         kflows = _prefect(tree, c.verbose)
         result = progress.follow(err, tree, run_id, [], lambda: kflows.build(str(tree.root)))
     if not _write_json(json_out, result):
-        for line in summaries.build_lines(result):
+        for line in summaries.build_lines(result, c.lang):
             out.print(line, markup=False, highlight=False, soft_wrap=True)
-        _print_reputation(tree)
+        _print_reputation(tree, c.lang)
     _damaged(result, allow_damaged)  # with --json too: damage is never only in the JSON
 
 
@@ -610,57 +636,70 @@ def _write_json(target: str | None, doc: Any) -> bool:
 @_guard
 def status(ctx: typer.Context) -> None:
     """The run in progress, last runs, row counts per table, quarantined items, freshness per source."""
+    lang = ctx.obj.lang
     tree = ctx.obj.config().tree
     running = lock.holder(tree)
     if running:
         out.print(
-            f"running now: {running.get('what', 'run')} {running.get('run_id') or ''} "
-            f"(pid {running.get('pid', '?')}, started {running.get('started', '?')})",
+            say(
+                "status.running",
+                lang,
+                what=running.get("what", "run"),
+                run_id=running.get("run_id") or "",
+                pid=running.get("pid", "?"),
+                started=running.get("started", "?"),
+            ),
             markup=False,
             highlight=False,
             soft_wrap=True,
         )
     else:
-        out.print("running now: nothing")
+        out.print(say("status.idle", lang))
     runs = history.last_runs(tree)
-    t = Table(title="last runs", show_edge=False)
-    for col in ("run", "finished", "provider", "raw items", "result"):
-        t.add_column(col)
+    t = Table(title=say("status.runs", lang), show_edge=False)
+    for col in ("run", "finished", "provider_or_all", "raw_items", "result"):
+        t.add_column(say(f"col.{col}", lang))
     for r in runs:
         raw = sum(int(x.get("raw_written", 0) or 0) for x in r.get("crawl", []))
         if r.get("interrupted"):
-            result = f"interrupted ({r['interrupted']})"
+            result = say("status.interrupted", lang, signal=r["interrupted"])
+        elif r.get("failed_sources"):
+            result = say("status.failed", lang, sources=", ".join(r["failed_sources"]))
         else:
-            result = (
-                ("failed: " + ", ".join(r.get("failed_sources", []))) if r.get("failed_sources") else "ok"
-            )
+            result = say("crawl.ok", lang)
         t.add_row(
             str(r.get("run_id", "?")),
             str(r.get("finished", "?")),
-            clip(str(r.get("provider") or "all"), 40),
+            clip(str(r.get("provider") or say("status.all", lang)), 40),
             str(raw),
             result,
         )
-    out.print(t if runs else "no runs yet")
-    counts = Table(title="tables", show_edge=False)
-    counts.add_column("table")
-    counts.add_column("rows")
+    out.print(t if runs else say("status.no_runs", lang))
+    counts = Table(title=say("status.tables", lang), show_edge=False)
+    counts.add_column(say("col.table", lang))
+    counts.add_column(say("col.rows", lang))
     for name, n in history.table_counts(tree).items():
-        counts.add_row(name, "not built" if n is None else str(n))
+        counts.add_row(name, say("status.not_built", lang) if n is None else str(n))
     out.print(counts)
     quarantined = history.quarantine_counts(tree)
     if quarantined:
         detail = ", ".join(f"{reason} {n}" for reason, n in quarantined.most_common())
-        out.print(
-            f"quarantined: {sum(quarantined.values())} ({detail}) in {tree.root / 'quarantine'}", markup=False
+        line = say(
+            "status.quarantined",
+            lang,
+            n=sum(quarantined.values()),
+            detail=detail,
+            path=tree.root / "quarantine",
         )
+        out.print(line, markup=False, highlight=False, soft_wrap=True)  # a path stays on one line
     else:
-        out.print("quarantined: 0")
-    fresh = Table(title="sources", show_edge=False)
-    for col in ("source", "raw files", "newest fetch", "age"):
-        fresh.add_column(col)
+        out.print(say("status.none_quarantined", lang))
+    fresh = Table(title=say("status.sources", lang), show_edge=False)
+    for col in ("source", "raw_files", "newest_fetch", "age"):
+        fresh.add_column(say(f"col.{col}", lang))
     for source, info in history.source_freshness(tree).items():
-        fresh.add_row(source, str(info["raw_files"]), info["newest_fetch"] or "never", info["age"] or "–")
+        newest = info["newest_fetch"] or say("status.never", lang)
+        fresh.add_row(source, str(info["raw_files"]), newest, info["age"] or "–")
     out.print(fresh)
 
 
@@ -862,16 +901,15 @@ def evaluate(
                 run_id=run_id,
             ),
         )
-    failed = _report_crawl(summary)
+    failed = _report_crawl(summary, c.lang)
     metrics = compare(World(seed, providers).truth(), tree)
     metrics.update({"seed": seed, "providers": providers, "faults": faults})
     if not _write_json(json_out, metrics):
-        for line in summaries.eval_lines(metrics):
+        for line in summaries.eval_lines(metrics, c.lang):
             out.print(line, markup=False, highlight=False, soft_wrap=True)
     if keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
-    if failed:
-        raise Fail(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+    _fail_if_sources_failed(failed, c.lang)
 
 
 @app.command(name="eval-text")
@@ -927,14 +965,14 @@ def eval_text(
 # ---------------------------------------------------------------------------------------------
 
 
-def _print_provider(tree: DataTree, name: str) -> None:
+def _print_provider(tree: DataTree, name: str, lang: str) -> None:
     import pandas as pd
 
     from pipelines.providers import ProviderIndex
 
     rep_path = tree.table_path("marts/provider_reputation")
     if not rep_path.exists():
-        raise Fail("no provider_reputation table was built")
+        raise Fail(say("fail.no_marts", lang))
     rep = pd.read_parquet(rep_path)
     index = ProviderIndex(
         [
@@ -948,26 +986,45 @@ def _print_provider(tree: DataTree, name: str) -> None:
     )
     pid = index.resolve(name)
     if pid is None:
-        raise Fail(f"{bounded(name)} is not in provider_reputation after the crawl", 3)
+        raise Fail(say("fail.not_rated", lang, name=bounded(name)), 3)
     row = rep[rep.provider_id == pid].iloc[0]
     t = Table(title=str(row.provider_name), show_header=False, show_edge=False)
     t.add_column("field")
     t.add_column("value", overflow="fold")
     for col, value in row.items():
+        if col == "risk_flag_codes":
+            continue  # the same flags as `risk_flags`, in words just above
+        if col == "risk_flags":
+            value = flag_sentences(row.get("risk_flag_codes"), value, lang)
+        elif col == "confidence_band":
+            value = _band(value, lang)
         if isinstance(value, list | tuple) or getattr(value, "ndim", 0) == 1:
             value = ", ".join(map(str, list(value))) or "–"
-        t.add_row(str(col), _fmt(value))
+        t.add_row(field_label(str(col), lang), _fmt(value))
     out.print(t)
     checks_path = tree.table_path("marts/claim_checks")
     if checks_path.exists():
         checks = pd.read_parquet(checks_path)
         checks = checks[checks.provider_id == pid]
-        ct = Table(title=f"claimed success cases ({len(checks)})", show_edge=False)
-        for col in ("verdict", "client", "metric", "growth_pct", "reason"):
-            ct.add_column(col, overflow="fold")
+        ct = Table(title=say("cases.title", lang, n=len(checks)), show_edge=False)
+        for col in ("verdict", "client", "metric", "growth", "reason"):
+            ct.add_column(say(f"col.{col}", lang), overflow="fold")
         for r in checks.itertuples():
-            ct.add_row(str(r.verdict), _fmt(r.client), _fmt(r.metric), _fmt(r.growth_pct), str(r.reason))
+            verdict = f"verdict.{r.verdict}"
+            ct.add_row(
+                say(verdict, lang) if verdict in UI else str(r.verdict),
+                _fmt(r.client),
+                _fmt(r.metric),
+                _fmt(r.growth_pct),
+                _reason(r, lang),
+            )
         out.print(ct)
+
+
+def _reason(check: Any, lang: str) -> str:
+    """A claim check's reason in `lang`, from its code; a row built before codes keeps its sentence."""
+    code = getattr(check, "reason_code", None)
+    return render(code, check.reason_args, lang) if isinstance(code, str) and code else str(check.reason)
 
 
 def _check_sources(sources: list[str] | None) -> list[str]:

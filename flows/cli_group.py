@@ -1,6 +1,6 @@
 """The `kaopu` command group: habits a shell user brings, kept apart from the commands themselves.
 
-- Global options (`--data`, `--config`, `--profile`, `--verbose`) work before *or* after the
+- Global options (`--data`, `--config`, `--profile`, `--lang`, `--verbose`) work before *or* after the
   subcommand: `kaopu demo --data X` is `kaopu --data X demo`. Click only knows a group's options
   before the subcommand, so they are moved there before parsing. A later value wins, as usual.
 - A closed pipe (`kaopu status | head -1`) ends the command quietly with exit 0: the reader has what it
@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 # Options of the group that take a value, and flags. A new global option is added here too.
-GLOBAL_WITH_VALUE = ("--data", "--config", "--profile")
+GLOBAL_WITH_VALUE = ("--data", "--config", "--profile", "--lang")
 GLOBAL_FLAGS = ("--verbose", "-v")
 
 

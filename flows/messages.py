@@ -146,3 +146,245 @@ def render(code: str, args: dict | str | None, lang: str = DEFAULT_LANG) -> str:
 
 def uncoded(text: str) -> Message:
     return Message(UNCODED, {"text": text})
+
+
+# The terminal furniture a merchant reads from `demo`, `run`, `crawl --provider`, `build`, `eval` and
+# `report`: headings, column names, verdict and band names, summary lines and the everyday failures.
+# Maintainer output (log lines, `doctor`, `verify`, config errors, `eval-text`) stays English only.
+UI: dict[str, dict[str, str]] = {
+    # top of provider_reputation (flows/cli.py _print_reputation)
+    "reputation.title": {
+        "zh": "服务商口碑：共{total}家，前{shown}家",
+        "en": "provider_reputation: top {shown} of {total}",
+    },
+    "reputation.missing": {"zh": "还没有服务商口碑表", "en": "no provider_reputation table yet"},
+    "col.provider": {"zh": "服务商", "en": "provider"},
+    "col.score": {"zh": "靠谱分", "en": "score"},
+    "col.band": {"zh": "置信度", "en": "conf."},
+    "col.tp": {"zh": "TP星级", "en": "TP★"},
+    "col.rating": {"zh": "调整后评分", "en": "rating"},
+    "col.reviews": {"zh": "评价数", "en": "reviews"},
+    "col.complaints": {"zh": "投诉数", "en": "compl."},
+    "col.cases": {"zh": "案例 ✓/✗/⧉", "en": "cases ✓/✗/⧉"},
+    "reputation.legend": {
+        "zh": "案例 ✓/✗/⧉ = 有独立佐证 / 被证伪 / 抄袭其他服务商",
+        "en": "cases ✓/✗/⧉ = supported / refuted / copied from another agency",
+    },
+    "reputation.risk_flags": {"zh": "风险提示：", "en": "risk flags:"},
+    "band.low": {"zh": "低", "en": "low"},
+    "band.medium": {"zh": "中", "en": "medium"},
+    "band.high": {"zh": "高", "en": "high"},
+    # one provider and its cases (flows/cli.py _print_provider, `crawl --provider`)
+    "cases.title": {"zh": "宣称的成功案例（{n}个）", "en": "claimed success cases ({n})"},
+    "col.verdict": {"zh": "结论", "en": "verdict"},
+    "col.client": {"zh": "客户", "en": "client"},
+    "col.metric": {"zh": "指标", "en": "metric"},
+    "col.growth": {"zh": "增长（%）", "en": "growth_pct"},
+    "col.reason": {"zh": "理由", "en": "reason"},
+    "verdict.supported": {"zh": "有独立佐证", "en": "supported"},
+    "verdict.refuted": {"zh": "被证伪", "en": "refuted"},
+    "verdict.duplicated": {"zh": "抄袭", "en": "duplicated"},
+    "verdict.implausible": {"zh": "不合常理", "en": "implausible"},
+    "verdict.not_enough_evidence": {"zh": "证据不足", "en": "not_enough_evidence"},
+    # the crawl table of demo / run / crawl
+    "crawl.title": {"zh": "抓取", "en": "crawl"},
+    "col.source": {"zh": "来源", "en": "source"},
+    "col.result": {"zh": "结果", "en": "result"},
+    "col.pages": {"zh": "页数", "en": "pages"},
+    "col.raw_items": {"zh": "原始条目", "en": "raw items"},
+    "col.errors": {"zh": "错误", "en": "errors"},
+    "col.seconds": {"zh": "秒", "en": "seconds"},
+    "crawl.ok": {"zh": "成功", "en": "ok"},
+    "crawl.no_match": {"zh": "无匹配", "en": "no match"},
+    "crawl.stopped": {"zh": "已停止", "en": "stopped"},
+    "crawl.failed": {"zh": "失败", "en": "FAILED"},
+    # the start of demo and where the files are
+    "demo.start": {
+        "zh": "kaopu demo：沙盒世界 seed={seed}，{providers}家服务商 → {root}",
+        "en": "kaopu demo: sandbox world seed={seed}, {providers} providers → {root}",
+    },
+    "paths.parquet": {
+        "zh": "parquet 文件：{marts}/*.parquet 和 {clean}/*.parquet",
+        "en": "parquet files: {marts}/*.parquet and {clean}/*.parquet",
+    },
+    "paths.pandas": {"zh": "在 pandas 中：  {code}", "en": "in pandas:     {code}"},
+    # a source that failed in this run left older rows in the tables
+    "stale.fetched": {
+        "zh": "上面它的数据来自{age}前的抓取（{when}）",
+        "en": "data fetched {age} ago ({when})",
+    },
+    "stale.nothing": {"zh": "上面没有它的任何数据", "en": "no data at all"},
+    "stale.note": {
+        "zh": "注意：{source}在本次运行中失败；{when}",
+        "en": "note: {source} failed in this run; its rows above come from {when}",
+    },
+    # where the report is (flows/report/cli.py)
+    "report.index": {"zh": "报告：{path}", "en": "report: {path}"},
+    "report.page": {"zh": "{name} 的报告页：{path}", "en": "report page of {name}: {path}"},
+    "report.compare": {"zh": "对比页：{path}", "en": "comparison: {path}"},
+    # `kaopu build` and `kaopu eval` summaries (flows/summaries.py)
+    "build.clean_nothing_new": {
+        "zh": "清洗：没有新的原始文件；文档仍为{documents}份",
+        "en": "clean: no new raw files; {documents} documents as before",
+    },
+    "build.clean": {
+        "zh": "清洗：{raw_files}个新原始文件，读取{records}条记录，{quarantined}条隔离（data/quarantine/）"
+        " → {documents}份文档（新增{new_documents}），{claims}条宣称的案例，已知{providers}家服务商",
+        "en": "clean: {raw_files} new raw files, {records} records read, {quarantined} quarantined "
+        "(data/quarantine/) → {documents} documents (+{new_documents}), {claims} claims, "
+        "{providers} providers known",
+    },
+    "build.marts": {
+        "zh": "汇总：{rated}家服务商已评分（重新计算{recomputed}家），{checks}条案例核查，{flags}条评价标记",
+        "en": "marts: {rated} providers rated ({recomputed} recomputed), {checks} claim checks, "
+        "{flags} review flags",
+    },
+    "eval.world": {
+        "zh": "沙盒世界 seed {seed}，{providers}家服务商，故障率 {faults}",
+        "en": "world seed {seed}, {providers} providers, faults {faults}",
+    },
+    "eval.claims": {
+        "zh": "案例结论：macro-F1 {f1}，准确率 {accuracy}，共{n}条案例（找到{covered}条）",
+        "en": "claim verdicts: macro-F1 {f1}, accuracy {accuracy} over {n} claims ({covered} found)",
+    },
+    "eval.reviews": {
+        "zh": "可疑评价：精确率 {precision}，召回率 {recall}（标记{flagged}条，刷单{bought}条）",
+        "en": "suspicious reviews: precision {precision}, recall {recall} "
+        "({flagged} flagged, {bought} bought)",
+    },
+    "eval.reputation": {
+        "zh": "口碑分与隐藏质量：Spearman {spearman}，覆盖{matched}/{providers}家服务商",
+        "en": "reputation vs hidden quality: Spearman {spearman} over {matched} of {providers} providers",
+    },
+    "eval.more": {"zh": "全部指标：kaopu eval --json FILE", "en": "all figures: kaopu eval --json FILE"},
+    # `kaopu status`
+    "status.running": {
+        "zh": "正在运行：{what} {run_id}（pid {pid}，开始于 {started}）",
+        "en": "running now: {what} {run_id} (pid {pid}, started {started})",
+    },
+    "status.idle": {"zh": "正在运行：无", "en": "running now: nothing"},
+    "status.runs": {"zh": "最近的运行", "en": "last runs"},
+    "status.no_runs": {"zh": "还没有运行记录", "en": "no runs yet"},
+    "col.run": {"zh": "运行", "en": "run"},
+    "col.finished": {"zh": "结束时间", "en": "finished"},
+    "col.provider_or_all": {"zh": "服务商", "en": "provider"},
+    "status.all": {"zh": "全部", "en": "all"},
+    "status.interrupted": {"zh": "被中断（{signal}）", "en": "interrupted ({signal})"},
+    "status.failed": {"zh": "失败：{sources}", "en": "failed: {sources}"},
+    "status.tables": {"zh": "数据表", "en": "tables"},
+    "col.table": {"zh": "表", "en": "table"},
+    "col.rows": {"zh": "行数", "en": "rows"},
+    "status.not_built": {"zh": "未生成", "en": "not built"},
+    "status.quarantined": {
+        "zh": "隔离：{n}条（{detail}），在 {path}",
+        "en": "quarantined: {n} ({detail}) in {path}",
+    },
+    "status.none_quarantined": {"zh": "隔离：0", "en": "quarantined: 0"},
+    "status.sources": {"zh": "来源", "en": "sources"},
+    "col.raw_files": {"zh": "原始文件数", "en": "raw files"},
+    "col.newest_fetch": {"zh": "最近抓取", "en": "newest fetch"},
+    "col.age": {"zh": "距今", "en": "age"},
+    "status.never": {"zh": "从未", "en": "never"},
+    # the one-line failures a merchant meets most (exit codes in flows/cli.py)
+    "fail.no_documents": {
+        "zh": "没有任何来源找到 {name} 的文档；请检查名称，或在 providers.toml 中添加别名",
+        "en": "no source has documents for {name}; check the name or add aliases to providers.toml",
+    },
+    "fail.not_rated": {
+        "zh": "抓取后 {name} 仍不在服务商口碑表中",
+        "en": "{name} is not in provider_reputation after the crawl",
+    },
+    "fail.sources": {"zh": "{n}个来源失败：{sources}", "en": "{n} source(s) failed: {sources}"},
+    "fail.sources_rest_built": {
+        "zh": "{n}个来源失败（其他来源的数据已构建）：{sources}",
+        "en": "{n} source(s) failed (the others' data was built): {sources}",
+    },
+    "fail.no_marts": {
+        "zh": "还没有生成汇总表：请先运行 `kaopu build`（或 demo / run）",
+        "en": "no marts/provider_reputation table yet: run `kaopu build` (or demo / run) first",
+    },
+}
+
+
+# The provider row `crawl --provider` prints: each provider_reputation column's name for a merchant. In
+# English the column's own name is shown, the one a pandas user types. A column without a label here is
+# shown by its name in both languages (tests/test_messages.py keeps this complete).
+FIELDS_ZH: dict[str, str] = {
+    "provider_id": "服务商编号",
+    "provider_name": "服务商",
+    "legal_name": "公司名称",
+    "aliases": "别名",
+    "tp_star": "TP星级",
+    "established": "成立日期",
+    "staff_insured": "参保人数",
+    "registered_capital_cny": "注册资本（元）",
+    "lawsuit_count": "诉讼数",
+    "abnormal_count": "经营异常数",
+    "n_documents": "文档数",
+    "n_reviews": "评价数",
+    "n_complaints": "投诉数",
+    "n_answers": "问答数",
+    "n_articles": "文章数",
+    "rating_mean": "平均评分",
+    "rating_bayes": "贝叶斯平均评分",
+    "n_ratings": "评分数",
+    "positive_share_wilson_low": "好评率（95%下限）",
+    "sentiment_mean": "平均情感（0–1）",
+    "suspicious_share": "可疑评价占比",
+    "adjusted_rating": "调整后评分",
+    "n_kept": "未被标记的评分数",
+    "complaints_amount_cny": "投诉涉及金额（元）",
+    "complaints_completed_share": "投诉完成率",
+    "median_reply_days": "投诉回复天数中位数",
+    "claims_n": "宣称案例数",
+    "claims_supported": "有独立佐证的案例",
+    "claims_refuted": "被证伪的案例",
+    "claims_duplicated": "抄袭的案例",
+    "claims_implausible": "不合常理的案例",
+    "claims_not_enough_evidence": "证据不足的案例",
+    "authenticity_score": "案例真实性",
+    "reputation_score": "靠谱分",
+    "confidence": "置信度",
+    "confidence_band": "置信等级",
+    "risk_flags": "风险提示",
+    "fee_monthly_min_cny": "月服务费下限（元）",
+    "fee_monthly_max_cny": "月服务费上限（元）",
+    "commission_pct_mentioned": "提及的佣金（%）",
+    "first_seen": "最早出现",
+    "last_seen": "最近出现",
+    "sources": "来源",
+    "built_at": "生成时间",
+    "schema_version": "表结构版本",
+}
+
+
+def field_label(column: str, lang: str = DEFAULT_LANG) -> str:
+    """How the provider row names a provider_reputation column for a reader of `lang`."""
+    return FIELDS_ZH.get(column, column) if lang == "zh" else column
+
+
+def say(key: str, lang: str = DEFAULT_LANG, **args: object) -> str:
+    """A line of the terminal furniture (`UI`) in `lang`; kept apart from `render` so a UI key can
+    never be stored in a mart as a reason or flag code."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    forms = UI.get(key)
+    if forms is None:
+        raise KeyError(f"no UI line for key {key!r}")
+    return forms[lang].format(**args)
+
+
+def check_lang(value: str) -> str:
+    """The language a person asked for, or ValueError naming the choices."""
+    lang = value.strip().lower()
+    if lang not in LANGS:
+        raise ValueError(f"expected one of {', '.join(LANGS)}")
+    return lang
+
+
+def flag_sentences(codes: object, words: object, lang: str = DEFAULT_LANG) -> list[str]:
+    """A provider's risk flags in `lang` from `risk_flag_codes` ({code, args} items); a row written
+    before the codes existed keeps its stored `risk_flags` sentences."""
+    if codes is not None and len(codes):  # type: ignore[arg-type]
+        return [render(f["code"], f["args"], lang) for f in codes]  # type: ignore[attr-defined]
+    return [str(w) for w in words] if words is not None else []  # type: ignore[attr-defined]

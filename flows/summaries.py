@@ -1,8 +1,11 @@
-"""The few lines `kaopu build` and `kaopu eval` print for a person; `--json` gives machines the rest."""
+"""The few lines `kaopu build` and `kaopu eval` print for a person, in their language (the words are in
+flows/messages.py UI); `--json` gives machines the rest."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from flows.messages import DEFAULT_LANG, say
 
 
 def _n(value: Any) -> str:
@@ -12,24 +15,33 @@ def _n(value: Any) -> str:
         return "?"
 
 
-def build_lines(result: dict[str, Any]) -> list[str]:
+def build_lines(result: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
     clean = result.get("clean") or {}
     marts = result.get("marts") or {}
     lines = []
     if not clean.get("raw_files"):
-        lines.append(f"clean: no new raw files; {_n(clean.get('documents', 0))} documents as before")
+        lines.append(say("build.clean_nothing_new", lang, documents=_n(clean.get("documents", 0))))
     else:
+        counts = ("raw_files", "records", "documents", "claims", "providers")
         lines.append(
-            f"clean: {_n(clean.get('raw_files'))} new raw files, {_n(clean.get('records'))} records read, "
-            f"{_n(clean.get('quarantined', 0))} quarantined (data/quarantine/) → "
-            f"{_n(clean.get('documents'))} documents (+{_n(clean.get('new_documents', 0))}), "
-            f"{_n(clean.get('claims'))} claims, {_n(clean.get('providers'))} providers known"
+            say(
+                "build.clean",
+                lang,
+                **{k: _n(clean.get(k)) for k in counts},
+                quarantined=_n(clean.get("quarantined", 0)),
+                new_documents=_n(clean.get("new_documents", 0)),
+            )
         )
     if marts:
         lines.append(
-            f"marts: {_n(marts.get('provider_reputation'))} providers rated "
-            f"({_n(marts.get('recomputed_providers'))} recomputed), "
-            f"{_n(marts.get('claim_checks'))} claim checks, {_n(marts.get('review_flags'))} review flags"
+            say(
+                "build.marts",
+                lang,
+                rated=_n(marts.get("provider_reputation")),
+                recomputed=_n(marts.get("recomputed_providers")),
+                checks=_n(marts.get("claim_checks")),
+                flags=_n(marts.get("review_flags")),
+            )
         )
     return lines
 
@@ -41,18 +53,35 @@ def _f(value: Any, digits: int = 2) -> str:
         return "–"
 
 
-def eval_lines(metrics: dict[str, Any]) -> list[str]:
+def eval_lines(metrics: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
     claims = metrics.get("claims") or {}
     reviews = metrics.get("reviews") or {}
     rep = metrics.get("reputation") or {}
+    world = {k: metrics.get(k) for k in ("seed", "providers", "faults")}
     return [
-        f"world seed {metrics.get('seed')}, {metrics.get('providers')} providers, "
-        f"faults {metrics.get('faults')}",
-        f"claim verdicts: macro-F1 {_f(claims.get('macro_f1'))}, accuracy {_f(claims.get('accuracy'))} "
-        f"over {_n(claims.get('n'))} claims ({_n(claims.get('covered'))} found)",
-        f"suspicious reviews: precision {_f(reviews.get('precision'))}, recall {_f(reviews.get('recall'))} "
-        f"({_n(reviews.get('flagged'))} flagged, {_n(reviews.get('bought'))} bought)",
-        f"reputation vs hidden quality: Spearman {_f(rep.get('spearman'))} "
-        f"over {_n(rep.get('matched'))} of {_n(rep.get('providers'))} providers",
-        "all figures: kaopu eval --json FILE",
+        say("eval.world", lang, **world),
+        say(
+            "eval.claims",
+            lang,
+            f1=_f(claims.get("macro_f1")),
+            accuracy=_f(claims.get("accuracy")),
+            n=_n(claims.get("n")),
+            covered=_n(claims.get("covered")),
+        ),
+        say(
+            "eval.reviews",
+            lang,
+            precision=_f(reviews.get("precision")),
+            recall=_f(reviews.get("recall")),
+            flagged=_n(reviews.get("flagged")),
+            bought=_n(reviews.get("bought")),
+        ),
+        say(
+            "eval.reputation",
+            lang,
+            spearman=_f(rep.get("spearman")),
+            matched=_n(rep.get("matched")),
+            providers=_n(rep.get("providers")),
+        ),
+        say("eval.more", lang),
     ]

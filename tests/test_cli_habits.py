@@ -23,7 +23,7 @@ from flows.lock import RunLock
 from pipelines.storage import DataTree, QuarantineWriter
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-text", "sandbox"}
+COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-text", "sandbox", "report"}
 
 
 @pytest.mark.parametrize(
@@ -31,6 +31,8 @@ COMMANDS = {"demo", "run", "crawl", "build", "status", "serve", "eval", "eval-te
     [
         (["demo", "--data", "X"], ["--data", "X", "demo"]),
         (["demo", "--data=X", "-v"], ["--data=X", "-v", "demo"]),
+        (["report", "A", "--lang", "en"], ["--lang", "en", "report", "A"]),
+        (["build", "--lang=en"], ["--lang=en", "build"]),
         (
             ["--config", "c.toml", "run", "--source", "market", "--profile", "live"],
             ["--config", "c.toml", "--profile", "live", "run", "--source", "market"],
@@ -55,9 +57,11 @@ def test_status_reads_the_data_tree_given_after_the_subcommand(tmp_path):
     data = tmp_path / "elsewhere"
     with QuarantineWriter(DataTree(data).quarantine_file("run-1")) as quarantine:
         quarantine.write({"x": 1}, "empty_text")
-    result = _invoke(["status", "--data", str(data)])
+    result = _invoke(["status", "--data", str(data), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "quarantined: 1 (empty_text 1)" in result.output
+    chinese = _invoke(["status", "--data", str(data)], env={"KAOPU_LANG": None})
+    assert f"隔离：1条（empty_text 1），在 {data / 'quarantine'}" in chinese.output
 
 
 def test_version_is_printed(tmp_path):
@@ -70,11 +74,14 @@ def test_status_shows_the_run_in_progress_and_interrupted_runs(tmp_path):
     tree = DataTree(tmp_path / "data")
     history.record_interrupted(tree, run_id="run-x", what="run", started=None, signal_name="SIGTERM")
     with RunLock(tree, what="build", run_id="build-y"):
-        result = _invoke(["--data", str(tree.root), "status"])
+        result = _invoke(["--data", str(tree.root), "status", "--lang", "en"])
+        chinese = _invoke(["--data", str(tree.root), "status"], env={"KAOPU_LANG": None})
     assert result.exit_code == 0, result.output
     assert f"running now: build build-y (pid {os.getpid()}" in result.output
     assert "interrupted (SIGTERM)" in result.output
-    after = _invoke(["--data", str(tree.root), "status"])
+    assert f"正在运行：build build-y（pid {os.getpid()}" in chinese.output
+    assert "被中断（SIGTERM）" in chinese.output
+    after = _invoke(["--data", str(tree.root), "status"], env={"KAOPU_LANG": "en"})
     assert "running now: nothing" in after.output
 
 
@@ -132,10 +139,56 @@ def test_build_json_dash_prints_only_json(monkeypatch, tmp_path):
     machine = _invoke(["--data", str(tmp_path), "build", "--json", "-"])
     assert machine.exit_code == 0, machine.output
     assert json.loads(machine.stdout) == result_doc
-    human = _invoke(["--data", str(tmp_path), "build"])
+    human = _invoke(["--data", str(tmp_path), "build", "--lang", "en"])
     assert human.exit_code == 0, human.output
     assert "clean: no new raw files; 3 documents as before" in human.stdout
     assert "marts: 2 providers rated" in human.stdout
+
+
+def _stub_build(monkeypatch):
+    class Flows:
+        @staticmethod
+        def build(_data):
+            return {"clean": {"raw_files": 0, "documents": 3}, "marts": {"provider_reputation": 2}}
+
+    monkeypatch.setattr(cli, "_prefect", lambda tree, verbose: Flows)
+    monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
+
+
+def test_a_merchant_reads_chinese_unless_english_is_asked_for(monkeypatch, tmp_path):
+    _stub_build(monkeypatch)
+    data = ["--data", str(tmp_path)]
+    chinese = _invoke([*data, "build"], env={"KAOPU_LANG": None})
+    assert chinese.exit_code == 0, chinese.output
+    assert "清洗：没有新的原始文件；文档仍为3份" in chinese.stdout
+    assert "还没有服务商口碑表" in chinese.stdout
+    assert "clean:" not in chinese.stdout
+    for args, env in (
+        ([*data, "--lang", "en", "build"], None),  # before the subcommand
+        ([*data, "build", "--lang=en"], None),  # after it, like the other global options
+        ([*data, "build"], {"KAOPU_LANG": "en"}),
+        ([*data, "build", "--lang", "EN"], {"KAOPU_LANG": "zh"}),  # the option beats the variable
+    ):
+        english = _invoke(args, env=env)
+        assert english.exit_code == 0, (args, english.output)
+        assert "clean: no new raw files; 3 documents as before" in english.stdout, args
+        assert "no provider_reputation table yet" in english.stdout
+        assert "清洗" not in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["--lang", "fr", "status"], None, "kaopu: --lang 'fr': expected one of zh, en"),
+        (["status", "--lang", "日本語"], None, "kaopu: --lang '日本語': expected one of zh, en"),
+        (["status"], {"KAOPU_LANG": "de"}, "kaopu: $KAOPU_LANG (--lang) 'de': expected one of zh, en"),
+    ],
+)
+def test_an_unknown_language_is_one_line_and_exit_2(tmp_path, args, env, said):
+    result = _invoke(["--data", str(tmp_path), *args], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == said
+    assert result.stdout == ""  # refused before the command ran
 
 
 # ---------------------------------------------------------------------------------------------

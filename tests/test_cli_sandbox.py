@@ -107,11 +107,16 @@ def test_a_failed_sources_rows_are_said_to_be_old(tmp_path, capsys):
     tree = DataTree(tmp_path / "data")
     with RawWriter(tree.raw_file("market", "run-old")) as raw:
         raw.write({"fetched_at": "2026-01-02T03:04:05+00:00", "x": 1})
-    cli._print_stale(tree, ["market", "forum"])
+    cli._print_stale(tree, ["market", "forum"], "en")
     said = capsys.readouterr().out
     assert "market failed in this run; its rows above come from data fetched" in said
     assert "(2026-01-02T03:04:05+00:00)" in said
     assert "forum failed in this run; its rows above come from no data at all" in said
+    cli._print_stale(tree, ["market", "forum"], "zh")
+    said = capsys.readouterr().out
+    assert "注意：market在本次运行中失败；上面它的数据来自" in said
+    assert "（2026-01-02T03:04:05+00:00）" in said
+    assert "注意：forum在本次运行中失败；上面没有它的任何数据" in said
 
 
 def test_a_failed_sources_message_names_it_once(capsys):
@@ -121,7 +126,7 @@ def test_a_failed_sources_message_names_it_once(capsys):
             {"source": "forum", "exit_code": 0, "message": "ok", "raw_written": 3, "stats": {"pages": 2}},
         ]
     }
-    assert cli._report_crawl(summary) == ["market"]
+    assert cli._report_crawl(summary, "en") == ["market"]
     err = capsys.readouterr().err
     assert err.strip() == "kaopu: market: nothing could be fetched"
 
@@ -135,10 +140,11 @@ def test_eval_prints_a_short_summary_not_the_json():
         "reviews": {"precision": 1.0, "recall": 0.9, "flagged": 9, "bought": 10},
         "reputation": {"spearman": 0.95, "matched": 30, "providers": 30},
     }
-    lines = summaries.eval_lines(metrics)
+    lines = summaries.eval_lines(metrics, "en")
     assert len(lines) <= 6
     assert "claim verdicts: macro-F1 0.91" in lines[1]
     assert "Spearman 0.95 over 30 of 30 providers" in lines[3]
+    assert summaries.eval_lines(metrics)[1] == "案例结论：macro-F1 0.91，准确率 0.93，共40条案例（找到39条）"
 
 
 def test_version_flag_and_help_list_the_commands():

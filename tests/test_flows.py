@@ -173,7 +173,7 @@ def test_cli_crawl_of_one_provider_prints_its_row_and_verdicts(prefect_api, sand
     )
     assert proc.returncode == 0, proc.stderr
     assert me.brand in proc.stdout
-    assert "reputation_score" in proc.stdout and "claimed success cases" in proc.stdout
+    assert "靠谱分" in proc.stdout and "宣称的成功案例" in proc.stdout
     # The report is written and the provider's own page is printed (its path, on a line of its own).
     page = re.search(r"的报告页：(\S+\.html)", proc.stdout)
     assert page and Path(page.group(1)).is_file() and me.brand in Path(page.group(1)).read_text("utf-8")

@@ -6,7 +6,19 @@ import json
 
 import pytest
 
-from flows.messages import REASONS, RISK_FLAGS, Message, render, uncoded
+from flows.messages import (
+    FIELDS_ZH,
+    REASONS,
+    RISK_FLAGS,
+    UI,
+    Message,
+    check_lang,
+    field_label,
+    flag_sentences,
+    render,
+    say,
+    uncoded,
+)
 
 GOLDEN = [
     # (code, args, zh, en)
@@ -144,3 +156,263 @@ def test_unknown_language_and_code_are_clear_errors():
         render("no_tp", {}, "fr")
     with pytest.raises(KeyError, match="no sentence"):
         render("made_up_code", {}, "zh")
+
+
+# The terminal lines a merchant reads (`UI`): every key, both languages, from the same arguments.
+UI_GOLDEN = [
+    # (key, args, zh, en)
+    (
+        "reputation.title",
+        {"shown": 10, "total": 30},
+        "服务商口碑：共30家，前10家",
+        "provider_reputation: top 10 of 30",
+    ),
+    ("reputation.missing", {}, "还没有服务商口碑表", "no provider_reputation table yet"),
+    ("col.provider", {}, "服务商", "provider"),
+    ("col.score", {}, "靠谱分", "score"),
+    ("col.band", {}, "置信度", "conf."),
+    ("col.tp", {}, "TP星级", "TP★"),
+    ("col.rating", {}, "调整后评分", "rating"),
+    ("col.reviews", {}, "评价数", "reviews"),
+    ("col.complaints", {}, "投诉数", "compl."),
+    ("col.cases", {}, "案例 ✓/✗/⧉", "cases ✓/✗/⧉"),
+    (
+        "reputation.legend",
+        {},
+        "案例 ✓/✗/⧉ = 有独立佐证 / 被证伪 / 抄袭其他服务商",
+        "cases ✓/✗/⧉ = supported / refuted / copied from another agency",
+    ),
+    ("reputation.risk_flags", {}, "风险提示：", "risk flags:"),
+    ("band.low", {}, "低", "low"),
+    ("band.medium", {}, "中", "medium"),
+    ("band.high", {}, "高", "high"),
+    ("cases.title", {"n": 4}, "宣称的成功案例（4个）", "claimed success cases (4)"),
+    ("col.verdict", {}, "结论", "verdict"),
+    ("col.client", {}, "客户", "client"),
+    ("col.metric", {}, "指标", "metric"),
+    ("col.growth", {}, "增长（%）", "growth_pct"),
+    ("col.reason", {}, "理由", "reason"),
+    ("verdict.supported", {}, "有独立佐证", "supported"),
+    ("verdict.refuted", {}, "被证伪", "refuted"),
+    ("verdict.duplicated", {}, "抄袭", "duplicated"),
+    ("verdict.implausible", {}, "不合常理", "implausible"),
+    ("verdict.not_enough_evidence", {}, "证据不足", "not_enough_evidence"),
+    ("crawl.title", {}, "抓取", "crawl"),
+    ("col.source", {}, "来源", "source"),
+    ("col.result", {}, "结果", "result"),
+    ("col.pages", {}, "页数", "pages"),
+    ("col.raw_items", {}, "原始条目", "raw items"),
+    ("col.errors", {}, "错误", "errors"),
+    ("col.seconds", {}, "秒", "seconds"),
+    ("crawl.ok", {}, "成功", "ok"),
+    ("crawl.no_match", {}, "无匹配", "no match"),
+    ("crawl.stopped", {}, "已停止", "stopped"),
+    ("crawl.failed", {}, "失败", "FAILED"),
+    (
+        "demo.start",
+        {"seed": 7, "providers": 30, "root": "/tmp/d"},
+        "kaopu demo：沙盒世界 seed=7，30家服务商 → /tmp/d",
+        "kaopu demo: sandbox world seed=7, 30 providers → /tmp/d",
+    ),
+    (
+        "paths.parquet",
+        {"marts": "d/marts", "clean": "d/clean"},
+        "parquet 文件：d/marts/*.parquet 和 d/clean/*.parquet",
+        "parquet files: d/marts/*.parquet and d/clean/*.parquet",
+    ),
+    (
+        "paths.pandas",
+        {"code": "pd.read_parquet(p)"},
+        "在 pandas 中：  pd.read_parquet(p)",
+        "in pandas:     pd.read_parquet(p)",
+    ),
+    (
+        "stale.fetched",
+        {"age": "3 d", "when": "2026-06-28"},
+        "上面它的数据来自3 d前的抓取（2026-06-28）",
+        "data fetched 3 d ago (2026-06-28)",
+    ),
+    ("stale.nothing", {}, "上面没有它的任何数据", "no data at all"),
+    (
+        "stale.note",
+        {"source": "forum", "when": "x"},
+        "注意：forum在本次运行中失败；x",
+        "note: forum failed in this run; its rows above come from x",
+    ),
+    ("report.index", {"path": "r/index.html"}, "报告：r/index.html", "report: r/index.html"),
+    (
+        "report.page",
+        {"name": "p1", "path": "r/p1.html"},
+        "p1 的报告页：r/p1.html",
+        "report page of p1: r/p1.html",
+    ),
+    ("report.compare", {"path": "r/c.html"}, "对比页：r/c.html", "comparison: r/c.html"),
+    (
+        "build.clean_nothing_new",
+        {"documents": "1,200"},
+        "清洗：没有新的原始文件；文档仍为1,200份",
+        "clean: no new raw files; 1,200 documents as before",
+    ),
+    (
+        "build.clean",
+        {
+            "raw_files": 2,
+            "records": 90,
+            "quarantined": 1,
+            "documents": 80,
+            "new_documents": 5,
+            "claims": 6,
+            "providers": 3,
+        },
+        "清洗：2个新原始文件，读取90条记录，1条隔离（data/quarantine/） → 80份文档（新增5），"
+        "6条宣称的案例，已知3家服务商",
+        "clean: 2 new raw files, 90 records read, 1 quarantined (data/quarantine/) → 80 documents (+5), "
+        "6 claims, 3 providers known",
+    ),
+    (
+        "build.marts",
+        {"rated": 3, "recomputed": 1, "checks": 6, "flags": 4},
+        "汇总：3家服务商已评分（重新计算1家），6条案例核查，4条评价标记",
+        "marts: 3 providers rated (1 recomputed), 6 claim checks, 4 review flags",
+    ),
+    (
+        "eval.world",
+        {"seed": 7, "providers": 30, "faults": 0.1},
+        "沙盒世界 seed 7，30家服务商，故障率 0.1",
+        "world seed 7, 30 providers, faults 0.1",
+    ),
+    (
+        "eval.claims",
+        {"f1": "0.90", "accuracy": "0.92", "n": 40, "covered": 38},
+        "案例结论：macro-F1 0.90，准确率 0.92，共40条案例（找到38条）",
+        "claim verdicts: macro-F1 0.90, accuracy 0.92 over 40 claims (38 found)",
+    ),
+    (
+        "eval.reviews",
+        {"precision": "1.00", "recall": "0.80", "flagged": 8, "bought": 10},
+        "可疑评价：精确率 1.00，召回率 0.80（标记8条，刷单10条）",
+        "suspicious reviews: precision 1.00, recall 0.80 (8 flagged, 10 bought)",
+    ),
+    (
+        "eval.reputation",
+        {"spearman": "0.95", "matched": 29, "providers": 30},
+        "口碑分与隐藏质量：Spearman 0.95，覆盖29/30家服务商",
+        "reputation vs hidden quality: Spearman 0.95 over 29 of 30 providers",
+    ),
+    ("eval.more", {}, "全部指标：kaopu eval --json FILE", "all figures: kaopu eval --json FILE"),
+    (
+        "status.running",
+        {"what": "build", "run_id": "build-1", "pid": 42, "started": "05:00"},
+        "正在运行：build build-1（pid 42，开始于 05:00）",
+        "running now: build build-1 (pid 42, started 05:00)",
+    ),
+    ("status.idle", {}, "正在运行：无", "running now: nothing"),
+    ("status.runs", {}, "最近的运行", "last runs"),
+    ("status.no_runs", {}, "还没有运行记录", "no runs yet"),
+    ("col.run", {}, "运行", "run"),
+    ("col.finished", {}, "结束时间", "finished"),
+    ("col.provider_or_all", {}, "服务商", "provider"),
+    ("status.all", {}, "全部", "all"),
+    ("status.interrupted", {"signal": "SIGINT"}, "被中断（SIGINT）", "interrupted (SIGINT)"),
+    ("status.failed", {"sources": "forum, qa"}, "失败：forum, qa", "failed: forum, qa"),
+    ("status.tables", {}, "数据表", "tables"),
+    ("col.table", {}, "表", "table"),
+    ("col.rows", {}, "行数", "rows"),
+    ("status.not_built", {}, "未生成", "not built"),
+    (
+        "status.quarantined",
+        {"n": 3, "detail": "empty_text 3", "path": "d/quarantine"},
+        "隔离：3条（empty_text 3），在 d/quarantine",
+        "quarantined: 3 (empty_text 3) in d/quarantine",
+    ),
+    ("status.none_quarantined", {}, "隔离：0", "quarantined: 0"),
+    ("status.sources", {}, "来源", "sources"),
+    ("col.raw_files", {}, "原始文件数", "raw files"),
+    ("col.newest_fetch", {}, "最近抓取", "newest fetch"),
+    ("col.age", {}, "距今", "age"),
+    ("status.never", {}, "从未", "never"),
+    (
+        "fail.no_documents",
+        {"name": "'某公司'"},
+        "没有任何来源找到 '某公司' 的文档；请检查名称，或在 providers.toml 中添加别名",
+        "no source has documents for '某公司'; check the name or add aliases to providers.toml",
+    ),
+    (
+        "fail.not_rated",
+        {"name": "'某公司'"},
+        "抓取后 '某公司' 仍不在服务商口碑表中",
+        "'某公司' is not in provider_reputation after the crawl",
+    ),
+    (
+        "fail.sources",
+        {"n": 2, "sources": "forum, qa"},
+        "2个来源失败：forum, qa",
+        "2 source(s) failed: forum, qa",
+    ),
+    (
+        "fail.sources_rest_built",
+        {"n": 1, "sources": "qa"},
+        "1个来源失败（其他来源的数据已构建）：qa",
+        "1 source(s) failed (the others' data was built): qa",
+    ),
+    (
+        "fail.no_marts",
+        {},
+        "还没有生成汇总表：请先运行 `kaopu build`（或 demo / run）",
+        "no marts/provider_reputation table yet: run `kaopu build` (or demo / run) first",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "args", "zh", "en"), UI_GOLDEN, ids=[g[0] for g in UI_GOLDEN])
+def test_golden_terminal_line_in_both_languages(key, args, zh, en):
+    assert say(key, "zh", **args) == zh
+    assert say(key, "en", **args) == en
+
+
+def test_every_terminal_key_has_a_golden_line_and_chinese_is_the_default():
+    assert [g[0] for g in UI_GOLDEN] == list(UI)
+    assert say("verdict.refuted") == "被证伪"
+
+
+def test_every_verdict_and_band_a_merchant_can_meet_has_words():
+    from pipelines.contracts import VERDICTS
+
+    assert {f"verdict.{v}" for v in VERDICTS} <= set(UI)
+    assert {"band.low", "band.medium", "band.high"} <= set(UI)
+
+
+def test_terminal_lines_refuse_unknown_language_and_key():
+    with pytest.raises(ValueError, match="unknown language"):
+        say("crawl.ok", "fr")
+    with pytest.raises(KeyError, match="no UI line"):
+        say("no.such.key", "zh")
+    # a UI key is not a reason or flag code: it can never be rendered from a mart
+    with pytest.raises(KeyError):
+        render("crawl.ok", {}, "zh")
+
+
+def test_risk_flags_are_worded_from_codes_else_kept_as_stored():
+    codes = [{"code": "lawsuits", "args": '{"n": 2}'}, {"code": "no_tp", "args": "{}"}]
+    assert flag_sentences(codes, ["旧的句子"], "en") == ["2 lawsuits on record", "no TP certification"]
+    assert flag_sentences(codes, None, "zh") == ["有2起诉讼记录", "无TP服务商认证"]
+    assert flag_sentences([], ["旧的句子"], "en") == ["旧的句子"]
+    assert flag_sentences(None, None, "en") == []
+
+
+def test_check_lang_accepts_either_case_and_refuses_others():
+    assert check_lang(" EN ") == "en"
+    with pytest.raises(ValueError, match="expected one of zh, en"):
+        check_lang("zh-TW")
+
+
+def test_every_column_of_the_provider_row_has_a_chinese_name_and_english_keeps_the_column():
+    from pipelines.contracts import TABLES
+
+    shown = [f.name for f in TABLES["marts/provider_reputation"] if f.name != "risk_flag_codes"]
+    assert set(FIELDS_ZH) == set(shown)
+    assert len(set(FIELDS_ZH.values())) == len(FIELDS_ZH)  # no two rows read the same
+    assert field_label("reputation_score") == "靠谱分"
+    assert field_label("claims_refuted", "zh") == "被证伪的案例"
+    assert field_label("reputation_score", "en") == "reputation_score"
+    assert field_label("a_new_column", "zh") == "a_new_column"

@@ -3,6 +3,7 @@ ClaimReview file, comparison, and that a failed write leaves the previous report
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from flows.messages import render
+from flows.messages import render, say
 from flows.report import ReportError, page_name, write_report
 from flows.report.build import score_interval
 from flows.report.claim_reviews import RATING, safe_url
@@ -186,3 +187,65 @@ def test_cli_writes_the_report_and_prints_each_named_page(tree, tmp_path, rep):
     assert missing.exit_code == 3
     bad = runner.invoke(app, ["--data", str(tree.root), "report", "--lang", "fr", "--out", str(out)])
     assert bad.exit_code == 2
+
+
+def _printed(monkeypatch, show) -> str:
+    """What a cli printer writes, on a console wide enough that no sentence is folded."""
+    from flows import cli
+
+    console = cli._Console(width=2000, record=True, file=io.StringIO())
+    monkeypatch.setattr(cli, "out", console)
+    show(cli)
+    return console.export_text()
+
+
+def test_crawl_provider_printout_speaks_the_merchants_language(tree, rep, monkeypatch):
+    checks = read_table(tree, "marts/claim_checks").to_pandas()
+    c = checks[checks["verdict"] != "not_enough_evidence"].iloc[0]
+    name = rep.at[c["provider_id"], "provider_name"]
+    zh = _printed(monkeypatch, lambda cli: cli._print_provider(tree, name, "zh"))
+    en = _printed(monkeypatch, lambda cli: cli._print_provider(tree, name, "en"))
+    n = int((checks["provider_id"] == c["provider_id"]).sum())
+    assert f"宣称的成功案例（{n}个）" in zh and f"claimed success cases ({n})" in en
+    assert "靠谱分" in zh and "reputation_score" not in zh and "reputation_score" in en
+    assert "risk_flag_codes" not in zh + en  # the flags are shown once, in words
+    assert say(f"verdict.{c['verdict']}", "zh") in zh and c["verdict"] in en
+    # the reason is rendered from its code in the chosen language, not copied from the Chinese column
+    assert render(c["reason_code"], c["reason_args"], "zh") in zh
+    assert render(c["reason_code"], c["reason_args"], "en") in en
+    assert render(c["reason_code"], c["reason_args"], "zh") not in en
+
+
+def test_top_of_the_table_speaks_the_merchants_language(tree, rep, monkeypatch):
+    zh = _printed(monkeypatch, lambda cli: cli._print_reputation(tree, "zh", top=len(rep)))
+    en = _printed(monkeypatch, lambda cli: cli._print_reputation(tree, "en", top=len(rep)))
+    assert f"服务商口碑：共{len(rep)}家" in zh and f"provider_reputation: top {len(rep)} of {len(rep)}" in en
+    assert "靠谱分" in zh and "score" in en and "score" not in zh
+    bands = set(rep["confidence_band"].dropna())
+    assert bands and all(say(f"band.{b}", "zh") in zh for b in bands)
+    flagged = rep[rep["risk_flag_codes"].map(len) > 0].iloc[0]
+    first = flagged["risk_flag_codes"][0]
+    assert render(first["code"], first["args"], "en") in en and "risk flags:" in en
+    assert render(first["code"], first["args"], "zh") in zh and "风险提示：" in zh
+
+
+def test_an_unknown_provider_or_missing_marts_fail_in_the_merchants_language(tree, tmp_path):
+    from flows import cli
+    from pipelines.storage import DataTree
+
+    for lang, said in (("zh", "仍不在服务商口碑表中"), ("en", "is not in provider_reputation")):
+        with pytest.raises(cli.Fail, match=said) as failed:
+            cli._print_provider(tree, "没有这家公司", lang)
+        assert failed.value.code == 3
+    from typer.testing import CliRunner
+
+    empty = ["--data", str(tmp_path / "empty"), "report"]
+    zh = CliRunner().invoke(cli.app, empty, env={"KAOPU_LANG": None})
+    en = CliRunner().invoke(cli.app, [*empty, "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 1
+    assert zh.stderr.strip() == "kaopu: " + say("fail.no_marts", "zh")
+    assert (
+        en.stderr.strip()
+        == "kaopu: no marts/provider_reputation table yet: run `kaopu build` (or demo / run) first"
+    )
+    assert not DataTree(tmp_path / "empty").table_path("marts/provider_reputation").exists()

@@ -7,18 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.messages import DEFAULT_LANG
+from flows.messages import DEFAULT_LANG, LANGS, say
 from flows.report.build import Report, ReportError, write_report
 from pipelines.storage import DataTree
-
-_SAID = {
-    "zh": {"index": "报告：{path}", "page": "{name} 的报告页：{path}", "compare": "对比页：{path}"},
-    "en": {
-        "index": "report: {path}",
-        "page": "report page of {name}: {path}",
-        "compare": "comparison: {path}",
-    },
-}
 
 
 def _say(console: Console, text: str) -> None:
@@ -37,30 +28,29 @@ def report(
     """`kaopu report`: write the site, print where its pages are, open one in a browser if asked."""
     console = console or Console()
     if not tree.table_path("marts/provider_reputation").exists():
-        raise ReportError(
-            "no marts/provider_reputation table yet: run `kaopu build` (or demo / run) first", 1
-        )
+        raise ReportError(say("fail.no_marts", lang if lang in LANGS else DEFAULT_LANG), 1)
     rep = write_report(
         tree, Path(out_dir) if out_dir else None, names=names or [], lang=lang, compare=compare
     )
-    said = _SAID.get(lang, _SAID[DEFAULT_LANG])
-    _say(console, said["index"].format(path=rep.index))
+    _say(console, say("report.index", lang, path=rep.index))
     for pid in rep.chosen:
-        _say(console, said["page"].format(name=pid, path=rep.pages[pid]))
+        _say(console, say("report.page", lang, name=pid, path=rep.pages[pid]))
     if rep.compare is not None:
-        _say(console, said["compare"].format(path=rep.compare))
+        _say(console, say("report.compare", lang, path=rep.compare))
     if open_browser:
         target = rep.compare or (rep.pages[rep.chosen[0]] if rep.chosen else rep.index)
         webbrowser.open(target.resolve().as_uri())
     return rep
 
 
-def after_build(tree: DataTree, console: Console, provider: str | None = None) -> None:
+def after_build(
+    tree: DataTree, console: Console, provider: str | None = None, lang: str = DEFAULT_LANG
+) -> None:
     """The last step of demo / run / crawl: write the report; print its index, or `provider`'s page.
     A name the report cannot resolve (crawl matches more loosely) still gets the index printed."""
     try:
-        report(tree, [provider] if provider else None, console=console)
+        report(tree, [provider] if provider else None, lang=lang, console=console)
     except ReportError as exc:
         if exc.exit_code != 3:
             raise
-        report(tree, None, console=console)
+        report(tree, None, lang=lang, console=console)
