@@ -3,6 +3,8 @@ risk come from flows/messages.py; these are only the page furniture around them.
 
 from __future__ import annotations
 
+from flows.messages import UI
+
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "靠谱 · 代运营服务商报告",
@@ -18,7 +20,7 @@ LABELS: dict[str, dict[str, str]] = {
         "complaints": "投诉",
         "completed": "已完成",
         "reply_days": "回复天数中位数",
-        "claims": "案例（证实/证伪/抄袭/夸大/证据不足）",
+        "claims": "案例（有独立佐证/被证伪/抄袭/不合常理/证据不足）",
         "fees": "月服务费（元）",
         "top_flag": "首要风险",
         "prev": "上一页",
@@ -82,14 +84,6 @@ LABELS: dict[str, dict[str, str]] = {
         "claimreview_note": "每个结论也以 schema.org ClaimReview（JSON-LD）嵌入本页。",
         "unsafe_link": "（链接不是 http/https，未显示）",
         "not_in_documents": "（该文档不在 clean/documents 中）",
-        "v_supported": "证实",
-        "v_refuted": "证伪",
-        "v_duplicated": "抄袭",
-        "v_implausible": "不合常理",
-        "v_not_enough_evidence": "证据不足",
-        "band_low": "低",
-        "band_medium": "中",
-        "band_high": "高",
     },
     "en": {
         "title": "kaopu · agency report",
@@ -105,7 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
         "complaints": "Complaints",
         "completed": "completed",
         "reply_days": "Median reply days",
-        "claims": "Cases (supported/refuted/copied/implausible/no evidence)",
+        "claims": "Cases (supported/refuted/duplicated/implausible/not enough evidence)",
         "fees": "Monthly fee (CNY)",
         "top_flag": "Top risk",
         "prev": "Previous",
@@ -171,15 +165,17 @@ LABELS: dict[str, dict[str, str]] = {
         "(JSON-LD).",
         "unsafe_link": "(link is not http/https, not shown)",
         "not_in_documents": "(this document is not in clean/documents)",
-        "v_supported": "supported",
-        "v_refuted": "refuted",
-        "v_duplicated": "copied",
-        "v_implausible": "implausible",
-        "v_not_enough_evidence": "not enough evidence",
-        "band_low": "low",
-        "band_medium": "medium",
-        "band_high": "high",
     },
 }
+
+# Verdict and band names come from the one catalogue the terminal uses too, so a merchant reads the
+# same word for a verdict in the report and in `kaopu crawl --provider`.
+for _lang, _words in LABELS.items():
+    for _key, _forms in UI.items():
+        _kind, _, _name = _key.partition(".")
+        if _kind == "verdict":
+            _words[f"v_{_name}"] = _forms[_lang]
+        elif _kind == "band":
+            _words[f"band_{_name}"] = _forms[_lang]
 
 assert set(LABELS["zh"]) == set(LABELS["en"])
