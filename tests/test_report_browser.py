@@ -30,7 +30,7 @@ FLAGS = [
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency")
 if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (make setup installs it)", allow_module_level=True)
+    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
