@@ -409,22 +409,7 @@ def run(
     tree = cfg.tree
     sources = _check_sources(source)
     _check_date(since)
-    with _sandbox_if_needed(cfg, sources) as base_url:
-        summary = _locked_run(
-            c,
-            tree,
-            "run",
-            sources,
-            lambda kflows, run_id: kflows.run(
-                str(tree.root),
-                sources=sources,
-                since=since,
-                config=c.config_path,
-                profile=cfg.profile_name,
-                base_url=base_url,
-                run_id=run_id,
-            ),
-        )
+    summary = _crawl_then_build(c, cfg, "run", sources, sources=sources, since=since)
     failed = _report_crawl(summary, c.lang)
     _print_reputation(tree, c.lang)
     _print_stale(tree, failed, c.lang)
@@ -448,22 +433,9 @@ def crawl(
     _check_date(since)
     cfg = c.config()
     tree = cfg.tree
-    with _sandbox_if_needed(cfg, list(SOURCES)) as base_url:
-        summary = _locked_run(
-            c,
-            tree,
-            f"crawl of {clip(provider)}",
-            list(SOURCES),
-            lambda kflows, run_id: kflows.run(
-                str(tree.root),
-                provider=provider,
-                since=since,
-                config=c.config_path,
-                profile=cfg.profile_name,
-                base_url=base_url,
-                run_id=run_id,
-            ),
-        )
+    summary = _crawl_then_build(
+        c, cfg, f"crawl of {clip(provider)}", list(SOURCES), provider=provider, since=since
+    )
     failed = _report_crawl(summary, c.lang)
     if all(r["exit_code"] == 3 for r in summary["crawl"]):
         raise Fail(say("fail.no_documents", c.lang, name=bounded(provider)), 3)
@@ -477,6 +449,27 @@ def crawl(
 def _fail_if_sources_failed(failed: list[str], lang: str, key: str = "fail.sources") -> None:
     if failed:
         raise Fail(say(key, lang, n=len(failed), sources=", ".join(failed)))
+
+
+def _crawl_then_build(c: Ctx, cfg: Config, what: str, crawled: list[str], **run_args: Any) -> dict[str, Any]:
+    """The full flow (crawl the sources, then build) under the data-tree lock, against the sandbox this
+    command starts when the sandbox profile points at nothing (`_sandbox_if_needed`)."""
+    tree = cfg.tree
+    with _sandbox_if_needed(cfg, crawled) as base_url:
+        return _locked_run(
+            c,
+            tree,
+            what,
+            crawled,
+            lambda kflows, run_id: kflows.run(
+                str(tree.root),
+                config=c.config_path,
+                profile=cfg.profile_name,
+                base_url=base_url,
+                run_id=run_id,
+                **run_args,
+            ),
+        )
 
 
 @contextlib.contextmanager
