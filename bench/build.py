@@ -40,9 +40,9 @@ def _cpu_seconds() -> float:
 def _phase(name: str, root: str, seed: int, n: int) -> dict:
     """Run one phase in this process and return its measurements."""
     # Imports first: interpreter and library start-up is not build time.
-    from flows.clean import update_clean
-    from flows.evaluation import load_world_into_raw, write_raw
-    from flows.marts import build_marts
+    from evaluation.sandbox_eval import load_world_into_raw, write_raw
+    from incremental_build.clean import update_clean
+    from incremental_build.marts import build_marts
     from pipelines.storage import DataTree
     from sandbox.world import World
 

@@ -23,12 +23,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from flows.clean import update_clean  # noqa: E402
-from flows.evaluation import load_world_into_raw  # noqa: E402
-from flows.marts import build_marts  # noqa: E402
-from flows.report import write_report  # noqa: E402
+from evaluation.sandbox_eval import load_world_into_raw  # noqa: E402
+from incremental_build.clean import update_clean  # noqa: E402
+from incremental_build.marts import build_marts  # noqa: E402
 from pipelines.contracts import TABLES  # noqa: E402
 from pipelines.storage import DataTree, read_table, write_table  # noqa: E402
+from report import write_report  # noqa: E402
 from sandbox.world import World  # noqa: E402
 
 

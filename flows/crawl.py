@@ -26,7 +26,7 @@ EXIT_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_NO_MATCH = 3
 
-# The spiders this process runs, so a stopping command can tell them (flows.stopping), and the flag
+# The spiders this process runs, so a stopping command can tell them (cli.stopping), and the flag
 # that keeps a task's retry from starting a new one once it is stopping.
 _running: set[subprocess.Popen] = set()
 _running_lock = threading.Lock()

@@ -2,11 +2,11 @@
 
 Import this module only after `flows.prefect_env.configure()` — Prefect reads its settings at import.
 
-Each flow is a thin shell around plain functions (`flows.crawl.run_spider`, `flows.clean.update_clean`,
-`flows.marts.build_marts`) so the logic is tested without Prefect, and the flows are tested under one
-`prefect_test_harness`. Crawls run as subprocesses (Scrapy's reactor cannot restart in one process),
-several at once within the machine's cores; a source that fails after its retries is reported and
-the others' data still lands and is built.
+Each flow is a thin shell around plain functions (`flows.crawl.run_spider`,
+`incremental_build.clean.update_clean`, `incremental_build.marts.build_marts`) so the logic is tested
+without Prefect, and the flows are tested under one `prefect_test_harness`. Crawls run as subprocesses
+(Scrapy's reactor cannot restart in one process), several at once within the machine's cores; a source
+that fails after its retries is reported and the others' data still lands and is built.
 """
 
 from __future__ import annotations
@@ -99,14 +99,14 @@ def crawl(
 
 @task(retries=1, retry_delay_seconds=2)
 def update_clean_tables(data: str) -> dict[str, Any]:
-    from flows.clean import update_clean
+    from incremental_build.clean import update_clean
 
     return update_clean(DataTree(data))
 
 
 @task
 def build_mart_tables(data: str) -> dict[str, Any]:
-    from flows.marts import build_marts
+    from incremental_build.marts import build_marts
 
     return build_marts(DataTree(data))
 

@@ -17,7 +17,7 @@ Kinds (the four a careful reader labels), decided per sentence in this order:
 - `company_metric`: the agency's own figures — revenue, profit or loss, GMV served, market value,
   year-on-year growth — as financial reports and the press about them write them.
 A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`, a quoted fee range
-`服务费3000-8000元`) is not a claim: the marts read fee levels through `flows.scores`, not here.
+`服务费3000-8000元`) is not a claim: the marts read fee levels through `reputation.scores`, not here.
 """
 
 from __future__ import annotations

@@ -364,7 +364,7 @@ PROVIDER_REPUTATION = pa.schema(
         ("confidence", pa.float64()),
         ("confidence_band", pa.string()),
         ("risk_flags", _STR_LIST),  # the flags in words (Chinese), rendered from risk_flag_codes
-        # The flags as codes (keys of flows.messages.RISK_FLAGS) with their arguments (a JSON object).
+        # The flags as codes (keys of pipelines.messages.RISK_FLAGS) with their arguments (a JSON object).
         ("risk_flag_codes", pa.list_(pa.struct([("code", pa.string()), ("args", pa.string())]))),
         ("fee_monthly_min_cny", pa.float64()),
         ("fee_monthly_max_cny", pa.float64()),
@@ -391,8 +391,8 @@ CLAIM_CHECKS = pa.schema(
         ("period_days", pa.int32()),
         ("claimed_at", _TS),
         ("verdict", pa.string()),
-        ("reason", pa.string()),  # the reason in words (Chinese): flows/messages.py renders reason_code
-        ("reason_code", pa.string()),  # why, as a code: a key of flows.messages.REASONS
+        ("reason", pa.string()),  # the reason in words (Chinese): pipelines/messages.py renders reason_code
+        ("reason_code", pa.string()),  # why, as a code: a key of pipelines.messages.REASONS
         ("reason_args", pa.string()),  # the code's arguments, a JSON object
         ("evidence", _STR_LIST),  # source:native_id of every document the verdict rests on
         ("built_at", _TS),

@@ -145,8 +145,9 @@ class TextState:
     `digest`: n × 2 uint64, the 16-byte blake2b of the canonical form (exact duplicates share it);
     `long`: n bools, canonical form has ≥ MIN_CHARS characters (only those are compared by MinHash);
     `sig`: MinHash signatures of the long texts only, in order (short texts never need one); an
-    array, or anything that gives rows for an integer array index (`flows.dedup_state.SigRows` reads
-    them from the store instead of holding ~200 MB), which is all `update_labels` does with it.
+    array, or anything that gives rows for an integer array index
+    (`incremental_build.dedup_store.SigRows` reads them from the store instead of holding ~200 MB),
+    which is all `update_labels` does with it.
     """
 
     digest: np.ndarray

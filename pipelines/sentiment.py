@@ -256,7 +256,7 @@ def text_features(text: str, base: _BaseModel) -> list[float] | None:
 
 
 # Stance toward the agency, on top of the mood model. Weights were set by hand on the tuning split of the
-# real corpus (flows/text_eval/stance.py) and on the calibration half of our own labelled set; see
+# real corpus (evaluation/text/stance.py) and on the calibration half of our own labelled set; see
 # pipelines/models/README.md for the figures.
 MOOD_WEIGHT = 0.5  # the review-trained mood logit counts half: it reads the words, not the stance
 OFF_TOPIC_WEIGHT = 0.6  # a cue in a sentence that names no agency (a client's results, the market)

@@ -1,4 +1,4 @@
-"""`kaopu sandbox serve|truth`: the sandbox from the command line (mounted by flows.cli).
+"""`kaopu sandbox serve|truth`: the sandbox from the command line (mounted by cli.app).
 
 Errors print one line on stderr and exit 2; a traceback is for bugs, not for a taken port.
 """

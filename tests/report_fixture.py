@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flows.clean import update_clean
-from flows.evaluation import load_world_into_raw
-from flows.marts import build_marts
+from evaluation.sandbox_eval import load_world_into_raw
+from incremental_build.clean import update_clean
+from incremental_build.marts import build_marts
 from pipelines.storage import DataTree
 from sandbox.world import DEFAULT_SEED, World
 

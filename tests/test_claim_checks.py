@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flows.claim_checks import check_claims, growth_ceiling_pct
+from reputation.claim_checks import check_claims, growth_ceiling_pct
 
 UTC = "UTC"
 

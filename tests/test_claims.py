@@ -144,7 +144,7 @@ def test_fees_paid_and_commission_are_what_happened():
 
 def test_a_quoted_price_is_no_claim():
     # Was a `financial` claim; a price list promises nothing and reports nothing (the corpus labels it
-    # so), and the marts read fee levels through flows.scores.fees_from_texts, not through extract.
+    # so), and the marts read fee levels through reputation.scores.fees_from_texts, not through extract.
     assert extract("月服务费3000-8000元，提成5%。") == []
 
 
@@ -183,7 +183,7 @@ def test_absurd_numbers_do_not_raise():
 def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
     import pandas as pd
 
-    from flows.clean import _claim_rows
+    from reputation.documents import claim_rows
 
     complaint = {
         "doc_id": "complaints:77",
@@ -196,7 +196,7 @@ def test_clean_keeps_promises_and_outcomes_from_a_merchants_complaint():
         "text": "签合同那天他们承诺一个季度把月销售额做到40万，结果三个月下来每月不到4万。",
     }
     review = {**complaint, "doc_id": "market:1", "kind": "market_review", "text": "承诺月销售额做到40万。"}
-    rows = _claim_rows(pd.DataFrame([complaint, review]))
+    rows = claim_rows(pd.DataFrame([complaint, review]))
     got = [(r["claim_id"], r["kind"], r["client"], r["metric"], r["after"]) for r in rows]
     assert got == [
         ("complaints:77#0", "promise", "青禾茶叶店", "销售额", 400_000.0),
@@ -296,7 +296,7 @@ def test_numbers_that_are_not_claims(text):
 
 
 def _passage(pid, text, claims=()):
-    from flows.text_eval.corpus import Passage
+    from evaluation.text.corpus import Passage
 
     return Passage(
         pid, f"http://x/{pid}", "article", text, (), (), 0, tuple(claims), (), None, "simplified", (), "", ""
@@ -304,7 +304,7 @@ def _passage(pid, text, claims=()):
 
 
 def test_eval_matches_a_gold_claim_by_family_and_figure():
-    from flows.text_eval import claims as stage
+    from evaluation.text import claims as stage
 
     gold = {
         "kind": "company_metric",

@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from flows.clean import _lookup, _resolve_many, reply_days, update_clean
+from incremental_build.clean import _lookup, _resolve_many, update_clean
 from pipelines import contracts as c
 from pipelines.providers import ProviderIndex
+from pipelines.replies import reply_days
 from pipelines.storage import DataTree, RawWriter, read_quarantine, read_table
 
 FETCHED = "2026-01-01T00:00:00+00:00"
@@ -266,8 +267,8 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
     import zlib
     from concurrent.futures import ProcessPoolExecutor
 
-    import flows.clean as clean
-    from flows.evaluation import write_raw
+    import incremental_build.clean as clean
+    from evaluation.sandbox_eval import write_raw
     from sandbox.world import World
 
     items = list(World(7, 8).expected_items())

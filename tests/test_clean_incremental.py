@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from flows import dedup_state
-from flows.clean import update_clean
-from flows.evaluation import write_raw
+from evaluation.sandbox_eval import write_raw
+from incremental_build import dedup_store as dedup_state
+from incremental_build.clean import update_clean
 from pipelines import dedup
 from pipelines.dedup import cluster
 from pipelines.storage import DataTree, read_table

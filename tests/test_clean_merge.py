@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from flows import clean
-from flows.clean import _latest, _merge_docs
+from incremental_build import clean
+from incremental_build.clean import _latest, _merge_docs
 from pipelines import contracts
 from pipelines.storage import conform
 

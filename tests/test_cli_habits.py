@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from flows import cli, history
-from flows.cli_group import hoist_global_options
+from cli import app as cli
+from cli.group import hoist_global_options
+from flows import history
 from flows.lock import RunLock
 from pipelines.storage import DataTree, QuarantineWriter
 
@@ -87,7 +88,7 @@ def test_status_shows_the_run_in_progress_and_interrupted_runs(tmp_path):
 
 def test_a_closed_pipe_ends_quietly_with_exit_0(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "--data", str(tmp_path / "data"), "status"],
+        [sys.executable, "-m", "cli.app", "--data", str(tmp_path / "data"), "status"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -267,7 +268,7 @@ def stubbed(monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "_sandbox_if_needed", lambda *_a: contextlib.nullcontext())
     monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
     monkeypatch.setattr("flows.prefect_env.configure", lambda *_a, **_k: None)
-    monkeypatch.setattr("flows.text_eval.evaluate", would_run)
+    monkeypatch.setattr("evaluation.text.evaluate", would_run)
     monkeypatch.setattr("sandbox.server.start", would_run)
     return tmp_path
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from flows import cli, progress, summaries
+from cli import app as cli
+from cli import progress, summaries
 from pipelines.storage import DataTree, RawWriter
 from sandbox.server import start
 from sandbox.world import DEFAULT_SEED

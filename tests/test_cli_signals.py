@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.stopping import descendants
 from flows import history, lock
-from flows.stopping import descendants
 from pipelines.storage import DataTree
 from sandbox.server import start
 from tests.test_flows import _WITH_CTRL_C, _empty_watchlist, _kaopu_env, _ui, _wait_for
@@ -137,7 +137,7 @@ def test_crawl_of_one_provider_stops_while_it_starts(prefect_api, big_sandbox, t
 
 
 def test_build_stops_on_sigterm_and_the_next_build_completes(prefect_api, tmp_path):
-    from flows.evaluation import load_world_into_raw
+    from evaluation.sandbox_eval import load_world_into_raw
     from sandbox.world import World
 
     tree = DataTree(tmp_path / "data")
@@ -154,7 +154,7 @@ def test_build_stops_on_sigterm_and_the_next_build_completes(prefect_api, tmp_pa
     assert lock.holder(tree) is None
     assert _last_run(tree).get("interrupted") == "SIGTERM"
     again = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "--data", str(tree.root), "build", "--json", "-"],
+        [sys.executable, "-m", "cli.app", "--data", str(tree.root), "build", "--json", "-"],
         env=env,
         cwd=REPO,
         capture_output=True,

@@ -286,13 +286,13 @@ def test_incremental_labels_equal_a_full_build_with_wrapped_copies_and_excerpts(
 
 
 def _passage(pid: str, text: str, url: str, group: str | None = None, script: str = "simplified"):
-    from flows.text_eval.corpus import Passage
+    from evaluation.text.corpus import Passage
 
     return Passage(pid, url, "article", text, (), (), 0, (), (), group, script, (), "high", "")
 
 
 def test_eval_counts_split_pairs_and_false_merges_but_not_the_same_page_labelled_twice():
-    from flows.text_eval import dedup as dedup_eval
+    from evaluation.text import dedup as dedup_eval
 
     passages = [
         _passage("a1", LONG_STORY, "https://one.example/1", "story"),

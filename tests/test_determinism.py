@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 import pipelines.dates as dates
-from flows.clean import update_clean
-from flows.evaluation import load_world_into_raw
-from flows.marts import build_marts
+from evaluation.sandbox_eval import load_world_into_raw
+from incremental_build.clean import update_clean
+from incremental_build.marts import build_marts
 from pipelines.contracts import TABLES
 from pipelines.storage import DataTree, RawWriter, read_table
 from sandbox.world import World

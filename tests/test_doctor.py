@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from flows.doctor import check_profile
+from cli.doctor import check_profile
 from pipelines.config import load_config
 from tests.sandbox_fixture import CONFIG, REPO, config_with
 
@@ -92,7 +92,7 @@ def test_kaopu_doctor_prints_a_table_and_exits_nonzero_when_a_source_needs_work(
         env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPU_")}
         env["KAOPU_SANDBOX_URL"] = sb.url
         proc = subprocess.run(
-            [sys.executable, "-m", "flows.cli", "--config", str(CONFIG), "--data", str(tmp_path), "doctor"],
+            [sys.executable, "-m", "cli.app", "--config", str(CONFIG), "--data", str(tmp_path), "doctor"],
             cwd=REPO,
             env=env,
             capture_output=True,

@@ -11,10 +11,10 @@ import datetime as dt
 
 import pytest
 
-from flows.clean import update_clean
-from flows.evaluation import claim_metrics, compare, load_world_into_raw, review_metrics
-from flows.marts import build_marts
-from flows.messages import REASONS, render
+from evaluation.sandbox_eval import claim_metrics, compare, load_world_into_raw, review_metrics
+from incremental_build.clean import update_clean
+from incremental_build.marts import build_marts
+from pipelines.messages import REASONS, render
 from pipelines.storage import DataTree, read_table
 from sandbox.world import DEFAULT_SEED, World
 

@@ -23,9 +23,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from flows.clean import update_clean
-from flows.evaluation import load_world_into_raw
-from flows.marts import build_marts
+from evaluation.sandbox_eval import load_world_into_raw
+from incremental_build.clean import update_clean
+from incremental_build.marts import build_marts
 from pipelines.contracts import TABLES
 from pipelines.storage import DataTree, RawReader, RawWriter, read_quarantine, read_table
 from sandbox.world import World
@@ -261,8 +261,8 @@ ZYGOTE = textwrap.dedent(
     """
     import json, os, resource, signal, sys, threading
     import pyarrow.parquet as pq
-    from flows.clean import update_clean
-    from flows.marts import build_marts
+    from incremental_build.clean import update_clean
+    from incremental_build.marts import build_marts
     from pipelines.storage import DataTree
 
     def kill_at(n):

@@ -63,7 +63,7 @@ def _kaopu_env(sandbox_url: str, api: str | None) -> dict[str, str]:
 
 def _kaopu(args: list[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "cli.app", *args],
         env=env,
         cwd=REPO,
         capture_output=True,
@@ -90,8 +90,8 @@ def _mart_content(tree: DataTree, name: str) -> pd.DataFrame:
 
 
 def test_build_flow_turns_raw_into_marts_and_is_idempotent(prefect_api, tmp_path):
+    from evaluation.sandbox_eval import load_world_into_raw
     from flows import flows as kflows
-    from flows.evaluation import load_world_into_raw
 
     tree = DataTree(tmp_path / "data")
     _empty_watchlist(tree.root)
@@ -207,7 +207,7 @@ def test_a_second_run_on_the_same_data_tree_refuses_and_the_first_completes(pref
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "cli.app",
             "--data",
             str(data),
             "run",
@@ -251,7 +251,7 @@ def test_bad_config_is_one_line_and_exit_code_2(tmp_path):
 # with the terminal's handler put back first.
 _WITH_CTRL_C = (
     "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "sys.argv[0] = 'kaopu'; runpy.run_module('flows.cli', run_name='__main__')"
+    "sys.argv[0] = 'kaopu'; runpy.run_module('cli.app', run_name='__main__')"
 )
 
 

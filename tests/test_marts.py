@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from flows.marts import compute_marts
-from flows.messages import render
-from flows.scores import bayes_mean, fees_from_texts, wilson_low
+from incremental_build.marts import compute_marts
 from pipelines.contracts import PROVIDER_REPUTATION
+from pipelines.messages import render
+from reputation.scores import bayes_mean, fees_from_texts, wilson_low
 
 UTC = "UTC"
 
@@ -211,7 +211,7 @@ def test_texts_that_quote_no_fee_leave_fees_empty_without_listings():
 def test_marts_of_an_empty_tree_list_the_watched_providers(tmp_path):
     import datetime as dt
 
-    from flows.marts import build_marts
+    from incremental_build.marts import build_marts
     from pipelines.storage import DataTree, read_table
 
     tree = DataTree(tmp_path / "data")

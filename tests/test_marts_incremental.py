@@ -11,10 +11,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from flows import incremental_marts
-from flows.clean import update_clean
-from flows.evaluation import write_raw
-from flows.marts import build_marts
+from evaluation.sandbox_eval import write_raw
+from incremental_build import mart_state as incremental_marts
+from incremental_build.clean import update_clean
+from incremental_build.marts import build_marts
 from pipelines import contracts
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
@@ -48,7 +48,7 @@ def _assert_same_as_full(tree: DataTree, tmp_path) -> None:
 
 def _one_hit_flagged(tree: DataTree, items) -> contracts.MarketReview:
     """A review flagged only because its author wrote nothing else besides praising a service just
-    begun (see flows/review_flags.py), of a provider the second run's reviews leave alone."""
+    begun (see reputation/review_flags.py), of a provider the second run's reviews leave alone."""
     flags = read_table(tree, "marts/review_flags").to_pandas()
     only_lone = {
         f"{s}:{n}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.provider_names import provider_entries, providers_frame
+from incremental_build.provider_names import provider_entries, providers_frame
 
 
 def ids(entries):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flows.messages import (
+from pipelines.messages import (
     FIELDS_ZH,
     REASONS,
     RISK_FLAGS,

@@ -110,8 +110,8 @@ def test_rejects_non_str():
 
 
 def test_eval_counts_leaks_in_raw_and_normalised_text_and_figures_lost():
-    from flows.text_eval import pii as pii_eval
-    from flows.text_eval.corpus import Passage
+    from evaluation.text import pii as pii_eval
+    from evaluation.text.corpus import Passage
 
     def passage(pid: str, text: str, pii: tuple[str, ...]) -> Passage:
         url = f"https://x.example/{pid}"

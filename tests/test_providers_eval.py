@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.providers import evaluate, keys_match, name_key, score_passage
+from evaluation.text.corpus import Passage
+from evaluation.text.providers import evaluate, keys_match, name_key, score_passage
 
 
 def passage(pid: str, providers: tuple[str, ...], canonical: tuple[str, ...] | None = None) -> Passage:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from flows.clean import load_manifest, update_clean
-from flows.verify import damage_lines, verify_tree
+from cli.verify import damage_lines, verify_tree
+from incremental_build.clean import load_manifest, update_clean
 from pipelines.storage import (
     CORRUPT,
     FOOTER_KEY,
@@ -270,7 +270,7 @@ def _kaopu(*args: str, data: Path, api: str | None = None) -> subprocess.Complet
     if api:
         env["PREFECT_API_URL"] = api
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "--data", str(data), *args],
+        [sys.executable, "-m", "cli.app", "--data", str(data), *args],
         cwd=REPO,
         env=env,
         capture_output=True,

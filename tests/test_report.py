@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from flows.messages import render, say
-from flows.report import ReportError, page_name, write_report
-from flows.report.build import score_interval
-from flows.report.claim_reviews import RATING, safe_url
+from pipelines.messages import render, say
 from pipelines.storage import read_table
+from report import ReportError, page_name, write_report
+from report.build import score_interval
+from report.claim_reviews import RATING, safe_url
 from tests.report_fixture import HOSTILE_ALIAS, HOSTILE_NAME, QUIET_ALIAS_TRADITIONAL, QUIET_NAME, build_tree
 
 
@@ -142,7 +142,7 @@ def test_a_failed_write_leaves_the_previous_report_whole(tree, tmp_path, monkeyp
     def boom(*_a, **_k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("flows.report.build.provider_context", boom)
+    monkeypatch.setattr("report.build.provider_context", boom)
     with pytest.raises(RuntimeError):
         write_report(tree, out)
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
@@ -173,7 +173,7 @@ def test_hostile_alias_is_searchable_as_text_only(zh):
 def test_cli_writes_the_report_and_prints_each_named_page(tree, tmp_path, rep):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     name = rep.loc[rep["n_documents"] > 0, "provider_name"].iloc[0]
     out = tmp_path / "cli-site"
@@ -191,7 +191,7 @@ def test_cli_writes_the_report_and_prints_each_named_page(tree, tmp_path, rep):
 
 def _printed(monkeypatch, show) -> str:
     """What a cli printer writes, on a console wide enough that no sentence is folded."""
-    from flows import cli
+    from cli import app as cli
 
     console = cli._Console(width=2000, record=True, file=io.StringIO())
     monkeypatch.setattr(cli, "out", console)
@@ -230,7 +230,7 @@ def test_top_of_the_table_speaks_the_merchants_language(tree, rep, monkeypatch):
 
 
 def test_an_unknown_provider_or_missing_marts_fail_in_the_merchants_language(tree, tmp_path):
-    from flows import cli
+    from cli import app as cli
     from pipelines.storage import DataTree
 
     for lang, said in (("zh", "仍不在服务商口碑表中"), ("en", "is not in provider_reputation")):

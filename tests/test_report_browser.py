@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.report import write_report
 from pipelines.storage import read_table
+from report import write_report
 from tests.report_fixture import QUIET_ALIAS_TRADITIONAL, QUIET_NAME, build_tree
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

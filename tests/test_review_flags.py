@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flows.review_flags import FLAGGED_WEIGHT, flag_reviews, signals
+from reputation.review_flags import FLAGGED_WEIGHT, flag_reviews, signals
 
 _N = 0
 

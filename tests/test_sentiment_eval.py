@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.text_eval import stance
-from flows.text_eval.corpus import Passage
+from evaluation.text import stance
+from evaluation.text.corpus import Passage
 
 
 def _passage(i: int, stance_label: int, text: str) -> Passage:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.text_eval import corpus, leaks, stats
+from evaluation.text import corpus, leaks, stats
 
 
 def _record(i: int, *, url: str | None = None, dup: str | None = None, text: str | None = None) -> dict:

@@ -261,7 +261,7 @@ def gen_financial():
         lo, hi = rnd.choice([(3000, 8000), (5000, 12000), (2000, 6000), (8000, 20000)])
         pct = rnd.choice([3, 5, 8, 10])
         text = f"{pname}的报价是月服务费{lo}-{hi}元，另收销售提成{pct}%。"
-        claims = []  # a price quoted, not a claim: the marts read fees in flows.scores
+        claims = []  # a price quoted, not a claim: the marts read fees in reputation.scores
     elif t == 2:
         text = f"要求{pname}退还{fs}保证金，对方以各种理由拒绝。"
         claims = [claim("actual_outcome", "保证金", None, fv)]

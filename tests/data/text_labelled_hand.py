@@ -172,7 +172,7 @@ HAND = [
     {
         "source": "forum_answer",
         "text": "服务费一般在每月3000到8000元之间，好一点的还要收3%到5%的销售提成。",
-        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
+        "claims": [],  # a price quoted, not a claim: the marts read fees in reputation.scores
     },
     # --- articles ------------------------------------------------------------------------------
     {
@@ -320,7 +320,7 @@ HELD_OUT = [
     {
         "source": "market_review",
         "text": "基础服务费每月五千，效果还可以，客服响应慢。",
-        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
+        "claims": [],  # a price quoted, not a claim: the marts read fees in reputation.scores
     },
     {
         "source": "market_review",
@@ -391,7 +391,7 @@ HELD_OUT = [
         "text": "收费这块，木棉电商是按季度收，一个季度两万五，外加销售额的百分之三。",
         "providers": ["mumian"],
         "mentions": ["木棉电商"],
-        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
+        "claims": [],  # a price quoted, not a claim: the marts read fees in reputation.scores
     },
     {
         "source": "forum_answer",
@@ -457,7 +457,7 @@ HELD_OUT = [
         "text": "火蝠電商的報價我問過，全托管每月8000到15000元，另外抽成百分之五。",
         "providers": ["huofu"],
         "mentions": ["火蝠电商"],
-        "claims": [],  # a price quoted, not a claim: the marts read fees in flows.scores
+        "claims": [],  # a price quoted, not a claim: the marts read fees in reputation.scores
     },
     {
         "source": "complaint",

@@ -35,12 +35,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from flows import dedup_state
-from flows.provider_names import cached_provider_entries, load_brands, name_groups, save_brands
-from pipelines import claims as claims_mod
+from incremental_build import dedup_store as dedup_state
+from incremental_build.provider_names import cached_provider_entries, load_brands, name_groups, save_brands
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
-from pipelines.dates import parse_date_as_fetched
 from pipelines.pii import mask
 from pipelines.providers import ProviderIndex, gc_paused
 from pipelines.sentiment import labels_from_scores
@@ -60,6 +58,7 @@ from pipelines.storage import (
     write_table,
 )
 from pipelines.text import is_traditional, normalize
+from reputation import documents
 
 # Records are turned into rows this many at a time: big enough that pandas and the batch text
 # functions amortise their per-call cost, small enough that 10^6 documents never sit in memory as
@@ -212,101 +211,8 @@ def _find_mention(index: ProviderIndex, text: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Items → rows.
+# Text processing (items become rows in reputation.documents).
 # ------------------------------------------------------------------------------------------------
-# Timeline entries the complaint platform itself writes ("您的投诉已分配给商家…"): not the company's reply.
-_PLATFORM_ACTOR = re.compile(r"黑猫|投诉平台|平台|系统|小助手|小秘书|审核|官方客服")
-_COMPLAINANT_ACTOR = re.compile(r"投诉人|用户|消费者")
-
-
-def reply_days(
-    created_at: str | None, timeline: list[dict[str, Any]], complainant: str | None
-) -> float | None:
-    """Days from filing to the first timeline entry written by the company: not the complainant and
-    not the platform's own notices. None when the company never replied."""
-    start = _ts(created_at)
-    if start is None or not timeline:
-        return None
-    for entry in timeline:
-        if not isinstance(entry, dict):
-            continue
-        actor = (entry.get("actor") or "").strip()
-        at = _ts(entry.get("at"))
-        if at is None or not actor or actor == (complainant or "").strip() or at < start:
-            continue
-        if _PLATFORM_ACTOR.search(actor) or _COMPLAINANT_ACTOR.search(actor):
-            continue
-        return round((at - start).total_seconds() / 86400.0, 3)
-    return None
-
-
-def _ts(value: Any) -> pd.Timestamp | None:
-    if value is None or value == "":
-        return None
-    ts = pd.to_datetime(value, utc=True, errors="coerce", format="ISO8601")
-    return None if pd.isna(ts) else ts
-
-
-def _doc_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
-    g = item.__dict__
-    row = {
-        "doc_id": item.item_id,
-        "source": item.source,
-        "kind": item.kind,
-        "native_id": item.native_id,
-        "source_url": item.source_url,
-        "fetched_at": item.fetched_at,
-        "raw_file": rel,
-        "author": g.get("author"),
-        "title": g.get("title") or g.get("question_title") or None,
-        "raw_text": g.get("text") or "",
-        "rating": g.get("rating"),
-        "amount_cny": g.get("amount_cny"),
-        "status": g.get("status"),
-        "client": g.get("client"),
-        "provider_mention": None,
-        "created_at": _created_at(g, item.fetched_at),
-        "reply_days": None,
-        "_service_code": g.get("service_code"),
-        "_article_id": g.get("article_id"),
-        "_category": g.get("category"),
-        "_image_only": bool(g.get("image_only", False)),
-    }
-    if item.kind == "article":
-        row["author"] = g.get("publisher")
-    if item.kind == "market_review":
-        row["provider_mention"] = g.get("provider_name")
-    elif item.kind == "complaint":
-        row["provider_mention"] = g.get("target") or None
-        row["raw_text"] = g.get("text") or g.get("summary") or ""
-        row["reply_days"] = reply_days(g.get("created_at"), g.get("timeline") or [], g.get("author"))
-    elif item.kind == "case_page":
-        row["provider_mention"] = g.get("provider_name")
-        if not row["raw_text"].strip():
-            row["raw_text"] = g.get("title") or ""
-    return row
-
-
-_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
-
-
-def _created_at(g: dict[str, Any], fetched_at: Any) -> str | None:
-    """The item's own date as ISO 8601. The crawl writes ISO already; a date still as printed
-    (`3天前`, `昨天 12:30`, `2024年3月1日`, an older writer's or a page object's miss) is read here,
-    relative to the item's `fetched_at` — never the build's clock, so rebuilding the same raw gives
-    the same tables."""
-    for value in (g.get("created_at"), g.get("published_at"), g.get("date_raw")):
-        if value is None or value == "":
-            continue
-        if isinstance(value, str) and _ISO_START.match(value):
-            return value  # the column is parsed as a whole later; a per-row parse here costs 50 µs
-        fetched = _ts(fetched_at)
-        when = parse_date_as_fetched(value, fetched.to_pydatetime() if fetched is not None else None)
-        if when is not None:
-            return when.isoformat()
-    return None
-
-
 def _process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The expensive part, on one batch: normalise, mask, script flag, sentiment."""
     return _score(_normalise(rows))
@@ -488,113 +394,13 @@ class _TextWork:
         if ahead is not None and ahead.fit(docs):
             return ahead.labels
         # Labels over every text, but only new texts are hashed: the stored states of the others give
-        # the same labels as clustering all of them again (see flows/dedup_state.py).
+        # the same labels as clustering all of them again (see incremental_build/dedup_store.py).
         return dedup_state.labels(tree, docs["doc_id"], docs["text"], new_ids)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-
-
-# Where merchants tell what a provider promised them and what actually happened. Reviews are left out:
-# they are most of the documents and hardly ever state a promised figure.
-_ACCOUNT_KINDS = ("complaint", "forum_answer")
-_ACCOUNT_CLAIMS = ("promise", "actual_outcome")
-
-
-def _claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
-    """Claims on case pages, then promises and outcomes in merchants' complaints and answers (the claim
-    checks weigh a case against them). On a case page the page's own client and category fields win
-    over what the extractor read from the prose (the page states them as fields; the prose may name
-    other shops too)."""
-    out = _case_claim_rows(docs)
-    cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
-    for row in docs.loc[docs["kind"].isin(_ACCOUNT_KINDS), cols].to_dict("records"):
-        found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
-        base = _claim_base(row, category=None, image_only=False)
-        # A merchant's account is about the merchant's own shop unless it names one.
-        out += [_claim_row(base, i, c, c.client or row["author"]) for i, c in enumerate(found)]
-    return out
-
-
-def _claim_base(row: dict[str, Any], category: Any, image_only: bool) -> dict[str, Any]:
-    return {
-        "doc_id": row["doc_id"],
-        "provider_id": None,
-        "source_url": row["source_url"],
-        "category": category,
-        "claimed_at": row["created_at"],
-        "fetched_at": row["fetched_at"],
-        "raw_file": row["raw_file"],
-        "image_only": image_only,
-    }
-
-
-def _claim_row(base: dict[str, Any], i: int, c: claims_mod.Claim | None, client: Any) -> dict[str, Any]:
-    """One clean/claims row: the document's provenance, then claim `i` as read (or no figures)."""
-    return {
-        **base,
-        "claim_id": f"{base['doc_id']}#{i}",
-        "kind": c.kind if c else "success_case",
-        "client": client,
-        "metric": c.metric if c else None,
-        "before": c.before if c else None,
-        "after": c.after if c else None,
-        "growth_pct": c.growth_pct if c else None,
-        "period_days": c.period_days if c else None,
-        "span": c.span if c else None,
-    }
-
-
-def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    cases = docs[docs["kind"] == "case_page"]
-    for row in cases.to_dict("records"):
-        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]))
-        text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
-        found = [] if row["_image_only"] else claims_mod.extract(text)
-        found = [c for c in found if c.kind == "success_case"] or found[:1]
-        if not found:
-            # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
-            out.append(_claim_row(base, 0, None, row["client"]))
-            continue
-        out += [_claim_row(base, i, c, row["client"] or c.client) for i, c in enumerate(found)]
-    return out
-
-
-def _registry_row(item: contracts.RegistryRecord, rel: str) -> dict[str, Any]:
-    return {
-        "company_id": item.company_id or item.native_id,
-        "legal_name": item.legal_name,
-        "alias": item.alias,
-        "reg_status": item.reg_status,
-        "reg_capital_cny": item.reg_capital_cny,
-        "established": item.established,
-        "staff_insured": item.staff_insured,
-        "lawsuit_count": item.lawsuit_count,
-        "abnormal_count": item.abnormal_count,
-        "business_scope": item.business_scope,
-        "source_url": item.source_url,
-        "fetched_at": item.fetched_at,
-        "raw_file": rel,
-    }
-
-
-def _listing_row(item: contracts.MarketListing, rel: str) -> dict[str, Any]:
-    return {
-        "service_code": item.service_code or item.native_id,
-        "title": item.title,
-        "provider_name": item.provider_name,
-        "_brand": item.brand,
-        "tp_star": item.tp_star,
-        "price_min_cny": item.price_min_cny,
-        "price_max_cny": item.price_max_cny,
-        "user_count": item.user_count,
-        "source_url": item.source_url,
-        "fetched_at": item.fetched_at,
-        "raw_file": rel,
-    }
 
 
 def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -782,11 +588,11 @@ def update_clean(
         batch: list[dict[str, Any]] = []
         for item, rel in read_items(pending, quarantine, counts):
             if item.kind == "registry_record":
-                reg_rows.append(_registry_row(item, rel))  # type: ignore[arg-type]
+                reg_rows.append(documents.registry_row(item, rel))  # type: ignore[arg-type]
             elif item.kind == "market_listing":
-                list_rows.append(_listing_row(item, rel))  # type: ignore[arg-type]
+                list_rows.append(documents.listing_row(item, rel))  # type: ignore[arg-type]
             else:
-                row = _doc_row(item, rel)
+                row = documents.document_row(item, rel)
                 if row["kind"] == "case_page" and row["provider_mention"]:
                     new_case_names.append(row["provider_mention"])
                 batch.append(row)
@@ -866,7 +672,7 @@ def _finish_clean(
         docs_new = _attribute(docs_new, old_names, index)
         # Claims need the case pages' own fields (category, image_only); extract them before those
         # helper columns are dropped.
-        new_claim_rows = _claim_rows(docs_new)
+        new_claim_rows = documents.claim_rows(docs_new)
         new_ids = docs_new["doc_id"]
         docs_new = docs_new.drop(columns=[c for c in docs_new.columns if c.startswith("_")])
         # Parse the new rows' ISO strings before the concat: the old rows are datetimes already, and a
@@ -933,7 +739,7 @@ def _finish_clean(
     save_brands(tree, brands)
     _save_state(tree, MANIFEST, manifest)
     if counts["damaged_raw"]:
-        from flows.verify import forget_lost_items  # (verify imports this module)
+        from cli.verify import forget_lost_items  # (verify imports this module)
 
         counts["recrawl_reset"] = forget_lost_items(tree, counts["damaged_raw"])
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}

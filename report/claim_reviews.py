@@ -20,7 +20,7 @@ import math
 
 import pandas as pd
 
-from flows.messages import render
+from pipelines.messages import render
 
 RATING = {"refuted": 1, "duplicated": 1, "implausible": 2, "not_enough_evidence": 3, "supported": 5}
 

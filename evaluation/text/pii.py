@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.stats import Figure, StageResult, share
+from evaluation.text.corpus import Passage
+from evaluation.text.stats import Figure, StageResult, share
 from pipelines.pii import mask
 from pipelines.text import normalize
 

@@ -36,8 +36,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.stats import StageResult, bootstrap, ratio, share
+from evaluation.text.corpus import Passage
+from evaluation.text.stats import StageResult, bootstrap, ratio, share
 from pipelines.claims import Claim, canonical_metric, extract
 from pipelines.numbers import numbers, parse_period_days
 from pipelines.text import normalize

@@ -19,9 +19,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.clean import INPUTS as _CLEAN_INPUTS
-from flows.clean import MANIFEST as _CLEAN_MANIFEST
-from flows.incremental_marts import STATE_JSON as _MARTS_STATE
+from incremental_build.clean import INPUTS as _CLEAN_INPUTS
+from incremental_build.clean import MANIFEST as _CLEAN_MANIFEST
+from incremental_build.mart_state import STATE_JSON as _MARTS_STATE
 from pipelines.contracts import SCHEMA_VERSION, TABLES
 from pipelines.storage import UNFINISHED, DataTree, RawReader, check_raw
 

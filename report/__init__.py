@@ -6,12 +6,12 @@
   reviews, registry, fees, freshness) and compare.html, and swaps the new site in atomically;
 - `charts.py` draws the charts as inline SVG (why not a JS chart library: its docstring);
 - `claim_reviews.py` writes one schema.org ClaimReview per verdict to marts/claim_reviews.jsonl;
-- `labels.py` holds the page's own words; sentences about verdicts and risks come from flows/messages.py.
+- `labels.py` holds the page's own words; sentences about verdicts and risks come from pipelines/messages.py.
 
 The site needs no server and no network: the pages, one CSS and one script file, and the index's data
 as a script file, all relative links, system fonts.
 """
 
-from flows.report.build import Report, ReportError, page_name, write_report
+from report.build import Report, ReportError, page_name, write_report
 
 __all__ = ["Report", "ReportError", "page_name", "write_report"]

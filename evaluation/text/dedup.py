@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.stats import Figure, StageResult, share
+from evaluation.text.corpus import Passage
+from evaluation.text.stats import Figure, StageResult, share
 from pipelines.dedup import canonical, cluster
 from pipelines.text import normalize
 

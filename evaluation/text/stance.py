@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.stats import StageResult, bootstrap, share
+from evaluation.text.corpus import Passage
+from evaluation.text.stats import StageResult, bootstrap, share
 
 # The majority polar class of the train split, pinned so that evaluating the held-out split alone does
 # not need the train passages: 53 negative against 36 positive (train split, corpus of 204 passages).

@@ -1,9 +1,9 @@
 """The report's own words (headings, column names, notes), Chinese first. Sentences about a verdict or a
-risk come from flows/messages.py; these are only the page furniture around them."""
+risk come from pipelines/messages.py; these are only the page furniture around them."""
 
 from __future__ import annotations
 
-from flows.messages import UI
+from pipelines.messages import UI
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {

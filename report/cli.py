@@ -1,4 +1,4 @@
-"""What `kaopu report` and the report step of demo / run / crawl do; flows/cli.py only wires options."""
+"""What `kaopu report` and the report step of demo / run / crawl do; cli/app.py only wires options."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from flows.messages import DEFAULT_LANG, LANGS, say
-from flows.report.build import Report, ReportError, write_report
+from pipelines.messages import DEFAULT_LANG, LANGS, say
 from pipelines.storage import DataTree
+from report.build import Report, ReportError, write_report
 
 
 def _say(console: Console, text: str) -> None:

@@ -1,11 +1,11 @@
 """The few lines `kaopu build` and `kaopu eval` print for a person, in their language (the words are in
-flows/messages.py UI); `--json` gives machines the rest."""
+pipelines/messages.py UI); `--json` gives machines the rest."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flows.messages import DEFAULT_LANG, say
+from pipelines.messages import DEFAULT_LANG, say
 
 
 def _n(value: Any) -> str:

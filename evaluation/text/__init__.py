@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from flows.text_eval.corpus import Passage, load, select
-from flows.text_eval.stats import StageResult
+from evaluation.text.corpus import Passage, load, select
+from evaluation.text.stats import StageResult
 
 STAGES = ("providers", "stance", "claims", "dedup", "pii")
 
@@ -29,7 +29,7 @@ __all__ = ["STAGES", "Passage", "StageResult", "evaluate", "failures", "load", "
 
 
 def _stage(name: str):
-    return importlib.import_module(f"flows.text_eval.{name}")
+    return importlib.import_module(f"evaluation.text.{name}")
 
 
 def evaluate(

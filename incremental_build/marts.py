@@ -1,7 +1,7 @@
 """Clean → marts: the four tables a merchant reads, a pure function of the clean tables.
 
 A build recomputes the rows of the providers whose evidence changed since the last build and keeps
-the others' (flows/incremental_marts.py says how that stays equal to recomputing everything); a
+the others' (incremental_build/mart_state.py says how that stays equal to recomputing everything); a
 change of method, or `full=True`, recomputes every row, so a better method applied to old evidence
 needs no migration.
 
@@ -20,7 +20,7 @@ answers the questions merchants ask before hiring an agency:
 - reputation: `rating_mean` with `n_ratings`, `rating_bayes` (shrunk toward the market mean),
   `positive_share_wilson_low`, `adjusted_rating` with `n_kept` (suspicious reviews down-weighted,
   `suspicious_share` of them), `sentiment_mean`, and `reputation_score` (0–100, weights in
-  `flows.scores.WEIGHTS`) with `confidence` / `confidence_band` from the volume of evidence;
+  `reputation.scores.WEIGHTS`) with `confidence` / `confidence_band` from the volume of evidence;
 - `risk_flags`: the above as sentences, worst first ("2 of 5 success cases refuted", "经营异常 on
   record", "no TP certification"); `sources`, `first_seen`, `last_seen`: where and when evidence was found.
 """
@@ -35,14 +35,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows import incremental_marts as inc
-from flows.claim_checks import check_claims
-from flows.provider_names import known_providers
-from flows.review_flags import flag_reviews, review_context
-from flows.scores import finish, market_mean_rating, monthly, provider_stats
+from incremental_build import mart_state as inc
+from incremental_build.provider_names import known_providers
 from pipelines import contracts
 from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, read_table, write_table
+from reputation.claim_checks import check_claims
+from reputation.review_flags import flag_reviews, review_context
+from reputation.scores import finish, market_mean_rating, monthly, provider_stats
 
 # Only the columns the marts read: the text column is the largest and only flags and fees need it.
 _DOC_COLS = [

@@ -24,8 +24,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from flows.text_eval.corpus import Passage
-from flows.text_eval.stats import StageResult, bootstrap, ratio, share
+from evaluation.text.corpus import Passage
+from evaluation.text.stats import StageResult, bootstrap, ratio, share
 from pipelines.text import normalize
 
 # Regression floors for the gate, which runs on the held-out split. Measured 2026-12-06: train recall

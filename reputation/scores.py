@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from flows.messages import Message
+from pipelines.messages import Message
 from pipelines.numbers import parse_amount_range
 
 # Bayesian average prior weight: a provider's mean counts as much as the market's after 10 ratings.
@@ -235,7 +235,7 @@ def provider_stats(
         out["median_reply_days"] = np.nan
 
     # --- claims -----------------------------------------------------------------------------
-    from flows.claim_checks import verdict_counts
+    from reputation.claim_checks import verdict_counts
 
     vc = verdict_counts(checks)
     for col in [
@@ -381,7 +381,7 @@ def _band(x: float) -> str:
 
 
 def risk_flags(row: pd.DataFrame, reg_status: pd.Series) -> list[list[Message]]:
-    """Warnings per provider as codes with arguments (flows/messages.py words them), worst first."""
+    """Warnings per provider as codes with arguments (pipelines/messages.py words them), worst first."""
     out = []
     status = reg_status.to_dict()
     # Records, not row.loc[pid]: a pandas row lookup costs more than building all of a row's flags.

@@ -33,7 +33,7 @@ class Message(NamedTuple):
         return json.dumps(self.args, ensure_ascii=False, sort_keys=True)
 
 
-# Why a claimed case got its verdict (flows/claim_checks.py, in the order its rules fire).
+# Why a claimed case got its verdict (reputation/claim_checks.py, in the order its rules fire).
 REASONS: dict[str, dict[str, str]] = {
     "client_complained": {
         "zh": "客户{client}在宣称的服务期内投诉过该服务商。",
@@ -85,7 +85,7 @@ REASONS: dict[str, dict[str, str]] = {
     },
 }
 
-# Risk flags on a provider (flows/scores.py), worst first in the order scores.risk_flags emits them.
+# Risk flags on a provider (reputation/scores.py), worst first in the order scores.risk_flags emits them.
 RISK_FLAGS: dict[str, dict[str, str]] = {
     "cases_refuted": {
         "zh": "{total}个成功案例中{n}个被证伪",
@@ -152,7 +152,7 @@ def uncoded(text: str) -> Message:
 # `report`: headings, column names, verdict and band names, summary lines and the everyday failures.
 # Maintainer output (log lines, `doctor`, `verify`, config errors, `eval-text`) stays English only.
 UI: dict[str, dict[str, str]] = {
-    # top of provider_reputation (flows/cli.py _print_reputation)
+    # top of provider_reputation (cli/app.py _print_reputation)
     "reputation.title": {
         "zh": "服务商口碑：共{total}家，前{shown}家",
         "en": "provider_reputation: top {shown} of {total}",
@@ -174,7 +174,7 @@ UI: dict[str, dict[str, str]] = {
     "band.low": {"zh": "低", "en": "low"},
     "band.medium": {"zh": "中", "en": "medium"},
     "band.high": {"zh": "高", "en": "high"},
-    # one provider and its cases (flows/cli.py _print_provider, `crawl --provider`)
+    # one provider and its cases (cli/app.py _print_provider, `crawl --provider`)
     "cases.title": {"zh": "宣称的成功案例（{n}个）", "en": "claimed success cases ({n})"},
     "col.verdict": {"zh": "结论", "en": "verdict"},
     "col.client": {"zh": "客户", "en": "client"},
@@ -218,11 +218,11 @@ UI: dict[str, dict[str, str]] = {
         "zh": "注意：{source}在本次运行中失败；{when}",
         "en": "note: {source} failed in this run; its rows above come from {when}",
     },
-    # where the report is (flows/report/cli.py)
+    # where the report is (report/cli.py)
     "report.index": {"zh": "报告：{path}", "en": "report: {path}"},
     "report.page": {"zh": "{name} 的报告页：{path}", "en": "report page of {name}: {path}"},
     "report.compare": {"zh": "对比页：{path}", "en": "comparison: {path}"},
-    # `kaopu build` and `kaopu eval` summaries (flows/summaries.py)
+    # `kaopu build` and `kaopu eval` summaries (cli/summaries.py)
     "build.clean_nothing_new": {
         "zh": "清洗：没有新的原始文件；文档仍为{documents}份",
         "en": "clean: no new raw files; {documents} documents as before",
@@ -285,7 +285,7 @@ UI: dict[str, dict[str, str]] = {
     "col.newest_fetch": {"zh": "最近抓取", "en": "newest fetch"},
     "col.age": {"zh": "距今", "en": "age"},
     "status.never": {"zh": "从未", "en": "never"},
-    # the one-line failures a merchant meets most (exit codes in flows/cli.py)
+    # the one-line failures a merchant meets most (exit codes in cli/app.py)
     "fail.no_documents": {
         "zh": "没有任何来源找到 {name} 的文档；请检查名称，或在 providers.toml 中添加别名",
         "en": "no source has documents for {name}; check the name or add aliases to providers.toml",

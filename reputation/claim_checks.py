@@ -25,7 +25,7 @@ same document, or from the same client about the same provider) fell short of th
 not_enough_evidence. A broken promise counts against the provider like a refuted case. What actually
 happened is evidence, not a claim the provider made: `actual_outcome` rows get no verdict row.
 
-`reason_code` + `reason_args` (JSON) say why; `reason` is that sentence in Chinese (flows/messages.py
+`reason_code` + `reason_args` (JSON) say why; `reason` is that sentence in Chinese (pipelines/messages.py
 holds both languages); `evidence` lists `source:native_id`.
 """
 
@@ -39,8 +39,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from flows.messages import Message, uncoded
 from pipelines.contracts import VERDICTS
+from pipelines.messages import Message, uncoded
 from pipelines.numbers import numbers, parse_period_days
 
 # The window around a claim in which the client's own words count: the claimed period itself, plus a

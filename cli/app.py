@@ -2,7 +2,7 @@
 
 Every failure is one clear line on stderr and a non-zero exit (2 for a bad config or argument, 3 when
 a named provider matched nothing, 1 otherwise; 128 + the signal when SIGINT or SIGTERM stopped it, see
-`flows.stopping`). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
+`cli.stopping`). Prefect and Scrapy logs go to `data/logs/`; `--verbose`
 shows Prefect's on the terminal too. Prefect is imported only after its environment is set
 (`flows.prefect_env.configure`), which is why the flow module is imported inside the commands.
 """
@@ -30,13 +30,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows import history, lock, progress, stopping, summaries
-from flows.cli_group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
+from cli import progress, stopping, summaries
+from cli.group import KaopuGroup, is_broken_pipe, quiet_broken_pipe
+from cli.stopping import Stopper
+from flows import history, lock
 from flows.lock import RunLock, RunLocked
-from flows.messages import DEFAULT_LANG, LANGS, UI, check_lang, field_label, flag_sentences, render, say
-from flows.stopping import Stopper
 from pipelines.config import Config, ConfigError, OptionError, bounded, clip, ensure_watchlist, load_config
 from pipelines.contracts import SOURCES
+from pipelines.messages import DEFAULT_LANG, LANGS, UI, check_lang, field_label, flag_sentences, render, say
 from pipelines.storage import DataTree, new_run_id
 from sandbox.cli import app as sandbox_app
 from sandbox.world import DEFAULT_SEED
@@ -216,7 +217,7 @@ def _prefect(tree: DataTree, verbose: bool):
 
 @contextlib.contextmanager
 def _stoppable(tree: DataTree, what: str, run_id: str | None = None) -> Iterator[Stopper]:
-    """SIGINT and SIGTERM stop the command within seconds (flows.stopping), leave no child behind and
+    """SIGINT and SIGTERM stop the command within seconds (cli.stopping), leave no child behind and
     are recorded in the run history; the lock is an flock, so it goes with the process."""
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -477,7 +478,7 @@ def _sandbox_if_needed(cfg: Config, sources: list[str]) -> Iterator[str | None]:
     """With the sandbox profile and nothing answering where it points, start the sandbox world the
     demo uses for the length of the command (yields its URL), instead of letting every spider retry
     against a closed port. Sources that point elsewhere fail now, one line each, saying what to do."""
-    from flows import preflight
+    from cli import preflight
 
     if cfg.profile_name != "sandbox":
         yield None
@@ -543,18 +544,18 @@ def report(
     compare: Annotated[bool, typer.Option(help="A side-by-side page of the 2–5 NAMEs.")] = False,
 ) -> None:
     """Write the static report (index, a page per provider, comparison) from the marts."""
-    from flows.report import ReportError
-    from flows.report.cli import report as write
+    from report import ReportError
+    from report.cli import report as write
 
     try:
-        # `--lang` after `report` is the global option (flows/cli_group.py moves it): one language per run
+        # `--lang` after `report` is the global option (cli/group.py moves it): one language per run
         write(ctx.obj.config().tree, names, out_dir, ctx.obj.lang, open_, compare, out)
     except ReportError as exc:
         raise Fail(str(exc), exc.exit_code) from None
 
 
 def _write_report(tree: DataTree, lang: str, provider: str | None = None) -> None:
-    from flows.report.cli import after_build
+    from report.cli import after_build
 
     after_build(tree, out, provider, lang)
 
@@ -585,7 +586,7 @@ def build(
 
 def _damaged(summary: dict[str, Any], allow_damaged: bool) -> None:
     """The loud end of a build that met damaged raw files: one line each, and a failure unless allowed."""
-    from flows.verify import damage_lines, damaged_in
+    from cli.verify import damage_lines, damaged_in
 
     lines = damage_lines(damaged_in(summary))
     for line in lines:
@@ -598,7 +599,7 @@ def _damaged(summary: dict[str, Any], allow_damaged: bool) -> None:
 @_guard
 def verify(ctx: typer.Context) -> None:
     """Check the whole data tree (raw files, build manifest, tables' schemas and row counts)."""
-    from flows.verify import verify_tree
+    from cli.verify import verify_tree
 
     tree = ctx.obj.config().tree
     problems = verify_tree(tree)
@@ -700,7 +701,7 @@ def status(ctx: typer.Context) -> None:
 @_guard
 def doctor(ctx: typer.Context) -> None:
     """Per source of the profile (--profile live): reachable? robots.txt? cookie set and logged in?"""
-    from flows.doctor import check_profile
+    from cli.doctor import check_profile
 
     checks = check_profile(ctx.obj.config().profile())
     table = Table(title="doctor", show_edge=False)
@@ -860,7 +861,7 @@ def evaluate(
     keep: Annotated[Path | None, typer.Option(help="Keep the data tree here instead of a temp dir.")] = None,
 ) -> None:
     """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
-    from flows.evaluation import compare
+    from evaluation.sandbox_eval import compare
     from sandbox.server import start
     from sandbox.world import World
 
@@ -919,8 +920,8 @@ def eval_text(
     errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,
 ) -> None:
     """Score the text readers (providers, stance, claims, duplicates, personal data) on real passages."""
-    from flows import text_eval
-    from flows.text_eval.corpus import SPLITS, CorpusError
+    from evaluation import text as text_eval
+    from evaluation.text.corpus import SPLITS, CorpusError
 
     stages = stage or list(text_eval.STAGES)
     unknown = [s for s in stages if s not in text_eval.STAGES]

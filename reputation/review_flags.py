@@ -74,7 +74,7 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     its author wrote in all (`author_reviews`, capped at 2: only "one" matters) and how many long
     reviews of the same provider share its near-duplicate cluster (`copies`, capped at 2).
 
-    Kept apart so a build that recomputes only some providers (flows/incremental_marts.py) can take
+    Kept apart so a build that recomputes only some providers (incremental_build/mart_state.py) can take
     them from every review while computing the signals of a few.
     """
     # The four columns before the row filter: filtering the whole frame would copy 10^6 texts.

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flows.scores import components
 from pipelines.storage import DataTree, read_table
+from reputation.scores import components
 
 # The columns of clean/documents the report quotes: never the whole table (the text is the largest).
 _DOC_COLS = [

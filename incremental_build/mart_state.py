@@ -34,12 +34,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-import flows
+import incremental_build
 import pipelines
-from flows.claim_checks import client_cores
-from flows.scores import FINISHED, STATS_EXTRA
+import reputation
 from pipelines import contracts
 from pipelines.storage import DataTree, conform, read_json_state, write_json_atomic, write_parquet_atomic
+from reputation.claim_checks import client_cores
+from reputation.scores import FINISHED, STATS_EXTRA
 
 STATE_JSON = "marts-state.json"
 STATS_FILE = "marts-stats.parquet"
@@ -88,14 +89,11 @@ _DOC_FP_COLS = [
 
 def method_key() -> str:
     """Changes whenever the code that makes clean rows or marts may have changed: every source file
-    and model of the `flows` and `pipelines` packages, and the schema version."""
+    and model of the `incremental_build`, `reputation` and `pipelines` packages, and the schema version."""
     h = hashlib.sha256(str(contracts.SCHEMA_VERSION).encode())
-    for pkg in (flows, pipelines):
+    for pkg in (incremental_build, reputation, pipelines):
         root = Path(pkg.__file__).parent
         for path in sorted(root.rglob("*")):
-            # flows/report only reads the marts: a change to a page must not recompute every provider.
-            if pkg is flows and path.relative_to(root).parts[0] == "report":
-                continue
             if path.suffix in (".py", ".json") and path.is_file() and "__pycache__" not in path.parts:
                 h.update(str(path.relative_to(root)).encode())
                 h.update(path.read_bytes())

@@ -1,6 +1,6 @@
 """Is any passage of the real corpus in the repository? It must never be: the text is not ours.
 
-`python -m flows.text_eval.leaks [--corpus DIR]` lists every tracked file that holds a run of 30
+`python -m evaluation.text.leaks [--corpus DIR]` lists every tracked file that holds a run of 30
 characters of a corpus passage (white space ignored, so re-wrapping a passage does not hide it) and
 exits 1 if any does. `.ci/run` calls it whenever the corpus is beside the clone.
 """
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from flows.text_eval.corpus import CorpusError, default_path, load
+from evaluation.text.corpus import CorpusError, default_path, load
 
 WINDOW = 30
 _SPACE = re.compile(r"\s+")

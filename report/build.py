@@ -26,14 +26,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from scipy.stats import norm
 
-from flows.messages import DEFAULT_LANG, LANGS, render
-from flows.report import charts
-from flows.report.claim_reviews import claim_review, claim_text, safe_url, script_tag
-from flows.report.data import ReportData, load
-from flows.report.labels import LABELS
-from flows.scores import CONFIDENCE_SCALE, WEIGHTS
+from pipelines.messages import DEFAULT_LANG, LANGS, render
 from pipelines.storage import DataTree, slugify
 from pipelines.text import to_simplified
+from report import charts
+from report.claim_reviews import claim_review, claim_text, safe_url, script_tag
+from report.data import ReportData, load
+from report.labels import LABELS
+from reputation.scores import CONFIDENCE_SCALE, WEIGHTS
 
 _S2T = opencc.OpenCC("s2t")
 

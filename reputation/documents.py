@@ -1,0 +1,177 @@
+"""Documents from items: one clean row per crawled item, and the claim rows read from the documents.
+
+Pure functions of an item (or of a frame of documents); the build engine (`incremental_build.clean`)
+calls them for new raw records and does the batching, text processing and merging.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from pipelines import claims as claims_mod
+from pipelines import contracts
+from pipelines.dates import parse_date_as_fetched
+from pipelines.replies import reply_days, timestamp
+
+
+def document_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
+    g = item.__dict__
+    row = {
+        "doc_id": item.item_id,
+        "source": item.source,
+        "kind": item.kind,
+        "native_id": item.native_id,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
+        "raw_file": rel,
+        "author": g.get("author"),
+        "title": g.get("title") or g.get("question_title") or None,
+        "raw_text": g.get("text") or "",
+        "rating": g.get("rating"),
+        "amount_cny": g.get("amount_cny"),
+        "status": g.get("status"),
+        "client": g.get("client"),
+        "provider_mention": None,
+        "created_at": created_at(g, item.fetched_at),
+        "reply_days": None,
+        "_service_code": g.get("service_code"),
+        "_article_id": g.get("article_id"),
+        "_category": g.get("category"),
+        "_image_only": bool(g.get("image_only", False)),
+    }
+    if item.kind == "article":
+        row["author"] = g.get("publisher")
+    if item.kind == "market_review":
+        row["provider_mention"] = g.get("provider_name")
+    elif item.kind == "complaint":
+        row["provider_mention"] = g.get("target") or None
+        row["raw_text"] = g.get("text") or g.get("summary") or ""
+        row["reply_days"] = reply_days(g.get("created_at"), g.get("timeline") or [], g.get("author"))
+    elif item.kind == "case_page":
+        row["provider_mention"] = g.get("provider_name")
+        if not row["raw_text"].strip():
+            row["raw_text"] = g.get("title") or ""
+    return row
+
+
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
+
+
+def created_at(g: dict[str, Any], fetched_at: Any) -> str | None:
+    """The item's own date as ISO 8601. The crawl writes ISO already; a date still as printed
+    (`3天前`, `昨天 12:30`, `2024年3月1日`, an older writer's or a page object's miss) is read here,
+    relative to the item's `fetched_at` — never the build's clock, so rebuilding the same raw gives
+    the same tables."""
+    for value in (g.get("created_at"), g.get("published_at"), g.get("date_raw")):
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and _ISO_START.match(value):
+            return value  # the column is parsed as a whole later; a per-row parse here costs 50 µs
+        fetched = timestamp(fetched_at)
+        when = parse_date_as_fetched(value, fetched.to_pydatetime() if fetched is not None else None)
+        if when is not None:
+            return when.isoformat()
+    return None
+
+
+# Where merchants tell what a provider promised them and what actually happened. Reviews are left out:
+# they are most of the documents and hardly ever state a promised figure.
+_ACCOUNT_KINDS = ("complaint", "forum_answer")
+_ACCOUNT_CLAIMS = ("promise", "actual_outcome")
+
+
+def claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Claims on case pages, then promises and outcomes in merchants' complaints and answers (the claim
+    checks weigh a case against them). On a case page the page's own client and category fields win
+    over what the extractor read from the prose (the page states them as fields; the prose may name
+    other shops too)."""
+    out = _case_claim_rows(docs)
+    cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
+    for row in docs.loc[docs["kind"].isin(_ACCOUNT_KINDS), cols].to_dict("records"):
+        found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
+        base = _claim_base(row, category=None, image_only=False)
+        # A merchant's account is about the merchant's own shop unless it names one.
+        out += [_claim_row(base, i, c, c.client or row["author"]) for i, c in enumerate(found)]
+    return out
+
+
+def _claim_base(row: dict[str, Any], category: Any, image_only: bool) -> dict[str, Any]:
+    return {
+        "doc_id": row["doc_id"],
+        "provider_id": None,
+        "source_url": row["source_url"],
+        "category": category,
+        "claimed_at": row["created_at"],
+        "fetched_at": row["fetched_at"],
+        "raw_file": row["raw_file"],
+        "image_only": image_only,
+    }
+
+
+def _claim_row(base: dict[str, Any], i: int, c: claims_mod.Claim | None, client: Any) -> dict[str, Any]:
+    """One clean/claims row: the document's provenance, then claim `i` as read (or no figures)."""
+    return {
+        **base,
+        "claim_id": f"{base['doc_id']}#{i}",
+        "kind": c.kind if c else "success_case",
+        "client": client,
+        "metric": c.metric if c else None,
+        "before": c.before if c else None,
+        "after": c.after if c else None,
+        "growth_pct": c.growth_pct if c else None,
+        "period_days": c.period_days if c else None,
+        "span": c.span if c else None,
+    }
+
+
+def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    cases = docs[docs["kind"] == "case_page"]
+    for row in cases.to_dict("records"):
+        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]))
+        text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
+        found = [] if row["_image_only"] else claims_mod.extract(text)
+        found = [c for c in found if c.kind == "success_case"] or found[:1]
+        if not found:
+            # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
+            out.append(_claim_row(base, 0, None, row["client"]))
+            continue
+        out += [_claim_row(base, i, c, row["client"] or c.client) for i, c in enumerate(found)]
+    return out
+
+
+def registry_row(item: contracts.RegistryRecord, rel: str) -> dict[str, Any]:
+    return {
+        "company_id": item.company_id or item.native_id,
+        "legal_name": item.legal_name,
+        "alias": item.alias,
+        "reg_status": item.reg_status,
+        "reg_capital_cny": item.reg_capital_cny,
+        "established": item.established,
+        "staff_insured": item.staff_insured,
+        "lawsuit_count": item.lawsuit_count,
+        "abnormal_count": item.abnormal_count,
+        "business_scope": item.business_scope,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
+        "raw_file": rel,
+    }
+
+
+def listing_row(item: contracts.MarketListing, rel: str) -> dict[str, Any]:
+    return {
+        "service_code": item.service_code or item.native_id,
+        "title": item.title,
+        "provider_name": item.provider_name,
+        "_brand": item.brand,
+        "tp_star": item.tp_star,
+        "price_min_cny": item.price_min_cny,
+        "price_max_cny": item.price_max_cny,
+        "user_count": item.user_count,
+        "source_url": item.source_url,
+        "fetched_at": item.fetched_at,
+        "raw_file": rel,
+    }
