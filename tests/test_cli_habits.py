@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app as cli
+from cli import flow_runs, prefect_control
 from cli.group import hoist_global_options
+from cli.stopping import Stopper
 from flows import history
 from flows.lock import RunLock
 from pipelines.storage import DataTree, QuarantineWriter
@@ -132,11 +134,11 @@ def test_build_json_dash_prints_only_json(monkeypatch, tmp_path):
 
     class Flows:
         @staticmethod
-        def build(_data):
+        def build(_data, full=False):
             return result_doc
 
-    monkeypatch.setattr(cli, "_prefect", lambda tree, verbose: Flows)
-    monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
+    monkeypatch.setattr(prefect_control, "load_flows", lambda tree, verbose: Flows)
+    monkeypatch.setattr(Stopper, "install", lambda self: self)
     machine = _invoke(["--data", str(tmp_path), "build", "--json", "-"])
     assert machine.exit_code == 0, machine.output
     assert json.loads(machine.stdout) == result_doc
@@ -146,14 +148,28 @@ def test_build_json_dash_prints_only_json(monkeypatch, tmp_path):
     assert "marts: 2 providers rated" in human.stdout
 
 
-def _stub_build(monkeypatch):
+def _stub_build(monkeypatch) -> list[bool]:
+    """`build` with the flow stubbed; returns the `full` argument of each build the command started."""
+    asked: list[bool] = []
+
     class Flows:
         @staticmethod
-        def build(_data):
+        def build(_data, full=False):
+            asked.append(full)
             return {"clean": {"raw_files": 0, "documents": 3}, "marts": {"provider_reputation": 2}}
 
-    monkeypatch.setattr(cli, "_prefect", lambda tree, verbose: Flows)
-    monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
+    monkeypatch.setattr(prefect_control, "load_flows", lambda tree, verbose: Flows)
+    monkeypatch.setattr(Stopper, "install", lambda self: self)
+    return asked
+
+
+def test_build_full_asks_the_flow_to_reclean_everything(monkeypatch, tmp_path):
+    asked = _stub_build(monkeypatch)
+    assert _invoke(["--data", str(tmp_path), "build"]).exit_code == 0
+    full = _invoke(["--data", str(tmp_path), "build", "--full", "--lang", "en"])
+    assert full.exit_code == 0, full.output
+    assert asked == [False, True]
+    assert "clean: no new raw files" in full.stdout  # the same summary as any build
 
 
 def test_a_merchant_reads_chinese_unless_english_is_asked_for(monkeypatch, tmp_path):
@@ -263,10 +279,11 @@ def stubbed(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KAOPU_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    for name in ("_locked_run", "_prefect", "_start_prefect_server"):
-        monkeypatch.setattr(cli, name, would_run)
-    monkeypatch.setattr(cli, "_sandbox_if_needed", lambda *_a: contextlib.nullcontext())
-    monkeypatch.setattr(cli.Stopper, "install", lambda self: self)
+    monkeypatch.setattr(flow_runs, "locked_run", would_run)
+    monkeypatch.setattr(prefect_control, "load_flows", would_run)
+    monkeypatch.setattr(prefect_control, "start_server", would_run)
+    monkeypatch.setattr(flow_runs, "sandbox_if_needed", lambda *_a: contextlib.nullcontext())
+    monkeypatch.setattr(Stopper, "install", lambda self: self)
     monkeypatch.setattr("flows.prefect_env.configure", lambda *_a, **_k: None)
     monkeypatch.setattr("evaluation.text.evaluate", would_run)
     monkeypatch.setattr("sandbox.server.start", would_run)

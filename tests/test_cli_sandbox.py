@@ -14,7 +14,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from cli import app as cli
-from cli import progress, summaries
+from cli import progress, render, summaries
+from cli.flow_runs import DEMO_PROVIDERS
 from pipelines.storage import DataTree, RawWriter
 from sandbox.server import start
 from sandbox.world import DEFAULT_SEED
@@ -34,13 +35,13 @@ def test_run_starts_the_sandbox_itself_when_none_answers(prefect_api, tmp_path):
     data = tmp_path / "data"
     # The registry can only search (天眼查 has no listing): it searches the watch list's names, here
     # the demo world's, which the sandbox the command starts serves.
-    watch_world(data, DEFAULT_SEED, cli.DEMO_PROVIDERS)
+    watch_world(data, DEFAULT_SEED, DEMO_PROVIDERS)
     env = _kaopu_env(f"http://127.0.0.1:{_closed_port()}", prefect_api)
     proc = _kaopu(["run", "--source", "registry", "--data", str(data)], env)
     assert proc.returncode == 0, proc.stderr
     assert "no sandbox answered" in proc.stderr and "kaopu sandbox serve" in proc.stderr
     registry = pd.read_parquet(DataTree(data).table_path("clean/registry"))
-    assert len(registry) == cli.DEMO_PROVIDERS
+    assert len(registry) == DEMO_PROVIDERS
 
 
 def test_a_source_pointing_nowhere_fails_in_seconds_one_line_each(tmp_path):
@@ -108,12 +109,12 @@ def test_a_failed_sources_rows_are_said_to_be_old(tmp_path, capsys):
     tree = DataTree(tmp_path / "data")
     with RawWriter(tree.raw_file("market", "run-old")) as raw:
         raw.write({"fetched_at": "2026-01-02T03:04:05+00:00", "x": 1})
-    cli._print_stale(tree, ["market", "forum"], "en")
+    render.print_stale(tree, ["market", "forum"], "en")
     said = capsys.readouterr().out
     assert "market failed in this run; its rows above come from data fetched" in said
     assert "(2026-01-02T03:04:05+00:00)" in said
     assert "forum failed in this run; its rows above come from no data at all" in said
-    cli._print_stale(tree, ["market", "forum"], "zh")
+    render.print_stale(tree, ["market", "forum"], "zh")
     said = capsys.readouterr().out
     assert "注意：market在本次运行中失败；上面它的数据来自" in said
     assert "（2026-01-02T03:04:05+00:00）" in said
@@ -127,7 +128,7 @@ def test_a_failed_sources_message_names_it_once(capsys):
             {"source": "forum", "exit_code": 0, "message": "ok", "raw_written": 3, "stats": {"pages": 2}},
         ]
     }
-    assert cli._report_crawl(summary, "en") == ["market"]
+    assert render.report_crawl(summary, "en") == ["market"]
     err = capsys.readouterr().err
     assert err.strip() == "kaopu: market: nothing could be fetched"
 

@@ -191,11 +191,12 @@ def test_cli_writes_the_report_and_prints_each_named_page(tree, tmp_path, rep):
 
 def _printed(monkeypatch, show) -> str:
     """What a cli printer writes, on a console wide enough that no sentence is folded."""
-    from cli import app as cli
+    from cli import render
+    from cli.consoles import KaopuConsole
 
-    console = cli._Console(width=2000, record=True, file=io.StringIO())
-    monkeypatch.setattr(cli, "out", console)
-    show(cli)
+    console = KaopuConsole(width=2000, record=True, file=io.StringIO())
+    monkeypatch.setattr(render, "out", console)
+    show(render)
     return console.export_text()
 
 
@@ -203,8 +204,8 @@ def test_crawl_provider_printout_speaks_the_merchants_language(tree, rep, monkey
     checks = read_table(tree, "marts/claim_checks").to_pandas()
     c = checks[checks["verdict"] != "not_enough_evidence"].iloc[0]
     name = rep.at[c["provider_id"], "provider_name"]
-    zh = _printed(monkeypatch, lambda cli: cli._print_provider(tree, name, "zh"))
-    en = _printed(monkeypatch, lambda cli: cli._print_provider(tree, name, "en"))
+    zh = _printed(monkeypatch, lambda render: render.print_provider(tree, name, "zh"))
+    en = _printed(monkeypatch, lambda render: render.print_provider(tree, name, "en"))
     n = int((checks["provider_id"] == c["provider_id"]).sum())
     assert f"宣称的成功案例（{n}个）" in zh and f"claimed success cases ({n})" in en
     assert "靠谱分" in zh and "reputation_score" not in zh and "reputation_score" in en
@@ -217,8 +218,8 @@ def test_crawl_provider_printout_speaks_the_merchants_language(tree, rep, monkey
 
 
 def test_top_of_the_table_speaks_the_merchants_language(tree, rep, monkeypatch):
-    zh = _printed(monkeypatch, lambda cli: cli._print_reputation(tree, "zh", top=len(rep)))
-    en = _printed(monkeypatch, lambda cli: cli._print_reputation(tree, "en", top=len(rep)))
+    zh = _printed(monkeypatch, lambda render: render.print_reputation(tree, "zh", top=len(rep)))
+    en = _printed(monkeypatch, lambda render: render.print_reputation(tree, "en", top=len(rep)))
     assert f"服务商口碑：共{len(rep)}家" in zh and f"provider_reputation: top {len(rep)} of {len(rep)}" in en
     assert "靠谱分" in zh and "score" in en and "score" not in zh
     bands = set(rep["confidence_band"].dropna())
@@ -231,11 +232,13 @@ def test_top_of_the_table_speaks_the_merchants_language(tree, rep, monkeypatch):
 
 def test_an_unknown_provider_or_missing_marts_fail_in_the_merchants_language(tree, tmp_path):
     from cli import app as cli
+    from cli import render
+    from cli.errors import Fail
     from pipelines.storage import DataTree
 
     for lang, said in (("zh", "仍不在服务商口碑表中"), ("en", "is not in provider_reputation")):
-        with pytest.raises(cli.Fail, match=said) as failed:
-            cli._print_provider(tree, "没有这家公司", lang)
+        with pytest.raises(Fail, match=said) as failed:
+            render.print_provider(tree, "没有这家公司", lang)
         assert failed.value.code == 3
     from typer.testing import CliRunner
 

@@ -1,0 +1,124 @@
+"""Measuring and checking: `doctor` (is the live profile usable), `eval` (the marts against a sandbox
+world's truth), `eval-text` (the text readers on real labelled passages)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import flow_runs, prefect_control, progress, render, summaries
+from cli.consoles import err
+from cli.errors import Fail, fail_if_sources_failed, guard
+from cli.options import Ctx
+from pipelines.config import bounded, ensure_watchlist
+from pipelines.contracts import SOURCES
+from pipelines.storage import DataTree, new_run_id
+from sandbox.world import DEFAULT_SEED
+
+
+@guard
+def doctor(ctx: typer.Context) -> None:
+    """Per source of the profile (--profile live): reachable? robots.txt? cookie set and logged in?"""
+    from cli.doctor import check_profile
+
+    checks = check_profile(ctx.obj.config().profile())
+    render.print_doctor(checks)
+    if any(c.status not in ("ok", "disabled", "unsupported") for c in checks):
+        raise typer.Exit(1)
+
+
+@guard
+def evaluate(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
+    providers: Annotated[int, typer.Option(min=1, max=100_000)] = 30,
+    faults: Annotated[float, typer.Option(min=0.0, max=0.5, help="Sandbox fault rate.")] = 0.0,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Also write the metrics as JSON here ('-': stdout only).")
+    ] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep the data tree here instead of a temp dir.")] = None,
+) -> None:
+    """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
+    from evaluation.sandbox_eval import compare
+    from sandbox.server import start
+    from sandbox.world import World
+
+    c: Ctx = ctx.obj
+    workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
+    tree = DataTree(workdir)
+    ensure_watchlist(tree)
+    run_id = new_run_id("eval")
+    with (
+        flow_runs.stoppable(tree, "eval", run_id),
+        start(
+            seed,
+            n_providers=providers,
+            faults=faults,
+            port=0,
+            access_log=str(tree.logs_dir / "sandbox-access.log"),
+        ) as sb,
+    ):
+        kflows = prefect_control.load_flows(tree, c.verbose)
+        summary = progress.follow(
+            err,
+            tree,
+            run_id,
+            list(SOURCES),
+            lambda: kflows.run(
+                str(tree.root),
+                config=c.config_path,
+                profile="sandbox",
+                base_url=sb.url,
+                polite=False,
+                run_id=run_id,
+            ),
+        )
+    failed = render.report_crawl(summary, c.lang)
+    metrics = compare(World(seed, providers).truth(), tree)
+    metrics.update({"seed": seed, "providers": providers, "faults": faults})
+    if not render.write_json(json_out, metrics):
+        render.print_lines(summaries.eval_lines(metrics, c.lang))
+    if keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    fail_if_sources_failed(failed, c.lang)
+
+
+@guard
+def eval_text(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Labelled real passages (or $KAOPU_REALTEXT; default ../shared/realtext)."),
+    ] = None,
+    split: Annotated[str, typer.Option(help="train (tune on it), test (held out) or all.")] = "test",
+    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only this stage (repeatable).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+    check: Annotated[bool, typer.Option(help="Exit 1 when a figure is below its pinned floor.")] = False,
+    errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,
+) -> None:
+    """Score the text readers (providers, stance, claims, duplicates, personal data) on real passages."""
+    from evaluation import text as text_eval
+    from evaluation.text.corpus import SPLITS, CorpusError
+
+    stages = stage or list(text_eval.STAGES)
+    unknown = [s for s in stages if s not in text_eval.STAGES]
+    if unknown:
+        raise Fail(f"unknown stage {bounded(unknown[0])} (one of {', '.join(text_eval.STAGES)})", 2)
+    if split not in SPLITS:
+        raise Fail(f"--split must be one of {', '.join(SPLITS)}", 2)
+    try:
+        results = text_eval.evaluate(corpus or text_eval.corpus.default_path(), split=split, stages=stages)
+    except CorpusError as exc:
+        raise Fail(str(exc), 2) from None
+    render.print_text_figures(results, split, errors)
+    if json_out:
+        data = {"split": split, "stages": text_eval.as_json(results)}
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    if check:
+        below = text_eval.failures(results)
+        if below:
+            raise Fail("eval gate: " + "; ".join(below))

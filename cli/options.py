@@ -1,0 +1,36 @@
+"""The global options every command receives (`ctx.obj`), and the options several commands share.
+
+Kept apart from `cli.app` because `python -m cli.app` runs that module as `__main__`: a class defined
+there would not be the one the commands check for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+
+from pipelines.config import Config, load_config
+from pipelines.messages import DEFAULT_LANG
+
+
+@dataclass
+class Ctx:
+    config_path: str | None
+    data: str | None
+    profile: str | None
+    verbose: bool
+    lang: str = DEFAULT_LANG  # what a merchant reads: zh or en (maintainer output stays English)
+
+    def config(self, *, profile: str | None = None, base_url: str | None = None) -> Config:
+        return load_config(
+            self.config_path, data=self.data, profile=profile or self.profile, base_url=base_url
+        )
+
+
+ALLOW_DAMAGED_HELP = "Exit 0 even when a raw file is damaged (its readable records are built either way)."
+
+Sources = Annotated[list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")]
+Since = Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")]
+AllowDamaged = Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)]

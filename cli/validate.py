@@ -1,0 +1,45 @@
+"""Values the user typed, checked before anything starts (a lock, Prefect, a server, a crawl): a bad
+one is one line and exit 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cli.errors import Fail
+from pipelines.config import bounded
+from pipelines.contracts import SOURCES
+
+
+def sources(chosen: list[str] | None) -> list[str]:
+    """`--source` values (default: every source), each once, in the order given."""
+    picked = list(dict.fromkeys(chosen or SOURCES))
+    unknown = [s for s in picked if s not in SOURCES]
+    if unknown:
+        raise Fail(f"unknown source {bounded(unknown[0])}; expected one of {', '.join(SOURCES)}", 2)
+    return picked
+
+
+def since(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise Fail(f"--since {bounded(value)}: expected a date like 2026-01-31", 2) from None
+
+
+def cron(expr: str) -> None:
+    """Refuse a bad schedule before starting a server, with Prefect's own schedule validation
+    (call after `prefect_env.configure`: it imports Prefect)."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    if len(expr.split()) != 5:
+        raise Fail(
+            f"--cron {bounded(expr)}: expected 5 fields (minute hour day month weekday), e.g. '0 3 * * *'", 2
+        )
+    try:
+        CronSchedule(cron=expr)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        errors = getattr(exc, "errors", lambda: [])()
+        reason = errors[0]["msg"] if errors else str(exc)
+        raise Fail(f"--cron {bounded(expr)}: {reason}", 2) from None
