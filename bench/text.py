@@ -13,6 +13,7 @@ shared), wall time what the run saw. The whole pipeline must stay at ≥ 500 doc
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
 import time
@@ -200,6 +201,8 @@ def main() -> None:
     parser.add_argument("--cluster", type=int, default=100_000, help="texts to cluster")
     parser.add_argument("--datasketch", type=int, default=10_000, help="texts for the datasketch comparison")
     args = parser.parse_args()
+    if args.datasketch and importlib.util.find_spec("datasketch") is None:
+        parser.exit(2, "bench/text.py: --datasketch needs the bench extra: pip install -e '.[bench]'\n")
 
     docs = corpus(args.docs)
     normalize("預熱")  # build the OpenCC converter outside the timings

@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
-from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from evaluation.classification import macro_f1, per_class
 from pipelines import contracts
 from pipelines.storage import DataTree, RawWriter, read_table
 
@@ -69,16 +69,14 @@ def claim_metrics(truth_claims: dict[str, dict], checks: pd.DataFrame) -> dict[s
     # A case the marts never checked counts as "not enough evidence": that is what a merchant sees.
     y_pred = [pred.get(_path(k) or k, "not_enough_evidence") for k in keys]
     labels = list(contracts.VERDICTS)
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    p, r, f, s = per_class(y_true, y_pred, labels)
     # Macro-F1 over the verdicts that occur (in truth or prediction): a world with no copied case
     # and no case called copied has nothing to score for that class, not an F1 of 0.
     present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
     return {
         "n": len(keys),
         "covered": sum(1 for k in keys if (_path(k) or k) in pred),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0))
-        if present
-        else 0.0,
+        "macro_f1": macro_f1(y_true, y_pred, present),
         "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred, strict=True)])) if keys else 0.0,
         "per_class": {
             lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}

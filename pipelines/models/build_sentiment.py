@@ -31,9 +31,15 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+try:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+except ImportError:  # scikit-learn serves this tool only, so it is an extra
+    if __name__ == "__main__":
+        raise SystemExit("build_sentiment needs scikit-learn: pip install -e '.[model]'") from None
+    raise
 
 from pipelines import sentiment
 from pipelines.text import normalize
