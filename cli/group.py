@@ -6,7 +6,7 @@
 - A closed pipe (`kaopu status | head -1`) ends the command quietly with exit 0: the reader has what it
   wanted. Click would exit 1.
 - Whatever a subcommand raises that nothing else caught is still one line, never a traceback
-  (the `kaopu` commands log theirs through `cli.app._guard`; this also covers `kaopu sandbox`).
+  (the `kaopu` commands log theirs through `cli.errors.guard`; this also covers `kaopu sandbox`).
 """
 
 from __future__ import annotations

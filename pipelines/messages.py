@@ -152,7 +152,7 @@ def uncoded(text: str) -> Message:
 # `report`: headings, column names, verdict and band names, summary lines and the everyday failures.
 # Maintainer output (log lines, `doctor`, `verify`, config errors, `eval-text`) stays English only.
 UI: dict[str, dict[str, str]] = {
-    # top of provider_reputation (cli/app.py _print_reputation)
+    # top of provider_reputation (cli/render.py print_reputation)
     "reputation.title": {
         "zh": "服务商口碑：共{total}家，前{shown}家",
         "en": "provider_reputation: top {shown} of {total}",
@@ -174,7 +174,7 @@ UI: dict[str, dict[str, str]] = {
     "band.low": {"zh": "低", "en": "low"},
     "band.medium": {"zh": "中", "en": "medium"},
     "band.high": {"zh": "高", "en": "high"},
-    # one provider and its cases (cli/app.py _print_provider, `crawl --provider`)
+    # one provider and its cases (cli/render.py print_provider, `crawl --provider`)
     "cases.title": {"zh": "宣称的成功案例（{n}个）", "en": "claimed success cases ({n})"},
     "col.verdict": {"zh": "结论", "en": "verdict"},
     "col.client": {"zh": "客户", "en": "client"},
@@ -285,7 +285,7 @@ UI: dict[str, dict[str, str]] = {
     "col.newest_fetch": {"zh": "最近抓取", "en": "newest fetch"},
     "col.age": {"zh": "距今", "en": "age"},
     "status.never": {"zh": "从未", "en": "never"},
-    # the one-line failures a merchant meets most (exit codes in cli/app.py)
+    # the one-line failures a merchant meets most (exit codes in cli/errors.py)
     "fail.no_documents": {
         "zh": "没有任何来源找到 {name} 的文档；请检查名称，或在 providers.toml 中添加别名",
         "en": "no source has documents for {name}; check the name or add aliases to providers.toml",

@@ -1,4 +1,4 @@
-"""What `kaopu report` and the report step of demo / run / crawl do; cli/app.py only wires options."""
+"""What `kaopu report` and the report step of demo / run / crawl do; cli/commands only wires options."""
 
 from __future__ import annotations
 
