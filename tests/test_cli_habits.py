@@ -88,6 +88,22 @@ def test_status_shows_the_run_in_progress_and_interrupted_runs(tmp_path):
     assert "running now: nothing" in after.output
 
 
+def test_python_dash_m_cli_is_kaopu(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "--data", str(tmp_path / "data"), "status", "--lang", "en"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "running now: nothing" in proc.stdout
+    wrong = subprocess.run(
+        [sys.executable, "-m", "cli", "nosuch"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert wrong.returncode == 2 and "Usage: kaopu" in wrong.stderr
+
+
 def test_a_closed_pipe_ends_quietly_with_exit_0(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.app", "--data", str(tmp_path / "data"), "status"],
