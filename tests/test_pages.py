@@ -54,6 +54,8 @@ def run_page(case: Path) -> list:
         result = result[0]
     if dataclasses.is_dataclass(result) and hasattr(result, "native_id"):
         return [result]
+    if isinstance(result, list):  # the page's items themselves
+        return result
     for attr in ("reviews", "complaints", "answers", "comments"):
         if hasattr(result, attr):
             return getattr(result, attr)
