@@ -231,19 +231,6 @@ class CasePage(BaseItem):
     image_only: bool = False  # the numbers are only in an image: flag it, never invent them
 
 
-@dataclass
-class BoardPost(BaseItem):
-    kind = "board_post"
-    source = "boards"
-    role = Role.CLIENT_ACCOUNT
-    document = AsDocument(mention_in_text=True, title=("thread_title",))
-    thread_id: str = ""
-    thread_title: str = ""
-    author: str | None = None
-    text: str = ""
-    created_at: str | None = None
-
-
 ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     MarketListing,
     MarketReview,
@@ -253,7 +240,6 @@ ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     Comment,
     RegistryRecord,
     CasePage,
-    BoardPost,
 )
 ITEM_TYPES: dict[str, type[BaseItem]] = {cls.kind: cls for cls in ITEM_CLASSES}
 
