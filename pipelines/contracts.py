@@ -15,8 +15,6 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from pipelines.replies import reply_days
-
 SCHEMA_VERSION = 1
 
 
@@ -93,6 +91,9 @@ class BaseItem:
 
 
 def _complaint_reply_days(item: Complaint) -> float | None:
+    # Imported here: the parser needs pandas, which the spiders and the CLI's start need not load.
+    from pipelines.replies import reply_days
+
     return reply_days(item.created_at, item.timeline or [], item.author)
 
 

@@ -43,7 +43,7 @@ def _config_from(settings) -> Any:
 
 
 class KaopuSpider(scrapy.Spider):
-    """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
+    """Base of the source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
     source = ""
     # A source that reads each company once (the registry) need not search names it already holds.
