@@ -176,6 +176,11 @@ def complete_html(response) -> None:
         raise PageError("truncated", "no </html>")
 
 
+def json_of(response, *, what: str = "json") -> Any:
+    """A JSON API's answer: the body decoded as `body_text` does, parsed as `load_json` does."""
+    return load_json(body_text(response), what=what)
+
+
 def load_json(body: bytes | str, *, what: str = "json") -> Any:
     """Parse a JSON body; an empty, cut-off or non-JSON body raises PageError."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
