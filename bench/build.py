@@ -28,8 +28,6 @@ from pathlib import Path
 # sys.path would shadow the project's packages of the same name.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-TEXT_KINDS = ("market_review", "complaint", "forum_answer", "article", "comment", "case_page")
-
 
 def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -81,6 +79,7 @@ def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
 
 
 def providers_for(target_docs: int, seed: int) -> int:
+    from pipelines.contracts import TEXT_KINDS
     from sandbox.world import World
 
     sample = 200

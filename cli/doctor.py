@@ -72,6 +72,8 @@ PROBES: dict[str, Probe] = {
     "registry": Probe(lambda s: "search?" + urlencode({"key": "电子商务"})),
     "cases": Probe(lambda s: ""),
 }
+# A source without a probe of its own is checked at its base URL.
+_HOME_PAGE = Probe(lambda s: "")
 
 
 def check_profile(profile: Profile, opener: Callable | None = None) -> list[Check]:
@@ -86,10 +88,9 @@ def check_source(profile: Profile, site: SourceProfile, robots: dict, opener=Non
             name, "unsupported", site.unsupported, "nothing to do: this source is off in this profile"
         )
     if not site.enabled:
-        return Check(
-            name, "disabled", "enabled = false in the profile", "enable it in kaopu.toml to crawl it"
-        )
-    probe = PROBES[name]
+        why = "enabled = false in the profile" if site.configured else "no table for it in the profile"
+        return Check(name, "disabled", why, "enable it in kaopu.toml to crawl it")
+    probe = PROBES.get(name, _HOME_PAGE)
     try:
         path, _, query = probe.path(site).partition("?")
     except ValueError as exc:  # e.g. a signer without its key

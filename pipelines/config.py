@@ -75,6 +75,9 @@ class SourceProfile:
     endpoints: dict[str, str] = field(default_factory=dict)
     sign_key: str | None = None
     enabled: bool = True
+    # False for a source the profile has no table for: it is off, so a kaopu.toml written before a
+    # source was added keeps working (the source is crawled once the user gives it a table).
+    configured: bool = True
     # The circuit breaker: stop the source after this many block/captcha/login-wall pages.
     block_limit: int = 3
     # Politeness cap: at most this many requests to the source per UTC day (0: no cap).
@@ -321,9 +324,9 @@ def _parse_profile(name: str, doc: dict[str, Any], file: Path | None, base_overr
             unsupported=_str(sdoc, "unsupported", file, skey, ""),
             search_terms=_str_list(sdoc, "search_terms", file, skey),
         )
-    missing = [s for s in SOURCES if s not in sources]
-    if missing:
-        raise ConfigError(file, f"{key}.sources", f"a table for every source ({', '.join(missing)} missing)")
+    for sname in SOURCES:
+        if sname not in sources:
+            sources[sname] = SourceProfile(name=sname, base_url="", enabled=False, configured=False)
     return Profile(
         name=name,
         base_url=base,

@@ -8,28 +8,81 @@ written by an older crawler can still be read and migrated by the batch flow.
 from __future__ import annotations
 
 import dataclasses
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
 SCHEMA_VERSION = 1
 
-SOURCES = ("market", "complaints", "forum", "articles", "registry", "cases")
+
+class Role(enum.StrEnum):
+    """The part an item plays in the evidence: whose voice it carries and what it is.
+
+    The reputation logic reads roles, never kinds: a new source that carries a client's voice is
+    weighed like the others of its role without a line of logic changing.
+    """
+
+    CLIENT_REVIEW = "client_review"  # a buyer's rated review of a service
+    CLIENT_COMPLAINT = "client_complaint"  # a complaint filed against the provider (money, status, replies)
+    CLIENT_ACCOUNT = "client_account"  # a merchant's own story of working with a provider
+    THIRD_PARTY_ARTICLE = "third_party_article"  # written about the trade by neither side
+    THIRD_PARTY_COMMENT = "third_party_comment"  # a reader's comment under such an article
+    PROVIDER_CLAIM = "provider_claim"  # the provider speaking of itself: its success cases
+    REGISTRY_FACT = "registry_fact"  # the company register: facts, not a voice
+    MARKET_LISTING = "market_listing"  # the provider's offer on the marketplace
+
+    @property
+    def voice(self) -> str | None:
+        """`client`, `provider`, `third_party`, or None for facts that are nobody's voice."""
+        for voice in ("client", "provider", "third_party"):
+            if self.value.startswith(voice + "_"):
+                return voice
+        return None
+
+
+@dataclass(frozen=True)
+class AsDocument:
+    """How an item becomes a row of clean/documents. Each column names the item fields it is read
+    from, in order: the first that is not empty wins (`reputation.documents.document_row` reads this
+    and nothing else, so a new source needs no branch there)."""
+
+    # When none of the item's `names_provider` fields is filled, whether the build looks for a
+    # provider's name in the title and text (free text names agencies anywhere).
+    mention_in_text: bool = False
+    text: tuple[str, ...] = ("text",)
+    title: tuple[str, ...] = ("title",)
+    author: tuple[str, ...] = ("author",)
+    # The item's own date: an ISO value, or a date as printed (`3天前`), read relative to fetched_at.
+    dated: tuple[str, ...] = ("created_at", "published_at", "date_raw")
+    # Columns parsed from the item by a pure function of it (e.g. a complaint's reply time).
+    parsed: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
 
 
 @dataclass
 class BaseItem:
-    """Fields every crawled item has. `native_id` is unique within its `source`."""
+    """Fields every crawled item has. `native_id` is unique within its `source`.
+
+    Each subclass declares itself in class constants (written out with the item where noted):
+    `kind` and `source` (written out), `role` (a Role), `names_provider` (the fields that hold an
+    agency's name, a company or its brand, first filled wins), `document` (an AsDocument, or None
+    for items that are facts rather than text: they have tables of their own) and `required`
+    (fields a usable item must fill).
+    """
 
     native_id: str
     source_url: str
     fetched_at: str  # ISO 8601, UTC, when the response was received
     schema_version: int = SCHEMA_VERSION
 
-    # Subclasses set these two as class constants; they are written out with the item.
-    kind = "base"
-    source = "base"
+    kind: ClassVar[str] = "base"
+    source: ClassVar[str] = "base"
+    role: ClassVar[Role]
+    names_provider: ClassVar[tuple[str, ...]] = ()
+    document: ClassVar[AsDocument | None] = None
+    required: ClassVar[tuple[str, ...]] = ()
 
     @property
     def item_id(self) -> str:
@@ -37,10 +90,19 @@ class BaseItem:
         return f"{self.source}:{self.native_id}"
 
 
+def _complaint_reply_days(item: Complaint) -> float | None:
+    # Imported here: the parser needs pandas, which the spiders and the CLI's start need not load.
+    from pipelines.replies import reply_days
+
+    return reply_days(item.created_at, item.timeline or [], item.author)
+
+
 @dataclass
 class MarketListing(BaseItem):
     kind = "market_listing"
     source = "market"
+    role = Role.MARKET_LISTING
+    names_provider = ("provider_name", "brand")
     service_code: str = ""
     title: str = ""
     provider_name: str = ""  # legal name as the listing shows it
@@ -58,6 +120,9 @@ class MarketListing(BaseItem):
 class MarketReview(BaseItem):
     kind = "market_review"
     source = "market"
+    role = Role.CLIENT_REVIEW
+    names_provider = ("provider_name",)
+    document = AsDocument()
     service_code: str = ""
     provider_name: str | None = None
     author: str | None = None  # userNick
@@ -70,6 +135,9 @@ class MarketReview(BaseItem):
 class Complaint(BaseItem):
     kind = "complaint"
     source = "complaints"
+    role = Role.CLIENT_COMPLAINT
+    names_provider = ("target",)
+    document = AsDocument(text=("text", "summary"), parsed=(("reply_days", _complaint_reply_days),))
     sn: str = ""
     title: str = ""
     target: str = ""  # cotitle: the company complained about
@@ -88,6 +156,8 @@ class Complaint(BaseItem):
 class ForumAnswer(BaseItem):
     kind = "forum_answer"
     source = "forum"
+    role = Role.CLIENT_ACCOUNT
+    document = AsDocument(mention_in_text=True, title=("question_title",))
     question_id: str = ""
     question_title: str = ""
     author: str | None = None
@@ -100,6 +170,8 @@ class ForumAnswer(BaseItem):
 class Article(BaseItem):
     kind = "article"
     source = "articles"
+    role = Role.THIRD_PARTY_ARTICLE
+    document = AsDocument(mention_in_text=True, author=("publisher",))
     title: str = ""
     publisher: str | None = None
     text: str = ""
@@ -111,6 +183,8 @@ class Article(BaseItem):
 class Comment(BaseItem):
     kind = "comment"
     source = "articles"
+    role = Role.THIRD_PARTY_COMMENT
+    document = AsDocument(mention_in_text=True)
     article_id: str = ""
     author: str | None = None
     text: str = ""
@@ -122,6 +196,9 @@ class Comment(BaseItem):
 class RegistryRecord(BaseItem):
     kind = "registry_record"
     source = "registry"
+    role = Role.REGISTRY_FACT
+    names_provider = ("legal_name", "alias")
+    required = ("legal_name",)
     company_id: str = ""
     legal_name: str = ""
     alias: str | None = None
@@ -141,6 +218,10 @@ class RegistryRecord(BaseItem):
 class CasePage(BaseItem):
     kind = "case_page"
     source = "cases"
+    role = Role.PROVIDER_CLAIM
+    # A case whose numbers are only in an image still has a title worth keeping as its text.
+    names_provider = ("provider_name",)
+    document = AsDocument(mention_in_text=True, text=("text", "title"))
     site: str = ""
     provider_name: str | None = None
     title: str = ""
@@ -151,22 +232,49 @@ class CasePage(BaseItem):
     image_only: bool = False  # the numbers are only in an image: flag it, never invent them
 
 
-ITEM_TYPES: dict[str, type[BaseItem]] = {
-    cls.kind: cls
-    for cls in (
-        MarketListing,
-        MarketReview,
-        Complaint,
-        ForumAnswer,
-        Article,
-        Comment,
-        RegistryRecord,
-        CasePage,
-    )
-}
+ITEM_CLASSES: tuple[type[BaseItem], ...] = (
+    MarketListing,
+    MarketReview,
+    Complaint,
+    ForumAnswer,
+    Article,
+    Comment,
+    RegistryRecord,
+    CasePage,
+)
+ITEM_TYPES: dict[str, type[BaseItem]] = {cls.kind: cls for cls in ITEM_CLASSES}
+
+# Everything below derives from the declarations above: a new item class is counted, listed and
+# weighed by its role without another edit.
+SOURCES: tuple[str, ...] = tuple(dict.fromkeys(cls.source for cls in ITEM_CLASSES))
+
+
+def kinds_of(*roles: Role) -> tuple[str, ...]:
+    """The item kinds that play any of `roles`, in declaration order."""
+    return tuple(cls.kind for cls in ITEM_CLASSES if cls.role in roles)
+
+
+def kinds_voiced_by(*voices: str) -> tuple[str, ...]:
+    """The document kinds whose voice is one of `voices` (`client`, `provider`, `third_party`)."""
+    return tuple(k for k in TEXT_KINDS if ITEM_TYPES[k].role.voice in voices)
+
 
 # Kinds that carry free text people wrote; they become rows of clean/documents.
-TEXT_KINDS = ("market_review", "complaint", "forum_answer", "article", "comment", "case_page")
+TEXT_KINDS: tuple[str, ...] = tuple(cls.kind for cls in ITEM_CLASSES if cls.document is not None)
+REVIEW_KINDS = kinds_of(Role.CLIENT_REVIEW)
+COMPLAINT_KINDS = kinds_of(Role.CLIENT_COMPLAINT)
+ANSWER_KINDS = kinds_of(Role.CLIENT_ACCOUNT)
+# Where merchants tell what a provider promised them and what actually happened.
+ACCOUNT_KINDS = kinds_of(Role.CLIENT_COMPLAINT, Role.CLIENT_ACCOUNT)
+ARTICLE_KINDS = kinds_of(Role.THIRD_PARTY_ARTICLE)
+THIRD_PARTY_KINDS = kinds_voiced_by("third_party")
+CASE_KINDS = kinds_of(Role.PROVIDER_CLAIM)
+REGISTRY_KINDS = kinds_of(Role.REGISTRY_FACT)
+LISTING_KINDS = kinds_of(Role.MARKET_LISTING)
+# Evidence about a provider from anyone but the provider itself.
+INDEPENDENT_KINDS = kinds_voiced_by("client", "third_party")
+# Kinds whose provider, when no field names it, is looked for in the title and text.
+MENTION_IN_TEXT_KINDS = tuple(k for k in TEXT_KINDS if ITEM_TYPES[k].document.mention_in_text)  # type: ignore[union-attr]
 
 
 class InvalidItem(ValueError):
@@ -209,21 +317,22 @@ def validate(item: BaseItem) -> BaseItem:
     if not isinstance(item.source_url, str) or not item.source_url:
         raise InvalidItem("missing_source_url")
     text = getattr(item, "text", "")
-    image_only_case = item.kind == "case_page" and getattr(item, "image_only", False)
+    image_only = bool(getattr(item, "image_only", False))
     if text is not None and not isinstance(text, str):
         # An integer or a list is a writer's bug, not an empty page: say which.
         raise InvalidItem("bad_field", f"text: expected a string, got {type(text).__name__}")
-    # A case page whose numbers are only in an image still has a title worth keeping.
-    if item.kind in TEXT_KINDS and (not isinstance(text, str) or not text.strip()) and not image_only_case:
+    # A page whose numbers are only in an image (a case) still has a title worth keeping.
+    if item.document is not None and (not isinstance(text, str) or not text.strip()) and not image_only:
         raise InvalidItem("empty_text")
     rating = getattr(item, "rating", None)
-    if item.kind == "market_review" and rating is not None:
+    if rating is not None:
         if isinstance(rating, bool) or not isinstance(rating, int | float):
             raise InvalidItem("bad_rating", repr(rating))
         if not 0 <= rating <= 5:
             raise InvalidItem("rating_out_of_range", str(rating))
-    if item.kind == "registry_record" and not item.legal_name:  # type: ignore[attr-defined]
-        raise InvalidItem("missing_field", "legal_name")
+    for name in item.required:
+        if not getattr(item, name, None):
+            raise InvalidItem("missing_field", name)
     return item
 
 

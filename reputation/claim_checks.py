@@ -39,7 +39,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pipelines.contracts import VERDICTS
+from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, VERDICTS
 from pipelines.messages import Message, uncoded
 from pipelines.numbers import numbers, parse_period_days
 
@@ -224,7 +224,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # 1. The client's own complaint against the provider during the period.
     slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     for i, hits in client_docs.items():
-        comp = [h for h in hits if h["kind"] == "complaint" and _complaint_in_period(h, rows[i], slack)]
+        comp = [h for h in hits if h["kind"] in COMPLAINT_KINDS and _complaint_in_period(h, rows[i], slack)]
         if comp:
             decide(
                 i,
@@ -287,7 +287,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     def supported_by_client(agrees, code: str) -> None:
         """Support from the client's own reviews/answers in the window (never its complaints)."""
         for i, hits in client_docs.items():
-            good = [h for h in hits if h["kind"] != "complaint" and h["at_ok"] and agrees(h, rows[i])]
+            good = [h for h in hits if h["kind"] not in COMPLAINT_KINDS and h["at_ok"] and agrees(h, rows[i])]
             if good:
                 decide(
                     i,
@@ -474,7 +474,7 @@ _SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企
 def _facts_by_doc(docs: pd.DataFrame) -> dict[str, dict[str, object]]:
     if docs.empty:
         return {}
-    cases = docs[docs["kind"] == "case_page"]
+    cases = docs[docs["kind"].isin(CASE_KINDS)]
     return {d: case_facts(t) for d, t in zip(cases["doc_id"], cases["text"], strict=True)}
 
 
@@ -520,7 +520,7 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
     """
     if docs.empty:
         return {}
-    d = docs[docs["kind"].isin(["complaint", "market_review", "forum_answer", "comment", "article"])]
+    d = docs[docs["kind"].isin(INDEPENDENT_KINDS)]
     d = d[d["provider_id"].notna()]
     # Two characters match half the shops in a category; a client name must be distinctive.
     cl = c.loc[c["_client"].str.len() >= 3, ["provider_id", "_client", "_start"]]
@@ -608,7 +608,7 @@ def _duplicates(
             i
             for i in g.index
             if any(
-                h["kind"] != "complaint" and h["at_ok"] and _corroborates(h, rows[i])
+                h["kind"] not in COMPLAINT_KINDS and h["at_ok"] and _corroborates(h, rows[i])
                 for h in client_docs.get(i, [])
             )
         }

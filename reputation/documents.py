@@ -14,10 +14,19 @@ import pandas as pd
 from pipelines import claims as claims_mod
 from pipelines import contracts
 from pipelines.dates import parse_date_as_fetched
-from pipelines.replies import reply_days, timestamp
+from pipelines.replies import timestamp
+
+# Columns an item fills from a field of the same name when it has one (a review's rating, a
+# complaint's amount and status, a case's client); the others stay null.
+_AS_FOUND = ("rating", "amount_cny", "status", "client")
 
 
 def document_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
+    """One clean/documents row (text not yet normalised), read as the item's class declares
+    (`contracts.AsDocument`): the same code for every source."""
+    how = item.document
+    if how is None:
+        raise ValueError(f"{item.kind} items are not documents")
     g = item.__dict__
     row = {
         "doc_id": item.item_id,
@@ -27,45 +36,44 @@ def document_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
         "source_url": item.source_url,
         "fetched_at": item.fetched_at,
         "raw_file": rel,
-        "author": g.get("author"),
-        "title": g.get("title") or g.get("question_title") or None,
-        "raw_text": g.get("text") or "",
-        "rating": g.get("rating"),
-        "amount_cny": g.get("amount_cny"),
-        "status": g.get("status"),
-        "client": g.get("client"),
-        "provider_mention": None,
-        "created_at": created_at(g, item.fetched_at),
+        "author": _first(g, how.author),
+        "title": _first(g, how.title),
+        "raw_text": _first(g, how.text, blank_is_empty=True) or "",
+        **{col: g.get(col) for col in _AS_FOUND},
+        "provider_mention": _first(g, item.names_provider),
+        "created_at": created_at(g, item.fetched_at, how.dated),
         "reply_days": None,
         "_service_code": g.get("service_code"),
         "_article_id": g.get("article_id"),
         "_category": g.get("category"),
         "_image_only": bool(g.get("image_only", False)),
     }
-    if item.kind == "article":
-        row["author"] = g.get("publisher")
-    if item.kind == "market_review":
-        row["provider_mention"] = g.get("provider_name")
-    elif item.kind == "complaint":
-        row["provider_mention"] = g.get("target") or None
-        row["raw_text"] = g.get("text") or g.get("summary") or ""
-        row["reply_days"] = reply_days(g.get("created_at"), g.get("timeline") or [], g.get("author"))
-    elif item.kind == "case_page":
-        row["provider_mention"] = g.get("provider_name")
-        if not row["raw_text"].strip():
-            row["raw_text"] = g.get("title") or ""
+    for column, parse in how.parsed:
+        row[column] = parse(item)
     return row
+
+
+def _first(g: dict[str, Any], fields: tuple[str, ...], blank_is_empty: bool = False) -> Any:
+    """The first of `fields` the item fills (None when none does)."""
+    for name in fields:
+        value = g.get(name)
+        if value is None or value == "" or (blank_is_empty and isinstance(value, str) and not value.strip()):
+            continue
+        return value
+    return None
 
 
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
 
 
-def created_at(g: dict[str, Any], fetched_at: Any) -> str | None:
+def created_at(
+    g: dict[str, Any], fetched_at: Any, fields: tuple[str, ...] = ("created_at", "published_at", "date_raw")
+) -> str | None:
     """The item's own date as ISO 8601. The crawl writes ISO already; a date still as printed
     (`3天前`, `昨天 12:30`, `2024年3月1日`, an older writer's or a page object's miss) is read here,
     relative to the item's `fetched_at` — never the build's clock, so rebuilding the same raw gives
     the same tables."""
-    for value in (g.get("created_at"), g.get("published_at"), g.get("date_raw")):
+    for value in (g.get(name) for name in fields):
         if value is None or value == "":
             continue
         if isinstance(value, str) and _ISO_START.match(value):
@@ -77,9 +85,8 @@ def created_at(g: dict[str, Any], fetched_at: Any) -> str | None:
     return None
 
 
-# Where merchants tell what a provider promised them and what actually happened. Reviews are left out:
-# they are most of the documents and hardly ever state a promised figure.
-_ACCOUNT_KINDS = ("complaint", "forum_answer")
+# Where merchants tell what a provider promised them and what actually happened (contracts.ACCOUNT_KINDS).
+# Reviews are left out: they are most of the documents and hardly ever state a promised figure.
 _ACCOUNT_CLAIMS = ("promise", "actual_outcome")
 
 
@@ -90,7 +97,7 @@ def claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     other shops too)."""
     out = _case_claim_rows(docs)
     cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
-    for row in docs.loc[docs["kind"].isin(_ACCOUNT_KINDS), cols].to_dict("records"):
+    for row in docs.loc[docs["kind"].isin(contracts.ACCOUNT_KINDS), cols].to_dict("records"):
         found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
         base = _claim_base(row, category=None, image_only=False)
         # A merchant's account is about the merchant's own shop unless it names one.
@@ -129,7 +136,7 @@ def _claim_row(base: dict[str, Any], i: int, c: claims_mod.Claim | None, client:
 
 def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    cases = docs[docs["kind"] == "case_page"]
+    cases = docs[docs["kind"].isin(contracts.CASE_KINDS)]
     for row in cases.to_dict("records"):
         base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]))
         text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)

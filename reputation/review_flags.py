@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from pipelines.contracts import REVIEW_KINDS
 from pipelines.dedup import MIN_CHARS, SHINGLE, THRESHOLD
 
-REVIEW_KINDS = ("market_review",)
 _NON_WORD = re.compile(r"[\W_]+")
 
 # The wording of paid or rewarded reviews: cash back for a good review, gifts for five stars or photos.

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pipelines import contracts
 from pipelines.messages import Message
 from pipelines.numbers import parse_amount_range
 
@@ -122,7 +123,7 @@ def market_mean_rating(docs: pd.DataFrame) -> float:
     typical marketplace mean, when there is none)."""
     if docs.empty:
         return 4.0
-    attributed_review = (docs["kind"] == "market_review") & docs["provider_id"].notna()
+    attributed_review = docs["kind"].isin(contracts.REVIEW_KINDS) & docs["provider_id"].notna()
     rating = pd.to_numeric(docs["rating"][attributed_review], errors="coerce").dropna()
     return float(rating.mean()) if len(rating) else 4.0
 
@@ -171,13 +172,13 @@ def provider_stats(
     out["n_documents"] = (
         per(d.groupby("provider_id").size() if not d.empty else pd.Series(dtype=float)).fillna(0).astype(int)
     )
-    out["n_reviews"] = kind_count("market_review")
-    out["n_complaints"] = kind_count("complaint")
-    out["n_answers"] = kind_count("forum_answer")
-    out["n_articles"] = kind_count("article")
+    out["n_reviews"] = kind_count(*contracts.REVIEW_KINDS)
+    out["n_complaints"] = kind_count(*contracts.COMPLAINT_KINDS)
+    out["n_answers"] = kind_count(*contracts.ANSWER_KINDS)
+    out["n_articles"] = kind_count(*contracts.ARTICLE_KINDS)
 
     # --- ratings -----------------------------------------------------------------------------
-    rev = d[(d["kind"] == "market_review")] if not d.empty else d
+    rev = d[d["kind"].isin(contracts.REVIEW_KINDS)] if not d.empty else d
     rev = rev.assign(rating=pd.to_numeric(rev["rating"], errors="coerce")) if not rev.empty else rev
     rated = rev[rev["rating"].notna()] if not rev.empty else rev
     g = rated.groupby("provider_id")["rating"] if not rated.empty else None
@@ -213,7 +214,7 @@ def provider_stats(
         out["n_kept_rated"] = 0.0
 
     # --- sentiment: what others write; case pages are the provider's own words --------------
-    others = d[d["kind"] != "case_page"] if not d.empty else d
+    others = d[~d["kind"].isin(contracts.CASE_KINDS)] if not d.empty else d
     if not others.empty:
         sg = others.groupby("provider_id")["sentiment"]
         s_sum, s_n = per(sg.sum()).fillna(0), per(sg.count()).fillna(0)
@@ -222,7 +223,7 @@ def provider_stats(
         out["sentiment_mean"] = np.nan
 
     # --- complaints -------------------------------------------------------------------------
-    comp = d[d["kind"] == "complaint"] if not d.empty else d
+    comp = d[d["kind"].isin(contracts.COMPLAINT_KINDS)] if not d.empty else d
     if not comp.empty:
         cg = comp.groupby("provider_id")
         out["complaints_amount_cny"] = per(cg["amount_cny"].sum(min_count=1)).fillna(0.0)
@@ -308,7 +309,7 @@ def provider_stats(
         out["last_seen"] = pd.NaT
     out["sources"] = _sources(pid_index, d, reg, lst)
     out["reg_status"] = reg_status.astype(object)
-    out["n_comments_articles"] = kind_count("comment", "article")
+    out["n_comments_articles"] = kind_count(*contracts.THIRD_PARTY_KINDS)
     # Every flag reads this provider's own figures only, so they are kept with the stats: building the
     # sentences for all 10^4 providers was ~0.6 s of every incremental build.
     flags = risk_flags(out, reg_status)
@@ -469,11 +470,11 @@ def monthly(docs: pd.DataFrame) -> pd.DataFrame:
     at = pd.to_datetime(d["created_at"], utc=True, errors="coerce")
     d = d[at.notna()]
     d["month"] = at[at.notna()].dt.strftime("%Y-%m")
-    d["is_review"] = d["kind"] == "market_review"
-    d["is_complaint"] = d["kind"] == "complaint"
+    d["is_review"] = d["kind"].isin(contracts.REVIEW_KINDS)
+    d["is_complaint"] = d["kind"].isin(contracts.COMPLAINT_KINDS)
     d["rating"] = pd.to_numeric(d["rating"], errors="coerce")
     d["complaint_amount"] = d["amount_cny"].where(d["is_complaint"])
-    d["sent"] = d["sentiment"].where(d["kind"] != "case_page")
+    d["sent"] = d["sentiment"].where(~d["kind"].isin(contracts.CASE_KINDS))
     g = d.groupby(["provider_id", "month"])
     out = pd.DataFrame(
         {

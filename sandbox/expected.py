@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from pipelines import contracts as c
 from sandbox import dates
+from sandbox.sites import SITES
 from sandbox.world import FETCHED_AT, HOST, World
 
 REVIEW_PAGE = 20
@@ -177,7 +178,8 @@ def case_item(w: World, i: int, k: int) -> c.CasePage:
 
 def items(w: World) -> Iterator[c.BaseItem]:
     """Provider by provider (registry, listings, reviews, complaints, cases), then the forum, then
-    articles with their comments. Memory stays flat: nothing is collected."""
+    articles with their comments, then what further site modules declare. Memory stays flat:
+    nothing is collected."""
     for i in range(w.n):
         yield registry_item(w, i)
         for k in range(w.provider(i).n_listings):
@@ -192,3 +194,7 @@ def items(w: World) -> Iterator[c.BaseItem]:
     for a in range(w.n_articles):
         yield article_item(w, a)
         yield from comment_items(w, a)
+    # A site module may serve documents of its own; it then says what a perfect spider reads there.
+    for site in SITES:
+        if hasattr(site, "expected_items"):
+            yield from site.expected_items(w)

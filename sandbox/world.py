@@ -1107,6 +1107,12 @@ class World:
         for a in range(self.n_articles):
             counts["article"] += 1
             counts["comment"] += self._n_comments(a)
+        from sandbox.sites import SITES  # the sites import this module
+
+        for site in SITES:
+            if hasattr(site, "count_documents"):  # a site serving documents of its own
+                for kind, n in site.count_documents(self).items():
+                    counts[kind] += n
         return counts
 
     # Counts come from their own random streams, so counting a world generates no text.

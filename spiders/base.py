@@ -10,6 +10,7 @@ only in threads an earlier run finished cleanly (a killed run's threads are re-r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -28,6 +29,9 @@ from spiders.pages.fields import PageError
 from spiders.profile_settings import crawl_settings
 from spiders.targets import resolve_target
 
+# What an unreadable listing page gives: no links, no next page.
+NO_LINKS: tuple[tuple, None] = ((), None)
+
 
 def _config_from(settings) -> Any:
     return load_config(
@@ -39,7 +43,7 @@ def _config_from(settings) -> Any:
 
 
 class KaopuSpider(scrapy.Spider):
-    """Base of the six source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
+    """Base of the source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
     source = ""
     # A source that reads each company once (the registry) need not search names it already holds.
@@ -122,12 +126,26 @@ class KaopuSpider(scrapy.Spider):
             return
         self.logger.warning("gave up on %s: %s", failure.request.url, failure.value)
 
-    def read(self, page_object, response, *args, **kwargs):
-        """`page_object(response, …)`, after making sure the response is not a block page."""
+    def parse_page(self, page_object, response, *args, **kwargs):
+        """`page_object(response, …)`, after making sure the response is not a block page; raises
+        PageError. For a callback that must do something of its own when a page fails (see `read`)."""
         blocks.check(response)
         if response.status >= 400:
             raise PageError(f"http_{response.status}", response.url)
         return page_object(response, *args, **kwargs)
+
+    def read(self, page_object, response, *args, default: Any = None, **kwargs):
+        """What the page object reads from `response`, counted as a parsed page; or `default` when the
+        page cannot be read: then it is counted and logged as skipped and the crawl goes on (`skipped`).
+        A listing passes `default=NO_LINKS`, so an unreadable one simply has no links and no next page.
+        Every callback starts here, so a page error never escapes into Scrapy's log as a traceback."""
+        try:
+            result = self.parse_page(page_object, response, *args, **kwargs)
+        except PageError as exc:
+            self.skipped(response, exc)
+            return default
+        self.counted()
+        return result
 
     def skipped(self, response, exc: PageError) -> None:
         """A page we could not read: counted and logged, the crawl goes on — unless it was a block,
@@ -156,6 +174,19 @@ class KaopuSpider(scrapy.Spider):
         if matches:
             self.crawler.stats.inc_value("kaopu/target/matched")
         return matches
+
+    def already_held(self, item_id: str) -> bool:
+        """In a full crawl, whether an earlier run already wrote this item (so its page need not be
+        fetched again); a targeted crawl re-reads everything it finds about the provider."""
+        return self.target is None and self.crawl_state.seen(item_id)
+
+    def names_target(self, *names: str | None) -> bool:
+        """`about_target` for a page that names its company in fields (a listing, a registry page)."""
+        return self.about_target(self.target is None or self.target.is_named(*names))
+
+    def mentions_target(self, *texts: str | None) -> bool:
+        """`about_target` for free text that may mention the provider anywhere (an answer, an article)."""
+        return self.about_target(self.target is None or self.target.is_mentioned(*texts))
 
     def search_queries(self) -> list[str]:
         """What this source searches for: the target's names, or — in a full crawl of a site that can
@@ -186,22 +217,30 @@ class KaopuSpider(scrapy.Spider):
         return False
 
     # -- paging ---------------------------------------------------------------------------------
-    def next_page(self, thread: str, item_ids: list[str], created: list[str | None], request: Request | None):
-        """The request for a thread's next page, or None when the thread should not be read further."""
+    def follow_list(self, next_url: str | None, callback, page: int, **cb_kwargs) -> Iterator[Request]:
+        """A listing's next page (search results, a directory), while the profile's `max_pages` allows.
+        Listings are read afresh every run: the watermark applies to threads (`follow_thread`)."""
+        if next_url and page < self.site.max_pages:
+            yield self.get(next_url, callback, cb_kwargs={**cb_kwargs, "page": page + 1})
+
+    def follow_thread(
+        self, thread: str, item_ids: list[str], created: list[str | None], request: Request | None
+    ) -> Iterator[Request]:
+        """The request for a thread's next page, unless the thread should not be read further."""
         if request is None:
             self._finished_threads.add(thread)
-            return None
+            return
         if item_ids and self.crawl_state.thread_done(thread) and self.crawl_state.all_seen(item_ids):
             self.crawler.stats.inc_value("kaopu/watermark/stopped")
             self._finished_threads.add(thread)
-            return None
+            return
         if self.since is not None and created:
             dates = [parse_date(c) for c in created if c]
             if dates and all(d is not None and d < self.since for d in dates):
                 # Newest first: everything after this page is older still.
                 self._finished_threads.add(thread)
-                return None
-        return request
+                return
+        yield request
 
     def _on_closed(self, spider, reason: str) -> None:
         if spider is not self:

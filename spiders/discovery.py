@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pipelines.config import WatchedProvider
+from pipelines.contracts import ITEM_CLASSES, ITEM_TYPES, SOURCES, Role
 from pipelines.storage import DataTree, read_jsonl_gz
 from spiders.targets import canonical_name
 
@@ -28,14 +29,21 @@ from spiders.targets import canonical_name
 LISTING_SOURCES = ("market", "complaints", "cases")
 SEARCH_SOURCES = ("forum", "articles", "registry")
 
-# Per raw item kind, the fields that hold an agency's name (a company or its brand).
+# Per raw item kind, the fields that hold an agency's name (a company or its brand), as each item class
+# declares them. Reviews are left out: theirs is their listing's name, and they are most of raw.
 _NAME_FIELDS = {
-    "market_listing": ("provider_name", "brand"),
-    "complaint": ("target",),
-    "case_page": ("provider_name",),
-    "registry_record": ("legal_name", "alias"),
+    cls.kind: cls.names_provider
+    for cls in ITEM_CLASSES
+    if cls.names_provider and cls.role is not Role.CLIENT_REVIEW
 }
-_NAME_SOURCES = ("market", "complaints", "cases", "registry")
+# The sources whose raw holds such names: listing sources first, then the others.
+_NAME_SOURCES = tuple(
+    dict.fromkeys(
+        s
+        for s in (*LISTING_SOURCES, *SEARCH_SOURCES, *SOURCES)
+        if any(ITEM_TYPES[k].source == s for k in _NAME_FIELDS)
+    )
+)
 # A "name" longer than this is a sentence a page put in the wrong field, not a name to search.
 _MAX_NAME = 40
 

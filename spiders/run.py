@@ -155,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     if site.unsupported:
         return _fail(EXIT_CONFIG, f"{args.source}: unsupported: {site.unsupported}")
     if not site.enabled:
-        return _fail(
-            EXIT_CONFIG, f"{cfg.path}: profiles.{cfg.profile_name}.sources.{args.source}.enabled is false"
-        )
+        key = f"profiles.{cfg.profile_name}.sources.{args.source}"
+        why = f"{key}.enabled is false" if site.configured else f"no [{key}] table: the source is off"
+        return _fail(EXIT_CONFIG, f"{cfg.path}: {why}")
 
     run_id = args.run_id or new_run_id()
     try:

@@ -73,11 +73,6 @@ def test_config_file_from_environment(tmp_path: Path, monkeypatch) -> None:
             "an http(s) URL",
         ),
         (
-            GOOD_PROFILE.replace('[profiles.p.sources.cases]\nbase_url = "{base}/cases"\n', ""),
-            "profiles.p.sources",
-            "cases missing",
-        ),
-        (
             GOOD_PROFILE + "[profiles.p.sources.shop]\nbase_url='http://x'\n",
             "profiles.p.sources.shop",
             "a source named",
@@ -108,6 +103,28 @@ def test_bad_config_names_file_key_and_expectation(
     assert message.startswith(str(path))
     assert err.value.key == key
     assert expected in message
+
+
+def test_a_source_without_a_table_is_off_not_an_error(tmp_path: Path, capsys) -> None:
+    """A kaopu.toml written before a source existed keeps working: that source is simply off, and
+    crawling it alone says why in one line instead of failing to load the whole file."""
+    from spiders import run
+
+    path = _write(
+        tmp_path, GOOD_PROFILE.replace('[profiles.p.sources.cases]\nbase_url = "{base}/cases"\n', "")
+    )
+    profile = load_config(path).profile()
+    cases = profile.source("cases")
+    assert (cases.enabled, cases.configured) == (False, False)
+    market = profile.source("market")
+    assert (market.enabled, market.configured) == (True, True)
+    assert market.url("ser/list.htm") == "http://127.0.0.1:9/market/ser/list.htm"
+
+    code = run.main(["cases", "--config", str(path), "--data", str(tmp_path / "data")])
+    assert code == run.EXIT_CONFIG
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("no [profiles.p.sources.cases] table: the source is off"), err
+    assert not (tmp_path / "data" / "raw").exists()
 
 
 def test_missing_config_file_is_one_clear_line(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from pipelines.contracts import SOURCES, to_record
+from pipelines.contracts import ITEM_TYPES, SOURCES, to_record
 from pipelines.storage import DataTree
 from tests.sandbox_fixture import (
     REPO,
@@ -129,7 +129,7 @@ def test_crawl_killed_with_sigkill_and_resumed_ends_with_the_same_items(full_cra
 
 def _owner(item) -> str | None:
     """Whose document a structured item is: the provider name it carries."""
-    for attr in ("provider_name", "target", "legal_name"):
+    for attr in type(item).names_provider:
         if getattr(item, attr, None):
             return getattr(item, attr)
     return None
@@ -152,7 +152,7 @@ def test_targeted_crawl_returns_that_providers_documents_only(sandbox, world, tm
     )
 
     def about_me(rec: dict) -> bool:
-        if rec["kind"] in ("forum_answer", "article", "comment"):  # free text: it names the provider
+        if not ITEM_TYPES[rec["kind"]].names_provider:  # free text: it names the provider
             text = to_simplified((rec.get("title") or "") + rec["text"]).casefold()
             return any(n.casefold() in text for n in my_names)
         owner = rec.get("provider_name") or rec.get("target") or rec.get("legal_name")

@@ -11,6 +11,7 @@ import pytest
 
 from cli.doctor import check_profile
 from pipelines.config import load_config
+from pipelines.contracts import SOURCES
 from tests.sandbox_fixture import CONFIG, REPO, config_with
 
 SEED = 20261207
@@ -40,15 +41,11 @@ def test_doctor_makes_one_request_per_source_and_reports_every_source_ok(tmp_pat
     with start(SEED, 5, access_log=log) as sb:
         profile = load_config(CONFIG, profile="sandbox", base_url=sb.url).profile()
         checks = check_profile(profile)
-    assert {c.source: c.status for c in checks} == dict.fromkeys(
-        ("market", "complaints", "forum", "articles", "registry", "cases"), "ok"
-    )
+    assert {c.source: c.status for c in checks} == dict.fromkeys(SOURCES, "ok")
     asked = _requests(log)
     assert asked.count("/robots.txt") == 1  # one host: read once, obeyed for every probe
     probes = [p for p in asked if p != "/robots.txt"]
-    assert sorted(p.split("/")[1] for p in probes) == sorted(
-        ["market", "complaints", "forum", "articles", "registry", "cases"]
-    )
+    assert sorted(p.split("/")[1] for p in probes) == sorted(SOURCES)
     assert sum(c.requests for c in checks) == len(probes)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from incremental_build.marts import compute_marts
-from pipelines.contracts import PROVIDER_REPUTATION
+from pipelines.contracts import ITEM_TYPES, PROVIDER_REPUTATION
 from pipelines.messages import render
 from reputation.scores import bayes_mean, fees_from_texts, wilson_low
 
@@ -46,9 +46,7 @@ def _doc(
     text="评价内容",
     at="2025-03-05",
 ):
-    source = {"market_review": "market", "complaint": "complaints", "forum_answer": "forum"}.get(
-        kind, "articles"
-    )
+    source = ITEM_TYPES[kind].source
     return {
         "doc_id": f"{source}:{provider}{i}",
         "source": source,

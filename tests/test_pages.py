@@ -12,7 +12,7 @@ import pytest
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
-from pipelines.contracts import Complaint, InvalidItem, to_record, validate
+from pipelines.contracts import SOURCES, Complaint, InvalidItem, to_record, validate
 from pipelines.dates import parse_date
 from spiders.pages import blocks
 from spiders.pages.fields import PageError
@@ -54,6 +54,8 @@ def run_page(case: Path) -> list:
         result = result[0]
     if dataclasses.is_dataclass(result) and hasattr(result, "native_id"):
         return [result]
+    if isinstance(result, list):  # the page's items themselves
+        return result
     for attr in ("reviews", "complaints", "answers", "comments"):
         if hasattr(result, attr):
             return getattr(result, attr)
@@ -93,7 +95,7 @@ def test_fixture(case: Path):
 
 def test_every_source_has_every_kind_of_case():
     kinds = ("normal", "malformed", "truncated", "missing-field", "gbk", "traditional")
-    for source in ("market", "complaints", "forum", "articles", "registry", "cases"):
+    for source in SOURCES:
         names = [c.name for c in CASES if c.parent.name == source]
         for kind in kinds:
             if kind == "normal":

@@ -21,6 +21,7 @@ from scrapy.http import HtmlResponse
 from sandbox import pages
 from sandbox.expected import article_item, case_item, complaint_item, registry_item
 from sandbox.server import FaultPlan, fault_key, start
+from sandbox.sites import market as market_site
 from sandbox.world import World
 
 SEED = 5
@@ -253,7 +254,7 @@ def test_pages_show_what_expected_items_say(sb, world):
 
 def test_market_list_pages_stop_at_the_cap_and_search_finds_traditional_names(world):
     big = World(SEED, 1500)
-    assert big.n_listings_total() > pages.MARKET_PAGE_CAP * pages.MARKET_PAGE
+    assert big.n_listings_total() > market_site.MARKET_PAGE_CAP * market_site.MARKET_PAGE
     cap = pages.render(big, "/market/ser/list.htm", {"current_page": "100"})
     past = pages.render(big, "/market/ser/list.htm", {"current_page": "150"})
     assert cap.body == past.body and b'class="next"' not in cap.body

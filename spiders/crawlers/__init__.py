@@ -1,1 +1,2 @@
-"""The six spiders, one per source kind. They decide what to request next; spiders/pages/ parses."""
+"""One spider per source kind, found by name (SPIDER_MODULES). They decide what to request next;
+spiders/pages/ parses."""

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
+from spiders.base import NO_LINKS, KaopuSpider
 from spiders.pages import articles
-from spiders.pages.fields import PageError
 
 
 class ArticlesSpider(KaopuSpider):
@@ -35,50 +34,36 @@ class ArticlesSpider(KaopuSpider):
         )
 
     def parse_list(self, response, page: int):
-        try:
-            urls, next_url = self.read(articles.list_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
+        urls, next_url = self.read(articles.list_page, response, default=NO_LINKS)
         for url in urls:
             ids = articles.article_ids(url)
-            if ids and not self.target and self.crawl_state.seen(f"articles:{ids[0]}"):
+            if ids and self.already_held(f"articles:{ids[0]}"):
                 yield self._comments_request(ids[0], ids[1], 1)  # article known: only comments can be new
             else:
                 yield self.get(url, self.parse_article)
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+        yield from self.follow_list(next_url, self.parse_list, page)
 
     def parse_article(self, response):
-        try:
-            article = self.read(articles.article_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        article = self.read(articles.article_page, response)
+        if article is None:
             return
-        self.counted()
-        about = self.about_target(
-            self.target is None or self.target.is_mentioned(article.title, article.text)
-        )
+        about = self.mentions_target(article.title, article.text)
         if about and self.recent_enough(article.published_at):
             yield article
         ids = articles.article_ids(response.url)
         yield self._comments_request(article.native_id, ids[1] if ids else "", 1)
 
     def parse_comments(self, response, article_id: str, page: int, media_id: str = ""):
-        try:
-            result = self.read(articles.comments_page, response, article_id)
-        except PageError as exc:
-            self.skipped(response, exc)
+        result = self.read(articles.comments_page, response, article_id)
+        if result is None:
             return
-        self.counted()
         for comment in result.comments:
-            if not self.about_target(self.target is None or self.target.is_mentioned(comment.text)):
+            if not self.mentions_target(comment.text):
                 continue
             if self.recent_enough(comment.created_at):
                 yield comment
         more = page < result.total_pages and page < self.site.max_pages
         request = self._comments_request(article_id, media_id, page + 1) if more else None
-        nxt = self.next_page(f"comments:{article_id}", [c.item_id for c in result.comments], [], request)
-        if nxt is not None:
-            yield nxt
+        yield from self.follow_thread(
+            f"comments:{article_id}", [c.item_id for c in result.comments], [], request
+        )

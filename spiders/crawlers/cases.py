@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
+from spiders.base import NO_LINKS, KaopuSpider
 from spiders.pages import cases
-from spiders.pages.fields import PageError
 
 
 class CasesSpider(KaopuSpider):
@@ -21,27 +20,16 @@ class CasesSpider(KaopuSpider):
             yield self.get(self.site.url("") + "?page=1", self.parse_directory, cb_kwargs={"page": 1})
 
     def parse_directory(self, response, page: int):
-        try:
-            sites, next_url = self.read(cases.directory_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
+        sites, next_url = self.read(cases.directory_page, response, default=NO_LINKS)
         for url, brand in sites:
             yield self.get(url, self.parse_home, cb_kwargs={"brand": brand})
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_directory, cb_kwargs={"page": page + 1})
+        yield from self.follow_list(next_url, self.parse_directory, page)
 
     def parse_home(self, response, brand: str):
-        try:
-            home = self.read(cases.site_home, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        home = self.read(cases.site_home, response)
+        if home is None:
             return
-        self.counted()
-        if not self.about_target(
-            self.target is None or self.target.is_named(home.legal_name, home.brand, brand)
-        ):
+        if not self.names_target(home.legal_name, home.brand, brand):
             return
         provider = home.legal_name or home.brand or brand or None
         lists = home.list_urls or [response.urljoin("cases?page=1")]
@@ -51,12 +39,7 @@ class CasesSpider(KaopuSpider):
             )
 
     def parse_list(self, response, site: str, provider: str | None, page: int):
-        try:
-            urls, next_url = self.read(cases.case_list, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
+        urls, next_url = self.read(cases.case_list, response, default=NO_LINKS)
         ids = []
         for url in urls:
             case_id = cases.case_id_of(url)
@@ -76,16 +59,11 @@ class CasesSpider(KaopuSpider):
             if more
             else None
         )
-        nxt = self.next_page(f"site:{site}", ids, [], request)
-        if nxt is not None:
-            yield nxt
+        yield from self.follow_thread(f"site:{site}", ids, [], request)
 
     def parse_case(self, response, provider: str | None):
-        try:
-            case = self.read(cases.case_page, response, provider)
-        except PageError as exc:
-            self.skipped(response, exc)
+        case = self.read(cases.case_page, response, provider)
+        if case is None:
             return
-        self.counted()
         if self.recent_enough(case.published_at):
             yield case

@@ -60,12 +60,9 @@ class ComplaintsSpider(KaopuSpider):
 
     def parse_companies(self, response, page: int):
         """A main_search page (page ≥ 1) or a search answer (page 0: one page, names checked)."""
-        try:
-            result = self.read(complaints.companies_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        result = self.read(complaints.companies_page, response)
+        if result is None:
             return
-        self.counted()
         for company in result.companies:
             if self.target is None or self.target.is_named(company.name):
                 yield self._complaints_request(company.uid, 1)
@@ -73,14 +70,11 @@ class ComplaintsSpider(KaopuSpider):
             yield self._companies_request(page + 1)
 
     def parse_complaints(self, response, couid: str, page: int):
-        try:
-            result = self.read(complaints.complaints_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        result = self.read(complaints.complaints_page, response)
+        if result is None:
             return
-        self.counted()
         for complaint, url in zip(result.complaints, result.detail_urls, strict=True):
-            if not self.about_target(self.target is None or self.target.is_named(complaint.target)):
+            if not self.names_target(complaint.target):
                 continue
             if not self.recent_enough(complaint.created_at):
                 continue
@@ -90,18 +84,16 @@ class ComplaintsSpider(KaopuSpider):
             yield self.get(url, self.parse_detail, self.detail_failed, cb_kwargs={"listed": complaint})
         more = result.current < result.page_amount and page < self.site.max_pages
         request = self._complaints_request(couid, page + 1) if more else None
-        nxt = self.next_page(
+        yield from self.follow_thread(
             f"company:{couid}",
             [c.item_id for c in result.complaints],
             [c.created_at for c in result.complaints],
             request,
         )
-        if nxt is not None:
-            yield nxt
 
     def parse_detail(self, response, listed):
         try:
-            complaint = self.read(complaints.complaint_detail, response, listed)
+            complaint = self.parse_page(complaints.complaint_detail, response, listed)
         except PageError as exc:
             yield listed  # kept as the list API gave it, even if this block now stops the source
             self.skipped(response, exc)

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from spiders.base import KaopuSpider
 from spiders.pages import forum
-from spiders.pages.fields import PageError
 
 _LIMIT = 20
 # Without `include` asking for it, the answers API leaves each answer's `content` out (public crawlers
@@ -47,19 +46,16 @@ class ForumSpider(KaopuSpider):
                 )
 
     def parse_answers(self, response, thread: str, page: int):
-        try:
-            result = self.read(forum.answers_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        result = self.read(forum.answers_page, response)
+        if result is None:
             return
-        self.counted()
         answers = result.answers
         if self.target is None and thread.startswith("search:"):
             yield from self._question_requests(answers)
             answers = []  # the question's own thread yields them
         for answer in answers:
             # A search hit is kept only if the answer itself names the provider.
-            if not self.about_target(self.target is None or self.target.is_mentioned(answer.text)):
+            if not self.mentions_target(answer.text):
                 continue
             if self.recent_enough(answer.created_at):
                 yield answer
@@ -71,6 +67,4 @@ class ForumSpider(KaopuSpider):
         )
         # Search results are ranked by relevance, not time: no watermark stop there.
         ids = [a.item_id for a in result.answers] if thread.startswith("question:") else []
-        nxt = self.next_page(thread, ids, [], request)
-        if nxt is not None:
-            yield nxt
+        yield from self.follow_thread(thread, ids, [], request)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
+from spiders.base import NO_LINKS, KaopuSpider
 from spiders.pages import market
-from spiders.pages.fields import PageError
 
 
 class MarketSpider(KaopuSpider):
@@ -36,16 +35,11 @@ class MarketSpider(KaopuSpider):
         return self.site.url("score/query_suggest.do") + "?" + urlencode(query)
 
     def parse_list(self, response, page: int):
-        try:
-            entries, next_url = self.read(market.list_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
+        entries, next_url = self.read(market.list_page, response, default=NO_LINKS)
         for entry in entries:
             # A targeted crawl reads every detail page its search found: the brand, which the
             # list does not show, decides whether the listing is the provider's.
-            if not self.target and self.crawl_state.seen(f"market:{entry.service_code}"):
+            if self.already_held(f"market:{entry.service_code}"):
                 # Listing known: only its reviews can be new.
                 yield self.get(
                     self._reviews_url(entry.service_code, 1),
@@ -54,19 +48,13 @@ class MarketSpider(KaopuSpider):
                 )
             else:
                 yield self.get(entry.detail_url, self.parse_detail)
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+        yield from self.follow_list(next_url, self.parse_list, page)
 
     def parse_detail(self, response):
-        try:
-            listing, _ = self.read(market.detail_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
+        listing, _ = self.read(market.detail_page, response, default=(None, None))
+        if listing is None:
             return
-        self.counted()
-        if not self.about_target(
-            self.target is None or self.target.is_named(listing.provider_name, listing.brand)
-        ):
+        if not self.names_target(listing.provider_name, listing.brand):
             return
         yield listing
         yield self.get(
@@ -76,12 +64,9 @@ class MarketSpider(KaopuSpider):
         )
 
     def parse_reviews(self, response, code: str, provider: str | None):
-        try:
-            page = self.read(market.reviews_page, response, code, provider)
-        except PageError as exc:
-            self.skipped(response, exc)
+        page = self.read(market.reviews_page, response, code, provider)
+        if page is None:
             return
-        self.counted()
         for review in page.reviews:
             if self.recent_enough(review.created_at):
                 yield review
@@ -95,11 +80,9 @@ class MarketSpider(KaopuSpider):
             if more
             else None
         )
-        nxt = self.next_page(
+        yield from self.follow_thread(
             f"reviews:{code}",
             [r.item_id for r in page.reviews],
             [r.created_at for r in page.reviews],
             request,
         )
-        if nxt is not None:
-            yield nxt

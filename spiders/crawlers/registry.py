@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
+from spiders.base import NO_LINKS, KaopuSpider
 from spiders.pages import registry
-from spiders.pages.fields import PageError
 
 
 class RegistrySpider(KaopuSpider):
@@ -20,29 +19,15 @@ class RegistrySpider(KaopuSpider):
             yield self.get(url, self.parse_list, cb_kwargs={"page": 1})
 
     def parse_list(self, response, page: int):
-        try:
-            links, next_url = self.read(registry.list_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
+        links, next_url = self.read(registry.list_page, response, default=NO_LINKS)
         for url, _name in links:
             cid = url.rstrip("/").rsplit("/", 1)[-1]
-            if not self.target and self.crawl_state.seen(f"registry:{cid}"):
+            if self.already_held(f"registry:{cid}"):
                 continue  # a registry record is written once; the next snapshot is a new run's job
             yield self.get(url, self.parse_company)
-        if next_url and page < self.site.max_pages:
-            yield self.get(next_url, self.parse_list, cb_kwargs={"page": page + 1})
+        yield from self.follow_list(next_url, self.parse_list, page)
 
     def parse_company(self, response):
-        try:
-            record = self.read(registry.company_page, response)
-        except PageError as exc:
-            self.skipped(response, exc)
-            return
-        self.counted()
-        if not self.about_target(
-            self.target is None or self.target.is_named(record.legal_name, record.alias)
-        ):
-            return
-        yield record
+        record = self.read(registry.company_page, response)
+        if record is not None and self.names_target(record.legal_name, record.alias):
+            yield record

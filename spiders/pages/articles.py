@@ -18,17 +18,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.contracts import Article, Comment
-from spiders.pages.fields import (
-    PageError,
-    body_text,
-    complete_html,
-    dig,
-    int_in,
-    iso_date,
-    load_json,
-    now_iso,
-    text_of,
-)
+from spiders.pages.fields import PageError, complete_html, dig, int_in, iso_date, json_of, now_iso, text_of
 
 _ARTICLE_PATH = re.compile(r"/a/(?P<article>\d+)_(?P<media>\d+)")
 
@@ -75,7 +65,7 @@ class CommentsPage:
 
 
 def comments_page(response, article_id: str) -> CommentsPage:
-    data = load_json(body_text(response), what="comments")
+    data = json_of(response, what="comments")
     rows = dig(data, "jsonObject", "comments")
     if not isinstance(rows, list):
         raise PageError("unexpected_shape", "no jsonObject.comments[]")

@@ -22,12 +22,11 @@ from pipelines.contracts import Complaint
 from spiders.pages import blocks
 from spiders.pages.fields import (
     PageError,
-    body_text,
     complete_html,
     dig,
     int_in,
     iso_date,
-    load_json,
+    json_of,
     money_cny,
     now_iso,
     text_of,
@@ -62,7 +61,7 @@ def companies_page(response) -> CompaniesPage:
 
 def _api_rows(response, key: str) -> tuple[dict, list]:
     """An API answer checked for its status code, and its `result.data.<key>` list."""
-    data = load_json(body_text(response), what=key)
+    data = json_of(response, what=key)
     _check_status(data, response)
     rows = dig(data, "result", "data", key)
     if not isinstance(rows, list):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import warnings
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from lxml import html as lxml_html
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from pipelines.dates import parse_date
 
@@ -140,40 +141,24 @@ _BLOCKS = {
 
 def html_text(fragment: str | None) -> str:
     """HTML content → plain text, one line per paragraph. Entities are decoded once by the parser;
-    anything still escaped (sites double-escape) is left for `pipelines.text.normalize`."""
+    anything still escaped (sites double-escape) is left for `pipelines.text.normalize`.
+
+    BeautifulSoup reads what users paste into an answer as a browser would (unclosed <p>, stray end
+    tags, <br> runs); a line break goes around every block element, so paragraphs stay paragraphs
+    where a plain text() would glue them together."""
     if not fragment or not fragment.strip():
         return ""
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml raises several types on garbage; the text is then what we have
-        return fragment.strip()
-    for bad in root.xpath(".//script|.//style"):
-        bad.drop_tree()
-    lines: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        line = "".join(current).strip()
-        if line:
-            lines.append(line)
-        current.clear()
-
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _BLOCKS:
-            flush()
-        if el.text and tag not in ("script", "style"):
-            current.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                current.append(child.tail)
-        if tag in _BLOCKS:
-            flush()
-
-    walk(root)
-    flush()
-    return "\n".join(lines)
+    with warnings.catch_warnings():
+        # A one-line answer that is only a link looks like a URL to bs4, which says so; it is text.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(fragment, "lxml")
+    for bad in soup(["script", "style"]):
+        bad.decompose()
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    lines = (line.strip() for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def body_text(response) -> str:
@@ -189,6 +174,11 @@ def complete_html(response) -> None:
     """A page cut off in transit has no closing </html>; reading it would silently lose the end."""
     if b"</html>" not in response.body[-4096:].lower():
         raise PageError("truncated", "no </html>")
+
+
+def json_of(response, *, what: str = "json") -> Any:
+    """A JSON API's answer: the body decoded as `body_text` does, parsed as `load_json` does."""
+    return load_json(body_text(response), what=what)
 
 
 def load_json(body: bytes | str, *, what: str = "json") -> Any:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipelines.contracts import ForumAnswer
 from spiders.pages import blocks
-from spiders.pages.fields import PageError, body_text, dig, html_text, int_in, iso_date, load_json, now_iso
+from spiders.pages.fields import PageError, dig, html_text, int_in, iso_date, json_of, now_iso
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class AnswersPage:
 
 def answers_page(response, question_id: str | None = None) -> AnswersPage:
     """An answers or search API page. Search results wrap each answer in `object`; others are skipped."""
-    data = load_json(body_text(response), what="answers")
+    data = json_of(response, what="answers")
     _check_error(data, response)
     rows = dig(data, "data")
     if not isinstance(rows, list):
@@ -65,7 +65,7 @@ _LOGIN_CODES = {100, 101}
 
 def check_api_error(response) -> None:
     """Raise the wall or error an API answer reports (`{"error": …}`), if any; used by `kaopu doctor`."""
-    data = load_json(body_text(response), what="api")
+    data = json_of(response, what="api")
     _check_error(data, response)
 
 
