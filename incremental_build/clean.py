@@ -96,7 +96,7 @@ def update_clean(
     ):
         # Nothing new in raw and the same watch list: the tables are what this build would write.
         fresh = {"raw_files": 0, "records": 0, "quarantined": 0, "new_documents": 0}
-        fresh.update({"damaged_raw": [], "raw_being_written": []})
+        fresh.update({"damaged_raw": [], "raw_being_written": [], "full": False})
         return {**last.get("counts", {}), **fresh, "unchanged": True}
     if start_over:
         _forget_clean_state(tree)
