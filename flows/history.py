@@ -59,7 +59,7 @@ def build_stage(tree: DataTree, stage: str) -> None:
 def quarantine_counts(tree: DataTree) -> Counter[str]:
     """Quarantined items by reason, over every quarantine file of the tree."""
     counts: Counter[str] = Counter()
-    qdir = tree.root / "quarantine"
+    qdir = tree.quarantine_dir
     for path in sorted(qdir.glob("*.jsonl")) if qdir.exists() else []:
         with open(path, encoding="utf-8", errors="replace") as fh:
             for line in fh:

@@ -61,6 +61,7 @@ BATCH = 20_000
 INPUTS = "clean-inputs.json"
 # Build state files from earlier layouts, removed when the clean layer starts over.
 _OLD_STATE = ("listing-brands.json",)
+_QUARANTINE_PREFIX = "build-"
 CLEAN_TABLES = ("clean/documents", "clean/claims", "clean/registry", "clean/listings")
 
 _DOC_COLS = [f.name for f in contracts.DOCUMENTS]
@@ -102,7 +103,7 @@ def update_clean(
         _forget_clean_state(tree)
     run = _Run(tree, watchlist, method, manifest, pending, start_over)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    with QuarantineWriter(tree.quarantine_file(f"build-{stamp}")) as quarantine:
+    with QuarantineWriter(tree.quarantine_file(f"{_QUARANTINE_PREFIX}{stamp}")) as quarantine:
         old_rows = 0 if start_over else _table_rows(tree, "clean/documents")
         new = _NewRecords()
         new.texts = TextWork(_doc_batches(run, new, quarantine), workers, tree, old_rows)
@@ -308,11 +309,15 @@ def _record(run: _Run, new_ids: pd.Series, sizes: dict[str, int]) -> dict:
 
 def _forget_clean_state(tree: DataTree) -> None:
     """Before starting over: the inputs file goes first, so a build that dies half-way starts over
-    again; the near-duplicate store is rebuilt from the new texts."""
+    again; the near-duplicate store is rebuilt from the new texts. The earlier builds' quarantine
+    goes too: like the tables it is derived from raw, and the re-read quarantines again what is
+    still rejected (a crawl's own quarantine files stay)."""
     tree.build_state(INPUTS).unlink(missing_ok=True)
     dedup_store.forget(tree)
     for name in _OLD_STATE:
         tree.build_state(name).unlink(missing_ok=True)
+    for path in tree.quarantine_dir.glob(f"{_QUARANTINE_PREFIX}*.jsonl"):
+        path.unlink()
 
 
 def _watchlist_key(watchlist: list[WatchedProvider | dict]) -> str:

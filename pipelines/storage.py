@@ -107,8 +107,12 @@ class DataTree:
             return []
         return sorted(base.rglob("*.jsonl.gz"))
 
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
     def quarantine_file(self, run_id: str) -> Path:
-        return self.inside(self.root / "quarantine" / f"{_safe_run_id(run_id)}.jsonl")
+        return self.inside(self.quarantine_dir / f"{_safe_run_id(run_id)}.jsonl")
 
     def table_path(self, table: str) -> Path:
         if table not in TABLES:
@@ -500,6 +504,8 @@ class QuarantineWriter:
 
     def close(self) -> None:
         if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
 
@@ -512,7 +518,7 @@ class QuarantineWriter:
 
 def read_quarantine(tree: DataTree) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    qdir = tree.root / "quarantine"
+    qdir = tree.quarantine_dir
     for path in sorted(qdir.glob("*.jsonl")) if qdir.exists() else []:
         with open(path, encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())

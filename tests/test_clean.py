@@ -136,6 +136,9 @@ def test_clean_tables_from_raw(tree):
     registry = read_table(tree, "clean/registry").to_pandas()
     listings = read_table(tree, "clean/listings").to_pandas()
     assert registry.loc[0, "provider_id"] == listings.loc[0, "provider_id"] == docs["provider_id"].iloc[0]
+    # The brand is a column of the table: a later build learns brand = legal name from it, no state.
+    assert listings.loc[0, "brand"] == "火蝠电商"
+    assert not list(tree.build_state_dir.glob("listing-brands*"))
 
 
 def test_invalid_records_are_quarantined_not_fatal(tree):
@@ -154,6 +157,9 @@ def test_invalid_records_are_quarantined_not_fatal(tree):
     reasons = sorted(r["reason"] for r in read_quarantine(tree))
     assert reasons == ["missing_native_id", "unknown_kind"]
     assert len(read_table(tree, "clean/documents")) == 1
+    # A full re-clean quarantines them again, in place of the earlier build's file, not beside it.
+    assert update_clean(tree, watchlist=[], full=True)["quarantined"] == 2
+    assert sorted(r["reason"] for r in read_quarantine(tree)) == reasons
 
 
 def test_rerun_on_the_same_raw_changes_nothing(tree):
