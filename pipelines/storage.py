@@ -155,7 +155,7 @@ class DataTree:
         return self.state_dir("runs")
 
     def run_stats_file(self, run_id: str, source: str) -> Path:
-        return self.run_stats_dir / f"{_safe_run_id(run_id)}-{source}.stats.json"
+        return self.inside(self.run_stats_dir / f"{run_id}-{source}.stats.json")
 
     @property
     def run_history_file(self) -> Path:
