@@ -21,7 +21,6 @@ def project(tmp_path):
 
 
 def _keys(root):
-    method_keys._code_digest.cache_clear()
     return clean_key(root), marts_key(root)
 
 
@@ -90,7 +89,8 @@ def test_the_code_cache_gives_the_same_keys(project, tmp_path):
     assert (clean_key(project, cache), marts_key(project, cache)) == plain
     assert cache.exists()
     method_keys._code_digest.cache_clear()
-    assert (clean_key(project, cache), marts_key(project, cache)) == plain  # read back from the cache
+    assert (clean_key(project, cache), marts_key(project, cache)) == plain
+    assert method_keys._code_digest.cache_info().misses == 0, "every digest came from the cache file"
     # A stale entry (the file changed since) is not trusted.
     scores = project / "reputation" / "scores.py"
     scores.write_text(scores.read_text(encoding="utf-8") + "\n_NEW_RULE = 2\n", encoding="utf-8")
