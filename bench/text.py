@@ -72,8 +72,8 @@ def bench_normalize(docs: list[str]) -> None:
 def bench_stages(docs: list[str]) -> None:
     """What the build does to each document, stage by stage on the same documents, in CPU seconds:
     normalize, mask, discover (provider mentions), extract (claims), sentiment (on the normalised
-    text, as incremental_build/clean.py scores it) and near-duplicate state and labels (batched, as the build
-    clusters). Docs/s per core is documents over the sum of the stages' CPU time."""
+    text, as incremental_build/text_work.py scores it) and near-duplicate state and labels (batched, as
+    the build clusters). Docs/s per core is documents over the sum of the stages' CPU time."""
     model = load_model()
     stages: list[tuple[str, float]] = []
 

@@ -58,7 +58,7 @@ def build_line(tree: DataTree, since: float) -> str:
 
 def follow(console: Console, tree: DataTree, run_id: str, sources: list[str], call: Callable[[], Any]) -> Any:
     """Run `call()` while the lines above follow it on `console` (stderr: stdout stays for results)."""
-    stats_dir = tree.root / "state" / "runs"
+    stats_dir = tree.run_stats_dir
     since = time.time() - 1  # mtimes can lag the clock by a little
     done = threading.Event()
     with Progress(

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from incremental_build.clean import INPUTS as _CLEAN_INPUTS
-from incremental_build.clean import MANIFEST as _CLEAN_MANIFEST
 from incremental_build.mart_state import STATE_JSON as _MARTS_STATE
+from incremental_build.raw_manifest import MANIFEST as _CLEAN_MANIFEST
 from pipelines.contracts import SCHEMA_VERSION, TABLES
 from pipelines.storage import UNFINISHED, DataTree, RawReader, check_raw
 
@@ -85,7 +85,7 @@ def forget_lost_items(tree: DataTree, damaged: Iterable[dict[str, Any]]) -> list
     for source in sources:
         records = (r for path in tree.raw_files(source) for r in RawReader(path))
         ids = (f"{r.get('source')}:{r.get('native_id')}" for r in records)
-        state = CrawlState(tree.state_dir("crawl", source))
+        state = CrawlState(tree.crawl_state_dir(source))
         try:
             state.keep_only(ids)
         finally:
@@ -115,7 +115,7 @@ def _raw_problems(tree: DataTree) -> list[str]:
 
 def _state(tree: DataTree, name: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the state file's content or None when absent, a problem line or None)."""
-    path = tree.state_dir("build") / name
+    path = tree.build_state(name)
     if not path.exists():
         return None, None
     try:

@@ -101,7 +101,7 @@ def run_spider(
     source: str, *, tree: DataTree, run_id: str, timeout_s: float = 3600, **options: Any
 ) -> CrawlResult:
     """Run one source's spider to completion. Never raises for a crawl failure: the result says."""
-    stats_out = tree.state_dir("runs") / f"{run_id}-{source}.stats.json"
+    stats_out = tree.run_stats_file(run_id, source)
     stats_out.parent.mkdir(parents=True, exist_ok=True)
     stats_out.unlink(missing_ok=True)
     cmd = spider_command(source, tree=tree, run_id=run_id, stats_out=stats_out, **options)

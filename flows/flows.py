@@ -97,28 +97,37 @@ def crawl(
     return results
 
 
-@task(retries=1, retry_delay_seconds=2)
-def update_clean_tables(data: str) -> dict[str, Any]:
+# The build's two steps are tasks of their own: each reads its input tables from the data tree and
+# writes its output atomically (the manifest and the mart state move last), so a retry after a crash
+# (a text worker killed for memory, a full disk freed) redoes only that step, idempotently. Inside the
+# clean step, near-duplicate labels and provider resolution are not tasks: both are recomputed over the
+# whole documents table as it is merged, and a task boundary would write the 10^6 texts twice.
+@task(retries=1, retry_delay_seconds=2, task_run_name="clean-tables")
+def update_clean_tables(data: str, full: bool = False) -> dict[str, Any]:
+    """raw → clean: only raw records not processed before, unless `full` or the clean method changed."""
     from incremental_build.clean import update_clean
 
-    return update_clean(DataTree(data))
+    return update_clean(DataTree(data), full=full)
 
 
-@task
-def build_mart_tables(data: str) -> dict[str, Any]:
+@task(retries=1, retry_delay_seconds=2, task_run_name="marts")
+def build_mart_tables(data: str, full: bool = False) -> dict[str, Any]:
+    """clean → marts: only providers whose evidence changed, unless `full` or the marts method changed."""
     from incremental_build.marts import build_marts
 
-    return build_marts(DataTree(data))
+    return build_marts(DataTree(data), full=full)
 
 
 @flow(name="kaopu-build")
-def build(data: str) -> dict[str, Any]:
-    """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed)."""
+def build(data: str, full: bool = False) -> dict[str, Any]:
+    """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed).
+    `full`: re-clean every raw file and recompute every provider, as a fresh data tree would."""
     tree = DataTree(data)
     history.build_stage(tree, "clean")
-    clean = update_clean_tables(data)
+    clean = update_clean_tables(data, full)
     history.build_stage(tree, "marts")
-    marts = build_mart_tables(data)
+    # (A re-clean for a changed clean method recomputes every mart too: the marts key includes it.)
+    marts = build_mart_tables(data, full)
     history.build_stage(tree, "done")
     return {"clean": clean, "marts": marts}
 

@@ -11,19 +11,16 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from pipelines.contracts import SOURCES, TABLES
-from pipelines.storage import DataTree, read_jsonl_gz, write_json_atomic
+from pipelines.storage import DataTree, append_line_durably, read_jsonl_gz, write_json_atomic
 
 
 def runs_file(tree: DataTree):
-    return tree.root / "state" / "runs.jsonl"
+    return tree.run_history_file
 
 
 def record_run(tree: DataTree, record: dict[str, Any]) -> None:
     """Append one finished run (flows call this last, so a crashed run leaves no half record)."""
-    path = runs_file(tree)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    append_line_durably(runs_file(tree), json.dumps(record, ensure_ascii=False, default=str))
 
 
 def record_interrupted(
@@ -49,7 +46,7 @@ BUILD_STAGES = {"clean": "raw → clean tables", "marts": "clean → marts", "do
 
 
 def build_stage_file(tree: DataTree):
-    return tree.root / "state" / "build-stage.json"
+    return tree.build_stage_file
 
 
 def build_stage(tree: DataTree, stage: str) -> None:
@@ -62,7 +59,7 @@ def build_stage(tree: DataTree, stage: str) -> None:
 def quarantine_counts(tree: DataTree) -> Counter[str]:
     """Quarantined items by reason, over every quarantine file of the tree."""
     counts: Counter[str] = Counter()
-    qdir = tree.root / "quarantine"
+    qdir = tree.quarantine_dir
     for path in sorted(qdir.glob("*.jsonl")) if qdir.exists() else []:
         with open(path, encoding="utf-8", errors="replace") as fh:
             for line in fh:

@@ -65,7 +65,7 @@ class RunLock:
 
 
 def lock_path(tree: DataTree) -> Path:
-    return tree.root / "state" / "run.lock"
+    return tree.run_lock_file
 
 
 def holder(tree: DataTree) -> dict | None:

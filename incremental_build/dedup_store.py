@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 
 from pipelines import dedup
 from pipelines.dedup import LshGraph, TextState, text_state, update_labels
-from pipelines.storage import DataTree, strictly_increasing
+from pipelines.storage import DataTree, fsync_dir, strictly_increasing, write_bytes_atomic
 
 STATE_FILE = "dedup-state.bin"
 _SIG_PREFIX, _SIG_SUFFIX = "dedup-sig-", ".bin"
@@ -125,7 +125,16 @@ def _write_rows(store: _Store | None, directory: Path, new: np.ndarray) -> tuple
         f.seek(start * _row_bytes())
         if new.nbytes:
             f.write(new.reshape(-1).view(np.uint8).data)
+        _durable(f)
+    if mode == "wb":
+        fsync_dir(directory)
     return _Store(directory, store.name, start + len(new)), start
+
+
+def _durable(f) -> None:
+    # The index that names these rows is renamed into place after them: the rows must be on disk first.
+    f.flush()
+    os.fsync(f.fileno())
 
 
 def _compact(store: _Store, at: np.ndarray) -> tuple[_Store, np.ndarray]:
@@ -136,6 +145,8 @@ def _compact(store: _Store, at: np.ndarray) -> tuple[_Store, np.ndarray]:
     with open(fresh.path, "wb") as f:
         for lo in range(0, len(at), 100_000):  # ~24 MB at a time
             f.write(np.ascontiguousarray(rows[at[lo : lo + 100_000]]).reshape(-1).view(np.uint8).data)
+        _durable(f)
+    fsync_dir(store.directory)
     return fresh, np.arange(len(at), dtype=np.int64)
 
 
@@ -162,8 +173,8 @@ def save(
     """Store the states and graph of exactly these documents. `rows`: the row file `state.sig` (a
     `SigRows` over it) reads from, this build's new rows already appended; without it (a state whose
     signatures are one array) a new row file is written."""
-    directory = tree.state_dir("build")
-    path = directory / STATE_FILE
+    directory = tree.build_state_dir
+    path = tree.build_state(STATE_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     if rows is None:
         store, _ = _write_rows(None, directory, np.asarray(state.sig))
@@ -201,15 +212,16 @@ def save(
     header = {"fingerprint": fingerprint(), "n": len(chars), "sig": sig_meta, "arrays": meta}
     header = json.dumps(header).encode()
     body_start = -(-(len(_MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
+
+    def write(f) -> None:
         f.write(_MAGIC + len(header).to_bytes(8, "little") + header)
         for name in _ARRAYS:
             f.seek(body_start + meta[name]["offset"])
             if arrays[name].nbytes:
                 f.write(arrays[name].reshape(-1).view(np.uint8).data)
         f.truncate(body_start + at)
-    os.replace(tmp, path)
+
+    write_bytes_atomic(path, write)
     # Row files the index no longer names: an earlier build's before compaction, or a crashed one's.
     for old in directory.glob(f"{_SIG_PREFIX}*{_SIG_SUFFIX}"):
         if old.name != store.name:
@@ -261,9 +273,17 @@ def load(tree: DataTree) -> tuple[pa.Array, np.ndarray, TextState, LshGraph] | N
     return None if loaded is None else loaded[0]
 
 
+def forget(tree: DataTree) -> None:
+    """Drop the store (the clean layer starts over): the next labelling hashes every text."""
+    tree.build_state(STATE_FILE).unlink(missing_ok=True)
+    directory = tree.build_state_dir
+    for old in (*directory.glob(f"{_SIG_PREFIX}*{_SIG_SUFFIX}"), *(directory / n for n in _OLD_FILES)):
+        old.unlink(missing_ok=True)
+
+
 def _load(tree: DataTree) -> tuple[tuple[pa.Array, np.ndarray, TextState, LshGraph], _Store] | None:
-    directory = tree.state_dir("build")
-    path = directory / STATE_FILE
+    directory = tree.build_state_dir
+    path = tree.build_state(STATE_FILE)
     if not path.exists():
         return None
     try:

@@ -17,16 +17,15 @@ So a build fingerprints every provider's inputs (a 64-bit hash of its rows, orde
 recomputes the providers whose fingerprint changed (and those linked to them), and keeps every other
 provider's rows from the last build's marts. The result equals a full recomputation (tested in
 tests/test_marts_incremental.py). Anything that could make the kept rows stale forces a full build:
-a change to any source file of `flows/` or `pipelines/` (the method), a missing or torn state file,
-or marts not written by the build the state belongs to (their `built_at` differs).
+a change of the marts' method key (`method_keys.marts_key`: the code of the logic the marts run, the
+clean key and so the models), a missing or torn state file, or marts not written by the build the
+state belongs to (their `built_at` differs).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,9 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-import incremental_build
-import pipelines
-import reputation
+from incremental_build.method_keys import CODE_CACHE, marts_key
 from pipelines import contracts
 from pipelines.storage import DataTree, conform, read_json_state, write_json_atomic, write_parquet_atomic
 from reputation.claim_checks import client_cores
@@ -85,19 +82,6 @@ _DOC_FP_COLS = [
     "sentiment",
     "sentiment_label",
 ]
-
-
-def method_key() -> str:
-    """Changes whenever the code that makes clean rows or marts may have changed: every source file
-    and model of the `incremental_build`, `reputation` and `pipelines` packages, and the schema version."""
-    h = hashlib.sha256(str(contracts.SCHEMA_VERSION).encode())
-    for pkg in (incremental_build, reputation, pipelines):
-        root = Path(pkg.__file__).parent
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".json") and path.is_file() and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
-    return h.hexdigest()[:32]
 
 
 def provider_key(s: pd.Series) -> pd.Series:
@@ -211,11 +195,11 @@ class Previous:
 
 def load(tree: DataTree) -> Previous | None:
     """The last build's state and marts, or None when a full build is needed."""
-    meta = read_json_state(tree.state_dir("build") / STATE_JSON)
-    if meta.get("method") != method_key() or "built_at" not in meta:
+    meta = read_json_state(tree.build_state(STATE_JSON))
+    if meta.get("method") != marts_key(cache=tree.build_state(CODE_CACHE)) or "built_at" not in meta:
         return None
     try:
-        stats = pq.read_table(tree.state_dir("build") / STATS_FILE)
+        stats = pq.read_table(tree.build_state(STATS_FILE))
         fp = meta["fingerprints"]
         fingerprints_ = pd.Series(
             np.array([int(v, 16) for v in fp.values()], dtype=np.uint64),
@@ -239,7 +223,7 @@ def load(tree: DataTree) -> Previous | None:
 def invalidate(tree: DataTree) -> None:
     """Called before any mart is written: a build that dies half-way leaves no state, so the next
     one recomputes everything rather than splicing onto marts of two different builds."""
-    (tree.state_dir("build") / STATE_JSON).unlink(missing_ok=True)
+    (tree.build_state(STATE_JSON)).unlink(missing_ok=True)
 
 
 def save(
@@ -250,11 +234,11 @@ def save(
     built_at: pd.Timestamp,
     rows: dict[str, int],
 ) -> None:
-    write_parquet_atomic(stats, tree.state_dir("build") / STATS_FILE)
+    write_parquet_atomic(stats, tree.build_state(STATS_FILE))
     write_json_atomic(
-        tree.state_dir("build") / STATE_JSON,
+        tree.build_state(STATE_JSON),
         {
-            "method": method_key(),
+            "method": marts_key(cache=tree.build_state(CODE_CACHE)),
             "built_at": str(built_at),
             "rows": rows,
             "fingerprints": {k: format(int(v), "x") for k, v in fps.items()},

@@ -16,29 +16,17 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.providers import ProviderIndex, key
 from pipelines.storage import DataTree, read_json_state, read_table, slugify, write_json_atomic
 
-BRANDS_STATE = "listing-brands.json"
 ENTRIES_STATE = "provider-entries.json"
 
 NameGroup = tuple[str | None, Sequence[str | None]]
 
 
-def load_brands(tree: DataTree) -> dict[str, str]:
-    """service_code → brand, as listings stated it. clean/listings has no brand column, so the build
-    keeps them in its state to still know next run that a brand and a legal name are one company."""
-    return read_json_state(tree.state_dir("build") / BRANDS_STATE)
-
-
-def save_brands(tree: DataTree, brands: dict[str, str]) -> None:
-    write_json_atomic(tree.state_dir("build") / BRANDS_STATE, brands)
-
-
-def name_groups(
-    registry: pd.DataFrame, listings: pd.DataFrame, brands: dict[str, str], case_names: Iterable[str]
-) -> list[NameGroup]:
+def name_groups(registry: pd.DataFrame, listings: pd.DataFrame, case_names: Iterable[str]) -> list[NameGroup]:
     """(legal name, other names) pairs the structured sources state: registry (legal name, alias),
     listings (provider name, brand); case sites give a provider name alone (legal name None)."""
     groups: list[NameGroup] = []
@@ -46,8 +34,9 @@ def name_groups(
         for legal, alias in zip(registry["legal_name"], registry["alias"], strict=True):
             groups.append((legal, (None if pd.isna(alias) else alias,)))
     if not listings.empty:
-        for code, name in zip(listings["service_code"], listings["provider_name"], strict=True):
-            groups.append((name, (brands.get(code),)))
+        brands = listings["brand"] if "brand" in listings.columns else [None] * len(listings)
+        for name, brand in zip(listings["provider_name"], brands, strict=True):
+            groups.append((name, (None if pd.isna(brand) else brand,)))
     for name in sorted({n for n in case_names if isinstance(n, str) and n.strip()}):
         groups.append((None, (name,)))
     return groups
@@ -144,7 +133,7 @@ def cached_provider_entries(
     14,000 providers. A stale or torn state only costs computing them again."""
     watchlist, groups = list(watchlist), list(groups)
     digest = _entry_inputs(watchlist, groups)
-    path = tree.state_dir("build") / ENTRIES_STATE
+    path = tree.build_state(ENTRIES_STATE)
     stored = read_json_state(path)
     if stored.get("inputs") == digest and isinstance(stored.get("entries"), list):
         return stored["entries"]
@@ -169,11 +158,10 @@ def known_providers(
         watchlist = load_watchlist(ensure_watchlist(tree))
     if docs is None:
         docs = read_table(tree, "clean/documents", ["kind", "provider_mention"]).to_pandas()
-    case_names = docs.loc[docs["kind"] == "case_page", "provider_mention"].dropna().tolist()
+    case_names = docs.loc[docs["kind"].isin(contracts.CASE_KINDS), "provider_mention"].dropna().tolist()
     groups = name_groups(
         read_table(tree, "clean/registry").to_pandas() if registry is None else registry,
         read_table(tree, "clean/listings").to_pandas() if listings is None else listings,
-        load_brands(tree),
         case_names,
     )
     return providers_frame(cached_provider_entries(tree, watchlist, groups))

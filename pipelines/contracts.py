@@ -423,6 +423,7 @@ LISTINGS = pa.schema(
         ("service_code", pa.string()),
         ("title", pa.string()),
         ("provider_name", pa.string()),
+        ("brand", pa.string()),  # the name the listing sells under, when it states one
         ("tp_star", pa.int8()),
         ("price_min_cny", pa.float64()),
         ("price_max_cny", pa.float64()),

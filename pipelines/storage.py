@@ -6,7 +6,11 @@ Layout (DESIGN.md "Data layout"):
     data/raw/<source>/<YYYY-MM-DD>/<run_id>.jsonl.gz     append-only, flushed per item
     data/quarantine/<run_id>.jsonl                      rejected items with their reason
     data/clean/<table>.parquet, data/marts/<table>.parquet   written atomically
-    data/state/                                          watermarks, crawl job dirs, run lock, logs
+    data/state/build/                                    the build's state: raw manifest, method keys,
+                                                         near-duplicate store, mart fingerprints
+    data/state/crawl|quota|httpcache|jobs/<source>/      what each source's crawls keep between runs
+    data/state/runs/, runs.jsonl, run.lock, build-stage.json   runs: stats, history, lock, progress
+    data/logs/                                           logs
     data/prefect/                                        PREFECT_HOME
 
 Guarantees the rest of kaopu relies on:
@@ -14,8 +18,9 @@ Guarantees the rest of kaopu relies on:
   killed with SIGKILL leaves every earlier line readable (gzip members are flushed with Z_SYNC_FLUSH);
 - every raw gzip member a writer closes ends with a footer line counting its records, so `RawReader`
   can tell a whole file from a truncated, corrupt or unfinished one (README "When raw is damaged");
-- parquet tables are written to a temporary file in the same directory, fsynced, then renamed, so
-  a reader sees the old table or the new one, never half of one;
+- parquet tables and state files are written to a temporary file in the same directory, fsynced,
+  renamed, and the directory fsynced, so a reader sees the old file or the new one, never half of one,
+  and a power cut after the write returns loses neither;
 - no name taken from scraped data can make a path outside the data tree.
 """
 
@@ -102,16 +107,67 @@ class DataTree:
             return []
         return sorted(base.rglob("*.jsonl.gz"))
 
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
     def quarantine_file(self, run_id: str) -> Path:
-        return self.inside(self.root / "quarantine" / f"{_safe_run_id(run_id)}.jsonl")
+        return self.inside(self.quarantine_dir / f"{_safe_run_id(run_id)}.jsonl")
 
     def table_path(self, table: str) -> Path:
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
         return self.root / f"{table}.parquet"
 
+    # -- state: what kaopu keeps between runs. Every path under state/ is named here. ---------
     def state_dir(self, *parts: str) -> Path:
+        """`state/<part>/...`, each part slugified (parts may come from scraped or typed names)."""
         return self.inside(self.root.joinpath("state", *(slugify(p) for p in parts)))
+
+    @property
+    def build_state_dir(self) -> Path:
+        """The build's state: raw manifest, method keys, near-duplicate store, mart fingerprints."""
+        return self.state_dir("build")
+
+    def build_state(self, name: str) -> Path:
+        """One file of the build's state (a fixed name chosen by the engine, never scraped)."""
+        if "/" in name or name.startswith("."):
+            raise ValueError(f"bad build state file name {name!r}")
+        return self.build_state_dir / name
+
+    def crawl_state_dir(self, source: str) -> Path:
+        """The ids a source has already given us (`spiders.crawl_state.CrawlState`)."""
+        return self.state_dir("crawl", source)
+
+    def quota_dir(self, source: str) -> Path:
+        return self.state_dir("quota", source)
+
+    def http_cache_dir(self, source: str) -> Path:
+        return self.state_dir("httpcache", source)
+
+    def crawl_job_dir(self, source: str, provider: str | None = None) -> Path:
+        """Scrapy's JOBDIR for a source's crawl (one per targeted provider), so a crawl resumes."""
+        return self.state_dir("jobs", source, *([provider] if provider else []))
+
+    @property
+    def run_stats_dir(self) -> Path:
+        """Each crawl's `<run>-<source>.stats.json` (final) and `.progress.json` (while it runs)."""
+        return self.state_dir("runs")
+
+    def run_stats_file(self, run_id: str, source: str) -> Path:
+        return self.inside(self.run_stats_dir / f"{run_id}-{source}.stats.json")
+
+    @property
+    def run_history_file(self) -> Path:
+        return self.root / "state" / "runs.jsonl"
+
+    @property
+    def run_lock_file(self) -> Path:
+        return self.root / "state" / "run.lock"
+
+    @property
+    def build_stage_file(self) -> Path:
+        return self.root / "state" / "build-stage.json"
 
     @property
     def prefect_home(self) -> Path:
@@ -448,6 +504,8 @@ class QuarantineWriter:
 
     def close(self) -> None:
         if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
 
@@ -460,7 +518,7 @@ class QuarantineWriter:
 
 def read_quarantine(tree: DataTree) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    qdir = tree.root / "quarantine"
+    qdir = tree.quarantine_dir
     for path in sorted(qdir.glob("*.jsonl")) if qdir.exists() else []:
         with open(path, encoding="utf-8") as fh:
             rows.extend(json.loads(line) for line in fh if line.strip())
@@ -469,13 +527,51 @@ def read_quarantine(tree: DataTree) -> list[dict[str, Any]]:
 
 def write_json_atomic(path: Path, doc: Any) -> Path:
     """Small state files (manifests, stats, caches): written whole or not at all, like the tables."""
+    body = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode("utf-8")
+    return write_bytes_atomic(path, lambda fh: fh.write(body))
+
+
+def write_bytes_atomic(path: Path, write: Callable[[Any], Any]) -> Path:
+    """`write(fh)` into a temporary file beside `path`, fsync it, rename it over `path`, fsync the
+    directory: readers see the old file or the new one, and once this returns a crash keeps the new.
+    A crash before leaves at most a stray `.<name>.*.tmp` (removed by the next write of `path`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
-        json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1, default=str), encoding="utf-8"
-    )
-    os.replace(tmp, path)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
     return path
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in `directory` durable (the entry lives in the directory)."""
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def append_line_durably(path: Path, line: str) -> None:
+    """Append one whole line (a history record) and fsync it: an append of one small write is seen
+    whole or not at all by readers, and survives a crash once this returns."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(line if line.endswith("\n") else line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    if new:
+        fsync_dir(path.parent)
 
 
 def read_json_state(path: Path) -> dict[str, Any]:
@@ -511,22 +607,9 @@ def conform(table: pa.Table | Any, schema: pa.Schema) -> pa.Table:
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> Path:
-    """Write to a temp file beside `path`, fsync, rename over `path`. Readers never see a partial
-    table; a crash leaves the previous table and at most a stray `.tmp` file (cleaned next time)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Written as `write_bytes_atomic` writes: readers never see a partial table; a crash leaves the
+    previous table and at most a stray `.tmp` file (cleaned next time)."""
+    return write_bytes_atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
 def write_table(tree: DataTree, name: str, data: pa.Table | Any, sort_by: Iterable[str] = ()) -> Path:

@@ -173,7 +173,7 @@ def listing_row(item: contracts.MarketListing, rel: str) -> dict[str, Any]:
         "service_code": item.service_code or item.native_id,
         "title": item.title,
         "provider_name": item.provider_name,
-        "_brand": item.brand,
+        "brand": item.brand,
         "tp_star": item.tp_star,
         "price_min_cny": item.price_min_cny,
         "price_max_cny": item.price_max_cny,

@@ -63,7 +63,7 @@ class KaopuSpider(scrapy.Spider):
         )
         # The optional HTTP cache lives in the data tree, not in a `.scrapy/` of whatever directory
         # the crawl was started from.
-        settings.set("HTTPCACHE_DIR", str(cfg.tree.state_dir("httpcache", cls.source)), priority="spider")
+        settings.set("HTTPCACHE_DIR", str(cfg.tree.http_cache_dir(cls.source)), priority="spider")
 
     def __init__(self, *args, provider: str | None = None, since: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +85,7 @@ class KaopuSpider(scrapy.Spider):
         spider.site = spider.profile_cfg.source(cls.source)
         spider.tree = spider.cfg.tree
         spider.run_id = settings.get("KAOPU_RUN_ID") or new_run_id(cls.source)
-        spider.crawl_state = CrawlState(spider.tree.state_dir("crawl", cls.source))
+        spider.crawl_state = CrawlState(spider.tree.crawl_state_dir(cls.source))
         recovered = spider.crawl_state.reconcile()
         if recovered:
             crawler.stats.set_value("kaopu/state/recovered_ids", recovered)

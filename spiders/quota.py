@@ -44,7 +44,7 @@ class DailyQuotaMiddleware:
         cap = cfg.profile().source(source).daily_requests
         if cap <= 0:
             raise NotConfigured("no daily cap for this source")
-        return cls(crawler, source, cap, cfg.tree.state_dir("quota", source))
+        return cls(crawler, source, cap, cfg.tree.quota_dir(source))
 
     def process_request(self, request, spider=None):
         if request.url.endswith("/robots.txt"):

@@ -169,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     jobdir = None
     if not args.no_jobdir:
-        parts = ["jobs", args.source] + ([slugify(args.provider)] if args.provider else [])
-        jobdir = tree.state_dir(*parts)
+        jobdir = tree.crawl_job_dir(args.source, slugify(args.provider) if args.provider else None)
         try:
             jobdir_state = prepare_jobdir(jobdir)
         except RuntimeError as exc:

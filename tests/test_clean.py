@@ -8,7 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from incremental_build.clean import _lookup, _resolve_many, update_clean
+from incremental_build.clean import update_clean
+from incremental_build.provider_attribution import resolve_many
+from incremental_build.table_merge import lookup
 from pipelines import contracts as c
 from pipelines.providers import ProviderIndex
 from pipelines.replies import reply_days
@@ -134,6 +136,9 @@ def test_clean_tables_from_raw(tree):
     registry = read_table(tree, "clean/registry").to_pandas()
     listings = read_table(tree, "clean/listings").to_pandas()
     assert registry.loc[0, "provider_id"] == listings.loc[0, "provider_id"] == docs["provider_id"].iloc[0]
+    # The brand is a column of the table: a later build learns brand = legal name from it, no state.
+    assert listings.loc[0, "brand"] == "火蝠电商"
+    assert not list(tree.build_state_dir.glob("listing-brands*"))
 
 
 def test_invalid_records_are_quarantined_not_fatal(tree):
@@ -152,6 +157,9 @@ def test_invalid_records_are_quarantined_not_fatal(tree):
     reasons = sorted(r["reason"] for r in read_quarantine(tree))
     assert reasons == ["missing_native_id", "unknown_kind"]
     assert len(read_table(tree, "clean/documents")) == 1
+    # A full re-clean quarantines them again, in place of the earlier build's file, not beside it.
+    assert update_clean(tree, watchlist=[], full=True)["quarantined"] == 2
+    assert sorted(r["reason"] for r in read_quarantine(tree)) == reasons
 
 
 def test_rerun_on_the_same_raw_changes_nothing(tree):
@@ -245,18 +253,18 @@ def test_resolve_many_maps_each_mention_and_keeps_the_index():
     index = ProviderIndex([{"id": "hf", "name": "火蝠电商"}, {"id": "bz", "name": "宝尊电商"}])
     names = ["火蝠", None, "  ", "无名公司", "宝尊电商", "火蝠", "火福电商"]
     mentions = pd.Series(names, index=[9, 8, 7, 6, 5, 4, 3], dtype="string")
-    got = _resolve_many(index, mentions)
+    got = resolve_many(index, mentions)
     assert str(got.dtype) == "string"
     assert got.index.tolist() == [9, 8, 7, 6, 5, 4, 3]
     assert got.tolist() == ["hf", pd.NA, pd.NA, pd.NA, "bz", "hf", "hf"]
-    assert _resolve_many(index, pd.Series([], dtype="string")).empty
+    assert resolve_many(index, pd.Series([], dtype="string")).empty
 
 
 def test_lookup_takes_each_wanted_keys_value():
     keys = pd.Series(["a", "b", "c", "d"], dtype="string")
     values = pd.Series(["pa", None, "pc", "pd"], dtype="string")
     wanted = pd.Series(["c", "x", "a", "c", None, "b"], index=[10, 11, 12, 13, 14, 15], dtype="string")
-    got = _lookup(keys, values, wanted)
+    got = lookup(keys, values, wanted)
     assert got.index.tolist() == [10, 11, 12, 13, 14, 15]
     assert got.tolist() == ["pc", pd.NA, "pa", "pc", pd.NA, pd.NA]
 
@@ -267,8 +275,8 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
     import zlib
     from concurrent.futures import ProcessPoolExecutor
 
-    import incremental_build.clean as clean
     from evaluation.sandbox_eval import write_raw
+    from incremental_build import text_work
     from sandbox.world import World
 
     items = list(World(7, 8).expected_items())
@@ -297,25 +305,25 @@ def test_a_lone_big_batch_worked_in_the_background_gives_the_same_tables(tmp_pat
             super().__init__(*args, **kwargs)
 
         def submit(self, fn, *args, **kwargs):
-            if run == "four" and fn is clean._labels_ahead:
+            if run == "four" and fn is text_work.labels_ahead:
                 return super().submit(os._exit, 3)
             return super().submit(fn, *args, **kwargs)
 
-    real_labels = clean.dedup_state.labels
+    real_labels = text_work.dedup_store.labels
 
     def labels_here(*args, **kwargs):
         labelled_here.append(1)
         return real_labels(*args, **kwargs)
 
-    monkeypatch.setattr(clean, "OVERLAP_OLD_MIN", 10)
-    monkeypatch.setattr(clean, "ProcessPoolExecutor", Spy)
-    monkeypatch.setattr(clean.dedup_state, "labels", labels_here)
+    monkeypatch.setattr(text_work, "OVERLAP_OLD_MIN", 10)
+    monkeypatch.setattr(text_work, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(text_work.dedup_store, "labels", labels_here)
     for run in runs:
         for t, workers in zip(trees, (1, 2), strict=True):
             write_raw(t, run, runs[run])
             pools.clear()
             labelled_here.clear()
-            monkeypatch.setattr(clean, "OVERLAP_MIN", 2 if run == "five" else 1)
+            monkeypatch.setattr(text_work, "OVERLAP_MIN", 2 if run == "five" else 1)
             update_clean(t, watchlist=[], workers=workers)
             if workers == 2 and run != "one":
                 assert pools == ([] if run == "five" else [1]), "a lone big batch: one background worker"

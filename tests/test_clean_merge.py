@@ -1,4 +1,4 @@
-"""`_merge_docs` (old table merged by position) gives what `_latest` over old + new rows gives."""
+"""`merge_docs` (old table merged by position) gives what `latest` over old + new rows gives."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from incremental_build import clean
-from incremental_build.clean import _latest, _merge_docs
+from incremental_build import table_merge
+from incremental_build.table_merge import latest, merge_docs
 from pipelines import contracts
 from pipelines.storage import conform
 
@@ -43,8 +43,8 @@ def test_merge_equals_latest_over_everything():
         ["a1", "a2", "b", "c", "e", "g", "h"],
     )
     old_t = conform(old, contracts.DOCUMENTS)
-    expected = _latest(pd.concat([old_t.to_pandas(), new], ignore_index=True), "doc_id")
-    got = _merge_docs(old_t, new)
+    expected = latest(pd.concat([old_t.to_pandas(), new], ignore_index=True), "doc_id")
+    got = merge_docs(old_t, new)
     assert got["doc_id"].tolist() == ["a", "b", "c", "e", "g", "h"]
     assert got["text"].tolist() == ["a2", "b", "c", "old e", "g", "h"]
     cols = ["doc_id", "fetched_at", "raw_file", "text"]
@@ -57,14 +57,14 @@ def test_merge_equals_latest_over_everything():
 def test_an_unsorted_old_table_takes_the_full_path():
     old = _rows(["c", "a"], ["2024-01-02"] * 2, ["r1"] * 2, ["old c", "old a"])
     new = _rows(["b"], ["2024-01-01"], ["r2"], ["b"])
-    got = _merge_docs(conform(old, contracts.DOCUMENTS), new)
+    got = merge_docs(conform(old, contracts.DOCUMENTS), new)
     assert got["doc_id"].tolist() == ["a", "b", "c"]
     assert got["text"].tolist() == ["old a", "b", "old c"]
 
 
 @pytest.mark.parametrize("max_runs", [0, 4096])  # copied chunk by chunk / kept as slices
 def test_merge_over_several_chunks_either_way(monkeypatch, max_runs):
-    monkeypatch.setattr(clean, "_MAX_SLICED_RUNS", max_runs)
+    monkeypatch.setattr(table_merge, "_MAX_SLICED_RUNS", max_runs)
     rng = np.random.default_rng(7)
     old_ids = sorted({f"d{i:05d}" for i in rng.integers(0, 20_000, 3_000)})
     old = _rows(old_ids, ["2024-01-02"] * len(old_ids), ["r1"] * len(old_ids), [f"old {i}" for i in old_ids])
@@ -79,8 +79,8 @@ def test_merge_over_several_chunks_either_way(monkeypatch, max_runs):
     old_t = pa.Table.from_batches(
         [b for a, z in itertools.pairwise(cuts) for b in old_t.slice(a, z - a).to_batches()]
     )
-    expected = _latest(pd.concat([old_t.to_pandas(), new], ignore_index=True), "doc_id")
-    got = _merge_docs(old_t, new)
+    expected = latest(pd.concat([old_t.to_pandas(), new], ignore_index=True), "doc_id")
+    got = merge_docs(old_t, new)
     pd.testing.assert_frame_equal(
         conform(got, contracts.DOCUMENTS).to_pandas(), conform(expected, contracts.DOCUMENTS).to_pandas()
     )

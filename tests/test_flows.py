@@ -119,6 +119,13 @@ def test_build_flow_turns_raw_into_marts_and_is_idempotent(prefect_api, tmp_path
     kflows.build(str(tree.root))  # nothing new in raw: same tables
     for name, df in first.items():
         pd.testing.assert_frame_equal(_mart_content(tree, name), df)
+    # `kaopu build --full`: every raw file re-cleaned, every provider recomputed, the same tables.
+    again = kflows.build(str(tree.root), full=True)
+    in_raw = sum(1 for path in tree.raw_files() for _ in read_jsonl_gz(path))
+    assert again["clean"]["full"] and again["clean"]["records"] == in_raw
+    assert again["marts"]["recomputed_providers"] >= N_PROVIDERS
+    for name, df in first.items():
+        pd.testing.assert_frame_equal(_mart_content(tree, name), df)
 
 
 def test_run_flow_reports_a_failing_source_and_builds_the_others(prefect_api, sandbox, tmp_path):

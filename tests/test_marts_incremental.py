@@ -172,7 +172,7 @@ def test_nothing_changed_recomputes_nothing_and_rewrites_the_same_rows(built):
 
 def test_a_change_of_method_recomputes_everything(built, monkeypatch):
     tree, n = built
-    monkeypatch.setattr(incremental_marts, "method_key", lambda: "another method")
+    monkeypatch.setattr(incremental_marts, "marts_key", lambda **_: "another method")
     assert build_marts(tree, watchlist=[])["recomputed_providers"] >= n
 
 

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 
 from cli.verify import damage_lines, verify_tree
-from incremental_build.clean import load_manifest, update_clean
+from incremental_build.clean import update_clean
+from incremental_build.raw_manifest import load_manifest
 from pipelines.storage import (
     CORRUPT,
     FOOTER_KEY,

@@ -236,3 +236,49 @@ def test_strictly_increasing_means_sorted_unique_and_no_nulls(values, expected) 
     assert storage.strictly_increasing(arr) is expected
     halves = pa.chunked_array([arr[: len(arr) // 2], arr[len(arr) // 2 :]], pa.string())
     assert storage.strictly_increasing(halves) is expected
+
+
+def _fsynced(monkeypatch) -> list[str]:
+    """Paths whose descriptor was fsynced, in order (the real fsync still runs)."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    return synced
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name descriptors")
+@pytest.mark.parametrize("kind", ["json state", "parquet table", "dedup store"])
+def test_every_state_and_table_write_reaches_the_disk_before_it_counts(
+    tmp_path: Path, monkeypatch, kind
+) -> None:
+    # A rename is durable only once the directory is fsynced, and the renamed file only if it was
+    # fsynced before: otherwise a power cut can leave an empty manifest where the old one was.
+    import numpy as np
+    import pandas as pd
+
+    from incremental_build import dedup_store
+
+    tree = DataTree(tmp_path)
+    synced = _fsynced(monkeypatch)
+    if kind == "json state":
+        target = tree.build_state("clean-manifest.json")
+        storage.write_json_atomic(target, {"a": 1})
+    elif kind == "parquet table":
+        target = tree.table_path("marts/provider_monthly")
+        storage.write_table(tree, "marts/provider_monthly", pa.table({"provider_id": ["a"]}))
+    else:
+        target = tree.build_state(dedup_store.STATE_FILE)
+        texts = pd.Series(["同一个故事讲了两遍，字数要够长才算长文本。" * 3] * 2 + ["短"])
+        dedup_store.labels(tree, pd.Series(["a", "b", "c"]), texts, pd.Series(["a", "b", "c"]))
+        rows = next(p for p in tree.build_state_dir.iterdir() if p.name.startswith("dedup-sig-"))
+        assert str(rows) in synced, "the signature rows the index names are on disk before it"
+        assert np.asarray(dedup_store.load(tree)[2].long).sum() >= 1
+    assert target.exists()
+    directory = max(i for i, p in enumerate(synced) if p == str(target.parent))
+    file = max(i for i, p in enumerate(synced) if p.startswith(str(target.parent / f".{target.name}.")))
+    assert file < directory, "the file is fsynced before its rename is made durable"
