@@ -10,8 +10,9 @@ import pytest
 
 from incremental_build.marts import compute_marts
 from pipelines.contracts import PROVIDER_REPUTATION
+from pipelines.fees import fees_from_texts
 from pipelines.messages import render
-from reputation.scores import bayes_mean, fees_from_texts, wilson_low
+from reputation.scores import bayes_mean, wilson_low
 
 UTC = "UTC"
 
