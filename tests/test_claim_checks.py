@@ -238,3 +238,14 @@ def test_case_page_facts_come_from_the_clean_claims_columns():
     c = {**claim("a"), "case_categories": 12}
     assert verdicts([c], reg=registry(staff=2))["a"][2] == "team_too_small"
     assert verdicts([claim("a")], reg=registry(staff=2))["a"][0] == "not_enough_evidence"
+
+
+def test_clients_own_figures_support_even_a_steep_case_and_other_figures_do_not_confirm():
+    steep = claim("a", before=10_000.0, after=5_000_000.0, period=30)
+    # Rule 6 before rule 7: the client states the page's figures, so the steep growth is supported.
+    same = doc("market:r1", "market_review", author="悦家旗舰店", text="从1万做到了500万，销量翻倍", label=1)
+    v = verdicts([steep], [same])
+    assert v["a"][0] == "supported" and v["a"][2] == "client_same_figures"
+    # The client's warm words with figures of its own (rule 8 does not fire): the growth check decides.
+    other = doc("market:r2", "market_review", author="悦家旗舰店", text="从3万做到了8万，销量翻倍", label=1)
+    assert verdicts([steep], [other])["a"][2] == "growth_beyond_period"
