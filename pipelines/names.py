@@ -1,18 +1,24 @@
 """The one form in which names are compared: a provider's, a client shop's, a crawl target's.
 
-`name_key("杭州火蝠電子商務 有限公司")` → `杭州火蝠电子商务有限公司`: the text normaliser's form (mojibake
-repaired, full-width → ASCII, traditional → simplified), then no spaces or punctuation, lower case.
-Provider ids, the claim checks' client matching, a targeted crawl's "is this about them" and the
-sandbox evaluation's matching of truth to marts all use it, so two parts of kaopu never disagree on
-whether two names are one.
+`name_key("杭州火蝠電子商務 有限公司")` → `杭州火蝠电子商务有限公司`: compatibility forms folded
+(NFKC: full-width → ASCII), traditional → simplified, no spaces or punctuation, lower case. Provider ids
+(`pipelines.providers.key`, which first runs a scraped name through the text normaliser), the claim
+checks' client matching, a targeted crawl's "is this about them" and the sandbox evaluation's matching
+of truth to marts all compare through it, so two parts of kaopu never disagree on whether two names
+are one.
+
+Not `normalize` itself: it costs ~30 µs a name against ~4 µs here, and the claim checks key every
+client at every build (tens of thousands at 10^6 documents); names already in clean tables are
+normalised text.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
-from pipelines.text import normalize
+from pipelines.text import to_simplified
 
 _DROP = re.compile(r"[\W_]+")
 # Names repeat (the same few hundred agencies, the same client shops); free texts compared with the
@@ -28,7 +34,7 @@ def name_key(name: object) -> str:
 
 
 def _key(name: str) -> str:
-    return _DROP.sub("", normalize(name)).lower()
+    return _DROP.sub("", to_simplified(unicodedata.normalize("NFKC", name))).lower()
 
 
 _cached_key = functools.lru_cache(maxsize=65536)(_key)

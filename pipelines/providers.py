@@ -71,8 +71,11 @@ _NON_WORD_CHAR = re.compile(r"[\W_]")
 _normalized = functools.lru_cache(maxsize=65536)(normalize)
 
 
-# The canonical comparison form of a name (pipelines/names.py), under the name tools know it by.
-key = name_key
+@functools.lru_cache(maxsize=65536)
+def key(name: str) -> str:
+    """Canonical comparison form of a watched or mentioned name: the text normaliser's form (a name
+    scraped from a page may carry mojibake, entities or pinyin debris), compared as `name_key`."""
+    return name_key(_normalized(name))
 
 
 # Names repeat across documents (the same few hundred agencies), so both forms are cached.
