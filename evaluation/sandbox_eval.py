@@ -118,7 +118,8 @@ def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[s
     by_name: dict[str, str] = {}
     for pid, name, aliases in zip(rep["provider_id"], rep["provider_name"], rep["aliases"], strict=True):
         for n in [pid, name, *(list(aliases) if aliases is not None else [])]:
-            by_name.setdefault(name_key(n), pid)
+            if name_key(n):  # a missing name matches nothing
+                by_name.setdefault(name_key(n), pid)
     score = dict(zip(rep["provider_id"], rep["reputation_score"], strict=True))
     pairs = []
     for tp in truth_providers:
