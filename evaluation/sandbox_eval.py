@@ -7,7 +7,6 @@ provider_reputation) and `World.truth()`; it never looks inside the pipeline, so
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -19,6 +18,7 @@ from scipy.stats import spearmanr
 
 from evaluation.classification import macro_f1, per_class
 from pipelines import contracts
+from pipelines.names import name_key
 from pipelines.storage import DataTree, RawWriter, read_table
 
 # When one case page yields several claims with different verdicts, the page's verdict is the most
@@ -112,23 +112,20 @@ def review_metrics(truth_bought: dict[str, Any], flags: pd.DataFrame) -> dict[st
     }
 
 
-def _key(name: object) -> str:
-    return unicodedata.normalize("NFKC", name).strip().lower() if isinstance(name, str) else ""
-
-
 def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[str, Any]:
     by_name: dict[str, str] = {}
     for pid, name, aliases in zip(rep["provider_id"], rep["provider_name"], rep["aliases"], strict=True):
         for n in [pid, name, *(list(aliases) if aliases is not None else [])]:
-            by_name.setdefault(_key(n), pid)
+            if name_key(n):  # a missing name matches nothing
+                by_name.setdefault(name_key(n), pid)
     score = dict(zip(rep["provider_id"], rep["reputation_score"], strict=True))
     pairs = []
     for tp in truth_providers:
         pid = next(
             (
-                by_name[_key(n)]
+                by_name[name_key(n)]
                 for n in [tp.get("legal_name"), tp.get("brand"), tp.get("name"), *tp.get("aliases", [])]
-                if _key(n) in by_name
+                if name_key(n) in by_name
             ),
             None,
         )

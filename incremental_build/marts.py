@@ -40,9 +40,8 @@ from incremental_build.provider_names import known_providers
 from pipelines import contracts
 from pipelines.config import WatchedProvider
 from pipelines.storage import DataTree, read_table, write_table
-from reputation.claim_checks import check_claims
-from reputation.review_flags import flag_reviews, review_context
-from reputation.scores import finish, market_mean_rating, monthly, provider_stats
+from reputation.provider_marts import provider_marts, reputation_table
+from reputation.review_flags import review_context
 
 # Only the columns the marts read: the text column is the largest and only flags and fees need it.
 _DOC_COLS = [
@@ -66,46 +65,6 @@ _DOC_COLS = [
     "sentiment",
     "sentiment_label",
 ]
-
-
-def compute_marts(
-    providers: pd.DataFrame,
-    docs: pd.DataFrame,
-    claims: pd.DataFrame,
-    registry: pd.DataFrame,
-    listings: pd.DataFrame,
-) -> dict[str, pd.DataFrame]:
-    """Pure: clean frames → the four marts (without built_at / schema_version)."""
-    flags, checks, stats, month = _per_provider(
-        providers, docs, claims, registry, listings, review_context(docs)
-    )
-    return {
-        "marts/provider_reputation": _reputation(inc.stats_table(stats), docs),
-        "marts/claim_checks": checks,
-        "marts/review_flags": flags,
-        "marts/provider_monthly": month,
-    }
-
-
-def _per_provider(
-    providers: pd.DataFrame,
-    docs: pd.DataFrame,
-    claims: pd.DataFrame,
-    registry: pd.DataFrame,
-    listings: pd.DataFrame,
-    context: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Everything that depends on each provider's own evidence: review flags, claim checks,
-    reputation statistics, monthly rows. `context`: `review_context` of every document."""
-    flags = flag_reviews(docs, context)
-    checks = check_claims(claims, docs, registry)
-    stats = provider_stats(providers, docs, flags, checks, registry, listings)
-    return flags, checks, stats, monthly(docs)
-
-
-def _reputation(stats: pa.Table, docs: pd.DataFrame) -> pd.DataFrame:
-    # Through the stored form in every build, so a full and an incremental build give the same values.
-    return finish(stats.to_pandas(), market_mean_rating(docs))
 
 
 _SORT = {
@@ -152,7 +111,7 @@ def build_marts(
             rows = {n.split("/", 1)[1]: pq.ParquetFile(tree.table_path(n)).metadata.num_rows for n in _SORT}
             return {**rows, "recomputed_providers": 0, "unchanged": True}
         frames = tuple(inc.subset(df, redo, docs_table if df is docs else None) for df in frames)
-    flags, checks, stats, month = _per_provider(*frames, context)
+    flags, checks, stats, month = provider_marts(*frames, context)
 
     def kept(stored: pa.Table | None, schema: pa.Schema) -> pa.Table:
         # The last build's rows of the providers not recomputed (none in a full build).
@@ -165,7 +124,8 @@ def build_marts(
         schema = contracts.TABLES[name]
         rows = [kept(prev and prev.marts[name], schema), inc.as_table(_cols(df, name), schema)]
         tables[name] = _stamped(pa.concat_tables(rows), built_at)
-    rep = _reputation(stats_t, docs)
+    # Through the stored form in every build, so a full and an incremental build give the same values.
+    rep = reputation_table(stats_t.to_pandas(), docs)
     tables["marts/provider_reputation"] = _stamped(
         inc.as_table(_cols(rep, "marts/provider_reputation"), contracts.TABLES["marts/provider_reputation"]),
         built_at,

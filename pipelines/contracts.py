@@ -391,6 +391,13 @@ CLAIMS = pa.schema(
         ("claimed_at", _TS),
         ("image_only", pa.bool_()),
         ("span", pa.string()),
+        # What the case page states in its prose (pipelines/case_pages.py), read once at clean time;
+        # null on claims from other documents.
+        ("case_start", _TS),
+        ("case_end", _TS),
+        ("case_period_days", pa.int32()),
+        ("case_period_days_inclusive", pa.int32()),
+        ("case_categories", pa.int32()),
         ("fetched_at", _TS),
         ("raw_file", pa.string()),
         ("schema_version", pa.int32()),

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.agency_context import GENERIC_CORES, is_agency, is_organisation_name
+from pipelines.names import name_key
 from pipelines.org_names import NAMING_FINDERS, REGIONS, Mention, mentions, siblings
 from pipelines.storage import slugify
 from pipelines.text import normalize
@@ -72,8 +73,9 @@ _normalized = functools.lru_cache(maxsize=65536)(normalize)
 
 @functools.lru_cache(maxsize=65536)
 def key(name: str) -> str:
-    """Canonical comparison form of a name: normalised, no spaces or punctuation, lower case."""
-    return _KEY_DROP.sub("", _normalized(name)).lower()
+    """Canonical comparison form of a watched or mentioned name: the text normaliser's form (a name
+    scraped from a page may carry mojibake, entities or pinyin debris), compared as `name_key`."""
+    return name_key(_normalized(name))
 
 
 # Names repeat across documents (the same few hundred agencies), so both forms are cached.

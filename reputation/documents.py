@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipelines import claims as claims_mod
 from pipelines import contracts
+from pipelines.case_pages import FACT_COLUMNS, case_fact_columns
 from pipelines.dates import parse_date_as_fetched
 from pipelines.replies import timestamp
 
@@ -105,7 +106,12 @@ def claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _claim_base(row: dict[str, Any], category: Any, image_only: bool) -> dict[str, Any]:
+_NO_CASE_FACTS = dict.fromkeys(FACT_COLUMNS.values())
+
+
+def _claim_base(
+    row: dict[str, Any], category: Any, image_only: bool, facts: dict[str, Any] = _NO_CASE_FACTS
+) -> dict[str, Any]:
     return {
         "doc_id": row["doc_id"],
         "provider_id": None,
@@ -115,6 +121,7 @@ def _claim_base(row: dict[str, Any], category: Any, image_only: bool) -> dict[st
         "fetched_at": row["fetched_at"],
         "raw_file": row["raw_file"],
         "image_only": image_only,
+        **facts,
     }
 
 
@@ -138,7 +145,9 @@ def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     cases = docs[docs["kind"].isin(contracts.CASE_KINDS)]
     for row in cases.to_dict("records"):
-        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]))
+        # The page's dates, period and category count, read here once rather than at every build.
+        facts = case_fact_columns(row["text"])
+        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]), facts=facts)
         text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
         found = [] if row["_image_only"] else claims_mod.extract(text)
         found = [c for c in found if c.kind == "success_case"] or found[:1]

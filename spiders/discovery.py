@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from pipelines.config import WatchedProvider
 from pipelines.contracts import ITEM_CLASSES, ITEM_TYPES, SOURCES, Role
+from pipelines.names import name_key
 from pipelines.storage import DataTree, read_jsonl_gz
-from spiders.targets import canonical_name
 
 # Sources whose site can list agencies (wave one) and those that can only be searched (wave two).
 LISTING_SOURCES = ("market", "complaints", "cases")
@@ -81,10 +81,10 @@ def registered_names(tree: DataTree) -> list[str]:
 
 
 def _unique(names: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
-    seen = {canonical_name(n) for n in exclude}
+    seen = {name_key(n) for n in exclude}
     out: list[str] = []
     for name in names:
-        key = canonical_name(name)
+        key = name_key(name)
         if key and key not in seen:
             seen.add(key)
             out.append(name)

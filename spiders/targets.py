@@ -9,21 +9,12 @@ misses, so every document a search returns is kept only if it names one of these
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import opencc
 
 from pipelines.config import WatchedProvider
-from pipelines.text import to_simplified
-
-_SPACE = re.compile(r"\s+")
-
-
-def canonical_name(name: str) -> str:
-    """The form names are compared in: NFKC (full-width → ASCII), simplified script, no spaces, casefolded."""
-    return _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", name or ""))).casefold()
+from pipelines.names import name_key
 
 
 @dataclass(frozen=True)
@@ -33,18 +24,18 @@ class Target:
 
     @property
     def canonical(self) -> frozenset[str]:
-        return frozenset(canonical_name(n) for n in self.names if canonical_name(n))
+        return frozenset(name_key(n) for n in self.names if name_key(n))
 
     def is_named(self, *fields: str | None) -> bool:
         """True when one of the fields (a listing's provider name, a company's name, a brand) *is* one
         of the target's names — equality after canonicalisation, never a substring, so 火蝠 does not
         claim 火蝠星."""
         wanted = self.canonical
-        return any(f and canonical_name(f) in wanted for f in fields)
+        return any(f and name_key(f) in wanted for f in fields)
 
     def is_mentioned(self, *texts: str | None) -> bool:
         """True when a free text names the target (a forum answer, an article, a comment)."""
-        hay = [canonical_name(t) for t in texts if t]
+        hay = [name_key(t) for t in texts if t]
         return any(name in h for h in hay for name in self.canonical)
 
 
@@ -54,10 +45,10 @@ def _s2t() -> opencc.OpenCC:
 
 
 def resolve_target(query: str, watchlist: list[WatchedProvider]) -> Target:
-    wanted = canonical_name(query)
+    wanted = name_key(query)
     names: list[str] = [query.strip()]
     for provider in watchlist:
-        if any(canonical_name(n) == wanted for n in provider.all_names()):
+        if any(name_key(n) == wanted for n in provider.all_names()):
             names.extend(provider.all_names())
     with_traditional = [form for n in names for form in (n, _s2t().convert(n))]
     return Target(query=query.strip(), names=tuple(dict.fromkeys(n for n in with_traditional if n.strip())))

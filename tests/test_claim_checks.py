@@ -207,3 +207,45 @@ def test_verdict_rows_say_whether_they_check_a_case_or_a_promise():
     promise = outcome("p1#0", "complaints:9", 500_000.0, kind="promise")
     out = check_claims(pd.DataFrame([claim("c1"), promise]), pd.DataFrame(), registry())
     assert dict(zip(out["claim_id"], out["kind"], strict=True)) == {"c1": "success_case", "p1#0": "promise"}
+
+
+def test_the_rules_run_in_the_order_the_docstring_numbers_them():
+    import re
+
+    from reputation import claim_checks
+
+    numbered = re.findall(r"^\d\. \w+ \(`(\w+)`\)", claim_checks.__doc__, flags=re.M)
+    assert numbered == [r.__name__ for r in claim_checks.RULES]
+
+
+def test_first_rule_that_fires_wins():
+    # The client complained in the period (rule 1) and the growth is implausible (rule 7): refuted.
+    v = verdicts(
+        [claim("a", before=10_000.0, after=5_000_000.0, period=30)],
+        [doc("complaints:sn1", "complaint", author="悦家旗舰店", text="合作后销量下滑", at="2025-05-15")],
+    )
+    assert v["a"][2] == "client_complained"
+
+
+def test_case_page_facts_come_from_the_clean_claims_columns():
+    # The page printed "2015年6月" as its start (read at clean time into case_start): no document needed.
+    c = {**claim("a", period=None), "case_start": pd.Timestamp("2015-06-01", tz=UTC)}
+    assert verdicts([c], reg=registry(established="2016-01-15"))["a"][2] == "before_registration"
+    assert verdicts([claim("a", period=None)], reg=registry(established="2016-01-15"))["a"][0] == (
+        "not_enough_evidence"
+    )
+    # The category count the page states counts toward the small-team check.
+    c = {**claim("a"), "case_categories": 12}
+    assert verdicts([c], reg=registry(staff=2))["a"][2] == "team_too_small"
+    assert verdicts([claim("a")], reg=registry(staff=2))["a"][0] == "not_enough_evidence"
+
+
+def test_clients_own_figures_support_even_a_steep_case_and_other_figures_do_not_confirm():
+    steep = claim("a", before=10_000.0, after=5_000_000.0, period=30)
+    # Rule 6 before rule 7: the client states the page's figures, so the steep growth is supported.
+    same = doc("market:r1", "market_review", author="悦家旗舰店", text="从1万做到了500万，销量翻倍", label=1)
+    v = verdicts([steep], [same])
+    assert v["a"][0] == "supported" and v["a"][2] == "client_same_figures"
+    # The client's warm words with figures of its own (rule 8 does not fire): the growth check decides.
+    other = doc("market:r2", "market_review", author="悦家旗舰店", text="从3万做到了8万，销量翻倍", label=1)
+    assert verdicts([steep], [other])["a"][2] == "growth_beyond_period"

@@ -329,3 +329,29 @@ def test_eval_matches_a_gold_claim_by_family_and_figure():
     for field in ("metric", "after", "change", "period", "client", "before"):
         assert result.figures[f"{field}_accuracy"].value == 1.0, field
     assert any(line.startswith("a missed company_metric 员工") for line in result.errors)
+
+
+def test_case_page_facts_are_read_once_into_the_claim_rows():
+    import pandas as pd
+
+    from reputation.documents import claim_rows
+
+    page = {
+        "doc_id": "cases:1",
+        "kind": "case_page",
+        "source_url": "http://x/case/1.html",
+        "created_at": "2025-06-01T00:00:00+00:00",
+        "fetched_at": "2025-06-02T00:00:00+00:00",
+        "raw_file": "raw/cases/x.jsonl.gz",
+        "author": None,
+        "title": "悦家旗舰店案例",
+        "text": "2024年3月至2024年8月合作，GMV从50万做到300万。服务类目覆盖12个。",
+        "client": "悦家旗舰店",
+        "_category": "女装",
+        "_image_only": False,
+    }
+    rows = claim_rows(pd.DataFrame([page]))
+    assert rows and all(r["case_start"] == pd.Timestamp("2024-03-01", tz="UTC") for r in rows)
+    assert rows[0]["case_end"] == pd.Timestamp("2024-08-01", tz="UTC")
+    assert rows[0]["case_period_days"] == 153 and rows[0]["case_period_days_inclusive"] == 184
+    assert rows[0]["case_categories"] == 12

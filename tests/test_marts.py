@@ -8,10 +8,11 @@ import math
 import pandas as pd
 import pytest
 
-from incremental_build.marts import compute_marts
 from pipelines.contracts import ITEM_TYPES, PROVIDER_REPUTATION
+from pipelines.fees import fees_from_texts
 from pipelines.messages import render
-from reputation.scores import bayes_mean, fees_from_texts, wilson_low
+from reputation.provider_marts import compute_marts
+from reputation.scores import bayes_mean, wilson_low
 
 UTC = "UTC"
 
