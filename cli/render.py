@@ -277,7 +277,7 @@ def print_status(tree: DataTree, lang: str) -> None:
             lang,
             n=sum(quarantined.values()),
             detail=detail,
-            path=tree.root / "quarantine",
+            path=tree.quarantine_dir,
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)  # a path stays on one line
     else:

@@ -23,7 +23,7 @@ from incremental_build.clean import INPUTS as _CLEAN_INPUTS
 from incremental_build.mart_state import STATE_JSON as _MARTS_STATE
 from incremental_build.raw_manifest import MANIFEST as _CLEAN_MANIFEST
 from pipelines.contracts import SCHEMA_VERSION, TABLES
-from pipelines.storage import UNFINISHED, DataTree, RawReader, check_raw
+from pipelines.storage import UNFINISHED, DataTree, check_raw
 
 # Row counts the clean build records, by table.
 _CLEAN_COUNTS = {
@@ -70,27 +70,6 @@ def damage_lines(damaged: Iterable[dict[str, Any]]) -> list[str]:
             )
         lines.append(f"DAMAGED raw file {d.get('raw_file')} ({d.get('reason')}): {what}")
     return lines
-
-
-def forget_lost_items(tree: DataTree, damaged: Iterable[dict[str, Any]]) -> list[str]:
-    """Make a re-crawl fetch what damaged raw files lost. The crawl state remembers every item ever
-    written to raw and skips it; items lost with a damaged file would never come back.
-    For each such source, the state keeps only the ids raw still holds. Returns the sources reset."""
-    from spiders.crawl_state import CrawlState
-
-    # `unfinished` too: a killed crawl leaves one, but so does a file cut exactly at a line's end (one
-    # random cut in twenty), and only a re-crawl tells them apart. Forgetting costs a re-walk of the
-    # source's threads; items raw holds are still skipped.
-    sources = sorted({d["source"] for d in damaged if d.get("source")})
-    for source in sources:
-        records = (r for path in tree.raw_files(source) for r in RawReader(path))
-        ids = (f"{r.get('source')}:{r.get('native_id')}" for r in records)
-        state = CrawlState(tree.crawl_state_dir(source))
-        try:
-            state.keep_only(ids)
-        finally:
-            state.close()
-    return sources
 
 
 def verify_tree(tree: DataTree) -> list[str]:

@@ -299,7 +299,7 @@ def _record(run: _Run, new_ids: pd.Series, sizes: dict[str, int]) -> dict:
     tree, counts = run.tree, run.counts
     record_progress(tree, run.manifest, run.pending, counts)
     if counts["damaged_raw"]:
-        from cli.verify import forget_lost_items  # (verify imports this module)
+        from spiders.crawl_state import forget_lost_items
 
         counts["recrawl_reset"] = forget_lost_items(tree, counts["damaged_raw"])
     counts = {k: v for k, v in counts.items() if not k.startswith("_")}

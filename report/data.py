@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipelines.contracts import COMPLAINT_KINDS
 from pipelines.storage import DataTree, read_table
 from reputation.scores import components
 
@@ -77,7 +78,7 @@ def load(tree: DataTree) -> ReportData:
     flagged = flags.merge(
         docs[["doc_id", "text", "created_at", "rating", "source_url", "author"]], on="doc_id", how="left"
     )
-    complaints = docs[docs["kind"] == "complaint"][
+    complaints = docs[docs["kind"].isin(COMPLAINT_KINDS)][
         ["provider_id", "created_at", "amount_cny", "status", "title", "source_url"]
     ]
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from pipelines.storage import read_jsonl_gz
+from pipelines.storage import DataTree, RawReader, read_jsonl_gz
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen (item_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -121,3 +122,22 @@ class CrawlState:
 
     def close(self) -> None:
         self._db.close()
+
+
+def forget_lost_items(tree: DataTree, damaged: Iterable[dict[str, Any]]) -> list[str]:
+    """Make a re-crawl fetch what damaged raw files lost. The crawl state remembers every item ever
+    written to raw and skips it; items lost with a damaged file would never come back.
+    For each such source, the state keeps only the ids raw still holds. Returns the sources reset."""
+    # `unfinished` too: a killed crawl leaves one, but so does a file cut exactly at a line's end (one
+    # random cut in twenty), and only a re-crawl tells them apart. Forgetting costs a re-walk of the
+    # source's threads; items raw holds are still skipped.
+    sources = sorted({d["source"] for d in damaged if d.get("source")})
+    for source in sources:
+        records = (r for path in tree.raw_files(source) for r in RawReader(path))
+        ids = (f"{r.get('source')}:{r.get('native_id')}" for r in records)
+        state = CrawlState(tree.crawl_state_dir(source))
+        try:
+            state.keep_only(ids)
+        finally:
+            state.close()
+    return sources
