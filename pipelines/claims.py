@@ -205,8 +205,8 @@ _DATE = re.compile(
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
-_UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
-_DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|跌"
+_UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
+_DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
     rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
@@ -298,9 +298,30 @@ _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?�
 # Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
 # Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
+# A line break inside a sentence, as pages copied from a PDF or a narrow column have them
+# (`Total net revenues were\nRMB2,201.9 million`): the next line goes on with a figure or a lower-case
+# word, or the line stops on a word that cannot end a sentence. A line break anywhere else ends one.
+_WRAPPED_LINE = re.compile(
+    r"(?<=[A-Za-z0-9,])[ \t]*\n[ \t]*(?=[a-z(]|(?:RMB|US\$|HK\$|¥|￥)\s?\d|\d[\d,.]*\s*(?:million|billion|%))"
+    r"|(?:(?<=\bwas)|(?<=\bwere)|(?<=\bof)|(?<=\bto)|(?<=\bfrom)|(?<=\band)|(?<=\bby)|(?<=\bis)|(?<=\bare))"
+    r"[ \t]*\n[ \t]*"
+)
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
+# A figure the metric words do not name (交易总对价为12.8亿元, 资产减值损失激增104%): the words right
+# before it name it. Only money in yuan or dollars and percent changes, where a reader sees a figure.
+_MONEY_UNIT = re.compile(r"[元]|美元|港元|million|billion", re.I)
+_LABELLED = re.compile(
+    rf"(?P<label>[\u4e00-\u9fff]{{2,10}}?)\s*(?:为|达到?|是|约为?|共计|合计|高达|超过?|近|约)?\s*{_CURRENCY}?\s*"
+    rf"(?P<a>{_NUM})\s*(?:元|美元|港元)"
+    rf"|(?P<glabel>[\u4e00-\u9fff]{{2,10}}?)(?:同比|环比)?(?P<dir>{_UP}|{_DOWN}|缩小|扩大)了?"
+    rf"\s*(?P<p>{_NUM})\s*(?:%|％)"
+)
+# 上年同期为980万元: the figure a change was measured from, not a figure of its own.
+_BASE = re.compile(r"同期|上年|去年|上一年|上年度")
+# The words a label starts after: a verb or a particle of the sentence, not the metric's own.
+_LABEL_CUT = re.compile(r".*(?:的|了|在|和|与|及|其|将|为|是|公司|集团|年|月|季度|期内|报告期)")
 
 
 def canonical_metric(text: str) -> str | None:
@@ -320,7 +341,7 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
-    for para in text.split("\n"):
+    for para in _WRAPPED_LINE.sub(" ", text).split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
@@ -369,7 +390,7 @@ def _kind(
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
         return "success_case"
-    if _REPORT.search(sentence) or (report and _METRIC_RE.search(sentence)):
+    if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
     if _HAPPENED.search(sentence):
         return "actual_outcome"
@@ -393,7 +414,12 @@ def _sentence_claims(
     if not _HAS_NUMBER.search(sentence):
         return []
     # Most sentences of an article carry no metric, money word or growth sign: skip the clause work.
-    if not (_METRIC_RE.search(sentence) or _FINANCIAL_RE.search(sentence) or _GROWTH_SIGN.search(sentence)):
+    if not (
+        _METRIC_RE.search(sentence)
+        or _FINANCIAL_RE.search(sentence)
+        or _GROWTH_SIGN.search(sentence)
+        or _MONEY_UNIT.search(sentence)
+    ):
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
@@ -427,7 +453,15 @@ def _sentence_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
-        if (before is None and after is None and growth is None) or metric is None:
+        nothing_read = before is None and after is None and growth is None
+        if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
+            # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
+            # label names this clause's figure only (the next clause may name its own).
+            labelled = _labelled_figure(clause, period_spans, cm.start())
+            if labelled is not None:
+                out.append(Claim(clause_kind, None, *labelled, period, sentence))
+            continue
+        if nothing_read or metric is None:
             continue  # a number without a metric (店铺三个月就能翻倍) cannot be checked
         # 合作前月销8万，合作后月销65万: the two halves of one claim sit in two clauses.
         before_half = _BEFORE_CUE.search(clause) and not _AFTER_CUE.search(clause)
@@ -458,6 +492,26 @@ def _sentence_claims(
     if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _labelled_figure(
+    clause: str, period_spans: list[tuple[int, int]], offset: int
+) -> tuple[str, None, float | None, float | None] | None:
+    """(label, before, after, growth) of a money figure or a percent change that no metric word
+    names, labelled by the words before it (交易总对价为12.8亿元 → 交易总对价, 12.8e8)."""
+    for m in _LABELLED.finditer(clause):
+        key = "a" if m.group("a") else "p"
+        if _overlaps(m.start(key), m.end(key), period_spans, offset):
+            continue
+        value, _ = _value(m.group(key))
+        label = _LABEL_CUT.sub("", m.group("label") or m.group("glabel"))
+        if value is None or len(label) < 2:
+            continue
+        if key == "a":
+            return label, None, value, None
+        sign = -1.0 if _FALL.search(m.group("dir")) or m.group("dir") == "缩小" else 1.0
+        return label, None, None, sign * value
+    return None
 
 
 def _clause_kind(kind: str, clause: str) -> str:

@@ -329,3 +329,34 @@ def test_eval_matches_a_gold_claim_by_family_and_figure():
     for field in ("metric", "after", "change", "period", "client", "before"):
         assert result.figures[f"{field}_accuracy"].value == 1.0, field
     assert any(line.startswith("a missed company_metric 员工") for line in result.errors)
+
+
+def test_a_figure_wrapped_onto_the_next_line_is_still_read():
+    text = (
+        "Fourth Quarter Highlights\n- Total net revenues were\n"
+        "RMB1,234.5 million, an increase of 12.5% year-over-year."
+    )
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.after, claim.growth_pct) == (
+        "company_metric",
+        "营收",
+        1234500000.0,
+        12.5,
+    )
+
+
+def test_a_heading_line_still_ends_its_sentence():
+    # A heading without a full stop must not run into the figures of the next paragraph.
+    claims = extract("业绩回顾\n年报显示，公司营业收入3.6亿元，同比增长12%。")
+    assert [(c.metric, c.after, c.growth_pct) for c in claims] == [("营收", 360000000.0, 12.0)]
+
+
+def test_a_company_figure_no_metric_word_names_is_labelled_by_the_words_before_it():
+    text = "公告显示，本次收购的交易总对价为6.4亿元。公司年报称营业收入同比下降5%，净利润亏损2000万元。"
+    claims = extract(text)
+    assert ("交易总对价", 640000000.0) in [(c.metric, c.after) for c in claims]
+    assert all(c.kind == "company_metric" for c in claims)
+
+
+def test_an_unnamed_fee_outside_a_company_report_is_no_claim():
+    assert extract("如果店主想装修店铺，业务员会要求其另外支付168元。") == []
