@@ -67,6 +67,7 @@ _AGENCY_IN_NAME = re.compile(
 )
 AGENCY_WORDS = re.compile(
     r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
+    r"代为运营|负责运营|运营推广|运营团队|提升店铺|店铺销售额|"
     r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
     re.I,
 )
@@ -80,7 +81,7 @@ SUBJECT_MENTIONS = 3
 
 # Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
 # inside them (深圳木棉品牌管理有限公司) is still a name.
-_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined"))
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called"))
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,49 @@ def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
 
+# 该公司 / 这家公司 right after a company is named stands for it (…有限公司因虚假宣传被罚款，该公司此前
+# 以代运营名义招揽商家).
+_ANAPHORA = re.compile(r"该公司|这家公司|该企业|这家企业|该机构")
+ANAPHORA_REACH = 80
+
+
+def _referring_places(c: Candidate) -> list[int]:
+    places = c.occurrences()
+    if c.form not in _NAMING_FORMS | {"listed", "company"}:
+        return places
+    more = [
+        m.start()
+        for m in _ANAPHORA.finditer(c.text, places[0])
+        if any(0 < m.start() - at <= ANAPHORA_REACH for at in places)
+    ]
+    return places + more
+
+
 def agency_word_nearby(c: Candidate) -> bool | None:
     near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
-    for at in c.occurrences():
+    for at in _referring_places(c):
         window = c.text[max(0, at - near) : at + len(c.name) + near]
         if AGENCY_WORDS.search(window):
+            return True
+    return None
+
+
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+_SUBJECT_LEAD = 10  # characters a sentence may open with before its subject (记者了解到，/ 据悉，)
+
+
+def subject_of_agency_sentence(c: Candidate) -> bool | None:
+    """The name opens a sentence (after a short lead-in) and the sentence says what it does:
+    某某成立于2015年，主要为品牌提供抖音代运营服务. The subject of a sentence about agency work is
+    the agency; a client or a platform is seldom what such a sentence opens with."""
+    for at in c.occurrences():
+        ends = [m.end() for m in _SENTENCE_END.finditer(c.text, max(0, at - 200), at)]
+        start = ends[-1] if ends else max(0, at - 200) if at > 200 else 0
+        if at - start > _SUBJECT_LEAD:
+            continue
+        stop = _SENTENCE_END.search(c.text, at)
+        sentence = c.text[at : stop.start() if stop else len(c.text)]
+        if AGENCY_WORDS.search(sentence):
             return True
     return None
 
@@ -204,6 +243,7 @@ RULES: tuple[Rule, ...] = (
     named_in_passing,
     agency_in_name,
     agency_word_nearby,
+    subject_of_agency_sentence,
     subject_of_agency_text,
     self_published,
 )

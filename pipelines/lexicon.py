@@ -91,13 +91,20 @@ def ends_with_function_word(s: str) -> bool:
 
 
 def word_crosses(text: str, at: int) -> bool:
-    """Does an everyday word of `text` run across position `at` (运营商|鹿鸣: no; 运营|商鹿鸣: yes)?"""
+    """Does an everyday word of `text` run across position `at` (运营商|鹿鸣: no; 运营|商鹿鸣: yes)?
+
+    Words the dictionary has seen only a handful of times (商星, 营商: frequency < CROSSING_MIN) do not
+    count: nearly any two characters are one of those, and a name after 服务商 would never start."""
     words = common_words()
     for start in range(max(0, at - 3), at):
         for end in range(at + 1, min(len(text), start + 4) + 1):
-            if text[start:end] in words:
+            entry = words.get(text[start:end])
+            if entry is not None and entry[1] >= CROSSING_MIN:
                 return True
     return False
+
+
+CROSSING_MIN = 10
 
 
 # A dictionary noun rarer than this may well be a brand (木棉, 鼎盛 before 电商/代运营); a more

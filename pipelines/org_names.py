@@ -8,10 +8,11 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `company`: a short name before 公司 (瑞志公司);
 - `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
 - `defined`: the short name a text defines, (以下简称“某某”);
+- `called`: a name the text gives as one, 一家名为“某某”的公司, 那家叫某某运营;
 - `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
-- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
+- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme, Acme, a … service provider;
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
 - `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
@@ -75,7 +76,7 @@ _LEGAL_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
 # Ends of brand names; not where the word goes on into a kind of business (电商平台, 数字化, 网络营销).
 _BRAND_END = re.compile(
-    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|集团)"
+    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|数科|网络|股份|集团|传媒|互动|品牌管理)"
     r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
     r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
 )
@@ -134,6 +135,11 @@ def _trim_legal(candidate: str) -> str:
     earlier = candidate.rfind("公司", 0, len(candidate) - 2)
     if earlier >= 0:
         candidate = candidate[earlier + 2 :]
+    # A region opens a legal name, whatever characters follow it (深圳市某某优选供应链有限公司: 选 is no stop
+    # there).
+    regions = [m for m in _REGION_AT.finditer(candidate) if len(candidate) - m.end() >= 4]
+    if regions:
+        return candidate[regions[-1].start() :]
     body = _LEGAL_END.search(candidate)
     in_region = {i for m in _REGION_AT.finditer(candidate) for i in range(m.start(), m.end())}
     stops = [
@@ -307,6 +313,39 @@ def _publisher(text: str) -> list[Mention]:
     return out
 
 
+_CALLED = re.compile(
+    rf"(?:名为|名叫|叫做|叫作|称为|自称|叫)\s?(?:[“\"「『]([^”\"」』\s]{{2,10}})[”\"」』]"
+    rf"|([{_CJK}A-Za-z0-9]{{2,8}}?)(?=[,，。；;!！?？、\s]|的|公司|$))"
+)
+
+
+def _called(text: str) -> list[Mention]:
+    """一家名为“某某”的代运营公司, 那家叫某某运营: a name the text gives as one."""
+    out = []
+    for m in _CALLED.finditer(text):
+        group = 1 if m.group(1) else 2
+        name = m.group(group)
+        # The cue vouches for a bare name, even one made of words (某某运营); not for a phrase.
+        if group == 2 and (
+            "某" in name
+            or name[0] in STOP_CHARS
+            or is_phrase_word(name)
+            or starts_with_function_word(name)
+            or leads_a_phrase(name[0])
+        ):
+            continue
+        out.append(Mention(m.start(group), m.end(group), name, "called"))
+    return out
+
+
+# Northpeak, a Shanghai-based e-commerce service provider: an English name and what it is (a word,
+# not an acronym: "TP, a Tmall partner" names a kind of agency).
+_ENGLISH_APPOSITIVE = re.compile(
+    r"\b([A-Z][a-z][A-Za-z0-9&]*(?: [A-Z][A-Za-z0-9&]+){0,2}), (?:an?|the) [^,.;]{0,60}?"
+    r"(?:provider|agency|partner|company|firm|operator|enabler|group)\b"
+)
+
+
 def _english(text: str) -> list[Mention]:
     # 鹿鸣电商(Lumen Inc.): an English name in brackets after a Chinese one is the same company.
     out = [
@@ -315,6 +354,7 @@ def _english(text: str) -> list[Mention]:
         if not re.search(rf"[{_CJK}]\s?[(（]\s?$", text[max(0, m.start() - 3) : m.start()])
     ]
     out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_OFFICER.finditer(text)]
+    out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_APPOSITIVE.finditer(text)]
     return out
 
 
@@ -323,6 +363,7 @@ FINDERS = (
     _masked,
     _listed,
     _defined,
+    _called,
     _brand,
     _short_company,
     _cued,

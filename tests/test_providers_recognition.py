@@ -37,6 +37,22 @@ from pipelines.providers import discover
         ("大家好，今天由橙屿的小编来聊聊淘宝代运营怎么收费。", ["橙屿"]),
         # a list of agencies after a first one
         ("做得好的代运营公司有青柚电商和橙屿等，客户多是大品牌。", ["青柚电商", "橙屿"]),
+        # a brand after an agency word, a brand ending in 数科 / 传媒 / 品牌管理, a bare name opening a
+        # sentence about agency work
+        ("TP服务商星途数字与一家母婴品牌达成合作，负责其天猫旗舰店的全店运营。", ["星途数字"]),
+        ("近日，电商服务商百川数科宣布完成B轮融资。", ["百川数科"]),
+        ("壹点传媒旗下的代运营团队近日被曝出刷单问题。", ["壹点传媒"]),
+        ("记者了解到，蓝鲸互动成立于2015年，主要为品牌提供抖音代运营、直播代播服务。", ["蓝鲸互动"]),
+        # a name the text gives as one
+        ("不少网友反映，一家名为“速达优品”的代运营公司收费后失联。", ["速达优品"]),
+        ("千万别找包上首页的代运营，我之前找的那家叫米粒运营，交了两万块钱啥也没干。", ["米粒运营"]),
+        # a legal name whose words hold a stop character, and 该公司 standing for it
+        (
+            "深圳市丰禾优选供应链有限公司因虚假宣传被罚款5万元，该公司此前以代运营名义招揽商家。",
+            ["深圳市丰禾优选供应链有限公司"],
+        ),
+        # an English name with an appositive saying what it is
+        ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
 )
 def test_agencies_are_found_in_their_real_forms(text, expected):
