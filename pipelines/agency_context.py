@@ -8,6 +8,7 @@ legal suffix) and the words around each place the core occurs in the text.
 2. `institution`: courts, procuratorates, law firms, exchanges, regulators, banks, newspapers,
    universities, associations (…法院, …律师事务所, …交易所, …商报).
 3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
+4. `masked_other_trade`: a masked name of another trade (某食品公司) is the merchant.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -141,6 +142,20 @@ def kind_of_business(c: Candidate) -> bool | None:
     return None
 
 
+_MASKED_KIND = re.compile(r"某+([^某]{1,4}?)公司$")
+
+
+def masked_other_trade(c: Candidate) -> bool | None:
+    """A masked name whose kind is another trade (某食品公司, 某服饰公司) is a merchant, the client of
+    an agency, not one; an agency's is 网络, 电子商务, 科技, 传媒 … (某网络公司) or none (美某公司)."""
+    if c.form != "masked":
+        return None
+    m = _MASKED_KIND.search(c.name)
+    if m is None or not m.group(1) or _AGENCY_IN_NAME.search(m.group(1)):
+        return None
+    return False
+
+
 def client_only(c: Candidate) -> bool | None:
     probe = c.core if len(c.core) >= 2 else c.name
     served = 0
@@ -239,6 +254,7 @@ RULES: tuple[Rule, ...] = (
     platform_or_medium,
     institution,
     kind_of_business,
+    masked_other_trade,
     client_only,
     named_in_passing,
     agency_in_name,

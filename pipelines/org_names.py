@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.lexicon import (
+    FUNCTION_POS,
+    common_words,
     ends_with_function_word,
     is_common,
     is_phrase_word,
@@ -93,10 +95,13 @@ _LISTED = re.compile(
 )
 _DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
 _AGENCY_WORD_BEFORE = re.compile(
-    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业)$"
+    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业|团队)"
+    r"(?:——|—|:|：|\s)?$"
 )
+# What follows a name in the subject's place: a clause mark or the verbs news uses of a company.
 _AFTER_AGENCY_WORD = re.compile(
-    rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
+    rf"(?<=[商业司队—:：])([{_CJK}]{{2,4}}?)"
+    rf"(?=[(（,，。、的在以于将已与和是]|发布|披露|表示|称|近日|日前|宣布|完成|获得|推出|成立|作为|旗下|正式)"
 )
 _QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
 _QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
@@ -253,6 +258,19 @@ def _weak_name(name: str) -> bool:
     )
 
 
+def _cued_name(name: str) -> bool:
+    """A bare name right after a cue that vouches for it (名为, 叫, 服务商): it may be made of everyday
+    words (森林鹿, 橘子互动, 米粒运营), but not be a phrase of the sentence."""
+    if "某" in name or name[0] in STOP_CHARS or leads_a_phrase(name[0]) or is_phrase_word(name):
+        return False
+    first = common_words().get(name[0])
+    if first is not None and first[0] in ("d", "ad", "p", "c", "r", "u", "f"):
+        return False  # 未按约定, 较难做到: an adverb opens a phrase
+    words = common_words()
+    head = words.get(name[:2])
+    return head is None or head[0] not in FUNCTION_POS
+
+
 def _cued(text: str) -> list[Mention]:
     out = []
     for m in _QUOTED.finditer(text):
@@ -267,7 +285,9 @@ def _after_agency_word(text: str) -> list[Mention]:
         if not _AGENCY_WORD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue
         name = m.group(1)
-        if _weak_name(name) and not word_crosses(text, m.end()):
+        # After a dash or a colon (…的团队——某某) the name stands apart and may be made of words.
+        apposed = text[m.start() - 1 : m.start()] in ("—", ":", "：")
+        if (_cued_name(name) if apposed else _weak_name(name)) and not word_crosses(text, m.end()):
             out.append(Mention(m.start(), m.end(), name, "cued"))
     return out
 
@@ -325,14 +345,7 @@ def _called(text: str) -> list[Mention]:
     for m in _CALLED.finditer(text):
         group = 1 if m.group(1) else 2
         name = m.group(group)
-        # The cue vouches for a bare name, even one made of words (某某运营); not for a phrase.
-        if group == 2 and (
-            "某" in name
-            or name[0] in STOP_CHARS
-            or is_phrase_word(name)
-            or starts_with_function_word(name)
-            or leads_a_phrase(name[0])
-        ):
+        if group == 2 and not _cued_name(name):
             continue
         out.append(Mention(m.start(group), m.end(group), name, "called"))
     return out

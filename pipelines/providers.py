@@ -54,7 +54,7 @@ _CITY_PREFIX = re.compile(rf"^(?:{'|'.join(sorted(CITIES, key=len, reverse=True)
 _INDUSTRY = _words(
     "电子商务 网络科技 信息技术 信息科技 品牌管理 品牌策划 数字科技 数字技术 网络技术 电商科技 智能科技",
     "文化传媒 文化传播 传媒 商务咨询 营销策划 企业管理 供应链管理 供应链 互联网 贸易 商贸 实业 科技 网络",
-    "电商 代运营 商务 咨询 策划 营销",
+    "电商 代运营 商务 咨询 策划 营销 互动 数科",
 )
 _INDUSTRY_RE = "|".join(sorted(_INDUSTRY, key=len, reverse=True))
 # A bare 公司 ends a short name (瑞志公司 is 瑞志) as 有限公司 ends a legal one.

@@ -51,6 +51,14 @@ from pipelines.providers import discover
             "深圳市丰禾优选供应链有限公司因虚假宣传被罚款5万元，该公司此前以代运营名义招揽商家。",
             ["深圳市丰禾优选供应链有限公司"],
         ),
+        # a name set apart after an agency word, a brand made of everyday words
+        ("我们是一家专注抖音代运营的团队——森林鹿，已服务200多个品牌。", ["森林鹿"]),
+        ("知名代运营企业橘子互动近日陷入欠薪风波。", ["橘子互动"]),
+        # the merchant of a court case is masked by its trade (某食品公司): not the agency
+        (
+            "原告某食品公司与被告上海亿帆电子商务有限公司签订《天猫店铺代运营服务协议》。",
+            ["上海亿帆电子商务有限公司"],
+        ),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
