@@ -69,11 +69,14 @@ _AGENCY_IN_NAME = re.compile(
 AGENCY_WORDS = re.compile(
     r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
     r"代为运营|负责运营|运营推广|运营团队|提升店铺|店铺销售额|"
-    r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
+    r"agency|agencies|service provider|solutions? provider|operator|brand partner|e-commerce partner",
     re.I,
 )
 _CLIENT_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务|服务于|客户|品牌方|品牌)$")
-_CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
+_CLIENT_AFTER = re.compile(
+    r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)"
+    r"|^(?:集团|公司)?旗下的?(?:天猫|淘宝|京东|抖音)?(?:官方)?(?:旗舰店|店铺|网店)"
+)
 _AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
 
 NEAR = 20  # characters either side of an occurrence where an agency word counts
@@ -82,7 +85,7 @@ SUBJECT_MENTIONS = 3
 
 # Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
 # inside them (深圳木棉品牌管理有限公司) is still a name.
-_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called"))
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called", "field"))
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def client_only(c: Candidate) -> bool | None:
     places = c.occurrences()
     for at in places:
         before = c.text[max(0, at - 4) : at]
-        after = c.text[at + len(probe) : at + len(probe) + 6]
+        after = c.text[at + len(probe) : at + len(probe) + 12]
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             served += 1
     return False if served == len(places) else None

@@ -8,6 +8,7 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `company`: a short name before 公司 (瑞志公司);
 - `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
 - `defined`: the short name a text defines, (以下简称“某某”);
+- `field`: the value of a labelled field, 投诉对象：某某, 【公司名称】某某;
 - `called`: a name the text gives as one, 一家名为“某某”的公司, 那家叫某某运营;
 - `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
@@ -104,7 +105,12 @@ _AFTER_AGENCY_WORD = re.compile(
     rf"(?=[(（,，。、的在以于将已与和是]|发布|披露|表示|称|近日|日前|宣布|完成|获得|推出|成立|作为|旗下|正式)"
 )
 _QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
-_QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
+# “某某”等一批电商企业, “某某”是一家成立于2018年的代运营机构: an agency word in the quote's clause.
+# (matched at the quote's end: no ^, which would only ever match at the start of the text)
+# A scare-quoted word (“关店”、…代运营) is no name: the quote is linked to the agency word by 等 / 是 / 作为.
+_QUOTED_AGENCY_AFTER = re.compile(
+    r"(?:等|是|为|作为|这家|这个|一家)[^，,。；;！!？?、\n]{0,20}?(?:代运营|服务商|运营商|电商企业|电商服务)"
+)
 _SIBLING = re.compile(rf"^(?:和|与|、|及|以及)([{_CJK}]{{2,4}}?)(?=等|、|和|与|及|,|，|。|的|\s)")
 _ENGLISH = re.compile(
     r"\b([A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+){0,2}),? "
@@ -339,6 +345,22 @@ _CALLED = re.compile(
 )
 
 
+# The value of a labelled field on a complaint or directory page: 投诉对象：某某 / 【投诉对象】某某.
+_FIELD = re.compile(
+    rf"(?:投诉对象|被投诉方|被投诉商家|被投诉企业|公司名称|企业名称|服务商名称|机构名称)"
+    rf"\s?(?:[】\]]\s?[:：]?|[:：])\s?([{_CJK}A-Za-z0-9()（）]{{2,30}}?)(?=\s|$|[,，。;；|【\[])"
+)
+
+
+def _field(text: str) -> list[Mention]:
+    out = []
+    for m in _FIELD.finditer(text):
+        name = m.group(1)
+        if not is_phrase_word(name) and not starts_with_function_word(name) and "某" not in name[:1]:
+            out.append(Mention(m.start(1), m.end(1), name, "field"))
+    return out
+
+
 def _called(text: str) -> list[Mention]:
     """一家名为“某某”的代运营公司, 那家叫某某运营: a name the text gives as one."""
     out = []
@@ -372,6 +394,7 @@ def _english(text: str) -> list[Mention]:
 
 
 FINDERS = (
+    _field,
     _legal,
     _masked,
     _listed,

@@ -59,6 +59,15 @@ from pipelines.providers import discover
             "原告某食品公司与被告上海亿帆电子商务有限公司签订《天猫店铺代运营服务协议》。",
             ["上海亿帆电子商务有限公司"],
         ),
+        # the value of a complaint page's field, in traditional script
+        ("投訴對象：杭州藍岸網絡科技有限公司\n投訴要求：退還服務費", ["杭州蓝岸网络科技有限公司"]),
+        ("【投诉对象】千帆电商\n【投诉问题】虚假承诺、不退款", ["千帆电商"]),
+        # a quoted name the sentence says is an agency
+        ("“乐淘淘”是一家成立于2018年的代运营机构，主要服务中小卖家。", ["乐淘淘"]),
+        # a group whose own flagship store an agency runs is the client
+        ("兰亭集团旗下的天猫旗舰店由一家代运营公司负责，双方合作已有五年。", []),
+        # a scare-quoted word before an agency word is no name
+        ("从“关店”、裁员到转型，代运营行业正在洗牌。", []),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
