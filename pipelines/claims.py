@@ -62,6 +62,7 @@ _METRICS: dict[str, str] = {
     "交易总额": "GMV",
     "成交金额": "GMV",
     "成交额": "GMV",
+    "成交": "GMV",
     "交易额": "GMV",
     "月销售额": "销售额",
     "年销售额": "销售额",
@@ -227,7 +228,7 @@ _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
     rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of)?"
-    rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
@@ -258,6 +259,18 @@ _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店|对方"
+)
+# A figure that moved: from … to, a growth, a multiple, a threshold broken.
+_CHANGE = re.compile(
+    rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
+    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
+)
+# Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
+# A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
+_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|整体|全国")
+# The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
+_SHOP_METRIC = re.compile(
+    r"GMV|gmv|成交|销售额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
 )
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
@@ -400,7 +413,13 @@ def _kind(
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
         return "success_case"
-    return "success_case" if case_page else None
+    if case_page or (
+        _CHANGE.search(sentence) and _SHOP_METRIC.search(sentence) and not _NOBODYS.search(sentence)
+    ):
+        # A shop's figure that moved (ROI由1:2.5提升到1:6, 月销售额突破80万元) is somebody's success
+        # story even when the sentence does not say whose; a level alone (转化率一般在3%) is not.
+        return "success_case"
+    return None
 
 
 def _sentence_claims(

@@ -360,3 +360,26 @@ def test_a_company_figure_no_metric_word_names_is_labelled_by_the_words_before_i
 
 def test_an_unnamed_fee_outside_a_company_report_is_no_claim():
     assert extract("如果店主想装修店铺，业务员会要求其另外支付168元。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A shop figure that moved is a success story even when no word says whose.
+        ("通过精细化投放，直通车ROI由1:2.5提升到1:6。", ("success_case", "ROI", 2.5, 6.0)),
+        ("双十一当天单店成交破千万。", ("success_case", "GMV", None, 10_000_000.0)),
+        ("仅用90天，新店就冲进了类目前十，月销售额突破80万元。", ("success_case", "销售额", None, 800_000.0)),
+        # A promised level per month.
+        ("签约时对方承诺保底销售额每月30万，达不到全额退款。", ("promise", "销售额", None, 300_000.0)),
+    ],
+)
+def test_a_moved_figure_without_a_voice_cue(text, expected):
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.before, claim.after) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["想要店铺月销破万，首先要做好选品和主图。", "如何让店铺流量从0到1？关键在于找准关键词。"]
+)
+def test_advice_about_figures_nobody_reached_is_no_claim(text):
+    assert extract(text) == []
