@@ -233,12 +233,15 @@ _METRIC_VALUE = re.compile(
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
-    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy)"
-    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％)"
+    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
+    rf"|rose|grew|jumped|surged|fell|dropped|declined)"
+    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点)"
 )
-_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease|fell|dropped|declined")
 # 营收同比增长8%至4.3亿元: the level after the growth.
-_PCT_TO = re.compile(rf"(?:%|％)\s*(?:至|到|达到|为)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})")
+_PCT_TO = re.compile(
+    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})"
+)
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
@@ -264,10 +267,11 @@ _MERCHANT = re.compile(
 _CHANGE = re.compile(
     rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
     rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
+    rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
-_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|整体|全国")
+_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|全国")
 # The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
 _SHOP_METRIC = re.compile(
     r"GMV|gmv|成交|销售额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
@@ -500,7 +504,9 @@ def _sentence_claims(
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
-            and prev.growth_pct is None  # 年复合增长率达31%,上半年同比增长24%: two growths, two claims
+            # 年复合增长率达31%,上半年同比增长24%: two growths, two claims; but a growth computed from
+            # the claim's own before and after gives way to the one the text states.
+            and (prev.growth_pct is None or (prev.before is not None and prev.after is not None))
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue

@@ -383,3 +383,15 @@ def test_a_moved_figure_without_a_voice_cue(text, expected):
 )
 def test_advice_about_figures_nobody_reached_is_no_claim(text):
     assert extract(text) == []
+
+
+def test_a_stated_growth_replaces_the_one_computed_from_before_and_after():
+    claims = extract("服务半年，店铺月销售额由8万增长至56万，同比增长600%。")
+    assert [(c.before, c.after, c.growth_pct) for c in claims] == [(80_000.0, 560_000.0, 600.0)]
+
+
+def test_growth_in_percentage_points_and_in_english():
+    (points,) = extract("据客户反馈，合作3个月后复购率提升了12个百分点。")
+    assert (points.metric, points.growth_pct, points.period_days) == ("复购率", 12.0, 90)
+    (english,) = extract("The agency said client GMV rose 150% year over year to RMB 30 million.")
+    assert (english.metric, english.after, english.growth_pct) == ("GMV", 30_000_000.0, 150.0)
