@@ -9,6 +9,7 @@ legal suffix) and the words around each place the core occurs in the text.
    universities, associations (…法院, …律师事务所, …交易所, …商报).
 3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
 4. `masked_other_trade`: a masked name of another trade (某食品公司) is the merchant.
+4. `plaintiff_against_a_company`: the plaintiff when the defendant is a named company (the merchant).
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -131,7 +132,7 @@ def institution(c: Candidate) -> bool | None:
 
 
 def kind_of_business(c: Candidate) -> bool | None:
-    if "某" in c.core or re.fullmatch(r"[a-z]{1,3}", c.core):
+    if "某" in c.core or re.fullmatch(r"[a-z]{1,3}|[甲乙丙丁]", c.core):
         return None  # a masked name is a name, however short
     if len(c.core) < 2 or c.core in GENERIC_CORES:
         return False
@@ -157,6 +158,20 @@ def masked_other_trade(c: Candidate) -> bool | None:
     if m is None or not m.group(1) or _AGENCY_IN_NAME.search(m.group(1)):
         return None
     return False
+
+
+_PLAINTIFF = re.compile(r"(?:原告|申请人)(?:[:：])?$")
+_NAMED_DEFENDANT = re.compile(r"(?:被告|被申请人)(?:[:：])?[^，,。；;\s]{1,30}?公司")
+
+
+def plaintiff_against_a_company(c: Candidate) -> bool | None:
+    """原告某某 v. 被告某某公司: when both sides are companies, the plaintiff of a dispute over agency
+    work is the merchant asking for its money back. (A plaintiff suing an unnamed merchant for unpaid
+    fees may well be the agency: then this says nothing.)"""
+    places = c.occurrences()
+    if not all(_PLAINTIFF.search(c.text, max(0, at - 4), at) for at in places):
+        return None
+    return False if _NAMED_DEFENDANT.search(c.text) else None
 
 
 def client_only(c: Candidate) -> bool | None:
@@ -258,6 +273,7 @@ RULES: tuple[Rule, ...] = (
     institution,
     kind_of_business,
     masked_other_trade,
+    plaintiff_against_a_company,
     client_only,
     named_in_passing,
     agency_in_name,

@@ -4,7 +4,7 @@ Forms, each found from its right end (a suffix, a stock code, a closing quote), 
 linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `legal`: 杭州某某网络科技有限公司, 宝尊电子商务（上海）有限公司, 深圳市某服饰有限公司;
 - `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字);
-- `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司 (court reports and news hide names);
+- `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司, 甲公司 (court reports and news hide names);
 - `company`: a short name before 公司 (瑞志公司);
 - `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
 - `defined`: the short name a text defines, (以下简称“某某”);
@@ -86,7 +86,8 @@ _BRAND_END = re.compile(
 # Looked for right to left from each 公司, in the dozen characters before it (a scan from every
 # position with the optional region in front was a tenth of discover's time).
 _MASKED = re.compile(
-    rf"(?:(?P<region>{_REGION})(?:市|省)?)?(?P<x>[{_CJK}]?某某?|[A-Z]{{1,3}})(?P<kind>[{_CJK}]{{0,4}}?)公司$"
+    rf"(?:(?P<region>{_REGION})(?:市|省)?)?(?P<x>[{_CJK}]?某某?|[A-Z]{{1,3}}|[甲乙丙丁])"
+    rf"(?P<kind>[{_CJK}]{{0,4}}?)公司$"
 )
 _COMPANY = re.compile("公司")
 _SHORT_COMPANY = re.compile(rf"([{_CJK}]{{2,3}})公司")

@@ -120,6 +120,10 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
         mention = queue.pop(0)
         name = _PAREN.sub(_keep_cjk_paren, mention.name)
         name_core = core(name)
+        if "某" in name_core:
+            # Masked names share their core (杭州某某贸易有限公司 and 上海某某电子商务有限公司 are both 某某):
+            # such a name is only itself.
+            name_core = key(name)
         if not name_core or any(_same_company(name_core, c) for c in cores):
             continue
         if mention.form == "cued" and mention in sibling_of:

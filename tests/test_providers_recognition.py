@@ -68,6 +68,15 @@ from pipelines.providers import discover
         ("兰亭集团旗下的天猫旗舰店由一家代运营公司负责，双方合作已有五年。", []),
         # a scare-quoted word before an agency word is no name
         ("从“关店”、裁员到转型，代运营行业正在洗牌。", []),
+        # names masked as 甲/乙; the plaintiff against a named company is the merchant
+        ("经查，甲公司以代运营为名，向200余名商家收取服务费共计300余万元。", ["甲公司"]),
+        ("原告甲公司与被告乙公司签订代运营合同，约定半年内销售额翻倍。", ["乙公司"]),
+        (
+            "原告杭州某某贸易有限公司诉被告上海某某电子商务有限公司网络服务合同纠纷一案，本院已审理终结。",
+            ["上海某某电子商务有限公司"],
+        ),
+        # ... but a plaintiff suing for its unpaid agency fee is the agency
+        ("原告北京某某科技有限公司诉称，被告未按合同约定支付代运营服务费。", ["北京某某科技有限公司"]),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
