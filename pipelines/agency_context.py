@@ -77,6 +77,7 @@ _CLIENT_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务|服务于|客户|品�
 _CLIENT_AFTER = re.compile(
     r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)"
     r"|^(?:集团|公司)?旗下的?(?:天猫|淘宝|京东|抖音)?(?:官方)?(?:旗舰店|店铺|网店)"
+    r"|^(?:科技|集团|公司)?(?:将|把)其?的?(?:天猫|淘宝|京东|抖音)?(?:官方)?(?:旗舰店|店铺|网店)?(?:交给|委托|托管)"
 )
 _AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
 
@@ -132,6 +133,8 @@ def institution(c: Candidate) -> bool | None:
 
 
 def kind_of_business(c: Candidate) -> bool | None:
+    if "某" in c.core and c.form not in ("masked", "legal", "field"):
+        return False  # 某上市代运营(公司): "a listed agency", nobody in particular
     if "某" in c.core or re.fullmatch(r"[a-z]{1,3}|[甲乙丙丁]", c.core):
         return None  # a masked name is a name, however short
     if len(c.core) < 2 or c.core in GENERIC_CORES:

@@ -362,10 +362,15 @@ def _field(text: str) -> list[Mention]:
     return out
 
 
+_SHOP_NAMED = re.compile(r"(?:店|店铺|店名|品牌|网名|昵称|账号|主播|直播间)$")
+
+
 def _called(text: str) -> list[Mention]:
     """一家名为“某某”的代运营公司, 那家叫某某运营: a name the text gives as one."""
     out = []
     for m in _CALLED.finditer(text):
+        if _SHOP_NAMED.search(text, max(0, m.start() - 3), m.start()):
+            continue  # 店铺名叫“某某”: the merchant's shop, not an organisation
         group = 1 if m.group(1) else 2
         name = m.group(group)
         if group == 2 and not _cued_name(name):

@@ -77,6 +77,11 @@ from pipelines.providers import discover
         ),
         # ... but a plaintiff suing for its unpaid agency fee is the agency
         ("原告北京某某科技有限公司诉称，被告未按合同约定支付代运营服务费。", ["北京某某科技有限公司"]),
+        # the brand that hands its store to an agency is the client; a shop's own name is no company;
+        # "a certain listed agency" is nobody in particular
+        ("国货美妆品牌花漾科技将天猫旗舰店交给代运营商橙海电商打理。", ["橙海电商"]),
+        ("商家张女士在淘宝开了一家女装店，店铺名叫“衣见倾心”，去年找了代运营。", []),
+        ("某上市代运营公司的高管对记者说，行业毛利正在被压缩。", []),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
