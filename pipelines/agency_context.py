@@ -133,8 +133,8 @@ def institution(c: Candidate) -> bool | None:
 
 
 def kind_of_business(c: Candidate) -> bool | None:
-    if "某" in c.core and c.form not in ("masked", "legal", "field"):
-        return False  # 某上市代运营(公司): "a listed agency", nobody in particular
+    if c.core.startswith("某") and c.core.lstrip("某") and c.form not in ("masked", "legal", "field"):
+        return False  # 某上市代运营(公司): "a listed agency", nobody in particular (某某电商 is a name)
     if "某" in c.core or re.fullmatch(r"[a-z]{1,3}|[甲乙丙丁]", c.core):
         return None  # a masked name is a name, however short
     if len(c.core) < 2 or c.core in GENERIC_CORES:

@@ -120,7 +120,7 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
         mention = queue.pop(0)
         name = _PAREN.sub(_keep_cjk_paren, mention.name)
         name_core = core(name)
-        if "某" in name_core:
+        if "某" in name_core and mention.form in ("legal", "masked"):
             # Masked names share their core (杭州某某贸易有限公司 and 上海某某电子商务有限公司 are both 某某):
             # such a name is only itself.
             name_core = key(name)
