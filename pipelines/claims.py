@@ -219,7 +219,7 @@ _SERIES = re.compile(
 )
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
-    rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
+    rf"(?:达到|做到|突破|破|(?<![超经通越])过(?=[亿万千百])|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
     rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
@@ -256,7 +256,7 @@ _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来
 _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
-    r"|合同约定|协议约定|需在|须在"
+    r"|合同约定|协议约定|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
@@ -268,6 +268,12 @@ _CHANGE = re.compile(
     rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
     rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
     rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
+)
+# What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
+_ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上")
+# The company speaking of itself as a whole: its staff, its brands served, its yearly totals.
+_COMPANY_SELF = re.compile(
+    r"(?:公司|集团|我司|本公司)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
@@ -417,8 +423,12 @@ def _kind(
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
         return "success_case"
+    if _COMPANY_SELF.search(sentence) and not client:
+        return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
     if case_page or (
-        _CHANGE.search(sentence) and _SHOP_METRIC.search(sentence) and not _NOBODYS.search(sentence)
+        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence))
+        and _SHOP_METRIC.search(sentence)
+        and not _NOBODYS.search(sentence)
     ):
         # A shop's figure that moved (ROI由1:2.5提升到1:6, 月销售额突破80万元) is somebody's success
         # story even when the sentence does not say whose; a level alone (转化率一般在3%) is not.
@@ -477,6 +487,11 @@ def _sentence_claims(
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
         nothing_read = before is None and after is None and growth is None
+        if nothing_read and metric in _MONEY_METRICS:
+            # 只卖了37单, 日销能到3000单: sales counted in orders.
+            orders = _ORDERS.search(clause)
+            if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
+                metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
         if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
             # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
             # label names this clause's figure only (the next clause may name its own).
@@ -691,6 +706,7 @@ def _financial_claims(
     return out
 
 
+_ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")
 _COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
 
 

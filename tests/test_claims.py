@@ -395,3 +395,21 @@ def test_growth_in_percentage_points_and_in_english():
     assert (points.metric, points.growth_pct, points.period_days) == ("复购率", 12.0, 90)
     (english,) = extract("The agency said client GMV rose 150% year over year to RMB 30 million.")
     assert (english.metric, english.after, english.growth_pct) == ("GMV", 30_000_000.0, 150.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Sales counted in orders, promised or reached.
+        ("业务员当时拍着胸脯说，交钱后一个月内店铺日销能到3000单。", ("promise", "订单", 3000.0)),
+        ("结果第一个月只卖了37单，退货还有十几单。", ("actual_outcome", "订单", 37.0)),
+        # What a shop reached, and a threshold passed (过亿).
+        ("品牌入驻天猫首年即实现销售额5000万元，位列类目第三。", ("success_case", "销售额", 50_000_000.0)),
+        ("在我们团队的运营下，该店铺一年时间成长为类目TOP3，年销售额过亿。", ("success_case", "销售额", 1e8)),
+        # The company's own totals.
+        ("公司目前员工超过800人，服务品牌累计超过300个，年GMV超过50亿元。", ("company_metric", "GMV", 5e9)),
+    ],
+)
+def test_orders_achievements_and_the_company_s_own_totals(text, expected):
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.after) == expected
