@@ -514,7 +514,7 @@ class NearDuplicateIndex:
     BANDS bucket entries (a bucket keeps only its first key: later members are compared against it, and
     a near-duplicate of a later member will share another band with high probability). Measured with
     tracemalloc: about 2.6 KB per item of 200 characters (2.1 KB with 20 bands), so 10^5 crawled texts
-    take ~260 MB.
+    take ~260 MB; a text with FACTS_MIN figures or more also takes its FACT_BANDS bucket entries.
     """
 
     def __init__(self, threshold: float = THRESHOLD):
@@ -522,7 +522,7 @@ class NearDuplicateIndex:
         self._exact: dict[bytes, str] = {}
         # Band b's key is mixed with b so all bands share one dict of plain ints (no tuple per entry).
         self._buckets: dict[int, str] = {}
-        self._sigs: dict[str, bytes] = {}  # bytes: ~270 B per item, a numpy array would be ~350 B
+        self._sigs: dict[str, bytes] = {}  # bytes: ~360 B per item, a numpy array would be ~440 B
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -539,7 +539,10 @@ class NearDuplicateIndex:
             return None
         sig = signatures([canon], [facts(norm)])[0]
         found: str | None = None
-        for bucket in (band_keys(sig[None, :])[0] ^ _BAND_SALT).tolist():
+        buckets = band_keys(sig[None, :])[0] ^ _BAND_SALT
+        if sig[TEXT_PERM] & _NO_FACT:
+            buckets = buckets[:TEXT_BANDS]  # too few figures: its fact bands are its own, never shared
+        for bucket in buckets.tolist():
             head = self._buckets.setdefault(bucket, key)
             if head != key and found is None:
                 earlier_sig = np.frombuffer(self._sigs[head], dtype=np.uint32)
