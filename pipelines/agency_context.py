@@ -87,7 +87,7 @@ SUBJECT_MENTIONS = 3
 
 # Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
 # inside them (深圳木棉品牌管理有限公司) is still a name.
-_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called", "field"))
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called", "field", "hired"))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Forms, each found from its right end (a suffix, a stock code, a closing quote), which keeps the scan
 linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `legal`: 杭州某某网络科技有限公司, 宝尊电子商务（上海）有限公司, 深圳市某服饰有限公司;
-- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字);
+- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字); `hired`
+  when a merchant's verb comes before it (签约某某电商, 找了某某科技);
 - `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司, 甲公司 (court reports and news hide names);
 - `company`: a short name before 公司 (瑞志公司);
 - `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
@@ -183,12 +184,18 @@ def _legal(text: str) -> list[Mention]:
     return out
 
 
+# Verbs a merchant uses of the agency it hired (签约某某电商, 找了某某科技): the brand after them is a
+# company even when its words are everyday ones (云朵电商).
+_HIRED = re.compile(r"(?:签约|签了|找了|找的|委托|委托了|选择了|选了|交给|换成)$")
+
+
 def _brand(text: str) -> list[Mention]:
     out = []
     for m in _BRAND_END.finditer(text):
         start = _left_edge(text, m.start(), 4)
         if start is not None:
-            out.append(Mention(start, m.end(), text[start : m.end()], "brand"))
+            hired = _HIRED.search(text, max(0, start - 3), start) is not None
+            out.append(Mention(start, m.end(), text[start : m.end()], "hired" if hired else "brand"))
     return out
 
 

@@ -82,6 +82,8 @@ from pipelines.providers import discover
         ("国货美妆品牌花漾科技将天猫旗舰店交给代运营商橙海电商打理。", ["橙海电商"]),
         ("商家张女士在淘宝开了一家女装店，店铺名叫“衣见倾心”，去年找了代运营。", []),
         ("某上市代运营公司的高管对记者说，行业毛利正在被压缩。", []),
+        # a brand of everyday words after the verb a merchant uses of the agency it hired
+        ("“说实话，当初签约云朵电商就是看中了他们的案例，没想到都是假的。”一位受访商家说。", ["云朵电商"]),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
