@@ -106,6 +106,9 @@ _METRICS: dict[str, str] = {
     "净利率": "净利率",
     "市值": "市值",
     "股价": "股价",
+    "收盘价": "股价",
+    "收盘报": "股价",
+    "报收": "股价",
     "募资": "募资",
     "募集资金": "募资",
     "现金流": "现金流",
@@ -336,7 +339,8 @@ _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍�
 # before it name it. Only money in yuan or dollars and percent changes, where a reader sees a figure.
 _MONEY_UNIT = re.compile(r"[元]|美元|港元|million|billion", re.I)
 _LABELLED = re.compile(
-    rf"(?P<label>[\u4e00-\u9fff]{{2,10}}?)\s*(?:为|达到?|是|约为?|共计|合计|高达|超过?|近|约)?\s*{_CURRENCY}?\s*"
+    rf"(?P<label>[\u4e00-\u9fff]{{2,10}}?)(?:\[\d{{1,2}}\])?\s*(?:为|达到?|是|约为?|共计|合计|高达|超过?|近|约)?\s*"
+    rf"{_CURRENCY}?\s*"
     rf"(?P<a>{_NUM})\s*(?:元|美元|港元)"
     rf"|(?P<glabel>[\u4e00-\u9fff]{{2,10}}?)(?:同比|环比)?(?P<dir>{_UP}|{_DOWN}|缩小|扩大)了?"
     rf"\s*(?P<p>{_NUM})\s*(?:%|％)"
@@ -345,6 +349,8 @@ _LABELLED = re.compile(
 _BASE = re.compile(r"同期|上年|去年|上一年|上年度")
 # The words a label starts after: a verb or a particle of the sentence, not the metric's own.
 _LABEL_CUT = re.compile(r".*(?:的|了|在|和|与|及|其|将|为|是|公司|集团|年|月|季度|期内|报告期)")
+# …亏损为人民币: the link and the currency go before the label is cut at the sentence's own words.
+_LABEL_TAIL = re.compile(r"(?:为|是|达|约)?(?:人民币|美元|港元)$")
 
 
 def canonical_metric(text: str) -> str | None:
@@ -544,7 +550,7 @@ def _labelled_figure(
         if _overlaps(m.start(key), m.end(key), period_spans, offset):
             continue
         value, _ = _value(m.group(key))
-        label = _LABEL_CUT.sub("", m.group("label") or m.group("glabel"))
+        label = _LABEL_CUT.sub("", _LABEL_TAIL.sub("", m.group("label") or m.group("glabel")))
         if value is None or len(label) < 2:
             continue
         if key == "a":
