@@ -457,7 +457,7 @@ def _sentence_claims(
         _METRIC_RE.search(sentence)
         or _FINANCIAL_RE.search(sentence)
         or _GROWTH_SIGN.search(sentence)
-        or _MONEY_UNIT.search(sentence)
+        or (report and _MONEY_UNIT.search(sentence))
     ):
         return []
     periods = period_matches(sentence)
