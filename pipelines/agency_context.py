@@ -257,6 +257,9 @@ def subject_of_agency_sentence(c: Candidate) -> bool | None:
 
 
 def subject_of_agency_text(c: Candidate) -> bool | None:
+    if c.form == "reported":
+        # The company whose results an article about agencies reports on.
+        return True if _AGENCY_TEXT.search(c.text) else None
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.

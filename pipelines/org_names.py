@@ -16,7 +16,8 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
   (某某电商和某某等);
 - `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme, Acme, a … service provider;
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
-- `repeated`: a string that is no word, opens clauses and occurs three times or more.
+- `repeated`: a string that is no word, opens clauses and occurs three times or more; `reported` when
+  it occurs twice, each time followed by the words of a company's results (营收, 净利润, 股价).
 
 Nothing here decides whether the organisation is an agency: `agency_context` does, from the words
 around it. Text must come through `pipelines.text.normalize` first (simplified script).
@@ -321,9 +322,25 @@ def _repeated(text: str) -> list[Mention]:
         first.setdefault(m.group(1), m)
     out = []
     for name, m in first.items():
-        if text.count(name) >= REPEATS and _weak_name(name):
+        count = text.count(name)
+        if count >= REPEATS and _weak_name(name):
             out.append(Mention(m.start(1), m.end(1), name, "repeated"))
+        elif count == REPEATS - 1 and _weak_name(name) and _reported_twice(text, name):
+            out.append(Mention(m.start(1), m.end(1), name, "reported"))
     return out
+
+
+# The words of a company's results (某某发布业绩预告, 某某营收下滑): a bare name named twice with them is
+# the company a financial article is about.
+_REPORT_WORDS = re.compile(r"营收|营业收入|净利润|归母|业绩|股价|市值|财报|年报|季报|上市|亏损|招股书")
+
+
+def _reported_twice(text: str, name: str) -> bool:
+    at, hits = text.find(name), 0
+    while at >= 0:
+        hits += _REPORT_WORDS.search(text, at + len(name), at + len(name) + 30) is not None
+        at = text.find(name, at + len(name))
+    return hits >= 2
 
 
 _PUBLISHER = re.compile(

@@ -84,6 +84,12 @@ from pipelines.providers import discover
         ("某上市代运营公司的高管对记者说，行业毛利正在被压缩。", []),
         # a brand of everyday words after the verb a merchant uses of the agency it hired
         ("“说实话，当初签约云朵电商就是看中了他们的案例，没想到都是假的。”一位受访商家说。", ["云朵电商"]),
+        # a bare name an article about an agency's results names twice with those results
+        (
+            "7月10日，禾悦发布业绩预告，上半年预计亏损超三千万元。曾经的美妆电商龙头，"
+            "如今品牌客户接连流失。去年禾悦营收同比下滑近四成。",
+            ["禾悦"],
+        ),
         # an English name with an appositive saying what it is
         ("Northpeak, a Shanghai-based e-commerce service provider, said its GMV grew 35%.", ["Northpeak"]),
     ],
