@@ -174,13 +174,13 @@ def bench_datasketch(n: int) -> None:
     """The same MinHash (60 permutations, 3-gram shingles) through datasketch, for comparison."""
     from datasketch import MinHash, MinHashLSH
 
-    from pipelines.dedup import NUM_PERM, canonical
+    from pipelines.dedup import TEXT_PERM, canonical
 
     texts = [canonical(t, normalized=True) for t in corpus(n, seed=4)]
     start = time.perf_counter()
-    lsh = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=0.5, num_perm=TEXT_PERM)
     for i, t in enumerate(texts):
-        m = MinHash(num_perm=NUM_PERM)
+        m = MinHash(num_perm=TEXT_PERM)
         m.update_batch([t[j : j + 3].encode("utf-8") for j in range(len(t) - 2)])
         lsh.query(m)
         lsh.insert(str(i), m)

@@ -7,8 +7,8 @@ last labelling is stored beside them, so only the buckets new texts fall into ar
 (`pipelines.dedup.update_labels`); the labels are exactly those a full `cluster()` over every text
 gives, whatever order the documents arrived in.
 
-The store is two files. The signatures (NUM_PERM uint32 per long text, ~200 MB at 10^6 documents,
-~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a build appends its new
+The store is two files. The signatures (NUM_PERM uint32 per long text, its text and figure columns:
+~270 MB at 10^6 documents, ~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a build appends its new
 rows and never moves old ones, until dead rows (gone or re-hashed texts) outnumber live ones and the
 live rows are copied to a new file. Everything else (ids, lengths, digests, each long text's row, the
 LSH graph) is one file of raw arrays (layout below `fingerprint`) written to a temporary name and
@@ -65,6 +65,8 @@ def fingerprint() -> str:
     params = (LAYOUT, dedup.NUM_PERM, dedup.BANDS, dedup.SHINGLE, dedup.MIN_CHARS, dedup._NON_WORD.pattern)
     # The stored graph's edges were accepted by `near_duplicate`: its bars are part of the state too.
     params += (dedup.THRESHOLD, dedup.CONTAINMENT, dedup.CONTAIN_MIN_RESEMBLANCE, dedup.CONTAIN_MIN_SHINGLES)
+    # The figure columns of a signature and the bar two texts' shared figures must clear.
+    params += (dedup.TEXT_PERM, dedup.FACT_BANDS, dedup.FACT_SKETCH, dedup.FACTS_MIN, dedup.FACT_MIN_SHARED)
     h.update(repr(params).encode())
     return h.hexdigest()[:32]
 

@@ -62,6 +62,7 @@ _METRICS: dict[str, str] = {
     "交易总额": "GMV",
     "成交金额": "GMV",
     "成交额": "GMV",
+    "成交": "GMV",
     "交易额": "GMV",
     "月销售额": "销售额",
     "年销售额": "销售额",
@@ -105,6 +106,9 @@ _METRICS: dict[str, str] = {
     "净利率": "净利率",
     "市值": "市值",
     "股价": "股价",
+    "收盘价": "股价",
+    "收盘报": "股价",
+    "报收": "股价",
     "募资": "募资",
     "募集资金": "募资",
     "现金流": "现金流",
@@ -205,8 +209,8 @@ _DATE = re.compile(
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
-_UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至"
-_DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|跌"
+_UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
+_DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
     rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
@@ -218,7 +222,7 @@ _SERIES = re.compile(
 )
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
-    rf"(?:达到|做到|突破|破|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
+    rf"(?:达到|做到|突破|破|(?<![超经通越])过(?=[亿万千百])|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
     rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
@@ -227,17 +231,20 @@ _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
     rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of)?"
-    rf"\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
-    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy)"
-    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％)"
+    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
+    rf"|rose|grew|jumped|surged|fell|dropped|declined)"
+    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点)"
 )
-_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease")
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease|fell|dropped|declined")
 # 营收同比增长8%至4.3亿元: the level after the growth.
-_PCT_TO = re.compile(rf"(?:%|％)\s*(?:至|到|达到|为)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})")
+_PCT_TO = re.compile(
+    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})"
+)
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
@@ -252,12 +259,31 @@ _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来
 _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
-    r"|合同约定|协议约定|需在|须在"
+    r"|合同约定|协议约定|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店|对方"
+)
+# A figure that moved: from … to, a growth, a multiple, a threshold broken.
+_CHANGE = re.compile(
+    rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
+    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
+    rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
+)
+# What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
+_ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上")
+# The company speaking of itself as a whole: its staff, its brands served, its yearly totals.
+_COMPANY_SELF = re.compile(
+    r"(?:公司|集团|我司|本公司)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
+)
+# Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
+# A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
+_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|全国")
+# The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
+_SHOP_METRIC = re.compile(
+    r"GMV|gmv|成交|销售额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
 )
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
@@ -298,9 +324,33 @@ _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?�
 # Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
 # Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
+# A line break inside a sentence, as pages copied from a PDF or a narrow column have them
+# (`Total net revenues were\nRMB2,201.9 million`): the next line goes on with a figure or a lower-case
+# word, or the line stops on a word that cannot end a sentence. A line break anywhere else ends one.
+_WRAPPED_LINE = re.compile(
+    r"(?<=[A-Za-z0-9,])[ \t]*\n[ \t]*(?=[a-z(]|(?:RMB|US\$|HK\$|¥|￥)\s?\d|\d[\d,.]*\s*(?:million|billion|%))"
+    r"|(?:(?<=\bwas)|(?<=\bwere)|(?<=\bof)|(?<=\bto)|(?<=\bfrom)|(?<=\band)|(?<=\bby)|(?<=\bis)|(?<=\bare))"
+    r"[ \t]*\n[ \t]*"
+)
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
+# A figure the metric words do not name (交易总对价为12.8亿元, 资产减值损失激增104%): the words right
+# before it name it. Only money in yuan or dollars and percent changes, where a reader sees a figure.
+_MONEY_UNIT = re.compile(r"[元]|美元|港元|million|billion", re.I)
+_LABELLED = re.compile(
+    rf"(?P<label>[\u4e00-\u9fff]{{2,10}}?)(?:\[\d{{1,2}}\])?\s*(?:为|达到?|是|约为?|共计|合计|高达|超过?|近|约)?\s*"
+    rf"{_CURRENCY}?\s*"
+    rf"(?P<a>{_NUM})\s*(?:元|美元|港元)"
+    rf"|(?P<glabel>[\u4e00-\u9fff]{{2,10}}?)(?:同比|环比)?(?P<dir>{_UP}|{_DOWN}|缩小|扩大)了?"
+    rf"\s*(?P<p>{_NUM})\s*(?:%|％)"
+)
+# 上年同期为980万元: the figure a change was measured from, not a figure of its own.
+_BASE = re.compile(r"同期|上年|去年|上一年|上年度")
+# The words a label starts after: a verb or a particle of the sentence, not the metric's own.
+_LABEL_CUT = re.compile(r".*(?:的|了|在|和|与|及|其|将|为|是|公司|集团|年|月|季度|期内|报告期)")
+# …亏损为人民币: the link and the currency go before the label is cut at the sentence's own words.
+_LABEL_TAIL = re.compile(r"(?:为|是|达|约)?(?:人民币|美元|港元)$")
 
 
 def canonical_metric(text: str) -> str | None:
@@ -320,7 +370,7 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
-    for para in text.split("\n"):
+    for para in _WRAPPED_LINE.sub(" ", text).split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
@@ -369,7 +419,7 @@ def _kind(
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
         return "success_case"
-    if _REPORT.search(sentence) or (report and _METRIC_RE.search(sentence)):
+    if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
     if _HAPPENED.search(sentence):
         return "actual_outcome"
@@ -379,7 +429,17 @@ def _kind(
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
         return "success_case"
-    return "success_case" if case_page else None
+    if _COMPANY_SELF.search(sentence) and not client:
+        return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
+    if case_page or (
+        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence))
+        and _SHOP_METRIC.search(sentence)
+        and not _NOBODYS.search(sentence)
+    ):
+        # A shop's figure that moved (ROI由1:2.5提升到1:6, 月销售额突破80万元) is somebody's success
+        # story even when the sentence does not say whose; a level alone (转化率一般在3%) is not.
+        return "success_case"
+    return None
 
 
 def _sentence_claims(
@@ -393,7 +453,12 @@ def _sentence_claims(
     if not _HAS_NUMBER.search(sentence):
         return []
     # Most sentences of an article carry no metric, money word or growth sign: skip the clause work.
-    if not (_METRIC_RE.search(sentence) or _FINANCIAL_RE.search(sentence) or _GROWTH_SIGN.search(sentence)):
+    if not (
+        _METRIC_RE.search(sentence)
+        or _FINANCIAL_RE.search(sentence)
+        or _GROWTH_SIGN.search(sentence)
+        or (report and _MONEY_UNIT.search(sentence))
+    ):
         return []
     periods = period_matches(sentence)
     period = periods[0][2] if periods else pending_period
@@ -427,7 +492,20 @@ def _sentence_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
-        if (before is None and after is None and growth is None) or metric is None:
+        nothing_read = before is None and after is None and growth is None
+        if nothing_read and metric in _MONEY_METRICS:
+            # 只卖了37单, 日销能到3000单: sales counted in orders.
+            orders = _ORDERS.search(clause)
+            if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
+                metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
+        if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
+            # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
+            # label names this clause's figure only (the next clause may name its own).
+            labelled = _labelled_figure(clause, period_spans, cm.start())
+            if labelled is not None:
+                out.append(Claim(clause_kind, None, *labelled, period, sentence))
+            continue
+        if nothing_read or metric is None:
             continue  # a number without a metric (店铺三个月就能翻倍) cannot be checked
         # 合作前月销8万，合作后月销65万: the two halves of one claim sit in two clauses.
         before_half = _BEFORE_CUE.search(clause) and not _AFTER_CUE.search(clause)
@@ -447,7 +525,9 @@ def _sentence_claims(
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
-            and prev.growth_pct is None  # 年复合增长率达31%,上半年同比增长24%: two growths, two claims
+            # 年复合增长率达31%,上半年同比增长24%: two growths, two claims; but a growth computed from
+            # the claim's own before and after gives way to the one the text states.
+            and (prev.growth_pct is None or (prev.before is not None and prev.after is not None))
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
             continue
@@ -458,6 +538,26 @@ def _sentence_claims(
     if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _labelled_figure(
+    clause: str, period_spans: list[tuple[int, int]], offset: int
+) -> tuple[str, None, float | None, float | None] | None:
+    """(label, before, after, growth) of a money figure or a percent change that no metric word
+    names, labelled by the words before it (交易总对价为12.8亿元 → 交易总对价, 12.8e8)."""
+    for m in _LABELLED.finditer(clause):
+        key = "a" if m.group("a") else "p"
+        if _overlaps(m.start(key), m.end(key), period_spans, offset):
+            continue
+        value, _ = _value(m.group(key))
+        label = _LABEL_CUT.sub("", _LABEL_TAIL.sub("", m.group("label") or m.group("glabel")))
+        if value is None or len(label) < 2:
+            continue
+        if key == "a":
+            return label, None, value, None
+        sign = -1.0 if _FALL.search(m.group("dir")) or m.group("dir") == "缩小" else 1.0
+        return label, None, None, sign * value
+    return None
 
 
 def _clause_kind(kind: str, clause: str) -> str:
@@ -612,6 +712,7 @@ def _financial_claims(
     return out
 
 
+_ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")
 _COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
 
 

@@ -355,3 +355,87 @@ def test_case_page_facts_are_read_once_into_the_claim_rows():
     assert rows[0]["case_end"] == pd.Timestamp("2024-08-01", tz="UTC")
     assert rows[0]["case_period_days"] == 153 and rows[0]["case_period_days_inclusive"] == 184
     assert rows[0]["case_categories"] == 12
+
+
+def test_a_figure_wrapped_onto_the_next_line_is_still_read():
+    text = (
+        "Fourth Quarter Highlights\n- Total net revenues were\n"
+        "RMB1,234.5 million, an increase of 12.5% year-over-year."
+    )
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.after, claim.growth_pct) == (
+        "company_metric",
+        "营收",
+        1234500000.0,
+        12.5,
+    )
+
+
+def test_a_heading_line_still_ends_its_sentence():
+    # A heading without a full stop must not run into the figures of the next paragraph.
+    claims = extract("业绩回顾\n年报显示，公司营业收入3.6亿元，同比增长12%。")
+    assert [(c.metric, c.after, c.growth_pct) for c in claims] == [("营收", 360000000.0, 12.0)]
+
+
+def test_a_company_figure_no_metric_word_names_is_labelled_by_the_words_before_it():
+    text = "公告显示，本次收购的交易总对价为6.4亿元。公司年报称营业收入同比下降5%，净利润亏损2000万元。"
+    claims = extract(text)
+    assert ("交易总对价", 640000000.0) in [(c.metric, c.after) for c in claims]
+    assert all(c.kind == "company_metric" for c in claims)
+
+
+def test_an_unnamed_fee_outside_a_company_report_is_no_claim():
+    assert extract("如果店主想装修店铺，业务员会要求其另外支付168元。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A shop figure that moved is a success story even when no word says whose.
+        ("通过精细化投放，直通车ROI由1:2.5提升到1:6。", ("success_case", "ROI", 2.5, 6.0)),
+        ("双十一当天单店成交破千万。", ("success_case", "GMV", None, 10_000_000.0)),
+        ("仅用90天，新店就冲进了类目前十，月销售额突破80万元。", ("success_case", "销售额", None, 800_000.0)),
+        # A promised level per month.
+        ("签约时对方承诺保底销售额每月30万，达不到全额退款。", ("promise", "销售额", None, 300_000.0)),
+    ],
+)
+def test_a_moved_figure_without_a_voice_cue(text, expected):
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.before, claim.after) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["想要店铺月销破万，首先要做好选品和主图。", "如何让店铺流量从0到1？关键在于找准关键词。"]
+)
+def test_advice_about_figures_nobody_reached_is_no_claim(text):
+    assert extract(text) == []
+
+
+def test_a_stated_growth_replaces_the_one_computed_from_before_and_after():
+    claims = extract("服务半年，店铺月销售额由8万增长至56万，同比增长600%。")
+    assert [(c.before, c.after, c.growth_pct) for c in claims] == [(80_000.0, 560_000.0, 600.0)]
+
+
+def test_growth_in_percentage_points_and_in_english():
+    (points,) = extract("据客户反馈，合作3个月后复购率提升了12个百分点。")
+    assert (points.metric, points.growth_pct, points.period_days) == ("复购率", 12.0, 90)
+    (english,) = extract("The agency said client GMV rose 150% year over year to RMB 30 million.")
+    assert (english.metric, english.after, english.growth_pct) == ("GMV", 30_000_000.0, 150.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Sales counted in orders, promised or reached.
+        ("业务员当时拍着胸脯说，交钱后一个月内店铺日销能到3000单。", ("promise", "订单", 3000.0)),
+        ("结果第一个月只卖了37单，退货还有十几单。", ("actual_outcome", "订单", 37.0)),
+        # What a shop reached, and a threshold passed (过亿).
+        ("品牌入驻天猫首年即实现销售额5000万元，位列类目第三。", ("success_case", "销售额", 50_000_000.0)),
+        ("在我们团队的运营下，该店铺一年时间成长为类目TOP3，年销售额过亿。", ("success_case", "销售额", 1e8)),
+        # The company's own totals.
+        ("公司目前员工超过800人，服务品牌累计超过300个，年GMV超过50亿元。", ("company_metric", "GMV", 5e9)),
+    ],
+)
+def test_orders_achievements_and_the_company_s_own_totals(text, expected):
+    (claim,) = extract(text)
+    assert (claim.kind, claim.metric, claim.after) == expected

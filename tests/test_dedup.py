@@ -311,3 +311,43 @@ def test_eval_counts_split_pairs_and_false_merges_but_not_the_same_page_labelled
     assert result.figures["same_page_pairs_joined"].value == 2 / 3  # with a1 and a2, not a3
     assert result.figures["false_merge_pairs"].value == 1.0
     assert result.errors[0].startswith("false merge: c1 ~ c2")
+
+
+# Two write-ups of one (invented) results announcement in different words, and a third story about
+# the same company that quotes two of its headline figures.
+RESULTS = (
+    "青禾电商昨晚发布半年报：上半年营业收入12.46亿元，同比下降18.35%；归母净利润亏损3127万元，"
+    "去年同期盈利846.2万元。毛利率为23.71%，经营现金流净额为-5634万元，存货账面价值升至4.128亿元。"
+    "公司解释称，主要品牌客户收回代理权，服务费收入减少。"
+)
+RESULTS_SPUN = (
+    "代运营行业寒意未消。据青禾电商披露的半年度报告，公司期内实现营收12.46亿元，较上年同期减少18.35%，"
+    "由盈转亏，归属于股东的净利润为-3127万元（上年同期为846.2万元）；毛利率降至23.71%，"
+    "存货高达4.128亿元，经营活动现金流净额-5634万元。多家品牌到期后未再续约。"
+)
+RESULTS_LATER = (
+    "青禾电商三季报显示，前三季度营业收入18.02亿元，同比下降15.26%，净亏损4410万元；此前半年报中"
+    "营业收入12.46亿元、净利润亏损3127万元。三季度单季营收5.56亿元，毛利率回升至25.13%，"
+    "公司称新签约品牌9个，直播代运营收入增长31.84%。"
+)
+
+
+def test_a_rewrite_with_the_same_figures_is_the_same_story_but_a_later_report_is_not():
+    assert cluster([RESULTS, RESULTS_SPUN, RESULTS_LATER]) == [0, 0, 1]
+
+
+def test_the_figures_of_a_text_are_read_in_base_units():
+    from pipelines.dedup import facts
+
+    # 12.46亿 and 1,246 million are one figure; the year is none.
+    assert (
+        len(facts("2024年营收12.46亿元，利润3127万元，毛利率23.71%，存货4.128亿元，现金流5634万元，846.2万"))
+        == 6
+    )
+    same = facts(
+        "Revenue RMB1,246 million, profit RMB31.27 million, 23.71%, "
+        "RMB412.8 million, 56.34 million, 8.462 million"
+    )
+    assert set(same) == set(
+        facts("营收12.46亿元，利润3127万元，毛利率23.71%，存货4.128亿元，现金流5634万元，846.2万")
+    )

@@ -55,7 +55,8 @@ AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})
 FIELDS = ("metric", "before", "after", "change", "period", "client")
 TOLERANCE = 0.01
 _DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|个月|天|周|Q)")
-_DOWN_WORDS = re.compile(r"下降|下滑|减少|降幅|暴跌|下跌|缩水|收窄|亏|跌|减|负|-")
+# A minus sign before a figure (-5%), not the hyphens of "year-over-year".
+_DOWN_WORDS = re.compile(r"下降|下滑|减少|降幅|暴跌|下跌|缩水|收窄|亏|跌|减|负|-(?=\s*\d)")
 
 
 @dataclass
