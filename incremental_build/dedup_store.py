@@ -7,18 +7,17 @@ last labelling is stored beside them, so only the buckets new texts fall into ar
 (`pipelines.dedup.update_labels`); the labels are exactly those a full `cluster()` over every text
 gives, whatever order the documents arrived in.
 
-The store is two files. The signatures (NUM_PERM uint32 per long text, its text and figure columns:
-~270 MB at 10^6 documents, ~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a build appends its new
-rows and never moves old ones, until dead rows (gone or re-hashed texts) outnumber live ones and the
-live rows are copied to a new file. Everything else (ids, lengths, digests, each long text's row, the
-LSH graph) is one file of raw arrays (layout below `fingerprint`) written to a temporary name and
-renamed into place, so it is either the previous build's or this one's; it names its row file and how
-many rows of it are valid, so rows a crashed build appended after them are ignored and cut off by the
-next append, and a checksum of the rows the last build appended catches a row file that lost them.
-A document is re-hashed whenever its stored state might not fit its text: unknown id, replaced in this
-build, a different text length, or a store written with other dedup parameters; a store that does not
-hold together (torn, missing rows, foreign) is rebuilt from the texts, never trusted.
-"""
+The store is two files. The signatures (NUM_PERM uint32 per long text, its text and figure columns: ~270
+MB at 10^6 documents, ~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a
+build appends its new rows and never moves old ones, until dead rows (gone or re-hashed texts) outnumber
+live ones and the live rows are copied to a new file. Everything else (ids, lengths, digests, each long
+text's row, the LSH graph) is one file of raw arrays (layout below `fingerprint`) written to a temporary
+name and renamed into place, so it is either the previous build's or this one's; it names its row file
+and how many rows of it are valid, so rows a crashed build appended after them are ignored and cut off
+by the next append, and a checksum of the rows the last build appended catches a row file that lost
+them. A document is re-hashed whenever its stored state might not fit its text: unknown id, replaced in
+this build, a different text length, or a store written with other dedup parameters; a store that does
+not hold together (torn, missing rows, foreign) is rebuilt from the texts, never trusted."""
 
 from __future__ import annotations
 
