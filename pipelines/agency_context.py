@@ -8,8 +8,6 @@ legal suffix) and the words around each place the core occurs in the text.
 2. `institution`: courts, procuratorates, law firms, exchanges, regulators, banks, newspapers,
    universities, associations (…法院, …律师事务所, …交易所, …商报).
 3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
-4. `masked_other_trade`: a masked name of another trade (某食品公司) is the merchant.
-4. `plaintiff_against_a_company`: the plaintiff when the defendant is a named company (the merchant).
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -69,16 +67,11 @@ _AGENCY_IN_NAME = re.compile(
 )
 AGENCY_WORDS = re.compile(
     r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
-    r"代为运营|负责运营|运营推广|运营团队|提升店铺|店铺销售额|"
-    r"agency|agencies|service provider|solutions? provider|operator|brand partner|e-commerce partner",
+    r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
     re.I,
 )
 _CLIENT_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务|服务于|客户|品牌方|品牌)$")
-_CLIENT_AFTER = re.compile(
-    r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)"
-    r"|^(?:集团|公司)?旗下的?(?:天猫|淘宝|京东|抖音)?(?:官方)?(?:旗舰店|店铺|网店)"
-    r"|^(?:科技|集团|公司)?(?:将|把)其?的?(?:天猫|淘宝|京东|抖音)?(?:官方)?(?:旗舰店|店铺|网店)?(?:交给|委托|托管)"
-)
+_CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
 _AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
 
 NEAR = 20  # characters either side of an occurrence where an agency word counts
@@ -87,7 +80,7 @@ SUBJECT_MENTIONS = 3
 
 # Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
 # inside them (深圳木棉品牌管理有限公司) is still a name.
-_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "called", "field", "hired"))
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined"))
 
 
 @dataclass(frozen=True)
@@ -133,9 +126,7 @@ def institution(c: Candidate) -> bool | None:
 
 
 def kind_of_business(c: Candidate) -> bool | None:
-    if c.core.startswith("某") and c.core.lstrip("某") and c.form not in ("masked", "legal", "field"):
-        return False  # 某上市代运营(公司): "a listed agency", nobody in particular (某某电商 is a name)
-    if "某" in c.core or re.fullmatch(r"[a-z]{1,3}|[甲乙丙丁]", c.core):
+    if "某" in c.core or re.fullmatch(r"[a-z]{1,3}", c.core):
         return None  # a masked name is a name, however short
     if len(c.core) < 2 or c.core in GENERIC_CORES:
         return False
@@ -149,41 +140,13 @@ def kind_of_business(c: Candidate) -> bool | None:
     return None
 
 
-_MASKED_KIND = re.compile(r"某+([^某]{1,4}?)公司$")
-
-
-def masked_other_trade(c: Candidate) -> bool | None:
-    """A masked name whose kind is another trade (某食品公司, 某服饰公司) is a merchant, the client of
-    an agency, not one; an agency's is 网络, 电子商务, 科技, 传媒 … (某网络公司) or none (美某公司)."""
-    if c.form != "masked":
-        return None
-    m = _MASKED_KIND.search(c.name)
-    if m is None or not m.group(1) or _AGENCY_IN_NAME.search(m.group(1)):
-        return None
-    return False
-
-
-_PLAINTIFF = re.compile(r"(?:原告|申请人)(?:[:：])?$")
-_NAMED_DEFENDANT = re.compile(r"(?:被告|被申请人)(?:[:：])?[^，,。；;\s]{1,30}?公司")
-
-
-def plaintiff_against_a_company(c: Candidate) -> bool | None:
-    """原告某某 v. 被告某某公司: when both sides are companies, the plaintiff of a dispute over agency
-    work is the merchant asking for its money back. (A plaintiff suing an unnamed merchant for unpaid
-    fees may well be the agency: then this says nothing.)"""
-    places = c.occurrences()
-    if not all(_PLAINTIFF.search(c.text, max(0, at - 4), at) for at in places):
-        return None
-    return False if _NAMED_DEFENDANT.search(c.text) else None
-
-
 def client_only(c: Candidate) -> bool | None:
     probe = c.core if len(c.core) >= 2 else c.name
     served = 0
     places = c.occurrences()
     for at in places:
         before = c.text[max(0, at - 4) : at]
-        after = c.text[at + len(probe) : at + len(probe) + 12]
+        after = c.text[at + len(probe) : at + len(probe) + 6]
         if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
             served += 1
     return False if served == len(places) else None
@@ -209,57 +172,16 @@ def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
 
-# 该公司 / 这家公司 right after a company is named stands for it (…有限公司因虚假宣传被罚款，该公司此前
-# 以代运营名义招揽商家).
-_ANAPHORA = re.compile(r"该公司|这家公司|该企业|这家企业|该机构")
-ANAPHORA_REACH = 80
-
-
-def _referring_places(c: Candidate) -> list[int]:
-    places = c.occurrences()
-    if c.form not in _NAMING_FORMS | {"listed", "company"}:
-        return places
-    more = [
-        m.start()
-        for m in _ANAPHORA.finditer(c.text, places[0])
-        if any(0 < m.start() - at <= ANAPHORA_REACH for at in places)
-    ]
-    return places + more
-
-
 def agency_word_nearby(c: Candidate) -> bool | None:
     near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
-    for at in _referring_places(c):
+    for at in c.occurrences():
         window = c.text[max(0, at - near) : at + len(c.name) + near]
         if AGENCY_WORDS.search(window):
             return True
     return None
 
 
-_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
-_SUBJECT_LEAD = 10  # characters a sentence may open with before its subject (记者了解到，/ 据悉，)
-
-
-def subject_of_agency_sentence(c: Candidate) -> bool | None:
-    """The name opens a sentence (after a short lead-in) and the sentence says what it does:
-    某某成立于2015年，主要为品牌提供抖音代运营服务. The subject of a sentence about agency work is
-    the agency; a client or a platform is seldom what such a sentence opens with."""
-    for at in c.occurrences():
-        ends = [m.end() for m in _SENTENCE_END.finditer(c.text, max(0, at - 200), at)]
-        start = ends[-1] if ends else max(0, at - 200) if at > 200 else 0
-        if at - start > _SUBJECT_LEAD:
-            continue
-        stop = _SENTENCE_END.search(c.text, at)
-        sentence = c.text[at : stop.start() if stop else len(c.text)]
-        if AGENCY_WORDS.search(sentence):
-            return True
-    return None
-
-
 def subject_of_agency_text(c: Candidate) -> bool | None:
-    if c.form == "reported":
-        # The company whose results an article about agencies reports on.
-        return True if _AGENCY_TEXT.search(c.text) else None
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
@@ -278,13 +200,10 @@ RULES: tuple[Rule, ...] = (
     platform_or_medium,
     institution,
     kind_of_business,
-    masked_other_trade,
-    plaintiff_against_a_company,
     client_only,
     named_in_passing,
     agency_in_name,
     agency_word_nearby,
-    subject_of_agency_sentence,
     subject_of_agency_text,
     self_published,
 )

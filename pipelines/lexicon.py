@@ -33,7 +33,9 @@ def _dictionary_path() -> str:
 _PROPER = ("nr", "ns", "nt", "nz")
 # Words that start a phrase but never a name: verbs, prepositions, conjunctions, adverbs, pronouns,
 # numerals, time and place words, distinguishing words (上述), particles, measure words.
-FUNCTION_POS = frozenset(("v", "vd", "p", "c", "d", "ad", "r", "rr", "m", "mq", "q", "t", "f", "s", "b", "u"))
+_FUNCTION_POS = frozenset(
+    ("v", "vd", "p", "c", "d", "ad", "r", "rr", "m", "mq", "q", "t", "f", "s", "b", "u")
+)
 # A noun this frequent is a word of the sentence (时候, 律师, 传统), not a brand that happens to be a
 # word (蓝鲸 is a rare noun of the dictionary and a plausible agency brand).
 _FREQUENT = 500
@@ -55,7 +57,7 @@ def common_words() -> dict[str, tuple[str, int]]:
 def is_phrase_word(word: str) -> bool:
     """A word that belongs to the sentence around a name: a function word or a frequent one."""
     entry = common_words().get(word)
-    return entry is not None and (entry[0] in FUNCTION_POS or entry[1] >= _FREQUENT)
+    return entry is not None and (entry[0] in _FUNCTION_POS or entry[1] >= _FREQUENT)
 
 
 def is_common(word: str) -> bool:
@@ -71,7 +73,7 @@ def starts_with_function_word(s: str) -> bool:
         if entry is None:
             continue
         pos, freq = entry
-        if (pos in FUNCTION_POS and pos != "v") or freq >= _VERY_FREQUENT or (pos == "v" and freq >= 1000):
+        if (pos in _FUNCTION_POS and pos != "v") or freq >= _VERY_FREQUENT or (pos == "v" and freq >= 1000):
             return True
     return False
 
@@ -82,27 +84,20 @@ def ends_with_function_word(s: str) -> bool:
     words = common_words()
     for n in (2, 3):
         entry = words.get(s[-n:]) if len(s) > n else None
-        if entry is not None and (entry[0] in FUNCTION_POS | {"vn"} or entry[1] >= _FREQUENT):
+        if entry is not None and (entry[0] in _FUNCTION_POS | {"vn"} or entry[1] >= _FREQUENT):
             return True
     last = words.get(s[-1:]) if len(s) > 2 else None
     return last is not None and last[0] in ("f", "u", "p")
 
 
 def word_crosses(text: str, at: int) -> bool:
-    """Does an everyday word of `text` run across position `at` (运营商|鹿鸣: no; 运营|商鹿鸣: yes)?
-
-    Words the dictionary has seen only a handful of times (商星, 营商: frequency < CROSSING_MIN) do not
-    count: nearly any two characters are one of those, and a name after 服务商 would never start."""
+    """Does an everyday word of `text` run across position `at` (运营商|鹿鸣: no; 运营|商鹿鸣: yes)?"""
     words = common_words()
     for start in range(max(0, at - 3), at):
         for end in range(at + 1, min(len(text), start + 4) + 1):
-            entry = words.get(text[start:end])
-            if entry is not None and entry[1] >= CROSSING_MIN:
+            if text[start:end] in words:
                 return True
     return False
-
-
-CROSSING_MIN = 10
 
 
 # A dictionary noun rarer than this may well be a brand (木棉, 鼎盛 before 电商/代运营); a more
@@ -117,10 +112,10 @@ def covered_by_words(s: str) -> bool:
     single rare noun of the dictionary (木棉, 鼎盛: brands are often words)."""
     words = common_words()
     entry = words.get(s)
-    if entry is not None and entry[1] < RARE_WORD and entry[0] not in FUNCTION_POS | {"vn"}:
+    if entry is not None and entry[1] < RARE_WORD and entry[0] not in _FUNCTION_POS | {"vn"}:
         return False
     first = words.get(s[:1])
-    if len(s) > 2 and first is not None and first[0] in FUNCTION_POS | {"v", "a"} and _segments(s[1:]):
+    if len(s) > 2 and first is not None and first[0] in _FUNCTION_POS | {"v", "a"} and _segments(s[1:]):
         return True
     return _segments(s)
 

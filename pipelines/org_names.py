@@ -3,21 +3,17 @@
 Forms, each found from its right end (a suffix, a stock code, a closing quote), which keeps the scan
 linear; the left edge is where the words of the sentence stop (`_left_edge`):
 - `legal`: 杭州某某网络科技有限公司, 宝尊电子商务（上海）有限公司, 深圳市某服饰有限公司;
-- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字); `hired`
-  when a merchant's verb comes before it (签约某某电商, 找了某某科技);
-- `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司, 甲公司 (court reports and news hide names);
+- `brand`: a short name before 电商/代运营/电子商务/科技/数字/网络/股份/集团 (青柚电商, 鹿鸣数字);
+- `masked`: 乐某公司, 美某公司, 杭州某某公司, 某网络公司, A公司 (court reports and news hide names);
 - `company`: a short name before 公司 (瑞志公司);
 - `listed`: a name before its stock code, 某某(600999.SH), 某某-W(09999), 某某(纳斯达克: …);
 - `defined`: the short name a text defines, (以下简称“某某”);
-- `field`: the value of a labelled field, 投诉对象：某某, 【公司名称】某某;
-- `called`: a name the text gives as one, 一家名为“某某”的公司, 那家叫某某运营;
 - `cued`: a bare name right after an agency word, 代运营商某某 / 服务商某某, or a quoted name that an
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
-- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme, Acme, a … service provider;
+- `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
-- `repeated`: a string that is no word, opens clauses and occurs three times or more; `reported` when
-  it occurs twice, each time followed by the words of a company's results (营收, 净利润, 股价).
+- `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
 Nothing here decides whether the organisation is an agency: `agency_context` does, from the words
 around it. Text must come through `pipelines.text.normalize` first (simplified script).
@@ -30,8 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.lexicon import (
-    FUNCTION_POS,
-    common_words,
     ends_with_function_word,
     is_common,
     is_phrase_word,
@@ -81,15 +75,14 @@ _LEGAL_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
 # Ends of brand names; not where the word goes on into a kind of business (电商平台, 数字化, 网络营销).
 _BRAND_END = re.compile(
-    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|数科|网络|股份|集团|传媒|互动|品牌管理)"
+    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|集团)"
     r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
     r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
 )
 # Looked for right to left from each 公司, in the dozen characters before it (a scan from every
 # position with the optional region in front was a tenth of discover's time).
 _MASKED = re.compile(
-    rf"(?:(?P<region>{_REGION})(?:市|省)?)?(?P<x>[{_CJK}]?某某?|[A-Z]{{1,3}}|[甲乙丙丁])"
-    rf"(?P<kind>[{_CJK}]{{0,4}}?)公司$"
+    rf"(?:(?P<region>{_REGION})(?:市|省)?)?(?P<x>[{_CJK}]?某某?|[A-Z]{{1,3}})(?P<kind>[{_CJK}]{{0,4}}?)公司$"
 )
 _COMPANY = re.compile("公司")
 _SHORT_COMPANY = re.compile(rf"([{_CJK}]{{2,3}})公司")
@@ -99,21 +92,13 @@ _LISTED = re.compile(
 )
 _DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
 _AGENCY_WORD_BEFORE = re.compile(
-    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业|团队)"
-    r"(?:——|—|:|：|\s)?$"
+    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业)$"
 )
-# What follows a name in the subject's place: a clause mark or the verbs news uses of a company.
 _AFTER_AGENCY_WORD = re.compile(
-    rf"(?<=[商业司队—:：])([{_CJK}]{{2,4}}?)"
-    rf"(?=[(（,，。、的在以于将已与和是]|发布|披露|表示|称|近日|日前|宣布|完成|获得|推出|成立|作为|旗下|正式)"
+    rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
 )
 _QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
-# “某某”等一批电商企业, “某某”是一家成立于2018年的代运营机构: an agency word in the quote's clause.
-# (matched at the quote's end: no ^, which would only ever match at the start of the text)
-# A scare-quoted word (“关店”、…代运营) is no name: the quote is linked to the agency word by 等 / 是 / 作为.
-_QUOTED_AGENCY_AFTER = re.compile(
-    r"(?:等|是|为|作为|这家|这个|一家)[^，,。；;！!？?、\n]{0,20}?(?:代运营|服务商|运营商|电商企业|电商服务)"
-)
+_QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
 _SIBLING = re.compile(rf"^(?:和|与|、|及|以及)([{_CJK}]{{2,4}}?)(?=等|、|和|与|及|,|，|。|的|\s)")
 _ENGLISH = re.compile(
     r"\b([A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+){0,2}),? "
@@ -149,11 +134,6 @@ def _trim_legal(candidate: str) -> str:
     earlier = candidate.rfind("公司", 0, len(candidate) - 2)
     if earlier >= 0:
         candidate = candidate[earlier + 2 :]
-    # A region opens a legal name, whatever characters follow it (深圳市某某优选供应链有限公司: 选 is no stop
-    # there).
-    regions = [m for m in _REGION_AT.finditer(candidate) if len(candidate) - m.end() >= 4]
-    if regions:
-        return candidate[regions[-1].start() :]
     body = _LEGAL_END.search(candidate)
     in_region = {i for m in _REGION_AT.finditer(candidate) for i in range(m.start(), m.end())}
     stops = [
@@ -185,18 +165,12 @@ def _legal(text: str) -> list[Mention]:
     return out
 
 
-# Verbs a merchant uses of the agency it hired (签约某某电商, 找了某某科技): the brand after them is a
-# company even when its words are everyday ones (云朵电商).
-_HIRED = re.compile(r"(?:签约|签了|找了|找的|委托|委托了|选择了|选了|交给|换成)$")
-
-
 def _brand(text: str) -> list[Mention]:
     out = []
     for m in _BRAND_END.finditer(text):
         start = _left_edge(text, m.start(), 4)
         if start is not None:
-            hired = _HIRED.search(text, max(0, start - 3), start) is not None
-            out.append(Mention(start, m.end(), text[start : m.end()], "hired" if hired else "brand"))
+            out.append(Mention(start, m.end(), text[start : m.end()], "brand"))
     return out
 
 
@@ -273,19 +247,6 @@ def _weak_name(name: str) -> bool:
     )
 
 
-def _cued_name(name: str) -> bool:
-    """A bare name right after a cue that vouches for it (名为, 叫, 服务商): it may be made of everyday
-    words (森林鹿, 橘子互动, 米粒运营), but not be a phrase of the sentence."""
-    if "某" in name or name[0] in STOP_CHARS or leads_a_phrase(name[0]) or is_phrase_word(name):
-        return False
-    first = common_words().get(name[0])
-    if first is not None and first[0] in ("d", "ad", "p", "c", "r", "u", "f"):
-        return False  # 未按约定, 较难做到: an adverb opens a phrase
-    words = common_words()
-    head = words.get(name[:2])
-    return head is None or head[0] not in FUNCTION_POS
-
-
 def _cued(text: str) -> list[Mention]:
     out = []
     for m in _QUOTED.finditer(text):
@@ -300,9 +261,7 @@ def _after_agency_word(text: str) -> list[Mention]:
         if not _AGENCY_WORD_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue
         name = m.group(1)
-        # After a dash or a colon (…的团队——某某) the name stands apart and may be made of words.
-        apposed = text[m.start() - 1 : m.start()] in ("—", ":", "：")
-        if (_cued_name(name) if apposed else _weak_name(name)) and not word_crosses(text, m.end()):
+        if _weak_name(name) and not word_crosses(text, m.end()):
             out.append(Mention(m.start(), m.end(), name, "cued"))
     return out
 
@@ -322,25 +281,9 @@ def _repeated(text: str) -> list[Mention]:
         first.setdefault(m.group(1), m)
     out = []
     for name, m in first.items():
-        count = text.count(name)
-        if count >= REPEATS and _weak_name(name):
+        if text.count(name) >= REPEATS and _weak_name(name):
             out.append(Mention(m.start(1), m.end(1), name, "repeated"))
-        elif count == REPEATS - 1 and _weak_name(name) and _reported_twice(text, name):
-            out.append(Mention(m.start(1), m.end(1), name, "reported"))
     return out
-
-
-# The words of a company's results (某某发布业绩预告, 某某营收下滑): a bare name named twice with them is
-# the company a financial article is about.
-_REPORT_WORDS = re.compile(r"营收|营业收入|净利润|归母|业绩|股价|市值|财报|年报|季报|上市|亏损|招股书")
-
-
-def _reported_twice(text: str, name: str) -> bool:
-    at, hits = text.find(name), 0
-    while at >= 0:
-        hits += _REPORT_WORDS.search(text, at + len(name), at + len(name) + 30) is not None
-        at = text.find(name, at + len(name))
-    return hits >= 2
 
 
 _PUBLISHER = re.compile(
@@ -364,53 +307,6 @@ def _publisher(text: str) -> list[Mention]:
     return out
 
 
-_CALLED = re.compile(
-    rf"(?:名为|名叫|叫做|叫作|称为|自称|叫)\s?(?:[“\"「『]([^”\"」』\s]{{2,10}})[”\"」』]"
-    rf"|([{_CJK}A-Za-z0-9]{{2,8}}?)(?=[,，。；;!！?？、\s]|的|公司|$))"
-)
-
-
-# The value of a labelled field on a complaint or directory page: 投诉对象：某某 / 【投诉对象】某某.
-_FIELD = re.compile(
-    rf"(?:投诉对象|被投诉方|被投诉商家|被投诉企业|公司名称|企业名称|服务商名称|机构名称)"
-    rf"\s?(?:[】\]]\s?[:：]?|[:：])\s?([{_CJK}A-Za-z0-9()（）]{{2,30}}?)(?=\s|$|[,，。;；|【\[])"
-)
-
-
-def _field(text: str) -> list[Mention]:
-    out = []
-    for m in _FIELD.finditer(text):
-        name = m.group(1)
-        if not is_phrase_word(name) and not starts_with_function_word(name) and "某" not in name[:1]:
-            out.append(Mention(m.start(1), m.end(1), name, "field"))
-    return out
-
-
-_SHOP_NAMED = re.compile(r"(?:店|店铺|店名|品牌|网名|昵称|账号|主播|直播间)$")
-
-
-def _called(text: str) -> list[Mention]:
-    """一家名为“某某”的代运营公司, 那家叫某某运营: a name the text gives as one."""
-    out = []
-    for m in _CALLED.finditer(text):
-        if _SHOP_NAMED.search(text, max(0, m.start() - 3), m.start()):
-            continue  # 店铺名叫“某某”: the merchant's shop, not an organisation
-        group = 1 if m.group(1) else 2
-        name = m.group(group)
-        if group == 2 and not _cued_name(name):
-            continue
-        out.append(Mention(m.start(group), m.end(group), name, "called"))
-    return out
-
-
-# Northpeak, a Shanghai-based e-commerce service provider: an English name and what it is (a word,
-# not an acronym: "TP, a Tmall partner" names a kind of agency).
-_ENGLISH_APPOSITIVE = re.compile(
-    r"\b([A-Z][a-z][A-Za-z0-9&]*(?: [A-Z][A-Za-z0-9&]+){0,2}), (?:an?|the) [^,.;]{0,60}?"
-    r"(?:provider|agency|partner|company|firm|operator|enabler|group)\b"
-)
-
-
 def _english(text: str) -> list[Mention]:
     # 鹿鸣电商(Lumen Inc.): an English name in brackets after a Chinese one is the same company.
     out = [
@@ -419,17 +315,14 @@ def _english(text: str) -> list[Mention]:
         if not re.search(rf"[{_CJK}]\s?[(（]\s?$", text[max(0, m.start() - 3) : m.start()])
     ]
     out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_OFFICER.finditer(text)]
-    out += [Mention(m.start(1), m.end(1), m.group(1), "english") for m in _ENGLISH_APPOSITIVE.finditer(text)]
     return out
 
 
 FINDERS = (
-    _field,
     _legal,
     _masked,
     _listed,
     _defined,
-    _called,
     _brand,
     _short_company,
     _cued,
