@@ -1,12 +1,14 @@
 """A real Redis for the frontier tests: Debian's `redis-server` (make test installs it) on a free
-loopback port, its files in a temporary directory, stopped after the module."""
+loopback port, its files in a temporary directory, stopped on leaving `start_redis`."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -20,14 +22,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
+@contextlib.contextmanager
+def start_redis(directory: Path):
+    """Yields the URL of a redis-server running on a free loopback port, its files in `directory`."""
     import redis
 
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (`make redis` or `make test` installs Debian's)")
-    directory = tmp_path_factory.mktemp("redis")
     port = _free_port()
     # Logging to stdout: the fixture reads it until the server says it accepts connections (or exits),
     # so readiness is awaited without polling.

@@ -1,0 +1,340 @@
+"""A crawl frontier shared through Redis (scrapy-redis), so several crawler processes — on this host or
+on others pointed at the same Redis and data store — crawl one source together.
+
+What is shared, per source, under `kaopu:frontier:<source>:`:
+- `requests`: the scheduler queue (a FIFO list: breadth-first, as the single-process crawl);
+- `dupefilter`: scrapy-redis's request fingerprints, so no URL is scheduled twice by anyone;
+- `seed`: who pushes the start requests. Every worker tries `SET seed seeding:<worker> NX` when Scrapy
+  asks for its start requests; the one that wins yields them (they go through the shared dupefilter into
+  the queue) and sets `seed` to `seeded` once its `start()` is exhausted; every other worker yields none
+  and only takes requests from the queue;
+- `processing:<worker>` and `alive:<worker>`: a worker takes a request with an atomic LMOVE from the
+  queue into its own processing list and drops it from there once the callback's output (follow-up
+  requests included) has gone through the engine. `alive:<worker>` is a heartbeat that expires
+  `HEARTBEAT_TTL_S` after a worker stops refreshing it. A worker killed with SIGKILL thus leaves its
+  in-flight requests in its processing list; the first live worker to go idle (or the next
+  `prepare()`) moves them back to the queue, so the crawl still reaches every page. A worker stopped
+  cleanly (Ctrl-C, SIGTERM, a block) hands its processing list back itself.
+- `pace:<host>`: the next moment a request to that host may start, shared by every worker (below).
+
+When a worker is done: its own engine is idle, the queue is empty, no other live worker holds a
+request, and the seeding is over. Only then does it close with `finished`; until then it waits
+(`DontCloseSpider`) because another worker may still add requests.
+
+Politeness across workers: the profile's per-site delay becomes a shared pace — a Lua script gives each
+request, from whichever worker, the next free slot `delay` (±50% jitter) after the previous one for that
+host, so N workers together keep one site's request rate, not N times it. robots.txt is obeyed by every
+worker (each fetches and parses it once: one request per worker). AutoThrottle and the per-domain
+concurrency still act per worker, on top of the shared pace. Without politeness (`--no-politeness`, the
+sandbox and benchmarks) there is no pace.
+
+Redis must be private to the crawl (loopback or a private network, with a password in the URL): the
+queue holds pickled Scrapy requests, as scrapy-redis stores them.
+"""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy_redis.queue import FifoQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+HEARTBEAT_TTL_S = 10.0
+_NUDGE_EVERY_S = 0.25
+_ENTRY = "kaopu_frontier_entry"  # the queue entry a request was taken from (request.meta)
+SEEDED = "seeded"
+
+
+def prefix(source: str) -> str:
+    return f"kaopu:frontier:{source}:"
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+
+
+def settings_for(url: str, source: str, worker: str, *, pace_s: float) -> dict:
+    """The Scrapy settings that make a crawl a frontier worker (merged by spiders/run.py)."""
+    p = prefix(source)
+    return {
+        "SCHEDULER": "spiders.frontier.FrontierScheduler",
+        "SCHEDULER_QUEUE_CLASS": "spiders.frontier.FrontierQueue",
+        "SCHEDULER_QUEUE_KEY": p + "requests",
+        "SCHEDULER_DUPEFILTER_KEY": p + "dupefilter",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        # The queue outlives a worker: a stopped crawl resumes from Redis (it takes JOBDIR's role).
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": url,
+        "KAOPU_FRONTIER_URL": url,
+        "KAOPU_FRONTIER_WORKER": worker,
+        "KAOPU_FRONTIER_PACE": pace_s,
+        # The shared pace replaces the per-process delay (see the module docstring).
+        "DOWNLOAD_DELAY": 0.0,
+        "DOWNLOAD_DELAY_JITTER": 0.0,
+        "SPIDER_MIDDLEWARES": {"spiders.frontier.FrontierSpiderMiddleware": 10},
+        "EXTENSIONS": {"spiders.frontier.FrontierWorker": 0},
+    }
+
+
+# Atomic moves, so a request is always in exactly one list.
+_REQUEUE = """
+local n = 0
+while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end
+return n
+"""
+# The shared pace: returns how many ms this request must wait for its slot at KEYS[1]'s host.
+_PACE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], slot + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+return slot - now
+"""
+
+
+class Frontier:
+    """One source's shared state in Redis, seen from one worker."""
+
+    def __init__(self, server: redis.Redis, source: str, worker: str = ""):
+        self.server = server
+        self.prefix = prefix(source)
+        self.worker = worker
+        self.queue_key = self.prefix + "requests"
+        self._requeue = server.register_script(_REQUEUE)
+
+    def processing_key(self, worker: str) -> str:
+        return f"{self.prefix}processing:{worker}"
+
+    def alive_key(self, worker: str) -> str:
+        return f"{self.prefix}alive:{worker}"
+
+    # -- liveness ---------------------------------------------------------------------------------
+    def beat(self) -> None:
+        self.server.set(self.alive_key(self.worker), 1, px=int(HEARTBEAT_TTL_S * 1000))
+
+    def leave(self) -> int:
+        """Hand this worker's unfinished requests back to the queue and stop being alive."""
+        moved = int(self._requeue(keys=[self.processing_key(self.worker), self.queue_key]))
+        self.server.delete(self.alive_key(self.worker))
+        return moved
+
+    def _processing_lists(self) -> dict[str, str]:
+        start = len(self.prefix + "processing:")
+        return {
+            key.decode()[start:]: key.decode()
+            for key in self.server.scan_iter(match=self.prefix + "processing:*", count=500)
+        }
+
+    def recover(self) -> int:
+        """Move the requests of workers whose heartbeat expired back to the queue; returns how many."""
+        moved = 0
+        for worker, key in self._processing_lists().items():
+            if worker != self.worker and not self.server.exists(self.alive_key(worker)):
+                moved += int(self._requeue(keys=[key, self.queue_key]))
+        return moved
+
+    def others_busy(self) -> bool:
+        return any(
+            self.server.llen(key) for worker, key in self._processing_lists().items() if worker != self.worker
+        )
+
+    # -- seeding ----------------------------------------------------------------------------------
+    def claim_seeding(self) -> bool:
+        return bool(self.server.set(self.prefix + "seed", f"seeding:{self.worker}", nx=True))
+
+    def seeding_done(self) -> None:
+        self.server.set(self.prefix + "seed", SEEDED)
+
+    def seed_state(self) -> str | None:
+        value = self.server.get(self.prefix + "seed")
+        return value.decode() if value is not None else None
+
+    def seeder_lost(self) -> bool:
+        state = self.seed_state()
+        if state is None:
+            return True
+        if state == SEEDED:
+            return False
+        return not self.server.exists(self.alive_key(state.removeprefix("seeding:")))
+
+    def pending(self) -> int:
+        return int(self.server.llen(self.queue_key))
+
+
+def prepare(url: str, source: str) -> str:
+    """Called once per source by whoever starts a frontier crawl (`kaopu run --frontier`), before its
+    workers: 'resumed' when a stopped crawl left requests (they are crawled, nothing is re-seeded),
+    else 'fresh' — the previous crawl's queue, fingerprints and seed mark are cleared so today's crawl
+    fetches the sites anew (the crawl state, not the dupefilter, decides which items are new)."""
+    frontier = Frontier(connect(url), source)
+    frontier.recover()
+    if frontier.pending() or frontier.others_busy():
+        if frontier.seeder_lost():
+            frontier.server.delete(frontier.prefix + "seed")  # a seeder killed mid-way: seed again
+        return "resumed"
+    keys = list(frontier.server.scan_iter(match=frontier.prefix + "*", count=500))
+    keys = [k for k in keys if b":alive:" not in k and b":pace:" not in k]
+    if keys:
+        frontier.server.delete(*keys)
+    return "fresh"
+
+
+class FrontierQueue(FifoQueue):
+    """scrapy-redis's FIFO queue, but a pop moves the entry into this worker's processing list."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        worker = spider.crawler.settings.get("KAOPU_FRONTIER_WORKER")
+        self.processing = f"{key.rsplit(':', 1)[0]}:processing:{worker}"
+
+    def push(self, request):
+        request.meta.pop(_ENTRY, None)  # a retry or redirect copy is a new entry of its own
+        self.server.lpush(self.key, self._encode_request(request))
+
+    def pop(self, timeout=0):
+        data = self.server.lmove(self.key, self.processing, "RIGHT", "LEFT")
+        if data is None:
+            return None
+        request = self._decode_request(data)
+        request.meta[_ENTRY] = data
+        return request
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis's scheduler; its queue is FrontierQueue (settings_for)."""
+
+
+class FrontierSpiderMiddleware:
+    """Seeds once per crawl and acknowledges each request once its callback's output went through."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("KAOPU_FRONTIER_URL"):
+            raise NotConfigured("no frontier")
+        return cls(crawler)
+
+    @property
+    def frontier(self) -> Frontier:
+        return self.crawler.kaopu_frontier
+
+    async def process_start(self, start):
+        if not self.frontier.claim_seeding():
+            return
+        self.crawler.stats.set_value("kaopu/frontier/seeded", 1)
+        async for request in start:
+            yield request
+        self.frontier.seeding_done()
+
+    def _ack(self, response) -> None:
+        entry = response.request.meta.get(_ENTRY) if response.request is not None else None
+        if entry is not None:
+            self.frontier.server.lrem(self.frontier.processing_key(self.frontier.worker), 1, entry)
+
+    def process_spider_output(self, response, result):
+        yield from result
+        self._ack(response)
+
+    async def process_spider_output_async(self, response, result):
+        async for out in result:
+            yield out
+        self._ack(response)
+
+
+class FrontierWorker:
+    """The worker's life: heartbeat, nudging the engine when others queued work, and deciding when the
+    shared crawl — not just this process's share — is over."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        source = getattr(crawler.spidercls, "source", "") or crawler.spidercls.name
+        self.frontier = Frontier(
+            connect(settings.get("KAOPU_FRONTIER_URL")), source, settings.get("KAOPU_FRONTIER_WORKER")
+        )
+        crawler.kaopu_frontier = self.frontier
+        self._beat = task.LoopingCall(self.frontier.beat)
+        self._nudge = task.LoopingCall(self.nudge)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("KAOPU_FRONTIER_URL"):
+            raise NotConfigured("no frontier")
+        return cls(crawler)
+
+    def opened(self, spider) -> None:
+        self.frontier.beat()
+        self._beat.start(HEARTBEAT_TTL_S / 4, now=False)
+        self._nudge.start(_NUDGE_EVERY_S, now=False)
+
+    def nudge(self) -> None:
+        # Scrapy looks at its scheduler again after each response and on a 5 s heartbeat; a worker
+        # whose own requests are done would otherwise notice others' new requests only every 5 s.
+        # `_slot.nextcall` is the engine's own "look again" call (private, but the one there is).
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        if slot is not None and not engine.needs_backout() and self.frontier.pending():
+            slot.nextcall.schedule()
+
+    def idle(self, spider) -> None:
+        # Idle here means: nothing of this worker's is in flight, so its processing list is done.
+        self.frontier.server.delete(self.frontier.processing_key(self.frontier.worker))
+        recovered = self.frontier.recover()
+        if recovered:
+            self.crawler.stats.inc_value("kaopu/frontier/recovered", recovered)
+        if self.frontier.pending() or self.frontier.others_busy():
+            raise DontCloseSpider
+        if self.frontier.seed_state() == SEEDED:
+            return  # finished: nothing queued, nobody holds a request, seeding over
+        if self.frontier.seeder_lost():
+            raise CloseSpider("frontier_unseeded")
+        raise DontCloseSpider  # the seeder is still pushing start requests
+
+    def closed(self, spider, reason) -> None:
+        for loop in (self._beat, self._nudge):
+            if loop.running:
+                loop.stop()
+        handed = self.frontier.leave()
+        if handed:
+            self.crawler.stats.set_value("kaopu/frontier/handed_back", handed)
+
+
+class SharedPaceMiddleware:
+    """Downloader middleware: waits for this host's next shared slot (see the module docstring)."""
+
+    def __init__(self, server: redis.Redis, source: str, pace_s: float):
+        self.server = server
+        self.prefix = prefix(source)
+        self.pace_ms = pace_s * 1000
+        self._pace = server.register_script(_PACE)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        url, pace = settings.get("KAOPU_FRONTIER_URL"), settings.getfloat("KAOPU_FRONTIER_PACE")
+        if not url or pace <= 0:
+            raise NotConfigured("no frontier, or no delay to share")
+        source = getattr(crawler.spidercls, "source", "") or crawler.spidercls.name
+        return cls(connect(url), source, pace)
+
+    async def process_request(self, request, spider=None):
+        interval = int(self.pace_ms * random.uniform(0.5, 1.5))  # jitter, not secrecy
+        wait_ms = int(self._pace(keys=[f"{self.prefix}pace:{urlsplit(request.url).netloc}"], args=[interval]))
+        if wait_ms > 0:
+            # The reactor Scrapy installed: importing it at module level would install the default one.
+            from twisted.internet import reactor
+
+            await maybe_deferred_to_future(task.deferLater(reactor, wait_ms / 1000, lambda: None))
+        return None

@@ -1,0 +1,126 @@
+"""A crawl shared by several workers through a real Redis (spiders/frontier.py): the same items as one
+process, no page fetched twice, and a worker killed with SIGKILL costs nothing."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from spiders import frontier
+from tests.redis_fixture import start_redis
+from tests.sandbox_fixture import crawl, raw_ids, start_spider, wait_for
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261206
+N_PROVIDERS = 20
+SOURCE = "market"  # the biggest source: list pages, details and paged reviews
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with start_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    from sandbox.server import start
+
+    log = tmp_path_factory.mktemp("sandbox") / "access.log"
+    # No faults: a retried 503 is a second fetch of one URL by design, which would blur "fetched twice".
+    with start(SEED, n_providers=N_PROVIDERS, faults=0.0, port=0, access_log=str(log)) as handle:
+        handle.access_log = log
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def one_process(sandbox, tmp_path_factory):
+    """The reference: today's crawl, one process for the source."""
+    data = tmp_path_factory.mktemp("one")
+    code, err, _ = crawl(data, sandbox.url, sources=[SOURCE])[SOURCE]
+    assert code == 0, err
+    return set(raw_ids(data, SOURCE))
+
+
+def _workers(data: Path, sandbox, url: str, n: int):
+    return {
+        f"w{k}": start_spider(
+            SOURCE,
+            data,
+            sandbox.url,
+            "--frontier",
+            url,
+            "--worker",
+            f"w{k}",
+            "--run-id",
+            f"frontier-test-w{k}",
+            "--stats-out",
+            str(data / f"stats-w{k}.json"),
+        )
+        for k in range(1, n + 1)
+    }
+
+
+def _stats(data: Path, worker: str) -> dict:
+    return json.loads((data / f"stats-{worker}.json").read_text())
+
+
+def _fetched(access_log: Path, offset: int) -> collections.Counter:
+    with access_log.open(encoding="utf-8", errors="replace") as fh:
+        fh.seek(offset)
+        return collections.Counter(line.split(" ")[2] for line in fh if line.count(" ") >= 2)
+
+
+def test_two_workers_collect_what_one_process_does_and_fetch_no_page_twice(
+    sandbox, one_process, redis_url, tmp_path
+):
+    assert frontier.prepare(redis_url, SOURCE) == "fresh"
+    offset = sandbox.access_log.stat().st_size
+    procs = _workers(tmp_path, sandbox, redis_url, 2)
+    for worker, proc in procs.items():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, f"{worker}: {err}"
+    stats = {w: _stats(tmp_path, w) for w in procs}
+
+    got = raw_ids(tmp_path, SOURCE)
+    assert set(got) == one_process
+    assert max(got.values()) == 1, "an item was written to raw twice"
+    # Both shared the work, each in its own raw file, and exactly one pushed the start requests.
+    for worker, doc in stats.items():
+        assert doc["pages"] > 0 and doc["finish_reason"] == "finished", worker
+        assert doc["raw_files"] and all(f"frontier-test-{worker}" in f for f in doc["raw_files"]), worker
+    assert sum(doc.get("kaopu/frontier/seeded", 0) for doc in stats.values()) == 1
+    # The sandbox's access log: every page once across both workers. robots.txt is the exception by
+    # design — each worker reads it for itself (spiders/frontier.py).
+    fetched = _fetched(sandbox.access_log, offset)
+    twice = {path: n for path, n in fetched.items() if n > 1 and not path.endswith("/robots.txt")}
+    assert twice == {}
+    assert len([p for p in fetched if not p.endswith("/robots.txt")]) >= len(one_process) // 20
+
+
+def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_process, redis_url, tmp_path):
+    assert frontier.prepare(redis_url, SOURCE) == "fresh"
+    procs = _workers(tmp_path, sandbox, redis_url, 2)
+    victim, survivor = procs["w1"], procs["w2"]
+    try:
+        wait_for(
+            lambda: sum(raw_ids(tmp_path, SOURCE).values()) >= 40 or victim.poll() is not None, timeout=300
+        )
+    finally:
+        if victim.poll() is None:
+            os.kill(victim.pid, signal.SIGKILL)
+        victim.communicate(timeout=30)
+    assert victim.returncode == -signal.SIGKILL, "the crawl finished before a worker could be killed"
+    _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err
+    doc = _stats(tmp_path, "w2")
+    assert doc["finish_reason"] == "finished"
+    # The killed worker's requests in flight went back to the queue, and the survivor crawled them.
+    assert doc.get("kaopu/frontier/recovered", 0) > 0
+    assert set(raw_ids(tmp_path, SOURCE)) == one_process
