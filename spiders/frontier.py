@@ -38,7 +38,7 @@ import random
 from urllib.parse import urlsplit
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.queue import FifoQueue
@@ -212,10 +212,17 @@ class FrontierScheduler(Scheduler):
 
 
 class FrontierSpiderMiddleware:
-    """Seeds once per crawl and acknowledges each request once its callback's output went through."""
+    """Seeds once per crawl, and acknowledges a request (drops it from this worker's processing list)
+    only when its callback's output went through: follow-up requests queued in Redis and every item
+    through the item pipelines (so into raw). A worker killed before that leaves the request to be
+    crawled again by another — its items are then dropped as already seen, never lost."""
 
     def __init__(self, crawler):
         self.crawler = crawler
+        # id(response) → [items not yet through the pipelines, output exhausted?, queue entry]
+        self._open: dict[int, list] = {}
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self._item_done, signal=signal)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -235,19 +242,47 @@ class FrontierSpiderMiddleware:
             yield request
         self.frontier.seeding_done()
 
-    def _ack(self, response) -> None:
+    def _begin(self, response) -> list | None:
         entry = response.request.meta.get(_ENTRY) if response.request is not None else None
-        if entry is not None:
-            self.frontier.server.lrem(self.frontier.processing_key(self.frontier.worker), 1, entry)
+        if entry is None:
+            return None
+        record = self._open[id(response)] = [0, False, entry]
+        return record
+
+    def _count(self, record: list | None, out) -> None:
+        if record is not None and not isinstance(out, Request):
+            record[0] += 1
+
+    def _exhausted(self, response, record: list | None) -> None:
+        if record is not None:
+            record[1] = True
+            self._maybe_ack(id(response))
+
+    def _item_done(self, item=None, response=None, **kwargs) -> None:
+        record = self._open.get(id(response))
+        if record is not None:
+            record[0] -= 1
+            self._maybe_ack(id(response))
+
+    def _maybe_ack(self, key: int) -> None:
+        record = self._open[key]
+        if record[1] and record[0] <= 0:
+            del self._open[key]
+            self.frontier.server.lrem(self.frontier.processing_key(self.frontier.worker), 1, record[2])
 
     def process_spider_output(self, response, result):
-        yield from result
-        self._ack(response)
+        record = self._begin(response)
+        for out in result:
+            self._count(record, out)
+            yield out
+        self._exhausted(response, record)
 
     async def process_spider_output_async(self, response, result):
+        record = self._begin(response)
         async for out in result:
+            self._count(record, out)
             yield out
-        self._ack(response)
+        self._exhausted(response, record)
 
 
 class FrontierWorker:

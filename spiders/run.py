@@ -300,8 +300,12 @@ def _crawl(
         from twisted.internet import task
 
         def write_progress() -> None:
-            if crawler.stats:
-                write_json_atomic(progress, progress_of(crawler.stats.get_stats()))
+            try:
+                stats = crawler.stats
+            except RuntimeError:  # Scrapy 2.19 raises until the crawl has started: nothing to say yet
+                return
+            if stats:
+                write_json_atomic(progress, progress_of(stats.get_stats()))
 
         report = task.LoopingCall(write_progress)
         report.start(PROGRESS_EVERY_S, now=True)

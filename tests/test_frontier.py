@@ -108,19 +108,29 @@ def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_
     assert frontier.prepare(redis_url, SOURCE) == "fresh"
     procs = _workers(tmp_path, sandbox, redis_url, 2)
     victim, survivor = procs["w1"], procs["w2"]
+    server = frontier.connect(redis_url)
+    in_flight = frontier.Frontier(server, SOURCE).processing_key("w1")
     try:
+        # Killed halfway, while it holds requests it took from the queue.
         wait_for(
-            lambda: sum(raw_ids(tmp_path, SOURCE).values()) >= 40 or victim.poll() is not None, timeout=300
+            lambda: (
+                (sum(raw_ids(tmp_path, SOURCE).values()) >= 40 and server.llen(in_flight) > 0)
+                or victim.poll() is not None
+            ),
+            timeout=300,
         )
     finally:
         if victim.poll() is None:
             os.kill(victim.pid, signal.SIGKILL)
         victim.communicate(timeout=30)
     assert victim.returncode == -signal.SIGKILL, "the crawl finished before a worker could be killed"
+    left = server.llen(in_flight)
     _, err = survivor.communicate(timeout=600)
     assert survivor.returncode == 0, err
     doc = _stats(tmp_path, "w2")
     assert doc["finish_reason"] == "finished"
     # The killed worker's requests in flight went back to the queue, and the survivor crawled them.
-    assert doc.get("kaopu/frontier/recovered", 0) > 0
+    assert left > 0 and doc.get("kaopu/frontier/recovered", 0) >= left
+    assert server.llen(in_flight) == 0
+    server.close()
     assert set(raw_ids(tmp_path, SOURCE)) == one_process
