@@ -134,3 +134,56 @@ def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_
     assert server.llen(in_flight) == 0
     server.close()
     assert set(raw_ids(tmp_path, SOURCE)) == one_process
+
+
+def test_the_flows_crawl_runs_n_workers_per_source_and_adds_their_figures_up(
+    sandbox, one_process, redis_url, tmp_path
+):
+    """What `kaopu run --frontier URL --workers 2` runs for each source (flows/crawl.py)."""
+    from flows.crawl import run_spider
+    from pipelines.storage import DataTree
+    from tests.sandbox_fixture import CONFIG
+
+    result = run_spider(
+        SOURCE,
+        tree=DataTree(tmp_path),
+        run_id="run-frontier",
+        frontier=redis_url,
+        workers=2,
+        config=str(CONFIG),
+        profile="sandbox",
+        base_url=sandbox.url,
+        polite=False,
+    )
+    assert result.ok, result.message
+    assert result.stats["frontier/state"] == "fresh"
+    assert result.stats["frontier/workers"] == ["run-frontier-w1", "run-frontier-w2"]
+    got = raw_ids(tmp_path, SOURCE)
+    assert set(got) == one_process and max(got.values()) == 1
+    assert result.raw_written == len(one_process)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["run", "--workers", "2"], "--workers needs --frontier"),
+        (["run", "--frontier", "http://127.0.0.1:6379"], "expected a Redis URL"),
+        (["crawl-worker", "--frontier", "127.0.0.1:6379"], "expected a Redis URL"),
+    ],
+)
+def test_frontier_options_are_checked_before_anything_starts(args, says, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.sandbox_fixture import CONFIG, REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(CONFIG), "--data", str(tmp_path), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr
+    assert not any(tmp_path.iterdir()), "something was written before the options were checked"
