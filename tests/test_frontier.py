@@ -13,7 +13,7 @@ import pytest
 
 from spiders import frontier
 from tests.redis_fixture import start_redis
-from tests.sandbox_fixture import crawl, raw_ids, start_spider, wait_for
+from tests.sandbox_fixture import crawl, logged_sandbox, raw_ids, start_spider, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +30,8 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    from sandbox.server import start
-
-    log = tmp_path_factory.mktemp("sandbox") / "access.log"
     # No faults: a retried 503 is a second fetch of one URL by design, which would blur "fetched twice".
-    with start(SEED, n_providers=N_PROVIDERS, faults=0.0, port=0, access_log=str(log)) as handle:
-        handle.access_log = log
+    with logged_sandbox(tmp_path_factory.mktemp("sandbox"), SEED, N_PROVIDERS, faults=0.0) as handle:
         yield handle
 
 
