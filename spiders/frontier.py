@@ -364,9 +364,14 @@ class SharedPaceMiddleware:
         source = getattr(crawler.spidercls, "source", "") or crawler.spidercls.name
         return cls(connect(url), source, pace)
 
+    def reserve(self, host: str, interval_ms: int) -> int:
+        """Takes `host`'s next free slot and keeps the following `interval_ms` for the next request, from
+        any worker; returns how many ms to wait for the slot taken."""
+        return int(self._pace(keys=[f"{self.prefix}pace:{host}"], args=[interval_ms]))
+
     async def process_request(self, request, spider=None):
         interval = int(self.pace_ms * random.uniform(0.5, 1.5))  # jitter, not secrecy
-        wait_ms = int(self._pace(keys=[f"{self.prefix}pace:{urlsplit(request.url).netloc}"], args=[interval]))
+        wait_ms = self.reserve(urlsplit(request.url).netloc, interval)
         if wait_ms > 0:
             # The reactor Scrapy installed: importing it at module level would install the default one.
             from twisted.internet import reactor

@@ -183,3 +183,18 @@ def test_frontier_options_are_checked_before_anything_starts(args, says, tmp_pat
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
     assert not any(tmp_path.iterdir()), "something was written before the options were checked"
+
+
+def test_the_pace_of_a_site_is_shared_by_every_worker(redis_url):
+    """Two workers' middlewares (two connections, as two processes have) asking for the same host take
+    consecutive slots one interval apart: together they keep one worker's rate, not twice it."""
+    a = frontier.SharedPaceMiddleware(frontier.connect(redis_url), "cases", 0.2)
+    b = frontier.SharedPaceMiddleware(frontier.connect(redis_url), "cases", 0.2)
+    waits = [mw.reserve("example.test", 200) for mw in (a, b, a, b, a, b)]
+    # Slot k starts k intervals after the first (less the few ms the calls themselves take).
+    for k, wait in enumerate(waits):
+        assert 200 * k - 50 <= wait <= 200 * k, waits
+    # Another host has its own pace.
+    assert a.reserve("other.test", 200) == 0
+    for mw in (a, b):
+        mw.server.close()
