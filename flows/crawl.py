@@ -176,7 +176,7 @@ def merge_worker_results(
     stats: dict[str, Any] = {}
     for r in results:
         for key, value in r.stats.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _is_number(value) and _is_number(stats.get(key, 0)):
                 stats[key] = stats.get(key, 0) + value
             elif isinstance(value, list):
                 stats[key] = [*stats.get(key, []), *value]
@@ -186,6 +186,10 @@ def merge_worker_results(
     stats["frontier/state"] = frontier_state
     stats["frontier/workers"] = [r.stats.get("run_id") for r in results]
     return CrawlResult(source, head.exit_code, head.message, round(elapsed, 2), stats, head.log_file)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _run_one(

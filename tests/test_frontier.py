@@ -198,3 +198,20 @@ def test_the_pace_of_a_site_is_shared_by_every_worker(redis_url):
     assert a.reserve("other.test", 200) == 0
     for mw in (a, b):
         mw.server.close()
+
+
+def test_workers_figures_add_up_even_when_one_has_none_where_another_has_a_number():
+    from flows.crawl import CrawlResult, merge_worker_results
+
+    a = CrawlResult(
+        "registry", 0, "ok", 1.0, {"run_id": "r-w1", "pages": 3, "searched": None, "elapsed_s": None}
+    )
+    b = CrawlResult(
+        "registry", 0, "ok", 2.0, {"run_id": "r-w2", "pages": 4, "searched": "x", "elapsed_s": 2.5}
+    )
+    merged = merge_worker_results("registry", [a, b], elapsed=2.0, frontier_state="fresh")
+    assert merged.ok and merged.stats["pages"] == 7
+    assert merged.stats["frontier/workers"] == ["r-w1", "r-w2"]
+    failed = CrawlResult("registry", 1, "registry: boom", 1.0, {"run_id": "r-w3", "pages": 1})
+    merged = merge_worker_results("registry", [a, failed, b], elapsed=2.0, frontier_state="fresh")
+    assert merged.exit_code == 1 and merged.message == "registry: boom"
