@@ -315,12 +315,13 @@ class FrontierWorker:
         self._nudge.start(_NUDGE_EVERY_S, now=False)
 
     def nudge(self) -> None:
-        # Scrapy looks at its scheduler again after each response and on a 5 s heartbeat; a worker
-        # whose own requests are done would otherwise notice others' new requests only every 5 s.
-        # `_slot.nextcall` is the engine's own "look again" call (private, but the one there is).
+        # Scrapy looks at its scheduler again after each response and on a 5 s heartbeat (and asks
+        # `idle` again no sooner); a worker whose own requests are done would otherwise notice others'
+        # new requests, or the end of the shared crawl, only every 5 s. `_slot.nextcall` is the
+        # engine's own "look again" call (private, but the one there is).
         engine = self.crawler.engine
         slot = getattr(engine, "_slot", None)
-        if slot is not None and not engine.needs_backout() and self.frontier.pending():
+        if slot is not None and not engine.needs_backout():
             slot.nextcall.schedule()
 
     def idle(self, spider) -> None:
