@@ -42,7 +42,6 @@ from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.queue import FifoQueue
-from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 HEARTBEAT_TTL_S = 10.0
@@ -63,7 +62,7 @@ def settings_for(url: str, source: str, worker: str, *, pace_s: float) -> dict:
     """The Scrapy settings that make a crawl a frontier worker (merged by spiders/run.py)."""
     p = prefix(source)
     return {
-        "SCHEDULER": "spiders.frontier.FrontierScheduler",
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "spiders.frontier.FrontierQueue",
         "SCHEDULER_QUEUE_KEY": p + "requests",
         "SCHEDULER_DUPEFILTER_KEY": p + "dupefilter",
@@ -207,10 +206,6 @@ class FrontierQueue(FifoQueue):
         return request
 
 
-class FrontierScheduler(Scheduler):
-    """scrapy-redis's scheduler; its queue is FrontierQueue (settings_for)."""
-
-
 class FrontierSpiderMiddleware:
     """Seeds once per crawl, and acknowledges a request (drops it from this worker's processing list)
     only when its callback's output went through: follow-up requests queued in Redis and every item
@@ -223,6 +218,7 @@ class FrontierSpiderMiddleware:
         self._open: dict[int, list] = {}
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self._item_done, signal=signal)
+        crawler.signals.connect(self.forget, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -241,6 +237,11 @@ class FrontierSpiderMiddleware:
         async for request in start:
             yield request
         self.frontier.seeding_done()
+
+    def forget(self, spider=None) -> None:
+        """Called when the worker is idle: a callback that raised never exhausted its output; its
+        request is done all the same (the idle worker's processing list is cleared)."""
+        self._open.clear()
 
     def _begin(self, response) -> list | None:
         entry = response.request.meta.get(_ENTRY) if response.request is not None else None
