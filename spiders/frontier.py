@@ -42,6 +42,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.queue import FifoQueue
+from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 HEARTBEAT_TTL_S = 10.0
@@ -62,7 +63,7 @@ def settings_for(url: str, source: str, worker: str, *, pace_s: float) -> dict:
     """The Scrapy settings that make a crawl a frontier worker (merged by spiders/run.py)."""
     p = prefix(source)
     return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "spiders.frontier.FrontierScheduler",
         "SCHEDULER_QUEUE_CLASS": "spiders.frontier.FrontierQueue",
         "SCHEDULER_QUEUE_KEY": p + "requests",
         "SCHEDULER_DUPEFILTER_KEY": p + "dupefilter",
@@ -86,6 +87,15 @@ _REQUEUE = """
 local n = 0
 while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') do n = n + 1 end
 return n
+"""
+# The dupefilter's mark and the queue entry in one step: a worker killed between the two would leave
+# a URL marked seen that no queue holds, and the page would be lost for every worker.
+_PUSH_IF_NEW = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
 """
 # The shared pace: returns how many ms this request must wait for its slot at KEYS[1]'s host.
 _PACE = """
@@ -197,6 +207,14 @@ class FrontierQueue(FifoQueue):
         request.meta.pop(_ENTRY, None)  # a retry or redirect copy is a new entry of its own
         self.server.lpush(self.key, self._encode_request(request))
 
+    def push_if_new(self, dupefilter_key: str, fingerprint: str, request) -> bool:
+        """Queue `request` unless its fingerprint is in the dupefilter, and mark it, atomically."""
+        request.meta.pop(_ENTRY, None)
+        if not hasattr(self, "_push_if_new"):
+            self._push_if_new = self.server.register_script(_PUSH_IF_NEW)
+        data = self._encode_request(request)
+        return bool(self._push_if_new(keys=[dupefilter_key, self.key], args=[fingerprint, data]))
+
     def pop(self, timeout=0):
         data = self.server.lmove(self.key, self.processing, "RIGHT", "LEFT")
         if data is None:
@@ -204,6 +222,21 @@ class FrontierQueue(FifoQueue):
         request = self._decode_request(data)
         request.meta[_ENTRY] = data
         return request
+
+
+class FrontierScheduler(Scheduler):
+    """scrapy-redis's scheduler, but the dupefilter check and the push are one Redis script
+    (scrapy-redis does them as two calls, which a SIGKILL can split)."""
+
+    def enqueue_request(self, request):
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_if_new(self.df.key, self.df.request_fingerprint(request), request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
 
 
 class FrontierSpiderMiddleware:

@@ -100,34 +100,53 @@ def test_two_workers_collect_what_one_process_does_and_fetch_no_page_twice(
     assert len([p for p in fetched if not p.endswith("/robots.txt")]) >= len(one_process) // 20
 
 
-def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_process, redis_url, tmp_path):
+def _stop_one_midway(sandbox, redis_url, data: Path, sig: int):
+    """Two workers; `sig` to w1 halfway, while it holds requests it took from the queue. Returns the
+    survivor, w1's stderr, a Redis client and w1's processing list as w1 left it."""
     assert frontier.prepare(redis_url, SOURCE) == "fresh"
-    procs = _workers(tmp_path, sandbox, redis_url, 2)
+    procs = _workers(data, sandbox, redis_url, 2)
     victim, survivor = procs["w1"], procs["w2"]
     server = frontier.connect(redis_url)
     in_flight = frontier.Frontier(server, SOURCE).processing_key("w1")
     try:
-        # Killed halfway, while it holds requests it took from the queue.
         wait_for(
             lambda: (
-                (sum(raw_ids(tmp_path, SOURCE).values()) >= 40 and server.llen(in_flight) > 0)
+                (sum(raw_ids(data, SOURCE).values()) >= 40 and server.llen(in_flight) > 0)
                 or victim.poll() is not None
             ),
             timeout=300,
         )
     finally:
         if victim.poll() is None:
-            os.kill(victim.pid, signal.SIGKILL)
-        victim.communicate(timeout=30)
+            os.kill(victim.pid, sig)
+        _, err = victim.communicate(timeout=60)
+    assert victim.poll() is not None
+    return victim, survivor, err, server, server.llen(in_flight)
+
+
+def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_process, redis_url, tmp_path):
+    victim, survivor, _, server, left = _stop_one_midway(sandbox, redis_url, tmp_path, signal.SIGKILL)
     assert victim.returncode == -signal.SIGKILL, "the crawl finished before a worker could be killed"
-    left = server.llen(in_flight)
     _, err = survivor.communicate(timeout=600)
     assert survivor.returncode == 0, err
     doc = _stats(tmp_path, "w2")
     assert doc["finish_reason"] == "finished"
     # The killed worker's requests in flight went back to the queue, and the survivor crawled them.
     assert left > 0 and doc.get("kaopu/frontier/recovered", 0) >= left
-    assert server.llen(in_flight) == 0
+    assert server.llen(frontier.Frontier(server, SOURCE).processing_key("w1")) == 0
+    server.close()
+    assert set(raw_ids(tmp_path, SOURCE)) == one_process
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_requests_back(sandbox, one_process, redis_url, tmp_path):
+    victim, survivor, err, server, left = _stop_one_midway(sandbox, redis_url, tmp_path, signal.SIGTERM)
+    # A clean stop (Scrapy's shutdown), said in one line, holding nothing and no longer alive.
+    assert victim.returncode == 1 and "crawl stopped (shutdown)" in err, err
+    assert left == 0
+    assert not server.exists(frontier.Frontier(server, SOURCE).alive_key("w1"))
+    _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err
+    assert _stats(tmp_path, "w2").get("kaopu/frontier/recovered", 0) == 0  # nothing was left to recover
     server.close()
     assert set(raw_ids(tmp_path, SOURCE)) == one_process
 
