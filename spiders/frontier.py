@@ -3,7 +3,9 @@ on others pointed at the same Redis and data store — crawl one source together
 
 What is shared, per source, under `kaopu:frontier:<source>:`:
 - `requests`: the scheduler queue (a FIFO list: breadth-first, as the single-process crawl);
-- `dupefilter`: scrapy-redis's request fingerprints, so no URL is scheduled twice by anyone;
+- `dupefilter`: scrapy-redis's request fingerprints, so no URL is scheduled twice by anyone. Marking a
+  fingerprint and queueing its request are one Lua script here (scrapy-redis makes two calls, and a
+  worker killed between them would leave a URL marked that no queue holds);
 - `seed`: who pushes the start requests. Every worker tries `SET seed seeding:<worker> NX` when Scrapy
   asks for its start requests; the one that wins yields them (they go through the shared dupefilter into
   the queue) and sets `seed` to `seeded` once its `start()` is exhausted; every other worker yields none
