@@ -241,7 +241,17 @@ class FrontierScheduler(Scheduler):
         return True
 
 
-class FrontierSpiderMiddleware:
+class _OnAFrontierOnly:
+    """Scrapy's way to switch a component off: NotConfigured when the crawl has no frontier."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("KAOPU_FRONTIER_URL"):
+            raise NotConfigured("no frontier")
+        return cls(crawler)
+
+
+class FrontierSpiderMiddleware(_OnAFrontierOnly):
     """Seeds once per crawl, and acknowledges a request (drops it from this worker's processing list)
     only when its callback's output went through: follow-up requests queued in Redis and every item
     through the item pipelines (so into raw). A worker killed before that leaves the request to be
@@ -254,12 +264,6 @@ class FrontierSpiderMiddleware:
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self._item_done, signal=signal)
         crawler.signals.connect(self.forget, signal=signals.spider_idle)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.get("KAOPU_FRONTIER_URL"):
-            raise NotConfigured("no frontier")
-        return cls(crawler)
 
     @property
     def frontier(self) -> Frontier:
@@ -321,7 +325,7 @@ class FrontierSpiderMiddleware:
         self._exhausted(response, record)
 
 
-class FrontierWorker:
+class FrontierWorker(_OnAFrontierOnly):
     """The worker's life: heartbeat, nudging the engine when others queued work, and deciding when the
     shared crawl — not just this process's share — is over."""
 
@@ -338,12 +342,6 @@ class FrontierWorker:
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.idle, signal=signals.spider_idle)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.get("KAOPU_FRONTIER_URL"):
-            raise NotConfigured("no frontier")
-        return cls(crawler)
 
     def opened(self, spider) -> None:
         self.frontier.beat()
