@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kaopu-installed
 
-.PHONY: setup test lint demo clean-venv lock chromium
+.PHONY: setup test lint demo clean-venv lock chromium redis
 
 setup: $(STAMP)
 
@@ -25,7 +25,14 @@ chromium:
 	  echo "installing chromium and a Chinese font for the report's browser test"; \
 	  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; }
 
-test: setup chromium
+# The shared crawl frontier's tests (tests/test_frontier.py) start a real Redis: Debian's
+# redis-server, installed only when missing (the tests start their own on a free port).
+redis:
+	@command -v redis-server >/dev/null || { \
+	  echo "installing redis-server for the shared crawl frontier's tests"; \
+	  apt-get update -qq && apt-get install -y -qq redis-server; }
+
+test: setup chromium redis
 	$(BIN)/python -m pytest
 
 lint: setup

@@ -93,6 +93,7 @@ for command, name in (
     (crawling.demo, "demo"),
     (crawling.run, "run"),
     (crawling.crawl, "crawl"),
+    (crawling.crawl_worker, "crawl-worker"),
     (tables.report, "report"),
     (tables.build, "build"),
     (tables.verify, "verify"),

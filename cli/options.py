@@ -34,3 +34,14 @@ ALLOW_DAMAGED_HELP = "Exit 0 even when a raw file is damaged (its readable recor
 Sources = Annotated[list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")]
 Since = Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")]
 AllowDamaged = Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)]
+Frontier = Annotated[
+    str | None,
+    typer.Option(
+        "--frontier",
+        metavar="redis://HOST:PORT/DB",
+        help="Share the crawl with other crawler processes and hosts through this Redis (scrapy-redis).",
+    ),
+]
+Workers = Annotated[
+    int, typer.Option(min=1, max=64, help="Crawler processes per source on this host (with --frontier).")
+]

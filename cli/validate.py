@@ -43,3 +43,16 @@ def cron(expr: str) -> None:
         errors = getattr(exc, "errors", lambda: [])()
         reason = errors[0]["msg"] if errors else str(exc)
         raise Fail(f"--cron {bounded(expr)}: {reason}", 2) from None
+
+
+def frontier(url: str | None, workers: int) -> None:
+    """`--frontier` is a Redis URL; `--workers` above 1 means nothing without it."""
+    if url is None:
+        if workers != 1:
+            raise Fail("--workers needs --frontier redis://HOST:PORT/DB (workers share the queue there)", 2)
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise Fail(f"--frontier {bounded(url)}: expected a Redis URL like redis://127.0.0.1:6379/0", 2)

@@ -7,6 +7,7 @@ the exit codes of that entry point; the Prefect flow decides about retries and p
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import signal
@@ -98,13 +99,112 @@ def spider_command(
 
 
 def run_spider(
-    source: str, *, tree: DataTree, run_id: str, timeout_s: float = 3600, **options: Any
+    source: str,
+    *,
+    tree: DataTree,
+    run_id: str,
+    timeout_s: float = 3600,
+    frontier: str | None = None,
+    workers: int = 1,
+    **options: Any,
 ) -> CrawlResult:
-    """Run one source's spider to completion. Never raises for a crawl failure: the result says."""
+    """Run one source's spider to completion. Never raises for a crawl failure: the result says.
+
+    With `frontier` (a Redis URL), `workers` processes crawl the source together on that shared
+    frontier (spiders/frontier.py), each as `<run_id>-w<k>` with its own raw file; the result adds
+    their figures up."""
+    if frontier:
+        return _run_frontier(
+            source, tree=tree, run_id=run_id, timeout_s=timeout_s, url=frontier, n=workers, **options
+        )
+    return _run_one(source, tree=tree, run_id=run_id, timeout_s=timeout_s, **options)
+
+
+def _run_frontier(
+    source: str, *, tree: DataTree, run_id: str, timeout_s: float, url: str, n: int, **options: Any
+) -> CrawlResult:
+    from spiders import frontier
+
+    try:
+        state = frontier.prepare(url, source)  # once, before any worker: fresh crawl or resume
+    except Exception as exc:  # Redis unreachable, wrong URL: this source fails, the others go on
+        return CrawlResult(source, EXIT_FAILED, f"{source}: frontier {url}: {exc}", 0.0)
+    return join_frontier(
+        source, tree=tree, run_id=run_id, timeout_s=timeout_s, url=url, n=n, state=state, **options
+    )
+
+
+def join_frontier(
+    source: str,
+    *,
+    tree: DataTree,
+    run_id: str,
+    url: str,
+    n: int,
+    timeout_s: float = 3600,
+    state: str = "joined",
+    **options: Any,
+) -> CrawlResult:
+    """`n` worker processes on the frontier at `url`, until its crawl of `source` is done (what
+    `kaopu crawl-worker` runs on another host: it joins, it never resets or seeds a crawl itself
+    unless nobody has seeded it yet)."""
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(n, 1)) as pool:
+        futures = [
+            pool.submit(
+                _run_one,
+                source,
+                tree=tree,
+                run_id=f"{run_id}-w{k}",
+                timeout_s=timeout_s,
+                extra=["--frontier", url, "--worker", f"{run_id}-w{k}"],
+                **options,
+            )
+            for k in range(1, max(n, 1) + 1)
+        ]
+        results = [f.result() for f in futures]
+    return merge_worker_results(source, results, elapsed=time.monotonic() - started, frontier_state=state)
+
+
+def merge_worker_results(
+    source: str, results: list[CrawlResult], *, elapsed: float, frontier_state: str
+) -> CrawlResult:
+    """One source's result from its workers': the first failure's code and line (else the last
+    worker's), counters added up, raw files listed together."""
+    failed = [r for r in results if not r.ok]
+    head = failed[0] if failed else results[-1]
+    stats: dict[str, Any] = {}
+    for r in results:
+        for key, value in r.stats.items():
+            if _is_number(value) and _is_number(stats.get(key, 0)):
+                stats[key] = stats.get(key, 0) + value
+            elif isinstance(value, list):
+                stats[key] = [*stats.get(key, []), *value]
+            else:
+                stats.setdefault(key, value)
+    stats["finish_reason"] = head.stats.get("finish_reason")
+    stats["frontier/state"] = frontier_state
+    stats["frontier/workers"] = [r.stats.get("run_id") for r in results]
+    return CrawlResult(source, head.exit_code, head.message, round(elapsed, 2), stats, head.log_file)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _run_one(
+    source: str,
+    *,
+    tree: DataTree,
+    run_id: str,
+    timeout_s: float = 3600,
+    extra: list[str] | None = None,
+    **options: Any,
+) -> CrawlResult:
     stats_out = tree.run_stats_file(run_id, source)
     stats_out.parent.mkdir(parents=True, exist_ok=True)
     stats_out.unlink(missing_ok=True)
-    cmd = spider_command(source, tree=tree, run_id=run_id, stats_out=stats_out, **options)
+    cmd = spider_command(source, tree=tree, run_id=run_id, stats_out=stats_out, **options) + (extra or [])
     started = time.monotonic()
     env = os.environ.copy()
     env.setdefault("PYTHONUNBUFFERED", "1")

@@ -64,6 +64,8 @@ def crawl(
     base_url: str | None = None,
     polite: bool = True,
     run_id: str | None = None,
+    frontier: str | None = None,
+    workers: int = 1,
 ) -> list[dict[str, Any]]:
     run_id = run_id or new_run_id("crawl")
     wanted = list(sources or SOURCES)
@@ -76,6 +78,9 @@ def crawl(
         "provider": provider,
         "since": since,
         "polite": polite,
+        # A shared Redis frontier: `workers` processes per source (spiders/frontier.py).
+        "frontier": frontier,
+        "workers": workers,
     }
     results: list[dict[str, Any]] = []
     # Search-only sources run after the listing ones, to search the names those found.
@@ -143,6 +148,8 @@ def run(
     base_url: str | None = None,
     polite: bool = True,
     run_id: str | None = None,
+    frontier: str | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     started = dt.datetime.now(dt.UTC)
     run_id = run_id or new_run_id("run")
@@ -156,6 +163,8 @@ def run(
         base_url=base_url,
         polite=polite,
         run_id=run_id,
+        frontier=frontier,
+        workers=workers,
     )
     if provider and all(r["exit_code"] != 0 for r in crawled):
         built: dict[str, Any] = {"skipped": "no source had documents for this provider"}
@@ -189,11 +198,25 @@ def scheduled_run(
 
 @flow(name="kaopu-demo")
 def demo(
-    data: str, seed: int, providers: int, config: str | None = None, run_id: str | None = None
+    data: str,
+    seed: int,
+    providers: int,
+    config: str | None = None,
+    run_id: str | None = None,
+    frontier: str | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Start a sandbox world on a free loopback port, run everything against it, stop it."""
     from sandbox.server import start
 
     access_log = str(DataTree(data).logs_dir / "sandbox-access.log")
     with start(seed, n_providers=providers, port=0, access_log=access_log) as sb:
-        return run(data, config=config, profile="sandbox", base_url=sb.url, run_id=run_id)
+        return run(
+            data,
+            config=config,
+            profile="sandbox",
+            base_url=sb.url,
+            run_id=run_id,
+            frontier=frontier,
+            workers=workers,
+        )

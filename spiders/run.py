@@ -2,7 +2,7 @@
 
     python -m spiders.run SOURCE --data DIR [--config FILE] [--profile NAME] [--base-url URL]
         [--run-id ID] [--provider NAME] [--since YYYY-MM-DD] [--no-politeness] [--no-jobdir]
-        [--stats-out FILE.json]
+        [--stats-out FILE.json] [--frontier redis://HOST:PORT/DB --worker NAME]
 
 Exit codes: 0 crawled (stats JSON written); 2 a config error (its one line on stderr); 3 `--provider`
 matched nothing at this source (nothing written); 4 stopped before the end — the site blocked us
@@ -17,6 +17,10 @@ stopped with Ctrl-C or SIGTERM picks up where it was. Scrapy writes that queue's
 clean stop, so a SIGKILLed crawl leaves a queue that cannot be trusted: a marker file tells, and the
 next run starts the queue afresh. Nothing is lost or written twice either way — the crawl state's
 seen-ids store (spiders/crawl_state.py) decides what is new.
+
+`--frontier`: this process is one worker of a crawl shared through Redis (spiders/frontier.py); the
+queue in Redis replaces the JOBDIR (it outlives the worker, so a stopped crawl resumes from it), and
+`--worker` names this process there (its run id should name it too: one raw file per worker).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import socket
 import sys
 import time
 from pathlib import Path
@@ -52,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-politeness", action="store_true", help="no delays or throttling (benchmarks)")
     p.add_argument("--no-jobdir", action="store_true", help="do not keep a resumable request queue")
     p.add_argument("--stats-out", help="write the run's stats here as JSON")
+    p.add_argument("--frontier", help="redis://HOST:PORT/DB: share the crawl's queue with other workers")
+    p.add_argument("--worker", help="this worker's name on the frontier (default: host-pid)")
     return p
 
 
@@ -167,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     tree.logs_dir.mkdir(parents=True, exist_ok=True)
     log_file = tree.logs_dir / f"{run_id}-{args.source}.log"
 
+    if args.frontier and not args.worker:
+        args.worker = f"{slugify(socket.gethostname())}-{os.getpid()}"
     jobdir = None
-    if not args.no_jobdir:
+    if not args.no_jobdir and not args.frontier:
         jobdir = tree.crawl_job_dir(args.source, slugify(args.provider) if args.provider else None)
         try:
             jobdir_state = prepare_jobdir(jobdir)
@@ -266,6 +275,19 @@ def _crawl(
         "JOBDIR": str(jobdir) if jobdir else None,
     }
     settings.setdict(overrides, priority="cmdline")
+    if args.frontier:
+        from spiders import frontier
+
+        site = cfg.profile().source(args.source)
+        shared = frontier.settings_for(
+            args.frontier, args.source, args.worker, pace_s=site.delay if not args.no_politeness else 0.0
+        )
+        # After robots.txt allowed a request and the daily cap counted it, before it is sent.
+        shared["DOWNLOADER_MIDDLEWARES"] = {
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"),
+            "spiders.frontier.SharedPaceMiddleware": 120,
+        }
+        settings.setdict(shared, priority="cmdline")
     spider_cls = SpiderLoader.from_settings(settings.frozencopy()).load(args.source)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
@@ -277,8 +299,12 @@ def _crawl(
         from twisted.internet import task
 
         def write_progress() -> None:
-            if crawler.stats:
-                write_json_atomic(progress, progress_of(crawler.stats.get_stats()))
+            try:
+                stats = crawler.stats
+            except RuntimeError:  # Scrapy 2.19 raises until the crawl has started: nothing to say yet
+                return
+            if stats:
+                write_json_atomic(progress, progress_of(stats.get_stats()))
 
         report = task.LoopingCall(write_progress)
         report.start(PROGRESS_EVERY_S, now=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import subprocess
@@ -22,6 +23,17 @@ CONFIG = REPO / "kaopu.toml"
 
 # sandbox/README.md "robots.txt": the prefixes a polite crawler never requests (one per site).
 DISALLOWED = tuple(site.DISALLOW for site in SITES)
+
+
+@contextlib.contextmanager
+def logged_sandbox(directory: Path, seed: int, n_providers: int, faults: float):
+    """A sandbox world on a free loopback port whose access log (`handle.access_log`) is in `directory`."""
+    from sandbox.server import start
+
+    log = directory / "access.log"
+    with start(seed, n_providers=n_providers, faults=faults, port=0, access_log=str(log)) as handle:
+        handle.access_log = log
+        yield handle
 
 
 def spider_cmd(source: str, data: Path, base_url: str, *extra: str) -> list[str]:

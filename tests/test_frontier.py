@@ -1,0 +1,236 @@
+"""A crawl shared by several workers through a real Redis (spiders/frontier.py): the same items as one
+process, no page fetched twice, and a worker killed with SIGKILL costs nothing."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from spiders import frontier
+from tests.redis_fixture import start_redis
+from tests.sandbox_fixture import crawl, logged_sandbox, raw_ids, start_spider, wait_for
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261206
+N_PROVIDERS = 20
+SOURCE = "market"  # the biggest source: list pages, details and paged reviews
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with start_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    # No faults: a retried 503 is a second fetch of one URL by design, which would blur "fetched twice".
+    with logged_sandbox(tmp_path_factory.mktemp("sandbox"), SEED, N_PROVIDERS, faults=0.0) as handle:
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def one_process(sandbox, tmp_path_factory):
+    """The reference: today's crawl, one process for the source."""
+    data = tmp_path_factory.mktemp("one")
+    code, err, _ = crawl(data, sandbox.url, sources=[SOURCE])[SOURCE]
+    assert code == 0, err
+    return set(raw_ids(data, SOURCE))
+
+
+def _workers(data: Path, sandbox, url: str, n: int):
+    return {
+        f"w{k}": start_spider(
+            SOURCE,
+            data,
+            sandbox.url,
+            "--frontier",
+            url,
+            "--worker",
+            f"w{k}",
+            "--run-id",
+            f"frontier-test-w{k}",
+            "--stats-out",
+            str(data / f"stats-w{k}.json"),
+        )
+        for k in range(1, n + 1)
+    }
+
+
+def _stats(data: Path, worker: str) -> dict:
+    return json.loads((data / f"stats-{worker}.json").read_text())
+
+
+def _fetched(access_log: Path, offset: int) -> collections.Counter:
+    with access_log.open(encoding="utf-8", errors="replace") as fh:
+        fh.seek(offset)
+        return collections.Counter(line.split(" ")[2] for line in fh if line.count(" ") >= 2)
+
+
+def test_two_workers_collect_what_one_process_does_and_fetch_no_page_twice(
+    sandbox, one_process, redis_url, tmp_path
+):
+    assert frontier.prepare(redis_url, SOURCE) == "fresh"
+    offset = sandbox.access_log.stat().st_size
+    procs = _workers(tmp_path, sandbox, redis_url, 2)
+    for worker, proc in procs.items():
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, f"{worker}: {err}"
+    stats = {w: _stats(tmp_path, w) for w in procs}
+
+    got = raw_ids(tmp_path, SOURCE)
+    assert set(got) == one_process
+    assert max(got.values()) == 1, "an item was written to raw twice"
+    # Both shared the work, each in its own raw file, and exactly one pushed the start requests.
+    for worker, doc in stats.items():
+        assert doc["pages"] > 0 and doc["finish_reason"] == "finished", worker
+        assert doc["raw_files"] and all(f"frontier-test-{worker}" in f for f in doc["raw_files"]), worker
+    assert sum(doc.get("kaopu/frontier/seeded", 0) for doc in stats.values()) == 1
+    # The sandbox's access log: every page once across both workers. robots.txt is the exception by
+    # design — each worker reads it for itself (spiders/frontier.py).
+    fetched = _fetched(sandbox.access_log, offset)
+    twice = {path: n for path, n in fetched.items() if n > 1 and not path.endswith("/robots.txt")}
+    assert twice == {}
+    assert len([p for p in fetched if not p.endswith("/robots.txt")]) >= len(one_process) // 20
+
+
+def _stop_one_midway(sandbox, redis_url, data: Path, sig: int):
+    """Two workers; `sig` to w1 halfway, while it holds requests it took from the queue. Returns the
+    survivor, w1's stderr, a Redis client and w1's processing list as w1 left it."""
+    assert frontier.prepare(redis_url, SOURCE) == "fresh"
+    procs = _workers(data, sandbox, redis_url, 2)
+    victim, survivor = procs["w1"], procs["w2"]
+    server = frontier.connect(redis_url)
+    in_flight = frontier.Frontier(server, SOURCE).processing_key("w1")
+    try:
+        wait_for(
+            lambda: (
+                (sum(raw_ids(data, SOURCE).values()) >= 40 and server.llen(in_flight) > 0)
+                or victim.poll() is not None
+            ),
+            timeout=300,
+        )
+    finally:
+        if victim.poll() is None:
+            os.kill(victim.pid, sig)
+        _, err = victim.communicate(timeout=60)
+    assert victim.poll() is not None
+    return victim, survivor, err, server, server.llen(in_flight)
+
+
+def test_a_worker_killed_with_sigkill_leaves_the_rest_to_the_other(sandbox, one_process, redis_url, tmp_path):
+    victim, survivor, _, server, left = _stop_one_midway(sandbox, redis_url, tmp_path, signal.SIGKILL)
+    assert victim.returncode == -signal.SIGKILL, "the crawl finished before a worker could be killed"
+    _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err
+    doc = _stats(tmp_path, "w2")
+    assert doc["finish_reason"] == "finished"
+    # The killed worker's requests in flight went back to the queue, and the survivor crawled them.
+    assert left > 0 and doc.get("kaopu/frontier/recovered", 0) >= left
+    assert server.llen(frontier.Frontier(server, SOURCE).processing_key("w1")) == 0
+    server.close()
+    assert set(raw_ids(tmp_path, SOURCE)) == one_process
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_requests_back(sandbox, one_process, redis_url, tmp_path):
+    victim, survivor, err, server, left = _stop_one_midway(sandbox, redis_url, tmp_path, signal.SIGTERM)
+    # A clean stop (Scrapy's shutdown), said in one line, holding nothing and no longer alive.
+    assert victim.returncode == 1 and "crawl stopped (shutdown)" in err, err
+    assert left == 0
+    assert not server.exists(frontier.Frontier(server, SOURCE).alive_key("w1"))
+    _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == 0, err
+    assert _stats(tmp_path, "w2").get("kaopu/frontier/recovered", 0) == 0  # nothing was left to recover
+    server.close()
+    assert set(raw_ids(tmp_path, SOURCE)) == one_process
+
+
+def test_the_flows_crawl_runs_n_workers_per_source_and_adds_their_figures_up(
+    sandbox, one_process, redis_url, tmp_path
+):
+    """What `kaopu run --frontier URL --workers 2` runs for each source (flows/crawl.py)."""
+    from flows.crawl import run_spider
+    from pipelines.storage import DataTree
+    from tests.sandbox_fixture import CONFIG
+
+    result = run_spider(
+        SOURCE,
+        tree=DataTree(tmp_path),
+        run_id="run-frontier",
+        frontier=redis_url,
+        workers=2,
+        config=str(CONFIG),
+        profile="sandbox",
+        base_url=sandbox.url,
+        polite=False,
+    )
+    assert result.ok, result.message
+    assert result.stats["frontier/state"] == "fresh"
+    assert result.stats["frontier/workers"] == ["run-frontier-w1", "run-frontier-w2"]
+    got = raw_ids(tmp_path, SOURCE)
+    assert set(got) == one_process and max(got.values()) == 1
+    assert result.raw_written == len(one_process)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["run", "--workers", "2"], "--workers needs --frontier"),
+        (["run", "--frontier", "http://127.0.0.1:6379"], "expected a Redis URL"),
+        (["crawl-worker", "--frontier", "127.0.0.1:6379"], "expected a Redis URL"),
+    ],
+)
+def test_frontier_options_are_checked_before_anything_starts(args, says, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.sandbox_fixture import CONFIG, REPO
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(CONFIG), "--data", str(tmp_path), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr
+    assert not any(tmp_path.iterdir()), "something was written before the options were checked"
+
+
+def test_the_pace_of_a_site_is_shared_by_every_worker(redis_url):
+    """Two workers' middlewares (two connections, as two processes have) asking for the same host take
+    consecutive slots one interval apart: together they keep one worker's rate, not twice it."""
+    a = frontier.SharedPaceMiddleware(frontier.connect(redis_url), "cases", 0.2)
+    b = frontier.SharedPaceMiddleware(frontier.connect(redis_url), "cases", 0.2)
+    waits = [mw.reserve("example.test", 200) for mw in (a, b, a, b, a, b)]
+    # Slot k starts k intervals after the first (less the few ms the calls themselves take).
+    for k, wait in enumerate(waits):
+        assert 200 * k - 50 <= wait <= 200 * k, waits
+    # Another host has its own pace.
+    assert a.reserve("other.test", 200) == 0
+    for mw in (a, b):
+        mw.server.close()
+
+
+def test_workers_figures_add_up_even_when_one_has_none_where_another_has_a_number():
+    from flows.crawl import CrawlResult, merge_worker_results
+
+    a = CrawlResult(
+        "registry", 0, "ok", 1.0, {"run_id": "r-w1", "pages": 3, "searched": None, "elapsed_s": None}
+    )
+    b = CrawlResult(
+        "registry", 0, "ok", 2.0, {"run_id": "r-w2", "pages": 4, "searched": "x", "elapsed_s": 2.5}
+    )
+    merged = merge_worker_results("registry", [a, b], elapsed=2.0, frontier_state="fresh")
+    assert merged.ok and merged.stats["pages"] == 7
+    assert merged.stats["frontier/workers"] == ["r-w1", "r-w2"]
+    failed = CrawlResult("registry", 1, "registry: boom", 1.0, {"run_id": "r-w3", "pages": 1})
+    merged = merge_worker_results("registry", [a, failed, b], elapsed=2.0, frontier_state="fresh")
+    assert merged.exit_code == 1 and merged.message == "registry: boom"
