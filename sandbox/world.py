@@ -13,6 +13,7 @@ pages are rendered from the public fields of the entities below (see `sandbox.pa
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -22,7 +23,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipelines import contracts as c
-from sandbox import article_text, case_text, complaint_text, dates, debris, forum_text, names, phrases
+from sandbox import (
+    adversary,
+    article_text,
+    case_text,
+    complaint_text,
+    dates,
+    debris,
+    forum_text,
+    names,
+    phrases,
+)
 
 DEFAULT_SEED = 7  # the seed `kaopu sandbox serve` and `kaopu demo` use when none is given
 FETCHED_AT = "2026-06-30T04:00:00+00:00"
@@ -162,6 +173,13 @@ class CaseCore:
     # A complaint by the client *after* the claimed period: true to life, and it contradicts nothing
     # the case claims, so a checker must compare dates rather than react to any complaint.
     late_complaint_at: dt.datetime | None = None
+    # Hard world only (`sandbox.adversary`): which adversarial archetype made this case, how the page
+    # prints money ("yuan": whole yuan), the client's own true final figure when the page inflates
+    # it, and what a disguised copy changed (for the truth file, never on a page).
+    archetype: str | None = None
+    money_form: str | None = None
+    client_after: int | None = None
+    disguise: dict | None = None
 
     @property
     def end(self) -> dt.datetime:
@@ -280,11 +298,13 @@ SCOPES = (
 class World:
     """A seeded world. Cheap to construct; every accessor computes what it returns."""
 
-    def __init__(self, seed: int, n_providers: int = 30):
+    def __init__(self, seed: int, n_providers: int = 30, hard: bool = False):
         if not 1 <= n_providers <= MAX_PROVIDERS:
             raise ValueError(f"n_providers must be between 1 and {MAX_PROVIDERS}, got {n_providers}")
         self.seed = int(seed)
         self.n = int(n_providers)
+        # The adversarial archetypes of `sandbox.adversary`; off, the world is what it always was.
+        self.hard = bool(hard)
         self.today = dates.TODAY
         # Buyers who review more than once come from this shared pool; one-off accounts lie beyond it.
         self.nick_pool = max(500, 8 * self.n)
@@ -466,7 +486,7 @@ class World:
                 Review(
                     "",
                     cc.client,
-                    case_text.testimonial(trng, cc, p.name_forms, trng.random() < 0.5),
+                    case_text.testimonial(trng, _client_view(cc), p.name_forms, trng.random() < 0.5),
                     cc.evidence_at,
                     5 if trng.random() < 0.8 else 4,
                 )
@@ -579,7 +599,7 @@ class World:
             src = self.case_core(j, 0)
             published = src.published + dt.timedelta(days=rng.randint(20, 300), seconds=rng.randrange(86400))
             if published < self.today - dt.timedelta(days=1):
-                return CaseCore(
+                copy = CaseCore(
                     i,
                     k,
                     case_id,
@@ -597,6 +617,7 @@ class World:
                     None,
                     original=(j, 0),
                 )
+                return self._disguise(copy, i, k) if self.hard else copy
             verdict = "not_enough_evidence"
         client = self.client(i, k % p.n_clients)
         established = dt.datetime.combine(p.established, dt.time())
@@ -662,6 +683,8 @@ class World:
                 end + dt.timedelta(days=rng.randint(3, 60), seconds=rng.randrange(86400)),
                 self.today - dt.timedelta(hours=rng.randint(2, 20)),
             )
+            if self.hard:
+                self._inflate(core, p)
         elif basis == "complaint":
             core.channel = "complaint"
             core.evidence_at = start + dt.timedelta(
@@ -673,6 +696,55 @@ class World:
             if when < self.today - dt.timedelta(days=1):
                 core.late_complaint_at = when
         return core
+
+    def _disguise(self, cc: CaseCore, i: int, k: int) -> CaseCore:
+        """Archetype 1: a copied case nudged so that no field matches the original exactly."""
+        r = adversary.rng(self.seed, "copy", i, k)
+        if r.random() >= adversary.DISGUISED_COPY_SHARE:
+            cc.archetype = "plain_copy"
+            return cc
+        before = adversary.nudge(cc.before, r)
+        after = adversary.nudge(cc.after, r)
+        if after <= before:  # the nudges never turn growth into decline
+            after = cc.after
+        months = r.choice((-2, -1, 1, 2))
+        start = adversary.shift_months(cc.start, months)
+        published = max(cc.published, start + dt.timedelta(days=cc.period_days + r.randint(10, 40)))
+        if published >= self.today - dt.timedelta(days=1):  # a later start would end after today
+            months = -abs(months)
+            start = adversary.shift_months(cc.start, months)
+            published = cc.published
+        client = adversary.client_alias(cc.client, r)
+        cc.disguise = {
+            "before_cny": cc.before * 10_000.0,
+            "after_cny": cc.after * 10_000.0,
+            "start_shift_months": months,
+            "client_as": client,
+            "money_form": "yuan",
+        }
+        return dataclasses.replace(
+            cc,
+            before=before,
+            after=after,
+            start=start,
+            published=published,
+            client=client,
+            archetype="disguised_copy",
+            money_form="yuan",
+        )
+
+    def _inflate(self, cc: CaseCore, p: Provider) -> None:
+        """Archetype 2: the page raises a corroborated result inside the plausible band; the client's
+        own review or answer keeps the true, lower figure, so the case is refuted by its own witness."""
+        r = adversary.rng(self.seed, "inflate", cc.provider, cc.slot)
+        if r.random() >= adversary.INFLATED_SHARE[p.archetype]:
+            return
+        ceiling = cc.before * (1 + cc.period_days / 45)
+        claimed = _round2(min(cc.after * r.uniform(*adversary.INFLATION), ceiling))
+        if claimed > ceiling or claimed < cc.after * 1.15:
+            return  # no room inside the plausible band: an inflation here would be implausible instead
+        cc.client_after, cc.after = cc.after, claimed
+        cc.verdict, cc.basis, cc.archetype = "refuted", "client_figure", "inflated"
 
     def case_path(self, i: int, k: int) -> str:
         return f"/cases/{self.provider(i).site}/case/{self.case_core(i, k).case_id}.html"
@@ -892,7 +964,7 @@ class World:
             for cc in self.cases(q):
                 if cc.channel == "answer":
                     trng = _rng(self.seed, "testimonial", q, cc.slot)
-                    text = case_text.testimonial(trng, cc, self.provider(q).name_forms, True)
+                    text = case_text.testimonial(trng, _client_view(cc), self.provider(q).name_forms, True)
                     drafts.append(
                         Answer(
                             "",
@@ -1023,6 +1095,8 @@ class World:
                     "archetype": p.archetype,
                 }
             )
+            if self.hard:
+                providers[-1]["honest"] = p.archetype == "honest"
             for cc in self.cases(p.index):
                 claims[self.case_path(p.index, cc.slot)] = self._claim_truth(p, cc)
             for lst in self.listings(p.index):
@@ -1033,7 +1107,7 @@ class World:
                             "service_code": lst.service_code,
                             "signals": list(r.bought_signals),
                         }
-        return {
+        out = {
             "seed": self.seed,
             "n_providers": self.n,
             "today": dates.iso(self.today),
@@ -1041,6 +1115,10 @@ class World:
             "claims": claims,
             "bought_reviews": bought,
         }
+        if self.hard:
+            out["hard"] = True
+            out["adversary_shares"] = adversary.SHARES
+        return out
 
     def _claim_truth(self, p: Provider, cc: CaseCore) -> dict:
         out = {
@@ -1088,6 +1166,12 @@ class World:
             out["evidence"] = [
                 f"cases:{self.provider(cc.original[0]).site}/{self.case_core(*cc.original).case_id}"
             ]
+        if self.hard:
+            out["archetype"] = cc.archetype or "plain"
+            if cc.disguise is not None:
+                out["disguise"] = cc.disguise
+            if cc.client_after is not None:
+                out["client_after_cny"] = cc.client_after * 10_000.0
         return out
 
     # ------------------------------------------------------------------ counts and items
@@ -1131,6 +1215,11 @@ class World:
         from sandbox import expected
 
         yield from expected.items(self)
+
+
+def _client_view(cc: CaseCore) -> CaseCore:
+    """The case as its client tells it: the true final figure when the page inflated it."""
+    return cc if cc.client_after is None else dataclasses.replace(cc, after=cc.client_after)
 
 
 def _client_variant(shop: str, rng: random.Random) -> str:

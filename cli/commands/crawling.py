@@ -14,6 +14,7 @@ from cli.options import AllowDamaged, Ctx, Since, Sources
 from pipelines.config import bounded, clip
 from pipelines.contracts import SOURCES
 from pipelines.messages import say
+from sandbox.cli import HARD_HELP
 from sandbox.world import DEFAULT_SEED
 
 
@@ -24,6 +25,7 @@ def demo(
     providers: Annotated[
         int, typer.Option(min=1, max=100_000, help="Providers in the world.")
     ] = flow_runs.DEMO_PROVIDERS,
+    hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
 ) -> None:
     """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation."""
     c: Ctx = ctx.obj
@@ -36,7 +38,7 @@ def demo(
         "demo",
         list(SOURCES),
         lambda kflows, run_id: kflows.demo(
-            str(tree.root), seed, providers, config=c.config_path, run_id=run_id
+            str(tree.root), seed, providers, config=c.config_path, run_id=run_id, hard=hard
         ),
     )
     failed = render.report_crawl(summary, c.lang)
