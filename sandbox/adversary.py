@@ -10,6 +10,10 @@ Archetypes built so far (the issue's order):
    its shop name, and the start month shifted by one or two months.
 2. `inflated`: a case whose claimed result is raised inside the plausible band; only the client's
    own first-hand account (a review or a forum answer) gives the lower, true figure.
+3. `sock_puppet`: an uncorroborated case praised in the client's voice by accounts the agency
+   controls, on the agency's own forum question. Tell-tales: the figures are the page's, printed the
+   same way; each account's other posts only praise the same agency; every post lands within days
+   of the case page; the accounts are not the client and never post anywhere else.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sandbox import names
+from sandbox import names, numbers
 
 # Share of copied cases that are disguised rather than copied near-verbatim.
 DISGUISED_COPY_SHARE = 0.75
@@ -61,3 +65,50 @@ def shift_months(when: dt.datetime, months: int) -> dt.datetime:
     every month has it: the printed start month moves by exactly `months`."""
     y, m = divmod(when.month - 1 + months, 12)
     return when.replace(year=when.year + y, month=m + 1, day=min(when.day, 28))
+
+
+# ------------------------------------------------------------------ 3. sock-puppet corroboration
+# Share of uncorroborated cases (true verdict not_enough_evidence, figures on the page) that the
+# agency props up with accounts it controls, by provider archetype.
+SOCK_PUPPET_SHARE = {"honest": 0.0, "average": 0.1, "fraudulent": 0.5}
+SOCK_PUPPETS = (1, 3)  # accounts per propped-up case
+PUPPET_OTHER_POSTS = (1, 2)  # each account's other posts: praise of the same agency, nothing else
+PUPPET_WINDOW_DAYS = (1, 6)  # every post lands within days of the case page's publication
+SHARES["sock_puppet"] = SOCK_PUPPET_SHARE
+
+# In the client's voice, with the page's own figures copied verbatim ({before}, {after} as printed).
+_PUPPET_TESTIMONIALS = (
+    "我们是做{cat}的，{start}开始交给{agency}，{metric}从{before}做到了{after}，数据都是真实的，强烈推荐！",
+    "真实客户说一句：{agency}帮我们店把{metric}从{before}做到{after}，{start}合作到现在，非常满意。",
+    "我家{cat}店就是{agency}在做，{metric}由{before}涨到{after}，团队专业负责，值得信赖。",
+    "作为{agency}的合作商家，{start}签约，{metric}从{before}提升到{after}，这个结果我们很认可。",
+)
+_PUPPET_PRAISE = (
+    "{agency}真的很专业，我们合作下来非常愉快，有需要的老板可以直接找他们。",
+    "推荐{agency}，服务态度好，数据透明，比之前那家强太多了。",
+    "用过好几家代运营，{agency}是最靠谱的一家，不接受反驳。",
+    "{agency}的团队执行力很强，老板们放心交给他们就行。",
+    "看到有人问，必须推荐{agency}，我们店就是他们做起来的。",
+)
+
+
+def puppet_testimonial(r: random.Random, cc, agency: str, before: str, after: str) -> str:
+    start = f"{cc.start.year}年{cc.start.month}月"
+    return r.choice(_PUPPET_TESTIMONIALS).format(
+        cat=cc.category, start=start, agency=agency, metric=cc.metric, before=before, after=after
+    )
+
+
+def puppet_praise(r: random.Random, agency: str) -> str:
+    return r.choice(_PUPPET_PRAISE).format(agency=agency)
+
+
+def printed_amount(text: str, wan: int) -> str:
+    """The amount of `wan` 万 as `text` prints it (the first form found), else the plainest form."""
+    forms = [f"{wan * 10_000:,}元", f"{wan / 100:,.1f}百万元", f"{wan}万元", f"{wan} 万", f"{wan}万"]
+    forms += [f"{wan}w", f"{wan}W"]
+    if wan % 1000 == 0 and wan >= 10_000:
+        forms += [f"{wan / 10_000:g}亿", f"{wan / 10_000:g} 亿"]
+    if wan < 10_000:
+        forms.append(numbers.cn_int(wan) + "万")
+    return next((f for f in forms if f in text), f"{wan}万")

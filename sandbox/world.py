@@ -180,6 +180,7 @@ class CaseCore:
     money_form: str | None = None
     client_after: int | None = None
     disguise: dict | None = None
+    puppet_posts: tuple[int, ...] = ()  # sock puppets: posts per controlled account (first: the testimonial)
 
     @property
     def end(self) -> dt.datetime:
@@ -690,6 +691,8 @@ class World:
             core.evidence_at = start + dt.timedelta(
                 days=rng.randint(10, max(11, period - 5)), seconds=rng.randrange(86400)
             )
+        if self.hard and verdict == "not_enough_evidence" and not core.image_only:
+            self._prop_up(core, p)
         late = _rng(self.seed, "late-complaint", i, k)
         if verdict in ("supported", "not_enough_evidence") and late.random() < 0.2:
             when = end + dt.timedelta(days=late.randint(45, 300), seconds=late.randrange(86400))
@@ -745,6 +748,47 @@ class World:
             return  # no room inside the plausible band: an inflation here would be implausible instead
         cc.client_after, cc.after = cc.after, claimed
         cc.verdict, cc.basis, cc.archetype = "refuted", "client_figure", "inflated"
+
+    def _prop_up(self, cc: CaseCore, p: Provider) -> None:
+        """Archetype 3: accounts the agency controls vouch for an uncorroborated case."""
+        r = adversary.rng(self.seed, "puppets", cc.provider, cc.slot)
+        if r.random() >= adversary.SOCK_PUPPET_SHARE[p.archetype]:
+            return
+        n = r.randint(*adversary.SOCK_PUPPETS)
+        cc.puppet_posts = tuple(1 + r.randint(*adversary.PUPPET_OTHER_POSTS) for _ in range(n))
+        cc.archetype = "sock_puppet"
+
+    def puppet_nick(self, i: int, k: int, j: int) -> str:
+        """Account j propping up case slot k of provider i: beyond every buyer's index range."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000
+        return names.nickname(self.seed, base + (i * 10 + k) * 4 + j)
+
+    def _puppet_answers(self, q: int, qid: str) -> list[Answer]:
+        out = []
+        p = self.provider(q)
+        for cc in self.cases(q):
+            if not cc.puppet_posts:
+                continue
+            r = adversary.rng(self.seed, "puppet-posts", q, cc.slot)
+            page = debris.to_simplified(self.case_page(q, cc.slot).text)
+            before = adversary.printed_amount(page, cc.before)
+            after = adversary.printed_amount(page, cc.after)
+            for j, n_posts in enumerate(cc.puppet_posts):
+                nick = self.puppet_nick(q, cc.slot, j)
+                token = f"u{r.getrandbits(40):x}"
+                for post in range(n_posts):
+                    agency = r.choice((p.brand, p.brand, *p.aliases[1:3]))
+                    text = (
+                        adversary.puppet_testimonial(r, cc, agency, before, after)
+                        if post == 0
+                        else adversary.puppet_praise(r, agency)
+                    )
+                    when = cc.published + dt.timedelta(
+                        days=r.uniform(*adversary.PUPPET_WINDOW_DAYS), seconds=r.randrange(3600)
+                    )
+                    when = min(when, self.today - dt.timedelta(minutes=30 + r.randrange(600)))
+                    out.append(Answer("", qid, nick, token, [text], r.randint(5, 60), when))
+        return out
 
     def case_path(self, i: int, k: int) -> str:
         return f"/cases/{self.provider(i).site}/case/{self.case_core(i, k).case_id}.html"
@@ -976,6 +1020,8 @@ class World:
                             cc.evidence_at,
                         )
                     )
+        if self.hard and q < self.n:
+            drafts.extend(self._puppet_answers(q, question.qid))
         drafts.sort(key=lambda a: a.created)
         for k, a in enumerate(drafts):
             a.id = str(900_000_000 + q * 100 + k)
@@ -1172,6 +1218,12 @@ class World:
                 out["disguise"] = cc.disguise
             if cc.client_after is not None:
                 out["client_after_cny"] = cc.client_after * 10_000.0
+            if cc.puppet_posts:
+                puppets = [self.puppet_nick(p.index, cc.slot, j) for j in range(len(cc.puppet_posts))]
+                out["sock_puppets"] = puppets
+                out["puppet_posts"] = [
+                    f"forum:{a.id}" for a in self.question(p.index).answers if a.author in puppets
+                ]
         return out
 
     # ------------------------------------------------------------------ counts and items
@@ -1186,6 +1238,7 @@ class World:
             late = sum(cc.late_complaint_at is not None for cc in self.cases(p.index))
             counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"] + late
             counts["forum_answer"] += channels["answer"]
+            counts["forum_answer"] += sum(sum(cc.puppet_posts) for cc in self.cases(p.index))
         for q in range(self.n_questions()):
             counts["forum_answer"] += self._n_plain_answers(q)
         for a in range(self.n_articles):

@@ -45,18 +45,32 @@ def _months(a: str, b: str) -> int:
 def test_the_hard_world_changes_only_what_its_archetypes_name(hard, truth, items):
     easy = World(SEED, N)
     easy_truth = easy.truth()
-    touched = {p for p, v in truth["claims"].items() if v["archetype"] in ("disguised_copy", "inflated")}
+    touched = {p for p, v in truth["claims"].items() if v["archetype"] != "plain"}
     assert touched
     # every claim the adversary left alone keeps its truth, field for field
     for path, claim in truth["claims"].items():
         if path not in touched:
             plain = {k: v for k, v in claim.items() if k != "archetype"}
+            assert claim["archetype"] == "plain"
             assert plain == easy_truth["claims"][path], path
-    # the documents are the same documents; only case pages and the witnesses of inflated cases differ
+    # the documents are the same documents (plus the sock puppets' posts); only case pages, the
+    # witnesses of inflated cases and the puppets' posts differ. Forum answer ids are positions in
+    # their thread, so answers are compared by what they are rather than by id.
     easy_items = {x.item_id: x for x in easy.expected_items()}
-    assert easy_items.keys() == items.keys()
     witnesses = {e for p in touched for e in truth["claims"][p]["evidence"] if not e.startswith("cases:")}
-    changed = {k for k, x in items.items() if c.to_record(x) != c.to_record(easy_items[k])}
+    puppet_posts = {e for v in truth["claims"].values() for e in v.get("puppet_posts", [])}
+
+    def forum(pool, skip):
+        return collections.Counter(
+            (x.author, x.text, x.created_at)
+            for k, x in pool.items()
+            if k.startswith("forum:") and k not in skip
+        )
+
+    assert forum(items, witnesses | puppet_posts) == forum(easy_items, witnesses)
+    others = {k for k in items if not k.startswith("forum:")}
+    assert others == {k for k in easy_items if not k.startswith("forum:")}
+    changed = {k for k in others if c.to_record(items[k]) != c.to_record(easy_items[k])}
     assert changed and all(k.startswith("cases:") or k in witnesses for k in changed), changed - witnesses
     # providers gain a field and keep the rest
     for mine, theirs in zip(truth["providers"], easy_truth["providers"], strict=True):
@@ -124,3 +138,57 @@ def _mentions(text: str, wan: int) -> bool:
     if wan < 10_000:
         forms.add(numbers.cn_int(wan) + "万")
     return any(f in text for f in forms)
+
+
+def test_sock_puppets_vouch_with_the_pages_figures_and_leave_only_their_habits_as_tell_tales(
+    hard, truth, items
+):
+    arch = {p["legal_name"]: p["archetype"] for p in truth["providers"]}
+    open_cases = [
+        v for v in truth["claims"].values() if v["verdict"] == "not_enough_evidence" and not v["image_only"]
+    ]
+    propped = collections.Counter(arch[v["provider"]] for v in open_cases if v["archetype"] == "sock_puppet")
+    pool = collections.Counter(arch[v["provider"]] for v in open_cases)
+    assert propped["honest"] == 0
+    share = propped["fraudulent"] / pool["fraudulent"]
+    assert abs(share - adversary.SOCK_PUPPET_SHARE["fraudulent"]) < 0.2, share
+    authors = collections.Counter(
+        getattr(x, "author", None) or getattr(x, "nick", None) or getattr(x, "user_nick", None)
+        for x in items.values()
+    )
+    names_of = {p["legal_name"]: (p["brand"], *p["aliases"]) for p in truth["providers"]}
+    for path, claim in truth["claims"].items():
+        if claim["archetype"] != "sock_puppet":
+            continue
+        assert claim["verdict"] == "not_enough_evidence"  # vouched for, still unsupported
+        assert claim["client"] not in claim["sock_puppets"]
+        posts = [items[e] for e in claim["puppet_posts"]]
+        assert {x.author for x in posts} == set(claim["sock_puppets"])
+        # the accounts post nowhere else: every document they wrote is one of these posts
+        assert sum(authors[a] for a in claim["sock_puppets"]) == len(posts)
+        page = _page_text(hard, path)
+        published = dt.datetime.fromisoformat(items[_case_item(path)].published_at)
+        for a in claim["sock_puppets"]:
+            mine = sorted((x for x in posts if x.author == a), key=lambda x: x.created_at)
+            assert len(mine) >= 2  # the testimonial and praise of the same agency
+            # figures copied verbatim from the page, as the page prints them
+            figures = [
+                adversary.printed_amount(page, int(claim[k] // 10_000)) for k in ("before_cny", "after_cny")
+            ]
+            assert any(all(f in x.text for f in figures) for x in mine), (figures, [x.text for x in mine])
+            # the start figure is always printed; a page that gives only a growth rate or a
+            # multiple leaves the puppet to work out the end figure itself
+            assert figures[0] in page
+            for x in mine:
+                assert any(n in x.text for n in names_of[claim["provider"]]), x.text
+                lag = dt.datetime.fromisoformat(x.created_at) - published
+                assert lag <= dt.timedelta(days=adversary.PUPPET_WINDOW_DAYS[1] + 1), (lag, x.created_at)
+
+
+def _case_item(path: str) -> str:
+    site, case_id = path.removeprefix("/cases/").removesuffix(".html").split("/case/")
+    return f"cases:{site}/{case_id}"
+
+
+def test_count_documents_counts_the_hard_worlds_extra_posts(hard, items):
+    assert sum(hard.count_documents().values()) == len(items)
