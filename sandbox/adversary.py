@@ -14,6 +14,8 @@ Archetypes built so far (the issue's order):
    controls, on the agency's own forum question. Tell-tales: the figures are the page's, printed the
    same way; each account's other posts only praise the same agency; every post lands within days
    of the case page; the accounts are not the client and never post anywhere else.
+4. `paraphrased`: bought reviews from a review farm, each worded like a genuine happy buyer's and
+   posted at an ordinary moment; only the accounts' histories give them away.
 """
 
 from __future__ import annotations
@@ -112,3 +114,17 @@ def printed_amount(text: str, wan: int) -> str:
     if wan < 10_000:
         forms.append(numbers.cn_int(wan) + "万")
     return next((f for f in forms if f in text), f"{wan}万")
+
+
+# ------------------------------------------------------------------ 4. paraphrased, spread-out bought reviews
+# Share of bought reviews written instead by a review farm: accounts that review many agencies over
+# months, each text an ordinary five-star buyer review of its own (no shared script to match), at
+# an ordinary moment (no burst). Tell-tales: the account's history — always five stars, across
+# many unrelated agencies, most of them agencies that buy reviews.
+PARAPHRASED_SHARE = 0.4
+SHARES["paraphrased"] = PARAPHRASED_SHARE
+
+
+def farm_size(n_providers: int) -> int:
+    """Accounts in the world's review farm: few enough that each writes several reviews."""
+    return max(12, n_providers // 3)

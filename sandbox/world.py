@@ -513,6 +513,8 @@ class World:
                 )
             )
         drafts.extend(self._bought(rng, p, n_bought, unique_base + 1000, lo, hi))
+        if self.hard:
+            self._farm(drafts, p, lst, cat, lo, hi)
         drafts.sort(key=lambda r: (r.created, r.nick))
         for j, r in enumerate(drafts):
             r.id = str(4_000_000_000 + lst.number * 1000 + j)
@@ -580,6 +582,25 @@ class World:
                     )
                 )
         return out[:count]
+
+    def farm_nick(self, j: int) -> str:
+        """Account j of the review farm: beyond the buyers' and the sock puppets' index ranges."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000 + (self.n * 10 + 10) * 4
+        return names.nickname(self.seed, base + j)
+
+    def _farm(self, drafts: list[Review], p: Provider, lst: Listing, cat: str, lo, hi) -> None:
+        """Archetype 4: a share of the bought reviews rewritten as a review farm's: paraphrased, spread
+        out, from accounts with several reviews."""
+        r = adversary.rng(self.seed, "farm", lst.provider, lst.slot)
+        size = adversary.farm_size(self.n)
+        for review in drafts:
+            if not review.bought_signals or r.random() >= adversary.PARAPHRASED_SHARE:
+                continue
+            review.nick = self.farm_nick(r.randrange(size))
+            review.text = phrases.buyer_review(r, 5, p.name_forms, cat)
+            review.created = _moment(r, lo, hi)
+            review.rating = 5
+            review.bought_signals = ("review_farm",)
 
     # ------------------------------------------------------------------ cases
     @functools.lru_cache(maxsize=2048)  # noqa: B019
@@ -1153,6 +1174,8 @@ class World:
                             "service_code": lst.service_code,
                             "signals": list(r.bought_signals),
                         }
+                        if r.bought_signals == ("review_farm",):
+                            bought[r.id]["kind"] = "paraphrased"
         out = {
             "seed": self.seed,
             "n_providers": self.n,

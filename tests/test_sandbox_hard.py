@@ -14,6 +14,7 @@ from sandbox.world import World
 
 SEED = 13
 N = 120
+THREADS = ("forum_answer", "market_review")  # ids are positions in a thread or a listing
 
 
 @pytest.fixture(scope="module")
@@ -47,31 +48,44 @@ def test_the_hard_world_changes_only_what_its_archetypes_name(hard, truth, items
     easy_truth = easy.truth()
     touched = {p for p, v in truth["claims"].items() if v["archetype"] != "plain"}
     assert touched
+    easy_items = {x.item_id: x for x in easy.expected_items()}
+
+    def witness(pool, ids):  # review and answer ids are positions: compare the documents themselves
+        return [(getattr(pool[e], "author", e), getattr(pool[e], "created_at", e)) for e in ids]
+
     # every claim the adversary left alone keeps its truth, field for field
     for path, claim in truth["claims"].items():
         if path not in touched:
-            plain = {k: v for k, v in claim.items() if k != "archetype"}
             assert claim["archetype"] == "plain"
-            assert plain == easy_truth["claims"][path], path
+            plain = {k: v for k, v in claim.items() if k not in ("archetype", "evidence")}
+            theirs = easy_truth["claims"][path]
+            assert plain == {k: v for k, v in theirs.items() if k != "evidence"}, path
+            assert witness(items, claim["evidence"]) == witness(easy_items, theirs["evidence"])
     # the documents are the same documents (plus the sock puppets' posts); only case pages, the
-    # witnesses of inflated cases and the puppets' posts differ. Forum answer ids are positions in
-    # their thread, so answers are compared by what they are rather than by id.
-    easy_items = {x.item_id: x for x in easy.expected_items()}
-    witnesses = {e for p in touched for e in truth["claims"][p]["evidence"] if not e.startswith("cases:")}
-    puppet_posts = {e for v in truth["claims"].values() for e in v.get("puppet_posts", [])}
+    # witnesses of inflated cases, the puppets' posts and the farm's reviews differ. Answer and review
+    # ids are positions in their thread or listing, so those are compared by what they are.
 
-    def forum(pool, skip):
+    def witnesses(t):
+        return {e for p in touched for e in t["claims"][p]["evidence"] if not e.startswith("cases:")}
+
+    puppet_posts = {e for v in truth["claims"].values() for e in v.get("puppet_posts", [])}
+    hard_skip = witnesses(truth) | puppet_posts | {f"market:{k}" for k in truth["bought_reviews"]}
+    easy_skip = witnesses(easy_truth) | {f"market:{k}" for k in easy_truth["bought_reviews"]}
+
+    def threads(pool, skip):
         return collections.Counter(
-            (x.author, x.text, x.created_at)
-            for k, x in pool.items()
-            if k.startswith("forum:") and k not in skip
+            (x.author, x.text, x.created_at) for k, x in pool.items() if x.kind in THREADS and k not in skip
         )
 
-    assert forum(items, witnesses | puppet_posts) == forum(easy_items, witnesses)
-    others = {k for k in items if not k.startswith("forum:")}
-    assert others == {k for k in easy_items if not k.startswith("forum:")}
+    assert threads(items, hard_skip) == threads(easy_items, easy_skip)
+    # a listing keeps its number of bought reviews: the farm rewrites them, it does not add any
+    assert collections.Counter(v["service_code"] for v in truth["bought_reviews"].values()) == (
+        collections.Counter(v["service_code"] for v in easy_truth["bought_reviews"].values())
+    )
+    others = {k for k, x in items.items() if x.kind not in THREADS}
+    assert others == {k for k, x in easy_items.items() if x.kind not in THREADS}
     changed = {k for k in others if c.to_record(items[k]) != c.to_record(easy_items[k])}
-    assert changed and all(k.startswith("cases:") or k in witnesses for k in changed), changed - witnesses
+    assert changed and all(k.startswith("cases:") or k in witnesses(truth) for k in changed), changed
     # providers gain a field and keep the rest
     for mine, theirs in zip(truth["providers"], easy_truth["providers"], strict=True):
         assert mine["honest"] == (mine["archetype"] == "honest")
@@ -192,3 +206,27 @@ def _case_item(path: str) -> str:
 
 def test_count_documents_counts_the_hard_worlds_extra_posts(hard, items):
     assert sum(hard.count_documents().values()) == len(items)
+
+
+def test_the_review_farm_paraphrases_spreads_out_and_reuses_its_accounts(hard, truth, items):
+    bought = truth["bought_reviews"]
+    farm = {k for k, v in bought.items() if v.get("kind") == "paraphrased"}
+    share = len(farm) / len(bought)
+    assert abs(share - adversary.PARAPHRASED_SHARE) < 0.08, share
+    reviews = {k.removeprefix("market:"): x for k, x in items.items() if x.kind == "market_review"}
+    by_account = collections.defaultdict(list)
+    for k in farm:
+        by_account[reviews[k].author].append(reviews[k])
+    # accounts with several reviews, across several agencies, all five stars
+    assert min(len(v) for v in by_account.values()) >= 2
+    assert sum(len({x.provider_name for x in v}) >= 3 for v in by_account.values()) >= 0.8 * len(by_account)
+    assert all(x.rating == 5 for v in by_account.values() for x in v)
+    # spread out: on one listing, rarely two farm reviews on the same day
+    days = collections.Counter((reviews[k].service_code, reviews[k].created_at[:10]) for k in farm)
+    assert sum(n > 1 for n in days.values()) <= 0.05 * len(days)
+    # paraphrased: no farm review repeats another review of its listing word for word
+    texts = collections.Counter((x.service_code, x.text) for x in reviews.values())
+    repeated = sum(texts[(reviews[k].service_code, reviews[k].text)] > 1 for k in farm)
+    assert repeated <= 0.05 * len(farm), repeated
+    # and the farm's accounts are nobody else: no genuine review comes from one of them
+    assert not {x.author for k, x in reviews.items() if k not in bought} & set(by_account)
