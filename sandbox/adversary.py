@@ -16,6 +16,8 @@ Archetypes built so far (the issue's order):
    of the case page; the accounts are not the client and never post anywhere else.
 4. `paraphrased`: bought reviews from a review farm, each worded like a genuine happy buyer's and
    posted at an ordinary moment; only the accounts' histories give them away.
+5. `bad_patch` and `smear`: an honest agency's bad month (complaints answered and completed), and
+   complaints a competitor files against an honest agency from throwaway accounts.
 """
 
 from __future__ import annotations
@@ -128,3 +130,24 @@ SHARES["paraphrased"] = PARAPHRASED_SHARE
 def farm_size(n_providers: int) -> int:
     """Accounts in the world's review farm: few enough that each writes several reviews."""
     return max(12, n_providers // 3)
+
+
+# ------------------------------------------------------------------ 5. a bad patch, and smears
+# Honest agencies with a bad month: a cluster of complaints inside one month, every one answered
+# within hours and completed. Tell-tales: the replies and completions, one month only.
+BAD_PATCH_SHARE = 0.35
+BAD_PATCH_COMPLAINTS = (3, 6)
+# Honest agencies a competitor smears: complaints from throwaway accounts within a few days, with
+# no amount and no shop, each answered with a request for the contract that never comes. Tell-tales:
+# the accounts post nothing else, the cluster, no money or order named, no follow-up.
+SMEAR_SHARE = 0.3
+SMEAR_COMPLAINTS = (2, 4)
+SMEAR_SPAN_DAYS = 5
+SHARES["bad_patch"] = BAD_PATCH_SHARE
+SHARES["smear"] = SMEAR_SHARE
+
+SMEAR_REPLIES = (
+    "您好，经核实，我司系统中没有查到与您相关的合作记录，麻烦提供合同编号或付款凭证，我们会第一时间核查处理。",
+    "您好，我们逐一核对了近两年的签约客户，未找到您所说的店铺，请私信提供合同或转账记录，核实后一定给您答复。",
+    "收到投诉后我们已内部排查，没有找到对应的合作订单。如确有合作，请提供合同，我们配合平台一起核实。",
+)

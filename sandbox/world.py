@@ -201,6 +201,7 @@ class ComplaintDoc:
     status: int
     created: dt.datetime
     timeline: list[tuple[dt.datetime, str, str, str]]  # (moment, time form, actor, text)
+    kind: str | None = None  # hard world: "bad_patch" or "smear" (truth only, never on a page)
 
     @property
     def summary(self) -> str:
@@ -804,9 +805,8 @@ class World:
                         if post == 0
                         else adversary.puppet_praise(r, agency)
                     )
-                    when = cc.published + dt.timedelta(
-                        days=r.uniform(*adversary.PUPPET_WINDOW_DAYS), seconds=r.randrange(3600)
-                    )
+                    lo_s, hi_s = (d * 86400 for d in adversary.PUPPET_WINDOW_DAYS)
+                    when = cc.published + dt.timedelta(seconds=r.randrange(lo_s, hi_s))
                     when = min(when, self.today - dt.timedelta(minutes=30 + r.randrange(600)))
                     out.append(Answer("", qid, nick, token, [text], r.randint(5, 60), when))
         return out
@@ -881,6 +881,8 @@ class World:
                         since=f"{cc.start.year}年{cc.start.month}月",
                     )
                 )
+        if self.hard:
+            drafts.extend(self._hard_complaints(p))
         drafts.sort(key=lambda d: d.created)
         for k, d in enumerate(drafts):
             d.sn = str(17_300_000_000 + i * 100 + k)
@@ -894,12 +896,16 @@ class World:
         nick: str,
         shop: str | None = None,
         since: str | None = None,
+        good: bool | None = None,
+        amount: int | bool | None = True,
     ) -> ComplaintDoc:
         issue = complaint_text.issue(rng)
-        amount = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
+        drawn = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
+        amount = drawn if amount is True else amount
         body = complaint_text.body(rng, p.name_forms, issue[1], amount, shop=shop, when=since)
         cost_text = "" if amount is None else rng.choice((str(amount), f"{amount}元"))
-        good = rng.random() < p.quality
+        draw = rng.random()  # drawn either way: a forced outcome leaves the later draws as they were
+        good = draw < p.quality if good is None else good
         age = (self.today - when).days
         if good:
             reply_after = dt.timedelta(hours=rng.randint(2, 72))
@@ -950,6 +956,63 @@ class World:
             when,
             timeline,
         )
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019
+    def hard_complaint_plan(self, i: int) -> dict:
+        """Archetype 5 for provider i: {"bad_patch": (first day of the month, count) or None,
+        "smear": (first moment, count) or None}. Counts come without text, for count_documents."""
+        p = self.provider(i)
+        r = adversary.rng(self.seed, "complaint-plan", i)
+        plan: dict = {"bad_patch": None, "smear": None}
+        if p.archetype != "honest":
+            return plan
+        lo = max(
+            dt.datetime.combine(p.established, dt.time()) + dt.timedelta(days=60), dt.datetime(2020, 1, 1)
+        )
+        hi = self.today - dt.timedelta(days=40)
+        if lo >= hi:
+            return plan
+        if r.random() < adversary.BAD_PATCH_SHARE:
+            month = _moment(r, lo, hi).replace(day=1, hour=0, minute=0, second=0)
+            plan["bad_patch"] = (month, r.randint(*adversary.BAD_PATCH_COMPLAINTS))
+        if r.random() < adversary.SMEAR_SHARE:
+            plan["smear"] = (_moment(r, lo, hi), r.randint(*adversary.SMEAR_COMPLAINTS))
+        return plan
+
+    def smear_nick(self, i: int, j: int) -> str:
+        """Throwaway account j smearing provider i: beyond every other account range."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000 + (self.n * 10 + 10) * 4
+        return names.nickname(self.seed, base + adversary.farm_size(self.n) + i * 8 + j)
+
+    def _hard_complaints(self, p: Provider) -> list[ComplaintDoc]:
+        plan = self.hard_complaint_plan(p.index)
+        out = []
+        if plan["bad_patch"]:
+            month, n = plan["bad_patch"]
+            r = adversary.rng(self.seed, "bad-patch", p.index)
+            for _ in range(n):
+                when = month + dt.timedelta(days=r.randint(0, 27), seconds=r.randrange(86400))
+                nick = names.nickname(self.seed, r.randrange(self.nick_pool))
+                doc = self._complaint(r, p, when, nick=nick, good=True)
+                if doc.status != 4:  # answered and completed, every one: that is the patch's tell-tale
+                    doc = self._complaint(r, p, when, nick=nick, good=True)
+                doc.kind = "bad_patch"
+                out.append(doc)
+        if plan["smear"]:
+            first, n = plan["smear"]
+            r = adversary.rng(self.seed, "smear", p.index)
+            for j in range(n):
+                when = first + dt.timedelta(seconds=r.randrange(adversary.SMEAR_SPAN_DAYS * 86400))
+                doc = self._complaint(r, p, when, nick=self.smear_nick(p.index, j), amount=None, good=False)
+                reply_at = min(
+                    when + dt.timedelta(hours=r.randint(2, 30)), self.today - dt.timedelta(hours=1)
+                )
+                reply = (reply_at, r.choice(("full", "relative")), p.brand, r.choice(adversary.SMEAR_REPLIES))
+                doc.timeline = [*doc.timeline[:2], reply]
+                doc.status = 3
+                doc.kind = "smear"
+                out.append(doc)
+        return out
 
     def complaint_by_sn(self, sn: str) -> ComplaintDoc | None:
         if not sn.isdigit():
@@ -1150,7 +1213,7 @@ class World:
     # ------------------------------------------------------------------ truth
     def truth(self) -> dict:
         """The hidden ground truth. Only evaluation code reads it; no page carries any of it."""
-        providers, claims, bought = [], {}, {}
+        providers, claims, bought, hard_complaints = [], {}, {}, {}
         for p in self.providers():
             providers.append(
                 {
@@ -1164,6 +1227,9 @@ class World:
             )
             if self.hard:
                 providers[-1]["honest"] = p.archetype == "honest"
+                for d in self.complaints(p.index):
+                    if d.kind:
+                        hard_complaints[d.sn] = {"provider": p.legal_name, "kind": d.kind, "author": d.author}
             for cc in self.cases(p.index):
                 claims[self.case_path(p.index, cc.slot)] = self._claim_truth(p, cc)
             for lst in self.listings(p.index):
@@ -1187,6 +1253,7 @@ class World:
         if self.hard:
             out["hard"] = True
             out["adversary_shares"] = adversary.SHARES
+            out["complaints"] = hard_complaints
         return out
 
     def _claim_truth(self, p: Provider, cc: CaseCore) -> dict:
@@ -1259,6 +1326,8 @@ class World:
             counts["market_review"] += sum(self.listing(p.index, k).n_reviews for k in range(p.n_listings))
             counts["case_page"] += p.n_cases
             late = sum(cc.late_complaint_at is not None for cc in self.cases(p.index))
+            if self.hard:
+                late += sum(x[1] for x in self.hard_complaint_plan(p.index).values() if x)
             counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"] + late
             counts["forum_answer"] += channels["answer"]
             counts["forum_answer"] += sum(sum(cc.puppet_posts) for cc in self.cases(p.index))

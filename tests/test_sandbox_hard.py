@@ -14,7 +14,7 @@ from sandbox.world import World
 
 SEED = 13
 N = 120
-THREADS = ("forum_answer", "market_review")  # ids are positions in a thread or a listing
+THREADS = ("forum_answer", "market_review", "complaint")  # ids are positions in a thread or list
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +57,12 @@ def test_the_hard_world_changes_only_what_its_archetypes_name(hard, truth, items
     for path, claim in truth["claims"].items():
         if path not in touched:
             assert claim["archetype"] == "plain"
-            plain = {k: v for k, v in claim.items() if k not in ("archetype", "evidence")}
+            ids = ("evidence", "later_complaints")
+            plain = {k: v for k, v in claim.items() if k not in ("archetype", *ids)}
             theirs = easy_truth["claims"][path]
-            assert plain == {k: v for k, v in theirs.items() if k != "evidence"}, path
-            assert witness(items, claim["evidence"]) == witness(easy_items, theirs["evidence"])
+            assert plain == {k: v for k, v in theirs.items() if k not in ids}, path
+            for k in ids:
+                assert witness(items, claim.get(k, [])) == witness(easy_items, theirs.get(k, []))
     # the documents are the same documents (plus the sock puppets' posts); only case pages, the
     # witnesses of inflated cases, the puppets' posts and the farm's reviews differ. Answer and review
     # ids are positions in their thread or listing, so those are compared by what they are.
@@ -70,6 +72,7 @@ def test_the_hard_world_changes_only_what_its_archetypes_name(hard, truth, items
 
     puppet_posts = {e for v in truth["claims"].values() for e in v.get("puppet_posts", [])}
     hard_skip = witnesses(truth) | puppet_posts | {f"market:{k}" for k in truth["bought_reviews"]}
+    hard_skip |= {f"complaints:{sn}" for sn in truth["complaints"]}
     easy_skip = witnesses(easy_truth) | {f"market:{k}" for k in easy_truth["bought_reviews"]}
 
     def threads(pool, skip):
@@ -230,3 +233,30 @@ def test_the_review_farm_paraphrases_spreads_out_and_reuses_its_accounts(hard, t
     assert repeated <= 0.05 * len(farm), repeated
     # and the farm's accounts are nobody else: no genuine review comes from one of them
     assert not {x.author for k, x in reviews.items() if k not in bought} & set(by_account)
+
+
+def test_honest_agencies_have_bad_patches_and_smears_that_their_records_explain(hard, truth, items):
+    honest = [p for p in truth["providers"] if p["honest"]]
+    kinds = collections.defaultdict(set)
+    for v in truth["complaints"].values():
+        kinds[v["kind"]].add(v["provider"])
+    assert {v["provider"] for v in truth["complaints"].values()} <= {p["legal_name"] for p in honest}
+    for kind, share in (("bad_patch", adversary.BAD_PATCH_SHARE), ("smear", adversary.SMEAR_SHARE)):
+        assert abs(len(kinds[kind]) / len(honest) - share) < 0.15, kind
+    authors = collections.Counter(getattr(x, "author", None) for x in items.values())
+    by_provider = collections.defaultdict(lambda: collections.defaultdict(list))
+    for sn, v in truth["complaints"].items():
+        by_provider[v["provider"]][v["kind"]].append(items[f"complaints:{sn}"])
+    for docs in by_provider.values():
+        patch = docs.get("bad_patch", [])
+        # a bad month: inside one calendar month, every complaint answered and completed
+        assert len({x.created_at[:7] for x in patch}) <= 1
+        assert all(x.status == "已完成" and len(x.timeline) >= 4 for x in patch)
+        smear = sorted(docs.get("smear", []), key=lambda x: x.created_at)
+        if smear:
+            first, last = (dt.datetime.fromisoformat(smear[i].created_at) for i in (0, -1))
+            assert last - first <= dt.timedelta(days=adversary.SMEAR_SPAN_DAYS)
+        for x in smear:
+            assert authors[x.author] == 1  # a throwaway account: this complaint is all it ever wrote
+            assert x.amount_cny is None  # no money, no order, no shop named
+            assert x.status == "已回复" and x.timeline[-1]["text"] in adversary.SMEAR_REPLIES

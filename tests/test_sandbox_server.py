@@ -118,7 +118,10 @@ def test_no_page_of_the_hard_world_carries_a_truth_label_or_an_archetype_name():
         _assert_no_truth_label(
             handle,
             hard,
-            {"disguised_copy", "plain_copy", "inflated", "client_figure", "disguise", "adversary", "hard"},
+            {
+                *("disguised_copy", "plain_copy", "inflated", "client_figure", "disguise", "adversary"),
+                *("sock_puppet", "puppet", "paraphrased", "review_farm", "farm", "bad_patch", "smear"),
+            },
         )
 
 
