@@ -18,6 +18,8 @@ Archetypes built so far (the issue's order):
    posted at an ordinary moment; only the accounts' histories give them away.
 5. `bad_patch` and `smear`: an honest agency's bad month (complaints answered and completed), and
    complaints a competitor files against an honest agency from throwaway accounts.
+6. `unnamed_case` and `former_name`: a client's complaint that names neither its shop nor the
+   start month, or names the agency by a former legal name that only the registry still lists.
 """
 
 from __future__ import annotations
@@ -151,3 +153,15 @@ SMEAR_REPLIES = (
     "您好，我们逐一核对了近两年的签约客户，未找到您所说的店铺，请私信提供合同或转账记录，核实后一定给您答复。",
     "收到投诉后我们已内部排查，没有找到对应的合作订单。如确有合作，请提供合同，我们配合平台一起核实。",
 )
+
+
+# ------------------------------------------------------------------ 6. clients that do not say which case
+# Share of the complaints that refute a case written without the shop's name or the start month:
+# only the account (the shop's own) and the date inside the claimed period tie it to the case.
+UNNAMED_CASE_SHARE = 0.5
+# Share of agencies that changed their legal name (the registry page lists the former one, as
+# 天眼查's `historyNames` does), and of their clients' complaints that use the former name only.
+FORMER_NAME_SHARE = 0.3
+FORMER_NAME_USE = 0.6
+SHARES["unnamed_case"] = UNNAMED_CASE_SHARE
+SHARES["former_name"] = FORMER_NAME_SHARE

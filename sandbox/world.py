@@ -715,6 +715,9 @@ class World:
             )
         if self.hard and verdict == "not_enough_evidence" and not core.image_only:
             self._prop_up(core, p)
+        if self.hard and core.channel == "complaint":
+            shop, _, forms = self._client_disguise(p, core, core.client, "")
+            core.archetype = "former_name" if forms else "unnamed_case" if shop is None else None
         late = _rng(self.seed, "late-complaint", i, k)
         if verdict in ("supported", "not_enough_evidence") and late.random() < 0.2:
             when = end + dt.timedelta(days=late.randint(45, 300), seconds=late.randrange(86400))
@@ -871,14 +874,13 @@ class World:
                 )
             if cc.channel == "complaint":
                 crng = _rng(self.seed, "client-complaint", i, cc.slot)
+                shop, since = cc.client, f"{cc.start.year}年{cc.start.month}月"
+                forms = None
+                if self.hard:
+                    shop, since, forms = self._client_disguise(p, cc, shop, since)
                 drafts.append(
                     self._complaint(
-                        crng,
-                        p,
-                        cc.evidence_at,
-                        nick=cc.client,
-                        shop=cc.client,
-                        since=f"{cc.start.year}年{cc.start.month}月",
+                        crng, p, cc.evidence_at, nick=cc.client, shop=shop, since=since, forms=forms
                     )
                 )
         if self.hard:
@@ -898,11 +900,12 @@ class World:
         since: str | None = None,
         good: bool | None = None,
         amount: int | bool | None = True,
+        forms: dict | None = None,
     ) -> ComplaintDoc:
         issue = complaint_text.issue(rng)
         drawn = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
         amount = drawn if amount is True else amount
-        body = complaint_text.body(rng, p.name_forms, issue[1], amount, shop=shop, when=since)
+        body = complaint_text.body(rng, forms or p.name_forms, issue[1], amount, shop=shop, when=since)
         cost_text = "" if amount is None else rng.choice((str(amount), f"{amount}元"))
         draw = rng.random()  # drawn either way: a forced outcome leaves the later draws as they were
         good = draw < p.quality if good is None else good
@@ -933,6 +936,8 @@ class World:
             status = 2
         cotitle = rng.choice((p.brand, p.legal_name))
         named = rng.choice((p.brand, p.brand, cotitle, rng.choice(p.aliases)))
+        if forms is not None:  # the complainant knows the agency only by this name
+            named = forms["brand"]
         title = rng.choice(
             (
                 f"{named}{issue[0]}",
@@ -978,6 +983,28 @@ class World:
         if r.random() < adversary.SMEAR_SHARE:
             plan["smear"] = (_moment(r, lo, hi), r.randint(*adversary.SMEAR_COMPLAINTS))
         return plan
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
+    def former_name(self, i: int) -> str | None:
+        """Archetype 6: the legal name provider i had before (hard world only), else None."""
+        if not self.hard:
+            return None
+        r = adversary.rng(self.seed, "former-name", i)
+        if r.random() >= adversary.FORMER_NAME_SHARE:
+            return None
+        core, _ = names.provider_core(self.seed, self.n + i)
+        return self.provider(i).city + core + r.choice(names.LEGAL_SUFFIXES)
+
+    def _client_disguise(self, p: Provider, cc: CaseCore, shop: str, since: str):
+        """How a refuting client's complaint hides its link to the case: (shop, since, name forms)."""
+        r = adversary.rng(self.seed, "client-complaint", p.index, cc.slot)
+        forms = None
+        if r.random() < adversary.UNNAMED_CASE_SHARE:
+            shop, since = None, None
+        former = self.former_name(p.index)
+        if former and r.random() < adversary.FORMER_NAME_USE:
+            forms = {"brand": former, "legal": former, "aliases": (former,), "core": former}
+        return shop, since, forms
 
     def smear_nick(self, i: int, j: int) -> str:
         """Throwaway account j smearing provider i: beyond every other account range."""
@@ -1227,6 +1254,8 @@ class World:
             )
             if self.hard:
                 providers[-1]["honest"] = p.archetype == "honest"
+                if self.former_name(p.index):
+                    providers[-1]["former_names"] = [self.former_name(p.index)]
                 for d in self.complaints(p.index):
                     if d.kind:
                         hard_complaints[d.sn] = {"provider": p.legal_name, "kind": d.kind, "author": d.author}
@@ -1308,6 +1337,11 @@ class World:
                 out["disguise"] = cc.disguise
             if cc.client_after is not None:
                 out["client_after_cny"] = cc.client_after * 10_000.0
+            if cc.channel == "complaint":
+                shop, _, forms = self._client_disguise(p, cc, cc.client, "")
+                hidden = ["unnamed_case"] * (shop is None) + ["former_name"] * (forms is not None)
+                if hidden:
+                    out["complaint_disguise"] = hidden
             if cc.puppet_posts:
                 puppets = [self.puppet_nick(p.index, cc.slot, j) for j in range(len(cc.puppet_posts))]
                 out["sock_puppets"] = puppets

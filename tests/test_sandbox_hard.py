@@ -92,7 +92,7 @@ def test_the_hard_world_changes_only_what_its_archetypes_name(hard, truth, items
     # providers gain a field and keep the rest
     for mine, theirs in zip(truth["providers"], easy_truth["providers"], strict=True):
         assert mine["honest"] == (mine["archetype"] == "honest")
-        assert {k: v for k, v in mine.items() if k != "honest"} == theirs
+        assert {k: v for k, v in mine.items() if k not in ("honest", "former_names")} == theirs
 
 
 def test_disguised_copies_nudge_figures_rename_the_client_and_shift_the_start(hard, truth):
@@ -260,3 +260,39 @@ def test_honest_agencies_have_bad_patches_and_smears_that_their_records_explain(
             assert authors[x.author] == 1  # a throwaway account: this complaint is all it ever wrote
             assert x.amount_cny is None  # no money, no order, no shop named
             assert x.status == "已回复" and x.timeline[-1]["text"] in adversary.SMEAR_REPLIES
+
+
+def test_refuting_clients_may_not_say_which_case_or_may_use_the_agencys_former_name(hard, truth, items):
+    from sandbox.sites.registry import registry_company
+
+    refuting = [v for v in truth["claims"].values() if v["basis"] == "complaint"]
+    hidden = collections.Counter(k for v in refuting for k in v.get("complaint_disguise", []))
+    assert abs(hidden["unnamed_case"] / len(refuting) - adversary.UNNAMED_CASE_SHARE) < 0.2
+    assert hidden["former_name"] > 0
+    renamed = {p["legal_name"]: p for p in truth["providers"] if p.get("former_names")}
+    assert abs(len(renamed) / len(truth["providers"]) - adversary.FORMER_NAME_SHARE) < 0.1
+    for claim in refuting:
+        (ev,) = claim["evidence"]
+        doc = items[ev]
+        text = debris.to_simplified(doc.text)
+        start = dt.date.fromisoformat(claim["start"])
+        # the account and the date still tie it to the case
+        assert doc.author == claim["client"]
+        assert (
+            start
+            <= dt.date.fromisoformat(doc.created_at[:10])
+            <= start + dt.timedelta(days=claim["period_days"])
+        )
+        kinds = claim.get("complaint_disguise", [])
+        if "unnamed_case" in kinds:
+            assert claim["client"] not in text and f"{start.year}年{start.month}月" not in text
+        if "former_name" in kinds:
+            p = renamed[claim["provider"]]
+            (former,) = p["former_names"]
+            assert former in text or former in doc.title
+            assert not any(n in text for n in (p["legal_name"], p["brand"], *p["aliases"][1:]))
+    # the registry still lists the former name, the way 天眼查 shows 曾用名
+    for legal, p in list(renamed.items())[:5]:
+        i = next(k for k, q in enumerate(truth["providers"]) if q["legal_name"] == legal)
+        page = registry_company(hard, hard.provider(i).company_id).body.decode()
+        assert f'"historyNames": "{p["former_names"][0]}"' in page

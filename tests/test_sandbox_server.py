@@ -121,6 +121,7 @@ def test_no_page_of_the_hard_world_carries_a_truth_label_or_an_archetype_name():
             {
                 *("disguised_copy", "plain_copy", "inflated", "client_figure", "disguise", "adversary"),
                 *("sock_puppet", "puppet", "paraphrased", "review_farm", "farm", "bad_patch", "smear"),
+                *("unnamed_case", "former_name", "complaint_disguise"),
             },
         )
 
