@@ -24,6 +24,7 @@ import pandas as pd
 from evaluation import sandbox_eval
 from evaluation.classification import macro_f1
 from pipelines import contracts
+from pipelines.messages import DEFAULT_LANG, say
 
 Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
@@ -159,26 +160,25 @@ def pooled(per_seed: list[dict]) -> dict[str, Any]:
     }
 
 
-def lines(result: dict[str, Any]) -> list[str]:
-    """The pooled figures as a reader scans them: value [low, high] (n)."""
+def lines(result: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
+    """The pooled figures as a reader scans them: value [low, high] (n), confusion rows by verdict code."""
 
     def fmt(x: dict) -> str:
         return f"{x['value']:.2f} [{x['low']:.2f}, {x['high']:.2f}] (n={x['n']})"
 
     c, r, rep = result["claims"], result["reviews"], result["reputation"]
     out = [
-        f"seeds {','.join(map(str, result['seeds']))}: 95% intervals (Wilson on pooled counts; "
-        "bootstrap over seeds for macro-F1 and Spearman)",
-        f"claims     macro-F1 {fmt(c['macro_f1'])}  accuracy {fmt(c['accuracy'])}",
+        say("eval.seeds.head", lang, seeds=",".join(map(str, result["seeds"]))),
+        say("eval.seeds.claims", lang, f1=fmt(c["macro_f1"]), accuracy=fmt(c["accuracy"])),
     ]
     for arch, v in c["by_archetype"].items():
-        out.append(f"  {arch:<16} accuracy {fmt(v['accuracy'])}")
+        out.append(say("eval.seeds.archetype", lang, name=arch, accuracy=fmt(v["accuracy"])))
         for t, row in sorted(v["confusion"].items()):
             cells = " ".join(f"{p[:4]}={n}" for p, n in row.items() if n)
-            out.append(f"    true {t:<20} → {cells}")
-    out.append(f"reviews    precision {fmt(r['precision'])}  recall {fmt(r['recall'])}")
+            out.append(f"    {t:<20} → {cells}")
+    out.append(say("eval.seeds.reviews", lang, precision=fmt(r["precision"]), recall=fmt(r["recall"])))
     for kind, v in r["recall_by_kind"].items():
-        out.append(f"  {kind:<16} recall {fmt(v)}")
-    out.append(f"reputation Spearman {fmt(rep['spearman'])}")
-    out.append(f"  honest providers in the bottom quintile {fmt(rep['honest_in_bottom_quintile'])}")
+        out.append(say("eval.seeds.kind", lang, name=kind, recall=fmt(v)))
+    out.append(say("eval.seeds.reputation", lang, spearman=fmt(rep["spearman"])))
+    out.append(say("eval.seeds.honest", lang, share=fmt(rep["honest_in_bottom_quintile"])))
     return out

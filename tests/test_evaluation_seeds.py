@@ -84,5 +84,6 @@ def test_pooled_figures_count_every_claim_and_review_once_with_intervals_around_
     assert honest["n"] == sum(p["archetype"] == "honest" for t in truths for p in t["providers"])
     for figure in (claims["accuracy"], reviews["precision"], reviews["recall"], honest, claims["macro_f1"]):
         assert figure["low"] <= figure["value"] <= figure["high"], figure
-    text = "\n".join(multi.lines(result))
+    text = "\n".join(multi.lines(result, "en"))
     assert "inflated" in text and "honest providers in the bottom quintile" in text
+    assert "诚信服务商落入后20%的比例" in "\n".join(multi.lines(result))  # Chinese first, like every line

@@ -84,7 +84,7 @@ def evaluate(
         "per_seed": per_seed,
     }
     if not render.write_json(json_out, result):
-        render.print_lines(multi.lines(result["pooled"]))
+        render.print_lines(multi.lines(result["pooled"], c.lang))
     fail_if_sources_failed(failed, c.lang)
 
 
