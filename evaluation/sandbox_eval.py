@@ -112,7 +112,8 @@ def review_metrics(truth_bought: dict[str, Any], flags: pd.DataFrame) -> dict[st
     }
 
 
-def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[str, Any]:
+def matched_scores(truth_providers: list[dict], rep: pd.DataFrame) -> list[tuple[float, dict]]:
+    """(reputation_score, truth provider) for every true provider the marts name and score."""
     by_name: dict[str, str] = {}
     for pid, name, aliases in zip(rep["provider_id"], rep["provider_name"], rep["aliases"], strict=True):
         for n in [pid, name, *(list(aliases) if aliases is not None else [])]:
@@ -130,7 +131,12 @@ def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[s
             None,
         )
         if pid is not None and score.get(pid) is not None and not pd.isna(score[pid]):
-            pairs.append((float(score[pid]), float(tp["quality"])))
+            pairs.append((float(score[pid]), tp))
+    return pairs
+
+
+def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[str, Any]:
+    pairs = [(s, float(tp["quality"])) for s, tp in matched_scores(truth_providers, rep)]
     rho = float(spearmanr(*zip(*pairs, strict=True)).statistic) if len(pairs) >= 3 else float("nan")
     return {"matched": len(pairs), "providers": len(truth_providers), "spearman": rho}
 

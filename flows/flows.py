@@ -205,12 +205,14 @@ def demo(
     run_id: str | None = None,
     frontier: str | None = None,
     workers: int = 1,
+    hard: bool = False,
 ) -> dict[str, Any]:
-    """Start a sandbox world on a free loopback port, run everything against it, stop it."""
+    """Start a sandbox world (the adversarial one with `hard`) on a free loopback port, run everything
+    against it, stop it."""
     from sandbox.server import start
 
     access_log = str(DataTree(data).logs_dir / "sandbox-access.log")
-    with start(seed, n_providers=providers, port=0, access_log=access_log) as sb:
+    with start(seed, n_providers=providers, port=0, access_log=access_log, hard=hard) as sb:
         return run(
             data,
             config=config,

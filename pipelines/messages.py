@@ -257,6 +257,31 @@ UI: dict[str, dict[str, str]] = {
         "en": "reputation vs hidden quality: Spearman {spearman} over {matched} of {providers} providers",
     },
     "eval.more": {"zh": "全部指标：kaopu eval --json FILE", "en": "all figures: kaopu eval --json FILE"},
+    # `kaopu eval --seeds`: every figure is "value [low, high] (n=N)"
+    "eval.seeds.head": {
+        "zh": "沙盒世界 seed {seeds}：95%置信区间（比例用汇总计数的 Wilson 区间，"
+        "macro-F1 与 Spearman 按 seed 自助法）",
+        "en": "seeds {seeds}: 95% intervals (Wilson on pooled counts; bootstrap over seeds for macro-F1 "
+        "and Spearman)",
+    },
+    "eval.seeds.claims": {
+        "zh": "案例结论：macro-F1 {f1}，准确率 {accuracy}",
+        "en": "claims     macro-F1 {f1}  accuracy {accuracy}",
+    },
+    "eval.seeds.archetype": {"zh": "  {name}：准确率 {accuracy}", "en": "  {name:<16} accuracy {accuracy}"},
+    "eval.seeds.reviews": {
+        "zh": "可疑评价：精确率 {precision}，召回率 {recall}",
+        "en": "reviews    precision {precision}  recall {recall}",
+    },
+    "eval.seeds.kind": {"zh": "  {name}：召回率 {recall}", "en": "  {name:<16} recall {recall}"},
+    "eval.seeds.reputation": {
+        "zh": "口碑分与隐藏质量：Spearman {spearman}",
+        "en": "reputation Spearman {spearman}",
+    },
+    "eval.seeds.honest": {
+        "zh": "  诚信服务商落入后20%的比例 {share}",
+        "en": "  honest providers in the bottom quintile {share}",
+    },
     # `kaopu status`
     "status.running": {
         "zh": "正在运行：{what} {run_id}（pid {pid}，开始于 {started}）",

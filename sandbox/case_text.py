@@ -131,6 +131,13 @@ def _side_values(rng: random.Random) -> dict:
     }
 
 
+def _money(cc, wan: int, rng: random.Random) -> str:
+    """An amount as this page prints it. The draw is made either way, so a page that prints whole
+    yuan (a disguised copy, `1,200,000元`) leaves every later choice of the page unchanged."""
+    printed = numbers.money(wan, rng)
+    return f"{wan * 10000:,}元" if getattr(cc, "money_form", None) == "yuan" else printed
+
+
 def _result_paragraphs(
     rng: random.Random, cc, ref: str, per: str, length: str
 ) -> tuple[list[str], str | None]:
@@ -140,7 +147,7 @@ def _result_paragraphs(
     `per` is the period as a length or a range of months; `length` is always a length.
     """
     metric = cc.metric
-    before, after = numbers.money(cc.before, rng), numbers.money(cc.after, rng)
+    before, after = _money(cc, cc.before, rng), _money(cc, cc.after, rng)
     pct = numbers.growth_pct(cc.before, cc.after)
     mult = numbers.multiple(cc.before, cc.after)
     forms = ["from_to", "reach", "only_took", "arrow", "monthly_avg", "split"]
@@ -233,8 +240,8 @@ def case_page(rng: random.Random, cc, core_client: str, company: dict) -> tuple[
         per=numbers.period(cc.period_days, rng),
         metric=cc.metric,
         mult=mult or "",
-        before=numbers.money(cc.before, rng),
-        after=numbers.money(cc.after, rng),
+        before=_money(cc, cc.before, rng),
+        after=_money(cc, cc.after, rng),
     )
     return title, paras
 

@@ -15,6 +15,8 @@ import typer
 
 from sandbox.world import DEFAULT_SEED, MAX_PROVIDERS, World
 
+HARD_HELP = "The adversarial world: disguised copies, inflated claims (sandbox/README.md)."
+
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="The offline web kaopu crawls in tests and demos."
 )
@@ -32,6 +34,7 @@ def serve(
     seed: Annotated[int, typer.Option(help="World seed.")] = DEFAULT_SEED,
     providers: Annotated[int, typer.Option(help=f"Providers in the world (1–{MAX_PROVIDERS}).")] = 30,
     faults: Annotated[float, typer.Option(help="Share of requests that fail (0–1).")] = 0.0,
+    hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
     access_log: Annotated[Path, typer.Option("--access-log", help="One line per request.")] = Path(
         "sandbox-access.log"
     ),
@@ -45,13 +48,20 @@ def serve(
         raise _fail("--faults must be between 0 and 1")
     try:
         handle = start(
-            seed, n_providers=providers, faults=faults, port=port, host=host, access_log=access_log
+            seed,
+            n_providers=providers,
+            faults=faults,
+            port=port,
+            host=host,
+            access_log=access_log,
+            hard=hard,
         )
     except (OSError, ValueError, OverflowError, UnicodeError) as exc:  # a taken port, a host that is no host
         where = f"{host[:80]}:{port}"
         raise _fail(f"cannot serve on {where}: {getattr(exc, 'strerror', None) or exc}") from None
     typer.echo(
-        f"sandbox seed={seed} providers={providers} faults={faults} on {handle.url}  (log: {access_log})"
+        f"sandbox seed={seed} providers={providers} faults={faults}{' hard' if hard else ''} on {handle.url}"
+        f"  (log: {access_log})"
     )
     sys.stdout.flush()
     try:
@@ -67,11 +77,12 @@ def truth(
     seed: Annotated[int, typer.Option(help="World seed.")] = DEFAULT_SEED,
     providers: Annotated[int, typer.Option(help=f"Providers in the world (1–{MAX_PROVIDERS}).")] = 30,
     out: Annotated[Path | None, typer.Option("--out", help="Write the JSON here (default: stdout).")] = None,
+    hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
 ) -> None:
     """Write the world's hidden ground truth as JSON (schema in sandbox/README.md)."""
     if not 1 <= providers <= MAX_PROVIDERS:
         raise _fail(f"--providers must be between 1 and {MAX_PROVIDERS}")
-    text = json.dumps(World(seed, providers).truth(), ensure_ascii=False, indent=1)
+    text = json.dumps(World(seed, providers, hard=hard).truth(), ensure_ascii=False, indent=1)
     if out is None:
         typer.echo(text)
         return

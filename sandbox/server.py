@@ -228,10 +228,12 @@ def start(
     host: str = "127.0.0.1",
     access_log: str | Path | None = None,
     blocks: dict[str, tuple[str, int]] | None = None,
+    hard: bool = False,
 ) -> SandboxHandle:
     """Serve a world in a background thread. `port=0` picks a free port (see `handle.url`);
-    `access_log=None` keeps no log file; `blocks` is a BlockPlan (path prefix → (kind, after N))."""
-    world = World(seed, n_providers)
+    `access_log=None` keeps no log file; `blocks` is a BlockPlan (path prefix → (kind, after N));
+    `hard` serves the adversarial world (`sandbox.adversary`)."""
+    world = World(seed, n_providers, hard=hard)
     plan = BlockPlan(blocks)
     server = _Server((host, port), world, FaultPlan(seed, faults), AccessLog(access_log), plan)
     thread = threading.Thread(

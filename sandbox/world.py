@@ -13,6 +13,7 @@ pages are rendered from the public fields of the entities below (see `sandbox.pa
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -22,7 +23,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipelines import contracts as c
-from sandbox import article_text, case_text, complaint_text, dates, debris, forum_text, names, phrases
+from sandbox import (
+    adversary,
+    article_text,
+    case_text,
+    complaint_text,
+    dates,
+    debris,
+    forum_text,
+    names,
+    phrases,
+)
 
 DEFAULT_SEED = 7  # the seed `kaopu sandbox serve` and `kaopu demo` use when none is given
 FETCHED_AT = "2026-06-30T04:00:00+00:00"
@@ -162,6 +173,14 @@ class CaseCore:
     # A complaint by the client *after* the claimed period: true to life, and it contradicts nothing
     # the case claims, so a checker must compare dates rather than react to any complaint.
     late_complaint_at: dt.datetime | None = None
+    # Hard world only (`sandbox.adversary`): which adversarial archetype made this case, how the page
+    # prints money ("yuan": whole yuan), the client's own true final figure when the page inflates
+    # it, and what a disguised copy changed (for the truth file, never on a page).
+    archetype: str | None = None
+    money_form: str | None = None
+    client_after: int | None = None
+    disguise: dict | None = None
+    puppet_posts: tuple[int, ...] = ()  # sock puppets: posts per controlled account (first: the testimonial)
 
     @property
     def end(self) -> dt.datetime:
@@ -182,6 +201,7 @@ class ComplaintDoc:
     status: int
     created: dt.datetime
     timeline: list[tuple[dt.datetime, str, str, str]]  # (moment, time form, actor, text)
+    kind: str | None = None  # hard world: "bad_patch" or "smear" (truth only, never on a page)
 
     @property
     def summary(self) -> str:
@@ -280,11 +300,13 @@ SCOPES = (
 class World:
     """A seeded world. Cheap to construct; every accessor computes what it returns."""
 
-    def __init__(self, seed: int, n_providers: int = 30):
+    def __init__(self, seed: int, n_providers: int = 30, hard: bool = False):
         if not 1 <= n_providers <= MAX_PROVIDERS:
             raise ValueError(f"n_providers must be between 1 and {MAX_PROVIDERS}, got {n_providers}")
         self.seed = int(seed)
         self.n = int(n_providers)
+        # The adversarial archetypes of `sandbox.adversary`; off, the world is what it always was.
+        self.hard = bool(hard)
         self.today = dates.TODAY
         # Buyers who review more than once come from this shared pool; one-off accounts lie beyond it.
         self.nick_pool = max(500, 8 * self.n)
@@ -466,7 +488,7 @@ class World:
                 Review(
                     "",
                     cc.client,
-                    case_text.testimonial(trng, cc, p.name_forms, trng.random() < 0.5),
+                    case_text.testimonial(trng, _client_view(cc), p.name_forms, trng.random() < 0.5),
                     cc.evidence_at,
                     5 if trng.random() < 0.8 else 4,
                 )
@@ -492,6 +514,8 @@ class World:
                 )
             )
         drafts.extend(self._bought(rng, p, n_bought, unique_base + 1000, lo, hi))
+        if self.hard:
+            self._farm(drafts, p, lst, cat, lo, hi)
         drafts.sort(key=lambda r: (r.created, r.nick))
         for j, r in enumerate(drafts):
             r.id = str(4_000_000_000 + lst.number * 1000 + j)
@@ -560,6 +584,25 @@ class World:
                 )
         return out[:count]
 
+    def farm_nick(self, j: int) -> str:
+        """Account j of the review farm: beyond the buyers' and the sock puppets' index ranges."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000 + (self.n * 10 + 10) * 4
+        return names.nickname(self.seed, base + j)
+
+    def _farm(self, drafts: list[Review], p: Provider, lst: Listing, cat: str, lo, hi) -> None:
+        """Archetype 4: a share of the bought reviews rewritten as a review farm's: paraphrased, spread
+        out, from accounts with several reviews."""
+        r = adversary.rng(self.seed, "farm", lst.provider, lst.slot)
+        size = adversary.farm_size(self.n)
+        for review in drafts:
+            if not review.bought_signals or r.random() >= adversary.PARAPHRASED_SHARE:
+                continue
+            review.nick = self.farm_nick(r.randrange(size))
+            review.text = phrases.buyer_review(r, 5, p.name_forms, cat)
+            review.created = _moment(r, lo, hi)
+            review.rating = 5
+            review.bought_signals = ("review_farm",)
+
     # ------------------------------------------------------------------ cases
     @functools.lru_cache(maxsize=2048)  # noqa: B019
     def cases(self, i: int) -> list[CaseCore]:
@@ -579,7 +622,7 @@ class World:
             src = self.case_core(j, 0)
             published = src.published + dt.timedelta(days=rng.randint(20, 300), seconds=rng.randrange(86400))
             if published < self.today - dt.timedelta(days=1):
-                return CaseCore(
+                copy = CaseCore(
                     i,
                     k,
                     case_id,
@@ -597,6 +640,7 @@ class World:
                     None,
                     original=(j, 0),
                 )
+                return self._disguise(copy, i, k) if self.hard else copy
             verdict = "not_enough_evidence"
         client = self.client(i, k % p.n_clients)
         established = dt.datetime.combine(p.established, dt.time())
@@ -662,17 +706,113 @@ class World:
                 end + dt.timedelta(days=rng.randint(3, 60), seconds=rng.randrange(86400)),
                 self.today - dt.timedelta(hours=rng.randint(2, 20)),
             )
+            if self.hard:
+                self._inflate(core, p)
         elif basis == "complaint":
             core.channel = "complaint"
             core.evidence_at = start + dt.timedelta(
                 days=rng.randint(10, max(11, period - 5)), seconds=rng.randrange(86400)
             )
+        if self.hard and verdict == "not_enough_evidence" and not core.image_only:
+            self._prop_up(core, p)
+        if self.hard and core.channel == "complaint":
+            shop, _, forms = self._client_disguise(p, core, core.client, "")
+            core.archetype = "former_name" if forms else "unnamed_case" if shop is None else None
         late = _rng(self.seed, "late-complaint", i, k)
         if verdict in ("supported", "not_enough_evidence") and late.random() < 0.2:
             when = end + dt.timedelta(days=late.randint(45, 300), seconds=late.randrange(86400))
             if when < self.today - dt.timedelta(days=1):
                 core.late_complaint_at = when
         return core
+
+    def _disguise(self, cc: CaseCore, i: int, k: int) -> CaseCore:
+        """Archetype 1: a copied case nudged so that no field matches the original exactly."""
+        r = adversary.rng(self.seed, "copy", i, k)
+        if r.random() >= adversary.DISGUISED_COPY_SHARE:
+            cc.archetype = "plain_copy"
+            return cc
+        before = adversary.nudge(cc.before, r)
+        after = adversary.nudge(cc.after, r)
+        if after <= before:  # the nudges never turn growth into decline
+            after = cc.after
+        months = r.choice((-2, -1, 1, 2))
+        start = adversary.shift_months(cc.start, months)
+        published = max(cc.published, start + dt.timedelta(days=cc.period_days + r.randint(10, 40)))
+        if published >= self.today - dt.timedelta(days=1):  # a later start would end after today
+            months = -abs(months)
+            start = adversary.shift_months(cc.start, months)
+            published = cc.published
+        client = adversary.client_alias(cc.client, r)
+        cc.disguise = {
+            "before_cny": cc.before * 10_000.0,
+            "after_cny": cc.after * 10_000.0,
+            "start_shift_months": months,
+            "client_as": client,
+            "money_form": "yuan",
+        }
+        return dataclasses.replace(
+            cc,
+            before=before,
+            after=after,
+            start=start,
+            published=published,
+            client=client,
+            archetype="disguised_copy",
+            money_form="yuan",
+        )
+
+    def _inflate(self, cc: CaseCore, p: Provider) -> None:
+        """Archetype 2: the page raises a corroborated result inside the plausible band; the client's
+        own review or answer keeps the true, lower figure, so the case is refuted by its own witness."""
+        r = adversary.rng(self.seed, "inflate", cc.provider, cc.slot)
+        if r.random() >= adversary.INFLATED_SHARE[p.archetype]:
+            return
+        ceiling = cc.before * (1 + cc.period_days / 45)
+        claimed = _round2(min(cc.after * r.uniform(*adversary.INFLATION), ceiling))
+        if claimed > ceiling or claimed < cc.after * 1.15:
+            return  # no room inside the plausible band: an inflation here would be implausible instead
+        cc.client_after, cc.after = cc.after, claimed
+        cc.verdict, cc.basis, cc.archetype = "refuted", "client_figure", "inflated"
+
+    def _prop_up(self, cc: CaseCore, p: Provider) -> None:
+        """Archetype 3: accounts the agency controls vouch for an uncorroborated case."""
+        r = adversary.rng(self.seed, "puppets", cc.provider, cc.slot)
+        if r.random() >= adversary.SOCK_PUPPET_SHARE[p.archetype]:
+            return
+        n = r.randint(*adversary.SOCK_PUPPETS)
+        cc.puppet_posts = tuple(1 + r.randint(*adversary.PUPPET_OTHER_POSTS) for _ in range(n))
+        cc.archetype = "sock_puppet"
+
+    def puppet_nick(self, i: int, k: int, j: int) -> str:
+        """Account j propping up case slot k of provider i: beyond every buyer's index range."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000
+        return names.nickname(self.seed, base + (i * 10 + k) * 4 + j)
+
+    def _puppet_answers(self, q: int, qid: str) -> list[Answer]:
+        out = []
+        p = self.provider(q)
+        for cc in self.cases(q):
+            if not cc.puppet_posts:
+                continue
+            r = adversary.rng(self.seed, "puppet-posts", q, cc.slot)
+            page = debris.to_simplified(self.case_page(q, cc.slot).text)
+            before = adversary.printed_amount(page, cc.before)
+            after = adversary.printed_amount(page, cc.after)
+            for j, n_posts in enumerate(cc.puppet_posts):
+                nick = self.puppet_nick(q, cc.slot, j)
+                token = f"u{r.getrandbits(40):x}"
+                for post in range(n_posts):
+                    agency = r.choice((p.brand, p.brand, *p.aliases[1:3]))
+                    text = (
+                        adversary.puppet_testimonial(r, cc, agency, before, after)
+                        if post == 0
+                        else adversary.puppet_praise(r, agency)
+                    )
+                    lo_s, hi_s = (d * 86400 for d in adversary.PUPPET_WINDOW_DAYS)
+                    when = cc.published + dt.timedelta(seconds=r.randrange(lo_s, hi_s))
+                    when = min(when, self.today - dt.timedelta(minutes=30 + r.randrange(600)))
+                    out.append(Answer("", qid, nick, token, [text], r.randint(5, 60), when))
+        return out
 
     def case_path(self, i: int, k: int) -> str:
         return f"/cases/{self.provider(i).site}/case/{self.case_core(i, k).case_id}.html"
@@ -734,16 +874,17 @@ class World:
                 )
             if cc.channel == "complaint":
                 crng = _rng(self.seed, "client-complaint", i, cc.slot)
+                shop, since = cc.client, f"{cc.start.year}年{cc.start.month}月"
+                forms = None
+                if self.hard:
+                    shop, since, forms = self._client_disguise(p, cc, shop, since)
                 drafts.append(
                     self._complaint(
-                        crng,
-                        p,
-                        cc.evidence_at,
-                        nick=cc.client,
-                        shop=cc.client,
-                        since=f"{cc.start.year}年{cc.start.month}月",
+                        crng, p, cc.evidence_at, nick=cc.client, shop=shop, since=since, forms=forms
                     )
                 )
+        if self.hard:
+            drafts.extend(self._hard_complaints(p))
         drafts.sort(key=lambda d: d.created)
         for k, d in enumerate(drafts):
             d.sn = str(17_300_000_000 + i * 100 + k)
@@ -757,12 +898,17 @@ class World:
         nick: str,
         shop: str | None = None,
         since: str | None = None,
+        good: bool | None = None,
+        amount: int | bool | None = True,
+        forms: dict | None = None,
     ) -> ComplaintDoc:
         issue = complaint_text.issue(rng)
-        amount = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
-        body = complaint_text.body(rng, p.name_forms, issue[1], amount, shop=shop, when=since)
+        drawn = rng.choice((None, 1980, 3000, 5000, 6800, 9800, 12000, 20000, 36000, 50000))
+        amount = drawn if amount is True else amount
+        body = complaint_text.body(rng, forms or p.name_forms, issue[1], amount, shop=shop, when=since)
         cost_text = "" if amount is None else rng.choice((str(amount), f"{amount}元"))
-        good = rng.random() < p.quality
+        draw = rng.random()  # drawn either way: a forced outcome leaves the later draws as they were
+        good = draw < p.quality if good is None else good
         age = (self.today - when).days
         if good:
             reply_after = dt.timedelta(hours=rng.randint(2, 72))
@@ -790,6 +936,8 @@ class World:
             status = 2
         cotitle = rng.choice((p.brand, p.legal_name))
         named = rng.choice((p.brand, p.brand, cotitle, rng.choice(p.aliases)))
+        if forms is not None:  # the complainant knows the agency only by this name
+            named = forms["brand"]
         title = rng.choice(
             (
                 f"{named}{issue[0]}",
@@ -813,6 +961,85 @@ class World:
             when,
             timeline,
         )
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019
+    def hard_complaint_plan(self, i: int) -> dict:
+        """Archetype 5 for provider i: {"bad_patch": (first day of the month, count) or None,
+        "smear": (first moment, count) or None}. Counts come without text, for count_documents."""
+        p = self.provider(i)
+        r = adversary.rng(self.seed, "complaint-plan", i)
+        plan: dict = {"bad_patch": None, "smear": None}
+        if p.archetype != "honest":
+            return plan
+        lo = max(
+            dt.datetime.combine(p.established, dt.time()) + dt.timedelta(days=60), dt.datetime(2020, 1, 1)
+        )
+        hi = self.today - dt.timedelta(days=40)
+        if lo >= hi:
+            return plan
+        if r.random() < adversary.BAD_PATCH_SHARE:
+            month = _moment(r, lo, hi).replace(day=1, hour=0, minute=0, second=0)
+            plan["bad_patch"] = (month, r.randint(*adversary.BAD_PATCH_COMPLAINTS))
+        if r.random() < adversary.SMEAR_SHARE:
+            plan["smear"] = (_moment(r, lo, hi), r.randint(*adversary.SMEAR_COMPLAINTS))
+        return plan
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019
+    def former_name(self, i: int) -> str | None:
+        """Archetype 6: the legal name provider i had before (hard world only), else None."""
+        if not self.hard:
+            return None
+        r = adversary.rng(self.seed, "former-name", i)
+        if r.random() >= adversary.FORMER_NAME_SHARE:
+            return None
+        core, _ = names.provider_core(self.seed, self.n + i)
+        return self.provider(i).city + core + r.choice(names.LEGAL_SUFFIXES)
+
+    def _client_disguise(self, p: Provider, cc: CaseCore, shop: str, since: str):
+        """How a refuting client's complaint hides its link to the case: (shop, since, name forms)."""
+        r = adversary.rng(self.seed, "client-complaint", p.index, cc.slot)
+        forms = None
+        if r.random() < adversary.UNNAMED_CASE_SHARE:
+            shop, since = None, None
+        former = self.former_name(p.index)
+        if former and r.random() < adversary.FORMER_NAME_USE:
+            forms = {"brand": former, "legal": former, "aliases": (former,), "core": former}
+        return shop, since, forms
+
+    def smear_nick(self, i: int, j: int) -> str:
+        """Throwaway account j smearing provider i: beyond every other account range."""
+        base = self.nick_pool + (self.n * LISTING_SLOTS + 1) * 2000 + (self.n * 10 + 10) * 4
+        return names.nickname(self.seed, base + adversary.farm_size(self.n) + i * 8 + j)
+
+    def _hard_complaints(self, p: Provider) -> list[ComplaintDoc]:
+        plan = self.hard_complaint_plan(p.index)
+        out = []
+        if plan["bad_patch"]:
+            month, n = plan["bad_patch"]
+            r = adversary.rng(self.seed, "bad-patch", p.index)
+            for _ in range(n):
+                when = month + dt.timedelta(days=r.randint(0, 27), seconds=r.randrange(86400))
+                nick = names.nickname(self.seed, r.randrange(self.nick_pool))
+                doc = self._complaint(r, p, when, nick=nick, good=True)
+                if doc.status != 4:  # answered and completed, every one: that is the patch's tell-tale
+                    doc = self._complaint(r, p, when, nick=nick, good=True)
+                doc.kind = "bad_patch"
+                out.append(doc)
+        if plan["smear"]:
+            first, n = plan["smear"]
+            r = adversary.rng(self.seed, "smear", p.index)
+            for j in range(n):
+                when = first + dt.timedelta(seconds=r.randrange(adversary.SMEAR_SPAN_DAYS * 86400))
+                doc = self._complaint(r, p, when, nick=self.smear_nick(p.index, j), amount=None, good=False)
+                reply_at = min(
+                    when + dt.timedelta(hours=r.randint(2, 30)), self.today - dt.timedelta(hours=1)
+                )
+                reply = (reply_at, r.choice(("full", "relative")), p.brand, r.choice(adversary.SMEAR_REPLIES))
+                doc.timeline = [*doc.timeline[:2], reply]
+                doc.status = 3
+                doc.kind = "smear"
+                out.append(doc)
+        return out
 
     def complaint_by_sn(self, sn: str) -> ComplaintDoc | None:
         if not sn.isdigit():
@@ -892,7 +1119,7 @@ class World:
             for cc in self.cases(q):
                 if cc.channel == "answer":
                     trng = _rng(self.seed, "testimonial", q, cc.slot)
-                    text = case_text.testimonial(trng, cc, self.provider(q).name_forms, True)
+                    text = case_text.testimonial(trng, _client_view(cc), self.provider(q).name_forms, True)
                     drafts.append(
                         Answer(
                             "",
@@ -904,6 +1131,8 @@ class World:
                             cc.evidence_at,
                         )
                     )
+        if self.hard and q < self.n:
+            drafts.extend(self._puppet_answers(q, question.qid))
         drafts.sort(key=lambda a: a.created)
         for k, a in enumerate(drafts):
             a.id = str(900_000_000 + q * 100 + k)
@@ -1011,7 +1240,7 @@ class World:
     # ------------------------------------------------------------------ truth
     def truth(self) -> dict:
         """The hidden ground truth. Only evaluation code reads it; no page carries any of it."""
-        providers, claims, bought = [], {}, {}
+        providers, claims, bought, hard_complaints = [], {}, {}, {}
         for p in self.providers():
             providers.append(
                 {
@@ -1023,6 +1252,13 @@ class World:
                     "archetype": p.archetype,
                 }
             )
+            if self.hard:
+                providers[-1]["honest"] = p.archetype == "honest"
+                if self.former_name(p.index):
+                    providers[-1]["former_names"] = [self.former_name(p.index)]
+                for d in self.complaints(p.index):
+                    if d.kind:
+                        hard_complaints[d.sn] = {"provider": p.legal_name, "kind": d.kind, "author": d.author}
             for cc in self.cases(p.index):
                 claims[self.case_path(p.index, cc.slot)] = self._claim_truth(p, cc)
             for lst in self.listings(p.index):
@@ -1033,7 +1269,9 @@ class World:
                             "service_code": lst.service_code,
                             "signals": list(r.bought_signals),
                         }
-        return {
+                        if r.bought_signals == ("review_farm",):
+                            bought[r.id]["kind"] = "paraphrased"
+        out = {
             "seed": self.seed,
             "n_providers": self.n,
             "today": dates.iso(self.today),
@@ -1041,6 +1279,11 @@ class World:
             "claims": claims,
             "bought_reviews": bought,
         }
+        if self.hard:
+            out["hard"] = True
+            out["adversary_shares"] = adversary.SHARES
+            out["complaints"] = hard_complaints
+        return out
 
     def _claim_truth(self, p: Provider, cc: CaseCore) -> dict:
         out = {
@@ -1088,6 +1331,23 @@ class World:
             out["evidence"] = [
                 f"cases:{self.provider(cc.original[0]).site}/{self.case_core(*cc.original).case_id}"
             ]
+        if self.hard:
+            out["archetype"] = cc.archetype or "plain"
+            if cc.disguise is not None:
+                out["disguise"] = cc.disguise
+            if cc.client_after is not None:
+                out["client_after_cny"] = cc.client_after * 10_000.0
+            if cc.channel == "complaint":
+                shop, _, forms = self._client_disguise(p, cc, cc.client, "")
+                hidden = ["unnamed_case"] * (shop is None) + ["former_name"] * (forms is not None)
+                if hidden:
+                    out["complaint_disguise"] = hidden
+            if cc.puppet_posts:
+                puppets = [self.puppet_nick(p.index, cc.slot, j) for j in range(len(cc.puppet_posts))]
+                out["sock_puppets"] = puppets
+                out["puppet_posts"] = [
+                    f"forum:{a.id}" for a in self.question(p.index).answers if a.author in puppets
+                ]
         return out
 
     # ------------------------------------------------------------------ counts and items
@@ -1100,8 +1360,11 @@ class World:
             counts["market_review"] += sum(self.listing(p.index, k).n_reviews for k in range(p.n_listings))
             counts["case_page"] += p.n_cases
             late = sum(cc.late_complaint_at is not None for cc in self.cases(p.index))
+            if self.hard:
+                late += sum(x[1] for x in self.hard_complaint_plan(p.index).values() if x)
             counts["complaint"] += self._n_plain_complaints(p.index) + channels["complaint"] + late
             counts["forum_answer"] += channels["answer"]
+            counts["forum_answer"] += sum(sum(cc.puppet_posts) for cc in self.cases(p.index))
         for q in range(self.n_questions()):
             counts["forum_answer"] += self._n_plain_answers(q)
         for a in range(self.n_articles):
@@ -1131,6 +1394,11 @@ class World:
         from sandbox import expected
 
         yield from expected.items(self)
+
+
+def _client_view(cc: CaseCore) -> CaseCore:
+    """The case as its client tells it: the true final figure when the page inflated it."""
+    return cc if cc.client_after is None else dataclasses.replace(cc, after=cc.client_after)
 
 
 def _client_variant(shop: str, rng: random.Random) -> str:

@@ -301,6 +301,48 @@ UI_GOLDEN = [
     ),
     ("eval.more", {}, "全部指标：kaopu eval --json FILE", "all figures: kaopu eval --json FILE"),
     (
+        "eval.seeds.head",
+        {"seeds": "3"},
+        "沙盒世界 seed 3：95%置信区间（比例用汇总计数的 Wilson 区间，macro-F1 与 Spearman 按 seed 自助法）",
+        "seeds 3: 95% intervals (Wilson on pooled counts; bootstrap over seeds for macro-F1 and Spearman)",
+    ),
+    (
+        "eval.seeds.claims",
+        {"f1": "0.60 [0.56, 0.64] (n=4)", "accuracy": "0.67 [0.62, 0.72] (n=327)"},
+        "案例结论：macro-F1 0.60 [0.56, 0.64] (n=4)，准确率 0.67 [0.62, 0.72] (n=327)",
+        "claims     macro-F1 0.60 [0.56, 0.64] (n=4)  accuracy 0.67 [0.62, 0.72] (n=327)",
+    ),
+    (
+        "eval.seeds.archetype",
+        {"name": "inflated", "accuracy": "0.22 [0.09, 0.45] (n=18)"},
+        "  inflated：准确率 0.22 [0.09, 0.45] (n=18)",
+        "  inflated         accuracy 0.22 [0.09, 0.45] (n=18)",
+    ),
+    (
+        "eval.seeds.reviews",
+        {"precision": "0.94 [0.91, 0.95] (n=496)", "recall": "0.52 [0.49, 0.55] (n=889)"},
+        "可疑评价：精确率 0.94 [0.91, 0.95] (n=496)，召回率 0.52 [0.49, 0.55] (n=889)",
+        "reviews    precision 0.94 [0.91, 0.95] (n=496)  recall 0.52 [0.49, 0.55] (n=889)",
+    ),
+    (
+        "eval.seeds.kind",
+        {"name": "burst", "recall": "0.90 [0.86, 0.93] (n=309)"},
+        "  burst：召回率 0.90 [0.86, 0.93] (n=309)",
+        "  burst            recall 0.90 [0.86, 0.93] (n=309)",
+    ),
+    (
+        "eval.seeds.reputation",
+        {"spearman": "0.88 [0.85, 0.91] (n=4)"},
+        "口碑分与隐藏质量：Spearman 0.88 [0.85, 0.91] (n=4)",
+        "reputation Spearman 0.88 [0.85, 0.91] (n=4)",
+    ),
+    (
+        "eval.seeds.honest",
+        {"share": "0.00 [0.00, 0.13] (n=25)"},
+        "  诚信服务商落入后20%的比例 0.00 [0.00, 0.13] (n=25)",
+        "  honest providers in the bottom quintile 0.00 [0.00, 0.13] (n=25)",
+    ),
+    (
         "status.running",
         {"what": "build", "run_id": "build-1", "pid": 42, "started": "05:00"},
         "正在运行：build build-1（pid 42，开始于 05:00）",

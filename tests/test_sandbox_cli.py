@@ -26,6 +26,20 @@ def test_truth_writes_the_worlds_truth_as_json(tmp_path):
     assert {"seed", "n_providers", "providers", "claims", "bought_reviews"} <= set(data)
 
 
+def test_truth_of_the_hard_world_keeps_the_schema_and_adds_its_archetypes(tmp_path):
+    easy, hard = tmp_path / "easy.json", tmp_path / "hard.json"
+    for path, extra in ((easy, []), (hard, ["--hard"])):
+        args = ["truth", "--seed", "4", "--providers", "40", "--out", str(path), *extra]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    e, h = (json.loads(p.read_text(encoding="utf-8")) for p in (easy, hard))
+    assert set(e) < set(h) and h["hard"] is True
+    assert e["claims"].keys() == h["claims"].keys()
+    for path, claim in h["claims"].items():
+        assert set(e["claims"][path]) <= set(claim)  # fields are added, never renamed or dropped
+    assert {v["archetype"] for v in h["claims"].values()} - {"plain"}
+
+
 def test_bad_arguments_fail_in_one_line_with_exit_2(tmp_path):
     runner = CliRunner()
     for args in (

@@ -108,6 +108,25 @@ def test_same_seed_gives_byte_identical_answers_and_another_seed_another_world(s
 
 
 def test_no_page_carries_a_truth_label(sb, world):
+    _assert_no_truth_label(sb, world)
+
+
+def test_no_page_of_the_hard_world_carries_a_truth_label_or_an_archetype_name():
+    hard = World(SEED, N, hard=True)
+    assert any(v.get("archetype") not in (None, "plain") for v in hard.truth()["claims"].values())
+    with start(SEED, n_providers=N, hard=True) as handle:
+        _assert_no_truth_label(
+            handle,
+            hard,
+            {
+                *("disguised_copy", "plain_copy", "inflated", "client_figure", "disguise", "adversary"),
+                *("sock_puppet", "puppet", "paraphrased", "review_farm", "farm", "bad_patch", "smear"),
+                *("unnamed_case", "former_name", "complaint_disguise"),
+            },
+        )
+
+
+def _assert_no_truth_label(sb, world, extra: frozenset[str] | set[str] = frozenset()):
     truth = world.truth()
     words = {
         "archetype",
@@ -127,6 +146,7 @@ def test_no_page_carries_a_truth_label(sb, world):
         "incentive_wording",
         "basis",
         "evidence",
+        *extra,
     }
     paths = crawl_paths(world)
     assert len(paths) > 300

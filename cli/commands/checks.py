@@ -18,6 +18,7 @@ from cli.options import Ctx
 from pipelines.config import bounded, ensure_watchlist
 from pipelines.contracts import SOURCES
 from pipelines.storage import DataTree, new_run_id
+from sandbox.cli import HARD_HELP
 from sandbox.world import DEFAULT_SEED
 
 
@@ -32,10 +33,25 @@ def doctor(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
+def _seed_list(text: str) -> list[int]:
+    try:
+        seeds = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise Fail(f"--seeds takes whole numbers separated by commas, not {bounded(text)}", 2) from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise Fail("--seeds needs one or more distinct seeds", 2)
+    return seeds
+
+
 @guard
 def evaluate(
     ctx: typer.Context,
     seed: Annotated[int, typer.Option(help="Sandbox world seed.")] = DEFAULT_SEED,
+    seeds: Annotated[
+        str | None,
+        typer.Option(help="Several seeds, comma-separated: pooled figures with 95% intervals."),
+    ] = None,
+    hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
     providers: Annotated[int, typer.Option(min=1, max=100_000)] = 30,
     faults: Annotated[float, typer.Option(min=0.0, max=0.5, help="Sandbox fault rate.")] = 0.0,
     json_out: Annotated[
@@ -44,11 +60,44 @@ def evaluate(
     keep: Annotated[Path | None, typer.Option(help="Keep the data tree here instead of a temp dir.")] = None,
 ) -> None:
     """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
+    c: Ctx = ctx.obj
+    if seeds is None:
+        metrics, failed = _evaluate_world(c, seed, providers, faults, hard, keep)
+        if not render.write_json(json_out, metrics):
+            render.print_lines(summaries.eval_lines(metrics, c.lang))
+        fail_if_sources_failed(failed, c.lang)
+        return
+    from evaluation import seeds as multi
+
+    per_seed, failed = [], []
+    for s in _seed_list(seeds):
+        metrics, seed_failed = _evaluate_world(
+            c, s, providers, faults, hard, keep and keep / f"seed-{s}", counts=True
+        )
+        per_seed.append(metrics)
+        failed += seed_failed
+    result = {
+        "hard": hard,
+        "providers": providers,
+        "faults": faults,
+        "pooled": multi.pooled([m.pop("counts") for m in per_seed]),
+        "per_seed": per_seed,
+    }
+    if not render.write_json(json_out, result):
+        render.print_lines(multi.lines(result["pooled"], c.lang))
+    fail_if_sources_failed(failed, c.lang)
+
+
+def _evaluate_world(
+    c: Ctx, seed: int, providers: int, faults: float, hard: bool, keep: Path | None, counts: bool = False
+) -> tuple[dict, list]:
+    """Crawl one world, build, score: (metrics with the raw counts under `counts`, failed sources)."""
     from evaluation.sandbox_eval import compare
+    from evaluation.seeds import seed_counts
+    from pipelines.storage import read_table
     from sandbox.server import start
     from sandbox.world import World
 
-    c: Ctx = ctx.obj
     workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
     tree = DataTree(workdir)
     ensure_watchlist(tree)
@@ -61,6 +110,7 @@ def evaluate(
             faults=faults,
             port=0,
             access_log=str(tree.logs_dir / "sandbox-access.log"),
+            hard=hard,
         ) as sb,
     ):
         kflows = prefect_control.load_flows(tree, c.verbose)
@@ -79,13 +129,17 @@ def evaluate(
             ),
         )
     failed = render.report_crawl(summary, c.lang)
-    metrics = compare(World(seed, providers).truth(), tree)
+    truth = World(seed, providers, hard=hard).truth()
+    metrics = compare(truth, tree)
     metrics.update({"seed": seed, "providers": providers, "faults": faults})
-    if not render.write_json(json_out, metrics):
-        render.print_lines(summaries.eval_lines(metrics, c.lang))
+    if hard:
+        metrics["hard"] = True
+    if counts:
+        marts = ("claim_checks", "review_flags", "provider_reputation")
+        metrics["counts"] = seed_counts(truth, *(read_table(tree, f"marts/{t}").to_pandas() for t in marts))
     if keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
-    fail_if_sources_failed(failed, c.lang)
+    return metrics, failed
 
 
 @guard

@@ -15,6 +15,7 @@ from cli.options import AllowDamaged, Ctx, Frontier, Since, Sources, Workers
 from pipelines.config import bounded, clip
 from pipelines.contracts import SOURCES
 from pipelines.messages import say
+from sandbox.cli import HARD_HELP
 from sandbox.world import DEFAULT_SEED
 
 
@@ -27,6 +28,7 @@ def demo(
     ] = flow_runs.DEMO_PROVIDERS,
     frontier: Frontier = None,
     workers: Workers = 1,
+    hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
 ) -> None:
     """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation."""
     c: Ctx = ctx.obj
@@ -47,6 +49,7 @@ def demo(
             run_id=run_id,
             frontier=frontier,
             workers=workers,
+            hard=hard,
         ),
     )
     failed = render.report_crawl(summary, c.lang)

@@ -57,6 +57,9 @@ def registry_company(w: World, cid: str) -> Answer:
         "legalPersonName": p.legal_person,
         "regLocation": f"{p.city}市",
     }
+    former = w.former_name(i)
+    if former:  # 曾用名, as the registry lists it (the hard world's renamed agencies)
+        data["historyNames"] = former
     next_data = {
         "props": {"pageProps": {"dehydratedState": {"queries": [{"state": {"data": {"data": data}}}]}}},
         "page": "/company/[id]",
