@@ -128,10 +128,10 @@ def fingerprints(
     """provider key → 64-bit fingerprint of every input row its marts read."""
     parts: dict[str, pd.Series] = {}
     if not docs.empty:
-        d = docs[_DOC_FP_COLS]  # copy-on-write: the two columns added below copy nothing else
+        d = docs[_DOC_FP_COLS]  # copy-on-write: the context columns added below copy nothing else
         ctx = context.reindex(docs.index)
-        d["author_reviews"] = ctx["author_reviews"].fillna(0).astype(np.int8)
-        d["copies"] = ctx["copies"].fillna(0).astype(np.int8)
+        for col in context.columns:  # every cross-provider input of the review flags
+            d[col] = ctx[col].fillna(0).astype(context[col].dtype)
         parts["docs"] = _sum_by_key(docs["provider_id"], _row_hashes(d))
     for name, df in (("claims", claims), ("registry", registry), ("listings", listings)):
         if not df.empty:

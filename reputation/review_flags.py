@@ -52,6 +52,20 @@ UNTESTED = re.compile(
 )
 TOP_RATING = 5.0
 
+# Review farms: a paid review can be worded like any happy buyer's and posted at an ordinary moment;
+# what the farm cannot hide is the account's history. Its accounts write several reviews, always
+# five stars, for agencies whose other buyers mostly do not give five. Under the innocent reading (a
+# buyer whose ratings are like every other buyer's of the same agency) the chance of an all-five
+# history is the product of each agency's five-star share; `farm_score` is -log10 of it in tenths
+# (an integer, so a build's fingerprint of it is exact), 0 for an account with fewer than
+# FARM_MIN_REVIEWS rated reviews or any rating below five. FARM_BAR is a chance of one in a hundred:
+# on sandbox seeds 101-104 (hard world) no account outside the farm scored above 15, 43 of the 48
+# farm accounts scored 22 or more. A loyal buyer of good agencies, where five stars are the norm,
+# never gets near: five five-star reviews where 80% of buyers give five score 4.
+FARM_MIN_REVIEWS = 3
+FARM_BAR = 20
+FARM_SCORE_CAP = 1000
+
 # Rating deviation: two stars from the provider's median on a 1–5 scale is the gap between "good"
 # and "poor", beyond ordinary disagreement between buyers.
 RATING_GAP = 2.0
@@ -64,21 +78,23 @@ FLAG_ORDER = (
     "near_duplicate_in_burst",
     "near_duplicate",
     "burst",
+    "farm_account",
     "one_hit_author",
     "rating_deviation",
 )
 
 
 def review_context(docs: pd.DataFrame) -> pd.DataFrame:
-    """Per review, the two signal inputs that depend on other providers' reviews too: how many reviews
-    its author wrote in all (`author_reviews`, capped at 2: only "one" matters) and how many long
-    reviews of the same provider share its near-duplicate cluster (`copies`, capped at 2).
+    """Per review, the signal inputs that depend on other providers' reviews too: how many reviews
+    its author wrote in all (`author_reviews`, capped at 2: only "one" matters), how many long
+    reviews of the same provider share its near-duplicate cluster (`copies`, capped at 2) and its
+    author's `farm_score` (see FARM_BAR).
 
     Kept apart so a build that recomputes only some providers (incremental_build/mart_state.py) can take
     them from every review while computing the signals of a few.
     """
-    # The four columns before the row filter: filtering the whole frame would copy 10^6 texts.
-    cols = ["author", "text_chars", "dup_cluster", "provider_id"]
+    # The five columns before the row filter: filtering the whole frame would copy 10^6 texts.
+    cols = ["author", "text_chars", "dup_cluster", "provider_id", "rating"]
     rev = docs[cols][docs["kind"].isin(REVIEW_KINDS)]
     # Codes and a bincount: mapping value_counts back onto 10^6 reviews took six times as long.
     codes, _ = pd.factorize(rev["author"])
@@ -97,7 +113,29 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     group = pd.factorize((pcode + 1) * (1 << 40) + cluster)[0]
     copies = pd.Series(np.zeros(len(rev), dtype=np.int8), index=rev.index)
     copies[clustered.to_numpy()] = np.bincount(group)[group].clip(max=2).astype(np.int8)
-    return pd.DataFrame({"author_reviews": counts, "copies": copies}, index=rev.index)
+    farm = pd.Series(_farm_score(codes, rev["provider_id"], rev["rating"]), index=rev.index)
+    return pd.DataFrame({"author_reviews": counts, "copies": copies, "farm_score": farm}, index=rev.index)
+
+
+def _farm_score(author: np.ndarray, provider: pd.Series, rating: pd.Series) -> np.ndarray:
+    """Per review, its author's farm score (int16): -log10 of the chance that an account rating like
+    the other buyers of the same agencies gives five stars every time, over its rated reviews."""
+    stars = pd.to_numeric(rating, errors="coerce").to_numpy(dtype=float)
+    rated = ~np.isnan(stars) & (author >= 0)
+    top = stars >= TOP_RATING
+    # Each agency's five-star share, Laplace-smoothed so a small agency's share is never 0 or 1.
+    pcode = pd.factorize(provider)[0] + 1
+    n_rated = np.bincount(pcode[rated], minlength=pcode.max(initial=0) + 1)
+    n_top = np.bincount(pcode[rated & top], minlength=len(n_rated))
+    share = (n_top + 1.0) / (n_rated + 2.0)
+    n_auth = author.max(initial=-1) + 1
+    a = author[rated]
+    evidence = np.bincount(a, weights=-np.log10(share[pcode[rated]]), minlength=n_auth)
+    n_reviews = np.bincount(a, minlength=n_auth)
+    all_top = np.bincount(a, weights=(~top[rated]).astype(float), minlength=n_auth) == 0
+    per_author = np.where(all_top & (n_reviews >= FARM_MIN_REVIEWS), np.floor(evidence * 10), 0)
+    per_author = np.minimum(per_author, FARM_SCORE_CAP).astype(np.int16)
+    return np.where(author >= 0, per_author[np.maximum(author, 0)] if n_auth else 0, 0).astype(np.int16)
 
 
 def signals(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -126,6 +164,7 @@ def signals(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataF
     out["burst"] = _burst(provider, at)
 
     out["one_hit_author"] = rev["author"].notna() & (ctx["author_reviews"] == 1)
+    out["farm_account"] = ctx["farm_score"].fillna(0) >= FARM_BAR
 
     out["untested_praise"] = text.str.contains(UNTESTED, regex=True) & (rating >= TOP_RATING)
 
@@ -220,13 +259,15 @@ def flag_reviews(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.
         return pd.DataFrame(columns=cols)
     # Converging evidence only: the review's own confession, a copy of it posted for the same
     # provider within hours while the provider's review stream is far above its own pace, or top marks
-    # for a service just begun from an account with no other review. Author and rating signals alone
+    # for a service just begun from an account with no other review, or a review farm's account
+    # (several reviews, all five stars where other buyers mostly are not). Author and rating signals alone
     # are reported beside a flag but never make one: most one-review buyers are honest, and an
     # unhappy buyer among happy ones is exactly the voice a merchant needs to hear.
     flagged = (
         sig["incentive_wording"]
         | (sig["near_duplicate_in_burst"] & sig["burst"])
         | (sig["untested_praise"] & sig["one_hit_author"])
+        | sig["farm_account"]
     )
     rows = docs.loc[sig.index[flagged], ["source", "native_id", "provider_id"]].copy()
     sub = sig.loc[flagged]

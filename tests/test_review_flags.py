@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reputation.review_flags import FLAGGED_WEIGHT, flag_reviews, signals
+from incremental_build.mart_state import _DOC_FP_COLS, fingerprints
+from reputation.review_flags import FLAGGED_WEIGHT, flag_reviews, review_context, signals
 
 _N = 0
 
@@ -145,3 +146,78 @@ def test_a_newcomer_who_is_measured_or_writes_again_is_not_flagged():
         review(text="合作半年了，店铺销量稳步上涨，五星推荐", rating=5.0, author="longtime"),
     ]
     assert flag_reviews(pd.DataFrame(rows)).empty
+
+
+_AGENCIES = ("p1", "p2", "p3", "p4", "p5")
+
+
+def _mixed_market(providers=_AGENCIES, per_provider=20):
+    """Agencies whose buyers give 1–5 stars, as a middling agency's do; each buyer writes once."""
+    rows = []
+    for p in providers:
+        for i in range(per_provider):
+            day = (pd.Timestamp("2025-01-01") + pd.Timedelta(days=9 * i)).strftime("%Y-%m-%d")
+            rows.append(review(p, f"{p}第{i}条评价，效果一般般，沟通还算顺畅", float(1 + i % 5), day))
+    return rows
+
+
+def _farm_everywhere():
+    return [review(p, f"{p}的团队非常用心，推荐", 5.0, author="farmhand") for p in _AGENCIES]
+
+
+def test_a_review_farm_account_is_flagged_on_every_agency_it_praises():
+    # Paraphrased texts at ordinary moments weeks apart: no burst, no copy, no incentive wording. Only
+    # the account's history gives it away: five stars every time where other buyers mostly give less.
+    texts = ["运营团队很专业，店铺数据稳步上涨", "合作三个月，转化率提升明显", "客服响应快，方案落地扎实"]
+    farm = [
+        review(p, texts[i % 3], 5.0, f"2025-0{i + 2}-1{i}", author="farmhand")
+        for i, p in enumerate(_AGENCIES)
+    ]
+    rows = _mixed_market() + farm
+    flags = flag_reviews(pd.DataFrame(rows))
+    assert set(flags["native_id"]) == {r["native_id"] for r in farm}
+    assert all("farm_account" in f for f in flags["flags"])
+
+
+def test_loyal_or_discerning_buyers_with_several_reviews_are_not_farm_accounts():
+    rows = _mixed_market()
+    # Five stars at agencies where five stars are the norm: a loyal buyer of good agencies.
+    for p in ("good1", "good2", "good3", "good4"):
+        rows += [review(p, f"{p}的服务很好，第{i}次好评", 5.0, author=f"{p}-buyer{i}") for i in range(12)]
+        rows.append(review(p, f"{p}一直合作，效果稳定，服务到位", 5.0, author="loyal"))
+    # Five stars at middling agencies, but one honest three: not "always five".
+    rows += [
+        review(p, f"在{p}合作了一段时间，整体满意度{s}分", s, author="discerning")
+        for p, s in (("p1", 5.0), ("p2", 5.0), ("p3", 5.0), ("p4", 3.0))
+    ]
+    # Two five-star reviews are too few to tell a farm from a lucky buyer.
+    rows += [review(p, f"{p}很给力，店铺起色明显", 5.0, author="twice") for p in ("p1", "p2")]
+    assert flag_reviews(pd.DataFrame(rows)).empty
+
+
+def test_a_farm_account_is_seen_from_its_reviews_of_other_agencies():
+    # A build that recomputes only p1 passes the context of every review: p1 alone holds a single
+    # review of the account, which looks like any buyer's.
+    farm = _farm_everywhere()
+    docs = pd.DataFrame(_mixed_market() + farm)
+    only_p1 = docs[docs["provider_id"] == "p1"]
+    assert flag_reviews(only_p1).empty
+    flags = flag_reviews(only_p1, context=review_context(docs))
+    assert list(flags["native_id"]) == [farm[0]["native_id"]]
+
+
+def test_a_farm_review_elsewhere_changes_the_agency_fingerprint():
+    # Incremental builds keep a provider's rows unless its fingerprint changes: the account's new
+    # review of another agency must change the fingerprint of the agencies it reviewed before.
+    farm = _farm_everywhere()
+    empty = pd.DataFrame(columns=["provider_id"])
+
+    def fp(rows):
+        docs = pd.DataFrame(rows)
+        for col in _DOC_FP_COLS:
+            if col not in docs:
+                docs[col] = None
+        return fingerprints(empty, docs, review_context(docs), empty, empty, empty)
+
+    before, after = fp(_mixed_market() + farm[:2]), fp(_mixed_market() + farm)
+    assert before["p1"] != after["p1"]
