@@ -31,7 +31,11 @@ INCENTIVE = re.compile(
 
 # Incentive wording counts only in a review that praises: "说好的好评返现也没兑现" in a one-star review is
 # a merchant complaining about a broken promise, not a paid review.
-NEGATED_INCENTIVE = re.compile(r"没兑现|没有兑现|未兑现|没收到|没有收到|没返|不返|没给|骗")
+# Nor does it in one that disowns the practice: "不用返现求好评，效果自己会说话", "没搞什么好评返现那一套".
+NEGATED_INCENTIVE = re.compile(
+    r"没兑现|没有兑现|未兑现|没收到|没有收到|没返|不返|没给|骗|"
+    r"(?:不用|不需要|无需|不搞|没搞|没有搞|不靠|拒绝|从不|从来不)[^，。！？,.!?；;]{0,6}返现"
+)
 PRAISING_RATING = 4.0
 
 # Bursts are measured against the provider's own pace: a review is in a burst when the number of other

@@ -63,6 +63,17 @@ def test_incentive_wording_alone_is_flagged():
     assert flags.loc[0, "weight"] == FLAGGED_WEIGHT
 
 
+def test_praise_that_disowns_cash_back_is_not_incentive_wording():
+    rows = [
+        *honest_history(),
+        review(text="续约第二年了，不用返现求好评，效果自己会说话，推荐", rating=5.0, author="regular1"),
+        review(text="没搞什么好评返现那一套，靠的是实打实的数据", rating=5.0, author="regular2"),
+    ]
+    assert flag_reviews(pd.DataFrame(rows)).empty
+    paid = review(text="效果不错，五星好评返现十元，已经截图给客服了", rating=5.0, author="regular3")
+    assert list(flag_reviews(pd.DataFrame([*rows, paid]))["native_id"]) == [paid["native_id"]]
+
+
 def test_near_duplicates_in_a_burst_are_flagged_and_honest_history_is_not():
     text = "这家代运营公司非常专业，店铺销量翻了好几倍，强烈推荐大家合作！"
     burst = [
