@@ -524,6 +524,7 @@ REVIEW_FLAGS = pa.schema(
         ("provider_id", pa.string()),
         ("flags", _STR_LIST),
         ("weight", pa.float64()),  # 0..1, the weight the item keeps in adjusted scores
+        ("confidence", pa.float64()),  # 0..1: 1 - the chance of the innocent reading (review_flags.py)
         ("built_at", _TS),
         ("schema_version", pa.int32()),
     ]

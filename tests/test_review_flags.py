@@ -61,6 +61,7 @@ def test_incentive_wording_alone_is_flagged():
     assert list(flags["native_id"]) == [rows[-1]["native_id"]]
     assert "incentive_wording" in flags.loc[0, "flags"]
     assert flags.loc[0, "weight"] == FLAGGED_WEIGHT
+    assert 0.9 <= flags.loc[0, "confidence"] < 1.0
 
 
 def test_praise_that_disowns_cash_back_is_not_incentive_wording():
@@ -84,6 +85,8 @@ def test_near_duplicates_in_a_burst_are_flagged_and_honest_history_is_not():
     flags = flag_reviews(pd.DataFrame(rows))
     assert set(flags["native_id"]) == {r["native_id"] for r in burst}
     assert all({"near_duplicate", "burst"} <= set(f) for f in flags["flags"])
+    # Twelve reviews in a day where the provider gets one every few days: no chance at all.
+    assert (flags["confidence"] > 0.999).all()
 
 
 def test_a_busy_day_of_distinct_honest_reviews_is_not_flagged():
@@ -135,7 +138,7 @@ def test_no_reviews_gives_an_empty_table_with_the_columns():
         )
     )
     assert out.empty
-    assert list(out.columns) == ["source", "native_id", "provider_id", "flags", "weight"]
+    assert list(out.columns) == ["source", "native_id", "provider_id", "flags", "weight", "confidence"]
 
 
 def test_top_marks_for_a_service_just_begun_from_a_one_review_account_is_flagged():
@@ -188,6 +191,8 @@ def test_a_review_farm_account_is_flagged_on_every_agency_it_praises():
     flags = flag_reviews(pd.DataFrame(rows))
     assert set(flags["native_id"]) == {r["native_id"] for r in farm}
     assert all("farm_account" in f for f in flags["flags"])
+    # Five five-star reviews where a quarter of buyers give five: an innocent chance under 1 in 100.
+    assert (flags["confidence"] >= 0.99).all()
 
 
 def test_loyal_or_discerning_buyers_with_several_reviews_are_not_farm_accounts():
