@@ -4,10 +4,11 @@ The marts are a pure function of the clean tables, and almost all of that functi
 a provider's review flags, claim verdicts, monthly rows and reputation statistics read only its own
 documents, claims, registry and listing rows. The exceptions are few and handled explicitly:
 
-- a review's author may have written reviews of other providers (the one-review-author signal) and
-  its near-duplicate cluster spans providers: `review_flags.review_context` is computed over every
-  review, and each review's context is part of its provider's fingerprint, so a new review by the
-  same author elsewhere changes this provider's fingerprint too;
+- a review's author may have written reviews of other providers (the one-review-author and the
+  review-farm-account signals) and its near-duplicate cluster spans providers:
+  `review_flags.review_context` is computed over every review, and each review's context (every
+  column of it) is part of its provider's fingerprint, so a new review by the same author elsewhere
+  changes this provider's fingerprint too;
 - a success case may be a copy of another provider's (the `duplicated` verdict): providers that claim
   the same client are recomputed together (`copy_links`), by the links of this build and the last;
 - the market mean rating behind the Bayesian averages: `scores.finish` runs over every provider on
