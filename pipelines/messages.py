@@ -118,6 +118,26 @@ RISK_FLAGS: dict[str, dict[str, str]] = {
     "no_evidence": {"zh": "未找到独立证据", "en": "no independent evidence found"},
 }
 
+# Why a review looks bought (reputation/review_flags.py FLAG_ORDER): the signals a merchant sees beside
+# each flagged review in the report.
+REVIEW_SIGNALS: dict[str, dict[str, str]] = {
+    "incentive_wording": {"zh": "提到好评返现", "en": "mentions a reward for the review"},
+    "untested_praise": {"zh": "未体验先好评", "en": "praise before any result"},
+    "near_duplicate_in_burst": {"zh": "集中出现的雷同评价", "en": "near-copy within a burst"},
+    "near_duplicate": {"zh": "与其他评价雷同", "en": "near-copy of another review"},
+    "burst": {"zh": "短时间内集中出现", "en": "part of a burst"},
+    "farm_account": {"zh": "账号对多家服务商一律五星", "en": "account gives every agency five stars"},
+    "one_hit_author": {"zh": "账号只发过这一条", "en": "the account's only review"},
+    "rating_deviation": {"zh": "评分明显偏离其他评价", "en": "rating far from the others'"},
+}
+
+
+def signal_names(codes: object, lang: str = DEFAULT_LANG) -> list[str]:
+    """The review signals as words in `lang`; an unknown code stays as it is rather than vanish."""
+    names = REVIEW_SIGNALS
+    return [names.get(str(c), {}).get(lang) or str(c) for c in (codes if codes is not None else [])]
+
+
 # A reason written as a plain sentence by a rule that has no code yet: kept verbatim in both languages
 # rather than dropped, so a new rule never loses its explanation (give it a code in REASONS).
 UNCODED = "uncoded"

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from scipy.stats import norm
 
-from pipelines.messages import DEFAULT_LANG, LANGS, render
+from pipelines.messages import DEFAULT_LANG, LANGS, render, signal_names
 from pipelines.storage import DataTree, slugify
 from pipelines.text import to_simplified
 from report import charts
@@ -274,11 +274,12 @@ def provider_context(pid: str, data: ReportData, lang: str) -> tuple[dict, list[
 
     flagged = []
     fl = data.flagged.get(pid, [])
+    sep = "、" if lang == "zh" else ", "
     if fl:
         for f in fl[-FLAGGED_SHOWN:][::-1]:
             flagged.append(
                 {
-                    "signals": ", ".join(list(f["flags"]) if f.get("flags") is not None else []),
+                    "signals": sep.join(signal_names(f.get("flags"), lang)),
                     "rating": _fmt(f.get("rating"), 0) or "–",
                     "excerpt": _excerpt(f.get("text")),
                     "date": _date(f.get("created_at")) or "–",

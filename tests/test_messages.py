@@ -458,3 +458,15 @@ def test_every_column_of_the_provider_row_has_a_chinese_name_and_english_keeps_t
     assert field_label("claims_refuted", "zh") == "被证伪的案例"
     assert field_label("reputation_score", "en") == "reputation_score"
     assert field_label("a_new_column", "zh") == "a_new_column"
+
+
+def test_every_review_signal_has_words_in_both_languages():
+    from pipelines.messages import REVIEW_SIGNALS, signal_names
+    from reputation.review_flags import FLAG_ORDER
+
+    assert set(REVIEW_SIGNALS) == set(FLAG_ORDER)
+    for code in FLAG_ORDER:
+        assert REVIEW_SIGNALS[code]["zh"] and REVIEW_SIGNALS[code]["en"]
+        assert not any(c.isascii() and c.isalpha() for c in REVIEW_SIGNALS[code]["zh"])
+    assert signal_names(["burst", "farm_account"], "zh") == ["短时间内集中出现", "账号对多家服务商一律五星"]
+    assert signal_names(["a_new_signal"], "zh") == ["a_new_signal"]  # kept, not dropped

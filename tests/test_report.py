@@ -252,3 +252,15 @@ def test_an_unknown_provider_or_missing_marts_fail_in_the_merchants_language(tre
         == "kaopu: no marts/provider_reputation table yet: run `kaopu build` (or demo / run) first"
     )
     assert not DataTree(tmp_path / "empty").table_path("marts/provider_reputation").exists()
+
+
+def test_flagged_reviews_show_their_signals_in_chinese(zh, tree):
+    from pipelines.messages import signal_names
+
+    flags = read_table(tree, "marts/review_flags").to_pandas()
+    pid = flags["provider_id"].iloc[0]
+    mine = flags[flags["provider_id"] == pid]
+    html = zh.pages[pid].read_text("utf-8")
+    assert any("、".join(signal_names(codes, "zh")) in html for codes in mine["flags"])
+    codes = {c for cs in mine["flags"] for c in cs}
+    assert codes and not any(code in html for code in codes)  # no internal code reaches a merchant
