@@ -149,11 +149,24 @@ def client_complained(case: dict, ev: CaseEvidence) -> Verdict | None:
 
 
 def client_reported_lower(case: dict, ev: CaseEvidence) -> Verdict | None:
-    """Rule 2: the client's own account of what happened puts the metric below the claimed level."""
-    if ev.reported_lower is None:
+    """Rule 2: the client's own account of what happened puts the metric below the claimed level:
+    an extracted outcome, or the client's own review or answer that starts from the page's `before`
+    and ends well below its `after` (`_lower_end`)."""
+    if ev.reported_lower is not None:
+        evidence, why = ev.reported_lower
+        return _verdict("refuted", why, evidence)
+    claimed = _level(case.get("after"))
+    own = [
+        (h, low)
+        for h in ev.client_docs
+        if h["kind"] not in COMPLAINT_KINDS and h["by_client"] and h["at_ok"]
+        for low in [_lower_end(h, case)]
+        if low is not None
+    ]
+    if not own or claimed is None:
         return None
-    evidence, why = ev.reported_lower
-    return _verdict("refuted", why, evidence)
+    said = {"client": case["client"], "metric": case.get("metric"), "reported": own[0][1], "claimed": claimed}
+    return _verdict("refuted", Message("client_reported_lower", said), (h["doc_id"] for h, _ in own))
 
 
 def copied_from_other(case: dict, ev: CaseEvidence) -> Verdict | None:
@@ -487,7 +500,11 @@ def _client_core(name: str) -> str:
     return core if len(core) >= 2 else (name or "")
 
 
-_SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店|品牌|旗舰|店)$")
+_SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店|品牌|旗舰|官方|店)$")
+# A brand is written with a tail a copier adds or drops (悦家 / 悦家家 / 悦家官方): cases are compared
+# within the group of clients whose brand starts with the same BRAND_STEM characters, and two names
+# are the same client when one brand is the start of the other (`_related_clients`).
+BRAND_STEM = 2
 
 
 # Numbers from a client's text match a claim's when within 10%: people round (8.6百万 vs 860万 is exact,
@@ -503,6 +520,25 @@ def _numbers_match(hit: dict, claim: pd.Series) -> bool:
     values = [n for n in _amounts(hit["text"] or "") if n > 0]
     matched = sum(any(abs(v - t) <= NUMBER_TOLERANCE * t for v in values) for t in targets)
     return matched == len(targets) or matched >= 2
+
+
+def _lower_end(hit: dict, claim: dict) -> float | None:
+    """The end level the client's own text gives when it starts from the claim's `before` (within
+    NUMBER_TOLERANCE) and ends below the claimed `after` by more than people round: from its own end
+    figure, or its growth percentage applied to its start. None when the text does not say so, or
+    also states the claimed end."""
+    before, after = _level(claim.get("before")), _level(claim.get("after"))
+    if before is None or after is None or after <= before:
+        return None
+    found = [n for n in numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
+    amounts = [float(n.value) for n in found if not n.percent]
+    start = [v for v in amounts if abs(v - before) <= NUMBER_TOLERANCE * before]
+    if not start or any(abs(v - after) <= NUMBER_TOLERANCE * after for v in amounts):
+        return None
+    ends = [v for v in amounts if v > before * (1 + NUMBER_TOLERANCE)]
+    ends += [start[0] * (1 + float(n.value) / 100) for n in found if n.percent]
+    low = [v for v in ends if v < after * (1 - NUMBER_TOLERANCE)]
+    return round(max(low), 2) if low and len(low) == len(ends) else None
 
 
 def _corroborates(hit: dict, claim: pd.Series) -> bool:
@@ -570,12 +606,14 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
         a == k or k in b for a, k, b in zip(pairs["_author"], pairs["_client"], pairs["_blob"], strict=True)
     ]
     pairs = pairs[about]
+    # Written by the client itself (its shop is the author), not merely about it: first-hand figures.
+    pairs = pairs.assign(by_client=pairs["_author"] == pairs["_client"])
     slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     pairs = pairs.assign(
         at_ok=pairs["at"].isna() | pairs["_start"].isna() | (pairs["at"] >= pairs["_start"] - slack)
     )
     out: dict[int, list[dict]] = {}
-    cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok"]
+    cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok", "by_client"]
     for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
@@ -645,7 +683,13 @@ def client_cores(claims: pd.DataFrame) -> pd.Series:
         c = c[c["kind"].fillna("success_case") == "success_case"]
     key = c["client"].map(name_key).astype(object)
     key = key[key.str.len() >= 2]
-    return key.map(_client_core).astype(object)
+    return key.map(lambda k: _client_core(k)[:BRAND_STEM]).astype(object)
+
+
+def _related_clients(a: str, b: str) -> bool:
+    """悦家旗舰店 / 悦家品牌 / 悦家家: one brand is the start of the other."""
+    ca, cb = _client_core(a), _client_core(b)
+    return ca.startswith(cb) or cb.startswith(ca)
 
 
 def _ts_key(ts: object) -> float:
@@ -655,17 +699,40 @@ def _ts_key(ts: object) -> float:
 def _same_case(a: dict, b: dict) -> bool:
     """Same client name: the same start month or a figure in common. Same brand with another shop
     type (旗舰店 / 专营店): the same month and a figure (or the category, when one page's figures
-    could not be read), since two shops of one brand can each hire an agency."""
+    could not be read), since two shops of one brand can each hire an agency. A disguised copy moves
+    the start a month or two and nudges every figure: both ends within COPY_FIGURE_TOLERANCE and
+    starts within COPY_MONTH_SHIFT months (`_nudged_copy`)."""
+    if not _related_clients(a["_client"], b["_client"]):
+        return False
     sa, sb = a["_start"], b["_start"]
     same_month = not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month)
     nums_a = [float(x) for x in (a["before"], a["after"]) if x is not None and not pd.isna(x)]
     nums_b = [float(x) for x in (b["before"], b["after"]) if x is not None and not pd.isna(x)]
     same_figure = any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
     if a["_client"] == b["_client"]:
-        return same_month or same_figure
+        return same_month or same_figure or _nudged_copy(a, b)
     # A figure the extractor could not read is no evidence against: then the category stands in.
     same_category = bool(a.get("category")) and a.get("category") == b.get("category")
-    return same_month and (same_figure or (same_category and not (nums_a and nums_b)))
+    return (same_month and (same_figure or (same_category and not (nums_a and nums_b)))) or _nudged_copy(a, b)
+
+
+# A disguised copy: the start moved by at most this many months, and both figures (before and
+# after) changed by at most this share, on pages about the same metric. Two shops of one brand do not
+# start with two agencies within a season at the same two levels of the same metric.
+COPY_MONTH_SHIFT = 2
+COPY_FIGURE_TOLERANCE = 0.16
+
+
+def _nudged_copy(a: dict, b: dict) -> bool:
+    sa, sb = a["_start"], b["_start"]
+    if pd.isna(sa) or pd.isna(sb) or abs((sa.year - sb.year) * 12 + sa.month - sb.month) > COPY_MONTH_SHIFT:
+        return False
+    if _metric_key(a.get("metric")) != _metric_key(b.get("metric")):
+        return False
+    pairs = [(a[k], b[k]) for k in ("before", "after")]
+    if any(x is None or y is None or pd.isna(x) or pd.isna(y) for x, y in pairs):
+        return False
+    return all(abs(float(x) - float(y)) <= COPY_FIGURE_TOLERANCE * max(float(x), float(y)) for x, y in pairs)
 
 
 def verdict_counts(checks: pd.DataFrame) -> pd.DataFrame:

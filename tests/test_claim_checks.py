@@ -249,3 +249,57 @@ def test_clients_own_figures_support_even_a_steep_case_and_other_figures_do_not_
     # The client's warm words with figures of its own (rule 8 does not fire): the growth check decides.
     other = doc("market:r2", "market_review", author="悦家旗舰店", text="从3万做到了8万，销量翻倍", label=1)
     assert verdicts([steep], [other])["a"][2] == "growth_beyond_period"
+
+
+def _started(row, month):
+    return {**row, "case_start": pd.Timestamp(month, tz=UTC)}
+
+
+def test_disguised_copy_with_nudged_figures_alias_and_shifted_month_is_duplicated():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    # The copier names the brand with a tail (悦家家), moves the start two months, nudges both figures.
+    copy = _started(
+        claim("copy", provider="p1", client="悦家家", before=560_000.0, after=880_000.0, at="2025-01-01"),
+        "2024-05-01",
+    )
+    v = verdicts([orig, copy], reg=pd.concat([registry("p1"), registry("p2")]))
+    assert v["copy"][:3] == ("duplicated", ["cases:orig"], "copied_from_other")
+    assert v["orig"][0] == "not_enough_evidence"
+
+
+def test_same_brand_with_other_levels_or_a_later_season_is_not_a_copy():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    other_levels = _started(
+        claim("lv", provider="p1", client="悦家官方", before=200_000.0, after=900_000.0, at="2025-01-01"),
+        "2024-04-01",
+    )
+    later = _started(
+        claim("later", provider="p3", client="悦家品牌", before=520_000.0, after=980_000.0, at="2025-06-01"),
+        "2024-08-01",
+    )
+    reg = pd.concat([registry("p1"), registry("p2"), registry("p3")])
+    v = verdicts([orig, other_levels, later], reg=reg)
+    assert v["lv"][0] == "not_enough_evidence"
+    assert v["later"][0] == "not_enough_evidence"
+
+
+def test_clients_own_review_with_a_lower_end_figure_refutes_an_inflated_case():
+    review = "我们是悦家旗舰店。2025年3月开始交给他们托管，三个月GMV从50万做到了110万，还行。"
+    v = verdicts(
+        [claim("a", before=500_000.0, after=1_600_000.0)],
+        [doc("market:r1", "market_review", author="悦家旗舰店", text=review, at="2025-07-01", label=1)],
+    )
+    assert v["a"] == ("refuted", ["market:r1"], "client_reported_lower")
+
+
+def test_clients_growth_percentage_below_the_page_refutes_and_same_figures_support():
+    pct = "悦家旗舰店，2025年3月签的约，GMV之前50万上下，三个月后涨了120%。"
+    same = "悦家旗舰店，2025年3月签的约，三个月GMV从50万做到了160万。"
+    claims = [claim("a", before=500_000.0, after=1_600_000.0)]
+    low = verdicts(claims, [doc("market:r1", "market_review", author="悦家旗舰店", text=pct, label=1)])
+    assert low["a"][0] == "refuted"
+    ok = verdicts(claims, [doc("market:r2", "market_review", author="悦家旗舰店", text=same, label=1)])
+    assert ok["a"][0] == "supported"
+    # Someone else's figures are not the client's account.
+    other = verdicts(claims, [doc("market:r3", "market_review", author="路人甲", text=pct, label=1)])
+    assert other["a"][0] == "not_enough_evidence"
