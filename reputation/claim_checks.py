@@ -339,6 +339,11 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     c["_cats_stated"] = pd.to_numeric(_fact(c, "case_categories"), errors="coerce")
     c["_client"] = c["client"].map(name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
+    # The page's sales levels, however the extractor split them over rows (before on one, after on
+    # another): what the copy check compares a disguised copy by.
+    for end in ("before", "after"):
+        level = pd.to_numeric(c[end], errors="coerce")
+        c[f"_page_{end}"] = level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
     return c
 
 
@@ -672,7 +677,9 @@ def _duplicates(
                 # doc_id already is the evidence form, source:native_id.
                 out[i] = (str(rows[j]["provider_id"]), [str(rows[j]["doc_id"])])
                 break
-    return out
+    # A copied page is copied whole: its other figures (客单价, 访客) are the original's too.
+    by_page = {rows[i]["doc_id"]: found for i, found in out.items()}
+    return {i: by_page[r["doc_id"]] for i, r in enumerate(rows) if r["doc_id"] in by_page} | out
 
 
 def client_cores(claims: pd.DataFrame) -> pd.Series:
@@ -723,16 +730,23 @@ COPY_MONTH_SHIFT = 2
 COPY_FIGURE_TOLERANCE = 0.16
 
 
+# Amounts below this (yuan) on a case page are unit prices, ratios or ROI, not the sales levels a
+# copy is recognised by (客单价 129→149 is on half the pages).
+MIN_SALES_LEVEL = 1_000.0
+
+
 def _nudged_copy(a: dict, b: dict) -> bool:
+    """Starts within COPY_MONTH_SHIFT months and every sales level both pages state within
+    COPY_FIGURE_TOLERANCE (at least one)."""
     sa, sb = a["_start"], b["_start"]
     if pd.isna(sa) or pd.isna(sb) or abs((sa.year - sb.year) * 12 + sa.month - sb.month) > COPY_MONTH_SHIFT:
         return False
-    if _metric_key(a.get("metric")) != _metric_key(b.get("metric")):
-        return False
-    pairs = [(a[k], b[k]) for k in ("before", "after")]
-    if any(x is None or y is None or pd.isna(x) or pd.isna(y) for x, y in pairs):
-        return False
-    return all(abs(float(x) - float(y)) <= COPY_FIGURE_TOLERANCE * max(float(x), float(y)) for x, y in pairs)
+    pairs = [
+        (float(a[k]), float(b[k]))
+        for k in ("_page_before", "_page_after")
+        if not pd.isna(a.get(k, float("nan"))) and not pd.isna(b.get(k, float("nan")))
+    ]
+    return bool(pairs) and all(abs(x - y) <= COPY_FIGURE_TOLERANCE * max(x, y) for x, y in pairs)
 
 
 def verdict_counts(checks: pd.DataFrame) -> pd.DataFrame:

@@ -303,3 +303,18 @@ def test_clients_growth_percentage_below_the_page_refutes_and_same_figures_suppo
     # Someone else's figures are not the client's account.
     other = verdicts(claims, [doc("market:r3", "market_review", author="路人甲", text=pct, label=1)])
     assert other["a"][0] == "not_enough_evidence"
+
+
+def test_copy_split_over_rows_is_found_by_page_and_marks_the_whole_page():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    # The copier's page: the extractor read the start level and the end level on separate rows, and a
+    # unit price (客单价) on a third; all three rows are the copied page.
+    page = {"provider": "p1", "client": "悦家官方", "at": "2025-01-01", "doc": "cases:copy"}
+    rows = [
+        _started(claim("c1", before=540_000.0, after=None, **page), "2024-02-01"),
+        _started(claim("c2", before=None, after=1_080_000.0, **page), "2024-02-01"),
+        _started(claim("c3", before=129.0, after=149.0, **page), "2024-02-01"),
+    ]
+    v = verdicts([orig, *rows], reg=pd.concat([registry("p1"), registry("p2")]))
+    assert {v[c][0] for c in ("c1", "c2", "c3")} == {"duplicated"}
+    assert v["c3"][1] == ["cases:orig"]
