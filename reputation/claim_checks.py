@@ -155,7 +155,7 @@ def client_reported_lower(case: dict, ev: CaseEvidence) -> Verdict | None:
     if ev.reported_lower is not None:
         evidence, why = ev.reported_lower
         return _verdict("refuted", why, evidence)
-    claimed = _level(case.get("after"))
+    claimed = _sales_level(case, "after")
     own = [
         (h, low)
         for h in ev.client_docs
@@ -165,7 +165,9 @@ def client_reported_lower(case: dict, ev: CaseEvidence) -> Verdict | None:
     ]
     if not own or claimed is None:
         return None
-    said = {"client": case["client"], "metric": case.get("metric"), "reported": own[0][1], "claimed": claimed}
+    # The levels compared are the page's sales levels; a row of another metric (转化率) names sales.
+    metric = case.get("metric") if (_level(case.get("after")) or 0) >= MIN_SALES_LEVEL else "销售额"
+    said = {"client": case["client"], "metric": metric, "reported": own[0][1], "claimed": claimed}
     return _verdict("refuted", Message("client_reported_lower", said), (h["doc_id"] for h, _ in own))
 
 
@@ -341,9 +343,14 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
     # The page's sales levels, however the extractor split them over rows (before on one, after on
     # another): what the copy check compares a disguised copy by.
-    for end in ("before", "after"):
-        level = pd.to_numeric(c[end], errors="coerce")
-        c[f"_page_{end}"] = level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
+    # A row with both levels is the case's own pair; a lone level may be a company total (累计10亿).
+    levels = {end: pd.to_numeric(c[end], errors="coerce") for end in ("before", "after")}
+    pair = (levels["before"] >= MIN_SALES_LEVEL) & (levels["after"] >= MIN_SALES_LEVEL)
+    for end, level in levels.items():
+        c[f"_pair_{end}"] = level.where(pair).groupby(c["doc_id"]).transform("first")
+        c[f"_page_{end}"] = c[f"_pair_{end}"].fillna(
+            level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
+        )
     return c
 
 
@@ -527,12 +534,21 @@ def _numbers_match(hit: dict, claim: pd.Series) -> bool:
     return matched == len(targets) or matched >= 2
 
 
+def _sales_level(claim: dict, end: str) -> float | None:
+    """The case's sales level at `end` (before/after): the row's own when it states both, else the
+    page's first row that does (a lone level may be a company total such as 累计10亿)."""
+    own = [_level(claim.get(k)) for k in ("before", "after")]
+    if all(x is not None and x >= MIN_SALES_LEVEL for x in own):
+        return _level(claim.get(end))
+    return _level(claim.get(f"_pair_{end}"))
+
+
 def _lower_end(hit: dict, claim: dict) -> float | None:
-    """The end level the client's own text gives when it starts from the claim's `before` (within
+    """The end level the client's own text gives when it starts from the page's `before` (within
     NUMBER_TOLERANCE) and ends below the claimed `after` by more than people round: from its own end
     figure, or its growth percentage applied to its start. None when the text does not say so, or
-    also states the claimed end."""
-    before, after = _level(claim.get("before")), _level(claim.get("after"))
+    also states the claimed end: a figure it does not anchor to the page's start is not read."""
+    before, after = _sales_level(claim, "before"), _sales_level(claim, "after")
     if before is None or after is None or after <= before:
         return None
     found = [n for n in numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]

@@ -318,3 +318,18 @@ def test_copy_split_over_rows_is_found_by_page_and_marks_the_whole_page():
     v = verdicts([orig, *rows], reg=pd.concat([registry("p1"), registry("p2")]))
     assert {v[c][0] for c in ("c1", "c2", "c3")} == {"duplicated"}
     assert v["c3"][1] == ["cases:orig"]
+
+
+def test_inflated_page_split_over_rows_is_refuted_by_its_pair_not_by_a_company_total():
+    page = {"client": "悦家旗舰店", "doc": "cases:p"}
+    rows = [
+        claim("pair", before=500_000.0, after=1_600_000.0, **page),
+        claim("total", before=None, after=1_000_000_000.0, **page),  # 累计服务GMV 10亿
+        claim("ratio", before=1.2, after=3.5, **page),
+    ]
+    review = "悦家旗舰店，2025年3月签的约，三个月GMV从50万做到了110万。"
+    v = verdicts(rows, [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
+    assert {v[c][2] for c in ("pair", "total", "ratio")} == {"client_reported_lower"}
+    # Without a row stating both levels, a lone total is not compared with the client's figures.
+    lone = verdicts(rows[1:], [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
+    assert "refuted" not in {x[0] for x in lone.values()}
