@@ -359,7 +359,7 @@ def gather_evidence(
 ) -> list[CaseEvidence]:
     """Per prepared case (`prepare_cases`, and its records `rows`): the evidence the rules weigh."""
     client_docs = _client_documents(c, docs)
-    lower = refuted_by_outcome(rows, outcomes)
+    lower = refuted_by_outcome(rows, outcomes, _when_written(docs, outcomes))
     copies = _duplicates(c, rows, client_docs)
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
@@ -405,9 +405,24 @@ def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
     return [r for r in rows if r["_metric"] and _level(r.get("after")) is not None]
 
 
-def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, tuple[list[str], Message]]:
+def _when_written(docs: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, dict]:
+    """doc_id → its text and creation time, for the documents outcomes were read from."""
+    if docs.empty or outcomes.empty:
+        return {}
+    d = docs[docs["doc_id"].isin(set(outcomes["doc_id"]))]
+    at = pd.to_datetime(d["created_at"], utc=True, errors="coerce")
+    return {i: {"text": t, "at": a} for i, t, a in zip(d["doc_id"], d["text"], at, strict=True)}
+
+
+def refuted_by_outcome(
+    cases: list[dict], outcomes: pd.DataFrame, written: dict[str, dict] | None = None
+) -> dict[int, tuple[list[str], Message]]:
     """Rule 2's evidence. Cases (rows with `_client`) → (evidence, reason) where the client's own account of
-    what actually happened with the same provider puts the same metric below the claimed `after`."""
+    what actually happened with the same provider puts the same metric below the claimed `after`, in
+    a document about the claimed period (`_complaint_in_period`, read from `written`: doc_id → text
+    and time; a 续约 complaint is about a later contract)."""
+    written = written or {}
+    slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     found: dict[int, tuple[list[str], Message]] = {}
     by_provider: dict[object, list[dict]] = {}
     for o in _outcome_rows(outcomes):
@@ -428,6 +443,7 @@ def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, t
             and o["doc_id"] != case.get("doc_id")
             and (o["_client"] in client or client in o["_client"])
             and _short_of(o, level)
+            and (o["doc_id"] not in written or _complaint_in_period(written[o["doc_id"]], case, slack))
         ]
         if lower:
             o = lower[0]

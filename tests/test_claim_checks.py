@@ -333,3 +333,19 @@ def test_inflated_page_split_over_rows_is_refuted_by_its_pair_not_by_a_company_t
     # Without a row stating both levels, a lone total is not compared with the client's figures.
     lone = verdicts(rows[1:], [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
     assert "refuted" not in {x[0] for x in lone.values()}
+
+
+def test_lower_outcome_in_an_account_of_a_renewal_or_a_later_contract_does_not_refute():
+    # The case: 2025-03 to 2025-06. The client's forum answers speak of a renewed contract, or of one
+    # signed a year later: what went wrong then says nothing about the claimed period.
+    case = claim("c1")
+    renewal = "悦家旗舰店于2025年6月续约后与他们签订代运营合同，结果销售额只有20万。"
+    later = "悦家旗舰店于2026年6月与他们签订代运营合同，结果销售额只有20万。"
+    during = "悦家旗舰店于2025年3月与他们签订代运营合同，结果销售额只有20万。"
+    got = {}
+    for name, text in (("renewal", renewal), ("later", later), ("during", during)):
+        d = doc("forum:a9", "forum_answer", author="悦家旗舰店", text=text, at="2025-09-01")
+        got[name] = verdicts([case, outcome("o1", "forum:a9", 200_000.0)], [d])["c1"]
+    assert got["renewal"][0] == "not_enough_evidence"
+    assert got["later"][0] == "not_enough_evidence"
+    assert got["during"] == ("refuted", ["forum:a9"], "client_reported_lower")
