@@ -31,12 +31,20 @@ FACT_COLUMNS = {
 }
 
 
+# Case pages also print the month as "2022.1", "2022/01" or "2022-01" (never followed by a digit or a
+# unit: "2022.5万" is an amount).
+_NUMERIC_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[./-]\s*(\d{1,2})(?![\d.%万亿元wW])")
+
+
 def first_month(text: str) -> pd.Timestamp | None:
-    """The first year-month the text prints ("2022年5月"), as the first of that month in UTC."""
-    m = YEAR_MONTH.search(text)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
-    return None
+    """The first year-month the text prints ("2022年5月", "2022.5"), as the first of that month in UTC."""
+    found = [
+        m for m in (YEAR_MONTH.search(text), _NUMERIC_MONTH.search(text)) if m and 1 <= int(m.group(2)) <= 12
+    ]
+    if not found:
+        return None
+    m = min(found, key=lambda x: x.start())
+    return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
 
 
 def case_facts(text: str) -> dict[str, object]:

@@ -184,7 +184,7 @@ def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     "2019年10月"; a company registered on 6 October could have started that month, so only a start
     month wholly before registration counts."""
     r = ev.registry
-    if r is None:
+    if r is None or not case["_start_stated"]:
         return None
     est, start = r.get("established"), case["_start"]
     if est is None or pd.isna(est) or pd.isna(start) or start + pd.DateOffset(months=1) > est:
@@ -330,8 +330,10 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     # narrower of two readings of the page.
     inclusive = pd.to_numeric(_fact(c, "case_period_days_inclusive"), errors="coerce")
     c["_lenient_days"] = pd.concat([period, inclusive], axis=1).max(axis=1)
-    # A page that prints no start date: the period is taken to end when the page was published.
+    # A page that prints no start date: the period is taken to end when the page was published. That
+    # guess bounds the window for the client's words; it never refutes (`before_registration`).
     no_start = c["_start"].isna()
+    c["_start_stated"] = ~no_start
     c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
         stated[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D"
     )

@@ -107,9 +107,15 @@ def test_a_complaint_long_before_the_period_does_not_count():
 
 
 def test_case_before_the_company_existed_is_refuted_by_the_registry():
-    v = verdicts([claim("a", at="2016-03-01")], reg=registry(established="2016-01-15"))
+    # The page prints its start (2015年12月), read at clean time into case_start.
+    started = {**claim("a", at="2016-03-01"), "case_start": pd.Timestamp("2015-12-01", tz=UTC)}
+    v = verdicts([started], reg=registry(established="2016-01-15"))
     assert v["a"][0] == "refuted"
     assert v["a"][1] == ["registry:c-p1"]
+    # A page that prints no start: the start guessed from its publication (minus the period, here a
+    # company's "5年" total) is a window for the client's words, never proof against the provider.
+    guessed = claim("b", at="2016-03-01", before=None, after=2e9, period=1825)
+    assert verdicts([guessed], reg=registry(established="2016-01-15"))["b"][0] == "not_enough_evidence"
 
 
 def test_tiny_team_with_many_categories_is_refuted():
@@ -349,3 +355,13 @@ def test_lower_outcome_in_an_account_of_a_renewal_or_a_later_contract_does_not_r
     assert got["renewal"][0] == "not_enough_evidence"
     assert got["later"][0] == "not_enough_evidence"
     assert got["during"] == ("refuted", ["forum:a9"], "client_reported_lower")
+
+
+def test_case_page_start_is_read_in_the_numeric_forms_pages_print():
+    from pipelines.case_pages import case_facts
+
+    assert case_facts("2022.1，该品牌正式把店铺交给我们。")["start"] == pd.Timestamp("2022-01-01", tz=UTC)
+    assert case_facts("2021/11 签约，从3万做到9万。")["start"] == pd.Timestamp("2021-11-01", tz=UTC)
+    # An amount is not a month, and the first month printed is the start.
+    assert case_facts("月销从2022.5万做到4000万")["start"] is None
+    assert case_facts("2019年3月签约，2020.2复盘")["start"] == pd.Timestamp("2019-03-01", tz=UTC)
