@@ -71,9 +71,21 @@ def case_facts(text: str) -> dict[str, object]:
     return out
 
 
+# A line that states the result ("从16万做到38w，只用了24个月"): its period is the case's, whatever
+# other lines say of onboarding ("团队一周内进场") or preparation ("提前四十天备货备内容").
+_RESULT_LINE = re.compile(r"做到|达到|涨到|提升到|提高到|增长到|翻了|翻倍|突破")
+
+
 def _stated_period(text: str) -> int | None:
-    """The period of the first line that speaks of one ("合作周期三个月", "一年下来")."""
-    for line in text.splitlines():
+    """The period of the line that states the result, else of the first line that speaks of one
+    ("合作周期三个月", "一年下来")."""
+    lines = text.splitlines()
+    for line in lines:
+        if _RESULT_LINE.search(line):
+            days = parse_period_days(line.replace("一整年", "一年").replace("整整", ""))
+            if days:
+                return days
+    for line in lines:
         if _PERIOD_CUE.search(line):
             # "一整年" / "整整一年": the extractor reads "一年", not the emphatic forms.
             days = parse_period_days(line.replace("一整年", "一年").replace("整整", ""))

@@ -329,7 +329,10 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     # The growth check reads the period generously: calling a case implausible must not rest on the
     # narrower of two readings of the page.
     inclusive = pd.to_numeric(_fact(c, "case_period_days_inclusive"), errors="coerce")
-    c["_lenient_days"] = pd.concat([period, inclusive], axis=1).max(axis=1)
+    # The page's own period counts too when the row read a shorter one elsewhere ("7天" of a return
+    # policy, "40天" of a campaign inside the case).
+    page_period = pd.to_numeric(_fact(c, "case_period_days"), errors="coerce")
+    c["_lenient_days"] = pd.concat([period, inclusive, page_period], axis=1).max(axis=1)
     # A page that prints no start date: the period is taken to end when the page was published. That
     # guess bounds the window for the client's words; it never refutes (`before_registration`).
     no_start = c["_start"].isna()

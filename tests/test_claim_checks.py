@@ -365,3 +365,14 @@ def test_case_page_start_is_read_in_the_numeric_forms_pages_print():
     # An amount is not a month, and the first month printed is the start.
     assert case_facts("月销从2022.5万做到4000万")["start"] is None
     assert case_facts("2019年3月签约，2020.2复盘")["start"] == pd.Timestamp("2019-03-01", tz=UTC)
+
+
+def test_case_period_is_the_one_the_result_line_states_not_the_onboarding_week():
+    from pipelines.case_pages import case_facts
+
+    page = (
+        "2018年2月份签约，团队一周内进场。\n提前四十天备货备内容。\n从年销售额16万元做到38w，只用了24个月。"
+    )
+    assert case_facts(page)["period_days"] == 720  # 24 months of 30 days
+    # Without a result line, the first line with a period cue still gives it.
+    assert case_facts("合作周期三个月，效果明显。")["period_days"] == 90
