@@ -229,6 +229,8 @@ def growth_beyond_period(case: dict, ev: CaseEvidence) -> Verdict | None:
     """Rule 7: growth beyond what the (generously read) period allows."""
     g, lenient = case["_growth"], case["_lenient_days"]
     if g is None or (isinstance(g, float) and math.isnan(g)):
+        g = case.get("_page_growth")  # the row gives no growth: the page's levels, split over rows
+    if g is None or (isinstance(g, float) and math.isnan(g)):
         return None
     ceiling = growth_ceiling_pct(lenient)
     if g <= ceiling:
@@ -356,6 +358,13 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
         c[f"_page_{end}"] = c[f"_pair_{end}"].fillna(
             level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
         )
+    # The page's growth when no row states both levels: its start level to the lowest end level
+    # above it (a company total such as 累计10亿 is far above any case's end).
+    lone = levels["after"].where(levels["after"] > c["_page_before"])
+    lone_after = lone.groupby(c["doc_id"]).transform("min")
+    c["_page_growth"] = ((c["_pair_after"].fillna(lone_after) / c["_page_before"] - 1.0) * 100.0).astype(
+        float
+    )
     return c
 
 

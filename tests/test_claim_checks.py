@@ -376,3 +376,18 @@ def test_case_period_is_the_one_the_result_line_states_not_the_onboarding_week()
     assert case_facts(page)["period_days"] == 720  # 24 months of 30 days
     # Without a result line, the first line with a period cue still gives it.
     assert case_facts("合作周期三个月，效果明显。")["period_days"] == 90
+
+
+def test_growth_beyond_the_period_is_seen_when_the_levels_are_split_over_rows():
+    # "月GMV从45万做到3400万，只用了60天" read as two rows, plus the company's 累计10亿 on a third.
+    page = {"doc": "cases:p", "period": 60}
+    rows = [
+        claim("start", before=450_000.0, after=None, **page),
+        claim("end", before=None, after=34_000_000.0, **page),
+        claim("total", before=None, after=1_000_000_000.0, **{**page, "period": 1460}),
+    ]
+    v = verdicts(rows)
+    assert v["end"][:1] == ("implausible",) and v["end"][2] == "growth_beyond_period"
+    # The same page with a plausible end level: nothing is implausible (the total is not its end).
+    rows[1] = claim("end", before=None, after=800_000.0, **page)
+    assert "implausible" not in {x[0] for x in verdicts(rows).values()}
