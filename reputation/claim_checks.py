@@ -5,13 +5,16 @@ Rules in the order a verdict is decided (`RULES`, one function each; the first t
 1. refuted (`client_complained`) — the client itself complained about the provider about the claimed
    period (a shop does not file a complaint against the agency that is doubling its sales).
 2. refuted (`client_reported_lower`) — the client's own account of what actually happened with this
-   provider (an `actual_outcome` claim in a complaint or answer about it) puts the same metric well
-   below the level the case claims.
+   provider puts the same metric well below the level the case claims: an `actual_outcome` claim in
+   a complaint or answer about the claimed period (not a renewal), or the client's own review or
+   answer that starts from the page's level and ends lower (an inflated page).
 3. duplicated (`copied_from_other`) — the same case (the client's brand, and the same start month or
-   figures) was published earlier on another provider's page, or the client's own words confirm the
-   other provider's version. A copied case says nothing about the copier, whatever else is true of it.
-4. refuted (`before_registration`) — the registry makes the case impossible: it starts before the
-   company was registered.
+   figures; or, disguised, an alias of the brand, a start moved a month or two and every sales level
+   nudged within COPY_FIGURE_TOLERANCE) was published earlier on another provider's page, or the
+   client's own words confirm the other provider's version. A copied case says nothing about the
+   copier, whatever else is true of it, and a copied page is copied whole.
+4. refuted (`before_registration`) — the registry makes the case impossible: the start the page
+   prints is before the company was registered (a start guessed from publication never refutes).
 5. refuted (`team_too_small`) — a handful of insured staff claim cases across more categories than
    such a team can serve.
 6. supported (`client_same_figures`) — the client's own review, answer or comment about the provider
