@@ -31,12 +31,20 @@ FACT_COLUMNS = {
 }
 
 
+# Case pages also print the month as "2022.1", "2022/01" or "2022-01" (never followed by a digit or a
+# unit: "2022.5万" is an amount).
+_NUMERIC_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[./-]\s*(\d{1,2})(?![\d.%万亿元wW])")
+
+
 def first_month(text: str) -> pd.Timestamp | None:
-    """The first year-month the text prints ("2022年5月"), as the first of that month in UTC."""
-    m = YEAR_MONTH.search(text)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
-    return None
+    """The first year-month the text prints ("2022年5月", "2022.5"), as the first of that month in UTC."""
+    found = [
+        m for m in (YEAR_MONTH.search(text), _NUMERIC_MONTH.search(text)) if m and 1 <= int(m.group(2)) <= 12
+    ]
+    if not found:
+        return None
+    m = min(found, key=lambda x: x.start())
+    return pd.Timestamp(int(m.group(1)), int(m.group(2)), 1, tz="UTC")
 
 
 def case_facts(text: str) -> dict[str, object]:
@@ -63,9 +71,21 @@ def case_facts(text: str) -> dict[str, object]:
     return out
 
 
+# A line that states the result ("从16万做到38w，只用了24个月"): its period is the case's, whatever
+# other lines say of onboarding ("团队一周内进场") or preparation ("提前四十天备货备内容").
+_RESULT_LINE = re.compile(r"做到|达到|涨到|提升到|提高到|增长到|翻了|翻倍|突破")
+
+
 def _stated_period(text: str) -> int | None:
-    """The period of the first line that speaks of one ("合作周期三个月", "一年下来")."""
-    for line in text.splitlines():
+    """The period of the line that states the result, else of the first line that speaks of one
+    ("合作周期三个月", "一年下来")."""
+    lines = text.splitlines()
+    for line in lines:
+        if _RESULT_LINE.search(line):
+            days = parse_period_days(line.replace("一整年", "一年").replace("整整", ""))
+            if days:
+                return days
+    for line in lines:
         if _PERIOD_CUE.search(line):
             # "一整年" / "整整一年": the extractor reads "一年", not the emphatic forms.
             days = parse_period_days(line.replace("一整年", "一年").replace("整整", ""))

@@ -5,13 +5,16 @@ Rules in the order a verdict is decided (`RULES`, one function each; the first t
 1. refuted (`client_complained`) — the client itself complained about the provider about the claimed
    period (a shop does not file a complaint against the agency that is doubling its sales).
 2. refuted (`client_reported_lower`) — the client's own account of what actually happened with this
-   provider (an `actual_outcome` claim in a complaint or answer about it) puts the same metric well
-   below the level the case claims.
+   provider puts the same metric well below the level the case claims: an `actual_outcome` claim in
+   a complaint or answer about the claimed period (not a renewal), or the client's own review or
+   answer that starts from the page's level and ends lower (an inflated page).
 3. duplicated (`copied_from_other`) — the same case (the client's brand, and the same start month or
-   figures) was published earlier on another provider's page, or the client's own words confirm the
-   other provider's version. A copied case says nothing about the copier, whatever else is true of it.
-4. refuted (`before_registration`) — the registry makes the case impossible: it starts before the
-   company was registered.
+   figures; or, disguised, an alias of the brand, a start moved a month or two and every sales level
+   nudged within COPY_FIGURE_TOLERANCE) was published earlier on another provider's page, or the
+   client's own words confirm the other provider's version. A copied case says nothing about the
+   copier, whatever else is true of it, and a copied page is copied whole.
+4. refuted (`before_registration`) — the registry makes the case impossible: the start the page
+   prints is before the company was registered (a start guessed from publication never refutes).
 5. refuted (`team_too_small`) — a handful of insured staff claim cases across more categories than
    such a team can serve.
 6. supported (`client_same_figures`) — the client's own review, answer or comment about the provider
@@ -149,11 +152,26 @@ def client_complained(case: dict, ev: CaseEvidence) -> Verdict | None:
 
 
 def client_reported_lower(case: dict, ev: CaseEvidence) -> Verdict | None:
-    """Rule 2: the client's own account of what happened puts the metric below the claimed level."""
-    if ev.reported_lower is None:
+    """Rule 2: the client's own account of what happened puts the metric below the claimed level:
+    an extracted outcome, or the client's own review or answer that starts from the page's `before`
+    and ends well below its `after` (`_lower_end`)."""
+    if ev.reported_lower is not None:
+        evidence, why = ev.reported_lower
+        return _verdict("refuted", why, evidence)
+    claimed = _sales_level(case, "after")
+    own = [
+        (h, low)
+        for h in ev.client_docs
+        if h["kind"] not in COMPLAINT_KINDS and h["by_client"] and h["at_ok"]
+        for low in [_lower_end(h, case)]
+        if low is not None
+    ]
+    if not own or claimed is None:
         return None
-    evidence, why = ev.reported_lower
-    return _verdict("refuted", why, evidence)
+    # The levels compared are the page's sales levels; a row of another metric (转化率) names sales.
+    metric = case.get("metric") if (_level(case.get("after")) or 0) >= MIN_SALES_LEVEL else "销售额"
+    said = {"client": case["client"], "metric": metric, "reported": own[0][1], "claimed": claimed}
+    return _verdict("refuted", Message("client_reported_lower", said), (h["doc_id"] for h, _ in own))
 
 
 def copied_from_other(case: dict, ev: CaseEvidence) -> Verdict | None:
@@ -169,7 +187,7 @@ def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     "2019年10月"; a company registered on 6 October could have started that month, so only a start
     month wholly before registration counts."""
     r = ev.registry
-    if r is None:
+    if r is None or not case["_start_stated"]:
         return None
     est, start = r.get("established"), case["_start"]
     if est is None or pd.isna(est) or pd.isna(start) or start + pd.DateOffset(months=1) > est:
@@ -213,6 +231,8 @@ def client_same_figures(case: dict, ev: CaseEvidence) -> Verdict | None:
 def growth_beyond_period(case: dict, ev: CaseEvidence) -> Verdict | None:
     """Rule 7: growth beyond what the (generously read) period allows."""
     g, lenient = case["_growth"], case["_lenient_days"]
+    if g is None or (isinstance(g, float) and math.isnan(g)):
+        g = case.get("_page_growth")  # the row gives no growth: the page's levels, split over rows
     if g is None or (isinstance(g, float) and math.isnan(g)):
         return None
     ceiling = growth_ceiling_pct(lenient)
@@ -314,9 +334,14 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     # The growth check reads the period generously: calling a case implausible must not rest on the
     # narrower of two readings of the page.
     inclusive = pd.to_numeric(_fact(c, "case_period_days_inclusive"), errors="coerce")
-    c["_lenient_days"] = pd.concat([period, inclusive], axis=1).max(axis=1)
-    # A page that prints no start date: the period is taken to end when the page was published.
+    # The page's own period counts too when the row read a shorter one elsewhere ("7天" of a return
+    # policy, "40天" of a campaign inside the case).
+    page_period = pd.to_numeric(_fact(c, "case_period_days"), errors="coerce")
+    c["_lenient_days"] = pd.concat([period, inclusive, page_period], axis=1).max(axis=1)
+    # A page that prints no start date: the period is taken to end when the page was published. That
+    # guess bounds the window for the client's words; it never refutes (`before_registration`).
     no_start = c["_start"].isna()
+    c["_start_stated"] = ~no_start
     c.loc[no_start, "_start"] = c.loc[no_start, "claimed_at"] - pd.to_timedelta(
         stated[no_start].fillna(DEFAULT_PERIOD_DAYS), unit="D"
     )
@@ -326,6 +351,23 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     c["_cats_stated"] = pd.to_numeric(_fact(c, "case_categories"), errors="coerce")
     c["_client"] = c["client"].map(name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
+    # The page's sales levels, however the extractor split them over rows (before on one, after on
+    # another): what the copy check compares a disguised copy by.
+    # A row with both levels is the case's own pair; a lone level may be a company total (累计10亿).
+    levels = {end: pd.to_numeric(c[end], errors="coerce") for end in ("before", "after")}
+    pair = (levels["before"] >= MIN_SALES_LEVEL) & (levels["after"] >= MIN_SALES_LEVEL)
+    for end, level in levels.items():
+        c[f"_pair_{end}"] = level.where(pair).groupby(c["doc_id"]).transform("first")
+        c[f"_page_{end}"] = c[f"_pair_{end}"].fillna(
+            level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
+        )
+    # The page's growth when no row states both levels: its start level to the lowest end level
+    # above it (a company total such as 累计10亿 is far above any case's end).
+    lone = levels["after"].where(levels["after"] > c["_page_before"])
+    lone_after = lone.groupby(c["doc_id"]).transform("min")
+    c["_page_growth"] = ((c["_pair_after"].fillna(lone_after) / c["_page_before"] - 1.0) * 100.0).astype(
+        float
+    )
     return c
 
 
@@ -334,7 +376,7 @@ def gather_evidence(
 ) -> list[CaseEvidence]:
     """Per prepared case (`prepare_cases`, and its records `rows`): the evidence the rules weigh."""
     client_docs = _client_documents(c, docs)
-    lower = refuted_by_outcome(rows, outcomes)
+    lower = refuted_by_outcome(rows, outcomes, _when_written(docs, outcomes))
     copies = _duplicates(c, rows, client_docs)
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
@@ -380,9 +422,24 @@ def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
     return [r for r in rows if r["_metric"] and _level(r.get("after")) is not None]
 
 
-def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, tuple[list[str], Message]]:
+def _when_written(docs: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, dict]:
+    """doc_id → its text and creation time, for the documents outcomes were read from."""
+    if docs.empty or outcomes.empty:
+        return {}
+    d = docs[docs["doc_id"].isin(set(outcomes["doc_id"]))]
+    at = pd.to_datetime(d["created_at"], utc=True, errors="coerce")
+    return {i: {"text": t, "at": a} for i, t, a in zip(d["doc_id"], d["text"], at, strict=True)}
+
+
+def refuted_by_outcome(
+    cases: list[dict], outcomes: pd.DataFrame, written: dict[str, dict] | None = None
+) -> dict[int, tuple[list[str], Message]]:
     """Rule 2's evidence. Cases (rows with `_client`) → (evidence, reason) where the client's own account of
-    what actually happened with the same provider puts the same metric below the claimed `after`."""
+    what actually happened with the same provider puts the same metric below the claimed `after`, in
+    a document about the claimed period (`_complaint_in_period`, read from `written`: doc_id → text
+    and time; a 续约 complaint is about a later contract)."""
+    written = written or {}
+    slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     found: dict[int, tuple[list[str], Message]] = {}
     by_provider: dict[object, list[dict]] = {}
     for o in _outcome_rows(outcomes):
@@ -403,6 +460,7 @@ def refuted_by_outcome(cases: list[dict], outcomes: pd.DataFrame) -> dict[int, t
             and o["doc_id"] != case.get("doc_id")
             and (o["_client"] in client or client in o["_client"])
             and _short_of(o, level)
+            and (o["doc_id"] not in written or _complaint_in_period(written[o["doc_id"]], case, slack))
         ]
         if lower:
             o = lower[0]
@@ -487,7 +545,11 @@ def _client_core(name: str) -> str:
     return core if len(core) >= 2 else (name or "")
 
 
-_SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店|品牌|旗舰|店)$")
+_SHOP_SUFFIX = re.compile(r"(?:官方旗舰店|旗舰店|专营店|专卖店|企业店|官方店|品牌|旗舰|官方|店)$")
+# A brand is written with a tail a copier adds or drops (悦家 / 悦家家 / 悦家官方): cases are compared
+# within the group of clients whose brand starts with the same BRAND_STEM characters, and two names
+# are the same client when one brand is the start of the other (`_related_clients`).
+BRAND_STEM = 2
 
 
 # Numbers from a client's text match a claim's when within 10%: people round (8.6百万 vs 860万 is exact,
@@ -503,6 +565,34 @@ def _numbers_match(hit: dict, claim: pd.Series) -> bool:
     values = [n for n in _amounts(hit["text"] or "") if n > 0]
     matched = sum(any(abs(v - t) <= NUMBER_TOLERANCE * t for v in values) for t in targets)
     return matched == len(targets) or matched >= 2
+
+
+def _sales_level(claim: dict, end: str) -> float | None:
+    """The case's sales level at `end` (before/after): the row's own when it states both, else the
+    page's first row that does (a lone level may be a company total such as 累计10亿)."""
+    own = [_level(claim.get(k)) for k in ("before", "after")]
+    if all(x is not None and x >= MIN_SALES_LEVEL for x in own):
+        return _level(claim.get(end))
+    return _level(claim.get(f"_pair_{end}"))
+
+
+def _lower_end(hit: dict, claim: dict) -> float | None:
+    """The end level the client's own text gives when it starts from the page's `before` (within
+    NUMBER_TOLERANCE) and ends below the claimed `after` by more than people round: from its own end
+    figure, or its growth percentage applied to its start. None when the text does not say so, or
+    also states the claimed end: a figure it does not anchor to the page's start is not read."""
+    before, after = _sales_level(claim, "before"), _sales_level(claim, "after")
+    if before is None or after is None or after <= before:
+        return None
+    found = [n for n in numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
+    amounts = [float(n.value) for n in found if not n.percent]
+    start = [v for v in amounts if abs(v - before) <= NUMBER_TOLERANCE * before]
+    if not start or any(abs(v - after) <= NUMBER_TOLERANCE * after for v in amounts):
+        return None
+    ends = [v for v in amounts if v > before * (1 + NUMBER_TOLERANCE)]
+    ends += [start[0] * (1 + float(n.value) / 100) for n in found if n.percent]
+    low = [v for v in ends if v < after * (1 - NUMBER_TOLERANCE)]
+    return round(max(low), 2) if low and len(low) == len(ends) else None
 
 
 def _corroborates(hit: dict, claim: pd.Series) -> bool:
@@ -570,12 +660,14 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
         a == k or k in b for a, k, b in zip(pairs["_author"], pairs["_client"], pairs["_blob"], strict=True)
     ]
     pairs = pairs[about]
+    # Written by the client itself (its shop is the author), not merely about it: first-hand figures.
+    pairs = pairs.assign(by_client=pairs["_author"] == pairs["_client"])
     slack = pd.Timedelta(days=WINDOW_SLACK_DAYS)
     pairs = pairs.assign(
         at_ok=pairs["at"].isna() | pairs["_start"].isna() | (pairs["at"] >= pairs["_start"] - slack)
     )
     out: dict[int, list[dict]] = {}
-    cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok"]
+    cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok", "by_client"]
     for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
@@ -634,7 +726,9 @@ def _duplicates(
                 # doc_id already is the evidence form, source:native_id.
                 out[i] = (str(rows[j]["provider_id"]), [str(rows[j]["doc_id"])])
                 break
-    return out
+    # A copied page is copied whole: its other figures (客单价, 访客) are the original's too.
+    by_page = {rows[i]["doc_id"]: found for i, found in out.items()}
+    return {i: by_page[r["doc_id"]] for i, r in enumerate(rows) if r["doc_id"] in by_page} | out
 
 
 def client_cores(claims: pd.DataFrame) -> pd.Series:
@@ -645,7 +739,13 @@ def client_cores(claims: pd.DataFrame) -> pd.Series:
         c = c[c["kind"].fillna("success_case") == "success_case"]
     key = c["client"].map(name_key).astype(object)
     key = key[key.str.len() >= 2]
-    return key.map(_client_core).astype(object)
+    return key.map(lambda k: _client_core(k)[:BRAND_STEM]).astype(object)
+
+
+def _related_clients(a: str, b: str) -> bool:
+    """悦家旗舰店 / 悦家品牌 / 悦家家: one brand is the start of the other."""
+    ca, cb = _client_core(a), _client_core(b)
+    return ca.startswith(cb) or cb.startswith(ca)
 
 
 def _ts_key(ts: object) -> float:
@@ -655,17 +755,47 @@ def _ts_key(ts: object) -> float:
 def _same_case(a: dict, b: dict) -> bool:
     """Same client name: the same start month or a figure in common. Same brand with another shop
     type (旗舰店 / 专营店): the same month and a figure (or the category, when one page's figures
-    could not be read), since two shops of one brand can each hire an agency."""
+    could not be read), since two shops of one brand can each hire an agency. A disguised copy moves
+    the start a month or two and nudges every figure: both ends within COPY_FIGURE_TOLERANCE and
+    starts within COPY_MONTH_SHIFT months (`_nudged_copy`)."""
+    if not _related_clients(a["_client"], b["_client"]):
+        return False
     sa, sb = a["_start"], b["_start"]
     same_month = not pd.isna(sa) and not pd.isna(sb) and (sa.year, sa.month) == (sb.year, sb.month)
     nums_a = [float(x) for x in (a["before"], a["after"]) if x is not None and not pd.isna(x)]
     nums_b = [float(x) for x in (b["before"], b["after"]) if x is not None and not pd.isna(x)]
     same_figure = any(abs(x - y) <= NUMBER_TOLERANCE * max(x, y) for x in nums_a for y in nums_b)
     if a["_client"] == b["_client"]:
-        return same_month or same_figure
+        return same_month or same_figure or _nudged_copy(a, b)
     # A figure the extractor could not read is no evidence against: then the category stands in.
     same_category = bool(a.get("category")) and a.get("category") == b.get("category")
-    return same_month and (same_figure or (same_category and not (nums_a and nums_b)))
+    return (same_month and (same_figure or (same_category and not (nums_a and nums_b)))) or _nudged_copy(a, b)
+
+
+# A disguised copy: the start moved by at most this many months, and both figures (before and
+# after) changed by at most this share, on pages about the same metric. Two shops of one brand do not
+# start with two agencies within a season at the same two levels of the same metric.
+COPY_MONTH_SHIFT = 2
+COPY_FIGURE_TOLERANCE = 0.16
+
+
+# Amounts below this (yuan) on a case page are unit prices, ratios or ROI, not the sales levels a
+# copy is recognised by (客单价 129→149 is on half the pages).
+MIN_SALES_LEVEL = 1_000.0
+
+
+def _nudged_copy(a: dict, b: dict) -> bool:
+    """Starts within COPY_MONTH_SHIFT months and every sales level both pages state within
+    COPY_FIGURE_TOLERANCE (at least one)."""
+    sa, sb = a["_start"], b["_start"]
+    if pd.isna(sa) or pd.isna(sb) or abs((sa.year - sb.year) * 12 + sa.month - sb.month) > COPY_MONTH_SHIFT:
+        return False
+    pairs = [
+        (float(a[k]), float(b[k]))
+        for k in ("_page_before", "_page_after")
+        if not pd.isna(a.get(k, float("nan"))) and not pd.isna(b.get(k, float("nan")))
+    ]
+    return bool(pairs) and all(abs(x - y) <= COPY_FIGURE_TOLERANCE * max(x, y) for x, y in pairs)
 
 
 def verdict_counts(checks: pd.DataFrame) -> pd.DataFrame:

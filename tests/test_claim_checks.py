@@ -107,9 +107,15 @@ def test_a_complaint_long_before_the_period_does_not_count():
 
 
 def test_case_before_the_company_existed_is_refuted_by_the_registry():
-    v = verdicts([claim("a", at="2016-03-01")], reg=registry(established="2016-01-15"))
+    # The page prints its start (2015年12月), read at clean time into case_start.
+    started = {**claim("a", at="2016-03-01"), "case_start": pd.Timestamp("2015-12-01", tz=UTC)}
+    v = verdicts([started], reg=registry(established="2016-01-15"))
     assert v["a"][0] == "refuted"
     assert v["a"][1] == ["registry:c-p1"]
+    # A page that prints no start: the start guessed from its publication (minus the period, here a
+    # company's "5年" total) is a window for the client's words, never proof against the provider.
+    guessed = claim("b", at="2016-03-01", before=None, after=2e9, period=1825)
+    assert verdicts([guessed], reg=registry(established="2016-01-15"))["b"][0] == "not_enough_evidence"
 
 
 def test_tiny_team_with_many_categories_is_refuted():
@@ -249,3 +255,139 @@ def test_clients_own_figures_support_even_a_steep_case_and_other_figures_do_not_
     # The client's warm words with figures of its own (rule 8 does not fire): the growth check decides.
     other = doc("market:r2", "market_review", author="悦家旗舰店", text="从3万做到了8万，销量翻倍", label=1)
     assert verdicts([steep], [other])["a"][2] == "growth_beyond_period"
+
+
+def _started(row, month):
+    return {**row, "case_start": pd.Timestamp(month, tz=UTC)}
+
+
+def test_disguised_copy_with_nudged_figures_alias_and_shifted_month_is_duplicated():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    # The copier names the brand with a tail (悦家家), moves the start two months, nudges both figures.
+    copy = _started(
+        claim("copy", provider="p1", client="悦家家", before=560_000.0, after=880_000.0, at="2025-01-01"),
+        "2024-05-01",
+    )
+    v = verdicts([orig, copy], reg=pd.concat([registry("p1"), registry("p2")]))
+    assert v["copy"][:3] == ("duplicated", ["cases:orig"], "copied_from_other")
+    assert v["orig"][0] == "not_enough_evidence"
+
+
+def test_same_brand_with_other_levels_or_a_later_season_is_not_a_copy():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    other_levels = _started(
+        claim("lv", provider="p1", client="悦家官方", before=200_000.0, after=900_000.0, at="2025-01-01"),
+        "2024-04-01",
+    )
+    later = _started(
+        claim("later", provider="p3", client="悦家品牌", before=520_000.0, after=980_000.0, at="2025-06-01"),
+        "2024-08-01",
+    )
+    reg = pd.concat([registry("p1"), registry("p2"), registry("p3")])
+    v = verdicts([orig, other_levels, later], reg=reg)
+    assert v["lv"][0] == "not_enough_evidence"
+    assert v["later"][0] == "not_enough_evidence"
+
+
+def test_clients_own_review_with_a_lower_end_figure_refutes_an_inflated_case():
+    review = "我们是悦家旗舰店。2025年3月开始交给他们托管，三个月GMV从50万做到了110万，还行。"
+    v = verdicts(
+        [claim("a", before=500_000.0, after=1_600_000.0)],
+        [doc("market:r1", "market_review", author="悦家旗舰店", text=review, at="2025-07-01", label=1)],
+    )
+    assert v["a"] == ("refuted", ["market:r1"], "client_reported_lower")
+
+
+def test_clients_growth_percentage_below_the_page_refutes_and_same_figures_support():
+    pct = "悦家旗舰店，2025年3月签的约，GMV之前50万上下，三个月后涨了120%。"
+    same = "悦家旗舰店，2025年3月签的约，三个月GMV从50万做到了160万。"
+    claims = [claim("a", before=500_000.0, after=1_600_000.0)]
+    low = verdicts(claims, [doc("market:r1", "market_review", author="悦家旗舰店", text=pct, label=1)])
+    assert low["a"][0] == "refuted"
+    ok = verdicts(claims, [doc("market:r2", "market_review", author="悦家旗舰店", text=same, label=1)])
+    assert ok["a"][0] == "supported"
+    # Someone else's figures are not the client's account.
+    other = verdicts(claims, [doc("market:r3", "market_review", author="路人甲", text=pct, label=1)])
+    assert other["a"][0] == "not_enough_evidence"
+
+
+def test_copy_split_over_rows_is_found_by_page_and_marks_the_whole_page():
+    orig = _started(claim("orig", provider="p2", at="2024-09-01"), "2024-03-01")
+    # The copier's page: the extractor read the start level and the end level on separate rows, and a
+    # unit price (客单价) on a third; all three rows are the copied page.
+    page = {"provider": "p1", "client": "悦家官方", "at": "2025-01-01", "doc": "cases:copy"}
+    rows = [
+        _started(claim("c1", before=540_000.0, after=None, **page), "2024-02-01"),
+        _started(claim("c2", before=None, after=1_080_000.0, **page), "2024-02-01"),
+        _started(claim("c3", before=129.0, after=149.0, **page), "2024-02-01"),
+    ]
+    v = verdicts([orig, *rows], reg=pd.concat([registry("p1"), registry("p2")]))
+    assert {v[c][0] for c in ("c1", "c2", "c3")} == {"duplicated"}
+    assert v["c3"][1] == ["cases:orig"]
+
+
+def test_inflated_page_split_over_rows_is_refuted_by_its_pair_not_by_a_company_total():
+    page = {"client": "悦家旗舰店", "doc": "cases:p"}
+    rows = [
+        claim("pair", before=500_000.0, after=1_600_000.0, **page),
+        claim("total", before=None, after=1_000_000_000.0, **page),  # 累计服务GMV 10亿
+        claim("ratio", before=1.2, after=3.5, **page),
+    ]
+    review = "悦家旗舰店，2025年3月签的约，三个月GMV从50万做到了110万。"
+    v = verdicts(rows, [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
+    assert {v[c][2] for c in ("pair", "total", "ratio")} == {"client_reported_lower"}
+    # Without a row stating both levels, a lone total is not compared with the client's figures.
+    lone = verdicts(rows[1:], [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
+    assert "refuted" not in {x[0] for x in lone.values()}
+
+
+def test_lower_outcome_in_an_account_of_a_renewal_or_a_later_contract_does_not_refute():
+    # The case: 2025-03 to 2025-06. The client's forum answers speak of a renewed contract, or of one
+    # signed a year later: what went wrong then says nothing about the claimed period.
+    case = claim("c1")
+    renewal = "悦家旗舰店于2025年6月续约后与他们签订代运营合同，结果销售额只有20万。"
+    later = "悦家旗舰店于2026年6月与他们签订代运营合同，结果销售额只有20万。"
+    during = "悦家旗舰店于2025年3月与他们签订代运营合同，结果销售额只有20万。"
+    got = {}
+    for name, text in (("renewal", renewal), ("later", later), ("during", during)):
+        d = doc("forum:a9", "forum_answer", author="悦家旗舰店", text=text, at="2025-09-01")
+        got[name] = verdicts([case, outcome("o1", "forum:a9", 200_000.0)], [d])["c1"]
+    assert got["renewal"][0] == "not_enough_evidence"
+    assert got["later"][0] == "not_enough_evidence"
+    assert got["during"] == ("refuted", ["forum:a9"], "client_reported_lower")
+
+
+def test_case_page_start_is_read_in_the_numeric_forms_pages_print():
+    from pipelines.case_pages import case_facts
+
+    assert case_facts("2022.1，该品牌正式把店铺交给我们。")["start"] == pd.Timestamp("2022-01-01", tz=UTC)
+    assert case_facts("2021/11 签约，从3万做到9万。")["start"] == pd.Timestamp("2021-11-01", tz=UTC)
+    # An amount is not a month, and the first month printed is the start.
+    assert case_facts("月销从2022.5万做到4000万")["start"] is None
+    assert case_facts("2019年3月签约，2020.2复盘")["start"] == pd.Timestamp("2019-03-01", tz=UTC)
+
+
+def test_case_period_is_the_one_the_result_line_states_not_the_onboarding_week():
+    from pipelines.case_pages import case_facts
+
+    page = (
+        "2018年2月份签约，团队一周内进场。\n提前四十天备货备内容。\n从年销售额16万元做到38w，只用了24个月。"
+    )
+    assert case_facts(page)["period_days"] == 720  # 24 months of 30 days
+    # Without a result line, the first line with a period cue still gives it.
+    assert case_facts("合作周期三个月，效果明显。")["period_days"] == 90
+
+
+def test_growth_beyond_the_period_is_seen_when_the_levels_are_split_over_rows():
+    # "月GMV从45万做到3400万，只用了60天" read as two rows, plus the company's 累计10亿 on a third.
+    page = {"doc": "cases:p", "period": 60}
+    rows = [
+        claim("start", before=450_000.0, after=None, **page),
+        claim("end", before=None, after=34_000_000.0, **page),
+        claim("total", before=None, after=1_000_000_000.0, **{**page, "period": 1460}),
+    ]
+    v = verdicts(rows)
+    assert v["end"][:1] == ("implausible",) and v["end"][2] == "growth_beyond_period"
+    # The same page with a plausible end level: nothing is implausible (the total is not its end).
+    rows[1] = claim("end", before=None, after=800_000.0, **page)
+    assert "implausible" not in {x[0] for x in verdicts(rows).values()}
