@@ -16,6 +16,7 @@ The watermark (newest item time seen) is kept too, for reports and for `since` d
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+SETUP_WAIT_S = 30.0  # how long opening the state waits for other processes opening it too
+
+
 class CrawlState:
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
@@ -37,10 +41,24 @@ class CrawlState:
         # check_same_thread off: Scrapy calls pipelines and callbacks from the reactor thread only,
         # but item pipelines may be set up from another thread at start.
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a killed process (not a power cut) without an fsync per item.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._set_up()
+
+    def _set_up(self) -> None:
+        """WAL mode and the schema. Crawler processes of one source on one host (a shared frontier's
+        workers) open this file at the same moment; SQLite answers a lock upgrade that could deadlock
+        with "database is locked" at once, without waiting, so the set-up is retried for a while."""
+        deadline = time.monotonic() + SETUP_WAIT_S
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode survives a killed process (not a power cut) without an fsync per item.
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # another process holds the lock for a moment: back off, then retry
 
     # -- seen ids -----------------------------------------------------------------------------
     def seen(self, item_id: str) -> bool:

@@ -311,7 +311,10 @@ def _crawl(
     process.start()
     if report is not None and report.running:
         report.stop()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    try:
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    except RuntimeError:  # the crawl never started: `failures` says why
+        stats = {}
     if progress is not None:
         write_json_atomic(progress, progress_of(stats))
     return stats, (failures[0] if failures else None)

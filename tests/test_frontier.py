@@ -87,10 +87,14 @@ def test_two_workers_collect_what_one_process_does_and_fetch_no_page_twice(
     got = raw_ids(tmp_path, SOURCE)
     assert set(got) == one_process
     assert max(got.values()) == 1, "an item was written to raw twice"
-    # Both shared the work, each in its own raw file, and exactly one pushed the start requests.
+    # Each worker that fetched wrote its own raw file, and exactly one pushed the start requests. How
+    # the pages split between them is up to the machine's scheduler: on a loaded 2-core machine one
+    # worker can drain the queue before the other has started (seen in CI), so only the sum is fixed.
+    assert sum(doc["pages"] for doc in stats.values()) > 0
     for worker, doc in stats.items():
-        assert doc["pages"] > 0 and doc["finish_reason"] == "finished", worker
-        assert doc["raw_files"] and all(f"frontier-test-{worker}" in f for f in doc["raw_files"]), worker
+        assert doc["finish_reason"] == "finished", worker
+        if doc["pages"]:
+            assert doc["raw_files"] and all(f"frontier-test-{worker}" in f for f in doc["raw_files"]), worker
     assert sum(doc.get("kaopu/frontier/seeded", 0) for doc in stats.values()) == 1
     # The sandbox's access log: every page once across both workers. robots.txt is the exception by
     # design — each worker reads it for itself (spiders/frontier.py).
