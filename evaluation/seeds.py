@@ -23,24 +23,20 @@ import pandas as pd
 
 from evaluation import sandbox_eval
 from evaluation.classification import macro_f1
+from evaluation.text.stats import share
 from pipelines import contracts
 from pipelines.messages import DEFAULT_LANG, say
 
-Z95 = 1.959963984540054
 BOOTSTRAP_RESAMPLES = 2000
 # An honest agency ranked in the bottom fifth is the harm that matters most to it.
 BOTTOM_QUANTILE = 0.2
 
 
 def wilson(hits: int, n: int) -> tuple[float, float]:
-    """The 95% Wilson score interval of hits/n ((0, 1) when n is 0: nothing is known)."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = hits / n
-    denom = 1 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    """The 95% Wilson score interval of hits/n ((0, 1) when n is 0: nothing is known); the same
+    interval the real-text evaluation uses (`evaluation.text.stats.share`)."""
+    figure = share(hits, n)
+    return (figure.low, figure.high)
 
 
 def bootstrap_mean(values: list[float], seed: int = 0) -> tuple[float, float, float]:

@@ -134,8 +134,7 @@ REVIEW_SIGNALS: dict[str, dict[str, str]] = {
 
 def signal_names(codes: object, lang: str = DEFAULT_LANG) -> list[str]:
     """The review signals as words in `lang`; an unknown code stays as it is rather than vanish."""
-    names = REVIEW_SIGNALS
-    return [names.get(str(c), {}).get(lang) or str(c) for c in (codes if codes is not None else [])]
+    return [REVIEW_SIGNALS.get(str(c), {}).get(lang) or str(c) for c in (codes if codes is not None else [])]
 
 
 # A reason written as a plain sentence by a rule that has no code yet: kept verbatim in both languages
