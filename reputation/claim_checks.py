@@ -267,9 +267,9 @@ RULES = (
 )
 
 
-def decide(case: dict, ev: CaseEvidence) -> Verdict:
-    """The verdict of the first rule that fires."""
-    for rule in RULES:
+def decide(case: dict, ev: CaseEvidence, rules: tuple = RULES) -> Verdict:
+    """The verdict of the first of `rules` that fires (the last of RULES always does)."""
+    for rule in rules:
         found = rule(case, ev)
         if found is not None:
             return found
@@ -279,8 +279,12 @@ def decide(case: dict, ev: CaseEvidence) -> Verdict:
 # --------------------------------------------------------------------------------------------
 # The whole table: split by kind, prepare the cases, gather their evidence, run the rules.
 # --------------------------------------------------------------------------------------------
-def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
-    """clean/claims + clean/documents + clean/registry → one verdict row per claim."""
+def check_claims(
+    claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFrame, off: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """clean/claims + clean/documents + clean/registry → one verdict row per claim. `off`: names of
+    rules switched off (the ablation, evaluation/ablation.py); the last rule cannot be."""
+    rules = tuple(r for r in RULES[:-1] if r.__name__ not in off) + RULES[-1:]
     if claims.empty:
         return pd.DataFrame(columns=OUT_COLS)
     kinds = claims["kind"].fillna("success_case") if "kind" in claims.columns else None
@@ -295,7 +299,7 @@ def check_claims(claims: pd.DataFrame, docs: pd.DataFrame, registry: pd.DataFram
     # per-cell access costs ~10 µs where a dict lookup costs 50 ns (10^4+ claims at 10^6 documents).
     rows = c.to_dict("records")
     found = [
-        decide(case, ev)
+        decide(case, ev, rules)
         for case, ev in zip(rows, gather_evidence(c, rows, docs, registry, outcomes), strict=True)
     ]
     out = c[[col for col in OUT_COLS if col in c.columns]].copy()

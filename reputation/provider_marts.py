@@ -11,9 +11,21 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from reputation.claim_checks import check_claims
-from reputation.review_flags import flag_reviews, review_context
-from reputation.scores import finish, market_mean_rating, monthly, provider_stats
+from reputation.claim_checks import RULES, check_claims
+from reputation.review_flags import FLAG_RULES, flag_reviews, review_context
+from reputation.scores import WEIGHTS, finish, market_mean_rating, monthly, provider_stats
+
+# Every signal the ablation (evaluation/ablation.py) can switch off: `claim:` a claim rule (the last,
+# "no evidence", always decides), `review:` a rule that flags a review, `score:` a score component.
+SIGNALS = (
+    *(f"claim:{r.__name__}" for r in RULES[:-1]),
+    *(f"review:{r}" for r in FLAG_RULES),
+    *(f"score:{c}" for c in WEIGHTS),
+)
+
+
+def _switched_off(off: frozenset[str], kind: str) -> frozenset[str]:
+    return frozenset(s.split(":", 1)[1] for s in off if s.startswith(kind + ":"))
 
 
 class ProviderMarts(NamedTuple):
@@ -32,21 +44,24 @@ def provider_marts(
     registry: pd.DataFrame,
     listings: pd.DataFrame,
     context: pd.DataFrame | None = None,
+    off: frozenset[str] = frozenset(),
 ) -> ProviderMarts:
     """Review flags, claim checks, reputation statistics and monthly rows of `providers` from their
     evidence. `context`: `review_context` of every document (default: of `docs`), since a review's
-    author counts and copies reach beyond the providers computed."""
+    author counts and copies reach beyond the providers computed. `off`: SIGNALS switched off."""
     context = review_context(docs) if context is None else context
-    flags = flag_reviews(docs, context)
-    checks = check_claims(claims, docs, registry)
+    flags = flag_reviews(docs, context, _switched_off(off, "review"))
+    checks = check_claims(claims, docs, registry, _switched_off(off, "claim"))
     stats = provider_stats(providers, docs, flags, checks, registry, listings)
     return ProviderMarts(flags, checks, stats, monthly(docs))
 
 
-def reputation_table(stats: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+def reputation_table(
+    stats: pd.DataFrame, docs: pd.DataFrame, off: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """`provider_stats` rows of every provider → marts/provider_reputation rows: the Bayesian averages
     shrink toward the mean rating of all `docs`, so this runs over every provider at every build."""
-    return finish(stats, market_mean_rating(docs))
+    return finish(stats, market_mean_rating(docs), _switched_off(off, "score"))
 
 
 def compute_marts(
@@ -55,11 +70,13 @@ def compute_marts(
     claims: pd.DataFrame,
     registry: pd.DataFrame,
     listings: pd.DataFrame,
+    off: frozenset[str] = frozenset(),
 ) -> dict[str, pd.DataFrame]:
-    """Pure: clean frames → the four marts (without built_at / schema_version)."""
-    m = provider_marts(providers, docs, claims, registry, listings)
+    """Pure: clean frames → the four marts (without built_at / schema_version). `off`: SIGNALS
+    switched off (evaluation/ablation.py)."""
+    m = provider_marts(providers, docs, claims, registry, listings, off=off)
     return {
-        "marts/provider_reputation": reputation_table(m.stats, docs),
+        "marts/provider_reputation": reputation_table(m.stats, docs, off),
         "marts/claim_checks": m.claim_checks,
         "marts/review_flags": m.review_flags,
         "marts/provider_monthly": m.monthly,

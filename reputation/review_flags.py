@@ -268,9 +268,15 @@ def _burst(provider: pd.Series, at: pd.Series) -> pd.Series:
     return out
 
 
-def flag_reviews(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataFrame:
+# The rules that can flag a review on their own (the ablation switches them off by these names).
+FLAG_RULES = ("incentive_wording", "near_duplicate_in_burst", "untested_praise", "farm_account")
+
+
+def flag_reviews(
+    docs: pd.DataFrame, context: pd.DataFrame | None = None, off: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """Documents → one row per suspicious review: source, native_id, provider_id, flags, weight,
-    confidence. `context`: as for `signals`."""
+    confidence. `context`: as for `signals`; `off`: FLAG_RULES switched off (evaluation/ablation.py)."""
     cols = ["source", "native_id", "provider_id", "flags", "weight", "confidence"]
     if docs.empty:
         return pd.DataFrame(columns=cols)
@@ -286,15 +292,20 @@ def flag_reviews(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.
     # Per deciding rule, the chance of the innocent reading (1 where the rule did not fire).
     innocent = pd.DataFrame(
         {
-            "incentive": np.where(sig["incentive_wording"], TEXT_RULE_CHANCE["incentive_wording"], 1.0),
-            "copies": np.where(sig["near_duplicate_in_burst"] & sig["burst"], chance["burst"], 1.0),
-            "untested": np.where(
+            "incentive_wording": np.where(
+                sig["incentive_wording"], TEXT_RULE_CHANCE["incentive_wording"], 1.0
+            ),
+            "near_duplicate_in_burst": np.where(
+                sig["near_duplicate_in_burst"] & sig["burst"], chance["burst"], 1.0
+            ),
+            "untested_praise": np.where(
                 sig["untested_praise"] & sig["one_hit_author"], TEXT_RULE_CHANCE["untested_praise"], 1.0
             ),
-            "farm": np.where(sig["farm_account"], chance["farm_account"], 1.0),
+            "farm_account": np.where(sig["farm_account"], chance["farm_account"], 1.0),
         },
         index=sig.index,
-    ).min(axis=1)
+    )
+    innocent = innocent[[r for r in FLAG_RULES if r not in off]].min(axis=1).fillna(1.0)
     flagged = innocent < 1.0
     rows = docs.loc[sig.index[flagged], ["source", "native_id", "provider_id"]].copy()
     sub = sig.loc[flagged]

@@ -356,10 +356,11 @@ def seen(d: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
     return _section(idx, SEEN_COLUMNS, {"first_seen": by.min(), "last_seen": by.max()})
 
 
-def finish(stats: pd.DataFrame, market_mean: float) -> pd.DataFrame:
+def finish(stats: pd.DataFrame, market_mean: float, off: frozenset[str] = frozenset()) -> pd.DataFrame:
     """`provider_stats` rows → mart rows: Bayesian averages toward `market_mean`, the score and the
     confidence. Cheap (vectorised over providers), so it runs over every provider on every build, and
-    a shift of the market mean reaches all of them."""
+    a shift of the market mean reaches all of them. `off`: components of WEIGHTS left out of the score
+    (the ablation, evaluation/ablation.py)."""
     out = stats.set_index("provider_id")
     reg_status = out["reg_status"]
     out["rating_bayes"] = bayes_mean(out["rating_mean"], out["n_ratings"], market_mean).where(
@@ -369,7 +370,7 @@ def finish(stats: pd.DataFrame, market_mean: float) -> pd.DataFrame:
         out["n_ratings"] > 0
     )
     comps = components(out, reg_status)
-    w = pd.Series(WEIGHTS)
+    w = pd.Series({k: 0.0 if k in off else v for k, v in WEIGHTS.items()})
     avail = comps.notna()
     wsum = avail.mul(w, axis=1).sum(axis=1)
     out["reputation_score"] = (100 * comps.fillna(0).mul(w, axis=1).sum(axis=1) / wsum.where(wsum > 0)).round(
