@@ -6,7 +6,8 @@ writes) and is cleaned once; its clean tables are kept under `--cache` so a seco
 the marts, in memory, with `reputation.provider_marts.compute_marts(..., off=...)`. The switches are
 `reputation.provider_marts.SIGNALS`: every claim rule but the last, every rule that can flag a review,
 and every component of the reputation score. The same figures as `kaopu eval --seeds` (pooled with
-95% intervals, `evaluation.seeds`); `--calibration` also prints verdict confidence against accuracy.
+95% intervals, `evaluation.seeds`, calibration included); `--rule-precision` measures the table
+`reputation.claim_checks.RULE_PRECISION` holds (run it on tuning seeds only).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation import sandbox_eval
 from evaluation import seeds as multi
 from evaluation.sandbox_eval import load_world_into_raw
 from incremental_build.clean import update_clean
@@ -56,6 +58,26 @@ def world_counts(truth: dict, frames: tuple[pd.DataFrame, ...], off: frozenset[s
         marts["marts/review_flags"],
         marts["marts/provider_reputation"],
     )
+
+
+def rule_precision(worlds: list[tuple[dict, tuple]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(reason code, evidence strength) of the row that decides each case page → (right, decided)."""
+    tally: dict[tuple[str, str], list[int]] = {}
+    for truth, frames in worlds:
+        checks = compute_marts(*frames)["marts/claim_checks"]
+        decided = sandbox_eval.page_decisions(checks)
+        for url, t in truth.get("claims", {}).items():
+            d = decided.get(sandbox_eval._path(url) or url)
+            if d is None:
+                continue
+            cell = tally.setdefault((d["reason_code"], d["evidence_strength"]), [0, 0])
+            cell[0] += d["verdict"] == t["verdict"]
+            cell[1] += 1
+    return {k: (v[0], v[1]) for k, v in sorted(tally.items())}
+
+
+def precision_lines(worlds: list[tuple[dict, tuple]]) -> list[str]:
+    return [f"    {k!r}: {v!r}," for k, v in rule_precision(worlds).items()]
 
 
 def headline(result: dict[str, Any]) -> dict[str, float]:
@@ -102,7 +124,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--providers", type=int, default=30)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "kaopu-ablation")
     ap.add_argument("--signals", default="all", help="comma-separated signals to switch off, 'all', or ''")
-    ap.add_argument("--calibration", action="store_true", help="print verdict confidence vs accuracy")
+    ap.add_argument(
+        "--rule-precision",
+        action="store_true",
+        help="print each deciding rule's page-level precision by evidence strength (RULE_PRECISION)",
+    )
     a = ap.parse_args(argv)
     worlds = []
     for s in (int(x) for x in a.seeds.split(",") if x.strip()):
@@ -111,8 +137,8 @@ def main(argv: list[str] | None = None) -> None:
     all_on = multi.pooled([world_counts(t, f) for t, f in worlds])
     for line in multi.lines(all_on, "en"):
         print(line)
-    if a.calibration:
-        for line in multi.calibration_lines(all_on, "en"):
+    if a.rule_precision:
+        for line in precision_lines(worlds):
             print(line)
     signals = list(SIGNALS) if a.signals == "all" else [x for x in a.signals.split(",") if x]
     if signals:

@@ -7,6 +7,7 @@ provider_reputation) and `World.truth()`; it never looks inside the pipeline, so
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -53,12 +54,27 @@ def _path(url: object) -> str:
 
 def page_verdicts(checks: pd.DataFrame) -> dict[str, str]:
     """Case page URL path → the page's verdict."""
+    return {p: d["verdict"] for p, d in page_decisions(checks).items()}
+
+
+def page_decisions(checks: pd.DataFrame) -> dict[str, dict]:
+    """Case page URL path → the row that decides the page's verdict (the most serious verdict; of its
+    rows, the most confident): verdict, reason_code, evidence_strength and confidence."""
     rank = {v: i for i, v in enumerate(_SEVERITY)}
-    out: dict[str, str] = {}
-    for url, verdict in zip(checks["source_url"], checks["verdict"], strict=True):
+    out: dict[str, dict] = {}
+    n = len(checks)
+    codes = checks["reason_code"] if "reason_code" in checks.columns else pd.Series([None] * n)
+    args = checks["reason_args"] if "reason_args" in checks.columns else pd.Series([None] * n)
+    conf = checks["confidence"] if "confidence" in checks.columns else pd.Series([np.nan] * n)
+    cols = (checks["source_url"], checks["verdict"], codes, args, conf)
+    for url, verdict, code, a, c in zip(*cols, strict=True):
         p = _path(url)
-        if p not in out or rank.get(verdict, 99) < rank.get(out[p], 99):
-            out[p] = verdict
+        row = {"verdict": verdict, "reason_code": code, "confidence": None if pd.isna(c) else float(c)}
+        row["evidence_strength"] = json.loads(a).get("evidence_strength", "") if isinstance(a, str) else ""
+        best = out.get(p)
+        key = (rank.get(verdict, 99), -(row["confidence"] or 0.0))
+        if best is None or key < (rank.get(best["verdict"], 99), -(best["confidence"] or 0.0)):
+            out[p] = row
     return out
 
 

@@ -14,6 +14,7 @@ bought reviews by kind of fraud (the truth's `kind`, else the campaign its signa
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from typing import Any
@@ -73,15 +74,20 @@ def honest_ranks(truth_providers: list[dict], rep: pd.DataFrame) -> list[tuple[b
 
 def seed_counts(truth: dict, checks: pd.DataFrame, flags: pd.DataFrame, rep: pd.DataFrame) -> dict[str, Any]:
     """One world's raw counts: what `pooled` adds up over seeds."""
-    pred = sandbox_eval.page_verdicts(checks) if not checks.empty else {}
+    pred = sandbox_eval.page_decisions(checks) if not checks.empty else {}
     claims = []
     for url, t in sorted(truth.get("claims", {}).items()):
-        got = pred.get(sandbox_eval._path(url) or url, "not_enough_evidence")
-        claims.append((t.get("archetype", "plain"), t["verdict"], got))
-    flagged = (
-        set(flags.loc[flags["source"] == "market", "native_id"].astype(str)) if not flags.empty else set()
-    )
+        got = pred.get(sandbox_eval._path(url) or url, {"verdict": "not_enough_evidence", "confidence": None})
+        claims.append((t.get("archetype", "plain"), t["verdict"], got["verdict"], got["confidence"]))
+    market = flags[flags["source"] == "market"] if not flags.empty else flags
+    flagged = set(market["native_id"].astype(str)) if not flags.empty else set()
     bought = {str(k): fraud_kind(v) for k, v in truth.get("bought_reviews", {}).items()}
+    conf = market["confidence"] if "confidence" in market.columns else pd.Series(np.nan, index=market.index)
+    flag_calibration = [
+        (float(c), str(k) in bought)
+        for k, c in zip(market.get("native_id", []), conf, strict=True)
+        if not pd.isna(c)
+    ]
     ranks = honest_ranks(truth.get("providers", []), rep)
     return {
         "seed": truth.get("seed"),
@@ -90,6 +96,7 @@ def seed_counts(truth: dict, checks: pd.DataFrame, flags: pd.DataFrame, rep: pd.
         "flagged_bought": len(flagged & set(bought)),
         "bought_by_kind": dict(Counter(bought.values())),
         "caught_by_kind": dict(Counter(kind for rid, kind in bought.items() if rid in flagged)),
+        "flag_calibration": flag_calibration,
         "spearman": sandbox_eval.reputation_metrics(truth.get("providers", []), rep)["spearman"],
         "honest": sum(h for h, _ in ranks),
         "honest_bottom": sum(h and b for h, b in ranks),
@@ -106,19 +113,39 @@ def _boot(values: list[float]) -> dict[str, float]:
     return {"value": mean, "low": lo, "high": hi, "n": len(values)}
 
 
+# Confidence bins of the calibration table: a verdict said to be right 95% of the time should be.
+CALIBRATION_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0)
+
+
+def calibration(pairs: list[tuple[float, bool]]) -> list[dict[str, Any]]:
+    """(confidence, right) pairs → per confidence bin: how many, their mean confidence and the share
+    right with its Wilson interval. A calibrated verdict's mean confidence falls inside the interval."""
+    out = []
+    edges = CALIBRATION_BINS
+    for i, (lo, hi) in enumerate(itertools.pairwise(edges)):
+        last = i == len(edges) - 2
+        inside = [(c, r) for c, r in pairs if lo <= c < hi or (last and c == hi)]
+        if not inside:
+            continue
+        right = sum(r for _, r in inside)
+        mean = float(np.mean([c for c, _ in inside]))
+        out.append({"low": lo, "high": hi, "confidence": mean, "accuracy": _ci(right, len(inside))})
+    return out
+
+
 def pooled(per_seed: list[dict]) -> dict[str, Any]:
     """Every figure over the seeds with its 95% interval (see the module docstring for which kind)."""
     labels = list(contracts.VERDICTS)
     all_claims = [c for s in per_seed for c in s["claims"]]
     f1_by_seed = []
     for s in per_seed:
-        y_true = [t for _, t, _ in s["claims"]]
-        y_pred = [p for _, _, p in s["claims"]]
+        y_true = [c[1] for c in s["claims"]]
+        y_pred = [c[2] for c in s["claims"]]
         present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
         f1_by_seed.append(macro_f1(y_true, y_pred, present) if y_true else math.nan)
     by_archetype: dict[str, Any] = {}
-    for arch in sorted({a for a, _, _ in all_claims}):
-        rows = [(t, p) for a, t, p in all_claims if a == arch]
+    for arch in sorted({c[0] for c in all_claims}):
+        rows = [(t, p) for a, t, p, _ in all_claims if a == arch]
         confusion: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(labels, 0))
         for t, p in rows:
             confusion[t][p] += 1
@@ -139,13 +166,15 @@ def pooled(per_seed: list[dict]) -> dict[str, Any]:
         "seeds": [s["seed"] for s in per_seed],
         "claims": {
             "macro_f1": _boot(f1_by_seed),
-            "accuracy": _ci(sum(t == p for _, t, p in all_claims), len(all_claims)),
+            "accuracy": _ci(sum(c[1] == c[2] for c in all_claims), len(all_claims)),
             "by_archetype": by_archetype,
+            "calibration": calibration([(c[3], c[1] == c[2]) for c in all_claims if c[3] is not None]),
         },
         "reviews": {
             "precision": _ci(hit, flagged),
             "recall": _ci(hit, bought),
             "recall_by_kind": recall_by_kind,
+            "calibration": calibration([x for s in per_seed for x in s.get("flag_calibration", [])]),
         },
         "reputation": {
             "spearman": _boot([s["spearman"] for s in per_seed]),
@@ -177,4 +206,9 @@ def lines(result: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
         out.append(say("eval.seeds.kind", lang, name=kind, recall=fmt(v)))
     out.append(say("eval.seeds.reputation", lang, spearman=fmt(rep["spearman"])))
     out.append(say("eval.seeds.honest", lang, share=fmt(rep["honest_in_bottom_quintile"])))
+    for what, table in ((say("eval.seeds.what.claims", lang), c), (say("eval.seeds.what.flags", lang), r)):
+        out.append(say("eval.seeds.calibration", lang, what=what))
+        for b in table.get("calibration", []):
+            args = {k: b[k] for k in ("low", "high", "confidence")}
+            out.append(say("eval.seeds.calibration.row", lang, accuracy=fmt(b["accuracy"]), **args))
     return out

@@ -512,6 +512,7 @@ CLAIM_CHECKS = pa.schema(
         ("reason_code", pa.string()),  # why, as a code: a key of pipelines.messages.REASONS
         ("reason_args", pa.string()),  # the code's arguments, a JSON object
         ("evidence", _STR_LIST),  # source:native_id of every document the verdict rests on
+        ("confidence", pa.float64()),  # 0..1: the deciding rule's measured precision (claim_checks.py)
         ("built_at", _TS),
         ("schema_version", pa.int32()),
     ]

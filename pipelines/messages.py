@@ -301,6 +301,16 @@ UI: dict[str, dict[str, str]] = {
         "zh": "  诚信服务商落入后20%的比例 {share}",
         "en": "  honest providers in the bottom quintile {share}",
     },
+    "eval.seeds.calibration": {
+        "zh": "{what}的置信度与实际准确率（按置信度分组）：",
+        "en": "{what} confidence against observed accuracy, by confidence bin:",
+    },
+    "eval.seeds.calibration.row": {
+        "zh": "  置信度 {low:.2f}–{high:.2f}：平均 {confidence:.2f}，实际 {accuracy}",
+        "en": "  confidence {low:.2f}-{high:.2f}  mean {confidence:.2f}  observed {accuracy}",
+    },
+    "eval.seeds.what.claims": {"zh": "案例结论", "en": "claim verdicts'"},
+    "eval.seeds.what.flags": {"zh": "可疑评价标记", "en": "review flags'"},
     # `kaopu status`
     "status.running": {
         "zh": "正在运行：{what} {run_id}（pid {pid}，开始于 {started}）",

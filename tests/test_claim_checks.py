@@ -112,10 +112,25 @@ def test_case_before_the_company_existed_is_refuted_by_the_registry():
     v = verdicts([started], reg=registry(established="2016-01-15"))
     assert v["a"][0] == "refuted"
     assert v["a"][1] == ["registry:c-p1"]
-    # A page that prints no start: the start guessed from its publication (minus the period, here a
-    # company's "5年" total) is a window for the client's words, never proof against the provider.
-    guessed = claim("b", at="2016-03-01", before=None, after=2e9, period=1825)
+    # A page that prints no start: the start guessed from its publication (minus a five-year period)
+    # is a window for the client's words, never proof against the provider.
+    guessed = claim("b", at="2016-03-01", before=1e6, after=2e6, period=1825)
     assert verdicts([guessed], reg=registry(established="2016-01-15"))["b"][0] == "not_enough_evidence"
+
+
+def test_the_agencys_own_totals_are_not_checked_as_its_clients_case():
+    # 年操盘GMV超过10亿 on a case page: a lone level over years, or far above the case's own end level.
+    pair = claim("a", doc="cases:p", before=500_000.0, after=1_200_000.0)
+    totals = [
+        claim("b", doc="cases:p", before=None, after=1e9, period=2920),
+        claim("c", doc="cases:p", before=None, after=1e8, period=90),
+    ]
+    lone = claim("d", doc="cases:q", before=None, after=3.5e7, period=30)  # no pair to dwarf: kept
+    said = "我们店从50万做到120万"
+    client = doc("forum:1", "forum_answer", author="悦家旗舰店", text=said, at="2025-05-20")
+    v = verdicts([pair, *totals, lone], [client])
+    assert set(v) == {"a", "d"}
+    assert v["a"][0] == "supported"  # the client's own figures are the pair's, not the totals'
 
 
 def test_tiny_team_with_many_categories_is_refuted():
@@ -335,7 +350,8 @@ def test_inflated_page_split_over_rows_is_refuted_by_its_pair_not_by_a_company_t
     ]
     review = "悦家旗舰店，2025年3月签的约，三个月GMV从50万做到了110万。"
     v = verdicts(rows, [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
-    assert {v[c][2] for c in ("pair", "total", "ratio")} == {"client_reported_lower"}
+    assert {v[c][2] for c in ("pair", "ratio")} == {"client_reported_lower"}
+    assert "total" not in v  # the agency's own total is not a claim about this client
     # Without a row stating both levels, a lone total is not compared with the client's figures.
     lone = verdicts(rows[1:], [doc("market:r1", "market_review", author="悦家旗舰店", text=review, label=1)])
     assert "refuted" not in {x[0] for x in lone.values()}

@@ -343,6 +343,20 @@ UI_GOLDEN = [
         "  honest providers in the bottom quintile 0.00 [0.00, 0.13] (n=25)",
     ),
     (
+        "eval.seeds.calibration",
+        {"what": "案例结论"},
+        "案例结论的置信度与实际准确率（按置信度分组）：",
+        "案例结论 confidence against observed accuracy, by confidence bin:",
+    ),
+    (
+        "eval.seeds.calibration.row",
+        {"low": 0.9, "high": 0.95, "confidence": 0.93, "accuracy": "0.91 [0.85, 0.95] (n=120)"},
+        "  置信度 0.90–0.95：平均 0.93，实际 0.91 [0.85, 0.95] (n=120)",
+        "  confidence 0.90-0.95  mean 0.93  observed 0.91 [0.85, 0.95] (n=120)",
+    ),
+    ("eval.seeds.what.claims", {}, "案例结论", "claim verdicts'"),
+    ("eval.seeds.what.flags", {}, "可疑评价标记", "review flags'"),
+    (
         "status.running",
         {"what": "build", "run_id": "build-1", "pid": 42, "started": "05:00"},
         "正在运行：build build-1（pid 42，开始于 05:00）",
