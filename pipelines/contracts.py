@@ -477,6 +477,9 @@ PROVIDER_REPUTATION = pa.schema(
         ("claims_implausible", pa.int32()),
         ("claims_not_enough_evidence", pa.int32()),
         ("authenticity_score", pa.float64()),
+        # Expected share of the provider's claim verdicts and review flags that are wrong (each counts
+        # 1 - its confidence): what `confidence` discounts the evidence by (reputation/scores.py).
+        ("verdict_doubt", pa.float64()),
         ("reputation_score", pa.float64()),
         ("confidence", pa.float64()),
         ("confidence_band", pa.string()),

@@ -142,6 +142,7 @@ class CaseEvidence:
     copied_from: tuple[str, list[str], str] | None = None  # (other, evidence, strength): `_duplicates`
     registry: dict | None = None  # the provider's latest registry row
     categories: int = 0  # distinct categories across the provider's case pages
+    page_text: str = ""  # the case page's own text (`_story_against_page` reads its amounts)
 
 
 def _verdict(verdict: str, reason: Message, evidence: Iterable[str] = (), strength: str = "") -> Verdict:
@@ -177,13 +178,31 @@ def client_reported_lower(case: dict, ev: CaseEvidence) -> Verdict | None:
         if low is not None
     ]
     if not own or claimed is None:
-        return None
+        return _lower_than_page(case, ev)
     # The levels compared are the page's sales levels; a row of another metric (转化率) names sales.
     metric = case.get("metric") if (_level(case.get("after")) or 0) >= MIN_SALES_LEVEL else "销售额"
     said = {"client": case["client"], "metric": metric, "reported": own[0][1], "claimed": claimed}
     return _verdict(
         "refuted", Message("client_reported_lower", said), (h["doc_id"] for h, _ in own), "own_end"
     )
+
+
+def _lower_than_page(case: dict, ev: CaseEvidence) -> Verdict | None:
+    """Rule 2 when the page's levels were not read into rows: the client's own account starts where
+    the page's text starts and ends below every level the page states above that start."""
+    own = [
+        (h, found)
+        for h in ev.client_docs
+        if h["kind"] not in COMPLAINT_KINDS and h["by_client"] and h["at_ok"]
+        for found in [_story_against_page(h["text"], ev.page_text)]
+        if found is not None and found[0] == "lower"
+    ]
+    if not own:
+        return None
+    _, reported, claimed = own[0][1]
+    said = {"client": case["client"], "metric": "销售额", "reported": reported, "claimed": claimed}
+    evidence = (h["doc_id"] for h, _ in own)
+    return _verdict("refuted", Message("client_reported_lower", said), evidence, "page_text")
 
 
 def copied_from_other(case: dict, ev: CaseEvidence) -> Verdict | None:
@@ -236,18 +255,30 @@ def _supported_by_client(case: dict, ev: CaseEvidence, agrees, code: str) -> Ver
 
 
 def client_same_figures(case: dict, ev: CaseEvidence) -> Verdict | None:
-    """Rule 6: the client's own figures match the page's."""
-    return _supported_by_client(case, ev, _numbers_match, "client_same_figures")
+    """Rule 6: the client's own figures match the page's: the levels read into the case's rows, or
+    (the client's own account) the start and end levels the page's text states."""
+    found = _supported_by_client(case, ev, _numbers_match, "client_same_figures")
+    if found is not None:
+        return found
+
+    def same_story(h: dict, _case: dict) -> bool:
+        story = _story_against_page(h["text"], ev.page_text) if h["by_client"] else None
+        return story is not None and story[0] == "same"
+
+    found = _supported_by_client(case, ev, same_story, "client_same_figures")
+    return None if found is None else Verdict(found.verdict, found.reason, found.evidence, "page_text")
 
 
 def growth_beyond_period(case: dict, ev: CaseEvidence) -> Verdict | None:
     """Rule 7: growth beyond what the (generously read) period allows, of the shop's sales: a side
-    figure (访客 +340%, ROI 1:8, 转化率 0.8%→3.1%) can jump in weeks without anything being wrong."""
-    if case.get("metric") in SIDE_METRICS:
-        return None
-    g, lenient = case["_growth"], case["_lenient_days"]
+    figure (访客 +340%, ROI 1:8, 转化率 0.8%→3.1%) can jump in weeks without anything being wrong, so
+    a row of one is judged by the page's sales levels only."""
+    lenient = case["_lenient_days"]
+    g = None if case.get("metric") in SIDE_METRICS else case["_growth"]
     if g is None or (isinstance(g, float) and math.isnan(g)):
         g = case.get("_page_growth")  # the row gives no growth: the page's levels, split over rows
+    if g is None or (isinstance(g, float) and math.isnan(g)):
+        g = _text_growth(ev.page_text)  # no row states the levels: the page's own words
     if g is None or (isinstance(g, float) and math.isnan(g)):
         return None
     ceiling = growth_ceiling_pct(lenient)
@@ -290,7 +321,22 @@ RULES = (
 # decided) — `python -m evaluation.ablation --seeds 101,102,103,104 --rule-precision` (and --hard)
 # measures them. Seeds 201-203 and 21-23 were never used to set them. A rule with little history
 # keeps its prior through the smoothing in `confidence`.
-RULE_PRECISION: dict[tuple[str, str], tuple[int, int]] = {}
+RULE_PRECISION: dict[tuple[str, str], tuple[int, int]] = {
+    ("before_registration", "one"): (26, 26),
+    ("client_complained", "one"): (42, 43),
+    ("client_reported_lower", "outcome"): (3, 5),
+    ("client_reported_lower", "own_end"): (7, 7),
+    ("client_reported_lower", "page_text"): (4, 4),
+    ("client_same_figures", "one"): (135, 137),
+    ("client_same_figures", "page_text"): (12, 12),
+    ("copied_from_other", "renamed"): (20, 20),
+    ("copied_from_other", "same_name"): (8, 8),
+    ("growth_beyond_period", "far"): (66, 66),
+    ("growth_beyond_period", "near"): (3, 3),
+    ("no_independent_evidence", "client_wrote"): (62, 71),
+    ("no_independent_evidence", "silent"): (194, 210),
+    ("team_too_small", "one"): (10, 10),
+}
 # Verdicts with no sandbox truth to measure them by (a merchant's promise is not a case page): what a
 # rule of that kind is worth, as pseudo-counts. A broken promise rests on the merchant's own figures
 # (as `client_reported_lower` does); an unchecked one is a coin toss.
@@ -445,6 +491,7 @@ def gather_evidence(
     copies = _duplicates(c, rows, client_docs)
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
+    pages = _page_texts(docs, set(c["doc_id"]))
     return [
         CaseEvidence(
             client_docs=client_docs.get(i, []),
@@ -452,6 +499,7 @@ def gather_evidence(
             copied_from=copies.get(i),
             registry=reg.get(case["provider_id"]),
             categories=cats.get(case["provider_id"], 0),
+            page_text=pages.get(case["doc_id"], ""),
         )
         for i, case in enumerate(rows)
     ]
@@ -668,6 +716,87 @@ def _lower_end(hit: dict, claim: dict) -> float | None:
     return round(max(low), 2) if low and len(low) == len(ends) else None
 
 
+# A money amount as a page or a client writes it: a unit after the figure (万, 亿, 元, W), not a year,
+# a month or a count (2019年, 24个月).
+_MONEY_AFTER = re.compile(r"\s*(?:[万亿元Ww]|千万|百万)")
+# Paragraphs about the agency's own scale, not the client's case ("单月破千万的不在少数", 累计服务).
+_AGENCY_SCALE = re.compile(r"操盘|累计|不在少数|好几家|服务过|服务品牌|深耕|年GMV破|团队")
+
+
+def _money_levels(text: str) -> list[float]:
+    """Sales-sized money amounts in the text, in order (≥ MIN_SALES_LEVEL, with a money unit)."""
+    out = []
+    for para in (text or "").split("\n"):
+        if _AGENCY_SCALE.search(para):
+            continue
+        for n in numbers(para):
+            if n.percent or n.value < MIN_SALES_LEVEL:
+                continue
+            if n.bare_unit or _MONEY_AFTER.match(para, n.end) or re.search(r"[万亿元Ww]", n.text):
+                out.append(float(n.value))
+    return out
+
+
+def _story_against_page(client_text: str, page_text: str) -> tuple[str, float, float] | None:
+    """The client's own start and end levels against the page's text: ("same", end, end) when the
+    page states both; ("lower", client end, page level) when the page states the client's start but
+    every level it states above it is beyond the client's end by more than people round; else None."""
+    told = _money_levels(client_text)
+    page = _money_levels(page_text)
+    if len(told) < 2 or not page:
+        return None
+    start, end = told[0], max(told[1:])
+    if end <= start * (1 + NUMBER_TOLERANCE) or not any(_near(v, start) for v in page):
+        return None
+    if any(_near(v, end) for v in page):
+        return ("same", end, end)
+    above = [v for v in page if v > start * (1 + NUMBER_TOLERANCE)]
+    if above and min(above) > end * (1 + NUMBER_TOLERANCE) and min(above) < COMPANY_TOTAL_FACTOR * end:
+        return ("lower", end, min(above))
+    return None
+
+
+_MULTIPLE = re.compile(r"(?:是原来的|达到原来的|增长了|翻了)\s*([0-9.]+|[一二两三四五六七八九十]+)\s*(倍|番)")
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _text_growth(page_text: str) -> float | None:
+    """Growth (%) the page's text states for its sales when no row holds it: the first sales level to
+    the largest after it, or a multiple of the start (是原来的45倍, 翻了两番). None when unreadable."""
+    levels = _money_levels(page_text)
+    best = None
+    if len(levels) >= 2 and max(levels[1:]) > levels[0]:
+        best = (max(levels[1:]) / levels[0] - 1.0) * 100.0
+    if levels:
+        for m in _MULTIPLE.finditer(page_text or ""):
+            k = _small_number(m.group(1))
+            if k is None:
+                continue
+            factor = 2.0**k if m.group(2) == "番" else (k + 1.0 if m.group(0).startswith("增长") else k)
+            best = max(best or 0.0, (factor - 1.0) * 100.0)
+    return best
+
+
+def _small_number(s: str) -> float | None:
+    """45 / 四十五 / 五 → a number; None when it is not one."""
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (
+            float(_DIGITS.get(tens, 1) * 10 + _DIGITS.get(ones, 0))
+            if all(c in _DIGITS for c in tens + ones)
+            else None
+        )
+    return float(_DIGITS[s]) if s in _DIGITS else None
+
+
+def _near(v: float, target: float) -> bool:
+    return abs(v - target) <= NUMBER_TOLERANCE * target
+
+
 def _corroborates(hit: dict, claim: pd.Series) -> bool:
     """Same figures, or — when the client gives no figures of its own — warm words about growth."""
     if _numbers_match(hit, claim):
@@ -744,6 +873,14 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
     for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
+
+
+def _page_texts(docs: pd.DataFrame, doc_ids: set) -> dict[str, str]:
+    """doc_id → text of the case pages the claims come from."""
+    if docs.empty:
+        return {}
+    d = docs[docs["doc_id"].isin(doc_ids)]
+    return {i: t for i, t in zip(d["doc_id"], d["text"], strict=True) if isinstance(t, str)}
 
 
 def _registry_by_provider(registry: pd.DataFrame) -> dict[str, dict]:

@@ -49,7 +49,9 @@ COMPLAINT_SHARE_FLOOR = 0.25
 # Reply lag: a provider that takes 15+ days to answer a complaint has effectively not answered.
 REPLY_DAYS_WORST = 15.0
 # Confidence: 1 − exp(−evidence / 40); 40 pieces of independent evidence (ratings, complaints,
-# answers, checked cases) give 0.63, 120 give 0.95.
+# answers, checked cases) give 0.63, 120 give 0.95. The evidence is first discounted by
+# `verdict_doubt`, the expected share of the provider's claim verdicts and review flags that are
+# wrong (each counts 1 − its confidence): uncertain verdicts make a less certain score.
 CONFIDENCE_SCALE = 40.0
 CONFIDENCE_BANDS = ((0.4, "low"), (0.75, "medium"), (1.01, "high"))
 
@@ -116,6 +118,9 @@ CLAIM_COLUMNS = {
     **{c: _INT for c in ("claims_n", *(f"claims_{v}" for v in VERDICTS))},
     "authenticity_score": _FLOAT,
 }
+# Per provider, the sums of (1 - confidence) of its verdicts and of its flags, and how many of each:
+# joined into `verdict_doubt` by `provider_stats`, then dropped.
+DOUBT_PARTS = ("_claims_doubt", "_flags_doubt", "_flags_n")
 # clean/registry column → provider_reputation column.
 REGISTRY_COLUMNS = {
     "legal_name": "legal_name",
@@ -189,6 +194,9 @@ def provider_stats(
         ],
         axis=1,
     )
+    judged = out["claims_n"] + out["_flags_n"]
+    out["verdict_doubt"] = ((out["_claims_doubt"] + out["_flags_doubt"]) / judged.where(judged > 0)).round(4)
+    out = out.drop(columns=list(DOUBT_PARTS))
     out["sources"] = _sources(idx, d, reg, lst)
     # Every flag reads this provider's own figures only, so they are kept with the stats: building the
     # sentences for all 10^4 providers was ~0.6 s of every incremental build.
@@ -243,8 +251,9 @@ def ratings(reviews: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
 def suspicion(reviews: pd.DataFrame, flags: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
     """Suspicious reviews are down-weighted, not deleted: their share, the reviews kept, and the mean
     rating with flagged reviews at their `weight` (the Bayesian shrinkage is `finish`'s)."""
+    doubt = _flag_doubt(flags, idx)
     if reviews.empty:
-        return _section(idx, SUSPICION_COLUMNS, {})
+        return _section(idx, SUSPICION_COLUMNS, {}).join(doubt)
     weight = pd.Series(1.0, index=reviews.index)
     if not flags.empty:
         fw = flags.assign(key=flags["source"] + ":" + flags["native_id"]).set_index("key")["weight"]
@@ -263,7 +272,19 @@ def suspicion(reviews: pd.DataFrame, flags: pd.DataFrame, idx: pd.Index) -> pd.D
         "adjusted_mean": sums["wr"] / sums["w"],
         "n_kept_rated": (~susp[rated]).groupby(by[rated]).sum(),
     }
-    return _section(idx, SUSPICION_COLUMNS, values)
+    return _section(idx, SUSPICION_COLUMNS, values).join(doubt)
+
+
+def _flag_doubt(flags: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
+    """Per provider: how many reviews are flagged and the sum of 1 - their confidence."""
+    out = pd.DataFrame({"_flags_doubt": 0.0, "_flags_n": 0}, index=idx)
+    if flags.empty or "confidence" not in flags.columns:
+        return out
+    f = flags[flags["provider_id"].isin(idx)]
+    g = (1.0 - pd.to_numeric(f["confidence"], errors="coerce").fillna(0.0)).groupby(f["provider_id"])
+    out["_flags_doubt"] = g.sum().reindex(idx).fillna(0.0)
+    out["_flags_n"] = g.size().reindex(idx).fillna(0).astype(int)
+    return out
 
 
 def sentiment(others: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
@@ -295,17 +316,33 @@ def complaint_handling(d: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
 
 
 def claim_verdicts(checks: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
-    """Verdict counts of the provider's claims and the authenticity score."""
+    """Verdict counts of the provider's claims, the authenticity score and the claims' doubt."""
     vc = verdict_counts(checks)
     out = _section(idx, CLAIM_COLUMNS, {c: vc[c] for c in CLAIM_COLUMNS if c in vc.columns})
-    bad = out["claims_refuted"] + out["claims_duplicated"] + out["claims_implausible"]
-    # Share of advertised cases not shown to be false; supported ones count a little extra because
-    # they are the only ones with outside confirmation. NaN for a provider with no cases.
+    conf = _verdict_confidence(checks)
+    by = checks["provider_id"] if not checks.empty else pd.Series(dtype=object)
+    verdict = checks["verdict"] if not checks.empty else pd.Series(dtype=object)
+
+    def weighted(mask: pd.Series) -> pd.Series:
+        return conf.where(mask, 0.0).groupby(by).sum().reindex(idx).fillna(0.0)
+
+    # Share of advertised cases not shown to be false, each verdict counting by its confidence (a
+    # refutation that is right two times in three costs two thirds of one); supported ones count a
+    # little extra because they are the only ones with outside confirmation. NaN with no cases.
+    bad = weighted(verdict.isin(("refuted", "duplicated", "implausible")))
+    good = weighted(verdict == "supported")
     out["authenticity_score"] = (
-        (out["claims_n"] - bad + 0.25 * out["claims_supported"])
-        / (1.25 * out["claims_n"]).where(out["claims_n"] > 0)
+        (out["claims_n"] - bad + 0.25 * good) / (1.25 * out["claims_n"]).where(out["claims_n"] > 0)
     ).clip(0, 1)
+    out["_claims_doubt"] = (1.0 - conf).groupby(by).sum().reindex(idx).fillna(0.0)
     return out
+
+
+def _verdict_confidence(checks: pd.DataFrame) -> pd.Series:
+    """Each verdict's confidence (1 for marts that predate the column: a verdict then was all there was)."""
+    if checks.empty or "confidence" not in checks.columns:
+        return pd.Series(1.0, index=checks.index, dtype=float)
+    return pd.to_numeric(checks["confidence"], errors="coerce").fillna(1.0).astype(float)
 
 
 def registry_facts(reg: pd.DataFrame, idx: pd.Index) -> pd.DataFrame:
@@ -383,6 +420,9 @@ def finish(stats: pd.DataFrame, market_mean: float, off: frozenset[str] = frozen
         + out["claims_n"]
         + out["n_comments_articles"]
     )
+    # Evidence the checks may have misread counts for less: discounted by the expected share of the
+    # provider's verdicts and flags that are wrong.
+    evidence = evidence * (1.0 - out["verdict_doubt"].fillna(0.0).clip(0, 1))
     out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
     out["confidence_band"] = out["confidence"].map(_band)
     return out.drop(columns=list(STATS_EXTRA)).reset_index()
