@@ -397,6 +397,7 @@ FIELDS_ZH: dict[str, str] = {
     "claims_implausible": "不合常理的案例",
     "claims_not_enough_evidence": "证据不足的案例",
     "authenticity_score": "案例真实性",
+    "verdict_doubt": "结论可能有误的比例",
     "reputation_score": "靠谱分",
     "confidence": "置信度",
     "confidence_band": "置信等级",
