@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.case_pages import YEAR_MONTH
-from pipelines.contracts import COMPLAINT_KINDS, INDEPENDENT_KINDS, VERDICTS
+from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, VERDICTS
 from pipelines.messages import Message
 from pipelines.names import name_key
 from pipelines.numbers import numbers
@@ -375,6 +375,10 @@ def check_claims(
     if claims.empty:
         return pd.DataFrame(columns=OUT_COLS)
     kinds = claims["kind"].fillna("success_case") if "kind" in claims.columns else None
+    if kinds is not None and not docs.empty:
+        # What the agency's own case page says happened is its claim, however the extractor filed it.
+        on_case_page = claims["doc_id"].isin(set(docs.loc[docs["kind"].isin(CASE_KINDS), "doc_id"]))
+        kinds = kinds.mask((kinds == "actual_outcome") & on_case_page, "success_case")
     outcomes = claims[kinds == "actual_outcome"] if kinds is not None else claims.iloc[:0]
     promises = claims[kinds == "promise"] if kinds is not None else claims.iloc[:0]
     c = claims if kinds is None else claims[kinds == "success_case"]
@@ -442,7 +446,10 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     )
     # The window for the client's complaints is the period as stated (a year when none is): the
     # publication bound above is an upper limit for growth, not when the work ended.
-    c["_end"] = c["_start"] + pd.to_timedelta(stated.fillna(DEFAULT_PERIOD_DAYS), unit="D")
+    # The page's own period line (合作时间：…，周期两年) outranks a shorter span read elsewhere on the row
+    # ("提前四十天备货"): the window is the longer of the two.
+    window = pd.concat([stated, page_period], axis=1).max(axis=1)
+    c["_end"] = c["_start"] + pd.to_timedelta(window.fillna(DEFAULT_PERIOD_DAYS), unit="D")
     c["_cats_stated"] = pd.to_numeric(_fact(c, "case_categories"), errors="coerce")
     c["_client"] = c["client"].map(name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
@@ -467,9 +474,10 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 # The agency's own scale read as a case's figure (年操盘GMV超过10亿, 成立8年累计服务…): a lone level
-# (no start level, no growth) over a span no case lasts, or far above the level the page's own pair
-# of figures ends at. Such a row says nothing about the client and is not checked as its case.
-COMPANY_TOTAL_DAYS = 730
+# (no start level, no growth) over more than two years (case pages describe two at most), or far
+# above the level the page's own pair of figures ends at. Such a row says nothing about the client
+# and is not checked as its case.
+COMPANY_TOTAL_DAYS = 731
 COMPANY_TOTAL_FACTOR = 5.0
 
 
@@ -488,10 +496,15 @@ def gather_evidence(
     """Per prepared case (`prepare_cases`, and its records `rows`): the evidence the rules weigh."""
     client_docs = _client_documents(c, docs)
     lower = refuted_by_outcome(rows, outcomes, _when_written(docs, outcomes))
+    pages = _page_texts(docs, set(c["doc_id"]))
+    for row in rows:  # the page's levels as its text states them, for the copy check
+        levels = _money_levels(pages.get(row["doc_id"], ""))
+        row["_text_before"] = levels[0] if levels else None
+        later = [v for v in levels[1:] if v > levels[0]] if levels else []
+        row["_text_after"] = max(later) if later else None
     copies = _duplicates(c, rows, client_docs)
     reg = _registry_by_provider(registry)
     cats = _categories_by_provider(c)
-    pages = _page_texts(docs, set(c["doc_id"]))
     return [
         CaseEvidence(
             client_docs=client_docs.get(i, []),
@@ -1002,11 +1015,23 @@ def _nudged_copy(a: dict, b: dict) -> bool:
     if pd.isna(sa) or pd.isna(sb) or abs((sa.year - sb.year) * 12 + sa.month - sb.month) > COPY_MONTH_SHIFT:
         return False
     pairs = [
-        (float(a[k]), float(b[k]))
-        for k in ("_page_before", "_page_after")
-        if not pd.isna(a.get(k, float("nan"))) and not pd.isna(b.get(k, float("nan")))
+        (x, y)
+        for end in ("before", "after")
+        for x, y in [(_page_level(a, end), _page_level(b, end))]
+        if x is not None and y is not None
     ]
     return bool(pairs) and all(abs(x - y) <= COPY_FIGURE_TOLERANCE * max(x, y) for x, y in pairs)
+
+
+def _page_level(row: dict, end: str) -> float | None:
+    """The page's sales level at `end`: a row's pair of levels, else the levels its text states
+    (start first, the largest after it), else a lone level its rows read (which end it is, the
+    extractor may not know)."""
+    for key in (f"_pair_{end}", f"_text_{end}", f"_page_{end}"):
+        v = row.get(key)
+        if v is not None and not pd.isna(v):
+            return float(v)
+    return None
 
 
 def verdict_counts(checks: pd.DataFrame) -> pd.DataFrame:
