@@ -123,6 +123,7 @@ RISK_FLAGS: dict[str, dict[str, str]] = {
 REVIEW_SIGNALS: dict[str, dict[str, str]] = {
     "incentive_wording": {"zh": "提到好评返现", "en": "mentions a reward for the review"},
     "untested_praise": {"zh": "未体验先好评", "en": "praise before any result"},
+    "solicited_praise": {"zh": "受人所托写的好评", "en": "praise written because someone asked"},
     "near_duplicate_in_burst": {"zh": "集中出现的雷同评价", "en": "near-copy within a burst"},
     "near_duplicate": {"zh": "与其他评价雷同", "en": "near-copy of another review"},
     "burst": {"zh": "短时间内集中出现", "en": "part of a burst"},

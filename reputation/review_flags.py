@@ -51,9 +51,14 @@ BURST_P = 0.05
 # sales pitch. From an account that never reviewed anything else, that is the typical paid review
 # (measured on sandbox seeds 1 and 13: precision 0.96–0.98 combined with the other flags). Honest
 # newcomers who give 4 stars, or who write more than once, are not touched.
+# (Extended on sandbox seeds 101-104 with "签约没几天" / "才对接一周" / "刚签约": 56 of 56 flagged right.)
 UNTESTED = re.compile(
-    r"^\W*(?:第一次合作|初次合作|刚开始用|刚开始合作|刚合作|体验了一下|试用了一下|先试了?一个月)"
+    r"^\W*(?:第一次合作|初次合作|刚开始用|刚开始合作|刚合作|体验了一下|试用了一下|先试了?一个月|"
+    r"签约没几天|才对接一周|刚签约|才签约)"
 )
+# Praise the writer says was asked for ("老板让评价一下", "让我们写个好评"): from an account with no
+# other review and at five stars, a review written to order (sandbox seeds 101-104: 27 of 27 bought).
+SOLICITED = re.compile(r"老板让(?:我)?(?:评价|写|给个?好评)|让(?:我们|我)?写个?好评|帮忙给个?好评")
 TOP_RATING = 5.0
 
 # Review farms: a paid review can be worded like any happy buyer's and posted at an ordinary moment;
@@ -80,11 +85,16 @@ FLAGGED_WEIGHT = 0.2
 # two text rules have none, so they carry a prior held below what they measured on sandbox seeds
 # 101-104 (incentive wording 828 of 828 flags right, untested praise 54 of 54): real buyers word
 # things no sandbox does ("返现" in a story about a competitor).
-TEXT_RULE_CHANCE = {"incentive_wording": 0.05, "untested_praise": 0.1}
+TEXT_RULE_CHANCE = {"incentive_wording": 0.05, "untested_praise": 0.1, "solicited_praise": 0.1}
+# Near-copies posted within BURST_WINDOW for one agency by accounts with no other review, at five
+# stars: copying is the signal even when the agency's pace makes the day itself unremarkable (seeds
+# 101-104: 706 of 706 bought). No model of the innocent chance: a prior like the text rules'.
+NEW_ACCOUNT_COPY_CHANCE = 0.05
 
 FLAG_ORDER = (
     "incentive_wording",
     "untested_praise",
+    "solicited_praise",
     "near_duplicate_in_burst",
     "near_duplicate",
     "burst",
@@ -185,6 +195,7 @@ def _evidence(docs: pd.DataFrame, context: pd.DataFrame | None) -> tuple[pd.Data
     chance["farm_account"] = 10.0 ** (-ctx["farm_score"].fillna(0).astype(float) / 10)
 
     out["untested_praise"] = text.str.contains(UNTESTED, regex=True) & (rating >= TOP_RATING)
+    out["solicited_praise"] = text.str.contains(SOLICITED, regex=True) & (rating >= TOP_RATING)
 
     median = rating.groupby(provider).transform("median")
     out["rating_deviation"] = (rating - median).abs() >= RATING_GAP
@@ -269,7 +280,14 @@ def _burst(provider: pd.Series, at: pd.Series) -> pd.Series:
 
 
 # The rules that can flag a review on their own (the ablation switches them off by these names).
-FLAG_RULES = ("incentive_wording", "near_duplicate_in_burst", "untested_praise", "farm_account")
+FLAG_RULES = (
+    "incentive_wording",
+    "near_duplicate_in_burst",
+    "copied_by_new_accounts",
+    "untested_praise",
+    "solicited_praise",
+    "farm_account",
+)
 
 
 def flag_reviews(
@@ -290,6 +308,7 @@ def flag_reviews(
     # alone are reported beside a flag but never make one: most one-review buyers are honest, and an
     # unhappy buyer among happy ones is exactly the voice a merchant needs to hear.
     # Per deciding rule, the chance of the innocent reading (1 where the rule did not fire).
+    top = (pd.to_numeric(docs.loc[sig.index, "rating"], errors="coerce") >= TOP_RATING).to_numpy()
     innocent = pd.DataFrame(
         {
             "incentive_wording": np.where(
@@ -298,8 +317,14 @@ def flag_reviews(
             "near_duplicate_in_burst": np.where(
                 sig["near_duplicate_in_burst"] & sig["burst"], chance["burst"], 1.0
             ),
+            "copied_by_new_accounts": np.where(
+                sig["near_duplicate_in_burst"] & sig["one_hit_author"] & top, NEW_ACCOUNT_COPY_CHANCE, 1.0
+            ),
             "untested_praise": np.where(
                 sig["untested_praise"] & sig["one_hit_author"], TEXT_RULE_CHANCE["untested_praise"], 1.0
+            ),
+            "solicited_praise": np.where(
+                sig["solicited_praise"] & sig["one_hit_author"], TEXT_RULE_CHANCE["solicited_praise"], 1.0
             ),
             "farm_account": np.where(sig["farm_account"], chance["farm_account"], 1.0),
         },

@@ -237,3 +237,40 @@ def test_a_farm_review_elsewhere_changes_the_agency_fingerprint():
 
     before, after = fp(_mixed_market() + farm[:2]), fp(_mixed_market() + farm)
     assert before["p1"] != after["p1"]
+
+
+def test_praise_written_to_order_from_a_one_review_account_is_flagged():
+    asked = review(text="老板让评价一下，对接群里响应很快，五星。", rating=5.0, author="throwaway2")
+    begun = review(text="签约没几天，投放思路很清楚！靠谱。", rating=5.0, author="throwaway3")
+    rows = [*honest_history(), asked, begun]
+    flags = flag_reviews(pd.DataFrame(rows)).set_index("native_id")
+    assert set(flags.index) == {asked["native_id"], begun["native_id"]}
+    assert "solicited_praise" in flags.loc[asked["native_id"], "flags"]
+    assert "untested_praise" in flags.loc[begun["native_id"], "flags"]
+    # A buyer with a history who mentions being asked is not a throwaway account.
+    regular = review(text="老板让评价一下，合作两年，效果稳定。", rating=5.0, author="regular3")
+    assert flag_reviews(pd.DataFrame([*honest_history(), regular])).empty
+
+
+def test_near_copies_from_new_accounts_within_hours_are_flagged_even_at_a_busy_pace():
+    # A provider with a dozen reviews a day: two near-copies on one day are no burst by the pace alone.
+    busy = [
+        review(
+            text=f"第{i}条，服务细致，报表清楚，沟通顺畅，值得长期合作{i}",
+            rating=4.0,
+            day=f"2025-02-{1 + i % 20:02d}",
+        )
+        for i in range(240)
+    ]
+    text = "运营小哥很负责，每周都有数据周报，店铺流量稳步上涨，值得推荐"
+    copies = [
+        review(text=text + "！", rating=5.0, day="2025-02-10 09:00", author="new1", cluster=9_999),
+        review(text=text + "。", rating=5.0, day="2025-02-10 15:00", author="new2", cluster=9_999),
+    ]
+    flags = flag_reviews(pd.DataFrame([*busy, *copies]))
+    assert set(flags["native_id"]) == {c["native_id"] for c in copies}
+    assert (flags["confidence"] >= 0.9).all()
+    # The same words from buyers with a history are left alone.
+    again = [{**c, "author": f"regular{i}"} for i, c in enumerate(copies)]
+    extra = [review(text="另一条评价，效果不错，服务周到", author=f"regular{i}") for i in range(2)]
+    assert flag_reviews(pd.DataFrame([*busy, *again, *extra])).empty
