@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.case_pages import YEAR_MONTH
-from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, VERDICTS
+from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, ITEM_TYPES, VERDICTS
 from pipelines.messages import Message
 from pipelines.names import name_key
 from pipelines.numbers import numbers
@@ -374,11 +374,7 @@ def check_claims(
     rules = tuple(r for r in RULES[:-1] if r.__name__ not in off) + RULES[-1:]
     if claims.empty:
         return pd.DataFrame(columns=OUT_COLS)
-    kinds = claims["kind"].fillna("success_case") if "kind" in claims.columns else None
-    if kinds is not None and not docs.empty:
-        # What the agency's own case page says happened is its claim, however the extractor filed it.
-        on_case_page = claims["doc_id"].isin(set(docs.loc[docs["kind"].isin(CASE_KINDS), "doc_id"]))
-        kinds = kinds.mask((kinds == "actual_outcome") & on_case_page, "success_case")
+    kinds = claim_kinds(claims) if "kind" in claims.columns else None
     outcomes = claims[kinds == "actual_outcome"] if kinds is not None else claims.iloc[:0]
     promises = claims[kinds == "promise"] if kinds is not None else claims.iloc[:0]
     c = claims if kinds is None else claims[kinds == "success_case"]
@@ -955,12 +951,24 @@ def _duplicates(
     return {i: by_page[r["doc_id"]] for i, r in enumerate(rows) if r["doc_id"] in by_page} | out
 
 
+# Sources whose documents are the agency's own case pages (doc_id is `source:native_id`).
+_CASE_SOURCES = tuple(f"{ITEM_TYPES[k].source}:" for k in CASE_KINDS)
+
+
+def claim_kinds(claims: pd.DataFrame) -> pd.Series:
+    """Each claim row's kind as the checks treat it: what the agency's own case page says happened
+    (an `actual_outcome` there) is its claim, a `success_case`, however the extractor filed it."""
+    kinds = claims["kind"].fillna("success_case")
+    on_case_page = claims["doc_id"].astype("string").str.startswith(_CASE_SOURCES).fillna(False)
+    return kinds.mask((kinds == "actual_outcome") & on_case_page, "success_case")
+
+
 def client_cores(claims: pd.DataFrame) -> pd.Series:
     """The client brand of every success case whose client name is usable for the copy check (two
     characters at least), indexed like `claims`: the key `_duplicates` compares cases by."""
     c = claims
     if "kind" in c.columns:
-        c = c[c["kind"].fillna("success_case") == "success_case"]
+        c = c[claim_kinds(c) == "success_case"]
     key = c["client"].map(name_key).astype(object)
     key = key[key.str.len() >= 2]
     return key.map(lambda k: _client_core(k)[:BRAND_STEM]).astype(object)
