@@ -34,18 +34,22 @@ PRIOR_TEXTS = 10
 # people write (sentiment of reviews, answers, comments, complaints) and how the provider handles
 # complaints come next. Claim authenticity and registry risk rest on few items per provider (a handful
 # of cases, one registry page), so they weigh less in the score and speak loudest in `risk_flags`.
-# On sandbox seed 1 (the tuning seed) this mix gave Spearman 0.90 with hidden quality; the rating
-# alone gives 0.96 there, but a score of ratings alone is exactly what bought reviews defeat.
+# A score of ratings alone is exactly what bought reviews defeat; with the review flags catching
+# bought reviews (recall 0.93 at precision 1.00 on sandbox seeds 101-104, hard world) the adjusted
+# rating carries half. Complaints keep 0.15: in the hard world honest agencies have bad patches and
+# smear campaigns, so a complaint count says less than it seems. On seeds 101-104 this mix gave
+# Spearman 0.93 (hard) / 0.95 (easy) against 0.89 / 0.92 for the earlier 0.4/0.2/0.2/0.1/0.1.
 WEIGHTS = {
-    "rating": 0.40,
+    "rating": 0.50,
     "sentiment": 0.20,
-    "complaints": 0.20,
+    "complaints": 0.15,
     "authenticity": 0.10,
-    "registry": 0.10,
+    "registry": 0.05,
 }
 # Complaint pressure: complaints per review-or-complaint. A provider with one complaint for every
 # four reviews (0.25) is at the bottom of the scale; honest providers sit far below.
 COMPLAINT_SHARE_FLOOR = 0.25
+COMPLETED_COMPLAINT_DISCOUNT = 0.5
 # Reply lag: a provider that takes 15+ days to answer a complaint has effectively not answered.
 REPLY_DAYS_WORST = 15.0
 # Confidence: 1 − exp(−evidence / 40); 40 pieces of independent evidence (ratings, complaints,
@@ -434,8 +438,13 @@ def components(row: pd.DataFrame, reg_status: pd.Series) -> pd.DataFrame:
     c["rating"] = ((row["adjusted_rating"] - 1.0) / 4.0).clip(0, 1)
     # Sentiment is already shrunk; stretch 0.3..0.8 (where provider means actually fall) to 0..1.
     c["sentiment"] = ((row["sentiment_mean"] - 0.3) / 0.5).clip(0, 1)
-    n_rev_comp = (row["n_reviews"] + row["n_complaints"]).astype(float)
-    share = row["n_complaints"] / n_rev_comp.where(n_rev_comp > 0)
+    # A complaint the agency answered and saw through to 已完成 counts half: an honest agency's bad
+    # month, handled, is not the same pressure as complaints left open.
+    pressure = row["n_complaints"] * (
+        1.0 - COMPLETED_COMPLAINT_DISCOUNT * row["complaints_completed_share"].fillna(0.0)
+    )
+    n_rev_comp = (row["n_reviews"] + pressure).astype(float)
+    share = pressure / n_rev_comp.where(n_rev_comp > 0)
     volume = 1 - (share / COMPLAINT_SHARE_FLOOR).clip(0, 1)
     handling = row["complaints_completed_share"].fillna(0.5)
     lag = 1 - (row["median_reply_days"] / REPLY_DAYS_WORST).clip(0, 1)
