@@ -6,11 +6,13 @@ Rules in the order a verdict is decided (`RULES`, one function each; the first t
    period (a shop does not file a complaint against the agency that is doubling its sales).
 2. refuted (`client_reported_lower`) — the client's own account of what actually happened with this
    provider puts the same metric well below the level the case claims: an `actual_outcome` claim in
-   a complaint or answer about the claimed period (not a renewal), or the client's own review or
-   answer that starts from the page's level and ends lower (an inflated page).
+   a complaint or answer about the claimed period (not a renewal, and not one that also states the
+   claimed level), or the client's own review or answer that starts from the page's level and ends
+   lower (an inflated page) — the page's level as its rows hold it, else as its text states it.
 3. duplicated (`copied_from_other`) — the same case (the client's brand, and the same start month or
    figures; or, disguised, an alias of the brand, a start moved a month or two and every sales level
-   nudged within COPY_FIGURE_TOLERANCE) was published earlier on another provider's page, or the
+   nudged within COPY_FIGURE_TOLERANCE, the levels read from the pages' text when their rows hold no
+   pair) was published earlier on another provider's page, or the
    client's own words confirm the other provider's version. A copied case says nothing about the
    copier, whatever else is true of it, and a copied page is copied whole.
 4. refuted (`before_registration`) — the registry makes the case impossible: the start the page
@@ -18,16 +20,24 @@ Rules in the order a verdict is decided (`RULES`, one function each; the first t
 5. refuted (`team_too_small`) — a handful of insured staff claim cases across more categories than
    such a team can serve.
 6. supported (`client_same_figures`) — the client's own review, answer or comment about the provider
-   states the same figures. Outside evidence outweighs the growth heuristic below.
-7. implausible (`growth_beyond_period`) — growth far beyond what the period allows (see
-   GROWTH_CEILING_PER_MONTH).
+   states the same figures (or, its own account, the start and end levels the page's text states).
+   Outside evidence outweighs the growth heuristic below.
+7. implausible (`growth_beyond_period`) — growth of the shop's sales far beyond what the period allows
+   (see GROWTH_CEILING_PER_MONTH): the row's, else the page's levels, else what its text states
+   (从73万做到3500万, 是原来的45倍). Side figures (访客, ROI, 转化率) are not judged by their own growth.
 8. supported (`client_confirmed`) — the client speaks warmly of growth with the provider and gives no
    other figures.
 9. not_enough_evidence (`no_independent_evidence`) — otherwise. Most honest cases end here: silence
    is not proof either way.
 
 The case page's own dates, period and category count are read once at clean time
-(pipelines/case_pages.py, the `case_*` columns of clean/claims).
+(pipelines/case_pages.py, the `case_*` columns of clean/claims). Rows that are the agency's own totals
+(年操盘GMV超过10亿: `company_totals`) are not checked as a client's case; an `actual_outcome` on the
+agency's own case page is its claim (`claim_kinds`).
+
+Every verdict has a `confidence`: the precision its deciding rule had, at the strength of its evidence
+(`Verdict.strength`, also in `reason_args` as `evidence_strength`), on the tuning seeds
+(`RULE_PRECISION`, Laplace-smoothed). `kaopu eval --seeds` prints how well that is calibrated.
 
 A provider's promises (`promise` claims, from merchants' complaints and answers) get one rule:
 `broken_promise` — refuted when what actually happened (an `actual_outcome` of the same metric in the
