@@ -78,6 +78,11 @@ REASONS: dict[str, dict[str, str]] = {
         "zh": "没有关于实际结果的说法，无法判断这一承诺是否兑现。",
         "en": "No account of what actually happened says whether this promise was kept.",
     },
+    "client_spoke_undecided": {
+        "zh": "客户{client}写过关于该服务商的内容，但没有给出可与案例对照的数据，也没有与案例矛盾的信息。",
+        "en": "The client {client} has written about this provider, but gives no figures to set against "
+        "the case and nothing that contradicts it.",
+    },
     "no_independent_evidence": {
         "zh": "未找到独立证据：客户没有写过关于该服务商的内容，也没有与案例矛盾的信息。",
         "en": "No independent evidence found: the client has not written about this provider "

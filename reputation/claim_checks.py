@@ -308,8 +308,10 @@ def client_confirmed(case: dict, ev: CaseEvidence) -> Verdict | None:
 def no_independent_evidence(case: dict, ev: CaseEvidence) -> Verdict:
     """Rule 9: otherwise. Stronger when the client never wrote about the provider at all than when it
     did and its words decided nothing."""
-    strength = "client_wrote" if ev.client_docs else "silent"
-    return Verdict("not_enough_evidence", Message("no_independent_evidence", {}), (), strength)
+    if ev.client_docs:
+        msg = Message("client_spoke_undecided", {"client": case["client"]})
+        return Verdict("not_enough_evidence", msg, (), "client_wrote")
+    return Verdict("not_enough_evidence", Message("no_independent_evidence", {}), (), "silent")
 
 
 # In the order the module docstring numbers them; the first that returns a Verdict decides.
@@ -329,22 +331,23 @@ RULES = (
 # How often each deciding rule was right, by the strength of its evidence (`Verdict.strength`): the
 # page-level verdicts it decided on sandbox seeds 101-104, easy and hard worlds pooled, as (right,
 # decided) — `python -m evaluation.ablation --seeds 101,102,103,104 --rule-precision` (and --hard)
-# measures them. Seeds 201-203 and 21-23 were never used to set them. A rule with little history
-# keeps its prior through the smoothing in `confidence`.
+# measures them (the two worlds share most pages, so a page may count twice). Seeds 201-203 and
+# 21-23 were never used to set them. A rule with little history keeps its prior through the
+# smoothing in `confidence`.
 RULE_PRECISION: dict[tuple[str, str], tuple[int, int]] = {
     ("before_registration", "one"): (26, 26),
-    ("client_complained", "one"): (42, 43),
-    ("client_reported_lower", "outcome"): (3, 5),
+    ("client_complained", "one"): (48, 49),
+    ("client_reported_lower", "outcome"): (2, 4),
     ("client_reported_lower", "own_end"): (7, 7),
-    ("client_reported_lower", "page_text"): (4, 4),
-    ("client_same_figures", "one"): (135, 137),
-    ("client_same_figures", "page_text"): (12, 12),
-    ("copied_from_other", "renamed"): (20, 20),
+    ("client_reported_lower", "page_text"): (6, 6),
+    ("client_same_figures", "one"): (141, 144),
+    ("client_same_figures", "page_text"): (14, 14),
+    ("client_spoke_undecided", "client_wrote"): (64, 71),
+    ("copied_from_other", "renamed"): (26, 26),
     ("copied_from_other", "same_name"): (8, 8),
-    ("growth_beyond_period", "far"): (66, 66),
-    ("growth_beyond_period", "near"): (3, 3),
-    ("no_independent_evidence", "client_wrote"): (62, 71),
-    ("no_independent_evidence", "silent"): (194, 210),
+    ("growth_beyond_period", "far"): (76, 76),
+    ("growth_beyond_period", "near"): (1, 3),
+    ("no_independent_evidence", "silent"): (198, 206),
     ("team_too_small", "one"): (10, 10),
 }
 # Verdicts with no sandbox truth to measure them by (a merchant's promise is not a case page): what a

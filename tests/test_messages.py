@@ -83,6 +83,13 @@ GOLDEN = [
         "The client 小满童装 itself confirmed the results with this provider.",
     ),
     (
+        "client_spoke_undecided",
+        {"client": "悦家旗舰店"},
+        "客户悦家旗舰店写过关于该服务商的内容，但没有给出可与案例对照的数据，也没有与案例矛盾的信息。",
+        "The client 悦家旗舰店 has written about this provider, but gives no figures to set against the "
+        "case and nothing that contradicts it.",
+    ),
+    (
         "no_independent_evidence",
         {},
         "未找到独立证据：客户没有写过关于该服务商的内容，也没有与案例矛盾的信息。",
