@@ -126,6 +126,11 @@ _METRICS: dict[str, str] = {
     "net income": "利润",
     "Net income": "利润",
     "Income from operations": "利润",
+    "income from operations": "利润",
+    "gross profit margin": "毛利率",
+    "Gross profit margin": "毛利率",
+    "gross margin": "毛利率",
+    "Gross margin": "毛利率",
     "净亏损": "亏损",
     "经营亏损": "亏损",
     "亏损": "亏损",
@@ -338,7 +343,8 @@ _REPORT = re.compile(
     r"营业收入|营业总收入|主营收入|营收|净利润|归母|扣非|毛利率|净利率|市值|股价|财报|季报|年报|财季|财年"
     r"|净亏损|经营亏损|募资|募集资金|[Rr]evenue|[Nn]et income|[Ff]iscal|[Qq]uarter"
     r"|收益总额|总收益|年内收益|期内收益|溢利|纯利|毛利|本集团|现金流量净额|经营活动"
-    r"|[Nn]et loss|[Gg]ross profit"
+    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations|[Oo]perating (?:income|loss)"
+    r"|Non-GAAP"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
@@ -558,11 +564,27 @@ def _sentence_claims(
             # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
             # share (代运营业务营收占比42%) is one of its own figures.
             continue
+        en_base = _EN_BEFORE.match(clause.strip()) if out and not _METRIC_RE.search(clause) else None
+        if en_base and out[-1].before is None and out[-1].after is not None:
+            # …RMB2,201.9 million, compared with RMB2,056.1 million in 2022: the claim's before.
+            base = _value(en_base.group("a"))[0]
+            if base is not None and en_base.group("loss") and out[-1].metric != "亏损":
+                base = -base
+            out[-1] = dataclasses.replace(out[-1], before=base)
+            continue
+        prior = _PRIOR_YEAR.search(clause)
+        if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
+            clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
         mm = mms[-1] if mms else None
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if prior and before is None and after is not None:
+            before = _value(prior.group("a"))[0]
+            loss = prior.group("loss") in ("亏损", "净亏损") and metric != "亏损"
+            if before is not None and (loss or prior.group("neg")):
+                before = -before
         if mm is not None and before is None and (after is None or _ROW_START.match(clause, mm.end())):
             # A table row (营业收入 2023年 8.8亿元 2022年 8.4亿元): the metric, then its columns.
             row = _row_figures(clause, mm.end())
@@ -715,6 +737,8 @@ def _clause_numbers(
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
             m = None  # 只出了一单: one order, not sales of 1
+        if m and clause[m.end("a") : m.end("a") + 1] in ("半", "成"):
+            m = None  # 超过一半, 不到一成: a share, not a level
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
@@ -749,6 +773,24 @@ def _clause_numbers(
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
                 after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
+    for mm in reversed(mms):
+        if after is not None:
+            break
+        # Revenue for the quarter was RMB2,201.9 million: an English metric, a few words, its verb.
+        m = _EN_VALUE.match(clause, mm.end())
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            if pct and metric not in RATE_METRICS:
+                after = None
+            elif after is not None and m.group("neg"):
+                after = -after
+    if after is not None and before is None:
+        m = _EN_BEFORE.search(clause)  # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            before, pct = _value(m.group("a"))
+            before = None if pct and metric not in RATE_METRICS else before
+            if before is not None and m.group("loss") and metric != "亏损":
+                before = -before  # income of 61.2, compared with a loss of 10.4
     for mm in mms:
         if after is not None:
             break
@@ -826,6 +868,21 @@ def _financial_claims(
     return out
 
 
+_EN_VALUE = re.compile(
+    rf"[A-Za-z ,'-]{{0,60}}?\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
+    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
+    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+_EN_BEFORE = re.compile(
+    rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"
+    rf"(?:(?P<loss>a (?:net )?loss of\s+)|a (?:net )?(?:profit|income) of\s+)?"
+    rf"{_CURRENCY}?\s*(?P<a>{_NUMX})"
+)
+# 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.
+_PRIOR_YEAR = re.compile(
+    rf"[(（]\s*(?:(?:19|20)\d{{2}}\s*年?(?:度|同期)?|上年|去年|上年同期)\s*[:：]\s*(?P<loss>亏损|净亏损|盈利|溢利)?\s*"
+    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
+)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|财年|fiscal))")
 _CONTINUED = re.compile(
     rf"^\s*(?:而|则|在)?\s*(?:19|20)\d{{2}}\s*年(?:度|全年|同期)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?"

@@ -285,6 +285,27 @@ FORMS = [
         "2024年公司营收为7.64亿元，2023年为9.42亿元。",
         ("company_metric", None, "营收", 9.42e8, 7.64e8, -18.896, None),
     ),
+    # The prior year in brackets (Hong Kong results) and English releases: the before of the claim.
+    (
+        "本集团收益约为人民币12.35亿元（2023年：人民币11.02亿元）。",
+        ("company_metric", None, "营收", 1.102e9, 1.235e9, 12.069, None),
+    ),
+    (
+        "应占溢利约为人民币5,630万元（2023年：亏损约人民币1,250万元）。",
+        ("company_metric", None, "利润", -12_500_000.0, 56_300_000.0, None, None),
+    ),
+    (
+        "Net loss for the year was RMB120.3 million, compared with RMB280.4 million in 2022.",
+        ("company_metric", None, "亏损", 280_400_000.0, 120_300_000.0, None, None),
+    ),
+    (
+        "Income from operations was RMB61.2 million, compared with a loss of RMB10.4 million.",
+        ("company_metric", None, "利润", -10_400_000.0, 61_200_000.0, None, None),
+    ),
+    (
+        "Gross margin improved to 35.6% from 33.1%.",
+        ("company_metric", None, "毛利率", 33.1, 35.6, None, None),
+    ),
     # Outcomes bound to a stretch of the work, told by nobody in particular: a fall is what happened.
     (
         "半年时间店铺营业额从每月8万跌到2万左右。",
