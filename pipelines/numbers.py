@@ -54,6 +54,8 @@ NUMBER = re.compile(
     # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
     r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
     r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
+    # 二十多万, 三百余万: the stated part and its unit (多/余 before a unit is "and some").
+    r"(?:[多余](?=[万亿])[万亿]+)?"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
@@ -142,7 +144,7 @@ def numbers(text: str) -> list[Number]:
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
-            parsed = cn_to_float(cn)
+            parsed = cn_to_float(cn.replace("多", "").replace("余", ""))
             if parsed is None:
                 continue
             value = parsed
