@@ -11,7 +11,8 @@ legal suffix) and the words around each place the core occurs in the text.
    A name with a sentence's particles in it (使得代运营, 人踩完代运营) is a fragment, not a name.
 4. `enumerated_as_agencies`: one of a list the text calls agencies (A、B和C等代运营商, 服务商如A、B):
    an overview's bare brands, which the list rule below would otherwise drop.
-4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
+4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
+   a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
 6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
@@ -157,6 +158,17 @@ def enumerated_as_agencies(c: Candidate) -> bool | None:
 _FRAGMENT_CHARS = re.compile(r"[了的着过完被把让使得将能会要是这那位]")
 
 
+# A list of the served (客户包括A、B和C, 服务过A、B等知名品牌): each of its names is a client.
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&]{2,14}?"
+_CLIENT_LIST_BEFORE = re.compile(
+    rf"(?:客户|品牌方|合作品牌|服务品牌|服务过的?(?:品牌|客户)?|服务的(?:品牌|客户)|合作伙伴)"
+    rf"(?:包括|包含|有|如|是|涵盖|覆盖|遍及)?[:：]?\s?(?:{_LIST_ITEM}[、和与及])*$"
+)
+_CLIENT_LIST_AFTER = re.compile(
+    rf"^[\u4e00-\u9fffA-Za-z0-9·&]{{0,8}}?(?:[、和与及]{_LIST_ITEM})*等[\u4e00-\u9fff]{{0,4}}?(?:品牌|客户|商家)"
+)
+
+
 def client_only(c: Candidate) -> bool | None:
     probe = c.core if len(c.core) >= 2 else c.name
     served = 0
@@ -164,7 +176,10 @@ def client_only(c: Candidate) -> bool | None:
     for at in places:
         before = c.text[max(0, at - 4) : at]
         after = c.text[at + len(probe) : at + len(probe) + 6]
-        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+        listed = _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at) or _CLIENT_LIST_AFTER.match(
+            c.text[at + len(probe) : at + len(probe) + 80]
+        )
+        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after) or listed:
             served += 1
     return False if served == len(places) else None
 

@@ -63,7 +63,7 @@ _REGION = _alternation(REGIONS)
 _REGION_AT = re.compile(rf"(?:{_REGION})(?:市|省|自治区)?")
 # Single characters that end the words before a name (找青柚电商, 由美某公司, 的鹿鸣科技).
 STOP_CHARS = frozenset(
-    "的了在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
+    "的了过在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
     "有会但另你我他她它们要能可应需很更最太并且即如"
 )
 

@@ -115,3 +115,14 @@ def test_bare_brands_an_overview_lists_as_agencies_are_found(text, expected):
 )
 def test_listed_clients_platforms_and_fragments_stay_out(text):
     assert discover(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司服务过的客户包括森屿电商、木棉科技和云朵家居，代运营经验丰富。",
+        "这家代运营服务过木棉科技、森屿电商等知名品牌。",
+    ],
+)
+def test_clients_a_list_names_as_the_served_are_not_agencies(text):
+    assert discover(text) == []
