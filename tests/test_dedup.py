@@ -362,6 +362,11 @@ def test_a_repost_with_another_lead_and_byline_joins_but_a_story_sharing_one_par
     repost = f"来源：某某财经网\n{lead_b}\n{LONG_STORY}\n图片来自网络"
     quoting = f"{_random_cjk(rng, 700)}\n{LONG_STORY[:60]}\n{tail}"
     assert canonical(original) == canonical(f"{lead_a}\n{LONG_STORY}")  # furniture lines dropped
+    buttons = "分享 | 收藏 | 打印 | 关闭窗口\n【打印】【关闭】\n字号：大 中 小"
+    assert canonical(f"{LONG_STORY}\n{buttons}") == canonical(LONG_STORY)
+    complaint = "举报这家代运营公司，交了三万服务费一单没出"  # a line that starts like a button is content
+    assert canonical(complaint) == canonical(f"{complaint}\n{buttons}")
+    assert "举报" in canonical(complaint)
     assert cluster([original, OTHER, repost, quoting]) == [0, 1, 0, 2]
     index = NearDuplicateIndex()
     assert index.add("a", original) is None
