@@ -8,7 +8,11 @@ legal suffix) and the words around each place the core occurs in the text.
 2. `institution`: courts, procuratorates, law firms, exchanges, regulators, banks, newspapers,
    universities, associations (…法院, …律师事务所, …交易所, …商报).
 3. `kind_of_business`: 代运营公司, 电商平台, 农村电商, 一家电商 — a kind, not a company.
-4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某).
+   A name with a sentence's particles in it (使得代运营, 人踩完代运营) is a fragment, not a name.
+4. `enumerated_as_agencies`: one of a list the text calls agencies (A、B和C等代运营商, 服务商如A、B):
+   an overview's bare brands, which the list rule below would otherwise drop.
+4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
+   a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
 6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
@@ -46,12 +50,14 @@ MEDIA = _words(
     "搜狐 知乎 黑猫投诉 黑猫 天眼查 企查查 爱企查 百度 微博 头条 今日头条 新浪 网易 腾讯 派代 幕思城",
     "卖家网 电商报 亿邦动力 36氪 虎嗅 钛媒体 什么值得买 雪球 豆瓣 贴吧 百家号 搜狐号 网易号 公众号",
     "新华社 人民网 中新网 澎湃 界面 财新 第一财经 经济观察报 美通社 reuters bloomberg prnewswire",
+    "网经社 亿邦 财联社 界面新闻 证券时报 每日经济新闻 中国经营报 北京商报 新京报 晚点 格隆汇 智通财经",
+    "东方财富 同花顺 新浪财经 凤凰网 观察者网 环球网 中国证券报 上海证券报 经济参考报 投资界 创业邦",
 )
 _PLATFORM_INSIDE = re.compile("|".join(sorted((p for p in PLATFORMS if len(p) >= 2), key=len, reverse=True)))
 _INSTITUTION_END = re.compile(
     r"(?:法院|法庭|检察院|公安局|派出所|律师事务所|律所|交易所|联交所|委员会|监管局|管理局|市场监督管理局|"
     r"银行|证券|基金|保险|日报|晚报|商报|时报|新闻|杂志|电视台|研究院|研究所|研究中心|大学|学院|学校|协会|"
-    r"商会|政府|办公室|医院|部|厅|署)$"
+    r"商会|政府|办公室|医院|部|厅|署|财经|新闻|新闻网|报道|周刊|频道|电视|广播|出版社)$"
 )
 # Words that name a *kind* of business when they come before 电商/代运营/公司, never a company.
 GENERIC_CORES = _words(
@@ -137,7 +143,30 @@ def kind_of_business(c: Candidate) -> bool | None:
         return False  # 宁波网络
     if c.form not in _NAMING_FORMS and covered_by_words(c.core):
         return False  # 近年来电商, 当直播电商
+    if c.form not in _NAMING_FORMS and _FRAGMENT_CHARS.search(c.core):
+        return False  # 使得代运营, 人踩完代运营
     return None
+
+
+def enumerated_as_agencies(c: Candidate) -> bool | None:
+    """One of a list the text itself calls agencies (A、B和C等代运营商, 服务商如A、B): an overview's
+    bare brands, named once each, which no other rule would keep."""
+    return True if c.form == "enumerated" else None
+
+
+# A sentence's fragment, not a name (使得代运营, 一位代运营, 人踩完代运营): names do not carry these.
+_FRAGMENT_CHARS = re.compile(r"[了的着过完被把让使得将能会要是这那位]")
+
+
+# A list of the served (客户包括A、B和C, 服务过A、B等知名品牌): each of its names is a client.
+_LIST_ITEM = r"[\u4e00-\u9fffA-Za-z0-9·&]{2,14}?"
+_CLIENT_LIST_BEFORE = re.compile(
+    rf"(?:客户|品牌方|合作品牌|服务品牌|服务过的?(?:品牌|客户)?|服务的(?:品牌|客户)|合作伙伴)"
+    rf"(?:包括|包含|有|如|是|涵盖|覆盖|遍及)?[:：]?\s?(?:{_LIST_ITEM}[、和与及])*$"
+)
+_CLIENT_LIST_AFTER = re.compile(
+    rf"^[\u4e00-\u9fffA-Za-z0-9·&]{{0,8}}?(?:[、和与及]{_LIST_ITEM})*等[\u4e00-\u9fff]{{0,4}}?(?:品牌|客户|商家)"
+)
 
 
 def client_only(c: Candidate) -> bool | None:
@@ -147,7 +176,10 @@ def client_only(c: Candidate) -> bool | None:
     for at in places:
         before = c.text[max(0, at - 4) : at]
         after = c.text[at + len(probe) : at + len(probe) + 6]
-        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+        listed = _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at) or _CLIENT_LIST_AFTER.match(
+            c.text[at + len(probe) : at + len(probe) + 80]
+        )
+        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after) or listed:
             served += 1
     return False if served == len(places) else None
 
@@ -200,6 +232,7 @@ RULES: tuple[Rule, ...] = (
     platform_or_medium,
     institution,
     kind_of_business,
+    enumerated_as_agencies,
     client_only,
     named_in_passing,
     agency_in_name,

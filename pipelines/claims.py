@@ -16,6 +16,12 @@ Kinds (the four a careful reader labels), decided per sentence in this order:
 - `success_case`: a provider's account of what it did for a client (案例/客户/帮助/操盘/a named shop).
 - `company_metric`: the agency's own figures — revenue, profit or loss, GMV served, market value,
   year-on-year growth — as financial reports and the press about them write them.
+Results as filings and the press write them are read in general forms rather than phrases: Hong Kong
+wording (收益 revenue, 溢利/纯利 profit, 毛利), a company subject or a year-on-year comparison with a money
+figure, a table row (the metric, then figures under years: the earlier year is the before), a second
+clause that names only a year and a figure (…，2024年为7.64亿元), and a base-period clause (上年同期为盈利
+980万元) as the before of the claim it follows. A shop's figure bound to a stretch of the work (半年后,
+合作期间, 截至…) is a claim; one that fell is what happened, not a success case.
 A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`, a quoted fee range
 `服务费3000-8000元`) is not a claim: the marts read fee levels through `reputation.scores`, not here.
 """
@@ -92,11 +98,39 @@ _METRICS: dict[str, str] = {
     "Revenues": "营收",
     "Revenue": "营收",
     "净利润": "利润",
+    # Hong Kong filings and the press quoting them: 收益 is revenue, 溢利/纯利 profit (收益 alone is also
+    # a return, 收益法 a valuation method: only in these phrases).
+    "收益总额": "营收",
+    "总收益": "营收",
+    "年内收益": "营收",
+    "期内收益": "营收",
+    "季度收益": "营收",
+    "集团收益": "营收",
+    "公司收益": "营收",
+    "收入总额": "营收",
+    "总收入": "营收",
+    "溢利": "利润",
+    "纯利": "利润",
+    "盈利": "利润",
+    "毛利": "毛利",
+    "gross profit": "毛利",
+    "Gross profit": "毛利",
+    "operating income": "利润",
+    "Operating income": "利润",
+    "net loss": "亏损",
+    "Net loss": "亏损",
+    "operating loss": "亏损",
+    "Loss from operations": "亏损",
     "净利": "利润",
     "利润": "利润",
     "net income": "利润",
     "Net income": "利润",
     "Income from operations": "利润",
+    "income from operations": "利润",
+    "gross profit margin": "毛利率",
+    "Gross profit margin": "毛利率",
+    "gross margin": "毛利率",
+    "Gross margin": "毛利率",
     "净亏损": "亏损",
     "经营亏损": "亏损",
     "亏损": "亏损",
@@ -113,6 +147,8 @@ _METRICS: dict[str, str] = {
     "募集资金": "募资",
     "现金流": "现金流",
     "现金流净额": "现金流",
+    "现金流量净额": "现金流",
+    "现金流量": "现金流",
     "销量": "销量",
     "订单量": "订单",
     "订单数": "订单",
@@ -137,6 +173,9 @@ _METRICS: dict[str, str] = {
     "ROI": "ROI",
     "roi": "ROI",
     "投产": "ROI",
+    "观看人数": "观看",
+    "观看人次": "观看",
+    "场观": "观看",
     "粉丝数": "粉丝",
     "粉丝": "粉丝",
     "客单价": "客单价",
@@ -197,7 +236,7 @@ _FINANCIAL: dict[str, str] = {
     "收了": "费用",
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
-_MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "亏损", "市值", "募资", "现金流"})
+_MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
 RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "ROE"})
 _METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
@@ -207,14 +246,18 @@ _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
 )
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
-_DATE_SLOT = r"(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
+_DATE_SLOT = (
+    r"(?:(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?|上年同期|去年同期|上年度?|去年|上一年度?|今年|本年度?)"
+    r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
+)
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
+_CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥)?\s*"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
-    rf"\s*(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
-    rf"(?:每天|每月|月均|日均|单月)?\s*(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
+    rf"(?:每天|每月|月均|日均|单月)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -229,7 +272,7 @@ _AFTER_ONLY = re.compile(
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:[:：为是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
+    rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of)?"
     rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -273,7 +316,7 @@ _CHANGE = re.compile(
     rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
 )
 # What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
-_ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上")
+_ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上|稳定在|保持在|维持在|累计")
 # The company speaking of itself as a whole: its staff, its brands served, its yearly totals.
 _COMPANY_SELF = re.compile(
     r"(?:公司|集团|我司|本公司)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
@@ -283,7 +326,13 @@ _COMPANY_SELF = re.compile(
 _NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|全国")
 # The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
 _SHOP_METRIC = re.compile(
-    r"GMV|gmv|成交|销售额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
+    r"GMV|gmv|成交|销售额|营业额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
+)
+# A shop's figure after a stretch of the work (半年后, 三个月内, 运营一年下来, 合作期间): an outcome of
+# the work, whoever tells it.
+_PERIOD_BOUND = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十半]+)\s*个?\s*(?:天|周|星期|月|季度|年)(?:后|内|以后|以来|下来|过去|时间|期间|里)"
+    r"|(?:合作|托管|接手|运营|代运营|服务)(?:期间|期内|以来|之后|后)|截至|截止"
 )
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
@@ -296,17 +345,29 @@ _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客
 _REPORT = re.compile(
     r"营业收入|营业总收入|主营收入|营收|净利润|归母|扣非|毛利率|净利率|市值|股价|财报|季报|年报|财季|财年"
     r"|净亏损|经营亏损|募资|募集资金|[Rr]evenue|[Nn]et income|[Ff]iscal|[Qq]uarter"
+    r"|收益总额|总收益|年内收益|期内收益|溢利|纯利|毛利|本集团|现金流量净额|经营活动"
+    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations|[Oo]perating (?:income|loss)"
+    r"|Non-GAAP"
 )
+# A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
+# or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
+_COMPANY_FIGURE = re.compile(
+    r"(?:公司|集团|企业|上市|股份|财报|业绩)|同比|环比|上年同期|去年同期|上年度|year[- ]over[- ]year"
+)
+_COMPANY_MONEY = re.compile(
+    r"营收|营业|收入|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
+)
+_SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
 _PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
-_WENT = re.compile(r"结果|实际|实则|最后|最终|只有|仅有|不足|不到")
+_WENT = re.compile(r"结果|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
 # A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
 _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
 # Money that changed hands or a court's finding: what happened, whoever tells it.
 _HAPPENED = re.compile(
     r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
-    r"|只有|仅有|仅为|不足|惨淡|骗了"
+    r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
 )
 # Words both voices use: they make a provider's sentence only when no merchant speaks in it.
 _PROVIDER_WEAK = re.compile(r"接手|服务的|打造|成功|合作")
@@ -332,6 +393,8 @@ _WRAPPED_LINE = re.compile(
     r"|(?:(?<=\bwas)|(?<=\bwere)|(?<=\bof)|(?<=\bto)|(?<=\bfrom)|(?<=\band)|(?<=\bby)|(?<=\bis)|(?<=\bare))"
     r"[ \t]*\n[ \t]*"
 )
+_FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而")
+_PROFIT_OR_LOSS = frozenset({"利润", "亏损"})
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
@@ -431,13 +494,29 @@ def _kind(
         return "success_case"
     if _COMPANY_SELF.search(sentence) and not client:
         return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
+    if (
+        not client
+        and _COMPANY_FIGURE.search(sentence)
+        and _COMPANY_MONEY.search(sentence)
+        and not _SHOP.search(sentence)
+        and not _NOBODYS.search(sentence)
+    ):
+        return "company_metric"
+    if (
+        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
+        and _SHOP_METRIC.search(sentence)
+        and not _NOBODYS.search(sentence)
+        and _FELL.search(sentence)
+    ):
+        return "actual_outcome"  # a shop's figure that fell is what happened, no agency's boast
     if case_page or (
-        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence))
+        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
         and _SHOP_METRIC.search(sentence)
         and not _NOBODYS.search(sentence)
     ):
-        # A shop's figure that moved (ROI由1:2.5提升到1:6, 月销售额突破80万元) is somebody's success
-        # story even when the sentence does not say whose; a level alone (转化率一般在3%) is not.
+        # A shop's figure that moved (ROI由1:2.5提升到1:6, 月销售额突破80万元) or stood after a stretch
+        # of the work (半年后月销稳定在200万) is somebody's success story even when the sentence does not
+        # say whose; a level alone (转化率一般在3%) is not.
         return "success_case"
     return None
 
@@ -473,6 +552,7 @@ def _sentence_claims(
     out: list[Claim] = []
     metric: str | None = None
     before_side: float | None = None
+    prev_year: int | None = None
     for cm in _CLAUSE.finditer(sentence):
         clause = cm.group(0)
         # Money paid, lost or guaranteed belongs to a promise or to what happened; a case page's or a
@@ -487,11 +567,53 @@ def _sentence_claims(
             # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
             # share (代运营业务营收占比42%) is one of its own figures.
             continue
+        en_base = _EN_BEFORE.match(clause.strip()) if out and not _METRIC_RE.search(clause) else None
+        if en_base and out[-1].before is None and out[-1].after is not None:
+            # …RMB2,201.9 million, compared with RMB2,056.1 million in 2022: the claim's before.
+            base = _value(en_base.group("a"))[0]
+            if base is not None and en_base.group("loss") and out[-1].metric != "亏损":
+                base = -base
+            out[-1] = dataclasses.replace(out[-1], before=base)
+            continue
+        prior = _PRIOR_YEAR.search(clause)
+        if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
+            clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
         mm = mms[-1] if mms else None
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if prior and before is None and after is not None:
+            before = _value(prior.group("a"))[0]
+            loss = prior.group("loss") in ("亏损", "净亏损") and metric != "亏损"
+            if before is not None and (loss or prior.group("neg")):
+                before = -before
+        if mm is not None and before is None and (after is None or _ROW_START.match(clause, mm.end())):
+            # A table row (营业收入 2023年 8.8亿元 2022年 8.4亿元): the metric, then its columns.
+            row = _row_figures(clause, mm.end())
+            if row is not None:
+                before, after = row
+        year = _YEAR.search(clause)
+        if mm is None and before is None and after is None and growth is None and metric is not None:
+            # 2023年营收为9.42亿元，2024年为7.64亿元: a clause naming only a year and a figure goes on
+            # with the metric before it, and two years make the earlier figure the before.
+            m = _CONTINUED.search(clause)
+            prev = out[-1] if out else None
+            if m and year and prev_year and prev is not None and prev.metric == metric:
+                value, pct = _value(m.group("a"))
+                value = -value if value is not None and m.group("neg") else value
+                ok = prev.before is None and prev.after is not None and value is not None and not pct
+                if ok and int(year.group(0)) != prev_year:
+                    pair = (prev.after, value) if int(year.group(0)) > prev_year else (value, prev.after)
+                    growth = round((pair[1] - pair[0]) / pair[0] * 100.0, 4) if pair[0] else None
+                    if metric in RATE_METRICS:
+                        growth = None
+                    out[-1] = dataclasses.replace(
+                        prev, before=pair[0], after=pair[1], growth_pct=prev.growth_pct or growth
+                    )
+                    continue
+        if year:
+            prev_year = int(year.group(0))
         nothing_read = before is None and after is None and growth is None
         if nothing_read and metric in _MONEY_METRICS:
             # 只卖了37单, 日销能到3000单: sales counted in orders.
@@ -530,6 +652,21 @@ def _sentence_claims(
             and (prev.growth_pct is None or (prev.before is not None and prev.after is not None))
         ):
             out[-1] = dataclasses.replace(prev, growth_pct=growth)
+            continue
+        prev = out[-1] if out else None
+        if (
+            _BASE.search(clause)
+            and before is None
+            and after is not None
+            and prev is not None
+            and prev.kind == clause_kind
+            and prev.before is None
+            and prev.after is not None
+            and (prev.metric == metric or {prev.metric, metric} <= _PROFIT_OR_LOSS)
+        ):
+            # 净利润为-3,120.5万元，上年同期为盈利980万元: the figure the claim moved from.
+            base = -after if metric == "亏损" and prev.metric != "亏损" else after
+            out[-1] = dataclasses.replace(prev, before=base)
             continue
         computable = before is not None and after is not None and before > 0 and metric not in RATE_METRICS
         if growth is None and computable:
@@ -603,6 +740,8 @@ def _clause_numbers(
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
             m = None  # 只出了一单: one order, not sales of 1
+        if m and clause[m.end("a") : m.end("a") + 1] in ("半", "成"):
+            m = None  # 超过一半, 不到一成: a share, not a level
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
@@ -637,6 +776,24 @@ def _clause_numbers(
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
                 after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
+    for mm in reversed(mms):
+        if after is not None:
+            break
+        # Revenue for the quarter was RMB2,201.9 million: an English metric, a few words, its verb.
+        m = _EN_VALUE.match(clause, mm.end())
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            if pct and metric not in RATE_METRICS:
+                after = None
+            elif after is not None and m.group("neg"):
+                after = -after
+    if after is not None and before is None:
+        m = _EN_BEFORE.search(clause)  # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            before, pct = _value(m.group("a"))
+            before = None if pct and metric not in RATE_METRICS else before
+            if before is not None and m.group("loss") and metric != "亏损":
+                before = -before  # income of 61.2, compared with a loss of 10.4
     for mm in mms:
         if after is not None:
             break
@@ -652,6 +809,8 @@ def _clause_numbers(
             growth = sign * pct[0].value
             if metric in RATE_METRICS and after is not None and before is None and after == pct[0].value:
                 after = None
+            elif metric in RATE_METRICS and pct[0].value in (before, after):
+                growth = None  # 毛利率由32.1%下降至28.4%: the levels, not a growth
     t = _TIMES.search(clause)
     if growth is None and t:
         times = numbers(t.group("m"))
@@ -710,6 +869,62 @@ def _financial_claims(
             used.update(m.start() + n.start for m in NUMBER.finditer(window))
         out.append(Claim(kind, client, metric, before, after, None, period, sentence))
     return out
+
+
+_EN_VALUE = re.compile(
+    rf"[A-Za-z ,'-]{{0,60}}?\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
+    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
+    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+_EN_BEFORE = re.compile(
+    rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"
+    rf"(?:(?P<loss>a (?:net )?loss of\s+)|a (?:net )?(?:profit|income) of\s+)?"
+    rf"{_CURRENCY}?\s*(?P<a>{_NUMX})"
+)
+# 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.
+_PRIOR_YEAR = re.compile(
+    rf"[(（]\s*(?:(?:19|20)\d{{2}}\s*年?(?:度|同期)?|上年|去年|上年同期)\s*[:：]\s*(?P<loss>亏损|净亏损|盈利|溢利)?\s*"
+    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|财年|fiscal))")
+_CONTINUED = re.compile(
+    rf"^\s*(?:而|则|在)?\s*(?:19|20)\d{{2}}\s*年(?:度|全年|同期)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?"
+    rf"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+# A row of a results table: the metric, then only years, currencies, units and figures.
+_ROW_START = re.compile(r"[\s:：|｜]*(?:(?:19|20)\d{2}\s*年?(?:度)?\s*)?(?:人民币|RMB|港元|美元)?\s*[-−]?\d")
+_ROW_GAP = re.compile(r"^[\s:：|｜/()（）年度元人民币RMB港美$¥￥-]*$")
+
+
+def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] | None:
+    """(before, after) of a table row's first two money columns after a metric word, or None.
+
+    Columns headed by years are ordered by them; without years the first column is the latest (the way
+    Chinese and Hong Kong results tables run: 本年, 上年)."""
+    cols: list[tuple[int | None, float]] = []
+    pos = start
+    pending_year: int | None = None
+    for n in numbers(clause[start:]):
+        gap = clause[pos : start + n.start]
+        text = n.text
+        is_year = not n.percent and 1900 <= n.value <= 2100 and float(n.value).is_integer()
+        is_year = is_year and "," not in text and "." not in text
+        if not _ROW_GAP.match(gap) or n.percent:
+            break
+        pos = start + n.end
+        if is_year:
+            pending_year = int(n.value)
+            continue
+        cols.append((pending_year, float(n.value)))
+        pending_year = None
+        if len(cols) == 2:
+            break
+    if len(cols) < 2:
+        return None
+    (y1, v1), (y2, v2) = cols
+    if y1 is not None and y2 is not None and y1 != y2:
+        return (v1, v2) if y1 < y2 else (v2, v1)
+    return v2, v1
 
 
 _ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")

@@ -41,11 +41,12 @@ _MULTIPLIER = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000
 _MULTIPLIER_WORDS = {"million": 1_000_000, "billion": 1_000_000_000}
 
 _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
-# An Arabic number with an optional multiplier (1.2亿, 2,156.2百万, 5w, 3k, 300万+), or a Chinese
+# An Arabic number with an optional multiplier (1.2亿, 2,156.2百万, 5w, 3k, 300万+, 300多万 = 300万 and
+# some: the stated part is the figure), or a Chinese
 # numeral containing at least one digit word (三百万, 两千, 十五万) or a unit word used as a quantity
 # (千万 in 千万级 / 破千万 is decided by the caller's slot, see `parse_amount(strict=False)`).
 NUMBER = re.compile(
-    r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z])"
+    r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:[多余](?=[十百千万亿]))?(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z])"
     r"|million\b|billion\b)?"
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
@@ -53,6 +54,8 @@ NUMBER = re.compile(
     # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
     r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
     r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
+    # 二十多万, 三百余万: the stated part and its unit (多/余 before a unit is "and some").
+    r"(?:[多余](?=[万亿])[万亿]+)?"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
@@ -141,7 +144,7 @@ def numbers(text: str) -> list[Number]:
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
-            parsed = cn_to_float(cn)
+            parsed = cn_to_float(cn.replace("多", "").replace("余", ""))
             if parsed is None:
                 continue
             value = parsed

@@ -63,7 +63,7 @@ _REGION = _alternation(REGIONS)
 _REGION_AT = re.compile(rf"(?:{_REGION})(?:市|省|自治区)?")
 # Single characters that end the words before a name (找青柚电商, 由美某公司, 的鹿鸣科技).
 STOP_CHARS = frozenset(
-    "的了在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
+    "的了过在和与跟及或是被把将对向从由给让找来去当而使该此这那其每各为以于据称等也都就又还再才只请叫选签"
     "有会但另你我他她它们要能可应需很更最太并且即如"
 )
 
@@ -307,6 +307,53 @@ def _publisher(text: str) -> list[Mention]:
     return out
 
 
+# Names an overview lists and then says what they are (宝X、丽X和若X等代运营商), or lists after saying it
+# (服务商如A、B和C): bare brands nothing else marks, named once each.
+_MEMBER = rf"[{_CJK}A-Za-z0-9]{{2,8}}"
+_LIST_SEP = r"(?:、|和|与|及|以及|/)"
+_AGENCY_KIND = (
+    r"(?:电商)?(?:代运营商|代运营公司|代运营企业|代运营|服务商|运营商|电商服务商|电商服务企业"
+    r"|品牌电商服务商|TP|tp)"
+)
+_LIST_THEN_KIND = re.compile(
+    rf"(?P<list>(?:{_MEMBER}{_LIST_SEP})+{_MEMBER})等"
+    rf"(?:\d+家|[一二两三四五六七八九十几多数]+家)?(?:头部|知名|主要|大型|老牌|上市|国内|龙头)*的?{_AGENCY_KIND}"
+)
+_KIND_THEN_LIST = re.compile(
+    rf"{_AGENCY_KIND}(?:中的?|里的?)?(?:如|包括|有|像|比如|例如|诸如)[:：]?\s?"
+    rf"(?P<list>{_MEMBER}?(?:{_LIST_SEP}{_MEMBER}?)+)(?=等|[，,。；;）)]|$|[都也均则在是已们的为将还正近])"
+)
+_MEMBER_SPLIT = re.compile(_LIST_SEP)
+# What an overview says of the first name of its list (行业龙头宝X, 老牌青X): not part of the name.
+_DESCRIPTOR = re.compile(
+    r"(?:行业|国内|头部|龙头|老牌|知名|巨头|同行|企业|公司|其中|包括|例如|比如|诸如|像|如)*"
+)
+
+
+def _enumerated(text: str) -> list[Mention]:
+    """Each member of a list the text says is of agencies; the first member of a list that closes on
+    its kind is cut where the sentence's own words end (行业龙头宝X → 宝X)."""
+    out: list[Mention] = []
+    if "、" not in text and "和" not in text and "与" not in text and "及" not in text:
+        return out
+    for pattern in (_LIST_THEN_KIND, _KIND_THEN_LIST):
+        for m in pattern.finditer(text):
+            at = m.start("list")
+            for i, piece in enumerate(_MEMBER_SPLIT.split(m.group("list"))):
+                start = text.index(piece, at)
+                end = at = start + len(piece)
+                if i == 0 and pattern is _LIST_THEN_KIND:
+                    edge = _left_edge(text, end, 8)
+                    if edge is None:
+                        continue
+                    start = max(start, edge)
+                    start += len(_DESCRIPTOR.match(text, start, end).group(0))
+                name = text[start:end]
+                if len(name) >= 2 and not is_words(name) and name[0] not in STOP_CHARS and "某" not in name:
+                    out.append(Mention(start, end, name, "enumerated"))
+    return out
+
+
 def _english(text: str) -> list[Mention]:
     # 鹿鸣电商(Lumen Inc.): an English name in brackets after a Chinese one is the same company.
     out = [
@@ -319,6 +366,7 @@ def _english(text: str) -> list[Mention]:
 
 
 FINDERS = (
+    _enumerated,
     _legal,
     _masked,
     _listed,

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from pipelines.claims import Claim, extract, parse_amount, parse_amount_range, parse_period_days
+from pipelines.text import normalize
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,9 @@ from pipelines.claims import Claim, extract, parse_amount, parse_amount_range, p
         ("百分之三十", 30.0),
         ("一点二亿", 120_000_000.0),
         ("500000元", 500_000.0),
+        ("300多万", 3_000_000.0),  # "and some": the stated part is the figure
+        ("二十多万", 200_000.0),
+        ("三百余万", 3_000_000.0),
         ("千万别找他们", None),
         ("十分感谢", None),
         ("没有数字", None),
@@ -234,7 +238,7 @@ FORMS = [
     ),
     (
         "公司全年净利润为-3,120.5万元，上年同期为盈利980万元。",
-        ("company_metric", None, "利润", None, -31_205_000.0, None, None),
+        ("company_metric", None, "利润", 9_800_000.0, -31_205_000.0, None, None),
     ),
     ("营收同比下降12.5%至3.2亿元。", ("company_metric", None, "营收", None, 3.2e8, -12.5, None)),
     ("营收在2.1亿至2.6亿元之间。", ("company_metric", None, "营收", None, 2.1e8, None, None)),
@@ -258,12 +262,67 @@ FORMS = [
         "法院查明，该店铺在合作期间的实际成交金额仅为3.6万元。",
         ("actual_outcome", None, "GMV", None, 36_000.0, None, None),
     ),
+    # Results in traditional script and Hong Kong wording (收益 revenue, 溢利 profit), read after normalize.
+    (
+        "本集團年內收益為人民幣15.6億元，較去年同期增加12.3%。",
+        ("company_metric", None, "营收", None, 1.56e9, 12.3, None),
+    ),
+    (
+        "年內溢利約為人民幣2,350萬元，去年同期則為虧損人民幣1,120萬元。",
+        ("company_metric", None, "利润", -11_200_000.0, 23_500_000.0, None, None),
+    ),
+    (
+        "毛利由人民幣3.2億元減少至人民幣2.9億元。",
+        ("company_metric", None, "毛利", 3.2e8, 2.9e8, -9.375, None),
+    ),
+    ("公司总收入为48.6亿元，同比增长7.1%。", ("company_metric", None, "营收", None, 4.86e9, 7.1, None)),
+    ("经营活动产生的现金流量净额为-1.2亿元。", ("company_metric", None, "现金流", None, -1.2e8, None, None)),
+    ("毛利率由上年的32.1%下降至28.4%。", ("company_metric", None, "毛利率", 32.1, 28.4, None, None)),
+    # A results table's row, columns headed by years (either order), and a figure for a second year.
+    ("营业收入 2023年 8.8亿元 2022年 8.4亿元", ("company_metric", None, "营收", 8.4e8, 8.8e8, 4.7619, None)),
+    (
+        "营业收入：2022年 6.5亿元 | 2023年 7.2亿元",
+        ("company_metric", None, "营收", 6.5e8, 7.2e8, 10.7692, None),
+    ),
+    (
+        "2024年公司营收为7.64亿元，2023年为9.42亿元。",
+        ("company_metric", None, "营收", 9.42e8, 7.64e8, -18.896, None),
+    ),
+    # The prior year in brackets (Hong Kong results) and English releases: the before of the claim.
+    (
+        "本集团收益约为人民币12.35亿元（2023年：人民币11.02亿元）。",
+        ("company_metric", None, "营收", 1.102e9, 1.235e9, 12.069, None),
+    ),
+    (
+        "应占溢利约为人民币5,630万元（2023年：亏损约人民币1,250万元）。",
+        ("company_metric", None, "利润", -12_500_000.0, 56_300_000.0, None, None),
+    ),
+    (
+        "Net loss for the year was RMB120.3 million, compared with RMB280.4 million in 2022.",
+        ("company_metric", None, "亏损", 280_400_000.0, 120_300_000.0, None, None),
+    ),
+    (
+        "Income from operations was RMB61.2 million, compared with a loss of RMB10.4 million.",
+        ("company_metric", None, "利润", -10_400_000.0, 61_200_000.0, None, None),
+    ),
+    (
+        "Gross margin improved to 35.6% from 33.1%.",
+        ("company_metric", None, "毛利率", 33.1, 35.6, None, None),
+    ),
+    # Outcomes bound to a stretch of the work, told by nobody in particular: a fall is what happened.
+    (
+        "半年时间店铺营业额从每月8万跌到2万左右。",
+        ("actual_outcome", None, "营收", 80_000.0, 20_000.0, -75.0, 182),
+    ),
+    ("半年后店铺月销售额稳定在200万以上。", ("success_case", None, "销售额", None, 2_000_000.0, None, 182)),
+    ("去年双十一我们店当天成交额300多万。", ("actual_outcome", None, "GMV", None, 3_000_000.0, None, None)),
 ]
 
 
 @pytest.mark.parametrize(("text", "want"), FORMS, ids=[w[0] + ":" + t[:12] for t, w in FORMS])
 def test_figure_forms_and_kinds(text, want):
-    assert dataclasses.astuple(_one(text))[:7] == want
+    # Through normalize, as the build reads every page: traditional script arrives simplified.
+    assert dataclasses.astuple(_one(normalize(text)))[:7] == want
 
 
 def test_promise_and_what_happened_in_one_sentence():

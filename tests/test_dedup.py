@@ -351,3 +351,38 @@ def test_the_figures_of_a_text_are_read_in_base_units():
     assert set(same) == set(
         facts("营收12.46亿元，利润3127万元，毛利率23.71%，存货4.128亿元，现金流5634万元，846.2万")
     )
+
+
+def test_a_repost_with_another_lead_and_byline_joins_but_a_story_sharing_one_paragraph_does_not():
+    """An excerpt of one story under another site's lead paragraph, byline and read counter shares
+    well under half its shingles with the original; two stories that quote one paragraph share less."""
+    rng = random.Random(11)
+    lead_a, lead_b, tail = (_random_cjk(rng, 240) for _ in range(3))
+    original = f"{lead_a}\n{LONG_STORY}\n（文/王某 编辑/李某）\n2024-03-05 10:21:07 阅读(1203) 评论(4)"
+    repost = f"来源：某某财经网\n{lead_b}\n{LONG_STORY}\n图片来自网络"
+    quoting = f"{_random_cjk(rng, 700)}\n{LONG_STORY[:60]}\n{tail}"
+    assert canonical(original) == canonical(f"{lead_a}\n{LONG_STORY}")  # furniture lines dropped
+    buttons = "分享 | 收藏 | 打印 | 关闭窗口\n【打印】【关闭】\n字号：大 中 小"
+    assert canonical(f"{LONG_STORY}\n{buttons}") == canonical(LONG_STORY)
+    complaint = "举报这家代运营公司，交了三万服务费一单没出"  # a line that starts like a button is content
+    assert canonical(complaint) == canonical(f"{complaint}\n{buttons}")
+    assert "举报" in canonical(complaint)
+    assert cluster([original, OTHER, repost, quoting]) == [0, 1, 0, 2]
+    index = NearDuplicateIndex()
+    assert index.add("a", original) is None
+    assert index.add("b", repost) == "a"
+
+
+def test_english_is_shingled_by_words_so_two_english_texts_do_not_look_alike_by_letters():
+    first = (
+        "The company reported that total revenue for the fourth quarter increased to a record level, "
+        "driven by strong demand from brand partners and by the growth of its store operations, "
+        "while the management remained cautious about the outlook for the coming year."
+    )
+    second = (
+        "Our team visited the warehouse in the morning and then interviewed several merchants about "
+        "their experience with outsourced store operations, which they described as expensive, slow "
+        "and difficult to monitor during the busy promotion season."
+    )
+    assert len(canonical(first)) < 50  # one symbol per word
+    assert cluster([first, second, first.replace("record", "new record")]) == [0, 1, 0]

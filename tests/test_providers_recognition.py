@@ -91,3 +91,38 @@ def test_name_edges_follow_the_words_of_the_sentence():
     assert not covered_by_words("鹿鸣")
     forms = {m.form for m in mentions("法院判决被告美某公司退还鹿鸣电商(301999)的款项")}
     assert {"masked", "listed"} <= forms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an overview lists bare brands and says what they are, after the list or before it
+        ("行业老牌青柚、橙屿和星河湾等代运营商都在收缩天猫业务。", ["青柚", "橙屿", "星河湾"]),
+        ("头部服务商如鹿鸣、青柚与橙屿都在布局抖音直播。", ["鹿鸣", "青柚", "橙屿"]),
+    ],
+)
+def test_bare_brands_an_overview_lists_as_agencies_are_found(text, expected):
+    assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们为森屿、木棉和云朵等品牌提供全店代运营服务。",  # clients listed, then what they are
+        "天猫、京东和拼多多等平台的服务商越来越多。",  # platforms
+        "好多人踩完代运营的坑才明白合同的重要。",  # a fragment before 代运营
+    ],
+)
+def test_listed_clients_platforms_and_fragments_stay_out(text):
+    assert discover(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司服务过的客户包括森屿电商、木棉科技和云朵家居，代运营经验丰富。",
+        "这家代运营服务过木棉科技、森屿电商等知名品牌。",
+    ],
+)
+def test_clients_a_list_names_as_the_served_are_not_agencies(text):
+    assert discover(text) == []
