@@ -18,12 +18,7 @@ It applies only when both texts have at least `CONTAIN_MIN_SHINGLES` shingles (s
 stock phrases) and the resemblance is at least `CONTAIN_MIN_RESEMBLANCE`, so a short snippet (a
 footer on its own) cannot join every long page that carries it and chain them together.
 
-A repost on another site often carries only part of the story under its own lead paragraph, or a
-spun version of it: a resemblance of 0.2-0.35 and a containment under one half. Two such texts of a
-like length (the shorter at least SPUN_LENGTH_RATIO of the longer) are one story when they still
-share SPUN_MIN_SHARED shingles or more at a resemblance of SPUN_RESEMBLANCE: on the real corpus's
-train split, different stories on one topic share at most ~110 shingles at an estimated 0.17, the
-reposts 170-250 at 0.22-0.35. Before shingling, `canonical` drops page furniture (bylines, 来源/编辑
+Before shingling, `canonical` drops page furniture (bylines, 来源/编辑
 lines, dates and read counts, image credits, hotlines), which is what two copies of one story differ
 in, and turns every Latin word into one symbol: English is shingled by three words, not three letters
 (two unrelated English releases share "the"/"ing"/"ion" trigrams enough to look 0.5 alike).
@@ -80,9 +75,6 @@ THRESHOLD = 0.5
 CONTAINMENT = 0.6
 CONTAIN_MIN_RESEMBLANCE = 0.3
 CONTAIN_MIN_SHINGLES = 100
-SPUN_RESEMBLANCE = 0.2
-SPUN_MIN_SHARED = 150
-SPUN_LENGTH_RATIO = 0.5
 MIN_CHARS = 20
 
 _rng = np.random.default_rng(20240521)
@@ -251,15 +243,6 @@ def near_duplicate(a: np.ndarray, b: np.ndarray, threshold: float = THRESHOLD) -
         (small >= CONTAIN_MIN_SHINGLES)
         & (resemblance >= CONTAIN_MIN_RESEMBLANCE)
         & (contained >= CONTAINMENT)
-    )
-    # A spun or excerpted repost of a long story: a lower resemblance, but hundreds of shingles in
-    # common, more than two different stories on one topic share, between two texts of a like length
-    # (a site's menu and footer on their own are a small part of every page that carries them).
-    shared = contained * small
-    ok |= (
-        (resemblance >= SPUN_RESEMBLANCE)
-        & (shared >= SPUN_MIN_SHARED)
-        & (small >= SPUN_LENGTH_RATIO * np.maximum(size_a, size_b))
     )
     # A rewrite of the same story (other words, the same figures): most figures of the text with fewer
     # of them are in the other, and at least FACT_MIN_SHARED. Two stories about one company's results
