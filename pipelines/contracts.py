@@ -232,6 +232,32 @@ class CasePage(BaseItem):
     image_only: bool = False  # the numbers are only in an image: flag it, never invent them
 
 
+GONE_HOWS = ("http_404", "withdrawn_page", "deleted_page", "missing_from_list")
+
+
+@dataclass
+class Disappearance(BaseItem):
+    """A known item found gone on a revisit: its own raw record (raw is never deleted from).
+
+    `native_id` is `<item_source>:<item_native_id>:<how>`, so the same disappearance is written once;
+    `fetched_at` is when it was found gone. Not a document and not a source of its own: the build
+    reads it into the gone item's history (`incremental_build/history.py`)."""
+
+    kind = "disappearance"
+    source = "history"
+    role = Role.REGISTRY_FACT  # nobody's voice: a fact about another item
+    required = ("item_source", "item_native_id", "how")
+    item_source: str = ""
+    item_native_id: str = ""
+    item_kind: str | None = None  # the gone item's kind, when the spider knows it
+    how: str = ""  # one of GONE_HOWS
+    status_text: str | None = None  # what the page said (e.g. 该投诉已撤销), or the HTTP status
+
+    @property
+    def gone_item_id(self) -> str:
+        return f"{self.item_source}:{self.item_native_id}"
+
+
 ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     MarketListing,
     MarketReview,
@@ -243,6 +269,8 @@ ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     CasePage,
 )
 ITEM_TYPES: dict[str, type[BaseItem]] = {cls.kind: cls for cls in ITEM_CLASSES}
+# Every kind a raw line may hold: the crawled items, and records about them (not counted as items).
+RECORD_TYPES: dict[str, type[BaseItem]] = {**ITEM_TYPES, Disappearance.kind: Disappearance}
 
 # Everything below derives from the declarations above: a new item class is counted, listed and
 # weighed by its role without another edit.
@@ -297,7 +325,7 @@ def to_record(item: BaseItem) -> dict[str, Any]:
 def from_record(rec: dict[str, Any]) -> BaseItem:
     """Raw dict → typed item. Unknown keys are ignored (newer writers); missing required ones raise."""
     kind = rec.get("kind")
-    cls = ITEM_TYPES.get(kind)  # type: ignore[arg-type]
+    cls = RECORD_TYPES.get(kind)  # type: ignore[arg-type]
     if cls is None:
         raise InvalidItem("unknown_kind", repr(kind))
     names = {f.name for f in dataclasses.fields(cls)}
@@ -333,6 +361,8 @@ def validate(item: BaseItem) -> BaseItem:
     for name in item.required:
         if not getattr(item, name, None):
             raise InvalidItem("missing_field", name)
+    if isinstance(item, Disappearance) and item.how not in GONE_HOWS:
+        raise InvalidItem("bad_field", f"how: expected one of {GONE_HOWS}, got {item.how!r}")
     return item
 
 
