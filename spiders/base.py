@@ -64,6 +64,23 @@ def parse_revisit(value: str | float | None) -> float:
     return share
 
 
+# The kind of item each thread lists, by the thread key's prefix (for the Disappearance records).
+THREAD_KINDS = {
+    "reviews": "market_review",
+    "company": "complaint",
+    "site": "case_page",
+    "question": "forum_answer",
+    "comments": "comment",
+}
+
+
+def on_site(url: str, base_url: str) -> str:
+    """A remembered page url on the site's current host: the path stays, the scheme and host are the
+    profile's now (a sandbox comes back on another port; a site may move to https)."""
+    old, new = urlsplit(url), urlsplit(base_url)
+    return old._replace(scheme=new.scheme or old.scheme, netloc=new.netloc or old.netloc).geturl()
+
+
 class KaopuSpider(scrapy.Spider):
     """Base of the source spiders. Arguments: `provider=NAME` (targeted crawl), `since=YYYY-MM-DD`."""
 
@@ -316,9 +333,11 @@ class KaopuSpider(scrapy.Spider):
         """Known items a full re-read of `thread` no longer listed. By default each is recorded gone
         `missing_from_list`; a source whose items have pages of their own asks those (complaints)."""
         for item_id in sorted(missing):
-            yield self.disappearance(item_id, "missing_from_list", "not in the list")
+            yield self.disappearance(item_id, "missing_from_list", "not in the list", thread=thread)
 
-    def disappearance(self, item_id: str, how: str, status_text: str | None, url: str | None = None):
+    def disappearance(
+        self, item_id: str, how: str, status_text: str | None, url: str | None = None, thread: str = ""
+    ):
         source, _, native_id = item_id.partition(":")
         self.crawler.stats.inc_value(f"kaopu/revisit/gone/{how}")
         return Disappearance(
@@ -327,6 +346,7 @@ class KaopuSpider(scrapy.Spider):
             fetched_at=dt.datetime.now(dt.UTC).isoformat(),
             item_source=source,
             item_native_id=native_id,
+            item_kind=THREAD_KINDS.get(thread.partition(":")[0]),
             how=how,
             status_text=status_text,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
+from spiders.base import KaopuSpider, on_site
 from spiders.pages import blocks, complaints
 from spiders.pages.fields import PageError
 from spiders.signing.tousu import TousuSigner
@@ -101,7 +101,7 @@ class ComplaintsSpider(KaopuSpider):
             # Still listed, but its page says it was withdrawn: a disappearance, not a new version.
             how = "withdrawn_page" if "撤" in notice else "deleted_page"
             self.counted()
-            yield self.disappearance(listed.item_id, how, notice, response.url)
+            yield self.disappearance(listed.item_id, how, notice, response.url, "company:")
             return
         try:
             complaint = self.parse_page(complaints.complaint_detail, response, listed)
@@ -117,19 +117,19 @@ class ComplaintsSpider(KaopuSpider):
         (a notice such as 已撤销), deleted (404) or is only missing from the list."""
         for item_id, url in sorted(missing.items()):
             if not url:
-                yield self.disappearance(item_id, "missing_from_list", "not in the list")
+                yield self.disappearance(item_id, "missing_from_list", "not in the list", thread=thread)
                 continue
             yield self.get(
-                url,
+                on_site(url, self.site.base_url),
                 self.parse_gone,
                 self.gone_failed,
-                cb_kwargs={"item_id": item_id},
+                cb_kwargs={"item_id": item_id, "thread": thread},
                 meta={"handle_httpstatus_list": [404, 410]},
             )
 
-    def parse_gone(self, response, item_id: str):
+    def parse_gone(self, response, item_id: str, thread: str = ""):
         if response.status in (404, 410):
-            yield self.disappearance(item_id, "http_404", f"HTTP {response.status}", response.url)
+            yield self.disappearance(item_id, "http_404", f"HTTP {response.status}", response.url, thread)
             return
         try:
             blocks.check(response)
@@ -140,9 +140,9 @@ class ComplaintsSpider(KaopuSpider):
         notice = complaints.gone_notice(response)
         if notice is not None:
             how = "withdrawn_page" if "撤" in notice else "deleted_page"
-            yield self.disappearance(item_id, how, notice, response.url)
+            yield self.disappearance(item_id, how, notice, response.url, thread)
         else:
-            yield self.disappearance(item_id, "missing_from_list", "page still shown", response.url)
+            yield self.disappearance(item_id, "missing_from_list", "page still shown", response.url, thread)
 
     def gone_failed(self, failure):
         """The page of a complaint gone from its list could not be fetched: nothing is recorded (the
