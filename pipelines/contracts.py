@@ -399,6 +399,41 @@ DOCUMENTS = pa.schema(
         ("sentiment", pa.float64()),  # 0..1, 0.5 neutral
         ("sentiment_label", pa.int8()),  # -1 / 0 / 1
         ("schema_version", pa.int32()),
+        # History (incremental_build/history.py): the row is the latest version; a gone item stays.
+        ("versions", pa.int32()),  # versions fetched (a revisit writes a new one)
+        ("first_seen_at", _TS),
+        ("last_seen_at", _TS),  # the latest version's fetch
+        ("gone_at", _TS),  # found gone after its last version (null: still there when last looked)
+        ("gone_how", pa.string()),  # http_404 | withdrawn_page | deleted_page | missing_from_list
+        ("rating_first", pa.float64()),  # the rating of the first version that had one
+        ("n_changes", pa.int32()),  # rows of clean/changes about it
+        ("history_changes", _STR_LIST),  # their distinct `change` kinds
+    ]
+)
+
+# One row per change between two versions of a document, or per disappearance.
+CHANGES = pa.schema(
+    [
+        ("doc_id", pa.string()),  # source:native_id, joins clean/documents
+        ("source", pa.string()),
+        ("native_id", pa.string()),
+        ("kind", pa.string()),  # the document's kind
+        # withdrawn | deleted | edited | figures_changed (scored); status_changed | delisted (recorded)
+        ("change", pa.string()),
+        ("seen_at", _TS),  # fetch time of the version (or disappearance) that showed the change
+        ("author", pa.string()),
+        ("text_hash_before", pa.string()),
+        ("text_hash_after", pa.string()),
+        ("rating_before", pa.float64()),
+        ("rating_after", pa.float64()),
+        ("status_before", pa.string()),
+        ("status_after", pa.string()),
+        ("figures_before", pa.string()),  # case pages: JSON [[metric, before, after, growth_pct, days]]
+        ("figures_after", pa.string()),
+        ("how", pa.string()),  # a disappearance: how it went
+        ("status_text", pa.string()),  # a disappearance: what the page said
+        ("raw_file", pa.string()),
+        ("schema_version", pa.int32()),
     ]
 )
 
@@ -583,6 +618,7 @@ TABLES: dict[str, pa.Schema] = {
     "clean/claims": CLAIMS,
     "clean/registry": REGISTRY,
     "clean/listings": LISTINGS,
+    "clean/changes": CHANGES,
     "marts/provider_reputation": PROVIDER_REPUTATION,
     "marts/claim_checks": CLAIM_CHECKS,
     "marts/review_flags": REVIEW_FLAGS,
