@@ -535,6 +535,12 @@ PROVIDER_REPUTATION = pa.schema(
         ("complaints_amount_cny", pa.float64()),
         ("complaints_completed_share", pa.float64()),
         ("median_reply_days", pa.float64()),
+        # History (clean/changes): what later disappeared or changed.
+        ("complaints_withdrawn", pa.int32()),
+        ("reviews_deleted", pa.int32()),
+        ("ratings_raised", pa.int32()),  # reviews whose rating rose after they were first seen
+        ("ratings_raised_after_complaint", pa.int32()),  # of those: the same account complained about it
+        ("case_figures_changed", pa.int32()),
         ("claims_n", pa.int32()),
         ("claims_supported", pa.int32()),
         ("claims_refuted", pa.int32()),

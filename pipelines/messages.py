@@ -116,6 +116,23 @@ RISK_FLAGS: dict[str, dict[str, str]] = {
     "small_team": {"zh": "参保人数仅{staff}人", "en": "only {staff} insured staff"},
     "no_tp": {"zh": "无TP服务商认证", "en": "no TP certification"},
     "no_evidence": {"zh": "未找到独立证据", "en": "no independent evidence found"},
+    # History (reputation/scores.py history_flags): far above the market's share of the same.
+    "complaints_withdrawn": {
+        "zh": "{n}条投诉后被撤销（占{share:.0%}，市场平均{market:.0%}），可能私下和解",
+        "en": "{n} complaints later withdrawn ({share:.0%}; market {market:.0%}): possibly settled privately",
+        "en_one": "1 complaint later withdrawn ({share:.0%}; market {market:.0%}): "
+        "possibly settled privately",
+    },
+    "reviews_removed": {
+        "zh": "{n}条评价后被删除或改为好评（占{share:.0%}，市场平均{market:.0%}）",
+        "en": "{n} reviews later deleted or raised ({share:.0%}; market {market:.0%})",
+        "en_one": "1 review later deleted or raised ({share:.0%}; market {market:.0%})",
+    },
+    "case_figures_changed": {
+        "zh": "{n}个成功案例发布后修改过数据",
+        "en": "{n} success cases changed their figures after publication",
+        "en_one": "1 success case changed its figures after publication",
+    },
 }
 
 # Why a review looks bought (reputation/review_flags.py FLAG_ORDER): the signals a merchant sees beside
