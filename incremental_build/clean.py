@@ -299,15 +299,24 @@ def _claims(
     if not claims.empty:
         for col in ("fetched_at", "claimed_at"):
             claims[col] = to_utc(claims[col])
-        # A document fetched again (a revisit) keeps the claims of the version fetched first: a case
-        # page that later changed its figures is checked against what it published first.
-        first = claims.groupby("doc_id")["fetched_at"].transform("min")
-        claims = claims[claims["fetched_at"] == first]
-        claims = claims.sort_values(["claim_id", "fetched_at", "raw_file"], kind="stable").drop_duplicates(
-            "claim_id", keep="first"
+        # A re-crawled document's claims are its latest version's, except on a case page that later
+        # changed its figures (clean/changes): that one is checked against what it published first.
+        changed = set(
+            docs.loc[[_has_change(x, "figures_changed") for x in docs["history_changes"]], "doc_id"]
+        )
+        first = claims["doc_id"].isin(changed)
+        if first.any():
+            earliest = claims[first].groupby("doc_id")["fetched_at"].transform("min")
+            claims = claims[~first | (claims["fetched_at"] == earliest.reindex(claims.index))]
+        claims = claims.sort_values(["claim_id", "fetched_at"], kind="stable").drop_duplicates(
+            "claim_id", keep="last"
         )
         claims["provider_id"] = lookup(docs["doc_id"], docs["provider_id"], claims["doc_id"])
     return claims
+
+
+def _has_change(kinds: Any, change: str) -> bool:
+    return kinds is not None and not isinstance(kinds, float) and change in list(kinds)
 
 
 def _record(run: _Run, new_ids: pd.Series, sizes: dict[str, int]) -> dict:

@@ -339,27 +339,45 @@ def _split_ids(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def with_history(docs: pd.DataFrame, per_doc: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
     """The touched documents' history columns set; every other row keeps what it had."""
-    for col in HISTORY_COLUMNS:
-        if col not in docs.columns:
-            docs[col] = None
+    docs = _typed_history(docs)
     if docs.empty or per_doc.empty:
         return docs
-    at = docs["doc_id"].isin(per_doc["doc_id"])
+    at = docs["doc_id"].isin(per_doc["doc_id"]).to_numpy()
     if not at.any():
         return docs
     per = per_doc.set_index("doc_id")
     ids = docs.loc[at, "doc_id"]
-    for col in ("versions", "first_seen_at", "last_seen_at", "gone_at", "gone_how", "rating_first"):
-        docs.loc[at, col] = per[col].reindex(ids).to_numpy()
-    kinds = changes.groupby("doc_id")["change"].agg(lambda s: sorted(set(s))) if len(changes) else None
-    counts = changes.groupby("doc_id").size() if len(changes) else None
-    empty: list[str] = []
-    docs.loc[at, "history_changes"] = pd.Series(
-        [empty if kinds is None or i not in kinds.index else kinds[i] for i in ids],
-        index=ids.index,
-        dtype=object,
-    )
-    docs.loc[at, "n_changes"] = (
-        counts.reindex(ids).fillna(0) if counts is not None else pd.Series(0, index=ids)
-    ).to_numpy()
+    for col in ("versions", "rating_first"):
+        docs.loc[at, col] = pd.to_numeric(per[col].reindex(ids), errors="coerce").to_numpy(dtype="float64")
+    for col in ("first_seen_at", "last_seen_at", "gone_at"):
+        docs.loc[at, col] = to_utc(per[col].reindex(ids)).to_numpy()
+    docs.loc[at, "gone_how"] = per["gone_how"].reindex(ids).to_numpy(dtype=object)
+    kinds = changes.groupby("doc_id")["change"].agg(lambda s: sorted(set(s))) if len(changes) else pd.Series()
+    counts = changes.groupby("doc_id").size() if len(changes) else pd.Series(dtype="float64")
+    docs.loc[at, "n_changes"] = counts.reindex(ids).fillna(0).to_numpy(dtype="float64")
+    lists = docs["history_changes"].to_numpy(dtype=object).copy()
+    found = kinds.to_dict()
+    for row, doc_id in zip(np.flatnonzero(at), ids, strict=True):
+        lists[row] = found.get(doc_id, [])
+    docs["history_changes"] = lists
+    return docs
+
+
+def _typed_history(docs: pd.DataFrame) -> pd.DataFrame:
+    """The history columns present, in types a partial assignment cannot break (numbers as floats:
+    the stored int32 columns hold nulls for rows written before the history existed)."""
+    for col in ("versions", "rating_first", "n_changes"):
+        docs[col] = pd.to_numeric(docs[col], errors="coerce").astype("float64") if col in docs else np.nan
+    for col in ("first_seen_at", "last_seen_at", "gone_at"):
+        docs[col] = (
+            to_utc(docs[col])
+            if col in docs
+            else pd.Series(pd.NaT, index=docs.index, dtype="datetime64[us, UTC]")
+        )
+    if "gone_how" not in docs:
+        docs["gone_how"] = None
+    docs["gone_how"] = docs["gone_how"].astype(object)
+    if "history_changes" not in docs:
+        docs["history_changes"] = None
+    docs["history_changes"] = docs["history_changes"].astype(object)
     return docs

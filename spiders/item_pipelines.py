@@ -67,10 +67,15 @@ class DedupPipeline(_Component):
             raise DropItem(f"repeat of {item_id}")
         self.this_run.add(item_id)
         # A revisit writes a known item again: a new version in raw (same id, a later fetched_at).
-        if self.spider.crawl_state.seen(item_id) and not self.spider.may_rewrite(item_id):
+        spider = self.spider
+        if spider.crawl_state.seen(item_id) and not getattr(spider, "may_rewrite", _never)(item_id):
             self.stats.inc_value("kaopu/dupes/seen_before")
             raise DropItem(f"{item_id} written by an earlier run")
         return item
+
+
+def _never(_item_id: str) -> bool:
+    return False
 
 
 class RawPipeline(_Component):

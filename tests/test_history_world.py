@@ -154,3 +154,14 @@ def test_an_incremental_build_equals_a_full_one(crawled):
     assert a.equals(b)
     hist = ["versions", "first_seen_at", "last_seen_at", "gone_at", "gone_how", "rating_first", "n_changes"]
     assert inc_docs.loc[full_docs.index, hist].equals(full_docs[hist])
+
+
+def test_a_case_that_changed_its_figures_is_checked_against_its_first_version(crawled, truth):
+    tree, _ = crawled
+    claims = read_table(tree, "clean/claims").to_pandas()
+    docs = read_table(tree, "clean/documents").to_pandas().set_index("doc_id")
+    changed = [f"cases:{e['native_id']}" for e in truth if e["kind"] == "figures_changed"]
+    assert changed
+    for doc_id in changed:
+        mine = claims[claims["doc_id"] == doc_id]
+        assert len(mine) and (mine["fetched_at"] == docs.at[doc_id, "first_seen_at"]).all(), doc_id

@@ -120,6 +120,24 @@ GOLDEN = [
     ("small_team", {"staff": 3}, "参保人数仅3人", "only 3 insured staff"),
     ("no_tp", {}, "无TP服务商认证", "no TP certification"),
     ("no_evidence", {}, "未找到独立证据", "no independent evidence found"),
+    (
+        "complaints_withdrawn",
+        {"n": 3, "share": 0.3, "market": 0.08},
+        "3条投诉后被撤销（占30%，市场平均8%），可能私下和解",
+        "3 complaints later withdrawn (30%; market 8%): possibly settled privately",
+    ),
+    (
+        "reviews_removed",
+        {"n": 1, "share": 0.2, "market": 0.05},
+        "1条评价后被删除或改为好评（占20%，市场平均5%）",
+        "1 review later deleted or raised (20%; market 5%)",
+    ),
+    (
+        "case_figures_changed",
+        {"n": 2},
+        "2个成功案例发布后修改过数据",
+        "2 success cases changed their figures after publication",
+    ),
 ]
 
 
