@@ -220,11 +220,11 @@ class Timeline:
                             if ev.detail
                             else {}
                         )
-                        out.append(_event_row(ev, p.legal_name, author=r.nick, **extra))
+                        out.append(_event_row(ev, p.legal_name, r.created, author=r.nick, **extra))
             for d in w.complaints(p.index):
                 ev = self.happened(complaint_event(w.seed, p.archetype, d))
                 if ev is not None:
-                    out.append(_event_row(ev, p.legal_name, author=d.author))
+                    out.append(_event_row(ev, p.legal_name, d.created, author=d.author))
             for cc in w.cases(p.index):
                 ev = self.happened(case_event(w.seed, p.archetype, self.case_native_id(p.index, cc.slot), cc))
                 if ev is not None:
@@ -232,7 +232,8 @@ class Timeline:
                         _event_row(
                             ev,
                             p.legal_name,
-                            after_after_was_cny=cc.after * 1e4,
+                            cc.published,
+                            after_was_cny=cc.after * 1e4,
                             after_cny=ev.detail["after"] * 1e4,
                         )
                     )
@@ -240,12 +241,15 @@ class Timeline:
         return out
 
 
-def _event_row(ev: Event, provider: str, **extra) -> dict:
+def _event_row(ev: Event, provider: str, created: dt.datetime, **extra) -> dict:
+    """An event as truth lists it; `created` is when the document first existed (an event on a
+    document created after an earlier crawl cannot be seen as a change by that crawl's revisit)."""
     return {
         "source": ev.source,
         "native_id": ev.native_id,
         "kind": ev.kind,
         "at": dates.iso(ev.at),
+        "created": dates.iso(created),
         "provider": provider,
         **extra,
     }
