@@ -292,6 +292,10 @@ UI: dict[str, dict[str, str]] = {
         "zh": "口碑分与隐藏质量：Spearman {spearman}，覆盖{matched}/{providers}家服务商",
         "en": "reputation vs hidden quality: Spearman {spearman} over {matched} of {providers} providers",
     },
+    "eval.history": {
+        "zh": "历史变化：召回 {recall}（{found}/{detectable}个可见事件），误报{false}个",
+        "en": "history: recall {recall} ({found} of {detectable} detectable events), {false} false changes",
+    },
     "eval.more": {"zh": "全部指标：kaopu eval --json FILE", "en": "all figures: kaopu eval --json FILE"},
     # `kaopu eval --seeds`: every figure is "value [low, high] (n=N)"
     "eval.seeds.head": {

@@ -218,3 +218,40 @@ def test_a_rolling_window_covers_every_thread_in_ceil_one_over_share_runs():
     assert all(120 <= n <= 280 for n in per_run), per_run  # about a tenth each run
     spider = SimpleNamespace(revisit_share=0.0, revisit_round=0)
     assert not any(KaopuSpider.revisits(spider, t) for t in threads)
+
+
+def test_eval_scores_the_history_on_events_it_could_see():
+    from evaluation.sandbox_eval import history_metrics
+
+    earlier = "2026-06-10T23:59:59+08:00"
+    events = [
+        {
+            "source": "market",
+            "native_id": "1",
+            "kind": "edited",
+            "created": "2026-01-01T00:00:00+08:00",
+            "at": "2026-08-01T00:00:00+08:00",
+        },
+        {
+            "source": "market",
+            "native_id": "2",
+            "kind": "deleted",
+            "created": "2026-01-01T00:00:00+08:00",
+            "at": "2026-09-01T00:00:00+08:00",
+        },
+        # created after the earlier crawl: first seen already edited, not detectable
+        {
+            "source": "market",
+            "native_id": "3",
+            "kind": "edited",
+            "created": "2026-06-20T00:00:00+08:00",
+            "at": "2026-08-01T00:00:00+08:00",
+        },
+    ]
+    docs = pd.DataFrame({"doc_id": ["market:1", "market:2", "market:3"]})
+    changes = pd.DataFrame(
+        {"doc_id": ["market:1", "market:9", "market:9"], "change": ["edited", "deleted", "status_changed"]}
+    )
+    got = history_metrics(events, earlier, docs, changes)
+    assert (got["detectable"], got["found"], got["false"], got["recall"]) == (2, 1, 1, 0.5)
+    assert history_metrics(events, None, docs, changes)["recall"] is None

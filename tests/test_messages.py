@@ -317,6 +317,12 @@ UI_GOLDEN = [
         "口碑分与隐藏质量：Spearman 0.95，覆盖29/30家服务商",
         "reputation vs hidden quality: Spearman 0.95 over 29 of 30 providers",
     ),
+    (
+        "eval.history",
+        {"recall": "1.00", "found": 27, "detectable": 27, "false": 0},
+        "历史变化：召回 1.00（27/27个可见事件），误报0个",
+        "history: recall 1.00 (27 of 27 detectable events), 0 false changes",
+    ),
     ("eval.more", {}, "全部指标：kaopu eval --json FILE", "all figures: kaopu eval --json FILE"),
     (
         "eval.seeds.head",

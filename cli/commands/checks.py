@@ -17,7 +17,7 @@ from cli.errors import Fail, fail_if_sources_failed, guard
 from cli.options import AsOf, Ctx
 from pipelines.config import bounded, ensure_watchlist
 from pipelines.contracts import SOURCES
-from pipelines.storage import DataTree, new_run_id
+from pipelines.storage import DataTree, new_run_id, read_json_state, write_json_atomic
 from sandbox.cli import HARD_HELP
 from sandbox.world import DEFAULT_SEED
 
@@ -112,6 +112,9 @@ def _evaluate_world(
     workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
     tree = DataTree(workdir)
     ensure_watchlist(tree)
+    # A kept tree crawled as of an earlier day: the history is scored on what changed since then.
+    as_of_file = tree.state_dir("sandbox") / "as-of.json"
+    earlier = read_json_state(as_of_file).get("as_of")
     run_id = new_run_id("eval")
     with (
         flow_runs.stoppable(tree, "eval", run_id),
@@ -143,7 +146,9 @@ def _evaluate_world(
         )
     failed = render.report_crawl(summary, c.lang)
     truth = World(seed, providers, hard=hard, as_of=parse_as_of(as_of)).truth()
-    metrics = compare(truth, tree)
+    metrics = compare(truth, tree, earlier)
+    if as_of:
+        write_json_atomic(as_of_file, {"as_of": truth["as_of"]})
     metrics.update({"seed": seed, "providers": providers, "faults": faults})
     if hard:
         metrics["hard"] = True
