@@ -4,10 +4,11 @@
 
 Synthetic observations (no crawl, no text work): `docs` documents seen once, then a revisit of a
 `revisit` share of them (each re-fetched once; 2 % of those edited, 1 % gone). Measures, per size,
-the wall time of the update that adds the revisit's observations (mean and spread over `repeats`
-runs) and the peak RSS of the process, the observations file's size on disk and the rows of
-clean/changes. The update reads every stored observation and rewrites the file: its cost grows with
-all raw ever read, not with the new raw (see the README's history notes).
+the wall time of the update that adds the revisit's observations (mean and sd over `repeats`
+runs), the peak RSS of the process, the observation fragments' size on disk and the rows of
+clean/changes. The update
+scans every stored fragment (converting only the touched documents' rows) and rewrites clean/changes
+whole: part of its cost grows with all raw ever read, not only with the new raw.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def measure(n: int, share: float, repeats: int) -> dict:
             t = time.perf_counter()
             docs, changes = history.update(tree, docs, new, start_over=False)
             times.append(time.perf_counter() - t)
-            size = history._path(tree).stat().st_size
+            size = sum(f.stat().st_size for f in history._path(tree).glob("*.parquet"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "docs": n,

@@ -22,22 +22,27 @@ value. A disappearance followed by a later version (the item came back) ends the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
+import shutil
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from incremental_build.table_merge import to_utc
 from pipelines import contracts
 from pipelines.storage import DataTree, read_table, write_parquet_atomic, write_table
 
-OBSERVATIONS = "history-observations.parquet"  # build state: one row per raw record of a document
+OBSERVATIONS = "history-observations"  # build state: fragments, one row per raw record of a document
 _OBS_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -149,23 +154,29 @@ def update(
     tree: DataTree, docs: pd.DataFrame, new: Observations, start_over: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add the new observations, recompute the touched documents' history; returns the documents
-    with their history columns and the full clean/changes table (both written by the caller)."""
-    stored = _empty_obs() if start_over else _read_obs(tree)
+    with their history columns and the full clean/changes table (both written by the caller).
+
+    The observations are append-only fragments, one per build that read new raw; only the touched
+    documents' rows are read back (filtered in arrow before pandas sees them)."""
+    if start_over:
+        forget(tree)
     fresh = _frame(new.rows)
-    obs = pd.concat([stored, fresh], ignore_index=True) if len(fresh) else stored
-    obs = obs.drop_duplicates(["doc_id", "fetched_at", "raw_file", "gone_how"], keep="first")
-    touched = set(fresh["doc_id"]) if len(fresh) else set()
+    touched = sorted(set(fresh["doc_id"])) if len(fresh) else []
+    mine = pd.concat([_read_obs(tree, touched), fresh], ignore_index=True) if touched else _empty_obs()
+    # A build that died after writing its fragment reads the same raw again: one row per observation.
+    mine = mine.drop_duplicates(["doc_id", "fetched_at", "raw_file", "gone_how"], keep="first")
     old_changes = contracts.TABLES["clean/changes"].empty_table().to_pandas()
     if not start_over:
         old_changes = read_table(tree, "clean/changes").to_pandas()
-    mine = obs[obs["doc_id"].isin(touched)]
     per_doc, changes = history(mine)
-    if len(old_changes):
+    if len(old_changes) and touched:
         old_changes = old_changes[~old_changes["doc_id"].isin(touched)]
     all_changes = pd.concat([old_changes, changes], ignore_index=True) if len(changes) else old_changes
-    docs = with_history(docs, per_doc, all_changes[all_changes["doc_id"].isin(touched)])
-    if len(fresh) or start_over:
-        write_parquet_atomic(pa.Table.from_pandas(obs, schema=_OBS_SCHEMA, preserve_index=False), _path(tree))
+    docs = with_history(docs, per_doc, changes)
+    if len(fresh):
+        stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+        table = pa.Table.from_pandas(fresh, schema=_OBS_SCHEMA, preserve_index=False)
+        write_parquet_atomic(table, _path(tree) / f"obs-{stamp}.parquet")
     return docs, all_changes
 
 
@@ -176,10 +187,10 @@ def write_changes(tree: DataTree, changes: pd.DataFrame) -> None:
 
 
 def forget(tree: DataTree) -> None:
-    _path(tree).unlink(missing_ok=True)
+    shutil.rmtree(_path(tree), ignore_errors=True)
 
 
-def _path(tree: DataTree):
+def _path(tree: DataTree) -> Path:
     return tree.build_state(OBSERVATIONS)
 
 
@@ -187,11 +198,17 @@ def _empty_obs() -> pd.DataFrame:
     return _OBS_SCHEMA.empty_table().to_pandas()
 
 
-def _read_obs(tree: DataTree) -> pd.DataFrame:
-    path = _path(tree)
-    if not path.exists():
+def _read_obs(tree: DataTree, doc_ids: list[str]) -> pd.DataFrame:
+    """The stored observations of `doc_ids` (every fragment scanned, only their rows converted)."""
+    files = sorted(_path(tree).glob("obs-*.parquet"))
+    if not files:
         return _empty_obs()
-    return pq.read_table(path, schema=_OBS_SCHEMA).to_pandas()
+    wanted = pa.array(doc_ids, pa.string())
+    parts = []
+    for path in files:
+        table = pq.read_table(path, schema=_OBS_SCHEMA)
+        parts.append(table.filter(pc.is_in(table.column("doc_id"), value_set=wanted)))
+    return pa.concat_tables(parts).to_pandas()
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
