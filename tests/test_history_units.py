@@ -255,3 +255,56 @@ def test_eval_scores_the_history_on_events_it_could_see():
     got = history_metrics(events, earlier, docs, changes)
     assert (got["detectable"], got["found"], got["false"], got["recall"]) == (2, 1, 1, 0.5)
     assert history_metrics(events, None, docs, changes)["recall"] is None
+
+
+def test_marts_count_raised_ratings_after_a_complaint_and_flag_unusual_shares():
+    from reputation.history import history_counts, history_flags
+
+    d = pd.DataFrame(
+        {
+            "provider_id": ["a", "a", "a", "a", "b", "b"],
+            "kind": [
+                "complaint",
+                "complaint",
+                "market_review",
+                "market_review",
+                "market_review",
+                "case_page",
+            ],
+            "author": ["张三", "李四", "张三", "王五", "张三", None],
+            "rating": [None, None, 5.0, 5.0, 5.0, None],
+            "rating_first": [None, None, 1.0, None, 2.0, None],  # 王五's first version had no rating
+            "history_changes": [
+                ["withdrawn"],
+                ["withdrawn"],
+                ["edited"],
+                [],
+                ["edited"],
+                ["figures_changed"],
+            ],
+        }
+    )
+    got = {k: v.to_dict() for k, v in history_counts(d, pd.Index(["a", "b"])).items()}
+    assert got["complaints_withdrawn"] == {"a": 2, "b": 0}
+    assert got["ratings_raised"] == {"a": 1, "b": 1}
+    # 张三 complained about a, then raised a's review; his raised review of b follows no complaint about b.
+    assert got["ratings_raised_after_complaint"] == {"a": 1, "b": 0}
+    assert got["case_figures_changed"] == {"a": 0, "b": 1}
+    out = pd.DataFrame(
+        {
+            "complaints_withdrawn": [3, 0, 1],
+            "n_complaints": [5, 20, 10],
+            "reviews_deleted": [0, 0, 0],
+            "ratings_raised": [0, 0, 0],
+            "n_reviews": [10, 10, 10],
+            "case_figures_changed": [0, 1, 0],
+            "risk_flag_codes": [[], [], []],
+            "risk_flags": [[], [], []],
+        },
+        index=["a", "b", "c"],
+    )
+    flagged = history_flags(out)
+    assert [c["code"] for c in flagged.at["a", "risk_flag_codes"]] == ["complaints_withdrawn"]
+    assert "私下和解" in flagged.at["a", "risk_flags"][0]
+    assert [c["code"] for c in flagged.at["b", "risk_flag_codes"]] == ["case_figures_changed"]
+    assert flagged.at["c", "risk_flag_codes"] == []  # one of ten: not unusual, and one event is too few
