@@ -356,6 +356,11 @@ class KaopuSpider(scrapy.Spider):
         listed = self._revisit_pass.pop(thread, None)
         if listed is None:
             return
+        if self.crawler.settings.get("KAOPU_FRONTIER_URL"):
+            # On a shared frontier a thread's pages are spread over the workers: none of them saw the
+            # whole list, so none may say what it no longer lists. Versions are still written.
+            self.crawler.stats.inc_value("kaopu/revisit/gone_unchecked")
+            return
         missing = {i: u for i, u in self.crawl_state.members(thread).items() if i not in listed}
         if missing:
             yield from self.gone_from_thread(thread, missing)
