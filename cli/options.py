@@ -34,6 +34,17 @@ ALLOW_DAMAGED_HELP = "Exit 0 even when a raw file is damaged (its readable recor
 Sources = Annotated[list[str] | None, typer.Option("--source", help="Only these sources (repeatable).")]
 Since = Annotated[str | None, typer.Option(help="Only documents from this date on (YYYY-MM-DD).")]
 AllowDamaged = Annotated[bool, typer.Option(help=ALLOW_DAMAGED_HELP)]
+# A small rolling share by default: successive runs re-read every known thread in turn.
+DEFAULT_REVISIT = "0.1"
+REVISIT_HELP = (
+    "Re-read this share (0-1) of the known threads, a rolling window per run, or 'all': changed items "
+    "are written again as new versions, gone ones recorded as gone."
+)
+Revisit = Annotated[str, typer.Option("--revisit", metavar="SHARE|all", help=REVISIT_HELP)]
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="The sandbox world as it stood on this day."),
+]
 Frontier = Annotated[
     str | None,
     typer.Option(

@@ -57,6 +57,7 @@ def eval_lines(metrics: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
     claims = metrics.get("claims") or {}
     reviews = metrics.get("reviews") or {}
     rep = metrics.get("reputation") or {}
+    hist = metrics.get("history")
     world = {k: metrics.get(k) for k in ("seed", "providers", "faults")}
     return [
         say("eval.world", lang, **world),
@@ -82,6 +83,18 @@ def eval_lines(metrics: dict[str, Any], lang: str = DEFAULT_LANG) -> list[str]:
             spearman=_f(rep.get("spearman")),
             matched=_n(rep.get("matched")),
             providers=_n(rep.get("providers")),
+        ),
+        *(
+            [
+                say(
+                    "eval.history",
+                    lang,
+                    **{k: _n(v) for k, v in hist.items() if k != "recall"},
+                    recall=_f(hist["recall"]),
+                )
+            ]
+            if hist
+            else []
         ),
         say("eval.more", lang),
     ]

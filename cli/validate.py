@@ -19,6 +19,24 @@ def sources(chosen: list[str] | None) -> list[str]:
     return picked
 
 
+def revisit(value: str | None) -> None:
+    from spiders.base import parse_revisit
+
+    try:
+        parse_revisit(value)
+    except ValueError as exc:
+        raise Fail(f"--{exc}", 2) from None
+
+
+def as_of(value: str | None) -> None:
+    from sandbox.history import parse_as_of
+
+    try:
+        parse_as_of(value)
+    except ValueError as exc:
+        raise Fail(str(exc), 2) from None
+
+
 def since(value: str | None) -> None:
     if value is None:
         return

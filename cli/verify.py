@@ -31,6 +31,7 @@ _CLEAN_COUNTS = {
     "clean/claims": "claims",
     "clean/registry": "registry",
     "clean/listings": "listings",
+    "clean/changes": "changes",
 }
 
 

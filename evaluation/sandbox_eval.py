@@ -157,14 +157,47 @@ def reputation_metrics(truth_providers: list[dict], rep: pd.DataFrame) -> dict[s
     return {"matched": len(pairs), "providers": len(truth_providers), "spearman": rho}
 
 
-def compare(truth: dict, tree: DataTree) -> dict[str, Any]:
+SCORED_CHANGES = ("withdrawn", "deleted", "edited", "figures_changed")
+
+
+def history_metrics(
+    events: list[dict], earlier: str | None, docs: pd.DataFrame, changes: pd.DataFrame
+) -> dict[str, Any]:
+    """Truth events (a world `--as-of` a day) against clean/changes, for a data tree last crawled as
+    of `earlier` (an ISO moment; None: never). An event is `detectable` when it happened after that
+    day, on a document that existed then and that kaopu holds; recall is over those. A scored change
+    the truth has no event for is false."""
+    held = set(docs["doc_id"])
+    got = {(d, c) for d, c in zip(changes["doc_id"], changes["change"], strict=True) if c in SCORED_CHANGES}
+    truth = {(f"{e['source']}:{e['native_id']}", e["kind"]): e for e in events}
+    detectable = {
+        k
+        for k, e in truth.items()
+        if earlier is not None and k[0] in held and e["created"] <= earlier < e["at"]
+    }
+    found = detectable & got
+    false = got - set(truth)
+    out: dict[str, Any] = {"events": len(truth), "detectable": len(detectable), "found": len(found)}
+    out["false"] = len(false)
+    out["recall"] = len(found) / len(detectable) if detectable else None
+    out["precision"] = (len(got) - len(false)) / len(got) if got else None
+    return out
+
+
+def compare(truth: dict, tree: DataTree, earlier_as_of: str | None = None) -> dict[str, Any]:
     """Claim-verdict macro-F1 and per-class P/R, suspicious-review P/R, Spearman of reputation_score
-    with hidden quality."""
+    with hidden quality; with a moving world's `events`, the history's recall and false changes
+    (`earlier_as_of`: the day the tree was crawled as of before, see `history_metrics`)."""
     checks = read_table(tree, "marts/claim_checks").to_pandas()
     flags = read_table(tree, "marts/review_flags").to_pandas()
     rep = read_table(tree, "marts/provider_reputation").to_pandas()
-    return {
+    out = {
         "claims": claim_metrics(truth.get("claims", {}), checks),
         "reviews": review_metrics(truth.get("bought_reviews", {}), flags),
         "reputation": reputation_metrics(truth.get("providers", []), rep),
     }
+    if "events" in truth:
+        docs = read_table(tree, "clean/documents", ["doc_id", "first_seen_at"]).to_pandas()
+        changes = read_table(tree, "clean/changes", ["doc_id", "change"]).to_pandas()
+        out["history"] = history_metrics(truth["events"], earlier_as_of, docs, changes)
+    return out

@@ -80,6 +80,7 @@ def spider_command(
     base_url: str | None = None,
     provider: str | None = None,
     since: str | None = None,
+    revisit: str | None = None,
     polite: bool = True,
 ) -> list[str]:
     cmd = [sys.executable, "-m", "spiders.run", source, "--data", str(tree.root), "--run-id", run_id]
@@ -90,6 +91,7 @@ def spider_command(
         ("--base-url", base_url),
         ("--provider", provider),
         ("--since", since),
+        ("--revisit", revisit),
     ):
         if value:
             cmd += [flag, value]

@@ -59,6 +59,7 @@ def crawl(
     sources: list[str] | None = None,
     provider: str | None = None,
     since: str | None = None,
+    revisit: str | None = None,
     config: str | None = None,
     profile: str | None = None,
     base_url: str | None = None,
@@ -77,6 +78,7 @@ def crawl(
         "base_url": base_url,
         "provider": provider,
         "since": since,
+        "revisit": revisit,
         "polite": polite,
         # A shared Redis frontier: `workers` processes per source (spiders/frontier.py).
         "frontier": frontier,
@@ -143,6 +145,7 @@ def run(
     sources: list[str] | None = None,
     provider: str | None = None,
     since: str | None = None,
+    revisit: str | None = None,
     config: str | None = None,
     profile: str | None = None,
     base_url: str | None = None,
@@ -158,6 +161,7 @@ def run(
         sources=sources,
         provider=provider,
         since=since,
+        revisit=revisit,
         config=config,
         profile=profile,
         base_url=base_url,
@@ -206,15 +210,20 @@ def demo(
     frontier: str | None = None,
     workers: int = 1,
     hard: bool = False,
+    as_of: str | None = None,
+    revisit: str | None = None,
 ) -> dict[str, Any]:
     """Start a sandbox world (the adversarial one with `hard`) on a free loopback port, run everything
     against it, stop it."""
+    from sandbox.history import parse_as_of
     from sandbox.server import start
 
     access_log = str(DataTree(data).logs_dir / "sandbox-access.log")
-    with start(seed, n_providers=providers, port=0, access_log=access_log, hard=hard) as sb:
+    moment = parse_as_of(as_of)
+    with start(seed, n_providers=providers, port=0, access_log=access_log, hard=hard, as_of=moment) as sb:
         return run(
             data,
+            revisit=revisit,
             config=config,
             profile="sandbox",
             base_url=sb.url,

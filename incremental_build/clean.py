@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from incremental_build import dedup_store
+from incremental_build import dedup_store, history
 from incremental_build.method_keys import CODE_CACHE, clean_key
 from incremental_build.provider_attribution import attribute, resolve_many, review_mentions
 from incremental_build.provider_names import cached_provider_entries, name_groups
@@ -62,7 +62,7 @@ INPUTS = "clean-inputs.json"
 # Build state files from earlier layouts, removed when the clean layer starts over.
 _OLD_STATE = ("listing-brands.json",)
 _QUARANTINE_PREFIX = "build-"
-CLEAN_TABLES = ("clean/documents", "clean/claims", "clean/registry", "clean/listings")
+CLEAN_TABLES = ("clean/documents", "clean/claims", "clean/registry", "clean/listings", "clean/changes")
 
 _DOC_COLS = [f.name for f in contracts.DOCUMENTS]
 _CLAIM_COLS = [f.name for f in contracts.CLAIMS]
@@ -153,6 +153,7 @@ class _NewRecords:
     registry: list[dict[str, Any]] = field(default_factory=list)
     listings: list[dict[str, Any]] = field(default_factory=list)
     case_names: list[str] = field(default_factory=list)
+    observations: history.Observations = field(default_factory=history.Observations)
     texts: TextWork = None  # type: ignore[assignment]  # set as soon as reading starts
 
 
@@ -160,6 +161,11 @@ def _doc_batches(run: _Run, new: _NewRecords, quarantine: QuarantineWriter) -> I
     """The new documents' rows in batches for the text work; structured rows are kept aside."""
     batch: list[dict[str, Any]] = []
     for item, rel in read_items(run.pending, quarantine, run.counts):
+        if isinstance(item, contracts.Disappearance):
+            new.observations.gone(item, rel)  # a fact about another item: only its history reads it
+            continue
+        if item.document is not None:
+            new.observations.version(item, rel)
         if item.kind in contracts.REGISTRY_KINDS:
             new.registry.append(documents.registry_row(item, rel))  # type: ignore[arg-type]
         elif item.kind in contracts.LISTING_KINDS:
@@ -208,6 +214,7 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
             docs_new[col] = to_utc(docs_new[col])
     docs = merge_docs(old_read.result(), docs_new)
     del docs_new
+    docs, changes = history.update(tree, docs, new.observations, run.start_over)
 
     # Global, cheap: re-resolve every mention against today's index.
     if not docs.empty:
@@ -222,6 +229,7 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
     write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
     write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
+    history.write_changes(tree, changes)
     # Recluster every text last: nothing above needs the labels, and a background worker may still be
     # working them out.
     if not docs.empty:
@@ -232,7 +240,13 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     # Already in doc_id order (`latest` sorted it); sorting again in arrow would copy 10^6 texts.
     write_table(tree, "clean/documents", docs)
 
-    sizes = {"documents": docs, "claims": claims, "registry": registry, "listings": listings}
+    sizes = {
+        "documents": docs,
+        "claims": claims,
+        "registry": registry,
+        "listings": listings,
+        "changes": changes,
+    }
     return _record(run, new_ids, {k: len(v) for k, v in sizes.items()} | {"providers": len(entries)})
 
 
@@ -281,17 +295,28 @@ def _claims(
     # strings in one object column, all go through the parser again (0.2 s for 40k claims).
     for col in ("fetched_at", "claimed_at"):
         claims[col] = to_utc(claims[col])
-    if not old_claims.empty and len(new_ids):
-        old_claims = old_claims[~old_claims["doc_id"].isin(new_ids)]
     claims = concat([old_claims, claims])
     if not claims.empty:
         for col in ("fetched_at", "claimed_at"):
             claims[col] = to_utc(claims[col])
+        # A re-crawled document's claims are its latest version's, except on a case page that later
+        # changed its figures (clean/changes): that one is checked against what it published first.
+        changed = set(
+            docs.loc[[_has_change(x, "figures_changed") for x in docs["history_changes"]], "doc_id"]
+        )
+        first = claims["doc_id"].isin(changed)
+        if first.any():
+            earliest = claims[first].groupby("doc_id")["fetched_at"].transform("min")
+            claims = claims[~first | (claims["fetched_at"] == earliest.reindex(claims.index))]
         claims = claims.sort_values(["claim_id", "fetched_at"], kind="stable").drop_duplicates(
             "claim_id", keep="last"
         )
         claims["provider_id"] = lookup(docs["doc_id"], docs["provider_id"], claims["doc_id"])
     return claims
+
+
+def _has_change(kinds: Any, change: str) -> bool:
+    return kinds is not None and not isinstance(kinds, float) and change in list(kinds)
 
 
 def _record(run: _Run, new_ids: pd.Series, sizes: dict[str, int]) -> dict:
@@ -316,6 +341,7 @@ def _forget_clean_state(tree: DataTree) -> None:
     still rejected (a crawl's own quarantine files stay)."""
     tree.build_state(INPUTS).unlink(missing_ok=True)
     dedup_store.forget(tree)
+    history.forget(tree)
     for name in _OLD_STATE:
         tree.build_state(name).unlink(missing_ok=True)
     for path in tree.quarantine_dir.glob(f"{_QUARANTINE_PREFIX}*.jsonl"):

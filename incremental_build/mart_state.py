@@ -70,6 +70,8 @@ assert set(STATS_EXTRA) <= set(STATS_SCHEMA.names)
 # that makes texts changes the method key).
 _DOC_FP_COLS = [
     "doc_id",
+    "gone_at",
+    "n_changes",
     "kind",
     "author",
     "client",

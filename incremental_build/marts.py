@@ -64,6 +64,12 @@ _DOC_COLS = [
     "dup_cluster",
     "sentiment",
     "sentiment_label",
+    # history: the marts count what disappeared or changed
+    "gone_at",
+    "gone_how",
+    "rating_first",
+    "n_changes",
+    "history_changes",
 ]
 
 

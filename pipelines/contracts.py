@@ -232,6 +232,32 @@ class CasePage(BaseItem):
     image_only: bool = False  # the numbers are only in an image: flag it, never invent them
 
 
+GONE_HOWS = ("http_404", "withdrawn_page", "deleted_page", "missing_from_list")
+
+
+@dataclass
+class Disappearance(BaseItem):
+    """A known item found gone on a revisit: its own raw record (raw is never deleted from).
+
+    `native_id` is `<item_source>:<item_native_id>:<how>`, so the same disappearance is written once;
+    `fetched_at` is when it was found gone. Not a document and not a source of its own: the build
+    reads it into the gone item's history (`incremental_build/history.py`)."""
+
+    kind = "disappearance"
+    source = "history"
+    role = Role.REGISTRY_FACT  # nobody's voice: a fact about another item
+    required = ("item_source", "item_native_id", "how")
+    item_source: str = ""
+    item_native_id: str = ""
+    item_kind: str | None = None  # the gone item's kind, when the spider knows it
+    how: str = ""  # one of GONE_HOWS
+    status_text: str | None = None  # what the page said (e.g. 该投诉已撤销), or the HTTP status
+
+    @property
+    def gone_item_id(self) -> str:
+        return f"{self.item_source}:{self.item_native_id}"
+
+
 ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     MarketListing,
     MarketReview,
@@ -243,6 +269,8 @@ ITEM_CLASSES: tuple[type[BaseItem], ...] = (
     CasePage,
 )
 ITEM_TYPES: dict[str, type[BaseItem]] = {cls.kind: cls for cls in ITEM_CLASSES}
+# Every kind a raw line may hold: the crawled items, and records about them (not counted as items).
+RECORD_TYPES: dict[str, type[BaseItem]] = {**ITEM_TYPES, Disappearance.kind: Disappearance}
 
 # Everything below derives from the declarations above: a new item class is counted, listed and
 # weighed by its role without another edit.
@@ -297,7 +325,7 @@ def to_record(item: BaseItem) -> dict[str, Any]:
 def from_record(rec: dict[str, Any]) -> BaseItem:
     """Raw dict → typed item. Unknown keys are ignored (newer writers); missing required ones raise."""
     kind = rec.get("kind")
-    cls = ITEM_TYPES.get(kind)  # type: ignore[arg-type]
+    cls = RECORD_TYPES.get(kind)  # type: ignore[arg-type]
     if cls is None:
         raise InvalidItem("unknown_kind", repr(kind))
     names = {f.name for f in dataclasses.fields(cls)}
@@ -333,6 +361,8 @@ def validate(item: BaseItem) -> BaseItem:
     for name in item.required:
         if not getattr(item, name, None):
             raise InvalidItem("missing_field", name)
+    if isinstance(item, Disappearance) and item.how not in GONE_HOWS:
+        raise InvalidItem("bad_field", f"how: expected one of {GONE_HOWS}, got {item.how!r}")
     return item
 
 
@@ -368,6 +398,41 @@ DOCUMENTS = pa.schema(
         ("dup_cluster", pa.int64()),  # near-duplicate cluster label (same label = same story)
         ("sentiment", pa.float64()),  # 0..1, 0.5 neutral
         ("sentiment_label", pa.int8()),  # -1 / 0 / 1
+        ("schema_version", pa.int32()),
+        # History (incremental_build/history.py): the row is the latest version; a gone item stays.
+        ("versions", pa.int32()),  # versions fetched (a revisit writes a new one)
+        ("first_seen_at", _TS),
+        ("last_seen_at", _TS),  # the latest version's fetch
+        ("gone_at", _TS),  # found gone after its last version (null: still there when last looked)
+        ("gone_how", pa.string()),  # http_404 | withdrawn_page | deleted_page | missing_from_list
+        ("rating_first", pa.float64()),  # the rating of the first version that had one
+        ("n_changes", pa.int32()),  # rows of clean/changes about it
+        ("history_changes", _STR_LIST),  # their distinct `change` kinds
+    ]
+)
+
+# One row per change between two versions of a document, or per disappearance.
+CHANGES = pa.schema(
+    [
+        ("doc_id", pa.string()),  # source:native_id, joins clean/documents
+        ("source", pa.string()),
+        ("native_id", pa.string()),
+        ("kind", pa.string()),  # the document's kind
+        # withdrawn | deleted | edited | figures_changed (scored); status_changed | delisted (recorded)
+        ("change", pa.string()),
+        ("seen_at", _TS),  # fetch time of the version (or disappearance) that showed the change
+        ("author", pa.string()),
+        ("text_hash_before", pa.string()),
+        ("text_hash_after", pa.string()),
+        ("rating_before", pa.float64()),
+        ("rating_after", pa.float64()),
+        ("status_before", pa.string()),
+        ("status_after", pa.string()),
+        ("figures_before", pa.string()),  # case pages: JSON [[metric, before, after, growth_pct, days]]
+        ("figures_after", pa.string()),
+        ("how", pa.string()),  # a disappearance: how it went
+        ("status_text", pa.string()),  # a disappearance: what the page said
+        ("raw_file", pa.string()),
         ("schema_version", pa.int32()),
     ]
 )
@@ -470,6 +535,12 @@ PROVIDER_REPUTATION = pa.schema(
         ("complaints_amount_cny", pa.float64()),
         ("complaints_completed_share", pa.float64()),
         ("median_reply_days", pa.float64()),
+        # History (clean/changes): what later disappeared or changed.
+        ("complaints_withdrawn", pa.int32()),
+        ("reviews_deleted", pa.int32()),
+        ("ratings_raised", pa.int32()),  # reviews whose rating rose after they were first seen
+        ("ratings_raised_after_complaint", pa.int32()),  # of those: the same account complained about it
+        ("case_figures_changed", pa.int32()),
         ("claims_n", pa.int32()),
         ("claims_supported", pa.int32()),
         ("claims_refuted", pa.int32()),
@@ -557,6 +628,7 @@ TABLES: dict[str, pa.Schema] = {
     "clean/claims": CLAIMS,
     "clean/registry": REGISTRY,
     "clean/listings": LISTINGS,
+    "clean/changes": CHANGES,
     "marts/provider_reputation": PROVIDER_REPUTATION,
     "marts/claim_checks": CLAIM_CHECKS,
     "marts/review_flags": REVIEW_FLAGS,

@@ -121,6 +121,23 @@ RISK_FLAGS: dict[str, dict[str, str]] = {
     "small_team": {"zh": "参保人数仅{staff}人", "en": "only {staff} insured staff"},
     "no_tp": {"zh": "无TP服务商认证", "en": "no TP certification"},
     "no_evidence": {"zh": "未找到独立证据", "en": "no independent evidence found"},
+    # History (reputation/scores.py history_flags): far above the market's share of the same.
+    "complaints_withdrawn": {
+        "zh": "{n}条投诉后被撤销（占{share:.0%}，市场平均{market:.0%}），可能私下和解",
+        "en": "{n} complaints later withdrawn ({share:.0%}; market {market:.0%}): possibly settled privately",
+        "en_one": "1 complaint later withdrawn ({share:.0%}; market {market:.0%}): "
+        "possibly settled privately",
+    },
+    "reviews_removed": {
+        "zh": "{n}条评价后被删除或改为好评（占{share:.0%}，市场平均{market:.0%}）",
+        "en": "{n} reviews later deleted or raised ({share:.0%}; market {market:.0%})",
+        "en_one": "1 review later deleted or raised ({share:.0%}; market {market:.0%})",
+    },
+    "case_figures_changed": {
+        "zh": "{n}个成功案例发布后修改过数据",
+        "en": "{n} success cases changed their figures after publication",
+        "en_one": "1 success case changed its figures after publication",
+    },
 }
 
 # Why a review looks bought (reputation/review_flags.py FLAG_ORDER): the signals a merchant sees beside
@@ -281,6 +298,10 @@ UI: dict[str, dict[str, str]] = {
         "zh": "口碑分与隐藏质量：Spearman {spearman}，覆盖{matched}/{providers}家服务商",
         "en": "reputation vs hidden quality: Spearman {spearman} over {matched} of {providers} providers",
     },
+    "eval.history": {
+        "zh": "历史变化：召回 {recall}（{found}/{detectable}个可见事件），误报{false}个",
+        "en": "history: recall {recall} ({found} of {detectable} detectable events), {false} false changes",
+    },
     "eval.more": {"zh": "全部指标：kaopu eval --json FILE", "en": "all figures: kaopu eval --json FILE"},
     # `kaopu eval --seeds`: every figure is "value [low, high] (n=N)"
     "eval.seeds.head": {
@@ -396,6 +417,11 @@ FIELDS_ZH: dict[str, str] = {
     "complaints_amount_cny": "投诉涉及金额（元）",
     "complaints_completed_share": "投诉完成率",
     "median_reply_days": "投诉回复天数中位数",
+    "complaints_withdrawn": "后被撤销的投诉",
+    "reviews_deleted": "后被删除的评价",
+    "ratings_raised": "后被改高的评分",
+    "ratings_raised_after_complaint": "投诉者改高的评分",
+    "case_figures_changed": "改过数据的案例",
     "claims_n": "宣称案例数",
     "claims_supported": "有独立佐证的案例",
     "claims_refuted": "被证伪的案例",

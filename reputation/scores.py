@@ -18,6 +18,7 @@ from pipelines.contracts import VERDICTS
 from pipelines.fees import FEE_WORDS, fees_from_texts
 from pipelines.messages import Message
 from reputation.claim_checks import verdict_counts
+from reputation.history import HISTORY_COLUMNS, history_counts, history_flags
 
 # Bayesian average prior weight: a provider's mean counts as much as the market's after 10 ratings.
 # Ten is about a page of reviews, the amount a merchant reads before trusting a mean.
@@ -191,6 +192,7 @@ def provider_stats(
             suspicion(reviews, flags, idx),
             sentiment(others, idx),
             complaint_handling(d, idx),
+            _section(idx, HISTORY_COLUMNS, history_counts(d, idx)),
             claim_verdicts(checks, idx),
             registry_facts(reg, idx),
             listings_and_fees(lst, others, idx),
@@ -429,6 +431,7 @@ def finish(stats: pd.DataFrame, market_mean: float, off: frozenset[str] = frozen
     evidence = evidence * (1.0 - out["verdict_doubt"].fillna(0.0).clip(0, 1))
     out["confidence"] = (1 - np.exp(-evidence.astype(float) / CONFIDENCE_SCALE)).round(3)
     out["confidence_band"] = out["confidence"].map(_band)
+    out = history_flags(out)
     return out.drop(columns=list(STATS_EXTRA)).reset_index()
 
 

@@ -229,11 +229,13 @@ def start(
     access_log: str | Path | None = None,
     blocks: dict[str, tuple[str, int]] | None = None,
     hard: bool = False,
+    as_of: dt.datetime | None = None,
 ) -> SandboxHandle:
     """Serve a world in a background thread. `port=0` picks a free port (see `handle.url`);
     `access_log=None` keeps no log file; `blocks` is a BlockPlan (path prefix → (kind, after N));
-    `hard` serves the adversarial world (`sandbox.adversary`)."""
-    world = World(seed, n_providers, hard=hard)
+    `hard` serves the adversarial world (`sandbox.adversary`); `as_of` the world as it stood at that
+    moment (`sandbox.history`; None: today's)."""
+    world = World(seed, n_providers, hard=hard, as_of=as_of)
     plan = BlockPlan(blocks)
     server = _Server((host, port), world, FaultPlan(seed, faults), AccessLog(access_log), plan)
     thread = threading.Thread(

@@ -31,6 +31,7 @@ from sandbox import (
     dates,
     debris,
     forum_text,
+    history,
     names,
     phrases,
 )
@@ -300,7 +301,9 @@ SCOPES = (
 class World:
     """A seeded world. Cheap to construct; every accessor computes what it returns."""
 
-    def __init__(self, seed: int, n_providers: int = 30, hard: bool = False):
+    def __init__(
+        self, seed: int, n_providers: int = 30, hard: bool = False, as_of: dt.datetime | None = None
+    ):
         if not 1 <= n_providers <= MAX_PROVIDERS:
             raise ValueError(f"n_providers must be between 1 and {MAX_PROVIDERS}, got {n_providers}")
         self.seed = int(seed)
@@ -312,6 +315,9 @@ class World:
         self.nick_pool = max(500, 8 * self.n)
         self.n_general_questions = max(1, self.n // 3)
         self.n_articles = max(2, self.n // 2)
+        # The observer's moment (`sandbox.history`): None is TODAY's world, exactly as it always was.
+        self.as_of = as_of
+        self.timeline = history.Timeline(self, as_of)
 
     # ------------------------------------------------------------------ providers
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the world lives as long as its cache
@@ -823,8 +829,9 @@ class World:
                 return cc
         return None
 
-    def case_page(self, i: int, k: int) -> CasePageDoc:
-        cc = self.case_core(i, k)
+    def case_page(self, i: int, k: int, core: CaseCore | None = None) -> CasePageDoc:
+        """Case slot k's page; `core` renders the same page around other figures (a later edit)."""
+        cc = core or self.case_core(i, k)
         p = self.provider(i)
         rng = _rng(self.seed, "casepage", i, k)
         template = rng.randrange(3)
@@ -1260,10 +1267,11 @@ class World:
                     if d.kind:
                         hard_complaints[d.sn] = {"provider": p.legal_name, "kind": d.kind, "author": d.author}
             for cc in self.cases(p.index):
-                claims[self.case_path(p.index, cc.slot)] = self._claim_truth(p, cc)
+                if self.timeline.exists(cc.published):
+                    claims[self.case_path(p.index, cc.slot)] = self._claim_truth(p, cc)
             for lst in self.listings(p.index):
                 for r in self.reviews(p.index, lst.slot):
-                    if r.bought_signals:
+                    if r.bought_signals and self.timeline.exists(r.created):
                         bought[r.id] = {
                             "provider": p.legal_name,
                             "service_code": lst.service_code,
@@ -1283,6 +1291,10 @@ class World:
             out["hard"] = True
             out["adversary_shares"] = adversary.SHARES
             out["complaints"] = hard_complaints
+        if self.as_of is not None:
+            out["as_of"] = dates.iso(self.as_of)
+            out["events"] = self.timeline.events()
+            out["history_shares"] = history.SHARES
         return out
 
     def _claim_truth(self, p: Provider, cc: CaseCore) -> dict:

@@ -5,11 +5,15 @@ into items. The paging rules live here because every source pages the same way: 
 service's reviews, a company's complaints, a question's answers, an article's comments) is read to
 its end the first time; later runs stop at the first page whose items are all already seen, but
 only in threads an earlier run finished cleanly (a killed run's threads are re-read in full).
+A revisit (`revisit=SHARE|all`) reads a rolling share of the threads in full again: their known items
+are written again as new versions, and items a thread listed before but no longer lists are recorded
+as `Disappearance`s (how they went: missing from the list, a withdrawn notice, a 404).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -20,6 +24,7 @@ from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Request
 
 from pipelines.config import ensure_watchlist, load_config, load_watchlist
+from pipelines.contracts import Disappearance
 from pipelines.dates import parse_date
 from pipelines.storage import new_run_id
 from spiders import discovery
@@ -40,6 +45,40 @@ def _config_from(settings) -> Any:
         profile=settings.get("KAOPU_PROFILE") or None,
         base_url=settings.get("KAOPU_BASE_URL") or None,
     )
+
+
+def parse_revisit(value: str | float | None) -> float:
+    """`--revisit`: a share of the known threads to read again (0–1), or `all`; None or "" is 0."""
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, str) and value.strip().lower() == "all":
+        return 1.0
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"revisit: expected a share between 0 and 1 or 'all', got {str(value)[:40]!r}"
+        ) from None
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"revisit: expected a share between 0 and 1 or 'all', got {share}")
+    return share
+
+
+# The kind of item each thread lists, by the thread key's prefix (for the Disappearance records).
+THREAD_KINDS = {
+    "reviews": "market_review",
+    "company": "complaint",
+    "site": "case_page",
+    "question": "forum_answer",
+    "comments": "comment",
+}
+
+
+def on_site(url: str, base_url: str) -> str:
+    """A remembered page url on the site's current host: the path stays, the scheme and host are the
+    profile's now (a sandbox comes back on another port; a site may move to https)."""
+    old, new = urlsplit(url), urlsplit(base_url)
+    return old._replace(scheme=new.scheme or old.scheme, netloc=new.netloc or old.netloc).geturl()
 
 
 class KaopuSpider(scrapy.Spider):
@@ -65,9 +104,17 @@ class KaopuSpider(scrapy.Spider):
         # the crawl was started from.
         settings.set("HTTPCACHE_DIR", str(cfg.tree.http_cache_dir(cls.source)), priority="spider")
 
-    def __init__(self, *args, provider: str | None = None, since: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        provider: str | None = None,
+        since: str | None = None,
+        revisit: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.provider = provider or None
+        self.revisit_share = parse_revisit(revisit)
         self.since: dt.datetime | None = None
         if since:
             try:
@@ -94,6 +141,9 @@ class KaopuSpider(scrapy.Spider):
             watchlist = load_watchlist(ensure_watchlist(spider.tree))
             spider.target = resolve_target(spider.provider, watchlist)
         spider._finished_threads: set[str] = set()
+        spider.revisit_round = spider.crawl_state.revisit_round()
+        spider._rewrite_ids: set[str] = set()  # known items a revisit re-read this run
+        spider._revisit_pass: dict[str, set[str]] = {}  # revisited thread → the ids it listed this run
         spider._blocks_by_host: dict[str, int] = {}
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
@@ -229,8 +279,15 @@ class KaopuSpider(scrapy.Spider):
         """The request for a thread's next page, unless the thread should not be read further."""
         if request is None:
             self._finished_threads.add(thread)
+            yield from self._revisit_end(thread)
             return
-        if item_ids and self.crawl_state.thread_done(thread) and self.crawl_state.all_seen(item_ids):
+        revisit = thread in self._revisit_pass
+        if (
+            not revisit
+            and item_ids
+            and self.crawl_state.thread_done(thread)
+            and self.crawl_state.all_seen(item_ids)
+        ):
             self.crawler.stats.inc_value("kaopu/watermark/stopped")
             self._finished_threads.add(thread)
             return
@@ -242,6 +299,72 @@ class KaopuSpider(scrapy.Spider):
                 return
         yield request
 
+    # -- revisits --------------------------------------------------------------------------------
+    def revisits(self, thread: str) -> bool:
+        """Whether this run reads `thread` again in full. `--revisit SHARE` picks a rolling window of
+        that share of the threads by a hash of their key; each finished run moves it on, so
+        ceil(1/SHARE) runs read every thread once. `all` (1.0) re-reads every thread."""
+        share = self.revisit_share
+        if share <= 0:
+            return False
+        if share >= 1:
+            return True
+        u = int(hashlib.sha1(thread.encode()).hexdigest()[:12], 16) / 16**12
+        return (u - self.revisit_round * share) % 1.0 < share
+
+    def thread_page(self, thread: str, rows: list[tuple[str, str | None]]) -> bool:
+        """Called on each page of a thread before its items are yielded, with `(item id, own page url)`
+        of every item it lists: remembers them as the thread's members and, when the thread is
+        revisited, lets the known ones be written again. Returns whether the thread is revisited."""
+        if rows:
+            self.crawl_state.add_members(thread, rows)
+        if not self.revisits(thread):
+            return False
+        ids = [i for i, _ in rows]
+        self._rewrite_ids.update(ids)
+        self._revisit_pass.setdefault(thread, set()).update(ids)
+        self.crawler.stats.inc_value("kaopu/revisit/listed", len(ids))
+        return True
+
+    def may_rewrite(self, item_id: str) -> bool:
+        return item_id in self._rewrite_ids
+
+    def gone_from_thread(self, thread: str, missing: dict[str, str | None]) -> Iterator:
+        """Known items a full re-read of `thread` no longer listed. By default each is recorded gone
+        `missing_from_list`; a source whose items have pages of their own asks those (complaints)."""
+        for item_id in sorted(missing):
+            yield self.disappearance(item_id, "missing_from_list", "not in the list", thread=thread)
+
+    def disappearance(
+        self, item_id: str, how: str, status_text: str | None, url: str | None = None, thread: str = ""
+    ):
+        source, _, native_id = item_id.partition(":")
+        self.crawler.stats.inc_value(f"kaopu/revisit/gone/{how}")
+        return Disappearance(
+            native_id=f"{item_id}:{how}",
+            source_url=url or self.site.base_url,
+            fetched_at=dt.datetime.now(dt.UTC).isoformat(),
+            item_source=source,
+            item_native_id=native_id,
+            item_kind=THREAD_KINDS.get(thread.partition(":")[0]),
+            how=how,
+            status_text=status_text,
+        )
+
+    def _revisit_end(self, thread: str) -> Iterator:
+        """A revisited thread read to its end: what it listed before and not now is gone."""
+        listed = self._revisit_pass.pop(thread, None)
+        if listed is None:
+            return
+        if self.crawler.settings.get("KAOPU_FRONTIER_URL"):
+            # On a shared frontier a thread's pages are spread over the workers: none of them saw the
+            # whole list, so none may say what it no longer lists. Versions are still written.
+            self.crawler.stats.inc_value("kaopu/revisit/gone_unchecked")
+            return
+        missing = {i: u for i, u in self.crawl_state.members(thread).items() if i not in listed}
+        if missing:
+            yield from self.gone_from_thread(thread, missing)
+
     def _on_closed(self, spider, reason: str) -> None:
         if spider is not self:
             return
@@ -251,5 +374,7 @@ class KaopuSpider(scrapy.Spider):
             now = dt.datetime.now(dt.UTC).isoformat()
             for thread in self._finished_threads:
                 self.crawl_state.mark_thread_done(thread, now)
+            if 0 < self.revisit_share < 1:
+                self.crawl_state.next_revisit_round()  # the next run revisits the next window
         self.crawler.stats.set_value("kaopu/state/seen_total", self.crawl_state.count())
         self.crawl_state.close()

@@ -6,6 +6,8 @@ Three things, in one SQLite file (WAL, so a SIGKILL loses nothing committed and 
 - `threads`: paged threads (a service's reviews, a company's complaints, a question's answers, an
   article's comments) that some run has followed to their end. Only for those may a re-crawl stop at
   the first page that is entirely seen: a thread a killed run left half-read is read again in full.
+- `members`: which items each thread listed (and each one's own page), so a revisit that reads the
+  thread again can tell which are gone from it.
 - `runs`: the raw file each run writes to. A run's raw lines are appended before their ids are
   recorded, so a kill between the two leaves lines the store does not know; `reconcile()` reads the
   raw files of unfinished runs back into `seen` before a new run starts.
@@ -28,6 +30,8 @@ CREATE TABLE IF NOT EXISTS seen (item_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS threads (key TEXT PRIMARY KEY, completed_at TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, raw_file TEXT, finished INTEGER DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS members (thread TEXT, item_id TEXT, url TEXT, PRIMARY KEY (thread, item_id))
+    WITHOUT ROWID;
 """
 
 
@@ -92,6 +96,31 @@ class CrawlState:
 
     def mark_thread_done(self, key: str, at: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO threads (key, completed_at) VALUES (?, ?)", (key, at))
+
+    # -- thread members (what a revisit expects to find again) -------------------------------------
+    def add_members(self, thread: str, rows: Iterable[tuple[str, str | None]]) -> None:
+        """Items a thread's page listed, with the url of each one's own page (None: no page)."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO members (thread, item_id, url) VALUES (?, ?, ?)",
+                ((thread, i, u) for i, u in rows),
+            )
+
+    def members(self, thread: str) -> dict[str, str | None]:
+        rows = self._db.execute("SELECT item_id, url FROM members WHERE thread = ?", (thread,))
+        return dict(rows.fetchall())
+
+    # -- revisits: a rolling window over the threads, one step per finished run -----------------
+    def revisit_round(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'revisit_round'").fetchone()
+        return int(row[0]) if row else 0
+
+    def next_revisit_round(self) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('revisit_round', ?)",
+            (str(self.revisit_round() + 1),),
+        )
 
     # -- watermark ----------------------------------------------------------------------------
     def watermark(self) -> str | None:

@@ -54,7 +54,8 @@ class ValidatePipeline(_Component):
 
 class DedupPipeline(_Component):
     """Drops an item id seen earlier in this run (redirects, overlapping searches) or in an earlier
-    run (the crawl state's seen-ids store), so raw never holds one item twice."""
+    run (the crawl state's seen-ids store), so raw never holds one item twice — except the items a
+    revisit re-reads (`KaopuSpider.may_rewrite`): each is written again, once per run, as a version."""
 
     def open_spider(self) -> None:
         self.this_run: set[str] = set()
@@ -65,10 +66,16 @@ class DedupPipeline(_Component):
             self.stats.inc_value("kaopu/dupes/dropped")
             raise DropItem(f"repeat of {item_id}")
         self.this_run.add(item_id)
-        if self.spider.crawl_state.seen(item_id):
+        # A revisit writes a known item again: a new version in raw (same id, a later fetched_at).
+        spider = self.spider
+        if spider.crawl_state.seen(item_id) and not getattr(spider, "may_rewrite", _never)(item_id):
             self.stats.inc_value("kaopu/dupes/seen_before")
             raise DropItem(f"{item_id} written by an earlier run")
         return item
+
+
+def _never(_item_id: str) -> bool:
+    return False
 
 
 class RawPipeline(_Component):

@@ -1,8 +1,8 @@
 """The one entry the flows call: crawl one source in this process, then say what happened.
 
     python -m spiders.run SOURCE --data DIR [--config FILE] [--profile NAME] [--base-url URL]
-        [--run-id ID] [--provider NAME] [--since YYYY-MM-DD] [--no-politeness] [--no-jobdir]
-        [--stats-out FILE.json] [--frontier redis://HOST:PORT/DB --worker NAME]
+        [--run-id ID] [--provider NAME] [--since YYYY-MM-DD] [--revisit SHARE|all] [--no-politeness]
+        [--no-jobdir] [--stats-out FILE.json] [--frontier redis://HOST:PORT/DB --worker NAME]
 
 Exit codes: 0 crawled (stats JSON written); 2 a config error (its one line on stderr); 3 `--provider`
 matched nothing at this source (nothing written); 4 stopped before the end — the site blocked us
@@ -54,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--run-id", help="names the raw file and the log (default: a new sortable id)")
     p.add_argument("--provider", help="crawl only this provider's documents")
     p.add_argument("--since", help="skip items created before this day (YYYY-MM-DD)")
+    p.add_argument(
+        "--revisit",
+        help="re-read this share (0-1) of the known threads, a rolling window per run, or 'all' (default: 0)",
+    )
     p.add_argument("--no-politeness", action="store_true", help="no delays or throttling (benchmarks)")
     p.add_argument("--no-jobdir", action="store_true", help="do not keep a resumable request queue")
     p.add_argument("--stats-out", help="write the run's stats here as JSON")
@@ -148,6 +152,13 @@ def main(argv: list[str] | None = None) -> int:
             dt.date.fromisoformat(args.since)
         except ValueError:
             return _fail(EXIT_CONFIG, f"--since: expected YYYY-MM-DD, got {args.since!r}")
+    if args.revisit:
+        from spiders.base import parse_revisit
+
+        try:
+            parse_revisit(args.revisit)
+        except ValueError as exc:
+            return _fail(EXIT_CONFIG, f"--{exc}")
     try:
         cfg = load_config(args.config, data=args.data, profile=args.profile, base_url=args.base_url)
         site = cfg.profile().source(args.source)
@@ -292,7 +303,7 @@ def _crawl(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     failures: list[str] = []
-    deferred = process.crawl(crawler, provider=args.provider, since=args.since)
+    deferred = process.crawl(crawler, provider=args.provider, since=args.since, revisit=args.revisit)
     deferred.addErrback(lambda f: failures.append(f"{f.type.__name__}: {f.value}"))
     report = None
     if progress is not None:

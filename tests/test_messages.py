@@ -127,6 +127,24 @@ GOLDEN = [
     ("small_team", {"staff": 3}, "参保人数仅3人", "only 3 insured staff"),
     ("no_tp", {}, "无TP服务商认证", "no TP certification"),
     ("no_evidence", {}, "未找到独立证据", "no independent evidence found"),
+    (
+        "complaints_withdrawn",
+        {"n": 3, "share": 0.3, "market": 0.08},
+        "3条投诉后被撤销（占30%，市场平均8%），可能私下和解",
+        "3 complaints later withdrawn (30%; market 8%): possibly settled privately",
+    ),
+    (
+        "reviews_removed",
+        {"n": 1, "share": 0.2, "market": 0.05},
+        "1条评价后被删除或改为好评（占20%，市场平均5%）",
+        "1 review later deleted or raised (20%; market 5%)",
+    ),
+    (
+        "case_figures_changed",
+        {"n": 2},
+        "2个成功案例发布后修改过数据",
+        "2 success cases changed their figures after publication",
+    ),
 ]
 
 
@@ -305,6 +323,12 @@ UI_GOLDEN = [
         {"spearman": "0.95", "matched": 29, "providers": 30},
         "口碑分与隐藏质量：Spearman 0.95，覆盖29/30家服务商",
         "reputation vs hidden quality: Spearman 0.95 over 29 of 30 providers",
+    ),
+    (
+        "eval.history",
+        {"recall": "1.00", "found": 27, "detectable": 27, "false": 0},
+        "历史变化：召回 1.00（27/27个可见事件），误报0个",
+        "history: recall 1.00 (27 of 27 detectable events), 0 false changes",
     ),
     ("eval.more", {}, "全部指标：kaopu eval --json FILE", "all figures: kaopu eval --json FILE"),
     (

@@ -11,13 +11,13 @@ from typing import Annotated
 
 import typer
 
-from cli import flow_runs, prefect_control, progress, render, summaries
+from cli import flow_runs, prefect_control, progress, render, summaries, validate
 from cli.consoles import err
 from cli.errors import Fail, fail_if_sources_failed, guard
-from cli.options import Ctx
+from cli.options import AsOf, Ctx
 from pipelines.config import bounded, ensure_watchlist
 from pipelines.contracts import SOURCES
-from pipelines.storage import DataTree, new_run_id
+from pipelines.storage import DataTree, new_run_id, read_json_state, write_json_atomic
 from sandbox.cli import HARD_HELP
 from sandbox.world import DEFAULT_SEED
 
@@ -52,6 +52,7 @@ def evaluate(
         typer.Option(help="Several seeds, comma-separated: pooled figures with 95% intervals."),
     ] = None,
     hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
+    as_of: AsOf = None,
     providers: Annotated[int, typer.Option(min=1, max=100_000)] = 30,
     faults: Annotated[float, typer.Option(min=0.0, max=0.5, help="Sandbox fault rate.")] = 0.0,
     json_out: Annotated[
@@ -61,8 +62,9 @@ def evaluate(
 ) -> None:
     """Crawl a sandbox world into a temporary data tree, build, and score the marts against its truth."""
     c: Ctx = ctx.obj
+    validate.as_of(as_of)
     if seeds is None:
-        metrics, failed = _evaluate_world(c, seed, providers, faults, hard, keep)
+        metrics, failed = _evaluate_world(c, seed, providers, faults, hard, keep, as_of=as_of)
         if not render.write_json(json_out, metrics):
             render.print_lines(summaries.eval_lines(metrics, c.lang))
         fail_if_sources_failed(failed, c.lang)
@@ -72,7 +74,7 @@ def evaluate(
     per_seed, failed = [], []
     for s in _seed_list(seeds):
         metrics, seed_failed = _evaluate_world(
-            c, s, providers, faults, hard, keep and keep / f"seed-{s}", counts=True
+            c, s, providers, faults, hard, keep and keep / f"seed-{s}", counts=True, as_of=as_of
         )
         per_seed.append(metrics)
         failed += seed_failed
@@ -89,18 +91,30 @@ def evaluate(
 
 
 def _evaluate_world(
-    c: Ctx, seed: int, providers: int, faults: float, hard: bool, keep: Path | None, counts: bool = False
+    c: Ctx,
+    seed: int,
+    providers: int,
+    faults: float,
+    hard: bool,
+    keep: Path | None,
+    counts: bool = False,
+    as_of: str | None = None,
 ) -> tuple[dict, list]:
-    """Crawl one world, build, score: (metrics with the raw counts under `counts`, failed sources)."""
+    """Crawl one world (as of a day, with `as_of`), build, score: (metrics with the raw counts under
+    `counts`, failed sources). A kept data tree an earlier eval filled is continued, revisiting all."""
     from evaluation.sandbox_eval import compare
     from evaluation.seeds import seed_counts
     from pipelines.storage import read_table
+    from sandbox.history import parse_as_of
     from sandbox.server import start
     from sandbox.world import World
 
     workdir = keep or Path(tempfile.mkdtemp(prefix="kaopu-eval-"))
     tree = DataTree(workdir)
     ensure_watchlist(tree)
+    # A kept tree crawled as of an earlier day: the history is scored on what changed since then.
+    as_of_file = tree.state_dir("sandbox") / "as-of.json"
+    earlier = read_json_state(as_of_file).get("as_of")
     run_id = new_run_id("eval")
     with (
         flow_runs.stoppable(tree, "eval", run_id),
@@ -111,6 +125,7 @@ def _evaluate_world(
             port=0,
             access_log=str(tree.logs_dir / "sandbox-access.log"),
             hard=hard,
+            as_of=parse_as_of(as_of),
         ) as sb,
     ):
         kflows = prefect_control.load_flows(tree, c.verbose)
@@ -126,11 +141,14 @@ def _evaluate_world(
                 base_url=sb.url,
                 polite=False,
                 run_id=run_id,
+                revisit="all" if as_of else None,
             ),
         )
     failed = render.report_crawl(summary, c.lang)
-    truth = World(seed, providers, hard=hard).truth()
-    metrics = compare(truth, tree)
+    truth = World(seed, providers, hard=hard, as_of=parse_as_of(as_of)).truth()
+    metrics = compare(truth, tree, earlier)
+    if as_of:
+        write_json_atomic(as_of_file, {"as_of": truth["as_of"]})
     metrics.update({"seed": seed, "providers": providers, "faults": faults})
     if hard:
         metrics["hard"] = True

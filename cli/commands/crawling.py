@@ -11,7 +11,7 @@ import typer
 from cli import flow_runs, render, validate
 from cli.consoles import out
 from cli.errors import Fail, fail_if_damaged, fail_if_sources_failed, guard
-from cli.options import AllowDamaged, Ctx, Frontier, Since, Sources, Workers
+from cli.options import DEFAULT_REVISIT, AllowDamaged, AsOf, Ctx, Frontier, Revisit, Since, Sources, Workers
 from pipelines.config import bounded, clip
 from pipelines.contracts import SOURCES
 from pipelines.messages import say
@@ -29,10 +29,15 @@ def demo(
     frontier: Frontier = None,
     workers: Workers = 1,
     hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
+    as_of: AsOf = None,
+    revisit: Revisit = DEFAULT_REVISIT,
 ) -> None:
-    """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation."""
+    """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation.
+    On a data tree an earlier demo filled, the crawl continues it (new items, and `--revisit`)."""
     c: Ctx = ctx.obj
     validate.frontier(frontier, workers)
+    validate.as_of(as_of)
+    validate.revisit(revisit)
     cfg = c.config(profile="sandbox")
     tree = cfg.tree
     out.print(say("demo.start", c.lang, seed=seed, providers=providers, root=tree.root))
@@ -50,6 +55,8 @@ def demo(
             frontier=frontier,
             workers=workers,
             hard=hard,
+            as_of=as_of,
+            revisit=revisit,
         ),
     )
     failed = render.report_crawl(summary, c.lang)
@@ -67,6 +74,7 @@ def run(
     allow_damaged: AllowDamaged = False,
     frontier: Frontier = None,
     workers: Workers = 1,
+    revisit: Revisit = DEFAULT_REVISIT,
 ) -> None:
     """Crawl every source of the active profile, then build the tables."""
     c: Ctx = ctx.obj
@@ -74,9 +82,12 @@ def run(
     tree = cfg.tree
     sources = validate.sources(source)
     validate.since(since)
+    validate.revisit(revisit)
     validate.frontier(frontier, workers)
     shared = {"frontier": frontier, "workers": workers} if frontier else {}
-    summary = flow_runs.crawl_then_build(c, cfg, "run", sources, sources=sources, since=since, **shared)
+    summary = flow_runs.crawl_then_build(
+        c, cfg, "run", sources, sources=sources, since=since, revisit=revisit, **shared
+    )
     failed = render.report_crawl(summary, c.lang)
     render.print_reputation(tree, c.lang)
     render.print_stale(tree, failed, c.lang)

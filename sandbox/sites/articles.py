@@ -52,9 +52,11 @@ def article_search(w: World, q: dict[str, str]) -> Answer:
         else:
             candidates = sorted({a for i in w.find_providers(key) for a in w.articles_mentioning(i)})
         for a in candidates:
+            if not w.timeline.article_exists(a):
+                continue
             art = w.article(a)
             if contains_key(art.title + "\n" + art.text, key) or any(
-                contains_key(cm.text, key) for cm in w.comments(a)
+                contains_key(cm.text, key) for cm in w.timeline.comments(a)
             ):
                 found.append(a)
     span, more = paged(len(found), page, LIST_PAGE, LIST_PAGE_CAP)
@@ -69,7 +71,7 @@ def article_search(w: World, q: dict[str, str]) -> Answer:
 def article_page(w: World, ids: str) -> Answer:
     article_id, _, media_id = ids.partition("_")
     a = w.article_index(article_id)
-    if a is None or w.article(a).media_id != media_id:
+    if a is None or w.article(a).media_id != media_id or not w.timeline.article_exists(a):
         return not_found("文章不存在")
     art = w.article(a)
     shown, _ = art.date_printed
@@ -83,7 +85,7 @@ def article_page(w: World, ids: str) -> Answer:
         f'<div class="article-info"><span class="author">{esc(art.publisher)}</span>'
         f'<span class="time" id="news-time">{esc(shown)}</span></div></div>'
         f'<article class="article" id="mp-editor">{paras}</article>'
-        f'<div id="comment" data-api="{esc(comments)}" data-count="{art.n_comments}"></div>'
+        f'<div id="comment" data-api="{esc(comments)}" data-count="{_n_comments(w, a)}"></div>'
         f'<a class="preview" href="/articles/preview/{art.article_id}">预览</a>'
     )
     if art.encoding == "utf-8":
@@ -96,12 +98,16 @@ def article_page(w: World, ids: str) -> Answer:
     return Answer(200, text.encode("gbk", "xmlcharrefreplace"), [("Content-Type", "text/html; charset=GBK")])
 
 
+def _n_comments(w: World, a: int) -> int:
+    return len(w.timeline.comments(a)) if w.timeline.moving else w.article(a).n_comments
+
+
 def article_comments(w: World, q: dict[str, str]) -> Answer:
     source_id = q.get("topic_source_id") or q.get("source_id", "")
     page = int_param(q, "page_no", 1, lo=1)
     size = int_param(q, "page_size", COMMENT_PAGE, lo=1, hi=COMMENT_PAGE)
     a = w.article_index(source_id[3:]) if source_id.startswith("mp_") else None
-    comments = w.comments(a) if a is not None else []
+    comments = w.timeline.comments(a) if a is not None else []
     newest = list(reversed(comments))
     chunk = newest[(page - 1) * size : page * size]
     return json_answer(

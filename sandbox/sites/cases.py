@@ -65,11 +65,12 @@ def case_site(w: World, site: str, rest: str, q: dict[str, str]) -> Answer:
         return html_answer(page_html(p.brand, body))
     if rest == "cases":
         page = int_param(q, "page", 1, lo=1)
-        span, more = paged(p.n_cases, page, CASE_LIST_PAGE, LIST_PAGE_CAP)
+        slots = w.timeline.case_slots(p.index)
+        span, more = paged(len(slots), page, CASE_LIST_PAGE, LIST_PAGE_CAP)
         links = "".join(
-            f'<li><a class="case-link" href="{w.case_path(p.index, k)}">'
-            f"{esc(w.case_page(p.index, k).title)}</a></li>"
-            for k in span
+            f'<li><a class="case-link" href="{w.case_path(p.index, slots[x])}">'
+            f"{esc(w.timeline.case_page(p.index, slots[x]).title)}</a></li>"
+            for x in span
         )
         nav = next_link(f"/cases/{p.site}/cases", {"page": page + 1}) if more else ""
         return html_answer(
@@ -77,9 +78,9 @@ def case_site(w: World, site: str, rest: str, q: dict[str, str]) -> Answer:
         )
     m = re.fullmatch(r"case/(\d+)\.html", rest)
     cc = w.case_by_id(p, m.group(1)) if m else None
-    if cc is None:
+    if cc is None or not w.timeline.exists(cc.published):
         return not_found("案例不存在")
-    doc = w.case_page(p.index, cc.slot)
+    doc = w.timeline.case_page(p.index, cc.slot)
     shown, _ = doc.date_printed
     paras = "".join(f"<p>{esc(x)}</p>" for x in doc.paragraphs)
     image = (

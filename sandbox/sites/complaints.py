@@ -6,7 +6,7 @@ import hashlib
 import re
 from urllib.parse import quote
 
-from sandbox import dates
+from sandbox import dates, history
 from sandbox.sites.web import (
     LIST_PAGE_CAP,
     Answer,
@@ -53,7 +53,7 @@ def complaint_company(w: World, couid: str) -> Answer:
     if i is None:
         return not_found("企业不存在")
     p = w.provider(i)
-    docs = w.complaints(i)
+    docs = w.timeline.complaints(i)
     body = (
         f'<div class="company-info" data-couid="{p.couid}"><h1>{esc(p.brand)}</h1>'
         f'<span class="count">累计投诉量 {len(docs)}</span></div>'
@@ -94,7 +94,7 @@ def received_complaints(w: World, q: dict[str, str]) -> Answer:
     page = int_param(q, "page", 1, lo=1)
     size = int_param(q, "page_size", COMPLAINT_PAGE_MAX, lo=1, hi=COMPLAINT_PAGE_MAX)
     i = _couid_index(w, args["couid"])
-    docs = w.complaints(i) if i is not None else []
+    docs = w.timeline.complaints(i) if i is not None else []
     newest = list(reversed(docs))
     chunk = newest[(page - 1) * size : page * size]
     complaints = [
@@ -127,8 +127,12 @@ def _sld(sn: str) -> str:
 
 def complaint_view(w: World, sn: str) -> Answer:
     d = w.complaint_by_sn(sn)
-    if d is None:
+    if d is None or not w.timeline.exists(d.created):
         return not_found("投诉不存在")
+    if w.timeline.withdrawn(d):
+        # As the real site shows a complaint its author took back: the notice, none of the complaint.
+        notice = f'<div class="ts-d-question"><p class="ts-d-revoke">{history.WITHDRAWN_NOTICE}</p></div>'
+        return html_answer(page_html(history.WITHDRAWN_NOTICE, notice))
     status = {2: "处理中", 3: "已回复", 4: "已完成"}[d.status]
     facts = [
         ("投诉编号", d.sn),

@@ -32,8 +32,9 @@ def forum_question(w: World, qid: str) -> Answer:
     if k is None:
         return not_found("问题不存在")
     qu = w.question(k)
+    answers = w.timeline.answers(qu)
     authors = "".join(
-        f'<a class="author" href="/forum/people/{a.url_token}">{esc(a.author)}</a>' for a in qu.answers[:5]
+        f'<a class="author" href="/forum/people/{a.url_token}">{esc(a.author)}</a>' for a in answers[:5]
     )
     api = f"/forum/api/v4/questions/{qu.qid}/answers?" + urlencode(
         {"include": ANSWER_INCLUDE, "limit": ANSWER_PAGE, "offset": 0, "sort_by": "default"}
@@ -41,7 +42,7 @@ def forum_question(w: World, qid: str) -> Answer:
     body = (
         f'<div class="QuestionHeader" data-qid="{qu.qid}">'
         f'<h1 class="QuestionHeader-title">{esc(qu.title)}</h1>'
-        f'<span class="answer-count">{len(qu.answers)} 个回答</span></div>'
+        f'<span class="answer-count">{len(answers)} 个回答</span></div>'
         f'<div class="answers" data-api="{esc(api)}"></div><div class="authors">{authors}</div>'
     )
     return html_answer(page_html(qu.title, body))
@@ -71,15 +72,16 @@ def forum_answers(w: World, qid: str, q: dict[str, str]) -> Answer:
     qu = w.question(k)
     limit = int_param(q, "limit", ANSWER_PAGE, lo=1, hi=ANSWER_PAGE)
     offset = int_param(q, "offset", 0, lo=0)
-    chunk = qu.answers[offset : offset + limit]
-    is_end = offset + limit >= len(qu.answers)
+    answers = w.timeline.answers(qu)
+    chunk = answers[offset : offset + limit]
+    is_end = offset + limit >= len(answers)
     include = q.get("include", "")
     more = {"include": include, "limit": limit, "offset": offset + limit, "sort_by": "default"}
     nxt = f"/forum/api/v4/questions/{qu.qid}/answers?" + urlencode(more)
     return json_answer(
         {
             "data": [_answer_json(w, qu, a, "content" in include) for a in chunk],
-            "paging": {"is_end": is_end, "next": nxt, "totals": len(qu.answers)},
+            "paging": {"is_end": is_end, "next": nxt, "totals": len(answers)},
         }
     )
 
@@ -96,7 +98,7 @@ def forum_search(w: World, q: dict[str, str]) -> Answer:
             candidates = sorted({qq for i in w.find_providers(key) for qq in w.questions_mentioning(i)})
         for k in candidates:
             qu = w.question(k)
-            hits.extend((qu, a) for a in qu.answers if contains_key(a.text, key))
+            hits.extend((qu, a) for a in w.timeline.answers(qu) if contains_key(a.text, key))
     chunk = hits[offset : offset + limit]
     nxt = "/forum/api/v4/search_v3?" + urlencode(
         {"q": q.get("q", ""), "offset": offset + limit, "limit": limit}

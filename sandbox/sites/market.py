@@ -68,6 +68,7 @@ def market_detail(w: World, q: dict[str, str]) -> Answer:
     if lst is None:
         return not_found("服务不存在")
     p = w.provider(lst.provider)
+    n_reviews = len(w.timeline.reviews(lst.provider, lst.slot)) if w.timeline.moving else lst.n_reviews
     star = f'<span class="tp-star" data-star="{p.tp_star}">TP{p.tp_star}星</span>' if p.tp_star else ""
     scores = "".join(
         f'<li class="score" data-name="{esc(k)}"><span class="score-name">{esc(k)}</span>'
@@ -85,7 +86,7 @@ def market_detail(w: World, q: dict[str, str]) -> Answer:
         f'<span class="price">{esc(lst.price_text)}</span>'
         f' <span class="user-count">已有{lst.user_count}家在用</span>'
         f'<ul class="scores">{scores}</ul>'
-        f'<a class="reviews" href="{esc(reviews)}" data-total="{lst.n_reviews}">累计评价{lst.n_reviews}条</a>'
+        f'<a class="reviews" href="{esc(reviews)}" data-total="{n_reviews}">累计评价{n_reviews}条</a>'
         "</div>"
     )
     return html_answer(page_html(lst.title, body))
@@ -100,7 +101,7 @@ def market_reviews(w: World, q: dict[str, str]) -> Answer:
     if lst is None:
         payload = {"comments": [], "currentPage": page, "totalPage": 0, "total": 0}
     else:
-        reviews = w.reviews(lst.provider, lst.slot)
+        reviews = w.timeline.reviews(lst.provider, lst.slot)
         newest = list(reversed(reviews))
         chunk = newest[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
         payload = {

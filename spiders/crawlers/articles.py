@@ -57,6 +57,7 @@ class ArticlesSpider(KaopuSpider):
         result = self.read(articles.comments_page, response, article_id)
         if result is None:
             return
+        self.thread_page(f"comments:{article_id}", [(c.item_id, None) for c in result.comments])
         for comment in result.comments:
             if not self.mentions_target(comment.text):
                 continue

@@ -40,13 +40,15 @@ class CasesSpider(KaopuSpider):
 
     def parse_list(self, response, site: str, provider: str | None, page: int):
         urls, next_url = self.read(cases.case_list, response, default=NO_LINKS)
+        listed = [(f"cases:{site}/{cases.case_id_of(u)}", u) for u in urls if cases.case_id_of(u)]
+        revisit = self.thread_page(f"site:{site}", listed)
         ids = []
         for url in urls:
             case_id = cases.case_id_of(url)
             item_id = f"cases:{site}/{case_id}" if case_id else None
             if item_id:
                 ids.append(item_id)
-            if item_id and self.crawl_state.seen(item_id):
+            if item_id and self.crawl_state.seen(item_id) and not revisit:
                 if self.target is not None:
                     self.crawler.stats.inc_value("kaopu/target/matched")  # known, but it is theirs
                 continue

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from spiders.base import KaopuSpider
-from spiders.pages import complaints
+from spiders.base import KaopuSpider, on_site
+from spiders.pages import blocks, complaints
 from spiders.pages.fields import PageError
 from spiders.signing.tousu import TousuSigner
 
@@ -73,12 +73,16 @@ class ComplaintsSpider(KaopuSpider):
         result = self.read(complaints.complaints_page, response)
         if result is None:
             return
+        rows = [
+            (c.item_id, url or None) for c, url in zip(result.complaints, result.detail_urls, strict=True)
+        ]
+        revisit = self.thread_page(f"company:{couid}", rows)
         for complaint, url in zip(result.complaints, result.detail_urls, strict=True):
             if not self.names_target(complaint.target):
                 continue
             if not self.recent_enough(complaint.created_at):
                 continue
-            if self.crawl_state.seen(complaint.item_id) or not url:
+            if (self.crawl_state.seen(complaint.item_id) and not revisit) or not url:
                 yield complaint  # the dedup pipeline drops a seen one; no need to fetch its page
                 continue
             yield self.get(url, self.parse_detail, self.detail_failed, cb_kwargs={"listed": complaint})
@@ -92,6 +96,13 @@ class ComplaintsSpider(KaopuSpider):
         )
 
     def parse_detail(self, response, listed):
+        notice = complaints.gone_notice(response) if response.status < 400 else None
+        if notice is not None and self.crawl_state.seen(listed.item_id):
+            # Still listed, but its page says it was withdrawn: a disappearance, not a new version.
+            how = "withdrawn_page" if "撤" in notice else "deleted_page"
+            self.counted()
+            yield self.disappearance(listed.item_id, how, notice, response.url, "company:")
+            return
         try:
             complaint = self.parse_page(complaints.complaint_detail, response, listed)
         except PageError as exc:
@@ -100,6 +111,43 @@ class ComplaintsSpider(KaopuSpider):
             return
         self.counted()
         yield complaint
+
+    def gone_from_thread(self, thread: str, missing: dict[str, str | None]):
+        """A complaint the company's list no longer shows: its own page says whether it was withdrawn
+        (a notice such as 已撤销), deleted (404) or is only missing from the list."""
+        for item_id, url in sorted(missing.items()):
+            if not url:
+                yield self.disappearance(item_id, "missing_from_list", "not in the list", thread=thread)
+                continue
+            yield self.get(
+                on_site(url, self.site.base_url),
+                self.parse_gone,
+                self.gone_failed,
+                cb_kwargs={"item_id": item_id, "thread": thread},
+                meta={"handle_httpstatus_list": [404, 410]},
+            )
+
+    def parse_gone(self, response, item_id: str, thread: str = ""):
+        if response.status in (404, 410):
+            yield self.disappearance(item_id, "http_404", f"HTTP {response.status}", response.url, thread)
+            return
+        try:
+            blocks.check(response)
+        except PageError as exc:
+            self.skipped(response, exc)  # a block says nothing about the complaint: nothing recorded
+            return
+        self.counted()
+        notice = complaints.gone_notice(response)
+        if notice is not None:
+            how = "withdrawn_page" if "撤" in notice else "deleted_page"
+            yield self.disappearance(item_id, how, notice, response.url, thread)
+        else:
+            yield self.disappearance(item_id, "missing_from_list", "page still shown", response.url, thread)
+
+    def gone_failed(self, failure):
+        """The page of a complaint gone from its list could not be fetched: nothing is recorded (the
+        next revisit asks again)."""
+        self.on_error(failure)
 
     def detail_failed(self, failure):
         """The detail page is gone for good: keep the complaint as the list API gave it."""

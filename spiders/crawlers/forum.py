@@ -50,6 +50,8 @@ class ForumSpider(KaopuSpider):
         if result is None:
             return
         answers = result.answers
+        if thread.startswith("question:"):
+            self.thread_page(thread, [(a.item_id, None) for a in answers])
         if self.target is None and thread.startswith("search:"):
             yield from self._question_requests(answers)
             answers = []  # the question's own thread yields them

@@ -67,6 +67,7 @@ class MarketSpider(KaopuSpider):
         page = self.read(market.reviews_page, response, code, provider)
         if page is None:
             return
+        self.thread_page(f"reviews:{code}", [(r.item_id, None) for r in page.reviews])
         for review in page.reviews:
             if self.recent_enough(review.created_at):
                 yield review

@@ -127,6 +127,22 @@ _FIELD_NAMES = {
 }
 
 
+# What 黑猫投诉 shows in place of a complaint its author withdrew or the platform removed.
+_GONE_WORDS = ("已撤销", "已被撤销", "已撤回", "已删除", "已被删除", "不存在")
+
+
+def gone_notice(response) -> str | None:
+    """The notice of a complaint page that no longer shows its complaint (no facts list, no timeline,
+    a short text saying it was withdrawn or deleted), or None for a page that still shows it."""
+    if response.css("ul.ts-q-list") or response.css("div.ts-d-item"):
+        return None
+    for node in response.css(".ts-d-revoke, .ts-d-question p, h1, title"):
+        text = text_of(node)
+        if text and any(w in text for w in _GONE_WORDS):
+            return text[:80]
+    return None
+
+
 def complaint_detail(response, listed: Complaint, today=None) -> Complaint:
     """The listed complaint completed by its page: the full text, the facts list, the timeline.
 
