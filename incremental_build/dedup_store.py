@@ -66,8 +66,7 @@ def fingerprint() -> str:
     params += (dedup.THRESHOLD, dedup.CONTAINMENT, dedup.CONTAIN_MIN_RESEMBLANCE, dedup.CONTAIN_MIN_SHINGLES)
     # The figure columns of a signature and the bar two texts' shared figures must clear.
     params += (dedup.TEXT_PERM, dedup.FACT_BANDS, dedup.FACT_SKETCH, dedup.FACTS_MIN, dedup.FACT_MIN_SHARED)
-    # The spun-repost bar, and what `canonical` drops (page furniture) or folds (a Latin word → one symbol).
-    params += (dedup.SPUN_RESEMBLANCE, dedup.SPUN_MIN_SHARED, dedup.SPUN_LENGTH_RATIO)
+    # What `canonical` drops (page furniture) or folds (a Latin word → one symbol).
     params += (dedup._FURNITURE.pattern, dedup._FURNITURE_MAX_CHARS, dedup._LATIN_WORD.pattern)
     h.update(repr(params).encode())
     return h.hexdigest()[:32]
