@@ -56,7 +56,7 @@ def ensure_process_pool(name: str) -> bool:
     """The work pool `name`, of type process; created when missing (returns True then)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
-    from prefect.exceptions import ObjectNotFound
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
     from prefect.utilities.asyncutils import run_coro_as_sync
 
     async def ensure() -> bool:
@@ -64,8 +64,11 @@ def ensure_process_pool(name: str) -> bool:
             try:
                 pool = await client.read_work_pool(name)
             except ObjectNotFound:
-                await client.create_work_pool(WorkPoolCreate(name=name, type="process"))
-                return True
+                try:
+                    await client.create_work_pool(WorkPoolCreate(name=name, type="process"))
+                    return True
+                except ObjectAlreadyExists:  # a worker started at the same time created it
+                    pool = await client.read_work_pool(name)
             if pool.type != "process":
                 raise Fail(
                     f"work pool {bounded(name)} is of type {bounded(pool.type)}; kaopu deploys to a "

@@ -153,7 +153,11 @@ def worker(
 ) -> None:
     """Take the work pool's runs on this host until Ctrl-C or SIGTERM, which stop the run in progress
     (recorded as interrupted, marked crashed) and leave no process behind. Needs PREFECT_API_URL."""
+    c: Ctx = ctx.obj
     work_pool.api_url()
+    from flows import prefect_env
+
+    prefect_env.configure(c.config().tree, verbose=c.verbose)  # the flow runs inherit it
     got: dict[str, int] = {}
 
     def on_signal(signum: int, _frame: object = None) -> None:
