@@ -341,13 +341,13 @@ def frontier_bench(seed: int, providers: int, settings: list[int], n_sandboxes: 
         ):
             client = redis.Redis.from_url(rurl)
             for _ in range(repeats):  # settings in turn, so a change in the machine's load hits them all
-                runs.setdefault("per-source", []).append(
-                    _one_setting(seed, providers, url, sandboxes, None, 1, None)
-                )
-                for n in settings:
-                    runs.setdefault(f"frontier x{n}", []).append(
-                        _one_setting(seed, providers, url, sandboxes, rurl, n, client)
+                for name, n in [("per-source", 0), *((f"frontier x{k}", k) for k in settings)]:
+                    got = _one_setting(
+                        seed, providers, url, sandboxes, rurl if n else None, max(n, 1), client if n else None
                     )
+                    runs.setdefault(name, []).append(got)
+                    load = Path("/proc/loadavg").read_text().split()[0]
+                    print(f"{name}: {json.dumps(got)} (load {load})", file=sys.stderr, flush=True)
             client.close()
     finally:
         for p in sandboxes:
