@@ -50,6 +50,8 @@ class _Guard:
         self._done = threading.Event()
 
     def install(self) -> _Guard:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # called in-process from a thread (a test, a notebook): signals are not ours
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.handle)
         # A subflow call puts Prefect's own SIGTERM handler back for its duration (it raises
