@@ -2,11 +2,12 @@
 `--help` lists them.
 
 Where things are: the commands by what they do in `cli/commands/` (crawling: demo, run, crawl; tables:
-build, report, verify, status; scheduling: serve; checks: doctor, eval, eval-text); what they print in
-`cli/render.py`, `cli/summaries.py` and `cli/progress.py`; how they run a flow (lock, signals,
-progress, a sandbox of their own) in `cli/flow_runs.py`; Prefect's environment and a Prefect server
-in `cli/prefect_control.py`; failures and exit codes in `cli/errors.py`; the habits of the command
-group (global options after the subcommand, a closed pipe) in `cli/group.py`.
+build, report, verify, status; scheduling: serve, deploy, worker; checks: doctor, eval, eval-text);
+what they print in `cli/render.py`, `cli/summaries.py` and `cli/progress.py`; how they run a flow
+(lock, signals, progress, a sandbox of their own) in `cli/flow_runs.py`; Prefect's environment and a
+Prefect server in `cli/prefect_control.py`, its work pools in `cli/work_pool.py`; failures and exit
+codes in `cli/errors.py`; the habits of the command group (global options after the subcommand, a
+closed pipe) in `cli/group.py`.
 
 Every failure is one clear line on stderr and a non-zero exit (see `cli.errors`). Prefect and Scrapy
 logs go to `data/logs/`; `--verbose` shows Prefect's on the terminal too.
@@ -100,6 +101,8 @@ for command, name in (
     (tables.status, "status"),
     (checks.doctor, "doctor"),
     (scheduling.serve, "serve"),
+    (scheduling.deploy, "deploy"),
+    (scheduling.worker, "worker"),
     (checks.evaluate, "eval"),
     (checks.eval_text, "eval-text"),
 ):

@@ -17,7 +17,9 @@ What is shared, per source, under `kaopu:frontier:<source>:`:
   in-flight requests in its processing list; the first live worker to go idle (or the next
   `prepare()`) moves them back to the queue, so the crawl still reaches every page. A worker stopped
   cleanly (Ctrl-C, SIGTERM, a block) hands its processing list back itself.
-- `pace:<host>`: the next moment a request to that host may start, shared by every worker (below).
+- `pace:<host>`: the next moment a request to that host may start, shared by every worker (below);
+- `quota:<day>`: the source's requests that day, counted by every worker against the profile's
+  `daily_requests` (spiders/quota.py).
 
 When a worker is done: its own engine is idle, the queue is empty, no other live worker holds a
 request, and the seeding is over. Only then does it close with `finished`; until then it waits
@@ -25,10 +27,11 @@ request, and the seeding is over. Only then does it close with `finished`; until
 
 Politeness across workers: the profile's per-site delay becomes a shared pace — a Lua script gives each
 request, from whichever worker, the next free slot `delay` (±50% jitter) after the previous one for that
-host, so N workers together keep one site's request rate, not N times it. robots.txt is obeyed by every
-worker (each fetches and parses it once: one request per worker). AutoThrottle and the per-domain
-concurrency still act per worker, on top of the shared pace. Without politeness (`--no-politeness`, the
-sandbox and benchmarks) there is no pace.
+host, so N workers together keep one site's request rate, not N times it; the daily request cap is
+counted in Redis by all of them too. robots.txt is obeyed by every worker (each fetches and parses it
+once: one request per worker). AutoThrottle and the per-domain concurrency still act per worker, on
+top of the shared pace. Without politeness (`--no-politeness`, the sandbox and benchmarks) there is
+no pace.
 
 Redis must be private to the crawl (loopback or a private network, with a password in the URL): the
 queue holds pickled Scrapy requests, as scrapy-redis stores them.
@@ -191,7 +194,8 @@ def prepare(url: str, source: str) -> str:
             frontier.server.delete(frontier.prefix + "seed")  # a seeder killed mid-way: seed again
         return "resumed"
     keys = list(frontier.server.scan_iter(match=frontier.prefix + "*", count=500))
-    keys = [k for k in keys if b":alive:" not in k and b":pace:" not in k]
+    # Heartbeats, the sites' pace and the day's request counts (spiders/quota.py) outlive a crawl.
+    keys = [k for k in keys if not any(part in k for part in (b":alive:", b":pace:", b":quota:"))]
     if keys:
         frontier.server.delete(*keys)
     return "fresh"

@@ -19,8 +19,13 @@ _INCLUDE = "data[*].content,voteup_count,comment_count,created_time,updated_time
 class ForumSpider(KaopuSpider):
     name = source = "forum"
 
-    async def start(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here, not in `start()`: on a shared frontier only the seeding worker runs `start()`, and the
+        # others parse search hits too (their questions were lost to an AttributeError).
         self._questions_asked: set[str] = set()
+
+    async def start(self):
         for name in self.search_queries():
             query = urlencode({"t": "general", "q": name, "offset": 0, "limit": _LIMIT})
             url = self.site.url("api/v4/search_v3") + "?" + query
