@@ -235,7 +235,8 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
         docs["provider_mention"] = mentions_for(side, docs["native_id"], index)
         docs["provider_mention"] = review_mentions(docs, listings)
         docs["provider_id"] = resolve_many(index, docs["provider_mention"].astype("string"))
-    claims = _claims(run, new_claim_rows, new_ids, docs)
+    won = docs.loc[side["fresh"].astype(bool).to_numpy(), _VERSION] if not docs.empty else None
+    claims = _claims(run, new_claim_rows, won, docs)
     if not registry.empty:
         registry["provider_id"] = resolve_many(index, registry["legal_name"].astype("string"))
     if not listings.empty:
@@ -312,18 +313,27 @@ def _attribute(
     return side
 
 
+# Which fetch of a document a row is: its claims are the claims of the version the documents kept.
+_VERSION = ["doc_id", "fetched_at", "raw_file"]
+
+
 def _claims(
-    run: _Run, new_rows: list[dict[str, Any]], new_ids: pd.Series, docs: pd.DataFrame
+    run: _Run, new_rows: list[dict[str, Any]], won: pd.DataFrame | None, docs: pd.DataFrame
 ) -> pd.DataFrame:
-    """New case pages' claims; old claims keep their rows but take today's provider ids."""
+    """The claims of the documents' kept versions: a document whose new fetch won the merge takes that
+    fetch's claims (and loses its older ones), one whose stored row won keeps its stored claims,
+    however the fetches arrived; every claim takes today's provider id."""
     old_claims = run.old("clean/claims").to_pandas()
     claims = pd.DataFrame(new_rows, columns=_CLAIM_COLS)
     # As for the documents: parsed before the concat, or the old claims' datetimes, mixed with the new
     # strings in one object column, all go through the parser again (0.2 s for 40k claims).
     for col in ("fetched_at", "claimed_at"):
         claims[col] = to_utc(claims[col])
-    if not old_claims.empty and len(new_ids):
-        old_claims = old_claims[~old_claims["doc_id"].isin(new_ids)]
+    if won is not None and not claims.empty:
+        kept = claims[_VERSION].merge(won.drop_duplicates(), on=_VERSION, how="left", indicator=True)
+        claims = claims[(kept["_merge"] == "both").to_numpy()]
+    if not old_claims.empty and won is not None and len(won):
+        old_claims = old_claims[~old_claims["doc_id"].isin(won["doc_id"])]
     claims = concat([old_claims, claims])
     if not claims.empty:
         for col in ("fetched_at", "claimed_at"):
