@@ -3,8 +3,12 @@
 `update_clean` is incremental: only raw records not processed before are read (`raw_manifest`), and
 the text functions (normalise, mask, sentiment: the cost) only ever run on them (`text_work`); the
 new rows are merged into the stored tables by key, latest fetch winning (`table_merge`). Everything
-cheap and global (provider ids: `provider_attribution`; near-duplicate clusters: `dedup_store`) is
-recomputed over the whole clean table, so labels stay consistent however the raw arrived.
+that depends on other documents is recomputed for the documents it touches, so the tables equal a full
+build's whatever order the raw arrived in (tests/test_build_order.py): each document's provider is
+derived at every build from inputs kept per document (`attribution_state`: the name it states, the
+article a comment sits under, what its text names), a text being searched again only when the index
+of provider names changed in a way that can change its result (`provider_attribution`); near-duplicate
+clusters are relabelled exactly (`dedup_store`); claims are those of each document's kept fetch.
 
 The clean layer has a method key (`method_keys.clean_key`: the code of the logic it runs and the models
 it loads). When it differs from the key the tables were written with, or with `full=True`, the build
@@ -231,7 +235,7 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     # the index changed in a way that can change what they name.
     if not docs.empty:
         side = attribution_state.aligned(side, docs["doc_id"])
-        side = _attribute(side, docs, index, entries, searched_with)
+        side = _attribute(run, side, docs, index, entries, searched_with)
         docs["provider_mention"] = mentions_for(side, docs["native_id"], index)
         docs["provider_mention"] = review_mentions(docs, listings)
         docs["provider_id"] = resolve_many(index, docs["provider_mention"].astype("string"))
@@ -287,6 +291,7 @@ def _provider_index(
 
 
 def _attribute(
+    run: _Run,
     side: pd.DataFrame,
     docs: pd.DataFrame,
     index: ProviderIndex,
@@ -294,14 +299,18 @@ def _attribute(
     searched_with: list[dict[str, Any]] | None,
 ) -> pd.DataFrame:
     """Search the free texts that need it (`side` and `docs` aligned): the new ones, and the old ones
-    whose result the index's changes since their search can change."""
+    whose result the index's changes since their search can change (`counts["texts_searched_again"]`)."""
     redo = searchable(side) & side["fresh"].astype(bool)
     old = ~side["fresh"].astype(bool)
+    again = 0
     if old.any() and (
         searched_with is None
         or attribution_state.entries_digest(searched_with) != attribution_state.entries_digest(entries)
     ):
-        redo |= old & stale_texts(side, docs, searched_with, index)
+        stale = old & stale_texts(side, docs, searched_with, index)
+        again = int(stale.sum())
+        redo |= stale
+    run.counts["texts_searched_again"] = again
     if redo.any():
         rows = np.flatnonzero(redo.to_numpy())
         found, cands = search(index, docs["title"].take(rows).tolist(), docs["text"].take(rows).tolist())

@@ -2,8 +2,12 @@
 
 Complaints and case pages state their provider in a field; reviews inherit their listing's; answers,
 articles and case pages without the field are searched for a name; a comment that names none is about
-the article it sits under. Resolution runs over every row at every build (cheap: each distinct mention
-once), so ids always follow today's watch list and the names structured sources state.
+the article it sits under. Mentions are derived for every row at every build from what
+`attribution_state` keeps per document (`mentions_for`, then `review_mentions`), so an article or a
+listing crawled after its comments or reviews reaches them; a text is searched again only when the
+index changed in a way that can change its result (`stale_texts`). Resolution runs over every row at
+every build (cheap: each distinct mention once), so ids always follow today's watch list and the names
+structured sources state.
 """
 
 from __future__ import annotations
