@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.sandbox_eval import write_raw
+from incremental_build import attribution_state
 from incremental_build.clean import CLEAN_TABLES, update_clean
 from incremental_build.marts import build_marts
 from pipelines import contracts
@@ -191,3 +192,16 @@ def test_an_answer_crawled_before_the_registry_names_its_provider_is_attributed_
     assert provider is not None and mention is not None
     registry = read_table(tree, "clean/registry", ["provider_id"]).to_pandas()
     assert provider == registry["provider_id"].iloc[0]
+
+
+def test_a_lost_attribution_state_makes_the_next_build_start_over_from_raw(tmp_path):
+    tree = DataTree(tmp_path / "data")
+    _write(tree, "first", COMMENT)
+    update_clean(tree, watchlist=WATCHED, workers=1)
+    tree.build_state(attribution_state.STATE_FILE).unlink()
+
+    _write(tree, "second", ARTICLE)
+    counts = update_clean(tree, watchlist=WATCHED, workers=1)
+    # Without the state the stored mentions cannot be told apart (stated or inherited): only raw can.
+    assert counts["full"] and counts["records"] == 2
+    assert _providers(tree)["articles:c-1"] == ("火蝠电商", "huofu")
