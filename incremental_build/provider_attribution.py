@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from pipelines import contracts
 from pipelines.agency_context import is_organisation_name
 from pipelines.org_names import NAMING_FINDERS, mentions
-from pipelines.providers import _PAREN, ProviderIndex, _keep_cjk_paren, core
+from pipelines.providers import _PAREN, ProviderIndex, _keep_cjk_paren, core, key
 from pipelines.text import normalize
 
 
@@ -88,7 +88,7 @@ def stale_texts(
     if before is None:
         return free
     old = ProviderIndex(before)
-    changed = [s for s in old._scan.keys() | index._scan.keys() if old._scan.get(s) != index._scan.get(s)]
+    changed = list(_changed_keys(old._scan, index._scan))
     stale = free & side["found"].notna() & ~side["found"].isin(index.ids())
     if changed and free.any():
         named = _contains_any(docs.loc[free, ["title", "text"]], changed)
@@ -96,10 +96,59 @@ def stale_texts(
     has_cands = free & side["cands"].notna()
     if has_cands.any():
         names = side.loc[has_cands, "cands"].explode()
-        moved = {n for n in names.dropna().unique() if old.resolve(n) != index.resolve(n)}
+        may_move = _resolution_may_differ(old, index)
+        moved = {n for n in names.dropna().unique() if may_move(n) and old.resolve(n) != index.resolve(n)}
         if moved:
             stale |= names.isin(moved).groupby(level=0).any().reindex(side.index, fill_value=False)
     return stale
+
+
+def _changed_keys(a: dict[str, set[str]], b: dict[str, set[str]]) -> set[str]:
+    """Keys whose provider ids differ between two of the index's maps (absent: none)."""
+    return {k for k in a.keys() | b.keys() if a.get(k, set()) != b.get(k, set())}
+
+
+def _resolution_may_differ(old: ProviderIndex, new: ProviderIndex):
+    """A test that is False only for names `old.resolve` and `new.resolve` answer alike, following the
+    order `resolve` decides in: the exact key, else the core, else a typo (one edit from a typo key).
+
+    Resolving every organisation name a corpus contains under both indexes was most of this step (a
+    few thousand names, each missing both dictionaries and going through the typo search twice); a
+    grown index changes the answers only near the names it gained. It reads the index's dictionaries
+    (`_exact`, `_cores`, `_typo_keys`); a name the test lets through is still resolved by both."""
+    exact = _changed_keys(old._exact, new._exact)
+    cores = _changed_keys(old._cores, new._cores)
+    typo_old, typo_new = _by_typo_key(old), _by_typo_key(new)
+    deletes: set[str] = set()
+    for t in _changed_keys(typo_old, typo_new):
+        deletes.add(t)
+        deletes.update(t[:i] + t[i + 1 :] for i in range(len(t)))
+
+    def may_differ(name: str) -> bool:
+        k = key(name)
+        if not k or k in exact:
+            return bool(k)
+        if old._exact.get(k):  # the same ids in both: decided alike
+            return False
+        c = core(name)
+        if c in cores:
+            return True
+        if old._cores.get(c):
+            return False
+        if len(k) < ProviderIndex.TYPO_MIN_CHARS:
+            return False
+        # One edit apart only if a deletion of one meets a deletion of the other (or themselves).
+        return k in deletes or any(k[:i] + k[i + 1 :] in deletes for i in range(len(k)))
+
+    return may_differ
+
+
+def _by_typo_key(index: ProviderIndex) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for pid, keys in index._typo_keys.items():
+        for t in keys:
+            out.setdefault(t, set()).add(pid)
+    return out
 
 
 # What the scan compares: a text with every non-word character as a space, lower-cased
