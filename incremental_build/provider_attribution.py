@@ -60,7 +60,9 @@ def search(index: ProviderIndex, titles: list[Any], texts: list[Any]) -> tuple[l
 def organisation_names(norm: str) -> list[str]:
     """The names `ProviderIndex.find` resolves besides its verbatim scan (typos, other legal forms), as
     it reads them: they depend on the text alone, so a build can tell whether a grown index resolves
-    one of them differently without searching the text again."""
+    one of them differently without searching the text again. The loop is `find`'s own (its private
+    `_PAREN` and `_keep_cjk_paren` included) and must stay in step with it: a name read differently
+    shows as an incremental build that differs from a full one (tests/test_build_order.py)."""
     out = []
     for mention in mentions(norm, NAMING_FINDERS):
         name = _PAREN.sub(_keep_cjk_paren, mention.name)
