@@ -9,6 +9,12 @@ process so its peak RSS is its own (workers' peak reported beside it). The incre
 documents of a world 1% larger (its new providers, questions and articles) as a new raw run, then
 runs the same two phases again: clean only processes the new raw records, and the marts recompute only
 the providers whose evidence changed (`recomputed_providers` in the marts' counts).
+
+    .venv/bin/python bench/build.py --sizes 100000 --repeat 5   # the incremental clean 5 times
+
+`--repeat R` runs the incremental clean R times, each on its own copy of the tree as it stood before it,
+and reports the mean of its wall and CPU seconds with a 95% t interval (`inc-clean-repeats`): on a
+shared machine one run of a few seconds says little.
 """
 
 from __future__ import annotations
@@ -78,6 +84,29 @@ def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _repeated_clean(root: Path, seed: int, n: int, repeat: int) -> dict:
+    """The incremental clean `repeat` times, each on a fresh copy of `root` (left as it was)."""
+    import statistics
+
+    from scipy import stats
+
+    runs = []
+    for i in range(repeat):
+        copy = root.with_name(f"{root.name}-copy{i}")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(root, copy)
+        runs.append(run_phase("clean", copy, seed, n))
+        shutil.rmtree(copy, ignore_errors=True)
+    out: dict = {"runs": repeat}
+    for key in ("seconds", "cpu_seconds"):
+        xs = [r[key] for r in runs]
+        mean = statistics.fmean(xs)
+        half = stats.t.ppf(0.975, repeat - 1) * statistics.stdev(xs) / math.sqrt(repeat)
+        out[key] = {"mean": round(mean, 2), "ci95": [round(mean - half, 2), round(mean + half, 2)], "all": xs}
+    out["texts_searched_again"] = [r["counts"].get("texts_searched_again") for r in runs]
+    return out
+
+
 def providers_for(target_docs: int, seed: int) -> int:
     from pipelines.contracts import TEXT_KINDS
     from sandbox.world import World
@@ -94,6 +123,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the data trees")
+    ap.add_argument("--repeat", type=int, default=1, help="incremental clean runs, each on a copy")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -112,8 +142,11 @@ def main() -> None:
         for phase in ("raw", "clean", "marts"):
             row[phase] = run_phase(phase, root, args.seed, n)
         row["documents"] = row["clean"]["counts"]["documents"]
-        for phase in ("raw-inc", "clean", "marts"):
-            row[f"inc-{phase}" if phase != "raw-inc" else phase] = run_phase(phase, root, args.seed, n)
+        row["raw-inc"] = run_phase("raw-inc", root, args.seed, n)
+        if args.repeat > 1:
+            row["inc-clean-repeats"] = _repeated_clean(root, args.seed, n, args.repeat)
+        for phase in ("clean", "marts"):
+            row[f"inc-{phase}"] = run_phase(phase, root, args.seed, n)
         row["incremental_new_documents"] = row["inc-clean"]["counts"]["new_documents"]
         full = row["clean"]["seconds"] + row["marts"]["seconds"]
         inc = row["inc-clean"]["seconds"] + row["inc-marts"]["seconds"]

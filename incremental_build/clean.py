@@ -3,8 +3,12 @@
 `update_clean` is incremental: only raw records not processed before are read (`raw_manifest`), and
 the text functions (normalise, mask, sentiment: the cost) only ever run on them (`text_work`); the
 new rows are merged into the stored tables by key, latest fetch winning (`table_merge`). Everything
-cheap and global (provider ids: `provider_attribution`; near-duplicate clusters: `dedup_store`) is
-recomputed over the whole clean table, so labels stay consistent however the raw arrived.
+that depends on other documents is recomputed for the documents it touches, so the tables equal a full
+build's whatever order the raw arrived in (tests/test_build_order.py): each document's provider is
+derived at every build from inputs kept per document (`attribution_state`: the name it states, the
+article a comment sits under, what its text names), a text being searched again only when the index
+of provider names changed in a way that can change its result (`provider_attribution`); near-duplicate
+clusters are relabelled exactly (`dedup_store`); claims are those of each document's kept fetch.
 
 The clean layer has a method key (`method_keys.clean_key`: the code of the logic it runs and the models
 it loads). When it differs from the key the tables were written with, or with `full=True`, the build
@@ -27,13 +31,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from incremental_build import dedup_store, history
+from incremental_build import attribution_state, dedup_store, history
 from incremental_build.method_keys import CODE_CACHE, clean_key
-from incremental_build.provider_attribution import attribute, resolve_many, review_mentions
+from incremental_build.provider_attribution import (
+    mentions_for,
+    resolve_many,
+    review_mentions,
+    search,
+    searchable,
+    stale_texts,
+)
 from incremental_build.provider_names import cached_provider_entries, name_groups
 from incremental_build.raw_manifest import Pending, load_manifest, pending_raw, read_items, record_progress
 from incremental_build.table_merge import concat, latest, lookup, merge_docs, to_utc
@@ -87,6 +99,11 @@ def update_clean(
     last = read_json_state(tree.build_state(INPUTS))
     method = clean_key(cache=tree.build_state(CODE_CACHE))
     start_over = full or last.get("method") != method
+    attribution = None if start_over else attribution_state.load(tree)
+    if attribution is None and _table_rows(tree, "clean/documents"):
+        # What the documents' providers were derived from is lost (or this tree predates it): only
+        # raw has it again.
+        start_over = True
     manifest = {} if start_over else load_manifest(tree)
     pending = pending_raw(tree, manifest)
     if (
@@ -101,7 +118,7 @@ def update_clean(
         return {**last.get("counts", {}), **fresh, "unchanged": True}
     if start_over:
         _forget_clean_state(tree)
-    run = _Run(tree, watchlist, method, manifest, pending, start_over)
+    run = _Run(tree, watchlist, method, manifest, pending, start_over, attribution)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     with QuarantineWriter(tree.quarantine_file(f"{_QUARANTINE_PREFIX}{stamp}")) as quarantine:
         old_rows = 0 if start_over else _table_rows(tree, "clean/documents")
@@ -125,6 +142,8 @@ class _Run:
     manifest: dict[str, dict[str, int]]
     pending: Pending
     start_over: bool  # the stored tables are not this method's: rebuild from raw alone
+    # The stored attribution inputs and the index entries they were searched with (attribution_state).
+    attribution: tuple[pd.DataFrame, list[dict[str, Any]] | None] | None = None
     counts: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -147,13 +166,13 @@ class _Run:
 
 @dataclass
 class _NewRecords:
-    """What the build read from raw: structured rows, case sites' provider names, the documents'
+    """What the build read from raw: structured rows, the documents' attribution inputs, the documents'
     text work (which may still be running)."""
 
     registry: list[dict[str, Any]] = field(default_factory=list)
     listings: list[dict[str, Any]] = field(default_factory=list)
-    case_names: list[str] = field(default_factory=list)
     observations: history.Observations = field(default_factory=history.Observations)
+    attribution: list[tuple] = field(default_factory=list)
     texts: TextWork = None  # type: ignore[assignment]  # set as soon as reading starts
 
 
@@ -172,8 +191,7 @@ def _doc_batches(run: _Run, new: _NewRecords, quarantine: QuarantineWriter) -> I
             new.listings.append(documents.listing_row(item, rel))  # type: ignore[arg-type]
         else:
             row = documents.document_row(item, rel)
-            if row["kind"] in contracts.CASE_KINDS and row["provider_mention"]:
-                new.case_names.append(row["provider_mention"])
+            new.attribution.append(attribution_state.row(row))
             batch.append(row)
             if len(batch) >= BATCH:
                 yield batch
@@ -187,22 +205,25 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     tree = run.tree
     registry, listings = _structured_tables(run, new)
 
-    # The old documents stay an arrow table until merged: only the few columns naming providers are
-    # needed before then, and pandas would copy the 10^6 texts at every sort and filter. They are read
-    # on a thread meanwhile: decoding ~1 GB is arrow's and the kernel's work, outside the GIL, while
-    # this thread builds the provider index and scores the new texts (~1-2 s of a 1% build at 10^6).
-    # (The names first: they would wait behind the big read in arrow's thread pool.)
-    old_names = run.old("clean/documents", ["kind", "native_id", "provider_mention"]).to_pandas()
+    # Every document's attribution inputs, the stored ones and this build's, one row per doc_id as the
+    # documents will be merged: the case pages among them name providers for the index.
+    old_side, searched_with = run.attribution or (None, None)
+    side = attribution_state.merge(old_side, new.attribution)
+    case_names = side.loc[side["kind"].isin(contracts.CASE_KINDS), "stated"].dropna().tolist()
+
+    # The old documents stay an arrow table until merged: pandas would copy the 10^6 texts at every
+    # sort and filter. They are read on a thread meanwhile: decoding ~1 GB is arrow's and the kernel's
+    # work, outside the GIL, while this thread builds the provider index and scores the new texts
+    # (~1-2 s of a 1% build at 10^6).
     reader = ThreadPoolExecutor(max_workers=1)
     old_read = reader.submit(run.old, "clean/documents")
     reader.shutdown(wait=False)  # nothing more to submit; the read goes on
-    index, entries = _provider_index(run, registry, listings, old_names, new.case_names)
+    index, entries = _provider_index(run, registry, listings, case_names)
 
     docs_new = concat(new.texts.result())
     new_claim_rows: list[dict[str, Any]] = []
     new_ids = pd.Series([], dtype=object)
     if not docs_new.empty:
-        docs_new = attribute(docs_new, old_names, index)
         # Claims need the case pages' own fields (category, image_only); extract them before those
         # helper columns are dropped.
         new_claim_rows = documents.claim_rows(docs_new)
@@ -216,16 +237,24 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     del docs_new
     docs, changes = history.update(tree, docs, new.observations, run.start_over)
 
-    # Global, cheap: re-resolve every mention against today's index.
+    # Global, cheap: every document's mention from its inputs (a comment's article, a review's listing
+    # may have arrived since), resolved against today's index. Texts are searched only when new or when
+    # the index changed in a way that can change what they name.
     if not docs.empty:
+        side = attribution_state.aligned(side, docs["doc_id"])
+        side = _attribute(run, side, docs, index, entries, searched_with)
+        docs["provider_mention"] = mentions_for(side, docs["native_id"], index)
         docs["provider_mention"] = review_mentions(docs, listings)
         docs["provider_id"] = resolve_many(index, docs["provider_mention"].astype("string"))
-    claims = _claims(run, new_claim_rows, new_ids, docs)
+    won = docs.loc[side["fresh"].astype(bool).to_numpy(), _VERSION] if not docs.empty else None
+    claims = _claims(run, new_claim_rows, won, docs)
     if not registry.empty:
         registry["provider_id"] = resolve_many(index, registry["legal_name"].astype("string"))
     if not listings.empty:
         listings["provider_id"] = resolve_many(index, listings["provider_name"].astype("string"))
 
+    # Before the documents: every document written has its row (attribution_state).
+    attribution_state.save(tree, side, entries)
     write_table(tree, "clean/claims", _with_version(claims, contracts.CLAIMS), sort_by=["claim_id"])
     write_table(tree, "clean/registry", _with_version(registry, contracts.REGISTRY), sort_by=["company_id"])
     write_table(tree, "clean/listings", _with_version(listings, contracts.LISTINGS), sort_by=["service_code"])
@@ -265,45 +294,77 @@ def _structured_tables(run: _Run, new: _NewRecords) -> tuple[pd.DataFrame, pd.Da
 
 
 def _provider_index(
-    run: _Run,
-    registry: pd.DataFrame,
-    listings: pd.DataFrame,
-    old_names: pd.DataFrame,
-    new_case_names: list[str],
+    run: _Run, registry: pd.DataFrame, listings: pd.DataFrame, case_names: list[str]
 ) -> tuple[ProviderIndex, list[dict[str, Any]]]:
     """The watch list plus the providers structured sources name (registry, listings with their
-    brands, case sites), as the index every mention is resolved against."""
-    case_names: list[str] = []
-    if not old_names.empty:
-        case_names += (
-            old_names.loc[old_names["kind"].isin(contracts.CASE_KINDS), "provider_mention"].dropna().tolist()
-        )
-    case_names += new_case_names
+    brands, case sites: the names their pages state), as the index every mention is resolved against."""
     with gc_paused():
         groups = name_groups(registry, listings, case_names)
         entries = cached_provider_entries(run.tree, run.watchlist, groups)
         return ProviderIndex(entries), entries
 
 
-def _claims(
-    run: _Run, new_rows: list[dict[str, Any]], new_ids: pd.Series, docs: pd.DataFrame
+def _attribute(
+    run: _Run,
+    side: pd.DataFrame,
+    docs: pd.DataFrame,
+    index: ProviderIndex,
+    entries: list[dict[str, Any]],
+    searched_with: list[dict[str, Any]] | None,
 ) -> pd.DataFrame:
-    """New case pages' claims; old claims keep their rows but take today's provider ids."""
+    """Search the free texts that need it (`side` and `docs` aligned): the new ones, and the old ones
+    whose result the index's changes since their search can change (`counts["texts_searched_again"]`)."""
+    redo = searchable(side) & side["fresh"].astype(bool)
+    old = ~side["fresh"].astype(bool)
+    again = 0
+    if old.any() and (
+        searched_with is None
+        or attribution_state.entries_digest(searched_with) != attribution_state.entries_digest(entries)
+    ):
+        stale = old & stale_texts(side, docs, searched_with, index)
+        again = int(stale.sum())
+        redo |= stale
+    run.counts["texts_searched_again"] = again
+    if redo.any():
+        rows = np.flatnonzero(redo.to_numpy())
+        found, cands = search(index, docs["title"].take(rows).tolist(), docs["text"].take(rows).tolist())
+        side["found"] = side["found"].astype(object)
+        side["cands"] = side["cands"].astype(object)
+        for i, f, c in zip(rows.tolist(), found, cands, strict=True):
+            side.at[i, "found"] = f
+            side.at[i, "cands"] = c
+    return side
+
+
+# Which fetch of a document a row is: its claims are the claims of the version the documents kept.
+_VERSION = ["doc_id", "fetched_at", "raw_file"]
+
+
+def _claims(
+    run: _Run, new_rows: list[dict[str, Any]], won: pd.DataFrame | None, docs: pd.DataFrame
+) -> pd.DataFrame:
+    """The claims of the documents' kept versions: a document whose new fetch won the merge takes that
+    fetch's claims (and loses its older ones), one whose stored row won keeps its stored claims,
+    however the fetches arrived. A case page that changed its figures (clean/changes) is the
+    exception: it is checked against what it published first, whichever fetch arrived first. Every
+    claim takes today's provider id."""
     old_claims = run.old("clean/claims").to_pandas()
     claims = pd.DataFrame(new_rows, columns=_CLAIM_COLS)
     # As for the documents: parsed before the concat, or the old claims' datetimes, mixed with the new
     # strings in one object column, all go through the parser again (0.2 s for 40k claims).
     for col in ("fetched_at", "claimed_at"):
         claims[col] = to_utc(claims[col])
+    changed = _figures_changed(docs)
+    if won is not None and not claims.empty:
+        kept = claims[_VERSION].merge(won.drop_duplicates(), on=_VERSION, how="left", indicator=True)
+        claims = claims[(kept["_merge"] == "both").to_numpy() | claims["doc_id"].isin(changed).to_numpy()]
+    if not old_claims.empty and won is not None and len(won):
+        replaced = old_claims["doc_id"].isin(won["doc_id"]) & ~old_claims["doc_id"].isin(changed)
+        old_claims = old_claims[~replaced]
     claims = concat([old_claims, claims])
     if not claims.empty:
         for col in ("fetched_at", "claimed_at"):
             claims[col] = to_utc(claims[col])
-        # A re-crawled document's claims are its latest version's, except on a case page that later
-        # changed its figures (clean/changes): that one is checked against what it published first.
-        changed = set(
-            docs.loc[[_has_change(x, "figures_changed") for x in docs["history_changes"]], "doc_id"]
-        )
         first = claims["doc_id"].isin(changed)
         if first.any():
             earliest = claims[first].groupby("doc_id")["fetched_at"].transform("min")
@@ -313,6 +374,12 @@ def _claims(
         )
         claims["provider_id"] = lookup(docs["doc_id"], docs["provider_id"], claims["doc_id"])
     return claims
+
+
+def _figures_changed(docs: pd.DataFrame) -> set[str]:
+    if docs.empty or "history_changes" not in docs:
+        return set()
+    return set(docs.loc[[_has_change(x, "figures_changed") for x in docs["history_changes"]], "doc_id"])
 
 
 def _has_change(kinds: Any, change: str) -> bool:
@@ -342,6 +409,7 @@ def _forget_clean_state(tree: DataTree) -> None:
     tree.build_state(INPUTS).unlink(missing_ok=True)
     dedup_store.forget(tree)
     history.forget(tree)
+    attribution_state.forget(tree)
     for name in _OLD_STATE:
         tree.build_state(name).unlink(missing_ok=True)
     for path in tree.quarantine_dir.glob(f"{_QUARANTINE_PREFIX}*.jsonl"):

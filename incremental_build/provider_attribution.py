@@ -2,8 +2,12 @@
 
 Complaints and case pages state their provider in a field; reviews inherit their listing's; answers,
 articles and case pages without the field are searched for a name; a comment that names none is about
-the article it sits under. Resolution runs over every row at every build (cheap: each distinct mention
-once), so ids always follow today's watch list and the names structured sources state.
+the article it sits under. Mentions are derived for every row at every build from what
+`attribution_state` keeps per document (`mentions_for`, then `review_mentions`), so an article or a
+listing crawled after its comments or reviews reaches them; a text is searched again only when the
+index changed in a way that can change its result (`stale_texts`). Resolution runs over every row at
+every build (cheap: each distinct mention once), so ids always follow today's watch list and the names
+structured sources state.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import contracts
-from pipelines.providers import ProviderIndex
+from pipelines.agency_context import is_organisation_name
+from pipelines.org_names import NAMING_FINDERS, mentions
+from pipelines.providers import _PAREN, ProviderIndex, _keep_cjk_paren, core, key
+from pipelines.text import normalize
 
 
 def resolve_many(index: ProviderIndex, mentions: pd.Series) -> pd.Series:
@@ -31,52 +38,161 @@ def resolve_many(index: ProviderIndex, mentions: pd.Series) -> pd.Series:
     return found.to_pandas().set_axis(mentions.index).astype("string")
 
 
-def _find_mention(index: ProviderIndex, text: str) -> str | None:
-    """The provider a free-text document is about, as its canonical name (which resolves back to it).
+def search(index: ProviderIndex, titles: list[Any], texts: list[Any]) -> tuple[list[Any], list[Any]]:
+    """For each free text (title and text): the provider id it names first, or None, and the
+    organisation names it contains, whatever the index knows (`attribution_state` keeps both).
 
     A document naming several providers is attributed to the first one it names. The clean table has
     one provider per document, and a merchant's answer or an article names the agency it is about
     first and the ones it compares with afterwards; copying one text onto every name in a ten-agency
     list would give each of them the author's sentiment about one.
     """
-    hits = index.find(text)
-    if not hits:
-        return None
-    names = index.names(hits[0])
-    return names[0] if names else hits[0]
+    found: list[Any] = []
+    cands: list[Any] = []
+    for title, text in zip(titles, texts, strict=True):
+        norm = normalize("\n".join(t for t in (title, text) if isinstance(t, str) and t))
+        hits = index.find(norm, normalized=True)
+        found.append(hits[0] if hits else None)
+        cands.append(organisation_names(norm) or None)
+    return found, cands
 
 
-def attribute(docs: pd.DataFrame, old_docs: pd.DataFrame, index: ProviderIndex) -> pd.DataFrame:
-    """Fill `provider_mention` for new documents that do not state their provider in a field.
+def organisation_names(norm: str) -> list[str]:
+    """The names `ProviderIndex.find` resolves besides its verbatim scan (typos, other legal forms), as
+    it reads them: they depend on the text alone, so a build can tell whether a grown index resolves
+    one of them differently without searching the text again. The loop is `find`'s own (its private
+    `_PAREN` and `_keep_cjk_paren` included) and must stay in step with it: a name read differently
+    shows as an incremental build that differs from a full one (tests/test_build_order.py)."""
+    out = []
+    for mention in mentions(norm, NAMING_FINDERS):
+        name = _PAREN.sub(_keep_cjk_paren, mention.name)
+        if is_organisation_name(name, core(name), mention.form):
+            out.append(name)
+    return out
 
-    Complaints and case pages carry it (target, provider name); reviews get theirs from the listing
-    (see `review_mentions`, done over all documents); answers, articles and case pages without the
-    field are searched for a name; a comment that names no provider is about the article it sits
-    under, so it takes the article's.
-    """
-    docs = docs.copy()
-    free = docs["provider_mention"].isna() & docs["kind"].isin(contracts.MENTION_IN_TEXT_KINDS)
+
+def searchable(side: pd.DataFrame) -> pd.Series:
+    """Rows whose provider is looked for in their text: free-text kinds that state no name."""
+    return side["stated"].isna() & side["kind"].isin(contracts.MENTION_IN_TEXT_KINDS)
+
+
+def stale_texts(
+    side: pd.DataFrame, docs: pd.DataFrame, before: list[dict[str, Any]] | None, index: ProviderIndex
+) -> pd.Series:
+    """Searchable rows whose stored search result may differ under `index` from the one under the
+    entries `before` (None: unknown, every text is searched again).
+
+    `find` scans a text for the index's verbatim names (longest first) and resolves the organisation
+    names the text contains. Its result for a text can change only if a name the scan looks for was
+    added, dropped or now means other providers and the text contains it, or one of the text's
+    organisation names resolves differently; the provider it found may also be gone."""
+    free = searchable(side)
+    if before is None:
+        return free
+    old = ProviderIndex(before)
+    changed = list(_changed_keys(old._scan, index._scan))
+    stale = free & side["found"].notna() & ~side["found"].isin(index.ids())
+    if changed and free.any():
+        named = _contains_any(docs.loc[free, ["title", "text"]], changed)
+        stale |= named.reindex(free.index, fill_value=False)
+    has_cands = free & side["cands"].notna()
+    if has_cands.any():
+        names = side.loc[has_cands, "cands"].explode()
+        may_move = _resolution_may_differ(old, index)
+        moved = {n for n in names.dropna().unique() if may_move(n) and old.resolve(n) != index.resolve(n)}
+        if moved:
+            stale |= names.isin(moved).groupby(level=0).any().reindex(side.index, fill_value=False)
+    return stale
+
+
+def _changed_keys(a: dict[str, set[str]], b: dict[str, set[str]]) -> set[str]:
+    """Keys whose provider ids differ between two of the index's maps (absent: none)."""
+    return {k for k in a.keys() | b.keys() if a.get(k, set()) != b.get(k, set())}
+
+
+def _resolution_may_differ(old: ProviderIndex, new: ProviderIndex):
+    """A test that is False only for names `old.resolve` and `new.resolve` answer alike, following the
+    order `resolve` decides in: the exact key, else the core, else a typo (one edit from a typo key).
+
+    Resolving every organisation name a corpus contains under both indexes was most of this step (a
+    few thousand names, each missing both dictionaries and going through the typo search twice); a
+    grown index changes the answers only near the names it gained. It reads the index's dictionaries
+    (`_exact`, `_cores`, `_typo_keys`); a name the test lets through is still resolved by both."""
+    exact = _changed_keys(old._exact, new._exact)
+    cores = _changed_keys(old._cores, new._cores)
+    typo_old, typo_new = _by_typo_key(old), _by_typo_key(new)
+    deletes: set[str] = set()
+    for t in _changed_keys(typo_old, typo_new):
+        deletes.add(t)
+        deletes.update(t[:i] + t[i + 1 :] for i in range(len(t)))
+
+    def may_differ(name: str) -> bool:
+        k = key(name)
+        if not k or k in exact:
+            return bool(k)
+        if old._exact.get(k):  # the same ids in both: decided alike
+            return False
+        c = core(name)
+        if c in cores:
+            return True
+        if old._cores.get(c):
+            return False
+        if len(k) < ProviderIndex.TYPO_MIN_CHARS:
+            return False
+        # One edit apart only if a deletion of one meets a deletion of the other (or themselves).
+        return k in deletes or any(k[:i] + k[i + 1 :] in deletes for i in range(len(k)))
+
+    return may_differ
+
+
+def _by_typo_key(index: ProviderIndex) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for pid, keys in index._typo_keys.items():
+        for t in keys:
+            out.setdefault(t, set()).add(pid)
+    return out
+
+
+# What the scan compares: a text with every non-word character as a space, lower-cased
+# (`ProviderIndex.find`). Its strings are name keys, word characters only, so a string occurs there
+# exactly where it occurs in the lower-cased text.
+_WORDY = re.compile(r"[^\W_]+")
+
+
+def _contains_any(texts: pd.DataFrame, strings: list[str]) -> pd.Series:
+    """Whether each row's title or text contains one of `strings` (RE2 over arrow: a few hundred
+    thousand texts take a fraction of a second)."""
+    if not all(_WORDY.fullmatch(s) for s in strings):
+        return pd.Series(True, index=texts.index)  # a form the shortcut does not cover: search them all
+    pattern = "|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True))
+    hit = None
+    for col in ("title", "text"):
+        lowered = pc.utf8_lower(pa.array(texts[col], pa.string()))
+        found = pc.fill_null(pc.match_substring_regex(lowered, pattern), False)
+        hit = found if hit is None else pc.or_(hit, found)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=texts.index)
+
+
+def mentions_for(side: pd.DataFrame, native_ids: pd.Series, index: ProviderIndex) -> pd.Series:
+    """Every document's provider mention from its `attribution_state` row: the name it states, else
+    (free text) the canonical name of the provider its text names first, else (a comment) its article's.
+    Reviews take their listing's afterwards (`review_mentions`)."""
+    mention = side["stated"].astype("string")
+    free = searchable(side) & side["found"].notna()
     if free.any():
-        # One assignment for all of them: a cell at a time into the arrow-backed column rebuilt it
-        # each time (0.15 s for 1,700 documents).
-        pairs = zip(docs.loc[free, "title"].tolist(), docs.loc[free, "text"].tolist(), strict=True)
-        docs.loc[free, "provider_mention"] = [
-            _find_mention(index, "\n".join(t for t in pair if isinstance(t, str) and t)) for pair in pairs
-        ]
-    orphan = (docs["kind"] == "comment") & docs["provider_mention"].isna() & docs["_article_id"].notna()
+        found = side.loc[free, "found"]
+        canonical = {pid: (index.names(pid) or [pid])[0] for pid in found.unique()}
+        mention.loc[free] = found.map(canonical).astype("string")
+    orphan = (side["kind"] == "comment") & mention.isna() & side["article_id"].notna()
     if orphan.any():
-        arts = [d[d["kind"] == "article"] for d in (old_docs, docs) if not d.empty]
-        by_article: dict[str, Any] = {}
-        for a in arts:
-            by_article.update(zip(a["native_id"], a["provider_mention"], strict=True))
-        # As strings: a map that finds no article gives all-None objects, which pandas 3 refuses to
-        # put into a string column (a batch of comments under unattributed articles crashed the build).
-        docs.loc[orphan, "provider_mention"] = (
-            docs.loc[orphan, "_article_id"]
+        art = (side["kind"] == "article") & mention.notna()
+        by_article = dict(zip(native_ids[art], mention[art], strict=True))
+        mention.loc[orphan] = (
+            side.loc[orphan, "article_id"]
             .map(lambda aid: by_article.get(aid) or by_article.get(f"mp_{aid}"))
-            .astype(docs["provider_mention"].dtype)
+            .astype("string")
         )
-    return docs
+    return mention
 
 
 _SERVICE_CODE = re.compile(r"service_code=([^&#]+)")

@@ -42,9 +42,8 @@ def _assert_same(a: DataTree, b: DataTree) -> None:
 
 
 def test_a_full_build_equals_a_fresh_build(tmp_path, items):
-    # Two runs built one after the other; the second run's items include names (listings, registry
-    # records) that the first run's free text was attributed without: only starting over from raw
-    # attributes that text against them, as a fresh build does.
+    # Two runs built one after the other (the second run's names reach the first run's free text
+    # incrementally already: tests/test_build_order.py), then a full build, which starts over from raw.
     half = len(items) // 2
     built = DataTree(tmp_path / "built")
     write_raw(built, "one", items[:half])
