@@ -29,13 +29,15 @@ _SEVERITY = ("refuted", "duplicated", "implausible", "supported", "not_enough_ev
 
 def write_raw(tree: DataTree, run_id: str, items: Iterable[Any]) -> dict[str, int]:
     """Write items to raw as a crawl of run `run_id` would (one raw file per source). Returns items
-    written per source."""
+    written per source. A Disappearance goes to the raw of its gone item's source, as the crawl of that
+    source writes it."""
     writers: dict[str, RawWriter] = {}
     try:
         for item in items:
-            w = writers.get(item.source)
+            source = getattr(item, "item_source", None) or item.source
+            w = writers.get(source)
             if w is None:
-                w = writers[item.source] = RawWriter(tree.raw_file(item.source, run_id))
+                w = writers[source] = RawWriter(tree.raw_file(source, run_id))
             w.write(contracts.to_record(item))
     finally:
         for w in writers.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from incremental_build.marts import build_marts
 from pipelines.contracts import TABLES
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
+from tests.history_items import later_history
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 MARTS = [name for name in TABLES if name.startswith("marts/")]
@@ -21,7 +23,8 @@ MARTS = [name for name in TABLES if name.startswith("marts/")]
 
 @pytest.fixture(scope="module")
 def items():
-    return list(World(11, 8).expected_items())
+    items = list(World(11, 8).expected_items())
+    return items + later_history(items, random.Random(3))
 
 
 def _build(tree: DataTree, full: bool = False) -> dict:

@@ -28,6 +28,7 @@ from pipelines import contracts
 from pipelines.providers import ProviderIndex
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
+from tests.history_items import later_history
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 MARTS = [name for name in contracts.TABLES if name.startswith("marts/")]
@@ -35,8 +36,10 @@ MARTS = [name for name in contracts.TABLES if name.startswith("marts/")]
 
 def _recrawled(items: list, rng: random.Random) -> list:
     """Some items fetched again a day later, a few of them changed: the later fetch must win whichever
-    run it arrives in (a case page naming another provider, a comment under no article any more)."""
-    out = []
+    run it arrives in (a case page naming another provider, a comment under no article any more), and
+    the history of each (clean/changes: an edited review, a withdrawn complaint) must not depend on the
+    order either."""
+    out: list = []
     for item in rng.sample(items, 40):
         later = (dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=1)).isoformat()
         change: dict = {"fetched_at": later}
@@ -45,7 +48,7 @@ def _recrawled(items: list, rng: random.Random) -> list:
         if item.kind == "comment":
             change["article_id"] = ""
         out.append(dataclasses.replace(item, **change))
-    return out
+    return out + later_history(items, rng)
 
 
 @dataclasses.dataclass(repr=False)

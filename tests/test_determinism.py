@@ -4,18 +4,20 @@ claim_checks points at a row of a documented table."""
 from __future__ import annotations
 
 import datetime as real_dt
+import random
 import time
 from pathlib import Path
 
 import pandas as pd
 
 import pipelines.dates as dates
-from evaluation.sandbox_eval import load_world_into_raw
+from evaluation.sandbox_eval import load_world_into_raw, write_raw
 from incremental_build.clean import update_clean
 from incremental_build.marts import build_marts
 from pipelines.contracts import TABLES
 from pipelines.storage import DataTree, RawWriter, read_table
 from sandbox.world import World
+from tests.history_items import later_history
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 FETCHED = "2025-03-10T02:00:00+00:00"  # 10:00 on 10 March in Beijing
@@ -91,7 +93,10 @@ class _Later(real_dt.datetime):
 
 def _build(root: Path) -> DataTree:
     tree = DataTree(root)
-    load_world_into_raw(World(7, 4), tree, "run1")
+    world = World(7, 4)
+    load_world_into_raw(world, tree, "run1")
+    items = list(world.expected_items())
+    write_raw(tree, "run2", later_history(items, random.Random(5)))
     write_dated(tree)
     update_clean(tree, watchlist=[])
     build_marts(tree, watchlist=[])
