@@ -37,7 +37,7 @@ from incremental_build.provider_attribution import attribute, resolve_many, revi
 from incremental_build.provider_names import cached_provider_entries, name_groups
 from incremental_build.raw_manifest import Pending, load_manifest, pending_raw, read_items, record_progress
 from incremental_build.table_merge import concat, latest, lookup, merge_docs, to_utc
-from incremental_build.text_work import TextWork
+from incremental_build.text_work import TextRunner, TextWork
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.providers import ProviderIndex, gc_paused
@@ -74,11 +74,14 @@ def update_clean(
     watchlist: Iterable[WatchedProvider | dict] | None = None,
     workers: int | None = None,
     full: bool = False,
+    texts: TextRunner | None = None,
 ) -> dict:
     """Process every raw record not processed before into the clean tables. Returns counts.
 
     `full`: re-clean everything from raw (as does a changed method key; `counts["full"]` says which).
     `workers`: processes for the text work of a large backlog (default: the machine's cores, at most 4).
+    `texts`: runs the text work elsewhere instead (batches in, processed frames out, in order), as
+    `flows.dask_texts` does on a Dask cluster; the tables are the same either way.
     """
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if watchlist is None:
@@ -106,7 +109,7 @@ def update_clean(
     with QuarantineWriter(tree.quarantine_file(f"{_QUARANTINE_PREFIX}{stamp}")) as quarantine:
         old_rows = 0 if start_over else _table_rows(tree, "clean/documents")
         new = _NewRecords()
-        new.texts = TextWork(_doc_batches(run, new, quarantine), workers, tree, old_rows)
+        new.texts = TextWork(_doc_batches(run, new, quarantine), workers, tree, old_rows, runner=texts)
     # Every line the build quarantined (bad lines, invalid items, damaged files), not only items.
     run.counts["quarantined"] = quarantine.count
     try:
