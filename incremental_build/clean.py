@@ -29,7 +29,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from incremental_build import dedup_store
 from incremental_build.method_keys import CODE_CACHE, clean_key
@@ -46,6 +45,8 @@ from pipelines.storage import (
     QuarantineWriter,
     read_json_state,
     read_table,
+    table_exists,
+    table_rows,
     write_json_atomic,
     write_table,
 )
@@ -331,13 +332,14 @@ def _watchlist_key(watchlist: list[WatchedProvider | dict]) -> str:
 
 
 def _all_written(tree: DataTree) -> bool:
-    return all(tree.table_path(name).exists() for name in CLEAN_TABLES)
+    # (A table in an older layout, clean/documents as one file, is not: the build writes it anew.)
+    return all(table_exists(tree, name) for name in CLEAN_TABLES)
 
 
 def _table_rows(tree: DataTree, name: str) -> int:
-    """Rows of a written table, from its footer (0 when absent or unreadable)."""
+    """Rows of a written table, from its footers (0 when absent or unreadable)."""
     try:
-        return pq.ParquetFile(tree.table_path(name)).metadata.num_rows
+        return table_rows(tree, name) or 0
     except (OSError, pa.ArrowException):
         return 0
 
