@@ -46,8 +46,12 @@ def build(
     run_id = new_run_id("build")
     with flow_runs.stoppable(tree, "build", run_id), RunLock(tree, what="build", run_id=run_id):
         kflows = prefect_control.load_flows(tree, c.verbose)
-        flow = kflows.build_on(dask)
-        result = progress.follow(err, tree, run_id, [], lambda: flow(str(tree.root), full=full, dask=dask))
+        root = str(tree.root)
+        if dask is None:
+            result = progress.follow(err, tree, run_id, [], lambda: kflows.build(root, full=full))
+        else:
+            on_dask = kflows.build_on(dask)
+            result = progress.follow(err, tree, run_id, [], lambda: on_dask(root, full=full, dask=dask))
     if not render.write_json(json_out, result):
         render.print_lines(summaries.build_lines(result, c.lang))
         render.print_reputation(tree, c.lang)
