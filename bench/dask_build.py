@@ -22,6 +22,7 @@ other jobs running): read CPU seconds beside wall seconds.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import resource
@@ -82,11 +83,18 @@ def _clean_dask(root: str, workers: int) -> dict:
     return {"counts": counts, "seconds": time.perf_counter() - t0, "cpu_seconds": _cpu_seconds() - c0}
 
 
-def _phase(name: str, root: str, seed: int, n: int) -> dict:
+def _phase(name: str, root: str, seed: int, n: int, period: str) -> dict:
     from evaluation.sandbox_eval import load_world_into_raw, write_raw
     from incremental_build.clean import update_clean
+    from pipelines import storage
     from pipelines.storage import DataTree
     from sandbox.world import World
+
+    if hasattr(storage, "PARTITIONED") and period != "month":  # (an older kaopu has no partitions)
+        docs = storage.PARTITIONED["clean/documents"]
+        storage.PARTITIONED["clean/documents"] = dataclasses.replace(
+            docs, period=None if period == "none" else period
+        )
 
     tree = DataTree(root)
     out: dict = {}
@@ -116,8 +124,9 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
     return out
 
 
-def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
+def run_phase(name: str, root: Path, seed: int, n: int, period: str = "month") -> dict:
     cmd = [sys.executable, __file__, "--phase", name, "--root", str(root), "--seed", str(seed), "--n", str(n)]
+    cmd += ["--period", period]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-4000:]}")
@@ -155,19 +164,23 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--modes", default="local,dask-2", help="clean builds to compare: local, dask-N")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--period", default="month", help="documents partitions: source and month, year or none")
+    ap.add_argument("--reuse-raw", action="store_true", help="keep the workdir's raw from an earlier run")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        print(json.dumps(_phase(args.phase, args.root, args.seed, args.n), ensure_ascii=False))
+        print(json.dumps(_phase(args.phase, args.root, args.seed, args.n, args.period), ensure_ascii=False))
         return
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="kaopu-dask-bench-"))
     n = providers_for(args.size, args.seed)
     raw = work / "raw-only"
-    shutil.rmtree(raw, ignore_errors=True)
-    run_phase("raw", raw, args.seed, n)
+    if not (args.reuse_raw and raw.exists()):
+        shutil.rmtree(raw, ignore_errors=True)
+        run_phase("raw", raw, args.seed, n)
+    period = args.period
     results: dict = {"target_docs": args.size, "providers": n, "runs": {}}
     built = None
     for mode in args.modes.split(","):
@@ -175,7 +188,7 @@ def main() -> None:
         runs = []
         for i in range(args.repeats):
             root = _copy(raw, work / f"{mode}-{i}")
-            runs.append(run_phase(phase, root, args.seed, n))
+            runs.append(run_phase(phase, root, args.seed, n, period))
             r = runs[-1]
             print(
                 f"{mode:>8} #{i}: {r['counts']['documents']:,} docs {r['seconds']:.1f} s "
@@ -196,11 +209,11 @@ def main() -> None:
         )
 
     # +1%: onto the first local build, each repeat on a fresh copy of it.
-    run_phase("raw-inc", built, args.seed, n)
+    run_phase("raw-inc", built, args.seed, n, period)
     inc = []
     for i in range(args.repeats):
         root = _copy(built, work / f"inc-{i}")
-        inc.append(run_phase("inc-clean", root, args.seed, n))
+        inc.append(run_phase("inc-clean", root, args.seed, n, period))
         r = inc[-1]
         parts = (
             f", partitions {r['partitions_rewritten']}/{r['partitions']} rewritten"

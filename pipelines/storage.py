@@ -691,7 +691,8 @@ def table_rows(tree: DataTree, name: str) -> int | None:
 
 @dataclass(frozen=True)
 class Partitioning:
-    """How a table is split into `<column>=<value>/<period>=<YYYY-MM>/part-0.parquet`.
+    """How a table is split into `<column>=<value>/<period>=<YYYY-MM>/part-0.parquet` (or, with no
+    `period`, `<column>=<value>/part-0.parquet`).
 
     `column` is a column of the table; it lives only in the directory names (as hive layouts do, so
     Spark and DuckDB see no duplicate column), and readers get it back from them. `time_of` are
@@ -704,7 +705,7 @@ class Partitioning:
     column: str
     time_of: tuple[str, ...]
     order_by: str
-    period: str = "month"
+    period: str | None = "month"
 
 
 _PERIODS = {"month": "%Y-%m", "year": "%Y"}
@@ -738,10 +739,10 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
     file_table = table.drop_columns([part.column])
     wanted: dict[Path, np.ndarray] = {}
     for (value, month), rows in groups.items():
-        path = tree.inside(
-            root / f"{part.column}={_segment(value)}" / f"{part.period}={_segment(month)}" / PART_FILE
-        )
-        wanted[path] = rows
+        directory = root / f"{part.column}={_segment(value)}"
+        if part.period is not None:
+            directory = directory / f"{part.period}={_segment(month)}"
+        wanted[tree.inside(directory / PART_FILE)] = rows
 
     def write_one(item: tuple[Path, np.ndarray]) -> bool:
         path, rows = item
@@ -776,7 +777,7 @@ def _partition_groups(table: pa.Table, part: Partitioning) -> dict[tuple[str, st
     if table.num_rows == 0:
         return {}
     month = pa.nulls(table.num_rows, pa.string())
-    for col in part.time_of:
+    for col in part.time_of if part.period is not None else ():
         stamps = table.column(col).combine_chunks()
         month = pc.coalesce(month, pc.strftime(stamps, format=_PERIODS[part.period]))
     value = pc.cast(table.column(part.column).combine_chunks(), pa.string())
@@ -817,7 +818,7 @@ def _partition_files(root: Path) -> list[tuple[dict[str, str], Path]]:
     from urllib.parse import unquote
 
     out = []
-    for path in sorted(root.glob("*=*/*=*/*.parquet")):
+    for path in sorted(root.rglob("*.parquet")):
         rel = path.relative_to(root).parts
         if any(p.startswith((".", "_")) for p in rel):
             continue

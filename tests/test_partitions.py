@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
+import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -182,3 +183,43 @@ def test_a_single_file_table_is_migrated_by_the_next_build(built):
     assert not counts.get("unchanged"), "a table in the old layout is written anew"
     assert not old_file.exists() and built.table_path(DOCS).is_dir()
     assert read_table(built, DOCS).equals(docs)
+
+
+def test_the_readme_question_has_one_answer_in_pandas_and_in_duckdb(built, monkeypatch):
+    """README "Reading the tables with DuckDB": complaints per agency and month since a month, with the
+    mean sentiment, first through pandas (the partitions outside the filter are not read), then DuckDB."""
+    monkeypatch.chdir(built.root.parent)  # the README's paths are relative to the repository
+    docs = read_table(built, DOCS).to_pandas()
+    since = sorted(docs.loc[docs["source"] == "complaints", "created_at"].dt.strftime("%Y-%m"))[5]
+
+    per_month = pd.read_parquet(
+        "data/clean/documents",
+        columns=["provider_id", "month", "sentiment"],
+        filters=[("source", "==", "complaints"), ("month", ">=", since)],
+    )
+    per_month["month"] = per_month["month"].astype(str)  # a partition key comes back as a category
+    answer = (
+        per_month.groupby(["provider_id", "month"])
+        .agg(complaints=("sentiment", "size"), sentiment=("sentiment", "mean"))
+        .reset_index()
+        .sort_values(["complaints", "provider_id", "month"], ascending=[False, True, True], ignore_index=True)
+    )
+
+    duckdb = pytest.importorskip("duckdb")
+    sql = duckdb.sql(
+        f"""
+        SELECT provider_id, month, count(*) AS complaints, avg(sentiment) AS sentiment
+        FROM read_parquet('data/clean/documents/**/*.parquet', hive_partitioning = true)
+        WHERE source = 'complaints' AND month >= '{since}' AND provider_id IS NOT NULL
+        GROUP BY provider_id, month
+        ORDER BY complaints DESC, provider_id, month
+        """
+    ).df()
+
+    complaints = docs[(docs["source"] == "complaints") & docs["provider_id"].notna()]
+    complaints = complaints[complaints["created_at"].dt.strftime("%Y-%m") >= since]
+    assert len(answer) > 1 and answer["complaints"].sum() == len(complaints)
+    assert answer["provider_id"].tolist() == sql["provider_id"].tolist()
+    assert answer["month"].tolist() == sql["month"].tolist()
+    assert answer["complaints"].tolist() == sql["complaints"].tolist()
+    assert np.allclose(answer["sentiment"], sql["sentiment"])
