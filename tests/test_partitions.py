@@ -223,3 +223,22 @@ def test_the_readme_question_has_one_answer_in_pandas_and_in_duckdb(built, monke
     assert answer["month"].tolist() == sql["month"].tolist()
     assert answer["complaints"].tolist() == sql["complaints"].tolist()
     assert np.allclose(answer["sentiment"], sql["sentiment"])
+
+
+def test_verify_and_status_read_the_partitions(built):
+    from cli.verify import verify_tree
+    from flows.history import table_counts
+
+    docs = read_table(built, DOCS)
+    assert verify_tree(built) == []
+    assert table_counts(built)[DOCS] == docs.num_rows
+
+    files = table_files(built, DOCS)
+    lost = pq.ParquetFile(files[0]).metadata.num_rows
+    files[0].unlink()
+    pq.write_table(pq.read_table(files[1]).drop_columns(["sentiment"]), files[1])
+    problems = "\n".join(verify_tree(built))
+    rel = built.relative(files[1])
+    assert f"table {DOCS} ({rel}): schema differs: missing ['sentiment']" in problems
+    assert f"table {DOCS}: {docs.num_rows - lost} rows, the last build wrote {docs.num_rows}" in problems
+    assert table_counts(built)[DOCS] == docs.num_rows - lost
