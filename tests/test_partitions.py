@@ -1,4 +1,4 @@
-"""clean/documents as a hive-partitioned parquet dataset (source=…/month=…/part-0.parquet): pandas and
+"""clean/documents as a hive-partitioned parquet dataset (source=…/part-0.parquet): pandas and
 DuckDB read the directory as it is, an incremental build rewrites only the partitions whose rows
 changed, a partition is never seen half-written, and a single-file table of an earlier kaopu is
 migrated by the next build."""
@@ -50,20 +50,21 @@ def _contents(tree: DataTree) -> dict[str, pd.DataFrame]:
     return {p.relative_to(root).as_posix(): pq.read_table(p).to_pandas() for p in table_files(tree, DOCS)}
 
 
-def test_documents_are_partitioned_by_source_and_month_and_read_back_whole(built):
+def test_documents_are_partitioned_by_source_and_read_back_whole(built):
     root = built.table_path(DOCS)
     assert root.is_dir() and not built.single_file_path(DOCS).exists()
     docs = read_table(built, DOCS).to_pandas()
     files = table_files(built, DOCS)
-    assert len(files) > 5 and table_rows(built, DOCS) == len(docs)
+    assert len(files) >= 5 and table_rows(built, DOCS) == len(docs)
     for path in files:
-        source, month = (seg.split("=", 1)[1] for seg in path.relative_to(root).parts[:2])
+        values = dict(seg.split("=", 1) for seg in path.relative_to(root).parts[:-1])
         part = pq.read_table(path).to_pandas()
         assert "source" not in part.columns, "the partition column lives in the directory name only"
         rows = docs[docs["doc_id"].isin(part["doc_id"])]
-        assert (rows["source"] == source).all()
-        stamp = rows["created_at"].fillna(rows["fetched_at"])
-        assert (stamp.dt.strftime("%Y-%m") == month).all()
+        assert len(rows) == len(part) and (rows["source"] == values["source"]).all()
+        if "month" in values:  # (a layout by month too: see storage.PARTITIONED)
+            stamp = rows["created_at"].fillna(rows["fetched_at"])
+            assert (stamp.dt.strftime("%Y-%m") == values["month"]).all()
     assert docs["doc_id"].is_monotonic_increasing and docs["doc_id"].is_unique
     assert list(docs.columns) == storage.TABLES[DOCS].names
 
@@ -74,7 +75,8 @@ def test_pandas_and_duckdb_read_the_directory_unchanged(built):
 
     frame = pd.read_parquet(path)  # the README's line
     assert len(frame) == len(docs)
-    assert set(frame.columns) == set(docs.columns) | {"month"}
+    period = storage.PARTITIONED[DOCS].period
+    assert set(frame.columns) == set(docs.columns) | ({period} if period else set())
     frame = frame.sort_values("doc_id", ignore_index=True)
     assert frame["source"].astype(str).tolist() == docs["source"].tolist()
     pd.testing.assert_series_equal(frame["sentiment"], docs["sentiment"])
@@ -112,8 +114,8 @@ def test_an_incremental_build_rewrites_only_the_partitions_whose_rows_changed(bu
             assert after[key] != before.get(key), f"{key} changed but was not rewritten"
         else:
             assert after[key] == before[key], f"{key} did not change but was rewritten"
-    untouched_sources = {k.split("/")[0] for k in after if k not in changed}
-    assert {"source=articles", "source=complaints", "source=forum"} <= untouched_sources
+    untouched = {k.split("/")[0] for k in after if k not in changed}
+    assert {"source=articles", "source=complaints", "source=forum"} <= untouched, "only market sorts after it"
 
 
 def test_rewriting_the_same_rows_writes_no_partition(built):
@@ -186,20 +188,20 @@ def test_a_single_file_table_is_migrated_by_the_next_build(built):
 
 
 def test_the_readme_question_has_one_answer_in_pandas_and_in_duckdb(built, monkeypatch):
-    """README "Reading the tables with DuckDB": complaints per agency and month since a month, with the
-    mean sentiment, first through pandas (the partitions outside the filter are not read), then DuckDB."""
+    """README "Reading the tables with DuckDB": complaints per agency and month since a date, with the
+    mean sentiment, first through pandas (only the complaints partition is read), then DuckDB."""
     monkeypatch.chdir(built.root.parent)  # the README's paths are relative to the repository
     docs = read_table(built, DOCS).to_pandas()
-    since = sorted(docs.loc[docs["source"] == "complaints", "created_at"].dt.strftime("%Y-%m"))[5]
+    since = sorted(docs.loc[docs["source"] == "complaints", "created_at"].dropna())[5].floor("D")
 
-    per_month = pd.read_parquet(
+    complaints = pd.read_parquet(
         "data/clean/documents",
-        columns=["provider_id", "month", "sentiment"],
-        filters=[("source", "==", "complaints"), ("month", ">=", since)],
+        columns=["provider_id", "created_at", "sentiment"],
+        filters=[("source", "==", "complaints"), ("created_at", ">=", since)],
     )
-    per_month["month"] = per_month["month"].astype(str)  # a partition key comes back as a category
+    complaints["month"] = complaints["created_at"].dt.strftime("%Y-%m")
     answer = (
-        per_month.groupby(["provider_id", "month"])
+        complaints.groupby(["provider_id", "month"])
         .agg(complaints=("sentiment", "size"), sentiment=("sentiment", "mean"))
         .reset_index()
         .sort_values(["complaints", "provider_id", "month"], ascending=[False, True, True], ignore_index=True)
@@ -208,17 +210,20 @@ def test_the_readme_question_has_one_answer_in_pandas_and_in_duckdb(built, monke
     duckdb = pytest.importorskip("duckdb")
     sql = duckdb.sql(
         f"""
-        SELECT provider_id, month, count(*) AS complaints, avg(sentiment) AS sentiment
+        SELECT provider_id, strftime(timezone('UTC', created_at), '%Y-%m') AS month,
+               count(*) AS complaints, avg(sentiment) AS sentiment
         FROM read_parquet('data/clean/documents/**/*.parquet', hive_partitioning = true)
-        WHERE source = 'complaints' AND month >= '{since}' AND provider_id IS NOT NULL
-        GROUP BY provider_id, month
+        WHERE source = 'complaints' AND created_at >= TIMESTAMPTZ '{since.isoformat()}'
+              AND provider_id IS NOT NULL
+        GROUP BY ALL
         ORDER BY complaints DESC, provider_id, month
         """
     ).df()
 
-    complaints = docs[(docs["source"] == "complaints") & docs["provider_id"].notna()]
-    complaints = complaints[complaints["created_at"].dt.strftime("%Y-%m") >= since]
-    assert len(answer) > 1 and answer["complaints"].sum() == len(complaints)
+    expected = docs[
+        (docs["source"] == "complaints") & docs["provider_id"].notna() & (docs["created_at"] >= since)
+    ]
+    assert len(answer) > 1 and answer["complaints"].sum() == len(expected)
     assert answer["provider_id"].tolist() == sql["provider_id"].tolist()
     assert answer["month"].tolist() == sql["month"].tolist()
     assert answer["complaints"].tolist() == sql["complaints"].tolist()
@@ -242,3 +247,17 @@ def test_verify_and_status_read_the_partitions(built):
     assert f"table {DOCS} ({rel}): schema differs: missing ['sentiment']" in problems
     assert f"table {DOCS}: {docs.num_rows - lost} rows, the last build wrote {docs.num_rows}" in problems
     assert table_counts(built)[DOCS] == docs.num_rows - lost
+
+
+def test_a_layout_by_source_and_month_reads_back_the_same_table(built, tmp_path, monkeypatch):
+    docs = read_table(built, DOCS)
+    by_month = dataclasses.replace(storage.PARTITIONED[DOCS], period="month")
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
+    other = DataTree(tmp_path / "by-month")
+    storage.write_table(other, DOCS, docs)
+    files = table_files(other, DOCS)
+    assert all(p.parent.name.startswith("month=") for p in files) and len(files) > 20
+    assert read_table(other, DOCS).equals(docs), "sorted back into doc_id order across months"
+    frame = pd.read_parquet(other.table_path(DOCS))
+    stamp = frame["created_at"].fillna(frame["fetched_at"]).dt.strftime("%Y-%m")
+    assert (frame["month"].astype(str) == stamp).all()
