@@ -36,12 +36,14 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import struct
 import tempfile
 import unicodedata
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -732,14 +734,21 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
     (their files keep inode and mtime). Partitions no longer in the table are removed after every
     new one is in place, then the table's old single file if there was one (its migration).
 
-    Each file is atomic, the set of them is not: a reader in the middle of a build may see some
-    partitions new and others old (a row that moved partition in both), as a reader of several tables
-    sees some rewritten and others not. A build that crashes leaves every partition whole, and the
-    next build, re-reading the same raw, writes them all consistent again.
-    Returns {"written": n, "kept": n, "removed": n}."""
+    The first write of the dataset (a new tree, a migration) is atomic as a whole: it is written in a
+    hidden directory beside it and renamed into place. Afterwards each file is atomic, the set of
+    them is not: a reader in the middle of a build may see some partitions new and others old (a row
+    that moved partition in both), as a reader of several tables sees some rewritten and others not.
+    A build that crashes leaves every partition whole, and the next build, re-reading the same raw,
+    writes them all consistent again. Returns {"written": n, "kept": n, "removed": n}."""
     part = PARTITIONED[name]
-    root = tree.table_path(name)
-    root.mkdir(parents=True, exist_ok=True)
+    final = tree.table_path(name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)  # a first write that crashed
+    first = not final.is_dir()
+    root = (
+        Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)) if first else final
+    )
     groups = _partition_groups(table, part)
     file_table = table.drop_columns([part.column])
     wanted: dict[Path, np.ndarray] = {}
@@ -759,8 +768,6 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
         write_bytes_atomic(path, lambda fh: fh.write(body))
         return True
 
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=_PARTITION_THREADS) as pool:
         written = sum(pool.map(write_one, sorted(wanted.items(), key=lambda kv: str(kv[0]))))
     removed = 0
@@ -770,6 +777,9 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
             removed += 1
             fsync_dir(path.parent)
             _remove_empty_dirs(path.parent, root)
+    if first:
+        os.replace(root, final)
+        fsync_dir(final.parent)
     old = tree.single_file_path(name)
     if old.exists():
         old.unlink()

@@ -169,7 +169,7 @@ def test_a_build_killed_between_partitions_leaves_every_partition_whole(built, m
     assert 2 <= rewritten < len(now), "the failure stopped the write part-way"
 
 
-def test_a_single_file_table_is_migrated_by_the_next_build(built):
+def test_a_single_file_table_is_migrated_by_the_next_build(built, monkeypatch):
     docs = read_table(built, DOCS)
     old_file = built.single_file_path(DOCS)
     pq.write_table(docs, old_file)  # the layout of an earlier kaopu
@@ -181,8 +181,24 @@ def test_a_single_file_table_is_migrated_by_the_next_build(built):
     assert read_table(built, DOCS).equals(docs), "read as it is until migrated"
     assert table_files(built, DOCS) == [old_file]
 
+    # A migration that dies half-way shows nothing of itself: the old file stays the table.
+    real_replace = os.replace
+
+    def dying_replace(src, dst):
+        if str(dst).endswith("part-0.parquet") and "source=forum" in str(dst):
+            raise OSError("disk gone")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(storage.os, "replace", dying_replace)
+    with pytest.raises(OSError, match="disk gone"):
+        storage.write_table(built, DOCS, docs)
+    monkeypatch.setattr(storage.os, "replace", real_replace)
+    assert not built.table_path(DOCS).exists() and read_table(built, DOCS).equals(docs)
+    assert len(pd.read_parquet(old_file)) == docs.num_rows
+
     counts = update_clean(built, watchlist=[], workers=1)
     assert not counts.get("unchanged"), "a table in the old layout is written anew"
+    assert not list(old_file.parent.glob(".documents.*")), "the dead migration's directory is gone"
     assert not old_file.exists() and built.table_path(DOCS).is_dir()
     assert read_table(built, DOCS).equals(docs)
 
