@@ -90,7 +90,7 @@ def _phase(name: str, root: str, seed: int, n: int, period: str) -> dict:
     from pipelines.storage import DataTree
     from sandbox.world import World
 
-    if hasattr(storage, "PARTITIONED") and period != "month":  # (an older kaopu has no partitions)
+    if hasattr(storage, "PARTITIONED"):  # (an older kaopu has no partitions)
         docs = storage.PARTITIONED["clean/documents"]
         storage.PARTITIONED["clean/documents"] = dataclasses.replace(
             docs, period=None if period == "none" else period
@@ -124,7 +124,7 @@ def _phase(name: str, root: str, seed: int, n: int, period: str) -> dict:
     return out
 
 
-def run_phase(name: str, root: Path, seed: int, n: int, period: str = "month") -> dict:
+def run_phase(name: str, root: Path, seed: int, n: int, period: str = "none") -> dict:
     cmd = [sys.executable, __file__, "--phase", name, "--root", str(root), "--seed", str(seed), "--n", str(n)]
     cmd += ["--period", period]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -164,7 +164,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--modes", default="local,dask-2", help="clean builds to compare: local, dask-N")
     ap.add_argument("--workdir", default=None)
-    ap.add_argument("--period", default="month", help="documents partitions: source and month, year or none")
+    ap.add_argument("--period", default="none", help="documents partitions by source and: none, month, year")
     ap.add_argument("--reuse-raw", action="store_true", help="keep the workdir's raw from an earlier run")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)

@@ -822,7 +822,7 @@ def _same_bytes(path: Path, body: pa.Buffer) -> bool:
     try:
         if path.stat().st_size != body.size:
             return False
-        return path.read_bytes() == body.to_pybytes()
+        return path.read_bytes() == memoryview(body)  # (no copy of the new bytes)
     except OSError:
         return False
 
@@ -875,4 +875,4 @@ def _read_partitioned(tree: DataTree, name: str, columns: Sequence[str] | None) 
     keys = whole.column(part.order_by)
     if not strictly_increasing(keys):
         whole = whole.take(pc.sort_indices(keys))
-    return whole.select(want).combine_chunks()
+    return whole.select(want)
