@@ -5,6 +5,8 @@ This is the expensive part of a build (sentiment scoring above all), so it only 
 not processed before. `TextWork` takes the new rows batch by batch as they are read from raw; the
 caller asks for `result()` (the processed rows) and, once the merged table is known, for
 `dup_clusters()` (labels over every text, only new texts hashed: see `incremental_build.dedup_store`).
+Given a `TextRunner`, the batches go to it instead of local processes (`flows.dask_texts` runs them as
+Prefect tasks on a Dask cluster); the near-duplicate labels stay here, over the merged table.
 """
 
 from __future__ import annotations
