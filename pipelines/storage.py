@@ -822,7 +822,7 @@ def _same_bytes(path: Path, body: pa.Buffer) -> bool:
     try:
         if path.stat().st_size != body.size:
             return False
-        return path.read_bytes() == memoryview(body)  # (no copy of the new bytes)
+        return body.equals(pa.py_buffer(path.read_bytes()))  # (no copy of the new bytes)
     except OSError:
         return False
 
