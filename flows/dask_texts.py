@@ -38,9 +38,11 @@ def task_runner(target: DaskTarget):
 
 
 def _local_cluster(n_workers: int, **kwargs: Any):
-    """A LocalCluster of single-threaded worker processes (the text work holds the GIL), with no
-    dashboard, whose workers report to the Prefect API this flow run uses: without it each worker
-    would start a temporary Prefect server of its own (~15 s each on 2 cores)."""
+    """A LocalCluster of single-threaded worker processes (the text work holds the GIL), whose
+    workers report to the Prefect API this flow run uses: without it each worker would start a
+    temporary Prefect server of its own (~15 s each on 2 cores). Its dashboard goes on a free loopback
+    port (the log says which): `None` does not turn it off, and the default 8787 already taken by
+    another cluster only warns and moves, a warning the test suite turns into a failure."""
     from distributed import LocalCluster
     from prefect.context import FlowRunContext
 
@@ -51,7 +53,7 @@ def _local_cluster(n_workers: int, **kwargs: Any):
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
         env=env,
         **kwargs,
     )

@@ -47,7 +47,17 @@ def test_a_localcluster_build_equals_a_local_build_table_for_table(prefect_api, 
         write_raw(tree, "one", items)
     update_clean(local, workers=1)
 
-    state = kflows.build_on("local:2")(str(dask.root), dask="local:2", return_state=True)
+    # Dask's default dashboard port taken (another cluster on the machine): no warning, no failure.
+    busy = socket.socket()
+    try:
+        busy.bind(("127.0.0.1", 8787))
+        busy.listen()
+    except OSError:
+        pass  # taken already: the same situation
+    try:
+        state = kflows.build_on("local:2")(str(dask.root), dask="local:2", return_state=True)
+    finally:
+        busy.close()
     assert state.is_completed(), state
     documents = read_table(dask, "clean/documents").num_rows
     assert documents > 3 * 60, "too few documents for several batches"
