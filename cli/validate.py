@@ -62,8 +62,12 @@ def dask(spec: str | None) -> None:
     """`--dask` is `tcp://HOST:PORT` with something answering there, or `local:N`."""
     if spec is None:
         return
+    import importlib.util
+
     from flows.dask_target import check_reachable, parse
 
     problem = check_reachable(parse(spec))  # a malformed value: OptionError, exit 2
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise Fail("--dask needs prefect-dask: install kaopu with its dask extra (pip install '.[dask]')", 2)
     if problem:
         raise Fail(f"--dask {bounded(spec)}: no Dask scheduler reachable there ({problem})", 2)
