@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	  echo "python venv module missing: installing python3-venv"; \
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,model,bench]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,model,bench,dask]"
 	@touch $(STAMP)
 
 # The report's browser test drives Debian's Chromium (Playwright never downloads a browser here), and a

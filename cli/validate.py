@@ -74,3 +74,18 @@ def frontier(url: str | None, workers: int) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
         raise Fail(f"--frontier {bounded(url)}: expected a Redis URL like redis://127.0.0.1:6379/0", 2)
+
+
+def dask(spec: str | None) -> None:
+    """`--dask` is `tcp://HOST:PORT` with something answering there, or `local:N`."""
+    if spec is None:
+        return
+    import importlib.util
+
+    from flows.dask_target import check_reachable, parse
+
+    problem = check_reachable(parse(spec))  # a malformed value: OptionError, exit 2
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise Fail("--dask needs prefect-dask: install kaopu with its dask extra (pip install '.[dask]')", 2)
+    if problem:
+        raise Fail(f"--dask {bounded(spec)}: no Dask scheduler reachable there ({problem})", 2)

@@ -23,7 +23,7 @@ from incremental_build.clean import INPUTS as _CLEAN_INPUTS
 from incremental_build.mart_state import STATE_JSON as _MARTS_STATE
 from incremental_build.raw_manifest import MANIFEST as _CLEAN_MANIFEST
 from pipelines.contracts import SCHEMA_VERSION, TABLES
-from pipelines.storage import UNFINISHED, DataTree, check_raw
+from pipelines.storage import PARTITIONED, UNFINISHED, DataTree, check_raw, table_exists, table_files
 
 # Row counts the clean build records, by table.
 _CLEAN_COUNTS = {
@@ -143,23 +143,45 @@ def _table_problems(tree: DataTree) -> list[str]:
         if isinstance(rows, int):
             expected[name] = rows
     for name, schema in TABLES.items():
-        path = tree.table_path(name)
-        if not path.exists():
+        files = table_files(tree, name)
+        if not files:
             if name in expected:
                 out.append(f"table {name}: missing, but the last build wrote it; run `kaopu build`")
             continue
-        out += _one_table(name, path, schema, expected.get(name))
+        if name in PARTITIONED and not table_exists(tree, name):
+            out.append(
+                f"table {name}: still one file ({files[0].name}); the next `kaopu build` partitions it"
+            )
+            continue
+        out += _one_table(tree, name, files, schema, expected.get(name))
     return out
 
 
-def _one_table(name: str, path: Path, schema: pa.Schema, expected_rows: int | None) -> list[str]:
-    try:
-        meta = pq.ParquetFile(path)
-        found = meta.schema_arrow
-        rows = meta.metadata.num_rows
-    except (OSError, pa.ArrowException) as exc:
-        return [f"table {name}: unreadable parquet ({exc}); run `kaopu build` to write it again"]
-    out = []
+def _one_table(
+    tree: DataTree, name: str, files: list[Path], schema: pa.Schema, expected_rows: int | None
+) -> list[str]:
+    """A table's schema, schema_version and row count, over its one file or its partitions' files (a
+    partitioned table's partition column lives in the directory names, not in the files)."""
+    part = PARTITIONED.get(name)
+    in_files = pa.schema([f for f in schema if part is None or f.name != part.column])
+    out: list[str] = []
+    rows = 0
+    for path in files:
+        where = name if part is None else f"{name} ({tree.relative(path)})"
+        try:
+            meta = pq.ParquetFile(path)
+            found = meta.schema_arrow
+            rows += meta.metadata.num_rows
+        except (OSError, pa.ArrowException) as exc:
+            out.append(f"table {where}: unreadable parquet ({exc}); run `kaopu build` to write it again")
+            continue
+        out += _schema_problems(where, path, found, in_files, meta.metadata.num_rows)
+    if expected_rows is not None and rows != expected_rows and not any("unreadable" in line for line in out):
+        out.append(f"table {name}: {rows} rows, the last build wrote {expected_rows}")
+    return out
+
+
+def _schema_problems(where: str, path: Path, found: pa.Schema, schema: pa.Schema, rows: int) -> list[str]:
     missing = [f.name for f in schema if f.name not in found.names]
     extra = [n for n in found.names if n not in schema.names]
     wrong = [
@@ -169,11 +191,9 @@ def _one_table(name: str, path: Path, schema: pa.Schema, expected_rows: int | No
     ]
     if missing or extra or wrong:
         parts = [f"missing {missing}" if missing else "", f"extra {extra}" if extra else "", *wrong]
-        out.append(f"table {name}: schema differs: {'; '.join(p for p in parts if p)}")
-    elif rows and "schema_version" in found.names:
+        return [f"table {where}: schema differs: {'; '.join(p for p in parts if p)}"]
+    if rows and "schema_version" in found.names:
         versions = set(pq.read_table(path, columns=["schema_version"]).column(0).unique().to_pylist())
         if versions != {SCHEMA_VERSION}:
-            out.append(f"table {name}: schema_version {sorted(versions)}, this kaopu writes {SCHEMA_VERSION}")
-    if expected_rows is not None and rows != expected_rows:
-        out.append(f"table {name}: {rows} rows, the last build wrote {expected_rows}")
-    return out
+            return [f"table {where}: schema_version {sorted(versions)}, this kaopu writes {SCHEMA_VERSION}"]
+    return []

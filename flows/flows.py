@@ -110,11 +110,18 @@ def crawl(
 # clean step, near-duplicate labels and provider resolution are not tasks: both are recomputed over the
 # whole documents table as it is merged, and a task boundary would write the 10^6 texts twice.
 @task(retries=1, retry_delay_seconds=2, task_run_name="clean-tables")
-def update_clean_tables(data: str, full: bool = False) -> dict[str, Any]:
-    """raw → clean: only raw records not processed before, unless `full` or the clean method changed."""
+def update_clean_tables(data: str, full: bool = False, dask: str | None = None) -> dict[str, Any]:
+    """raw → clean: only raw records not processed before, unless `full` or the clean method changed.
+    `dask`: the text work goes to the flow's task runner (a DaskTaskRunner for that cluster)."""
     from incremental_build.clean import update_clean
 
-    return update_clean(DataTree(data), full=full)
+    texts = None
+    if dask is not None:
+        from flows import dask_texts
+        from flows.dask_target import parse
+
+        texts = dask_texts.on_task_runner(parse(dask).in_flight)
+    return update_clean(DataTree(data), full=full, texts=texts)
 
 
 @task(retries=1, retry_delay_seconds=2, task_run_name="marts")
@@ -126,17 +133,28 @@ def build_mart_tables(data: str, full: bool = False) -> dict[str, Any]:
 
 
 @flow(name="kaopu-build")
-def build(data: str, full: bool = False) -> dict[str, Any]:
+def build(data: str, full: bool = False, dask: str | None = None) -> dict[str, Any]:
     """raw → clean (only new raw files) → marts (only providers whose evidence changed are recomputed).
-    `full`: re-clean every raw file and recompute every provider, as a fresh data tree would."""
+    `full`: re-clean every raw file and recompute every provider, as a fresh data tree would.
+    `dask`: run the text work on that Dask cluster (call the flow `build_on(dask)` gives)."""
     tree = DataTree(data)
     history.build_stage(tree, "clean")
-    clean = update_clean_tables(data, full)
+    clean = update_clean_tables(data, full, dask)
     history.build_stage(tree, "marts")
     # (A re-clean for a changed clean method recomputes every mart too: the marts key includes it.)
     marts = build_mart_tables(data, full)
     history.build_stage(tree, "done")
     return {"clean": clean, "marts": marts}
+
+
+def build_on(dask: str | None):
+    """The build flow, with a Dask task runner for `--dask` (`tcp://HOST:PORT` or `local:N`)."""
+    if dask is None:
+        return build
+    from flows import dask_texts
+    from flows.dask_target import parse
+
+    return build.with_options(task_runner=dask_texts.task_runner(parse(dask)))
 
 
 @flow(name="kaopu-run")

@@ -8,10 +8,8 @@ import json
 from collections import Counter
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from pipelines.contracts import SOURCES, TABLES
-from pipelines.storage import DataTree, append_line_durably, read_jsonl_gz, write_json_atomic
+from pipelines.storage import DataTree, append_line_durably, read_jsonl_gz, table_rows, write_json_atomic
 
 
 def runs_file(tree: DataTree):
@@ -88,8 +86,7 @@ def table_counts(tree: DataTree) -> dict[str, int | None]:
     """Rows per table from parquet metadata (cheap: no data is read). None = never built."""
     counts: dict[str, int | None] = {}
     for name in TABLES:
-        path = tree.table_path(name)
-        counts[name] = pq.ParquetFile(path).metadata.num_rows if path.exists() else None
+        counts[name] = table_rows(tree, name)
     return counts
 
 

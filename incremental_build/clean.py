@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from incremental_build import attribution_state, dedup_store, history
 from incremental_build.method_keys import CODE_CACHE, clean_key
@@ -49,7 +48,7 @@ from incremental_build.provider_attribution import (
 from incremental_build.provider_names import cached_provider_entries, name_groups
 from incremental_build.raw_manifest import Pending, load_manifest, pending_raw, read_items, record_progress
 from incremental_build.table_merge import concat, latest, lookup, merge_docs, to_utc
-from incremental_build.text_work import TextWork
+from incremental_build.text_work import TextRunner, TextWork
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.providers import ProviderIndex, gc_paused
@@ -58,6 +57,8 @@ from pipelines.storage import (
     QuarantineWriter,
     read_json_state,
     read_table,
+    table_exists,
+    table_rows,
     write_json_atomic,
     write_table,
 )
@@ -86,11 +87,14 @@ def update_clean(
     watchlist: Iterable[WatchedProvider | dict] | None = None,
     workers: int | None = None,
     full: bool = False,
+    texts: TextRunner | None = None,
 ) -> dict:
     """Process every raw record not processed before into the clean tables. Returns counts.
 
     `full`: re-clean everything from raw (as does a changed method key; `counts["full"]` says which).
     `workers`: processes for the text work of a large backlog (default: the machine's cores, at most 4).
+    `texts`: runs the text work elsewhere instead (batches in, processed frames out, in order), as
+    `flows.dask_texts` does on a Dask cluster; the tables are the same either way.
     """
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if watchlist is None:
@@ -123,7 +127,7 @@ def update_clean(
     with QuarantineWriter(tree.quarantine_file(f"{_QUARANTINE_PREFIX}{stamp}")) as quarantine:
         old_rows = 0 if start_over else _table_rows(tree, "clean/documents")
         new = _NewRecords()
-        new.texts = TextWork(_doc_batches(run, new, quarantine), workers, tree, old_rows)
+        new.texts = TextWork(_doc_batches(run, new, quarantine), workers, tree, old_rows, runner=texts)
     # Every line the build quarantined (bad lines, invalid items, damaged files), not only items.
     run.counts["quarantined"] = quarantine.count
     try:
@@ -422,13 +426,14 @@ def _watchlist_key(watchlist: list[WatchedProvider | dict]) -> str:
 
 
 def _all_written(tree: DataTree) -> bool:
-    return all(tree.table_path(name).exists() for name in CLEAN_TABLES)
+    # (A table in an older layout, clean/documents as one file, is not: the build writes it anew.)
+    return all(table_exists(tree, name) for name in CLEAN_TABLES)
 
 
 def _table_rows(tree: DataTree, name: str) -> int:
-    """Rows of a written table, from its footer (0 when absent or unreadable)."""
+    """Rows of a written table, from its footers (0 when absent or unreadable)."""
     try:
-        return pq.ParquetFile(tree.table_path(name)).metadata.num_rows
+        return table_rows(tree, name) or 0
     except (OSError, pa.ArrowException):
         return 0
 

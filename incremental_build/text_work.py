@@ -5,13 +5,15 @@ This is the expensive part of a build (sentiment scoring above all), so it only 
 not processed before. `TextWork` takes the new rows batch by batch as they are read from raw; the
 caller asks for `result()` (the processed rows) and, once the merged table is known, for
 `dup_clusters()` (labels over every text, only new texts hashed: see `incremental_build.dedup_store`).
+Given a `TextRunner`, the batches go to it instead of local processes (`flows.dask_texts` runs them as
+Prefect tasks on a Dask cluster); the near-duplicate labels stay here, over the merged table.
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +61,11 @@ def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
     model = sentiment_model()
     scores = [model.score_normalised(t) for t in texts]
     return scores, labels_from_scores(scores)
+
+
+# Runs the text work somewhere else (a Dask cluster): batches of rows in, `process_texts` frames out,
+# in the same order.
+TextRunner = Callable[[Iterable[list[dict[str, Any]]]], Iterable[pd.DataFrame]]
 
 
 def process_batches(batches: Iterable[list[dict[str, Any]]], workers: int) -> Iterator[pd.DataFrame]:
@@ -168,12 +175,23 @@ class TextWork:
     """The text work on the new documents: a big backlog on worker processes as soon as it is read
     (`process_batches`); a single big batch here, when `result()` is asked for, with its
     near-duplicate labels worked out meanwhile by one background worker (`labels_ahead`, collected
-    by `dup_clusters`); anything else right here."""
+    by `dup_clusters`); anything else right here. With a `runner`, every batch goes to it instead.
+    """
 
-    def __init__(self, batches: Iterable[list[dict[str, Any]]], workers: int, tree: DataTree, old_rows: int):
+    def __init__(
+        self,
+        batches: Iterable[list[dict[str, Any]]],
+        workers: int,
+        tree: DataTree,
+        old_rows: int,
+        runner: TextRunner | None = None,
+    ):
         self._pool: ProcessPoolExecutor | None = None
         self._frames: list[pd.DataFrame] = []
         self._lone: pd.DataFrame | None = None
+        if runner is not None:
+            self._frames = list(runner(batches))
+            return
         it = iter(batches)
         first = next(it, None)
         second = next(it, None) if first is not None else None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli import flow_runs, prefect_control, progress, render, summaries
+from cli import flow_runs, prefect_control, progress, render, summaries, validate
 from cli.consoles import err, out
 from cli.errors import Fail, fail_if_damaged, guard
 from cli.options import AllowDamaged, Ctx
@@ -29,15 +29,29 @@ def build(
         str | None, typer.Option("--json", help="Write the full result as JSON to this file ('-': stdout).")
     ] = None,
     full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="tcp://HOST:PORT|local:N",
+            help="Run the text work on this Dask scheduler, or on a LocalCluster of N worker processes.",
+        ),
+    ] = None,
 ) -> None:
     """Rebuild clean tables (from new raw files only) and the marts (from clean)."""
     c: Ctx = ctx.obj
+    validate.dask(dask)
     tree = c.config().tree
     ensure_watchlist(tree)
     run_id = new_run_id("build")
     with flow_runs.stoppable(tree, "build", run_id), RunLock(tree, what="build", run_id=run_id):
         kflows = prefect_control.load_flows(tree, c.verbose)
-        result = progress.follow(err, tree, run_id, [], lambda: kflows.build(str(tree.root), full=full))
+        root = str(tree.root)
+        if dask is None:
+            result = progress.follow(err, tree, run_id, [], lambda: kflows.build(root, full=full))
+        else:
+            on_dask = kflows.build_on(dask)
+            result = progress.follow(err, tree, run_id, [], lambda: on_dask(root, full=full, dask=dask))
     if not render.write_json(json_out, result):
         render.print_lines(summaries.build_lines(result, c.lang))
         render.print_reputation(tree, c.lang)

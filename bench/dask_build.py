@@ -1,0 +1,239 @@
+"""The clean build's text work on Dask (`--dask local:2`) against local worker processes, and what an
+incremental build writes with clean/documents partitioned.
+
+    .venv/bin/python bench/dask_build.py --size 100000 --seed 1 --repeats 3
+    PYTHONPATH=/path/to/older/checkout .venv/bin/python bench/dask_build.py --modes local   # "before"
+
+Raw comes from `World(seed, n).expected_items()` as in bench/build.py. Each measured build runs in a
+fresh process on a fresh copy of the same data tree, so its peak RSS is its own; worker processes'
+peak RSS (LocalCluster workers and local text workers alike are children) is reported beside it.
+
+- `clean-local`: `update_clean` as `kaopu build` runs it (text work on up to 4 local processes).
+- `clean-dask`: the same inside a Prefect flow whose DaskTaskRunner starts a LocalCluster of 2
+  single-threaded worker processes; every text batch is a Prefect task there. Timed from the flow
+  call (the LocalCluster start included); the Prefect API is started before the clock.
+- `inc-clean`: a world 1% larger written as a new raw run onto the built tree, then `update_clean`;
+  reports how many documents partitions it rewrote and kept (files' inode and mtime before/after).
+
+Every figure is printed per repeat and as a mean with a 95% t-interval. The machine is shared (2 cores,
+other jobs running): read CPU seconds beside wall seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+# Two-sided 95% t quantiles by degrees of freedom (n - 1).
+_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _partition_files(root: Path) -> dict[str, tuple[int, int]]:
+    docs = root / "clean" / "documents"
+    if not docs.is_dir():
+        return {}
+    return {
+        p.relative_to(docs).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in docs.rglob("*.parquet")
+    }
+
+
+def _clean_dask(root: str, workers: int) -> dict:
+    from flows import prefect_env
+    from pipelines.storage import DataTree
+
+    prefect_env.configure(DataTree(root))  # as the CLI does: before Prefect is imported
+    from prefect import flow
+
+    from flows.dask_target import parse
+    from flows.dask_texts import on_task_runner, task_runner
+    from incremental_build.clean import update_clean
+
+    target = parse(f"local:{workers}")
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> None:
+        return None
+
+    @flow(name="bench-clean-dask")
+    def clean() -> dict:
+        return update_clean(DataTree(root), watchlist=[], texts=on_task_runner(target.in_flight))
+
+    warm_up()  # the temporary Prefect API starts here, before the clock
+    t0, c0 = time.perf_counter(), _cpu_seconds()
+    counts = clean.with_options(task_runner=task_runner(target))()
+    return {"counts": counts, "seconds": time.perf_counter() - t0, "cpu_seconds": _cpu_seconds() - c0}
+
+
+def _phase(name: str, root: str, seed: int, n: int, period: str) -> dict:
+    from evaluation.sandbox_eval import load_world_into_raw, write_raw
+    from incremental_build.clean import update_clean
+    from pipelines import storage
+    from pipelines.storage import DataTree
+    from sandbox.world import World
+
+    if hasattr(storage, "PARTITIONED"):  # (an older kaopu has no partitions)
+        docs = storage.PARTITIONED["clean/documents"]
+        storage.PARTITIONED["clean/documents"] = dataclasses.replace(
+            docs, period=None if period == "none" else period
+        )
+
+    tree = DataTree(root)
+    out: dict = {}
+    before = _partition_files(tree.root)
+    t0, c0 = time.perf_counter(), _cpu_seconds()
+    if name == "raw":
+        out["written"] = load_world_into_raw(World(seed, n), tree, "base")
+    elif name == "raw-inc":
+        base = {i.item_id for i in World(seed, n).expected_items()}
+        bigger = World(seed, math.ceil(n * 1.01))
+        out["written"] = write_raw(
+            tree, "increment", (i for i in bigger.expected_items() if i.item_id not in base)
+        )
+    elif name in ("clean-local", "inc-clean"):
+        out["counts"] = update_clean(tree, watchlist=[])
+    elif name.startswith("clean-dask"):
+        out = _clean_dask(root, int(name.rsplit("-", 1)[1]))
+        t0, c0 = time.perf_counter() - out.pop("seconds"), _cpu_seconds() - out.pop("cpu_seconds")
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    out["cpu_seconds"] = round(_cpu_seconds() - c0, 2)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["workers_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    after = _partition_files(tree.root)
+    if after:
+        out["partitions"] = len(after)
+        out["partitions_rewritten"] = sum(after[k] != before.get(k) for k in after)
+    return out
+
+
+def run_phase(name: str, root: Path, seed: int, n: int, period: str = "none") -> dict:
+    cmd = [sys.executable, __file__, "--phase", name, "--root", str(root), "--seed", str(seed), "--n", str(n)]
+    cmd += ["--period", period]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _interval(values: list[float]) -> str:
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return f"{mean:.2f}"
+    half = _T95.get(len(values) - 1, 1.96) * statistics.stdev(values) / math.sqrt(len(values))
+    return f"{mean:.2f} ± {half:.2f}"
+
+
+def providers_for(target_docs: int, seed: int) -> int:
+    """Providers a world needs for about `target_docs` text documents (as bench/build.py sizes it)."""
+    from pipelines.contracts import TEXT_KINDS
+    from sandbox.world import World
+
+    sample = 200
+    counts = World(seed, sample).count_documents()
+    return max(1, round(target_docs / (sum(counts[k] for k in TEXT_KINDS) / sample)))
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+    return dst
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--modes", default="local,dask-2", help="clean builds to compare: local, dask-N")
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--period", default="none", help="documents partitions by source and: none, month, year")
+    ap.add_argument("--reuse-raw", action="store_true", help="keep the workdir's raw from an earlier run")
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--root", help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(_phase(args.phase, args.root, args.seed, args.n, args.period), ensure_ascii=False))
+        return
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="kaopu-dask-bench-"))
+    n = providers_for(args.size, args.seed)
+    raw = work / "raw-only"
+    if not (args.reuse_raw and raw.exists()):
+        shutil.rmtree(raw, ignore_errors=True)
+        run_phase("raw", raw, args.seed, n)
+    period = args.period
+    results: dict = {"target_docs": args.size, "providers": n, "runs": {}}
+    built = None
+    for mode in args.modes.split(","):
+        phase = "clean-local" if mode == "local" else f"clean-dask-{mode.split('-')[1]}"
+        runs = []
+        for i in range(args.repeats):
+            root = _copy(raw, work / f"{mode}-{i}")
+            runs.append(run_phase(phase, root, args.seed, n, period))
+            r = runs[-1]
+            print(
+                f"{mode:>8} #{i}: {r['counts']['documents']:,} docs {r['seconds']:.1f} s "
+                f"(CPU {r['cpu_seconds']:.1f} s), peak {r['peak_rss_mb']:.0f} MB "
+                f"+ workers {r['workers_peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
+            if built is None:
+                built = root
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+        results["runs"][mode] = runs
+        print(
+            f"{mode:>8}: {_interval([r['seconds'] for r in runs])} s, "
+            f"peak {_interval([r['peak_rss_mb'] for r in runs])} MB, "
+            f"workers {_interval([r['workers_peak_rss_mb'] for r in runs])} MB",
+            flush=True,
+        )
+
+    # +1%: onto the first local build, each repeat on a fresh copy of it.
+    run_phase("raw-inc", built, args.seed, n, period)
+    inc = []
+    for i in range(args.repeats):
+        root = _copy(built, work / f"inc-{i}")
+        inc.append(run_phase("inc-clean", root, args.seed, n, period))
+        r = inc[-1]
+        parts = (
+            f", partitions {r['partitions_rewritten']}/{r['partitions']} rewritten"
+            if "partitions" in r
+            else ""
+        )
+        print(
+            f"  +1% #{i}: +{r['counts']['new_documents']:,} docs {r['seconds']:.2f} s "
+            f"(CPU {r['cpu_seconds']:.1f} s), peak {r['peak_rss_mb']:.0f} MB{parts}",
+            flush=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+    results["runs"]["inc-clean"] = inc
+    print(
+        f"     +1%: {_interval([r['seconds'] for r in inc])} s, "
+        f"peak {_interval([r['peak_rss_mb'] for r in inc])} MB",
+        flush=True,
+    )
+    print(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

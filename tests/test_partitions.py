@@ -1,0 +1,279 @@
+"""clean/documents as a hive-partitioned parquet dataset (source=…/part-0.parquet): pandas and
+DuckDB read the directory as it is, an incremental build rewrites only the partitions whose rows
+changed, a partition is never seen half-written, and a single-file table of an earlier kaopu is
+migrated by the next build."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from evaluation.sandbox_eval import write_raw
+from incremental_build.clean import update_clean
+from pipelines import storage
+from pipelines.storage import DataTree, read_table, table_files, table_rows
+from sandbox.world import World
+
+DOCS = "clean/documents"
+
+
+@pytest.fixture(scope="module")
+def items():
+    return list(World(11, 8).expected_items())
+
+
+@pytest.fixture
+def built(tmp_path, items) -> DataTree:
+    tree = DataTree(tmp_path / "data")
+    write_raw(tree, "one", items)
+    update_clean(tree, watchlist=[], workers=1)
+    return tree
+
+
+def _state(tree: DataTree) -> dict[str, tuple[int, int]]:
+    """Each partition file's (inode, mtime) by its path in the dataset."""
+    root = tree.table_path(DOCS)
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in table_files(tree, DOCS)
+    }
+
+
+def _contents(tree: DataTree) -> dict[str, pd.DataFrame]:
+    root = tree.table_path(DOCS)
+    return {p.relative_to(root).as_posix(): pq.read_table(p).to_pandas() for p in table_files(tree, DOCS)}
+
+
+def test_documents_are_partitioned_by_source_and_read_back_whole(built):
+    root = built.table_path(DOCS)
+    assert root.is_dir() and not built.single_file_path(DOCS).exists()
+    docs = read_table(built, DOCS).to_pandas()
+    files = table_files(built, DOCS)
+    assert len(files) >= 5 and table_rows(built, DOCS) == len(docs)
+    for path in files:
+        values = dict(seg.split("=", 1) for seg in path.relative_to(root).parts[:-1])
+        part = pq.read_table(path).to_pandas()
+        assert "source" not in part.columns, "the partition column lives in the directory name only"
+        rows = docs[docs["doc_id"].isin(part["doc_id"])]
+        assert len(rows) == len(part) and (rows["source"] == values["source"]).all()
+        if "month" in values:  # (a layout by month too: see storage.PARTITIONED)
+            stamp = rows["created_at"].fillna(rows["fetched_at"])
+            assert (stamp.dt.strftime("%Y-%m") == values["month"]).all()
+    assert docs["doc_id"].is_monotonic_increasing and docs["doc_id"].is_unique
+    assert list(docs.columns) == storage.TABLES[DOCS].names
+
+
+def test_pandas_and_duckdb_read_the_directory_unchanged(built):
+    docs = read_table(built, DOCS).to_pandas()
+    path = built.table_path(DOCS)
+
+    frame = pd.read_parquet(path)  # the README's line
+    assert len(frame) == len(docs)
+    period = storage.PARTITIONED[DOCS].period
+    assert set(frame.columns) == set(docs.columns) | ({period} if period else set())
+    frame = frame.sort_values("doc_id", ignore_index=True)
+    assert frame["source"].astype(str).tolist() == docs["source"].tolist()
+    pd.testing.assert_series_equal(frame["sentiment"], docs["sentiment"])
+
+    duckdb = pytest.importorskip("duckdb")
+    query = f"""
+        SELECT source, count(*) AS n, avg(sentiment) AS mean
+        FROM read_parquet('{path}/**/*.parquet', hive_partitioning = true)
+        GROUP BY source ORDER BY source"""
+    got = duckdb.sql(query).df()
+    want = docs.groupby("source").agg(n=("doc_id", "size"), mean=("sentiment", "mean")).reset_index()
+    assert got["source"].tolist() == want["source"].tolist()
+    assert got["n"].tolist() == want["n"].tolist()
+    assert got["mean"].round(12).tolist() == want["mean"].round(12).tolist()
+
+
+def test_an_incremental_build_rewrites_only_the_partitions_whose_rows_changed(built, items):
+    before, old = _state(built), _contents(built)
+    # One new review in the source whose documents sort last (market), written as a re-crawl would.
+    review = next(i for i in items if i.kind == "market_review")
+    new = dataclasses.replace(
+        review, native_id=f"{review.native_id}x", text="这家服务商的运营团队回复很慢，效果一般。"
+    )
+    assert new.item_id != review.item_id
+    write_raw(built, "two", [new])
+    counts = update_clean(built, watchlist=[], workers=1)
+    assert counts["new_documents"] == 1
+
+    after, now = _state(built), _contents(built)
+    changed = {k for k in now if k not in old or not now[k].equals(old[k])}
+    assert changed, "the new review's partition changed"
+    assert any(new.native_id in now[k]["native_id"].tolist() for k in changed)
+    for key in after:
+        if key in changed:
+            assert after[key] != before.get(key), f"{key} changed but was not rewritten"
+        else:
+            assert after[key] == before[key], f"{key} did not change but was rewritten"
+    untouched = {k.split("/")[0] for k in after if k not in changed}
+    assert {"source=articles", "source=complaints", "source=forum"} <= untouched, "only market sorts after it"
+
+
+def test_rewriting_the_same_rows_writes_no_partition(built):
+    before = _state(built)
+    counts = update_clean(built, watchlist=[], workers=1, full=True)
+    assert counts["full"] and counts["records"]
+    assert _state(built) == before, "a full rebuild of the same raw leaves every partition file alone"
+
+
+def test_a_build_killed_between_partitions_leaves_every_partition_whole(built, monkeypatch):
+    table = read_table(built, DOCS)
+    old = _contents(built)
+    changed = table.set_column(
+        table.schema.get_field_index("sentiment"),
+        "sentiment",
+        pc.subtract(1.0, pc.fill_null(table.column("sentiment"), 0.5)),
+    )
+    real_replace, calls = os.replace, []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError("disk gone")  # the third partition's rename never happens
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(storage.os, "replace", dying_replace)
+    with pytest.raises(OSError, match="disk gone"):
+        storage.write_table(built, DOCS, changed)
+    monkeypatch.setattr(storage.os, "replace", real_replace)
+
+    # What a SIGKILL in the middle of a write leaves: a temporary file beside the partition.
+    stray = table_files(built, DOCS)[0].parent / ".part-0.parquet.kill.tmp"
+    stray.write_bytes(b"PAR1 half a partition")
+    now = _contents(built)
+    assert len(pd.read_parquet(built.table_path(DOCS))) == table.num_rows
+    assert read_table(built, DOCS).num_rows == table.num_rows
+    duckdb = pytest.importorskip("duckdb")
+    glob = f"{built.table_path(DOCS)}/**/*.parquet"
+    count = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()[
+        0
+    ][0]
+    assert count == table.num_rows
+
+    # The next write finishes the job; before it, every partition was its old file or its new one.
+    storage.write_table(built, DOCS, changed)
+    assert read_table(built, DOCS).equals(changed.combine_chunks())
+    new = _contents(built)
+    assert now.keys() == old.keys() == new.keys()
+    assert all(now[k].equals(old[k]) or now[k].equals(new[k]) for k in now), "a partition half-written"
+    rewritten = sum(not now[k].equals(old[k]) for k in now)
+    assert 2 <= rewritten < len(now), "the failure stopped the write part-way"
+
+
+def test_a_single_file_table_is_migrated_by_the_next_build(built, monkeypatch):
+    docs = read_table(built, DOCS)
+    old_file = built.single_file_path(DOCS)
+    pq.write_table(docs, old_file)  # the layout of an earlier kaopu
+    for path in table_files(built, DOCS):
+        path.unlink()
+    import shutil
+
+    shutil.rmtree(built.table_path(DOCS))
+    assert read_table(built, DOCS).equals(docs), "read as it is until migrated"
+    assert table_files(built, DOCS) == [old_file]
+
+    # A migration that dies half-way shows nothing of itself: the old file stays the table.
+    real_replace = os.replace
+
+    def dying_replace(src, dst):
+        if str(dst).endswith("part-0.parquet") and "source=forum" in str(dst):
+            raise OSError("disk gone")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(storage.os, "replace", dying_replace)
+    with pytest.raises(OSError, match="disk gone"):
+        storage.write_table(built, DOCS, docs)
+    monkeypatch.setattr(storage.os, "replace", real_replace)
+    assert not built.table_path(DOCS).exists() and read_table(built, DOCS).equals(docs)
+    assert len(pd.read_parquet(old_file)) == docs.num_rows
+
+    counts = update_clean(built, watchlist=[], workers=1)
+    assert not counts.get("unchanged"), "a table in the old layout is written anew"
+    assert not list(old_file.parent.glob(".documents.*")), "the dead migration's directory is gone"
+    assert not old_file.exists() and built.table_path(DOCS).is_dir()
+    assert read_table(built, DOCS).equals(docs)
+
+
+def test_the_readme_question_has_one_answer_in_pandas_and_in_duckdb(built, monkeypatch):
+    """README "Reading the tables with DuckDB": complaints per agency and month since a date, with the
+    mean sentiment, first through pandas (only the complaints partition is read), then DuckDB."""
+    monkeypatch.chdir(built.root.parent)  # the README's paths are relative to the repository
+    docs = read_table(built, DOCS).to_pandas()
+    since = sorted(docs.loc[docs["source"] == "complaints", "created_at"].dropna())[5].floor("D")
+
+    complaints = pd.read_parquet(
+        "data/clean/documents",
+        columns=["provider_id", "created_at", "sentiment"],
+        filters=[("source", "==", "complaints"), ("created_at", ">=", since)],
+    )
+    complaints["month"] = complaints["created_at"].dt.strftime("%Y-%m")
+    answer = (
+        complaints.groupby(["provider_id", "month"])
+        .agg(complaints=("sentiment", "size"), sentiment=("sentiment", "mean"))
+        .reset_index()
+        .sort_values(["complaints", "provider_id", "month"], ascending=[False, True, True], ignore_index=True)
+    )
+
+    duckdb = pytest.importorskip("duckdb")
+    sql = duckdb.sql(
+        f"""
+        SELECT provider_id, strftime(timezone('UTC', created_at), '%Y-%m') AS month,
+               count(*) AS complaints, avg(sentiment) AS sentiment
+        FROM read_parquet('data/clean/documents/**/*.parquet', hive_partitioning = true)
+        WHERE source = 'complaints' AND created_at >= TIMESTAMPTZ '{since.isoformat()}'
+              AND provider_id IS NOT NULL
+        GROUP BY ALL
+        ORDER BY complaints DESC, provider_id, month
+        """
+    ).df()
+
+    expected = docs[
+        (docs["source"] == "complaints") & docs["provider_id"].notna() & (docs["created_at"] >= since)
+    ]
+    assert len(answer) > 1 and answer["complaints"].sum() == len(expected)
+    assert answer["provider_id"].tolist() == sql["provider_id"].tolist()
+    assert answer["month"].tolist() == sql["month"].tolist()
+    assert answer["complaints"].tolist() == sql["complaints"].tolist()
+    assert np.allclose(answer["sentiment"], sql["sentiment"])
+
+
+def test_verify_and_status_read_the_partitions(built):
+    from cli.verify import verify_tree
+    from flows.history import table_counts
+
+    docs = read_table(built, DOCS)
+    assert verify_tree(built) == []
+    assert table_counts(built)[DOCS] == docs.num_rows
+
+    files = table_files(built, DOCS)
+    lost = pq.ParquetFile(files[0]).metadata.num_rows
+    files[0].unlink()
+    pq.write_table(pq.read_table(files[1]).drop_columns(["sentiment"]), files[1])
+    problems = "\n".join(verify_tree(built))
+    rel = built.relative(files[1])
+    assert f"table {DOCS} ({rel}): schema differs: missing ['sentiment']" in problems
+    assert f"table {DOCS}: {docs.num_rows - lost} rows, the last build wrote {docs.num_rows}" in problems
+    assert table_counts(built)[DOCS] == docs.num_rows - lost
+
+
+def test_a_layout_by_source_and_month_reads_back_the_same_table(built, tmp_path, monkeypatch):
+    docs = read_table(built, DOCS)
+    by_month = dataclasses.replace(storage.PARTITIONED[DOCS], period="month")
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
+    other = DataTree(tmp_path / "by-month")
+    storage.write_table(other, DOCS, docs)
+    files = table_files(other, DOCS)
+    assert all(p.parent.name.startswith("month=") for p in files) and len(files) > 20
+    assert read_table(other, DOCS).equals(docs), "sorted back into doc_id order across months"
+    frame = pd.read_parquet(other.table_path(DOCS))
+    stamp = frame["created_at"].fillna(frame["fetched_at"]).dt.strftime("%Y-%m")
+    assert (frame["month"].astype(str) == stamp).all()
