@@ -5,6 +5,7 @@ unreachable `--dask` is one line and exit 2."""
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -19,13 +20,15 @@ from incremental_build import clean
 from incremental_build.clean import CLEAN_TABLES, update_clean
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
+from tests.history_items import later_history
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def items():
-    return list(World(11, 8).expected_items())
+    items = list(World(11, 8).expected_items())
+    return items + later_history(items, random.Random(3))
 
 
 def _texts_task_runs(flow_run_id) -> list[str]:
