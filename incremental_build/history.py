@@ -163,8 +163,9 @@ def update(
     fresh = _frame(new.rows)
     touched = sorted(set(fresh["doc_id"])) if len(fresh) else []
     mine = pd.concat([_read_obs(tree, touched), fresh], ignore_index=True) if touched else _empty_obs()
-    # A build that died after writing its fragment reads the same raw again: one row per observation.
-    mine = mine.drop_duplicates(["doc_id", "fetched_at", "raw_file", "gone_how"], keep="first")
+    # One row per observation: a build that died after writing its fragment reads the same raw again,
+    # and a raw file copied under another name holds the same fetches (same document, same moment).
+    mine = mine.drop_duplicates(["doc_id", "fetched_at", "gone_how"], keep="first")
     old_changes = contracts.TABLES["clean/changes"].empty_table().to_pandas()
     if not start_over:
         old_changes = read_table(tree, "clean/changes").to_pandas()
