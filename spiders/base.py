@@ -274,11 +274,22 @@ class KaopuSpider(scrapy.Spider):
             yield self.get(next_url, callback, cb_kwargs={**cb_kwargs, "page": page + 1})
 
     def follow_thread(
-        self, thread: str, item_ids: list[str], created: list[str | None], request: Request | None
+        self,
+        thread: str,
+        item_ids: list[str],
+        created: list[str | None],
+        request: Request | None,
+        cut_short: bool = False,
     ) -> Iterator[Request]:
-        """The request for a thread's next page, unless the thread should not be read further."""
+        """The request for a thread's next page, unless the thread should not be read further.
+        `cut_short`: the thread has more pages than the profile's `max_pages` lets a run read; then
+        it was not read to its end, and what it did not list is not gone."""
         if request is None:
             self._finished_threads.add(thread)
+            if cut_short:
+                self._revisit_pass.pop(thread, None)
+                self.crawler.stats.inc_value("kaopu/revisit/gone_unchecked")
+                return
             yield from self._revisit_end(thread)
             return
         revisit = thread in self._revisit_pass

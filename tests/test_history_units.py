@@ -308,3 +308,31 @@ def test_marts_count_raised_ratings_after_a_complaint_and_flag_unusual_shares():
     assert "私下和解" in flagged.at["a", "risk_flags"][0]
     assert [c["code"] for c in flagged.at["b", "risk_flag_codes"]] == ["case_figures_changed"]
     assert flagged.at["c", "risk_flag_codes"] == []  # one of ten: not unusual, and one event is too few
+
+
+def _revisiting_spider(listed: set[str], members: dict[str, str | None]) -> SimpleNamespace:
+    """Just enough of a spider to end a revisited thread: what it listed this time, what it held."""
+    spider = SimpleNamespace(
+        _finished_threads=set(),
+        _revisit_pass={"reviews:FW_GOODS-1": set(listed)},
+        crawl_state=SimpleNamespace(members=lambda thread: members),
+        crawler=SimpleNamespace(stats=SimpleNamespace(inc_value=lambda *a, **k: None), settings={}),
+    )
+    spider._revisit_end = lambda thread: KaopuSpider._revisit_end(spider, thread)
+    spider.gone_from_thread = lambda thread, missing: KaopuSpider.gone_from_thread(spider, thread, missing)
+    spider.disappearance = lambda item_id, how, status, thread="": (item_id, how)
+    return spider
+
+
+def test_a_revisit_cut_short_by_max_pages_finds_nothing_gone():
+    members = {"market:1": None, "market:2": None, "market:3": None}
+    ended = _revisiting_spider({"market:1"}, members)
+    gone = list(KaopuSpider.follow_thread(ended, "reviews:FW_GOODS-1", ["market:1"], [], None))
+    assert gone == [("market:2", "missing_from_list"), ("market:3", "missing_from_list")]
+    # The same first page, but the list had more pages than the profile's max_pages let the run read.
+    capped = _revisiting_spider({"market:1"}, members)
+    assert (
+        list(KaopuSpider.follow_thread(capped, "reviews:FW_GOODS-1", ["market:1"], [], None, cut_short=True))
+        == []
+    )
+    assert "reviews:FW_GOODS-1" in capped._finished_threads

@@ -66,5 +66,9 @@ class ArticlesSpider(KaopuSpider):
         more = page < result.total_pages and page < self.site.max_pages
         request = self._comments_request(article_id, media_id, page + 1) if more else None
         yield from self.follow_thread(
-            f"comments:{article_id}", [c.item_id for c in result.comments], [], request
+            f"comments:{article_id}",
+            [c.item_id for c in result.comments],
+            [],
+            request,
+            cut_short=page < result.total_pages and page >= self.site.max_pages,
         )

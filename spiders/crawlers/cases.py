@@ -61,7 +61,8 @@ class CasesSpider(KaopuSpider):
             if more
             else None
         )
-        yield from self.follow_thread(f"site:{site}", ids, [], request)
+        cut_short = bool(next_url) and page >= self.site.max_pages
+        yield from self.follow_thread(f"site:{site}", ids, [], request, cut_short=cut_short)
 
     def parse_case(self, response, provider: str | None):
         case = self.read(cases.case_page, response, provider)

@@ -93,6 +93,7 @@ class ComplaintsSpider(KaopuSpider):
             [c.item_id for c in result.complaints],
             [c.created_at for c in result.complaints],
             request,
+            cut_short=result.current < result.page_amount and page >= self.site.max_pages,
         )
 
     def parse_detail(self, response, listed):

@@ -74,4 +74,5 @@ class ForumSpider(KaopuSpider):
         )
         # Search results are ranked by relevance, not time: no watermark stop there.
         ids = [a.item_id for a in result.answers] if thread.startswith("question:") else []
-        yield from self.follow_thread(thread, ids, [], request)
+        cut_short = bool(result.next_url) and page >= self.site.max_pages
+        yield from self.follow_thread(thread, ids, [], request, cut_short=cut_short)

@@ -86,4 +86,5 @@ class MarketSpider(KaopuSpider):
             [r.item_id for r in page.reviews],
             [r.created_at for r in page.reviews],
             request,
+            cut_short=page.current < page.total_pages and page.current >= self.site.max_pages,
         )
