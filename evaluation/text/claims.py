@@ -48,7 +48,9 @@ from pipelines.text import normalize
 # Held out at the end (2026-12-06): record recall 0.542 [0.392, 0.682], false-claim passages 0.032,
 # kind accuracy 0.923: the recall target (0.9) is not met, so the recall floor guards the
 # held-out figure against regression, not the target. Raise it as the extractor improves.
-FLOORS: dict[str, float] = {"record_recall": 0.50, "kind_accuracy": 0.88}
+# Held out again after the general forms (2026-12-06, second session): record recall 0.667
+# [0.542, 0.782], false-claim passages 0.032; the floor moves up to 0.60.
+FLOORS: dict[str, float] = {"record_recall": 0.60, "kind_accuracy": 0.88}
 CEILINGS: dict[str, float] = {"false_claim_passages": 0.10}
 
 AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})

@@ -26,7 +26,10 @@ from evaluation.text.stats import Figure, StageResult, share
 from pipelines.dedup import canonical, cluster
 from pipelines.text import normalize
 
-FLOORS = {"pair_recall": 0.45}
+# Held out (2026-12-06, second session, after page furniture and English word shingles): pair recall
+# 0.636 [0.430, 0.803] with no false merge (a looser repost rule merged two stories there and was
+# dropped). The floor guards that against regression; the target (0.95) is not met.
+FLOORS = {"pair_recall": 0.55}
 CEILINGS = {"false_merge_pairs": 0.0}
 
 
