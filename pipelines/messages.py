@@ -246,8 +246,8 @@ UI: dict[str, dict[str, str]] = {
         "en": "kaopu demo: sandbox world seed={seed}, {providers} providers → {root}",
     },
     "paths.parquet": {
-        "zh": "parquet 文件：{marts}/*.parquet 和 {clean}/*.parquet",
-        "en": "parquet files: {marts}/*.parquet and {clean}/*.parquet",
+        "zh": "parquet 文件：{marts}/*.parquet、{clean}/*.parquet 和 {clean}/documents/（按来源分区）",
+        "en": "parquet files: {marts}/*.parquet, {clean}/*.parquet and {clean}/documents/ (by source)",
     },
     "paths.pandas": {"zh": "在 pandas 中：  {code}", "en": "in pandas:     {code}"},
     # a source that failed in this run left older rows in the tables

@@ -242,8 +242,8 @@ UI_GOLDEN = [
     (
         "paths.parquet",
         {"marts": "d/marts", "clean": "d/clean"},
-        "parquet 文件：d/marts/*.parquet 和 d/clean/*.parquet",
-        "parquet files: d/marts/*.parquet and d/clean/*.parquet",
+        "parquet 文件：d/marts/*.parquet、d/clean/*.parquet 和 d/clean/documents/（按来源分区）",
+        "parquet files: d/marts/*.parquet, d/clean/*.parquet and d/clean/documents/ (by source)",
     ),
     (
         "paths.pandas",
