@@ -20,9 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import contracts
-from pipelines.agency_context import is_organisation_name
-from pipelines.org_names import NAMING_FINDERS, mentions
-from pipelines.providers import _PAREN, ProviderIndex, _keep_cjk_paren, core, key
+from pipelines.providers import ProviderIndex, core, key, organisation_mentions
 from pipelines.text import normalize
 
 
@@ -58,17 +56,8 @@ def search(index: ProviderIndex, titles: list[Any], texts: list[Any]) -> tuple[l
 
 
 def organisation_names(norm: str) -> list[str]:
-    """The names `ProviderIndex.find` resolves besides its verbatim scan (typos, other legal forms), as
-    it reads them: they depend on the text alone, so a build can tell whether a grown index resolves
-    one of them differently without searching the text again. The loop is `find`'s own (its private
-    `_PAREN` and `_keep_cjk_paren` included) and must stay in step with it: a name read differently
-    shows as an incremental build that differs from a full one (tests/test_build_order.py)."""
-    out = []
-    for mention in mentions(norm, NAMING_FINDERS):
-        name = _PAREN.sub(_keep_cjk_paren, mention.name)
-        if is_organisation_name(name, core(name), mention.form):
-            out.append(name)
-    return out
+    """The names `ProviderIndex.find` resolves besides its verbatim scan, read the way it reads them."""
+    return [name for _, name in organisation_mentions(norm)]
 
 
 def searchable(side: pd.DataFrame) -> pd.Series:

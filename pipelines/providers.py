@@ -96,6 +96,19 @@ def _keep_cjk_paren(m: re.Match[str]) -> str:
     return m.group(0) if re.search(r"[\u4e00-\u9fff]", m.group(0)) else ""
 
 
+def organisation_mentions(norm: str) -> list[tuple[int, str]]:
+    """(position, name) of each organisation name in a normalised text, as `ProviderIndex.find`
+    resolves them besides its verbatim scan (typos, other legal forms of a known core). They depend on
+    the text alone: the incremental build keeps them to tell whether a grown index could resolve a
+    stored text differently without searching it again."""
+    out = []
+    for mention in mentions(norm, NAMING_FINDERS):
+        name = _PAREN.sub(_keep_cjk_paren, mention.name)
+        if is_organisation_name(name, core(name), mention.form):
+            out.append((mention.start, name))
+    return out
+
+
 def _same_company(a: str, b: str) -> bool:
     """Two cores of one text name one company when one holds the other (鹿鸣 and 鹿鸣电商w)."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
@@ -375,13 +388,10 @@ class ProviderIndex:
         # Companies the scan cannot see verbatim: typos, other legal forms of a known core. A watched
         # provider is an agency by definition, so the mention's form is enough: no context rules
         # (which made this 4x slower per document when it went through discover).
-        for mention in mentions(norm, NAMING_FINDERS):
-            name = _PAREN.sub(_keep_cjk_paren, mention.name)
-            if not is_organisation_name(name, core(name), mention.form):
-                continue
+        for start, name in organisation_mentions(norm):
             pid = self.resolve(name)
             if pid is not None:
-                hits.append((mention.start, pid))
+                hits.append((start, pid))
         hits.sort()
         out: list[str] = []
         for _, pid in hits:
