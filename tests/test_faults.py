@@ -27,7 +27,7 @@ from evaluation.sandbox_eval import load_world_into_raw
 from incremental_build.clean import update_clean
 from incremental_build.marts import build_marts
 from pipelines.contracts import TABLES
-from pipelines.storage import DataTree, RawReader, RawWriter, read_quarantine, read_table
+from pipelines.storage import DataTree, RawReader, RawWriter, read_quarantine, read_table, table_files
 from sandbox.world import World
 
 REPO = Path(__file__).resolve().parents[1]
@@ -350,24 +350,15 @@ def run_child(zygote: subprocess.Popen, mode: str, arg: int, root: Path) -> tupl
     return code, err.read_text(encoding="utf-8") if err.exists() else ""
 
 
-def _table_files(tree: DataTree, name: str) -> list[Path]:
-    """A table's files: the one parquet file, or each partition of a partitioned table (a directory;
-    hidden temporary files and directories are not part of it, as for every reader)."""
-    path = tree.table_path(name)
-    if path.is_dir():
-        return [p for p in sorted(path.rglob("*.parquet")) if not any(x.startswith(".") for x in p.parts)]
-    return [path] if path.exists() else []
-
-
 def snapshot(tree: DataTree) -> dict[str, bytes]:
-    return {str(f): f.read_bytes() for name in TABLES for f in _table_files(tree, name)}
+    return {str(f): f.read_bytes() for name in TABLES for f in table_files(tree, name)}
 
 
 def assert_each_table_whole(tree: DataTree, before: dict[str, bytes]) -> None:
     """Every table (every partition of a partitioned one) is the previous one, or a complete new one
     that reads with its schema."""
     for name in TABLES:
-        files = _table_files(tree, name)
+        files = table_files(tree, name)
         assert files or not any(k.startswith(str(tree.table_path(name))) for k in before), f"{name} vanished"
         for path in files:
             if path.read_bytes() != before.get(str(path)):
@@ -430,7 +421,7 @@ def test_a_disk_that_fills_during_a_build_leaves_whole_tables_and_says_so(
     tree = DataTree(root)
     before = snapshot(tree)
     pristine_tree = DataTree(pristine[0])
-    biggest = max(f.stat().st_size for name in TABLES for f in _table_files(pristine_tree, name))
+    biggest = max(f.stat().st_size for name in TABLES for f in table_files(pristine_tree, name))
     limit = 4_096 if room == "none" else biggest - 1
     code, err = run_child(zygote, "disk", limit, root)
     TRIED["disk-full builds"] += 1
