@@ -149,9 +149,15 @@ def kind_of_business(c: Candidate) -> bool | None:
 
 
 def enumerated_as_agencies(c: Candidate) -> bool | None:
-    """One of a list the text itself calls agencies (A、B和C等代运营商, 服务商如A、B): an overview's
-    bare brands, named once each, which no other rule would keep."""
-    return True if c.form == "enumerated" else None
+    """One of a list the text itself calls agencies (A、B和C等代运营商, 服务商如A、B), or a name it
+    says is one (作为TP服务商，某某…; 某某是一家代运营公司): an overview's bare brands, named once
+    each, which no other rule would keep. Peers of a list (与A、B等同行相比) are agencies in a text
+    about agencies."""
+    if c.form in ("enumerated", "described"):
+        return True
+    if c.form == "peers":
+        return True if AGENCY_WORDS.search(c.text) else None
+    return None
 
 
 # A sentence's fragment, not a name (使得代运营, 一位代运营, 人踩完代运营): names do not carry these.
@@ -217,7 +223,8 @@ def subject_of_agency_text(c: Candidate) -> bool | None:
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
-    needed = SUBJECT_MENTIONS - 1 if c.form in _NAMING_FORMS | {"listed", "company"} else SUBJECT_MENTIONS
+    vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting"}
+    needed = SUBJECT_MENTIONS - 1 if vouched else SUBJECT_MENTIONS
     if len(c.occurrences()) >= needed and _AGENCY_TEXT.search(c.text):
         return True
     return None

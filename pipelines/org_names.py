@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.lexicon import (
+    covered_by_words,
     ends_with_function_word,
     is_common,
     is_phrase_word,
@@ -75,7 +76,7 @@ _LEGAL_END = re.compile(r"(?:股份)?有限(?:责任)?公司")
 _LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
 # Ends of brand names; not where the word goes on into a kind of business (电商平台, 数字化, 网络营销).
 _BRAND_END = re.compile(
-    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|集团)"
+    r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|控股|集团)"
     r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
     r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
 )
@@ -211,7 +212,7 @@ def _short_company(text: str) -> list[Mention]:
 
 
 _SHARE_CLASS = re.compile(r"-[Ss]?[Ww]\s?$|\s$")
-_LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份|集团)$")
+_LISTED_SUFFIX = re.compile(r"(?:电子商务|电商|科技|数字|网络|股份|控股|集团)$")
 
 
 def _listed(text: str) -> list[Mention]:
@@ -312,18 +313,30 @@ def _publisher(text: str) -> list[Mention]:
 _MEMBER = rf"[{_CJK}A-Za-z0-9]{{2,8}}"
 _LIST_SEP = r"(?:、|和|与|及|以及|/)"
 _AGENCY_KIND = (
-    r"(?:电商)?(?:代运营商|代运营公司|代运营企业|代运营|服务商|运营商|电商服务商|电商服务企业"
-    r"|品牌电商服务商|TP|tp)"
+    r"(?:电商)?(?:代运营商|代运营公司|代运营企业|代运营机构|代运营|服务商|运营商|运营公司|电商服务商"
+    r"|电商服务企业|品牌电商服务商|TP服务商|TP公司|TP|tp)"
 )
+# Peers of the agency the text is about (与A、B等同行相比): agencies when the text is about agencies.
+_PEER_KIND = r"(?:同行|友商|竞争对手|竞品公司|同业)"
 _LIST_THEN_KIND = re.compile(
-    rf"(?P<list>(?:{_MEMBER}{_LIST_SEP})+{_MEMBER})等"
-    rf"(?:\d+家|[一二两三四五六七八九十几多数]+家)?(?:头部|知名|主要|大型|老牌|上市|国内|龙头)*的?{_AGENCY_KIND}"
+    rf"(?P<list>(?:{_MEMBER}{_LIST_SEP})+{_MEMBER})(?:等|这样的|这类|这些|之类的?|一类的?)+"
+    rf"(?:\d+家|[一二两三四五六七八九十几多数]+家)?(?:头部|知名|主要|大型|老牌|上市|国内|龙头)*的?"
+    rf"(?:{_AGENCY_KIND}|(?P<peer>{_PEER_KIND}))"
 )
+# A list after what it is the head of (头部的A、B和C, 龙头企业有A、B): agencies when an agency word is
+# just before it (在代运营行业，头部的A、B…).
+_HEAD_THEN_LIST = re.compile(
+    rf"(?:头部|龙头|知名|老牌|上市)的?(?:{_AGENCY_KIND}|玩家|企业|公司|选手)?"
+    rf"(?:有|如|包括|像|是|比如|例如|诸如)?[:：]?\s?"
+    rf"(?P<list>{_MEMBER}?(?:{_LIST_SEP}{_MEMBER}?)+)(?=等|[，,。；;）)]|$|[都也均则在是已们的为将还正近])"
+)
+_HEAD_CONTEXT = 30  # characters before a head-then-list where an agency word makes it a list of agencies
 _KIND_THEN_LIST = re.compile(
     rf"{_AGENCY_KIND}(?:中的?|里的?)?(?:如|包括|有|像|比如|例如|诸如)[:：]?\s?"
     rf"(?P<list>{_MEMBER}?(?:{_LIST_SEP}{_MEMBER}?)+)(?=等|[，,。；;）)]|$|[都也均则在是已们的为将还正近])"
 )
 _MEMBER_SPLIT = re.compile(_LIST_SEP)
+_AGENCY_WORD_NEAR = re.compile(r"代运营|服务商|运营商|TP|电商服务")
 # What an overview says of the first name of its list (行业龙头宝X, 老牌青X): not part of the name.
 _DESCRIPTOR = re.compile(
     r"(?:行业|国内|头部|龙头|老牌|知名|巨头|同行|企业|公司|其中|包括|例如|比如|诸如|像|如)*"
@@ -336,8 +349,13 @@ def _enumerated(text: str) -> list[Mention]:
     out: list[Mention] = []
     if "、" not in text and "和" not in text and "与" not in text and "及" not in text:
         return out
-    for pattern in (_LIST_THEN_KIND, _KIND_THEN_LIST):
+    for pattern in (_LIST_THEN_KIND, _KIND_THEN_LIST, _HEAD_THEN_LIST):
         for m in pattern.finditer(text):
+            if pattern is _HEAD_THEN_LIST and not _AGENCY_WORD_NEAR.search(
+                text, max(0, m.start() - _HEAD_CONTEXT), m.start("list")
+            ):
+                continue
+            form = "peers" if pattern is _LIST_THEN_KIND and m.group("peer") else "enumerated"
             at = m.start("list")
             for i, piece in enumerate(_MEMBER_SPLIT.split(m.group("list"))):
                 start = text.index(piece, at)
@@ -349,8 +367,91 @@ def _enumerated(text: str) -> list[Mention]:
                     start = max(start, edge)
                     start += len(_DESCRIPTOR.match(text, start, end).group(0))
                 name = text[start:end]
+                if pattern is _HEAD_THEN_LIST and not _weak_name(name):
+                    continue
                 if len(name) >= 2 and not is_words(name) and name[0] not in STOP_CHARS and "某" not in name:
-                    out.append(Mention(start, end, name, "enumerated"))
+                    out.append(Mention(start, end, name, form))
+    return out
+
+
+# What the text says a name is (作为天猫TP服务商，某某…; 某某成立于2010年，是一家代运营公司): the
+# predicate names the kind, and the name is the clause's subject.
+_AS_KIND = re.compile(
+    rf"(?:作为|身为)[^，,。；;！!？?]{{0,16}}?{_AGENCY_KIND}[，,]\s?([{_CJK}]{{2,4}}?)"
+    rf"(?=[(（,，。、的在以于将已去今是也还正近从自]|发布|表示|称|成立|服务|主要|专注|凭借|通过|已经|一直|累计)"
+)
+_IS_KIND = re.compile(
+    rf"{_BOUNDARY_BEFORE}([{_CJK}]{{2,4}}?)(?:[(（][^)）]{{0,16}}[)）])?"
+    rf"(?:[^，,。；;！!？?]{{0,16}}[，,])?(?:是|系|为)(?P<what>[^，,。；;！!？?]{{0,20}}?){_AGENCY_KIND}"
+    r"(?:的?(?:公司|企业|机构|团队))?(?=之一|[，,。；;！!？?)）]|$)"
+)
+# 某某为多个品牌提供天猫代运营服务, 某某帮商家做店铺托管: the subject serves, so it is the agency.
+_SERVES = re.compile(
+    rf"{_BOUNDARY_BEFORE}([{_CJK}]{{2,4}}?)(?:已|曾|先后|主要|长期|目前|一直|累计)*(?:为|帮|帮助|替)"
+    r"[^，,。；;！!？?]{1,14}?(?:提供|做|负责|操盘)[^，,。；;！!？?]{0,8}?"
+    r"(?:代运营|运营服务|托管|店铺运营|全店运营|电商服务|操盘)"
+)
+_DESCRIBED_CUE = re.compile("是|作为|身为|系|为|帮|替")
+# A predicate that turns "X 是 … 代运营公司" into something else: X found, hired, was cheated by one.
+_NOT_IDENTITY = re.compile(r"[找被请托骗给和与跟对让向把]|合作|签约|委托")
+
+
+def _described(text: str) -> list[Mention]:
+    out = []
+    if not _DESCRIBED_CUE.search(text):
+        return out
+    for m in _AS_KIND.finditer(text):
+        if _weak_name(m.group(1)) and not word_crosses(text, m.end(1)):
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "described"))
+    for m in _SERVES.finditer(text):
+        if _weak_name(m.group(1)) and not word_crosses(text, m.end(1)):
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "described"))
+    for m in _IS_KIND.finditer(text):
+        if _NOT_IDENTITY.search(m.group("what")) or not _weak_name(m.group(1)):
+            continue
+        if not word_crosses(text, m.end(1)):
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "described"))
+    return out
+
+
+# The company a financial report is about (某某发布2025年半年度业绩预告, 某某交出三季度答卷).
+_REPORTS = re.compile(
+    r"(?:发布|公布|披露|交出|发布了|公布了|披露了|交出了)[^，,。；;]{0,14}?"
+    r"(?:财报|业绩|年报|季报|半年报|年度报告|业绩预告|业绩快报|答卷|招股书|公告)"
+)
+
+
+def _reporting(text: str) -> list[Mention]:
+    out = []
+    for m in _REPORTS.finditer(text):
+        end = m.start()
+        suffix = _LISTED_SUFFIX.search(text, max(0, end - 4), end)
+        name_end = suffix.start() if suffix else end
+        start = _left_edge(text, name_end, 4 if suffix else 5)
+        if start is None:
+            continue
+        name = text[start:end]
+        if suffix or _weak_name(name):
+            out.append(Mention(start, end, name, "reporting"))
+    return out
+
+
+# An organisation before its officer's title or its founding (某某创始人, 某某CEO, 某某成立于2012年):
+# only a name; whether it is an agency is for the words around it.
+_TITLED = re.compile(
+    rf"([{_CJK}]{{2,4}}?)(?=(?:联合)?创始人|CEO|董事长|总经理|总裁|副总裁|合伙人|负责人|成立于|创立于|创办于|始创于)"
+)
+
+
+def _titled(text: str) -> list[Mention]:
+    out = []
+    for m in _TITLED.finditer(text):
+        start = _left_edge(text, m.end(), 4)
+        if start is None or m.end() - start < 2:
+            continue
+        name = text[start : m.end()]
+        if _weak_name(name) and not covered_by_words(name):
+            out.append(Mention(start, m.end(), name, "titled"))
     return out
 
 
@@ -376,18 +477,30 @@ FINDERS = (
     _cued,
     _after_agency_word,
     _english,
+    _described,
+    _reporting,
+    _titled,
     _publisher,
     _repeated,
 )
 
 
 def siblings(text: str, mention: Mention) -> list[Mention]:
-    """Names listed right after a found one: 某某电商和某某等 → 某某."""
+    """Names listed beside a found one, its peers in a coordination: 某某电商和某某等 → 某某 (the
+    next one), 甲、乙、某某电商 → 乙 (the one before, across 、 only: 和/与 before a name also join a
+    client to its agency)."""
+    out = []
     m = _SIBLING.match(text[mention.end : mention.end + 8])
-    if m is None or is_phrase_word(m.group(1)):
-        return []
-    start = mention.end + m.start(1)
-    return [Mention(start, start + len(m.group(1)), m.group(1), "cued")]
+    if m is not None and not is_phrase_word(m.group(1)):
+        start = mention.end + m.start(1)
+        out.append(Mention(start, start + len(m.group(1)), m.group(1), "cued"))
+    if mention.start > 2 and text[mention.start - 1] == "、":
+        start = _left_edge(text, mention.start - 1, 4)
+        if start is not None:
+            name = text[start : mention.start - 1]
+            if _weak_name(name):
+                out.append(Mention(start, mention.start - 1, name, "cued"))
+    return out
 
 
 # The forms that carry a name's own words (a legal suffix, 电商, a stock code): enough to match a

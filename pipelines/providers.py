@@ -59,7 +59,7 @@ _INDUSTRY = _words(
 )
 _INDUSTRY_RE = "|".join(sorted(_INDUSTRY, key=len, reverse=True))
 # A bare 公司 ends a short name (瑞志公司 is 瑞志) as 有限公司 ends a legal one.
-_LEGAL_SUFFIX = r"(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|工作室|公司|股份"
+_LEGAL_SUFFIX = r"(?:股份)?有限(?:责任)?公司|(?:控股)?集团(?:有限公司)?|工作室|公司|股份|控股"
 _CORE_STRIP = re.compile(rf"(?:(?:{_INDUSTRY_RE})+(?:{_LEGAL_SUFFIX})?|{_LEGAL_SUFFIX})$")
 _PAREN = re.compile(r"[(（][^()（）]{0,8}[)）]")
 _KEY_DROP = re.compile(r"[\W_]+")

@@ -126,3 +126,46 @@ def test_listed_clients_platforms_and_fragments_stay_out(text):
 )
 def test_clients_a_list_names_as_the_served_are_not_agencies(text):
     assert discover(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list after its head, in a sentence about agencies
+        ("在代运营行业，头部的澜汐、禾森和柏栎都在向品牌孵化转型。", ["澜汐", "禾森", "柏栎"]),
+        # a list closed by 这样的 + kind
+        ("如澜汐、禾森和柏栎这样的服务商，正把重心移到抖音。", ["澜汐", "禾森", "柏栎"]),
+        # peers of an agency, in a text about agencies
+        ("与澜汐、禾森等同行相比，柏栎电商的代运营服务费更低。", ["澜汐", "禾森", "柏栎电商"]),
+        # the name before a found agency in a 、 list is its peer
+        ("禾森、柏栎电商都拿到了天猫六星服务商资质。", ["禾森", "柏栎电商"]),
+        # what the text says the name is
+        ("作为天猫的TP服务商，澜汐去年服务了一百多个品牌。", ["澜汐"]),
+        ("据了解，澜汐成立于2012年，是国内较早的一批淘宝代运营公司之一。", ["澜汐"]),
+        ("澜汐是一家专注于天猫代运营的公司，总部在杭州。", ["澜汐"]),
+        ("澜汐为三十多个美妆品牌提供天猫代运营服务。", ["澜汐"]),
+        # an organisation before its officer's title, beside an agency word
+        ("澜汐创始人陈明表示，代运营行业正在洗牌。", ["澜汐"]),
+        # the subject of a financial report, in a text about e-commerce services
+        (
+            "澜汐发布半年度业绩预告，预计亏损扩大。澜汐表示，亏损主要来自电商新品牌的投放。",
+            ["澜汐"],
+        ),
+        ("禾森控股(02299.HK)是一家电商代运营服务商，上半年营收下滑。", ["禾森控股"]),
+    ],
+)
+def test_general_forms_of_naming_an_agency_are_found(text, expected):
+    assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们是被代运营公司骗了。",  # a person, not a name, is what 是 describes
+        "禾森创始人在发布会上介绍了新款面霜。",  # an organisation, but nothing says agency
+        "投诉主要集中在收费不透明和效果不佳。",  # a head word before a list of complaints
+        "与澜汐、禾森等同行相比，柏栎的面霜更便宜。",  # peers, but not of an agency
+    ],
+)
+def test_general_forms_do_not_make_agencies_of_what_is_not_one(text):
+    assert discover(text) == []
