@@ -14,6 +14,7 @@ legal suffix) and the words around each place the core occurs in the text.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
    a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
+   `known_agency`: a publicly known partner agency of `known_agencies.txt`, not served or passed by.
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
 6. `agency_word_nearby`: an agency word (代运营, 服务商, 运营商, 托管, 操盘, 服务费 …) within a few
    characters of one of its occurrences.
@@ -86,7 +87,7 @@ SUBJECT_MENTIONS = 3
 
 # Forms that say by themselves that a name is one (…有限公司, 乐某公司, Acme Inc.): an everyday word
 # inside them (深圳木棉品牌管理有限公司) is still a name.
-_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined"))
+_NAMING_FORMS = frozenset(("legal", "masked", "english", "defined", "known"))
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,9 @@ def enumerated_as_agencies(c: Candidate) -> bool | None:
     return None
 
 
-# A sentence's fragment, not a name (使得代运营, 一位代运营, 人踩完代运营): names do not carry these.
-_FRAGMENT_CHARS = re.compile(r"[了的着过完被把让使得将能会要是这那位]")
+# A sentence's fragment, not a name (使得代运营, 一位代运营, 人踩完代运营, 杭州做代运营): names do not
+# carry these.
+_FRAGMENT_CHARS = re.compile(r"[了的着过完被把让使得将能会要是这那位做]")
 
 
 # A list of the served (客户包括A、B和C, 服务过A、B等知名品牌): each of its names is a client.
@@ -191,6 +193,12 @@ def client_only(c: Candidate) -> bool | None:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+
+
+def known_agency(c: Candidate) -> bool | None:
+    """A publicly known partner agency (`pipelines/known_agencies.txt`), neither served here nor
+    named in passing in a list of peers."""
+    return True if c.form == "known" else None
 
 
 def named_in_passing(c: Candidate) -> bool | None:
@@ -242,6 +250,7 @@ RULES: tuple[Rule, ...] = (
     enumerated_as_agencies,
     client_only,
     named_in_passing,
+    known_agency,
     agency_in_name,
     agency_word_nearby,
     subject_of_agency_text,

@@ -115,14 +115,65 @@ def _same_company(a: str, b: str) -> bool:
     return short == long_ or (len(short) >= 2 and short in long_)
 
 
-def discover(text: str, *, normalized: bool = False) -> list[str]:
+# Publicly known partner agencies (a data file of this package; what it holds and where it comes from
+# is said at its top). A name of it is an agency wherever it occurs, unless the text shows it served.
+KNOWN_AGENCIES = Path(__file__).with_name("known_agencies.txt")
+
+
+@functools.cache
+def known_agencies() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern finding any name of the list (case-insensitive), and each name → its short name."""
+    names: dict[str, str] = {}
+    for line in KNOWN_AGENCIES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        forms = [normalize(f.strip()) for f in line.split("|") if f.strip()]
+        for form in forms:
+            names[form.lower()] = forms[0]
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(alternation, re.IGNORECASE), names
+
+
+def _known_short_name(name: str) -> str:
+    """The list's short name of a known agency's name as found (Baozun → 宝尊; 宝尊电子商务有限公司 →
+    宝尊): the name itself, or the list's name it holds."""
+    pattern, names = known_agencies()
+    m = pattern.search(name)
+    if m is None or core(name) != core(m.group(0)):
+        return name  # 宝尊星电商 holds 宝尊 but is another name
+    return names.get(m.group(0).lower(), name)
+
+
+def _with_known(norm: str, found: list[Mention]) -> list[Mention]:
+    """The mentions of a text with the list's names in them: a found name that holds a known one
+    (宝尊电子商务有限公司) becomes known in its own form; a known one replaces what it overlaps."""
+    pattern, _ = known_agencies()
+    known = [Mention(m.start(), m.end(), m.group(0), "known") for m in pattern.finditer(norm)]
+    if not known:
+        return found
+    out = []
+    for mention in found:
+        inside = [k for k in known if mention.start <= k.start and k.end <= mention.end]
+        if inside:
+            # 宝尊电子商务有限公司 is 宝尊 in its legal form; 宝尊星电商 is another name that holds it.
+            same = any(core(mention.name) == core(k.name) for k in inside)
+            out.append(Mention(mention.start, mention.end, mention.name, "known") if same else mention)
+            known = [k for k in known if k not in inside]
+        elif not any(mention.start < k.end and k.start < mention.end for k in known):
+            out.append(mention)
+    return sorted(out + known, key=lambda m: m.start)
+
+
+def discover(text: str, *, normalized: bool = False, gazetteer: bool = True) -> list[str]:
     """Agencies the text names, normalised, first form per company, in order of appearance.
 
     `org_names.mentions` finds every organisation-like name by its form (legal, brand, masked,
     listed, defined, cued, English); `agency_context.is_agency` keeps those the words around them
     show to be agencies, and drops platforms, media, courts, law firms, clients and kinds of business
-    (代运营公司, 电商平台, 一家电商). `normalized=True` skips `normalize` for text that went through it
-    already. Never raises on a str.
+    (代运营公司, 电商平台, 一家电商). The publicly known agencies of `known_agencies.txt` are agencies
+    wherever they occur unless served there; `gazetteer=False` leaves them to the rules (to measure the
+    rules alone). `normalized=True` skips `normalize` for text that went through it already. Never
+    raises on a str.
     """
     if not isinstance(text, str) or not text:
         return []
@@ -131,10 +182,13 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
     cores: list[str] = []
     sibling_of: set[Mention] = set()  # names listed beside an agency: they need only be names
     queue = mentions(norm)
+    if gazetteer:
+        queue = _with_known(norm, queue)
     while queue:
         mention = queue.pop(0)
         name = _PAREN.sub(_keep_cjk_paren, mention.name)
-        name_core = core(name)
+        # A known agency's names (宝尊电商, Baozun) are one company: compared by its short name's core.
+        name_core = core(_known_short_name(name) if mention.form == "known" else name)
         if not name_core or any(_same_company(name_core, c) for c in cores):
             continue
         if mention.form == "cued" and mention in sibling_of:
@@ -144,6 +198,8 @@ def discover(text: str, *, normalized: bool = False) -> list[str]:
         if not keep:
             continue
         cores.append(name_core)
+        if mention.form == "known" and name.isascii() and not _known_short_name(name).isascii():
+            name = _known_short_name(name)  # Baozun Announces… is 宝尊 to a Chinese reader too
         found.append((mention.start, name))
         for sibling in siblings(norm, mention):
             sibling_of.add(sibling)

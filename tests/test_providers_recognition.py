@@ -169,3 +169,33 @@ def test_general_forms_of_naming_an_agency_are_found(text, expected):
 )
 def test_general_forms_do_not_make_agencies_of_what_is_not_one(text):
     assert discover(text) == []
+
+
+def test_a_publicly_known_agency_is_found_by_its_bare_name_and_once_per_company():
+    # A bare short name that no suffix, code or agency word marks: only the list knows it.
+    text = "宝尊今年上半年亏损收窄，宝尊表示将继续投入品牌管理业务。"
+    assert discover(text) == ["宝尊"]
+    assert discover(text, gazetteer=False) == []
+    # Its English and Chinese names are one company, named as a Chinese reader knows it.
+    assert discover("Baozun Announces Results. 宝尊电商(Baozun Inc.)公布了季度业绩。") == ["宝尊"]
+
+
+def test_a_known_agency_served_or_named_in_passing_is_not_taken():
+    assert discover("我们为宝尊提供仓储物流服务。") == []  # the served, not the agency here
+    text = "行业里宝尊、丽人丽妆、若羽臣各有所长，而这家小公司只做淘宝店铺。"
+    assert discover(text) == []  # a list of peers, each named once
+
+
+def test_the_list_of_known_agencies_reads_as_one_short_name_per_line():
+    from pipelines.providers import known_agencies
+
+    pattern, names = known_agencies()
+    assert names["baozun"] == "宝尊" and names["宝尊电商"] == "宝尊"
+    assert pattern.search("BAOZUN") is not None
+    assert not any(name.startswith("#") for name in names)
+
+
+def test_a_longer_name_that_holds_a_known_one_is_another_company():
+    # 宝尊星 is not 宝尊: the rules decide it alone, and it is not merged with the known agency.
+    assert discover("宝尊星电商是一家做抖音代运营的公司，宝尊星电商去年服务了三十个品牌。") == ["宝尊星电商"]
+    assert discover("宝尊星电商在杭州做代运营。") == ["宝尊星电商"]  # 杭州做代运营 is a phrase

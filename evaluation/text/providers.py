@@ -99,17 +99,27 @@ def _pooled(num: Callable[[Scored], int], den: Callable[[Scored], int]):
     return lambda units: ratio(sum(num(u) for u in units), sum(den(u) for u in units))
 
 
+def _recall_precision(scored: list[Scored], result: StageResult, suffix: str = "") -> None:
+    result.figures["recall" + suffix] = bootstrap(
+        [s for s in scored if s.gold], _pooled(lambda s: s.found, lambda s: s.gold)
+    )
+    result.figures["precision" + suffix] = bootstrap(
+        [s for s in scored if s.predicted], _pooled(lambda s: s.correct, lambda s: s.predicted)
+    )
+
+
 def evaluate(passages: Sequence[Passage], discover: Callable[[str], list[str]] | None = None) -> StageResult:
+    """Scores `discover` (default `pipelines.providers.discover`). For the default, the same figures
+    without its list of publicly known agencies (`*_rules_only`) show what the rules find alone."""
+    result = StageResult()
+    default = discover is None
     if discover is None:
         from pipelines.providers import discover
     scored = [score_passage(p, discover(p.text)) for p in passages]
-    result = StageResult()
-    result.figures["recall"] = bootstrap(
-        [s for s in scored if s.gold], _pooled(lambda s: s.found, lambda s: s.gold)
-    )
-    result.figures["precision"] = bootstrap(
-        [s for s in scored if s.predicted], _pooled(lambda s: s.correct, lambda s: s.predicted)
-    )
+    _recall_precision(scored, result)
+    if default:
+        rules_only = [score_passage(p, discover(p.text, gazetteer=False)) for p in passages]
+        _recall_precision(rules_only, result, "_rules_only")
     unnamed = [s for s in scored if not s.gold]
     result.figures["silent_on_unnamed"] = share(sum(1 for s in unnamed if not s.predicted), len(unnamed))
     worst = sorted(scored, key=lambda s: (len(s.missed) + len(s.wrong), s.passage_id), reverse=True)
