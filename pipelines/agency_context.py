@@ -77,7 +77,11 @@ AGENCY_WORDS = re.compile(
     r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
     re.I,
 )
-_CLIENT_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务|服务于|客户|品牌方|品牌)$")
+# …the served, or the writer's own company (我公司（某某公司）…: a complaint's author is the client).
+_CLIENT_BEFORE = re.compile(
+    r"(?:为|帮|帮助|替|服务|服务于|客户|品牌方|品牌|(?:我|本|我们)公司[(（:：]?|我司[(（:：]?)"
+    rf"(?:{'|'.join(sorted(REGIONS, key=len, reverse=True))})?(?:市|省)?$"
+)
 _CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
 _AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
 
@@ -182,7 +186,7 @@ def client_only(c: Candidate) -> bool | None:
     served = 0
     places = c.occurrences()
     for at in places:
-        before = c.text[max(0, at - 4) : at]
+        before = c.text[max(0, at - 10) : at]
         after = c.text[at + len(probe) : at + len(probe) + 6]
         listed = _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at) or _CLIENT_LIST_AFTER.match(
             c.text[at + len(probe) : at + len(probe) + 80]

@@ -199,3 +199,8 @@ def test_a_longer_name_that_holds_a_known_one_is_another_company():
     # 宝尊星 is not 宝尊: the rules decide it alone, and it is not merged with the known agency.
     assert discover("宝尊星电商是一家做抖音代运营的公司，宝尊星电商去年服务了三十个品牌。") == ["宝尊星电商"]
     assert discover("宝尊星电商在杭州做代运营。") == ["宝尊星电商"]  # 杭州做代运营 is a phrase
+
+
+def test_the_writers_own_company_in_a_complaint_is_the_client():
+    text = "我公司(娄底森屿电子商务有限公司)与某平台签了合作协议，交了三万元服务费后几乎没有订单。"
+    assert discover(text) == []
