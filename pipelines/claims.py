@@ -250,14 +250,15 @@ _DATE_SLOT = (
     r"(?:(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?|上年同期|去年同期|上年度?|去年|上一年度?|今年|本年度?)"
     r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 )
-_NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块))?"
+# A figure and its unit; N成 is N×10% (占比超五成), as `pipelines.numbers` reads it.
+_NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块)|成(?![交本功立为长员果绩不熟型品都了就]))?"
 _CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥)?\s*"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
     rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
-    rf"(?:每天|每月|月均|日均|单月)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:每天|每月|月均|日均|单月)?\s*(?:约|近|超过?|大约)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -369,6 +370,9 @@ _HAPPENED = re.compile(
     r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
 )
+# A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
+# company's loss (公司上半年亏损了3000万元) is its own figure.
+_SHOP_LOSS = re.compile(r"亏损了|少了|赔进去|倒贴|血本无归")
 # Words both voices use: they make a provider's sentence only when no merchant speaks in it.
 _PROVIDER_WEAK = re.compile(r"接手|服务的|打造|成功|合作")
 _CLIENT_SHOP = re.compile(
@@ -484,7 +488,9 @@ def _kind(
         return "success_case"
     if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
-    if _HAPPENED.search(sentence):
+    if _HAPPENED.search(sentence) or (
+        _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))
+    ):
         return "actual_outcome"
     if _PROVIDER.search(sentence):
         return "success_case"
@@ -740,8 +746,8 @@ def _clause_numbers(
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
             m = None  # 只出了一单: one order, not sales of 1
-        if m and clause[m.end("a") : m.end("a") + 1] in ("半", "成"):
-            m = None  # 超过一半, 不到一成: a share, not a level
+        if m and (clause[m.end("a") : m.end("a") + 1] == "半" or m.group("a").endswith("成")):
+            m = None if metric not in RATE_METRICS else m  # 超过一半, 不到一成: a share, not a level
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:

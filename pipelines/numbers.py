@@ -53,12 +53,23 @@ NUMBER = re.compile(
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
     # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
     r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
-    r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]))[零〇一二两俩三四五六七八九十百千万亿]*"
-    # 二十多万, 三百余万: the stated part and its unit (多/余 before a unit is "and some").
-    r"(?:[多余](?=[万亿])[万亿]+)?"
+    r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]|[多余来](?=[万亿])))"
+    r"[零〇一二两俩三四五六七八九十百千万亿]*"
+    # 二十多万, 三百余万, 十来万: the stated part and its unit (多/余/来 before a unit is "and some").
+    r"(?:[多余来](?=[万亿])[万亿]+)?"
     r"|[十百千]?[万亿]+|十)"
 )
 _MAX_DIGITS = 30
+# 三成 is 30%: a one-digit numeral before 成 (not 成交, 成本, 成功, 一成不变 …).
+_TENTHS = frozenset(float(n) for n in range(1, 10))
+_TENTHS_AFTER = re.compile(r"成(?![交本功立为长员果绩不熟型品都了就])")
+
+
+def _mul_of(m: re.Match[str]) -> bool:
+    """Does the matched number carry a multiplier (5万, 3k)? (三成's 三 must not: 3万成…)"""
+    return bool(m.group("mul")) or any(c in "十百千万亿" for c in (m.group("cn") or ""))
+
+
 _PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
 
 
@@ -144,7 +155,7 @@ def numbers(text: str) -> list[Number]:
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
-            parsed = cn_to_float(cn.replace("多", "").replace("余", ""))
+            parsed = cn_to_float(cn.replace("多", "").replace("余", "").replace("来", ""))
             if parsed is None:
                 continue
             value = parsed
@@ -153,6 +164,9 @@ def numbers(text: str) -> list[Number]:
         percent = after is not None or (start >= 3 and text[start - 3 : start] == "百分之")
         if after is not None:
             end = after.end()
+        elif not _mul_of(m) and value in _TENTHS and _TENTHS_AFTER.match(text, end):
+            value, percent, end = value * 10, True, end + 1  # 三成 = 30%, 七成以上
+            bare = False
         found.append(Number(value, start, end, text[start:end], percent, bare))
     return found
 

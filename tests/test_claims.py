@@ -498,3 +498,39 @@ def test_growth_in_percentage_points_and_in_english():
 def test_orders_achievements_and_the_company_s_own_totals(text, expected):
     (claim,) = extract(text)
     assert (claim.kind, claim.metric, claim.after) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十多万", 100_000.0),  # "ten-odd 万": the stated part, as 300多万 is 3e6
+        ("十来万", 100_000.0),
+        ("二十多万", 200_000.0),
+        ("三成", 30.0),  # N成 is N×10%
+        ("3成", 30.0),
+        ("七成以上", 70.0),
+    ],
+)
+def test_approximate_numerals_and_tenths(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["三成交易", "一成不变", "十分满意"])
+def test_words_that_hold_a_numeral_are_not_tenths(text):
+    from pipelines.numbers import numbers
+
+    assert not any(n.percent for n in numbers(text))
+
+
+def test_a_share_in_tenths_and_a_shop_loss():
+    share = extract("公司自有品牌收入占比超五成。")
+    assert [(c.metric, c.after) for c in share] == [("占比", 50.0)]
+    loss = extract("整个合作期间店铺亏损了十多万元。")
+    assert [(c.kind, c.metric, c.after) for c in loss] == [("actual_outcome", "损失", 100_000.0)]
+    # a company's own loss is not what happened to a client
+    assert all(c.kind != "actual_outcome" for c in extract("公司上半年亏损了3000万元，同比扩大。"))
+
+
+def test_an_approximate_level_after_from_to():
+    claims = extract("合作后店铺月销从8万提升到近30万。")
+    assert [(c.kind, c.before, c.after) for c in claims] == [("success_case", 80_000.0, 300_000.0)]
