@@ -32,7 +32,11 @@ from pipelines.text import normalize
 # 0.822 [0.722, 0.908], precision 0.857 [0.769, 0.938]; held out recall 0.473 [0.329, 0.643], precision
 # 0.591 [0.457, 0.730]. The targets (0.9 / 0.8 held out) are not met: the form rules fit the
 # train passages far better than new text. Raise these as the recogniser improves.
-FLOORS = {"recall": 0.45, "precision": 0.55}
+# Third session (general forms of naming an agency, and a list of publicly known agencies): train recall
+# 0.892 [0.808, 0.960], precision 0.846 [0.720, 0.957] (rules alone 0.824 / 0.884); held out, looked at
+# once: recall 0.709 [0.500, 0.875], precision 0.709 [0.551, 0.836]; rules alone 0.545 [0.394, 0.711] /
+# 0.652 [0.500, 0.795]. The floors sit just below the held-out figures.
+FLOORS = {"recall": 0.65, "precision": 0.65, "recall_rules_only": 0.50, "precision_rules_only": 0.60}
 
 _BRACKETED = re.compile(r"[(（][^()（）]{0,12}[)）]")
 _DROP = re.compile(r"[\W_]+")
