@@ -282,7 +282,7 @@ _METRIC_VALUE = re.compile(
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
     rf"|rose|grew|jumped|surged|fell|dropped|declined)"
-    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点)"
+    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease|fell|dropped|declined")
 # 营收同比增长8%至4.3亿元: the level after the growth.
@@ -466,9 +466,13 @@ def _client(sentence: str) -> str | None:
         if len(name) >= 3:
             return name
     m = _CLIENT_BRAND.search(sentence)
-    if m and len(m.group("b")) >= 3:
+    if m and len(m.group("b")) >= 3 and not _BRAND_COUNT.search(m.group("b")):
         return _CLIENT_TRIM.sub("", m.group("b")) or None
     return None
+
+
+# 服务超过500个品牌, 累计服务数百家品牌: how many brands the agency serves (its own figure), no client.
+_BRAND_COUNT = re.compile(r"[\d一二两三四五六七八九十百千万几数多余]+\s*(?:个|家|款|大)?(?:知名|国际|头部)?品牌$")
 
 
 def _kind(
@@ -809,7 +813,7 @@ def _clause_numbers(
             after = None if pct and metric not in RATE_METRICS else after
     g = _GROWTH.search(clause)
     if g:
-        pct = numbers(g.group("p"))
+        pct = numbers(clause[g.start("p") : g.end()])  # 四成 reads as 40 with its 成
         if pct:
             sign = -1.0 if _FALL.search(g.group(0)) else 1.0
             growth = sign * pct[0].value

@@ -534,3 +534,13 @@ def test_a_share_in_tenths_and_a_shop_loss():
 def test_an_approximate_level_after_from_to():
     claims = extract("合作后店铺月销从8万提升到近30万。")
     assert [(c.kind, c.before, c.after) for c in claims] == [("success_case", 80_000.0, 300_000.0)]
+
+
+def test_a_change_in_tenths_and_a_count_of_brands_that_is_no_client():
+    fell = extract("王先生说，店铺交给他们半年，销售额反而下降了四成。")
+    assert [(c.kind, c.growth_pct) for c in fell] == [("actual_outcome", -40.0)]
+    grew = extract(normalize("該公司去年營收達到12億元，同比增長兩成。"))
+    assert [(c.kind, c.after, c.growth_pct) for c in grew] == [("company_metric", 1_200_000_000.0, 20.0)]
+    # how many brands the agency serves is its own figure, not a client named 超过500个品牌
+    own = extract("截至目前，公司累计服务超过500个品牌，年GMV超百亿。")
+    assert [(c.kind, c.client, c.after) for c in own] == [("company_metric", None, 10_000_000_000.0)]
