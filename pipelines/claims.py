@@ -472,7 +472,9 @@ def _client(sentence: str) -> str | None:
 
 
 # 服务超过500个品牌, 累计服务数百家品牌: how many brands the agency serves (its own figure), no client.
-_BRAND_COUNT = re.compile(r"[\d一二两三四五六七八九十百千万几数多余]+\s*(?:个|家|款|大)?(?:知名|国际|头部)?品牌$")
+_BRAND_COUNT = re.compile(
+    r"[\d一二两三四五六七八九十百千万几数多余]+\s*(?:个|家|款|大)?(?:知名|国际|头部)?品牌$"
+)
 
 
 def _kind(
