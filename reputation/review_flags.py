@@ -72,6 +72,7 @@ TOP_RATING = 5.0
 # farm accounts scored 22 or more. A loyal buyer of good agencies, where five stars are the norm,
 # never gets near: five five-star reviews where 80% of buyers give five score 4.
 FARM_MIN_REVIEWS = 3
+FARM_PASSES = 2  # the second pass measures the norm without the accounts the first found (see _farm_score)
 FARM_BAR = 20
 FARM_SCORE_CAP = 1000
 
@@ -124,6 +125,7 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     """
     # The five columns before the row filter: filtering the whole frame would copy 10^6 texts.
     cols = ["author", "text_chars", "dup_cluster", "provider_id", "rating"]
+    cols += ["author_level"] if "author_level" in docs.columns else []
     rev = docs[cols][docs["kind"].isin(REVIEW_KINDS)]
     # Codes and a bincount: mapping value_counts back onto 10^6 reviews took six times as long.
     codes, _ = pd.factorize(rev["author"])
@@ -142,29 +144,39 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     group = pd.factorize((pcode + 1) * (1 << 40) + cluster)[0]
     copies = pd.Series(np.zeros(len(rev), dtype=np.int8), index=rev.index)
     copies[clustered.to_numpy()] = np.bincount(group)[group].clip(max=2).astype(np.int8)
-    farm = pd.Series(_farm_score(codes, rev["provider_id"], rev["rating"]), index=rev.index)
+    level = rev["author_level"] if "author_level" in rev.columns else pd.Series(np.nan, index=rev.index)
+    fresh = (pd.to_numeric(level, errors="coerce") <= FRESH_ACCOUNT_LEVEL).to_numpy()
+    farm = pd.Series(_farm_score(codes, rev["provider_id"], rev["rating"], fresh), index=rev.index)
     return pd.DataFrame({"author_reviews": counts, "copies": copies, "farm_score": farm}, index=rev.index)
 
 
-def _farm_score(author: np.ndarray, provider: pd.Series, rating: pd.Series) -> np.ndarray:
+def _farm_score(author: np.ndarray, provider: pd.Series, rating: pd.Series, fresh: np.ndarray) -> np.ndarray:
     """Per review, its author's farm score (int16): -log10 of the chance that an account rating like
-    the other buyers of the same agencies gives five stars every time, over its rated reviews."""
+    the other buyers of the same agencies gives five stars every time, over its rated reviews.
+    "Other buyers" are the credible ones: an agency's five-star share leaves out fresh accounts
+    (`fresh`) and, in a second pass, the accounts the first pass already put over FARM_BAR — bought
+    praise must not raise the norm it is measured against (hard seeds 101-104: the farm's reviews'
+    10th-percentile score 24 -> 35, the highest non-farm account's 15 -> 17)."""
     stars = pd.to_numeric(rating, errors="coerce").to_numpy(dtype=float)
     rated = ~np.isnan(stars) & (author >= 0)
     top = stars >= TOP_RATING
-    # Each agency's five-star share, Laplace-smoothed so a small agency's share is never 0 or 1.
     pcode = pd.factorize(provider)[0] + 1
-    n_rated = np.bincount(pcode[rated], minlength=pcode.max(initial=0) + 1)
-    n_top = np.bincount(pcode[rated & top], minlength=len(n_rated))
-    share = (n_top + 1.0) / (n_rated + 2.0)
     n_auth = author.max(initial=-1) + 1
     a = author[rated]
-    evidence = np.bincount(a, weights=-np.log10(share[pcode[rated]]), minlength=n_auth)
     n_reviews = np.bincount(a, minlength=n_auth)
     all_top = np.bincount(a, weights=(~top[rated]).astype(float), minlength=n_auth) == 0
-    per_author = np.where(all_top & (n_reviews >= FARM_MIN_REVIEWS), np.floor(evidence * 10), 0)
-    per_author = np.minimum(per_author, FARM_SCORE_CAP).astype(np.int16)
-    return np.where(author >= 0, per_author[np.maximum(author, 0)] if n_auth else 0, 0).astype(np.int16)
+    eligible = all_top & (n_reviews >= FARM_MIN_REVIEWS)
+    norm = rated & ~fresh
+    for _ in range(FARM_PASSES):
+        # Each agency's five-star share among its credible buyers, Laplace-smoothed (never 0 or 1).
+        n_rated = np.bincount(pcode[norm], minlength=pcode.max(initial=0) + 1)
+        n_top = np.bincount(pcode[norm & top], minlength=len(n_rated))
+        share = (n_top + 1.0) / (n_rated + 2.0)
+        evidence = np.bincount(a, weights=-np.log10(share[pcode[rated]]), minlength=n_auth)
+        per_author = np.minimum(np.where(eligible, np.floor(evidence * 10), 0), FARM_SCORE_CAP)
+        per_review = np.where(author >= 0, per_author[np.maximum(author, 0)] if n_auth else 0, 0)
+        norm = norm & (per_review < FARM_BAR)
+    return per_review.astype(np.int16)
 
 
 def signals(docs: pd.DataFrame, context: pd.DataFrame | None = None) -> pd.DataFrame:
