@@ -4,7 +4,9 @@ Each signal alone has innocent explanations (a shop runs a promotion and gets tw
 a day; an honest buyer writes one review in their life; a 5 among 2s is someone who was happy), so an
 item is flagged only when the evidence converges: incentive wording in a praising review (it is the
 paid review's own confession), or a near-duplicate text posted for the same provider within hours,
-in a burst against the provider's own pace.
+in a burst against the provider's own pace, an account whose whole history is five stars where other
+buyers mostly are not (a review farm), or five stars as the only review of a fresh account with no
+buyer credit (a 小号). A flag's `flags` name the signal that decided it first.
 Precision matters more than recall here: a flag down-weights a real merchant's voice.
 
 Flagged items are down-weighted, never deleted: `weight` is what the item keeps in adjusted scores.
