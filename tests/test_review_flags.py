@@ -291,7 +291,8 @@ def test_top_marks_from_a_fresh_one_review_account_are_flagged_and_say_so_first(
 
 def test_fresh_accounts_that_are_measured_write_again_or_show_no_credit_are_not_flagged():
     base = [{**r, "author_level": 7} for r in honest_history()]
-    measured = {**review(text="合作愉快，运营很用心，值得推荐", rating=4.0, author="fresh2"), "author_level": 0}
+    text = "合作愉快，运营很用心，值得推荐"
+    measured = {**review(text=text, rating=4.0, author="fresh2"), "author_level": 0}
     again = [
         {**review(text=t, rating=5.0, author="fresh3", provider=p), "author_level": 0}
         for t, p in (("合作愉快，运营很用心，值得推荐", "p1"), ("效果还可以，团队沟通顺畅，续约了", "p2"))

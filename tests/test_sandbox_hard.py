@@ -300,7 +300,9 @@ def test_refuting_clients_may_not_say_which_case_or_may_use_the_agencys_former_n
         assert f'"historyNames": "{p["former_names"][0]}"' in page
 
 
-def test_paid_one_off_accounts_show_no_buyer_credit_and_merchants_accounts_show_years_of_it(hard, truth, items):
+def test_paid_one_off_accounts_show_no_buyer_credit_and_merchants_accounts_show_years_of_it(
+    hard, truth, items
+):
     reviews = {k.removeprefix("market:"): x for k, x in items.items() if x.kind == "market_review"}
     bought = truth["bought_reviews"]
     one_off = [reviews[k] for k, v in bought.items() if "one_review_buyer" in v.get("signals", [])]

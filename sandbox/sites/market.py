@@ -120,10 +120,7 @@ def market_reviews(w: World, q: dict[str, str]) -> Answer:
         newest = list(reversed(reviews))
         chunk = newest[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
         payload = {
-            "comments": [
-                _comment(r)
-                for r in chunk
-            ],
+            "comments": [_comment(r) for r in chunk],
             "currentPage": page,
             "totalPage": -(-len(reviews) // REVIEW_PAGE),
             "total": len(reviews),
