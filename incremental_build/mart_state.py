@@ -80,6 +80,7 @@ _DOC_FP_COLS = [
     "fetched_at",
     "text_chars",
     "rating",
+    "author_level",
     "amount_cny",
     "reply_days",
     "sentiment",

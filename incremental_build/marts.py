@@ -57,6 +57,7 @@ _DOC_COLS = [
     "created_at",
     "fetched_at",
     "rating",
+    "author_level",
     "amount_cny",
     "status",
     "reply_days",

@@ -129,6 +129,9 @@ class MarketReview(BaseItem):
     text: str = ""  # suggestion
     rating: float | None = None  # avgScore, 1..5
     created_at: str | None = None  # ISO 8601
+    # The reviewer's buyer-credit level from its icon (displayRatePic): 0 none, 1-5 hearts, 6-10
+    # diamonds, 11-15 crowns, 16-20 gold crowns; None when the list shows no credit at all.
+    author_level: int | None = None
 
 
 @dataclass
@@ -391,6 +394,7 @@ DOCUMENTS = pa.schema(
         ("was_traditional", pa.bool_()),
         ("created_at", _TS),
         ("rating", pa.float64()),
+        ("author_level", pa.int8()),  # market review: the reviewer's buyer-credit level, 0..20
         ("amount_cny", pa.float64()),
         ("status", pa.string()),
         ("reply_days", pa.float64()),  # complaint: days from filing to the provider's first reply

@@ -141,7 +141,7 @@ RISK_FLAGS: dict[str, dict[str, str]] = {
 }
 
 # Why a review looks bought (reputation/review_flags.py FLAG_ORDER): the signals a merchant sees beside
-# each flagged review in the report.
+# each flagged review in the report, the one that decided the flag first.
 REVIEW_SIGNALS: dict[str, dict[str, str]] = {
     "incentive_wording": {"zh": "提到好评返现", "en": "mentions a reward for the review"},
     "untested_praise": {"zh": "未体验先好评", "en": "praise before any result"},
@@ -150,6 +150,7 @@ REVIEW_SIGNALS: dict[str, dict[str, str]] = {
     "near_duplicate": {"zh": "与其他评价雷同", "en": "near-copy of another review"},
     "burst": {"zh": "短时间内集中出现", "en": "part of a burst"},
     "farm_account": {"zh": "账号对多家服务商一律五星", "en": "account gives every agency five stars"},
+    "fresh_account": {"zh": "新注册小号（无买家信誉）", "en": "fresh account with no buyer credit"},
     "one_hit_author": {"zh": "账号只发过这一条", "en": "the account's only review"},
     "rating_deviation": {"zh": "评分明显偏离其他评价", "en": "rating far from the others'"},
 }

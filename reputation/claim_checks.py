@@ -462,19 +462,27 @@ def prepare_cases(cases: pd.DataFrame) -> pd.DataFrame:
     c["_cats_stated"] = pd.to_numeric(_fact(c, "case_categories"), errors="coerce")
     c["_client"] = c["client"].map(name_key).astype(object)
     c["_growth"] = [effective_growth(r) for r in c[["growth_pct", "before", "after"]].to_dict("records")]
-    # The page's sales levels, however the extractor split them over rows (before on one, after on
-    # another): what the copy check compares a disguised copy by.
-    # A row with both levels is the case's own pair; a lone level may be a company total (累计10亿).
+    return _page_levels(c)
+
+
+def _page_levels(c: pd.DataFrame) -> pd.DataFrame:
+    """The page's sales levels, however the extractor split them over rows (before on one, after on
+    another): what the copy check compares a disguised copy by (`_page_before` / `_page_after`, the
+    page's own pair `_pair_before` / `_pair_after`), and the page's growth from them (`_page_growth`).
+    A row with both levels is the case's own pair; a lone level may be the agency's own total
+    (年操盘GMV超过20亿: `company_totals`), which is never read as the client's level."""
     levels = {end: pd.to_numeric(c[end], errors="coerce") for end in ("before", "after")}
     pair = (levels["before"] >= MIN_SALES_LEVEL) & (levels["after"] >= MIN_SALES_LEVEL)
     for end, level in levels.items():
         c[f"_pair_{end}"] = level.where(pair).groupby(c["doc_id"]).transform("first")
-        c[f"_page_{end}"] = c[f"_pair_{end}"].fillna(
-            level.where(level >= MIN_SALES_LEVEL).groupby(c["doc_id"]).transform("first")
-        )
+    total = company_totals(c)
+    for end, level in levels.items():
+        lone = level.where((level >= MIN_SALES_LEVEL) & ~total)
+        c[f"_page_{end}"] = c[f"_pair_{end}"].fillna(lone.groupby(c["doc_id"]).transform("first"))
     # The page's growth when no row states both levels: its start level to the lowest end level
-    # above it (a company total such as 累计10亿 is far above any case's end).
-    lone = levels["after"].where(levels["after"] > c["_page_before"])
+    # above it that is not the agency's total (a seeds 101-104 page of 9万 → 18万 read as 9万 → 20亿
+    # when the extractor missed the 18万: implausible for a case nobody could check).
+    lone = levels["after"].where((levels["after"] > c["_page_before"]) & ~total)
     lone_after = lone.groupby(c["doc_id"]).transform("min")
     c["_page_growth"] = ((c["_pair_after"].fillna(lone_after) / c["_page_before"] - 1.0) * 100.0).astype(
         float

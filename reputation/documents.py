@@ -19,7 +19,7 @@ from pipelines.replies import timestamp
 
 # Columns an item fills from a field of the same name when it has one (a review's rating, a
 # complaint's amount and status, a case's client); the others stay null.
-_AS_FOUND = ("rating", "amount_cny", "status", "client")
+_AS_FOUND = ("rating", "author_level", "amount_cny", "status", "client")
 
 
 def document_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:

@@ -165,3 +165,37 @@ FORMER_NAME_SHARE = 0.3
 FORMER_NAME_USE = 0.6
 SHARES["unnamed_case"] = UNNAMED_CASE_SHARE
 SHARES["former_name"] = FORMER_NAME_SHARE
+
+
+# ------------------------------------------------------------------ 7. the reviewer's account: buyer credit
+# Taobao's review lists show each reviewer's buyer-credit level (买家信誉) as an icon: none below 4
+# points, then 1–5 red hearts, 1–5 blue diamonds, 1–5 crowns, 1–5 gold crowns (`displayRatePic`,
+# `b_red_3.gif`). A merchant who reviews an agency's service runs a shop and has bought on the
+# platform for years; a paid one-off review mostly comes from a fresh account (小号) with no icon,
+# bought by the batch. The review farm keeps aged accounts (its tell-tale is the history instead).
+# Levels: 0 = no icon, 1–5 hearts, 6–10 diamonds, 11–15 crowns, 16–20 gold crowns.
+FRESH_ACCOUNT_SHARE = {"genuine": 0.02, "paid_one_off": 0.75}
+SHARES["fresh_account"] = FRESH_ACCOUNT_SHARE
+_CREDIT_ICONS = ("red", "blue", "cap", "crown")
+
+
+def credit_level(seed: int, nick: str, paid_one_off: bool) -> int:
+    """An account's buyer-credit level, the same wherever the account posts (drawn from its nick).
+    A paid one-off account is fresh (0) with FRESH_ACCOUNT_SHARE, else a cheap aged one (1–3 hearts);
+    any other account is fresh with the genuine share, else aged: hearts to crowns, mostly diamonds."""
+    r = rng(seed, "credit", nick, paid_one_off)
+    if r.random() < FRESH_ACCOUNT_SHARE["paid_one_off" if paid_one_off else "genuine"]:
+        return 0
+    if paid_one_off:
+        return r.randint(1, 3)
+    return min(20, max(1, round(r.gauss(7.5, 3.0))))
+
+
+def credit_icon(level: int | None) -> str | None:
+    """The icon file a review list shows for a credit level (`""` for none; None: not shown at all)."""
+    if level is None:
+        return None
+    if level <= 0:
+        return ""
+    kind, n = divmod(level - 1, 5)
+    return f"b_{_CREDIT_ICONS[min(kind, 3)]}_{n + 1}.gif"

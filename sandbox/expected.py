@@ -58,6 +58,7 @@ def review_items(w: World, i: int, k: int) -> Iterator[c.MarketReview]:
             text=r.text,
             rating=float(r.rating),
             created_at=dates.iso(r.created),
+            author_level=r.credit,
         )
 
 

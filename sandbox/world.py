@@ -129,6 +129,8 @@ class Review:
     created: dt.datetime
     rating: int
     bought_signals: tuple[str, ...] = ()
+    # The account's buyer-credit level (买家信誉, 0 = no icon) the review list shows: hard world only.
+    credit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -522,6 +524,9 @@ class World:
         drafts.extend(self._bought(rng, p, n_bought, unique_base + 1000, lo, hi))
         if self.hard:
             self._farm(drafts, p, lst, cat, lo, hi)
+            for r in drafts:
+                fresh = "one_review_buyer" in r.bought_signals  # a paid one-off account, not the farm's
+                r.credit = adversary.credit_level(self.seed, r.nick, fresh)
         drafts.sort(key=lambda r: (r.created, r.nick))
         for j, r in enumerate(drafts):
             r.id = str(4_000_000_000 + lst.number * 1000 + j)

@@ -50,3 +50,29 @@ def test_the_ablation_table_shows_each_signals_cost_against_all_on():
     out = ablation_lines(rows)
     assert "macro_f1" in out[0] and "spearman" in out[0]
     assert "(-0.200)" in out[2] and "(+0.000)" in out[2]
+
+
+def test_the_fresh_account_switch_turns_off_only_the_fresh_account_flag():
+    assert "review:fresh_account_praise" in SIGNALS
+    providers = pd.DataFrame({"provider_id": ["p1"], "provider_name": ["甲"], "aliases": [[]]})
+    fresh = {**review(text="合作愉快，运营很用心，值得推荐", rating=5.0, author="xiaohao"), "author_level": 0}
+    paid = {**review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0), "author_level": 0}
+    docs = pd.DataFrame([*({**r, "author_level": 8} for r in honest_history()), fresh, paid]).assign(
+        title=None,
+        fetched_at=pd.Timestamp("2026-01-01", tz="UTC"),
+        amount_cny=None,
+        status=None,
+        reply_days=None,
+        client=None,
+        sentiment=0.5,
+        sentiment_label=0,
+    )
+
+    def flagged(off=frozenset()):
+        claims = pd.DataFrame([claim("a")])
+        marts = compute_marts(providers, docs, claims, registry(), pd.DataFrame(), off=off)
+        return set(marts["marts/review_flags"]["native_id"])
+
+    assert flagged() == {fresh["native_id"], paid["native_id"]}
+    # off: the fresh account's plain praise is no longer flagged; the paid one still is, by its wording
+    assert flagged(frozenset({"review:fresh_account_praise"})) == {paid["native_id"]}

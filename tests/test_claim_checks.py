@@ -407,3 +407,19 @@ def test_growth_beyond_the_period_is_seen_when_the_levels_are_split_over_rows():
     # The same page with a plausible end level: nothing is implausible (the total is not its end).
     rows[1] = claim("end", before=None, after=800_000.0, **page)
     assert "implausible" not in {x[0] for x in verdicts(rows).values()}
+
+
+def test_a_start_level_is_never_grown_into_the_agencys_own_total():
+    # The extractor read the page's start (9万) but missed its end; the page's other level is the
+    # agency's own scale (年操盘GMV超过20亿, "深耕15年"): 9万 → 20亿 is no growth anyone claimed.
+    page = {"doc": "cases:p", "period": 60}
+    rows = [
+        claim("start", before=90_000.0, after=None, **page),
+        claim("total", before=None, after=2e9, doc="cases:p", period=5475),
+    ]
+    v = verdicts(rows)
+    assert set(v) == {"start"}
+    assert v["start"][0] == "not_enough_evidence"
+    # A real end level on the page still counts: 9万 → 900万 in 60 days is beyond the period.
+    grown = verdicts([*rows, claim("end", before=None, after=9_000_000.0, **page)])
+    assert grown["start"][0] == "implausible"

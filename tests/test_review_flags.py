@@ -274,3 +274,29 @@ def test_near_copies_from_new_accounts_within_hours_are_flagged_even_at_a_busy_p
     again = [{**c, "author": f"regular{i}"} for i, c in enumerate(copies)]
     extra = [review(text="另一条评价，效果不错，服务周到", author=f"regular{i}") for i in range(2)]
     assert flag_reviews(pd.DataFrame([*busy, *again, *extra])).empty
+
+
+def test_top_marks_from_a_fresh_one_review_account_are_flagged_and_say_so_first():
+    # A 小号 with no buyer credit (author_level 0) whose only review is five stars of unremarkable praise.
+    paid = {**review(text="合作愉快，运营很用心，值得推荐", rating=5.0, author="fresh1"), "author_level": 0}
+    rows = [{**r, "author_level": 7} for r in honest_history()] + [paid]
+    flags = flag_reviews(pd.DataFrame(rows)).set_index("native_id")
+    assert list(flags.index) == [paid["native_id"]]
+    assert flags.loc[paid["native_id"], "flags"][0] == "fresh_account"  # the deciding evidence first
+    assert "one_hit_author" in flags.loc[paid["native_id"], "flags"]
+    assert 0.5 < flags.loc[paid["native_id"], "confidence"] < 0.95  # one signal with no model: not certain
+    # switched off, nothing else catches it
+    assert flag_reviews(pd.DataFrame(rows), off=frozenset({"fresh_account_praise"})).empty
+
+
+def test_fresh_accounts_that_are_measured_write_again_or_show_no_credit_are_not_flagged():
+    base = [{**r, "author_level": 7} for r in honest_history()]
+    text = "合作愉快，运营很用心，值得推荐"
+    measured = {**review(text=text, rating=4.0, author="fresh2"), "author_level": 0}
+    again = [
+        {**review(text=t, rating=5.0, author="fresh3", provider=p), "author_level": 0}
+        for t, p in (("合作愉快，运营很用心，值得推荐", "p1"), ("效果还可以，团队沟通顺畅，续约了", "p2"))
+    ]
+    unknown = review(text="合作愉快，运营很用心，值得推荐", rating=5.0, author="nolevel")  # no credit shown
+    aged = {**review(text="合作愉快，运营很用心，值得推荐", rating=5.0, author="aged"), "author_level": 6}
+    assert flag_reviews(pd.DataFrame([*base, measured, *again, unknown, aged])).empty

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 
 import pytest
 
 from pipelines import contracts as c
 from sandbox import adversary, debris, names, numbers
+from sandbox.pages import render
 from sandbox.world import World
 
 SEED = 13
@@ -296,3 +298,35 @@ def test_refuting_clients_may_not_say_which_case_or_may_use_the_agencys_former_n
         i = next(k for k, q in enumerate(truth["providers"]) if q["legal_name"] == legal)
         page = registry_company(hard, hard.provider(i).company_id).body.decode()
         assert f'"historyNames": "{p["former_names"][0]}"' in page
+
+
+def test_paid_one_off_accounts_show_no_buyer_credit_and_merchants_accounts_show_years_of_it(
+    hard, truth, items
+):
+    reviews = {k.removeprefix("market:"): x for k, x in items.items() if x.kind == "market_review"}
+    bought = truth["bought_reviews"]
+    one_off = [reviews[k] for k, v in bought.items() if "one_review_buyer" in v.get("signals", [])]
+    genuine = [x for k, x in reviews.items() if k not in bought]
+    farm = [reviews[k] for k, v in bought.items() if v.get("kind") == "paraphrased"]
+    assert all(x.author_level is not None and 0 <= x.author_level <= 20 for x in reviews.values())
+
+    def fresh(xs):
+        return sum(x.author_level == 0 for x in xs) / len(xs)
+
+    shares = adversary.FRESH_ACCOUNT_SHARE
+    assert abs(fresh(one_off) - shares["paid_one_off"]) < 0.06, fresh(one_off)
+    assert abs(fresh(genuine) - shares["genuine"]) < 0.01, fresh(genuine)
+    assert fresh(farm) < 0.05  # the farm keeps aged accounts: its history is its tell-tale
+    # an account shows one level wherever it posts
+    levels = collections.defaultdict(set)
+    for x in reviews.values():
+        levels[x.author].add(x.author_level)
+    assert all(len(v) == 1 for v in levels.values())
+    # the page carries the icon the level is read from; the easy world shows none
+    lst = hard.listing(0, 0)
+    q = {"service_code": lst.service_code, "currentPage": "1"}
+    page = json.loads(render(hard, "/market/score/query_suggest.do", q).body)
+    assert all("displayRatePic" in x for x in page["comments"])
+    easy = json.loads(render(World(SEED, N), "/market/score/query_suggest.do", q).body)
+    assert not any("displayRatePic" in x for x in easy["comments"])
+    assert all(x.author_level is None for x in World(SEED, 5).expected_items() if x.kind == "market_review")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from sandbox import dates
+from sandbox import adversary, dates
 from sandbox.sites.web import (
     Answer,
     BadRequest,
@@ -92,6 +92,21 @@ def market_detail(w: World, q: dict[str, str]) -> Answer:
     return html_answer(page_html(lst.title, body))
 
 
+def _comment(r) -> dict:
+    """One review as the list shows it; the hard world adds the reviewer's buyer-credit icon."""
+    out = {
+        "id": int(r.id),
+        "userNick": r.nick,
+        "comment": r.text,
+        "gmtCreate": dates.epoch_ms(r.created),
+        "avgScore": r.rating,
+    }
+    icon = adversary.credit_icon(r.credit)
+    if icon is not None:
+        out["displayRatePic"] = icon
+    return out
+
+
 def market_reviews(w: World, q: dict[str, str]) -> Answer:
     callback = q.get("callback", "")
     if callback and not _CALLBACK.match(callback):
@@ -105,16 +120,7 @@ def market_reviews(w: World, q: dict[str, str]) -> Answer:
         newest = list(reversed(reviews))
         chunk = newest[(page - 1) * REVIEW_PAGE : page * REVIEW_PAGE]
         payload = {
-            "comments": [
-                {
-                    "id": int(r.id),
-                    "userNick": r.nick,
-                    "comment": r.text,
-                    "gmtCreate": dates.epoch_ms(r.created),
-                    "avgScore": r.rating,
-                }
-                for r in chunk
-            ],
+            "comments": [_comment(r) for r in chunk],
             "currentPage": page,
             "totalPage": -(-len(reviews) // REVIEW_PAGE),
             "total": len(reviews),

@@ -3,10 +3,12 @@
 list    /ser/list.htm?current_page=N          li.service-item → detail links; a.next while more
 detail  /ser/detail.htm?service_code=CODE     the listing (title, legal name, brand, TP, price, scores)
 reviews /score/query_suggest.do?…&callback=CB  CB({comments:[{id,userNick,comment,gmtCreate,avgScore}]})
+        (a comment may carry the reviewer's buyer-credit icon, displayRatePic `b_red_3.gif`)
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
@@ -126,6 +128,7 @@ def reviews_page(response, service_code: str, provider_name: str | None = None) 
                 text=(c.get("comment") or "").strip(),
                 rating=rating,
                 created_at=iso_date(c.get("gmtCreate")),
+                author_level=credit_level(c.get("displayRatePic")),
             )
         )
     current = int_in(dig(data, "currentPage")) or 1
@@ -138,3 +141,23 @@ def _service_code(response) -> str:
     if marked:
         return marked.strip()
     return (parse_qs(urlparse(response.url).query).get("service_code") or [""])[0]
+
+
+# Taobao's buyer-credit icons in order: hearts, diamonds, crowns, gold crowns, five of each.
+_CREDIT_ICON = re.compile(r"b_(red|blue|cap|crown)_([1-5])\.(?:gif|png)", re.IGNORECASE)
+_CREDIT_KINDS = ("red", "blue", "cap", "crown")
+
+
+def credit_level(icon: object) -> int | None:
+    """The reviewer's buyer-credit level from its icon file: 0 for an empty icon (fewer than 4
+    points), 1–5 hearts, 6–10 diamonds, 11–15 crowns, 16–20 gold crowns; None when the comment
+    shows no credit or an icon we do not know (never guessed)."""
+    if icon is None:
+        return None
+    name = str(icon).strip()
+    if not name:
+        return 0
+    m = _CREDIT_ICON.search(name)
+    if m is None:
+        return None
+    return _CREDIT_KINDS.index(m.group(1).lower()) * 5 + int(m.group(2))
