@@ -55,6 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -425,6 +427,59 @@ def update_labels(
     rank = np.empty(len(first_of), dtype=np.int64)
     rank[np.argsort(first_of, kind="stable")] = np.arange(len(first_of))
     return rank[comp], LshGraph(cur_d0, cur_first, keys, all_edges)
+
+
+# Stable cluster labels (`stable_labels`): 40 bits, so a label packs beside a 23-bit provider code into
+# one int64 (reputation/review_flags.py groups by (provider, cluster) so); the key makes the hash ours.
+LABEL_BITS = 40
+_LABEL_MASK = (1 << LABEL_BITS) - 1
+_LABEL_KEY = "kaopu.dup.labels"  # siphash key: 16 bytes
+
+
+def stable_labels(labels: np.ndarray, doc_ids: pa.Array | pa.ChunkedArray | Sequence[str]) -> np.ndarray:
+    """The build's `dup_cluster`: each cluster named by a hash of its smallest doc_id, so a label
+    depends on nothing but the cluster's own members, whatever else the build holds and in whatever
+    order. `labels` is any labelling (as `update_labels` gives it), `doc_ids` the documents' unique
+    ids in the same order.
+
+    Adding documents changes only the labels of the clusters they join (and of one whose smallest
+    id they take), so an incremental build leaves the other rows' bytes, and their partitions, alone.
+    The hash is `LABEL_BITS` wide: two clusters whose hashes meet (at 10^6 clusters about one build
+    in two has one such pair) are told apart by probing, the cluster with the smaller id keeping its
+    hash and the other taking the next free value; only that rare pair depends on each other."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) == 0:
+        return labels.copy()
+    ids = doc_ids if isinstance(doc_ids, pa.Array | pa.ChunkedArray) else pa.array(doc_ids, pa.large_string())
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    # Rank of each id among all (the build keeps doc_id order, so usually the position itself).
+    if ids.null_count == 0 and (
+        len(ids) < 2 or pc.all(pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))).as_py()
+    ):
+        order = np.arange(len(ids))
+    else:
+        order = pc.sort_indices(ids).to_numpy()
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    k = int(labels.max()) + 1
+    head_rank = np.full(k, len(ids), dtype=np.int64)
+    np.minimum.at(head_rank, labels, rank)
+    used = np.flatnonzero(head_rank < len(ids))
+    used = used[np.argsort(head_rank[used], kind="stable")]  # clusters in order of their smallest id
+    heads = ids.take(pa.array(order[head_rank[used]])).to_numpy(zero_copy_only=False)
+    hashed = pd.util.hash_array(heads.astype(object), hash_key=_LABEL_KEY, categorize=False)
+    value = (hashed >> np.uint64(64 - LABEL_BITS)).astype(np.int64)
+    while True:
+        _, first = np.unique(value, return_index=True)  # the earliest (smallest id) keeps its value
+        taken = np.ones(len(value), dtype=bool)
+        taken[first] = False
+        if not taken.any():
+            break
+        value[taken] = (value[taken] + 1) & _LABEL_MASK
+    out = np.zeros(k, dtype=np.int64)
+    out[used] = value
+    return out[labels]
 
 
 def _update_edges(

@@ -12,7 +12,7 @@ from evaluation.sandbox_eval import write_raw
 from incremental_build import dedup_store as dedup_state
 from incremental_build.clean import update_clean
 from pipelines import dedup
-from pipelines.dedup import cluster
+from pipelines.dedup import cluster, stable_labels
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
 
@@ -27,6 +27,14 @@ def _second(item) -> bool:
     # teach the provider index new names, and articles whose provider their comments inherit, fall in
     # either run: what depends on them is recomputed when they arrive (tests/test_build_order.py).
     return zlib.crc32(item.item_id.encode()) % 3 == 0
+
+
+def _clustered(docs: pd.DataFrame, texts: pd.Series | None = None) -> list[int]:
+    """The labels a full clustering of every text gives, named as the build names them."""
+    texts = docs["text"] if texts is None else texts
+    return stable_labels(
+        np.array(cluster(texts.fillna("").tolist(), normalized=True)), docs["doc_id"]
+    ).tolist()
 
 
 def _docs(tree: DataTree) -> pd.DataFrame:
@@ -62,8 +70,7 @@ def test_incremental_clean_equals_full_clean(trees):
 def test_labels_equal_clustering_every_text_again(trees):
     _inc, full, _ = trees
     docs = _docs(full)
-    expected = cluster(docs["text"].fillna("").tolist(), normalized=True)
-    assert docs["dup_cluster"].tolist() == expected
+    assert docs["dup_cluster"].tolist() == _clustered(docs)
 
 
 def _count_hashing(monkeypatch) -> list[int]:
@@ -88,7 +95,7 @@ def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
     texts.iloc[5] = texts.iloc[5] + "追加"  # a text that changed length is re-hashed even if not fresh
     labels = dedup_state.labels(inc, docs["doc_id"], texts, fresh)
     assert hashed == [4]
-    assert labels.tolist() == cluster(texts.fillna("").tolist(), normalized=True)
+    assert labels.tolist() == _clustered(docs, texts)
 
 
 def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
@@ -99,7 +106,7 @@ def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
     hashed = _count_hashing(monkeypatch)
     labels = _relabel(inc, docs, docs["doc_id"].iloc[:0])
     assert hashed == [0], "every state was found by its id, not by its position"
-    assert labels.tolist() == cluster(docs["text"].fillna("").tolist(), normalized=True)
+    assert labels.tolist() == _clustered(docs)
 
 
 def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):

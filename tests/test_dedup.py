@@ -390,3 +390,60 @@ def test_english_is_shingled_by_words_so_two_english_texts_do_not_look_alike_by_
     )
     assert len(canonical(first)) < 50  # one symbol per word
     assert cluster([first, second, first.replace("record", "new record")]) == [0, 1, 0]
+
+
+def _stable(ids: list[str], texts: list[str]) -> dict[str, int]:
+    from pipelines.dedup import stable_labels
+
+    return dict(zip(ids, stable_labels(cluster(texts), ids).tolist(), strict=True))
+
+
+def test_a_build_label_names_the_cluster_by_its_smallest_id_whatever_else_is_there():
+    """The build's labels (`stable_labels`): adding documents relabels only the clusters they join,
+    and only when one takes the smallest id; the order of the documents changes nothing."""
+    from pipelines.dedup import LABEL_BITS
+
+    docs = {
+        "d:10": STORY,
+        "d:20": OTHER,
+        "d:30": REWORDED,
+        "d:40": "服务很好很专业，推荐",
+        "d:50": OTHER_REWORDED,
+    }
+    before = _stable(list(docs), list(docs.values()))
+    assert before["d:10"] == before["d:30"] != before["d:20"] == before["d:50"] != before["d:40"]
+    assert all(0 <= v < 1 << LABEL_BITS for v in before.values())
+
+    grown = {
+        **docs,
+        "d:05": OTHER,
+        "d:35": TRADITIONAL,
+        "d:60": "一个无关的新故事，和前面说的都不一样的内容。",
+    }
+    ids = sorted(grown)
+    after = _stable(ids, [grown[i] for i in ids])
+    assert after["d:10"] == after["d:30"] == after["d:35"] == before["d:10"], "joined above its smallest id"
+    assert after["d:40"] == before["d:40"], "a cluster no new document joined keeps its label"
+    assert after["d:20"] == after["d:05"] != before["d:20"], "d:05 is now the smallest id of its cluster"
+    assert after["d:60"] not in {after[i] for i in ids if i != "d:60"}
+
+    shuffled = random.Random(5).sample(ids, len(ids))
+    assert _stable(shuffled, [grown[i] for i in shuffled]) == after
+    assert _stable(["d:40"], [docs["d:40"]]) == {"d:40": before["d:40"]}, "alone, the same label"
+
+
+def test_two_clusters_whose_hashes_meet_still_get_two_labels(monkeypatch):
+    from pipelines import dedup
+
+    # Four bits of label for 16 unrelated texts: they collide and are probed apart.
+    monkeypatch.setattr(dedup, "LABEL_BITS", 4)
+    monkeypatch.setattr(dedup, "_LABEL_MASK", 15)
+    rng = random.Random(9)
+    ids = [f"x:{i:02d}" for i in range(16)]
+    texts = [_random_cjk(rng, 40) for _ in ids]
+    labels = dedup.stable_labels(cluster(texts), ids)
+    assert sorted(labels.tolist()) == list(range(16))
+    # The smallest id keeps its hash; others move only when an earlier one took their value.
+    alone = {i: int(dedup.stable_labels([0], [i])[0]) for i in ids}
+    assert labels[0] == alone[ids[0]]
+    assert sum(labels[k] == alone[i] for k, i in enumerate(ids)) >= 6

@@ -1,7 +1,7 @@
-"""clean/documents as a hive-partitioned parquet dataset (source=…/part-0.parquet): pandas and
-DuckDB read the directory as it is, an incremental build rewrites only the partitions whose rows
-changed, a partition is never seen half-written, and a single-file table of an earlier kaopu is
-migrated by the next build."""
+"""clean/documents as a hive-partitioned parquet dataset (source=…/month=…/part-0.parquet, the month
+a document was first seen): pandas and DuckDB read the directory as it is, an incremental build
+rewrites only the partitions whose rows changed, a partition is never seen half-written, and a
+single-file table or a by-source dataset of an earlier kaopu is migrated by the next build."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _contents(tree: DataTree) -> dict[str, pd.DataFrame]:
     return {p.relative_to(root).as_posix(): pq.read_table(p).to_pandas() for p in table_files(tree, DOCS)}
 
 
-def test_documents_are_partitioned_by_source_and_read_back_whole(built):
+def test_documents_are_partitioned_by_source_and_month_first_seen_and_read_back_whole(built):
     root = built.table_path(DOCS)
     assert root.is_dir() and not built.single_file_path(DOCS).exists()
     docs = read_table(built, DOCS).to_pandas()
@@ -63,9 +63,7 @@ def test_documents_are_partitioned_by_source_and_read_back_whole(built):
         assert "source" not in part.columns, "the partition column lives in the directory name only"
         rows = docs[docs["doc_id"].isin(part["doc_id"])]
         assert len(rows) == len(part) and (rows["source"] == values["source"]).all()
-        if "month" in values:  # (a layout by month too: see storage.PARTITIONED)
-            stamp = rows["created_at"].fillna(rows["fetched_at"])
-            assert (stamp.dt.strftime("%Y-%m") == values["month"]).all()
+        assert (rows["first_seen_at"].dt.strftime("%Y-%m") == values["month"]).all()
     assert docs["doc_id"].is_monotonic_increasing and docs["doc_id"].is_unique
     assert list(docs.columns) == storage.TABLES[DOCS].names
 
@@ -264,15 +262,13 @@ def test_verify_and_status_read_the_partitions(built):
     assert table_counts(built)[DOCS] == docs.num_rows - lost
 
 
-def test_a_layout_by_source_and_month_reads_back_the_same_table(built, tmp_path, monkeypatch):
+def test_a_layout_by_source_only_reads_back_the_same_table(built, tmp_path, monkeypatch):
     docs = read_table(built, DOCS)
-    by_month = dataclasses.replace(storage.PARTITIONED[DOCS], period="month")
-    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
-    other = DataTree(tmp_path / "by-month")
+    by_source = dataclasses.replace(storage.PARTITIONED[DOCS], period=None)
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_source)
+    other = DataTree(tmp_path / "by-source")
     storage.write_table(other, DOCS, docs)
     files = table_files(other, DOCS)
-    assert all(p.parent.name.startswith("month=") for p in files) and len(files) > 20
-    assert read_table(other, DOCS).equals(docs), "sorted back into doc_id order across months"
-    frame = pd.read_parquet(other.table_path(DOCS))
-    stamp = frame["created_at"].fillna(frame["fetched_at"]).dt.strftime("%Y-%m")
-    assert (frame["month"].astype(str) == stamp).all()
+    assert all(p.parent.name.startswith("source=") for p in files) and len(files) == 5
+    assert read_table(other, DOCS).equals(docs)
+    assert "month" not in pd.read_parquet(other.table_path(DOCS)).columns
