@@ -715,6 +715,10 @@ _PERIODS = {"month": "%Y-%m", "year": "%Y"}
 PART_FILE = "part-0.parquet"
 # What hive layouts (Spark, Hive, pyarrow, DuckDB) call a null partition value.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+# The period of a row none of whose `time_of` columns is set: a value of its own, not a null
+# (pandas cannot read a dataset whose period directories mix dates and __HIVE_DEFAULT_PARTITION__:
+# "Cannot yet unify dictionaries with nulls").
+NO_PERIOD = "undated"
 # Partitions encoded and compared at once: the encoding (zstd) releases the GIL, so they overlap.
 _PARTITION_THREADS = max(1, min(4, os.cpu_count() or 1))
 
@@ -726,7 +730,7 @@ PARTITIONED: dict[str, Partitioning] = {
     # re-fetch, a provider resolved anew, a near-duplicate cluster a new document joined). The month
     # published (`created_at`) would spread each first crawl of an agency over years of partitions
     # (634 files of ~150 rows at 10^5 documents) and is missing on some pages; a document without
-    # `first_seen_at` (a build gives every document one) goes to `month=__HIVE_DEFAULT_PARTITION__`.
+    # `first_seen_at` (a build gives every document one) goes to `month=undated` (NO_PERIOD).
     # Measured in README "Why by source and month first seen" (bench/build.py --partition-by).
     "clean/documents": Partitioning("source", ("first_seen_at",), "doc_id", period="month"),
 }
@@ -843,7 +847,7 @@ def _partition_groups(table: pa.Table, part: Partitioning) -> dict[tuple[str, st
         month = pc.coalesce(month, pc.strftime(stamps, format=_PERIODS[part.period]))
     value = pc.cast(table.column(part.column).combine_chunks(), pa.string())
     key = pc.binary_join_element_wise(
-        pc.fill_null(value, NULL_PARTITION), pc.fill_null(month, NULL_PARTITION), "\x00"
+        pc.fill_null(value, NULL_PARTITION), pc.fill_null(month, NO_PERIOD), "\x00"
     )
     codes = pc.dictionary_encode(key)
     idx = codes.indices.to_numpy(zero_copy_only=False)

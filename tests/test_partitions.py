@@ -11,6 +11,7 @@ import os
 import duckdb  # the test extra installs it: the README reads the tables with DuckDB
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -272,3 +273,96 @@ def test_a_layout_by_source_only_reads_back_the_same_table(built, tmp_path, monk
     assert all(p.parent.name.startswith("source=") for p in files) and len(files) == 5
     assert read_table(other, DOCS).equals(docs)
     assert "month" not in pd.read_parquet(other.table_path(DOCS)).columns
+
+
+def _later(items, days: int):
+    import datetime as dt
+
+    for item in items:
+        when = dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=days)
+        yield dataclasses.replace(item, fetched_at=when.isoformat())
+
+
+def test_a_crawl_a_month_later_lands_in_new_partitions_and_leaves_unchanged_ones_alone(built, items):
+    before, old = _state(built), _contents(built)
+    old_docs = read_table(built, DOCS).to_pandas()
+    known = {i.item_id for i in items}
+    new = [i for i in World(11, 10).expected_items() if i.item_id not in known]
+    assert len(new) > 20
+    write_raw(built, "later", _later(new, 31))
+    counts = update_clean(built, watchlist=[], workers=1)
+    assert counts["new_documents"] > 0
+
+    after, now = _state(built), _contents(built)
+    docs = read_table(built, DOCS).to_pandas()
+    fresh = docs[~docs["doc_id"].isin(old_docs["doc_id"])]
+    assert len(fresh) == counts["new_documents"] and (fresh["first_seen_at"].dt.month == 7).all()
+    new_parts = {k for k in after if "/month=2026-07/" in k}
+    assert new_parts and new_parts.isdisjoint(before), "the new documents are in the new month's partitions"
+    for key in before:
+        if key in now and now[key].equals(old[key]):
+            assert after[key] == before[key], f"{key} did not change but was rewritten"
+        else:
+            assert after.get(key) != before[key], f"{key} changed but was not rewritten"
+    # Rows of old documents only change where something about them changed: the labels of the
+    # clusters no new document joined stay what they were.
+    kept = old_docs.set_index("doc_id")["dup_cluster"]
+    joined = set(docs.loc[docs["doc_id"].isin(fresh["doc_id"]), "dup_cluster"])
+    same = docs[docs["doc_id"].isin(old_docs["doc_id"]) & ~docs["dup_cluster"].isin(joined)]
+    assert len(same) > 0.8 * len(old_docs)
+    assert (same.set_index("doc_id")["dup_cluster"] == kept[same["doc_id"]]).all()
+    written = counts["partitions_written"]
+    assert written == sum(after.get(k) != before.get(k) for k in after) and counts["partitions_kept"] >= 0
+
+
+def test_a_dataset_by_source_is_migrated_to_months_by_the_next_build(built, monkeypatch):
+    """What the last release wrote (source=…/part-0.parquet) becomes source=…/month=…/ on the next
+    build, all at once: a migration that dies leaves the old dataset whole and alone."""
+    docs = read_table(built, DOCS)
+    by_month = storage.PARTITIONED[DOCS]
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, dataclasses.replace(by_month, period=None))
+    storage.write_table(built, DOCS, docs)
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
+    old_files = table_files(built, DOCS)
+    assert len(old_files) == 5 and all(p.parent.name.startswith("source=") for p in old_files)
+    assert read_table(built, DOCS).equals(docs), "read as it is until migrated"
+
+    def dying_exchange(a, b):
+        raise OSError("killed before the swap")
+
+    monkeypatch.setattr(storage, "_exchange", dying_exchange)
+    with pytest.raises(OSError, match="killed before the swap"):
+        storage.write_table(built, DOCS, docs)
+    monkeypatch.undo()
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
+    assert table_files(built, DOCS) == old_files, "no month partition is visible before the swap"
+    assert len(pd.read_parquet(built.table_path(DOCS))) == docs.num_rows
+    assert list(built.table_path(DOCS).parent.glob(".documents.*.tmp")), "(the dead write's directory)"
+
+    counts = update_clean(built, watchlist=[], workers=1, full=True)
+    assert counts["partitions_removed"] == 5 and counts["partitions_kept"] == 0
+    files = table_files(built, DOCS)
+    assert files and all(p.parent.name.startswith("month=") for p in files)
+    assert not list(built.table_path(DOCS).parent.glob(".documents.*"))
+    assert read_table(built, DOCS).equals(docs), "every row migrated, none twice"
+    glob = f"{built.table_path(DOCS)}/**/*.parquet"
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()
+    assert rows[0][0] == docs.num_rows
+
+
+def test_a_document_never_seen_goes_to_the_default_partition(built, tmp_path):
+    docs = read_table(built, DOCS)
+    at = docs.schema.get_field_index("first_seen_at")
+    mask = pa.array([i == 0 for i in range(docs.num_rows)])
+    unseen = docs.set_column(at, "first_seen_at", pc.if_else(mask, None, docs.column(at)))
+    other = DataTree(tmp_path / "unseen")
+    storage.write_table(other, DOCS, unseen)
+    source = docs.column("source")[0].as_py()
+    path = other.table_path(DOCS) / f"source={source}" / "month=undated" / "part-0.parquet"
+    assert pq.read_table(path).num_rows == 1
+    assert read_table(other, DOCS).equals(unseen)
+    frame = pd.read_parquet(other.table_path(DOCS))
+    assert (frame["month"] == "undated").sum() == 1 and len(frame) == docs.num_rows
+    glob = f"{other.table_path(DOCS)}/**/*.parquet"
+    query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true) WHERE month = 'undated'"
+    assert duckdb.sql(query).fetchall()[0][0] == 1
