@@ -15,9 +15,10 @@ the providers whose evidence changed (`recomputed_providers` in the marts' count
 `--partition-by source`, `source,month` (month first seen) or `source,created_month` picks the layout
 of clean/documents for the run (default: the one `pipelines.storage.PARTITIONED` names), and
 `--increment-days D` stamps the increment's items as fetched D days after the base crawl (a crawl a
-month later: 31), as a real increment is. Each clean reports what it did to the clean/documents files
-(`documents_files`: rewritten, kept, removed, bytes written, from their inodes and mtimes before and
-after).
+month later: 31), as a real increment is, and `--base-months M` spreads the base's items over M
+monthly crawls (by a hash of the item id), as a tree that has been crawled for M months is. Each
+clean reports what it did to the clean/documents files (`documents_files`: rewritten, kept, removed,
+bytes written, from their inodes and mtimes before and after).
 
 `--repeat R` runs the incremental clean R times, each on its own copy of the tree as it stood before it,
 and reports the mean of its wall and CPU seconds with a 95% t interval (`inc-clean-repeats`): on a
@@ -96,21 +97,26 @@ def _layout(partition_by: str | None) -> None:
         storage.PARTITIONED["clean/documents"] = dataclasses.replace(docs, **layouts[partition_by])
 
 
-def _later(items, days: int):
+def _later(items, days: int, months: int = 0):
+    """The items fetched `days` later, or each in one of `months` monthly crawls."""
     import dataclasses
     import datetime as dt
+    import zlib
 
     for item in items:
-        if days and getattr(item, "fetched_at", None):
-            when = dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=days)
+        shift = days + (31 * (zlib.crc32(item.item_id.encode()) % months) if months else 0)
+        if shift and getattr(item, "fetched_at", None):
+            when = dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=shift)
             item = dataclasses.replace(item, fetched_at=when.isoformat())
         yield item
 
 
-def _phase(name: str, root: str, seed: int, n: int, partition_by: str | None = None, days: int = 0) -> dict:
+def _phase(
+    name: str, root: str, seed: int, n: int, partition_by: str | None = None, days: int = 0, months: int = 0
+) -> dict:
     """Run one phase in this process and return its measurements."""
     # Imports first: interpreter and library start-up is not build time.
-    from evaluation.sandbox_eval import load_world_into_raw, write_raw
+    from evaluation.sandbox_eval import write_raw
     from incremental_build.clean import update_clean
     from incremental_build.marts import build_marts
     from pipelines.storage import DataTree
@@ -122,7 +128,7 @@ def _phase(name: str, root: str, seed: int, n: int, partition_by: str | None = N
     c0 = _cpu_seconds()
     out: dict = {}
     if name == "raw":
-        out["written"] = load_world_into_raw(World(seed, n), tree, "base")
+        out["written"] = write_raw(tree, "base", _later(World(seed, n).expected_items(), 0, months))
     elif name == "raw-inc":
         base = {i.item_id for i in World(seed, n).expected_items()}
         bigger = World(seed, math.ceil(n * 1.01))
@@ -152,6 +158,8 @@ def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
         _OPTIONS.get("partition_by") or "",
         "--increment-days",
         str(_OPTIONS.get("days", 0)),
+        "--base-months",
+        str(_OPTIONS.get("months", 0)),
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -159,7 +167,7 @@ def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-_OPTIONS: dict = {}  # --partition-by and --increment-days, passed on to every phase
+_OPTIONS: dict = {}  # --partition-by, --increment-days and --base-months, passed on to every phase
 
 
 def _repeated_clean(root: Path, seed: int, n: int, repeat: int) -> dict:
@@ -209,15 +217,18 @@ def main() -> None:
         help="clean/documents layout: source, source,month or source,created_month",
     )
     ap.add_argument("--increment-days", type=int, default=0, help="the increment is fetched D days later")
+    ap.add_argument("--base-months", type=int, default=0, help="the base is M monthly crawls")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        out = _phase(args.phase, args.root, args.seed, args.n, args.partition_by, args.increment_days)
+        out = _phase(
+            args.phase, args.root, args.seed, args.n, args.partition_by, args.increment_days, args.base_months
+        )
         print(json.dumps(out, ensure_ascii=False))
         return
-    _OPTIONS.update(partition_by=args.partition_by, days=args.increment_days)
+    _OPTIONS.update(partition_by=args.partition_by, days=args.increment_days, months=args.base_months)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="kaopu-bench-"))
     results = []

@@ -5,8 +5,8 @@ Canonicalising, digesting and MinHashing every text was most of an incremental b
 per `doc_id` under `state/build/` and only new or re-crawled documents are hashed. The LSH graph of the
 last labelling is stored beside them, so only the buckets new texts fall into are compared again
 (`pipelines.dedup.update_labels`); the clusters are exactly those a full `cluster()` over every text
-gives, whatever order the documents arrived in, each named by its smallest doc_id
-(`pipelines.dedup.stable_labels`) so that a build relabels only the clusters its new documents join.
+gives, whatever order the documents arrived in; `text_work.TextWork.dup_clusters` names each by its
+first member (`pipelines.dedup.stable_labels`), so a build relabels only the clusters it changes.
 
 The store is two files. The signatures (NUM_PERM uint32 per long text, its text and figure columns: ~270
 MB at 10^6 documents, ~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a
@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines import dedup
-from pipelines.dedup import LshGraph, TextState, stable_labels, text_state, update_labels
+from pipelines.dedup import LshGraph, TextState, text_state, update_labels
 from pipelines.storage import DataTree, fsync_dir, strictly_increasing, write_bytes_atomic
 
 STATE_FILE = "dedup-state.bin"
@@ -342,9 +342,8 @@ def labels(
     known: np.ndarray | None = None,
 ) -> np.ndarray:
     """`dup_cluster` for every document (in the given order), hashing only what the store lacks;
-    the store is replaced by the states of exactly these documents. Each cluster is named by its
-    smallest doc_id (`pipelines.dedup.stable_labels`), so a label is the same in every build that has
-    the same cluster.
+    the store is replaced by the states of exactly these documents. Labels as `update_labels` gives
+    them (0, 1, 2 … by first occurrence); the build names them (`pipelines.dedup.stable_labels`).
 
     `chars` (the texts' lengths) and `known` (which texts are given) let a caller that has only the
     new texts ask anyway: when a document without its text needs hashing, MissingTexts is raised
@@ -376,14 +375,14 @@ def labels(
         state = _merge(None, pos, computed, need)
         labels, graph = update_labels(state, pos, graph)
         save(tree, ids_now, chars, state, graph)
-        return stable_labels(labels, ids_now)
+        return labels
     # New signatures go after the stored ones; the states read every signature from the row file.
     store, first_new = _write_rows(store, store.directory, computed.sig)
     state = _merge(old_state, pos, computed, need, first_new=first_new)
     state = TextState(state.digest, state.long, SigRows(store.rows(), state.sig))
     labels, graph = update_labels(state, pos, graph)
     save(tree, ids_now, chars, state, graph, rows=store)
-    return stable_labels(labels, ids_now)
+    return labels
 
 
 def _unique(ids: pa.Array) -> bool:

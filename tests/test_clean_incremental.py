@@ -29,14 +29,6 @@ def _second(item) -> bool:
     return zlib.crc32(item.item_id.encode()) % 3 == 0
 
 
-def _clustered(docs: pd.DataFrame, texts: pd.Series | None = None) -> list[int]:
-    """The labels a full clustering of every text gives, named as the build names them."""
-    texts = docs["text"] if texts is None else texts
-    return stable_labels(
-        np.array(cluster(texts.fillna("").tolist(), normalized=True)), docs["doc_id"]
-    ).tolist()
-
-
 def _docs(tree: DataTree) -> pd.DataFrame:
     return read_table(tree, "clean/documents").to_pandas()
 
@@ -70,7 +62,8 @@ def test_incremental_clean_equals_full_clean(trees):
 def test_labels_equal_clustering_every_text_again(trees):
     _inc, full, _ = trees
     docs = _docs(full)
-    assert docs["dup_cluster"].tolist() == _clustered(docs)
+    expected = cluster(docs["text"].fillna("").tolist(), normalized=True)
+    assert docs["dup_cluster"].tolist() == _named(docs, expected).tolist()
 
 
 def _count_hashing(monkeypatch) -> list[int]:
@@ -95,7 +88,7 @@ def test_only_new_or_changed_texts_are_hashed(trees, monkeypatch):
     texts.iloc[5] = texts.iloc[5] + "追加"  # a text that changed length is re-hashed even if not fresh
     labels = dedup_state.labels(inc, docs["doc_id"], texts, fresh)
     assert hashed == [4]
-    assert labels.tolist() == _clustered(docs, texts)
+    assert labels.tolist() == cluster(texts.fillna("").tolist(), normalized=True)
 
 
 def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
@@ -104,9 +97,9 @@ def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
     shuffled = docs.sample(frac=1.0, random_state=3).reset_index(drop=True)
     _relabel(inc, shuffled, shuffled["doc_id"].iloc[:0])  # the store now holds unsorted ids
     hashed = _count_hashing(monkeypatch)
-    labels = _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    labels = dedup_state.labels(inc, docs["doc_id"], docs["text"], docs["doc_id"].iloc[:0])
     assert hashed == [0], "every state was found by its id, not by its position"
-    assert labels.tolist() == _clustered(docs)
+    assert labels.tolist() == cluster(docs["text"].fillna("").tolist(), normalized=True)
 
 
 def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
@@ -115,7 +108,7 @@ def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
     path = inc.state_dir("build") / dedup_state.STATE_FILE
     path.write_bytes(path.read_bytes()[:100])
     labels = dedup_state.labels(inc, docs["doc_id"], docs["text"], docs["doc_id"].iloc[:0])
-    assert np.array_equal(labels, docs["dup_cluster"].to_numpy())
+    assert np.array_equal(_named(docs, labels), docs["dup_cluster"].to_numpy())
     monkeypatch.setattr(dedup_state, "fingerprint", lambda: "other parameters")
     assert dedup_state.load(inc) is None
 
@@ -126,8 +119,14 @@ def _row_file(tree: DataTree):
     return loaded[1]
 
 
+def _named(docs: pd.DataFrame, labels) -> np.ndarray:
+    """Labels named as the build names them: by each cluster's member first seen."""
+    first_seen = docs["first_seen_at"].dt.tz_localize(None).to_numpy("datetime64[us]")
+    return stable_labels(np.asarray(labels), docs["doc_id"], first_seen)
+
+
 def _relabel(tree: DataTree, docs: pd.DataFrame, fresh) -> np.ndarray:
-    return dedup_state.labels(tree, docs["doc_id"], docs["text"], fresh)
+    return _named(docs, dedup_state.labels(tree, docs["doc_id"], docs["text"], fresh))
 
 
 def test_a_build_appends_only_its_new_signatures(trees):
