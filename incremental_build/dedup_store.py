@@ -341,7 +341,7 @@ def labels(
     chars: np.ndarray | None = None,
     known: np.ndarray | None = None,
 ) -> np.ndarray:
-    """`dup_cluster` for every document (in the given order), hashing only what the store lacks;
+    """Cluster labels for every document (in the given order), hashing only what the store lacks;
     the store is replaced by the states of exactly these documents. Labels as `update_labels` gives
     them (0, 1, 2 … by first occurrence); the build names them (`pipelines.dedup.stable_labels`).
 
