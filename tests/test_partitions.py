@@ -392,3 +392,15 @@ def test_a_document_never_seen_goes_to_the_default_partition(built, tmp_path, mo
     glob = f"{other.table_path(DOCS)}/**/*.parquet"
     query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true) WHERE month = 'undated'"
     assert duckdb.sql(query).fetchall()[0][0] == 1
+
+
+def test_without_an_atomic_exchange_a_new_layout_still_replaces_the_old_one_whole(built, monkeypatch):
+    """Where renameat2 is missing the old dataset is renamed away, the new one in, the old removed."""
+    docs = read_table(built, DOCS)
+    monkeypatch.setattr(storage, "_exchange", lambda a, b: False)
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, BY_MONTH)
+    out = storage.write_partitioned(built, DOCS, docs)
+    assert out["removed"] == 5 and out["written"] == len(table_files(built, DOCS))
+    assert all(p.parent.name.startswith("month=") for p in table_files(built, DOCS))
+    assert read_table(built, DOCS).equals(docs)
+    assert not list(built.table_path(DOCS).parent.glob(".documents.*")), "nothing left beside it"
