@@ -12,6 +12,14 @@ the providers whose evidence changed (`recomputed_providers` in the marts' count
 
     .venv/bin/python bench/build.py --sizes 100000 --repeat 5   # the incremental clean 5 times
 
+`--partition-by source`, `source,month` (month first seen) or `source,created_month` picks the layout
+of clean/documents for the run (default: the one `pipelines.storage.PARTITIONED` names), and
+`--increment-days D` stamps the increment's items as fetched D days after the base crawl (a crawl a
+month later: 31), as a real increment is, and `--base-months M` spreads the base's items over M
+monthly crawls (by a hash of the item id), as a tree that has been crawled for M months is. Each
+clean reports what it did to the clean/documents files (`documents_files`: rewritten, kept, removed,
+bytes written, from their inodes and mtimes before and after).
+
 `--repeat R` runs the incremental clean R times, each on its own copy of the tree as it stood before it,
 and reports the mean of its wall and CPU seconds with a 95% t interval (`inc-clean-repeats`): on a
 shared machine one run of a few seconds says little.
@@ -41,30 +49,97 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _phase(name: str, root: str, seed: int, n: int) -> dict:
+def _files(tree, name: str = "clean/documents") -> dict[str, tuple[int, int, int]]:
+    """(inode, mtime ns, bytes) of each file of a table, by path."""
+    from pipelines.storage import table_files
+
+    return {
+        str(p): (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size) for p in table_files(tree, name)
+    }
+
+
+def _file_changes(before: dict, after: dict) -> dict:
+    written = [k for k, v in after.items() if before.get(k) != v]
+    return {
+        "rewritten": len(written),
+        "kept": len(after) - len(written),
+        "removed": len(set(before) - set(after)),
+        "bytes_written": sum(after[k][2] for k in written),
+        "files": len(after),
+        "bytes": sum(v[2] for v in after.values()),
+        "rows_per_file": _rows_per_file(list(after)),
+    }
+
+
+def _rows_per_file(paths: list[str]) -> dict:
+    import pyarrow.parquet as pq
+
+    rows = sorted(pq.ParquetFile(p).metadata.num_rows for p in paths)
+    return {"min": rows[0], "median": rows[len(rows) // 2], "max": rows[-1]} if rows else {}
+
+
+def _layout(partition_by: str | None) -> None:
+    """Use the layout `partition_by` names for clean/documents in this process."""
+    import dataclasses
+
+    from pipelines import storage
+
+    layouts = {
+        "source": {"period": None},
+        "source,month": {"period": "month", "time_of": ("first_seen_at",)},
+        # The month a document was published (else fetched), measured against the month first seen.
+        "source,created_month": {"period": "month", "time_of": ("created_at", "fetched_at")},
+    }
+    if partition_by:
+        if partition_by not in layouts:
+            raise SystemExit(f"--partition-by: one of {', '.join(layouts)}, not {partition_by!r}")
+        docs = storage.PARTITIONED["clean/documents"]
+        storage.PARTITIONED["clean/documents"] = dataclasses.replace(docs, **layouts[partition_by])
+
+
+def _later(items, days: int, months: int = 0):
+    """The items fetched `days` later, or each in one of `months` monthly crawls."""
+    import dataclasses
+    import datetime as dt
+    import zlib
+
+    for item in items:
+        shift = days + (31 * (zlib.crc32(item.item_id.encode()) % months) if months else 0)
+        if shift and getattr(item, "fetched_at", None):
+            when = dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=shift)
+            item = dataclasses.replace(item, fetched_at=when.isoformat())
+        yield item
+
+
+def _phase(
+    name: str, root: str, seed: int, n: int, partition_by: str | None = None, days: int = 0, months: int = 0
+) -> dict:
     """Run one phase in this process and return its measurements."""
     # Imports first: interpreter and library start-up is not build time.
-    from evaluation.sandbox_eval import load_world_into_raw, write_raw
+    from evaluation.sandbox_eval import write_raw
     from incremental_build.clean import update_clean
     from incremental_build.marts import build_marts
     from pipelines.storage import DataTree
     from sandbox.world import World
 
+    _layout(partition_by)
     tree = DataTree(root)
     t0 = time.perf_counter()
     c0 = _cpu_seconds()
     out: dict = {}
     if name == "raw":
-        out["written"] = load_world_into_raw(World(seed, n), tree, "base")
+        out["written"] = write_raw(tree, "base", _later(World(seed, n).expected_items(), 0, months))
     elif name == "raw-inc":
         base = {i.item_id for i in World(seed, n).expected_items()}
         bigger = World(seed, math.ceil(n * 1.01))
         t0 = time.perf_counter()  # generating the id set above is not part of what is measured
         c0 = _cpu_seconds()
         new_items = (item for item in bigger.expected_items() if item.item_id not in base)
-        out["written"] = write_raw(tree, "increment", new_items)
+        out["written"] = write_raw(tree, "increment", _later(new_items, days))
     elif name == "clean":
+        before = _files(tree)
         out["counts"] = update_clean(tree, watchlist=[])
+        out["documents_files"] = _file_changes(before, _files(tree))
     elif name == "marts":
         out["counts"] = build_marts(tree, watchlist=[])
     out["seconds"] = round(time.perf_counter() - t0, 2)
@@ -78,10 +153,21 @@ def _phase(name: str, root: str, seed: int, n: int) -> dict:
 
 def run_phase(name: str, root: Path, seed: int, n: int) -> dict:
     cmd = [sys.executable, __file__, "--phase", name, "--root", str(root), "--seed", str(seed), "--n", str(n)]
+    cmd += [
+        "--partition-by",
+        _OPTIONS.get("partition_by") or "",
+        "--increment-days",
+        str(_OPTIONS.get("days", 0)),
+        "--base-months",
+        str(_OPTIONS.get("months", 0)),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-4000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+_OPTIONS: dict = {}  # --partition-by, --increment-days and --base-months, passed on to every phase
 
 
 def _repeated_clean(root: Path, seed: int, n: int, repeat: int) -> dict:
@@ -104,6 +190,7 @@ def _repeated_clean(root: Path, seed: int, n: int, repeat: int) -> dict:
         half = stats.t.ppf(0.975, repeat - 1) * statistics.stdev(xs) / math.sqrt(repeat)
         out[key] = {"mean": round(mean, 2), "ci95": [round(mean - half, 2), round(mean + half, 2)], "all": xs}
     out["texts_searched_again"] = [r["counts"].get("texts_searched_again") for r in runs]
+    out["documents_files"] = [r["documents_files"] for r in runs]
     return out
 
 
@@ -124,13 +211,24 @@ def main() -> None:
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the data trees")
     ap.add_argument("--repeat", type=int, default=1, help="incremental clean runs, each on a copy")
+    ap.add_argument(
+        "--partition-by",
+        default="",
+        help="clean/documents layout: source, source,month or source,created_month",
+    )
+    ap.add_argument("--increment-days", type=int, default=0, help="the increment is fetched D days later")
+    ap.add_argument("--base-months", type=int, default=0, help="the base is M monthly crawls")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--root", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        print(json.dumps(_phase(args.phase, args.root, args.seed, args.n), ensure_ascii=False))
+        out = _phase(
+            args.phase, args.root, args.seed, args.n, args.partition_by, args.increment_days, args.base_months
+        )
+        print(json.dumps(out, ensure_ascii=False))
         return
+    _OPTIONS.update(partition_by=args.partition_by, days=args.increment_days, months=args.base_months)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="kaopu-bench-"))
     results = []
@@ -165,6 +263,14 @@ def main() -> None:
             f"({row['inc-marts']['counts'].get('recomputed_providers', 0):,} providers recomputed) "
             f"= {row['incremental_share_of_full']:.1%} of full "
             f"(CPU {full_cpu:.1f}s → {inc_cpu:.1f}s = {row['incremental_cpu_share_of_full']:.1%})",
+            flush=True,
+        )
+        files = row["inc-clean"]["documents_files"]
+        print(
+            f"    clean/documents: {row['clean']['documents_files']['files']} files, "
+            f"{row['clean']['documents_files']['bytes'] / 1e6:.1f} MB; the incremental build rewrote "
+            f"{files['rewritten']} of {files['files']} ({files['bytes_written'] / 1e6:.1f} MB), "
+            f"removed {files['removed']}",
             flush=True,
         )
         if not args.keep:

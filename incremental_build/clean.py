@@ -55,11 +55,13 @@ from pipelines.providers import ProviderIndex, gc_paused
 from pipelines.storage import (
     DataTree,
     QuarantineWriter,
+    conform,
     read_json_state,
     read_table,
     table_exists,
     table_rows,
     write_json_atomic,
+    write_partitioned,
     write_table,
 )
 from reputation import documents
@@ -271,7 +273,8 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     if not docs.empty:
         docs["schema_version"] = contracts.SCHEMA_VERSION
     # Already in doc_id order (`latest` sorted it); sorting again in arrow would copy 10^6 texts.
-    write_table(tree, "clean/documents", docs)
+    # Only the partitions whose rows changed are written (storage.write_partitioned).
+    parts = write_partitioned(tree, "clean/documents", conform(docs, contracts.DOCUMENTS))
 
     sizes = {
         "documents": docs,
@@ -280,7 +283,10 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
         "listings": listings,
         "changes": changes,
     }
-    return _record(run, new_ids, {k: len(v) for k, v in sizes.items()} | {"providers": len(entries)})
+    written = {f"partitions_{k}": v for k, v in parts.items()}
+    return _record(
+        run, new_ids, {k: len(v) for k, v in sizes.items()} | {"providers": len(entries)} | written
+    )
 
 
 def _structured_tables(run: _Run, new: _NewRecords) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -4,8 +4,9 @@ Canonicalising, digesting and MinHashing every text was most of an incremental b
 ~12 s). The per-text state (`pipelines.dedup.TextState`) depends on the text alone, so it is stored
 per `doc_id` under `state/build/` and only new or re-crawled documents are hashed. The LSH graph of the
 last labelling is stored beside them, so only the buckets new texts fall into are compared again
-(`pipelines.dedup.update_labels`); the labels are exactly those a full `cluster()` over every text
-gives, whatever order the documents arrived in.
+(`pipelines.dedup.update_labels`); the clusters are exactly those a full `cluster()` over every text
+gives, whatever order the documents arrived in; `text_work.TextWork.dup_clusters` names each by its
+first member (`pipelines.dedup.stable_labels`), so a build relabels only the clusters it changes.
 
 The store is two files. The signatures (NUM_PERM uint32 per long text, its text and figure columns: ~270
 MB at 10^6 documents, ~1% new per build) are rows of an append-only file, `dedup-sig-<token>.bin`: a
@@ -340,8 +341,9 @@ def labels(
     chars: np.ndarray | None = None,
     known: np.ndarray | None = None,
 ) -> np.ndarray:
-    """`dup_cluster` for every document (in the given order), hashing only what the store lacks;
-    the store is replaced by the states of exactly these documents.
+    """Cluster labels for every document (in the given order), hashing only what the store lacks;
+    the store is replaced by the states of exactly these documents. Labels as `update_labels` gives
+    them (0, 1, 2 … by first occurrence); the build names them (`pipelines.dedup.stable_labels`).
 
     `chars` (the texts' lengths) and `known` (which texts are given) let a caller that has only the
     new texts ask anyway: when a document without its text needs hashing, MissingTexts is raised

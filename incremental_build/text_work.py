@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from incremental_build import dedup_store
+from pipelines.dedup import stable_labels
 from pipelines.pii import mask
 from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
@@ -216,7 +217,12 @@ class TextWork:
 
     def dup_clusters(self, tree: DataTree, docs: pd.DataFrame, new_ids: pd.Series) -> np.ndarray:
         """`dup_cluster` of the merged table: the background worker's labels when they are for exactly
-        this table, else labelled here. Asked for last, so the worker has had all the time there is."""
+        this table, else labelled here. Asked for last, so the worker has had all the time there is.
+        Each cluster is named by its member first seen (`stable_labels`): a stable label is what lets
+        an incremental build leave the partitions of clean/documents it did not change alone."""
+        return stable_labels(self._labels(tree, docs, new_ids), docs["doc_id"], _first_seen(docs))
+
+    def _labels(self, tree: DataTree, docs: pd.DataFrame, new_ids: pd.Series) -> np.ndarray:
         ahead = None
         if self._pool is not None:
             try:
@@ -235,3 +241,10 @@ class TextWork:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def _first_seen(docs: pd.DataFrame) -> np.ndarray | None:
+    """When each document was first seen, as `stable_labels` takes it (None: no history column)."""
+    if "first_seen_at" not in docs.columns:
+        return None
+    return pd.to_datetime(docs["first_seen_at"], utc=True).dt.tz_localize(None).to_numpy("datetime64[us]")

@@ -6,8 +6,8 @@ Layout (DESIGN.md "Data layout"):
     data/raw/<source>/<YYYY-MM-DD>/<run_id>.jsonl.gz     append-only, flushed per item
     data/quarantine/<run_id>.jsonl                      rejected items with their reason
     data/clean/<table>.parquet, data/marts/<table>.parquet   written atomically
-    data/clean/documents/source=<s>/part-0.parquet       hive-partitioned (PARTITIONED),
-                                                         each partition file written atomically
+    data/clean/documents/source=<s>/part-0.parquet       hive-partitioned (PARTITIONED; by month too
+                                                         if so set), each partition file written atomically
     data/state/build/                                    the build's state: raw manifest, method keys,
                                                          near-duplicate store, mart fingerprints
     data/state/crawl|quota|httpcache|jobs/<source>/      what each source's crawls keep between runs
@@ -714,16 +714,25 @@ _PERIODS = {"month": "%Y-%m", "year": "%Y"}
 PART_FILE = "part-0.parquet"
 # What hive layouts (Spark, Hive, pyarrow, DuckDB) call a null partition value.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+# The period of a row none of whose `time_of` columns is set: a value of its own, not a null
+# (pandas cannot read a dataset whose period directories mix dates and __HIVE_DEFAULT_PARTITION__:
+# "Cannot yet unify dictionaries with nulls").
+NO_PERIOD = "undated"
 # Partitions encoded and compared at once: the encoding (zstd) releases the GIL, so they overlap.
 _PARTITION_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 PARTITIONED: dict[str, Partitioning] = {
-    # By source alone, not also by month (measured, bench/dask_build.py at 10^5 documents): a build
-    # changes `dup_cluster` in nearly every partition, since labels are numbered by first occurrence
-    # in doc_id order and one new story shifts every later label; so a +1% build rewrote 634 of 634
-    # source×month partitions (~150 rows each) for 8.6-10.3 CPU s, against 5 of 5 source partitions
-    # for 2.3-2.4 CPU s. Month partitions pay once the labels stay put when documents are added.
-    "clean/documents": Partitioning("source", ("created_at", "fetched_at"), "doc_id", period=None),
+    # By source alone, measured (bench/build.py at 10^5 documents, the base spread over 12 monthly
+    # crawls, +1% a month later; README "Why by source and not by month"): source × month first seen
+    # (60 files, median 510 rows) had a +1% build rewrite 38 of 65 files, 5.9 MB, for 4.13 CPU s
+    # [3.83, 4.43], against 5 of 5 files, 5.5 MB, 3.40 CPU s [3.12, 3.69] by source. Labels are
+    # stable now (`pipelines.dedup.stable_labels`), but a new document that joins two old clusters
+    # renames the later one, and those rows (~0.8% of the old ones per +1%) fall in most months.
+    # `period="month"` switches to months in one line (tested): the month is that of `first_seen_at`,
+    # the fetch of a document's first version, which no later build changes (the month published
+    # spreads an agency's first crawl over years of tiny files and is missing on some pages); a
+    # document without it goes to `month=undated` (NO_PERIOD).
+    "clean/documents": Partitioning("source", ("first_seen_at",), "doc_id", period=None),
 }
 
 
@@ -734,20 +743,24 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
     (their files keep inode and mtime). Partitions no longer in the table are removed after every
     new one is in place, then the table's old single file if there was one (its migration).
 
-    The first write of the dataset (a new tree, a migration) is atomic as a whole: it is written in a
-    hidden directory beside it and renamed into place. Afterwards each file is atomic, the set of
-    them is not: a reader in the middle of a build may see some partitions new and others old (a row
-    that moved partition in both), as a reader of several tables sees some rewritten and others not.
-    A build that crashes leaves every partition whole, and the next build, re-reading the same raw,
-    writes them all consistent again. Returns {"written": n, "kept": n, "removed": n}."""
+    A write that lays the dataset out anew (a new tree, a single file or a dataset in another layout
+    to migrate) is atomic as a whole: it is written in a hidden directory beside it and swapped into
+    place (`_swap_in`), so no reader ever sees a row twice or not at all. Otherwise each file is atomic,
+    the set of them is not: a reader in the middle of a build may see some partitions new and others
+    old (a row that moved partition in both), as a reader of several tables sees some rewritten and
+    others not. A build that crashes leaves every partition whole, and the next build, re-reading the
+    same raw, writes them all consistent again. Returns {"written": n, "kept": n, "removed": n,
+    "bytes_written": n} (removed: partitions of the old layout too)."""
     part = PARTITIONED[name]
     final = tree.table_path(name)
     final.parent.mkdir(parents=True, exist_ok=True)
     for stale in final.parent.glob(f".{final.name}.*.tmp"):
-        shutil.rmtree(stale, ignore_errors=True)  # a first write that crashed
-    first = not final.is_dir()
+        shutil.rmtree(stale, ignore_errors=True)  # a first write or migration that crashed
+    old_files = _partition_files(final) if final.is_dir() else []
+    keys = [part.column, *([part.period] if part.period is not None else [])]
+    anew = not final.is_dir() or any(list(values) != keys for values, _ in old_files)
     root = (
-        Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)) if first else final
+        Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)) if anew else final
     )
     groups = _partition_groups(table, part)
     file_table = table.drop_columns([part.column])
@@ -758,33 +771,70 @@ def write_partitioned(tree: DataTree, name: str, table: pa.Table) -> dict[str, i
             directory = directory / f"{part.period}={_segment(month)}"
         wanted[tree.inside(directory / PART_FILE)] = rows
 
-    def write_one(item: tuple[Path, np.ndarray]) -> bool:
+    def write_one(item: tuple[Path, np.ndarray]) -> int:
         path, rows = item
         sink = pa.BufferOutputStream()
         pq.write_table(file_table.take(pa.array(rows)), sink, compression="zstd")
         body = sink.getvalue()
         if _same_bytes(path, body):
-            return False
+            return -1
         write_bytes_atomic(path, lambda fh: fh.write(body))
-        return True
+        return body.size
 
     with ThreadPoolExecutor(max_workers=_PARTITION_THREADS) as pool:
-        written = sum(pool.map(write_one, sorted(wanted.items(), key=lambda kv: str(kv[0]))))
+        sizes = list(pool.map(write_one, sorted(wanted.items(), key=lambda kv: str(kv[0]))))
     removed = 0
-    for _, path in _partition_files(root):
-        if path not in wanted:
-            path.unlink()
-            removed += 1
-            fsync_dir(path.parent)
-            _remove_empty_dirs(path.parent, root)
-    if first:
-        os.replace(root, final)
-        fsync_dir(final.parent)
+    if anew:
+        removed = len(old_files)
+        _swap_in(root, final)
+    else:
+        for _, path in old_files:
+            if path not in wanted:
+                path.unlink()
+                removed += 1
+                fsync_dir(path.parent)
+                _remove_empty_dirs(path.parent, root)
     old = tree.single_file_path(name)
     if old.exists():
         old.unlink()
         fsync_dir(old.parent)
-    return {"written": written, "kept": len(wanted) - written, "removed": removed}
+    written = sum(size >= 0 for size in sizes)
+    return {
+        "written": written,
+        "kept": len(wanted) - written,
+        "removed": removed,
+        "bytes_written": sum(size for size in sizes if size > 0),
+    }
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Put the directory `new` where `final` is, in one step: the kernel exchanges the two names
+    (renameat2 RENAME_EXCHANGE), so a reader sees the old dataset or the new one; the old one, now
+    under the hidden name, is then removed (a crash before that leaves it for the next write to
+    remove). Where the call is missing (not Linux, an old kernel or file system), the old dataset is
+    renamed away first: a reader in that instant finds no table."""
+    if not final.exists():
+        os.replace(new, final)
+    elif not _exchange(new, final):
+        aside = final.with_name(f"{new.name.removesuffix('.tmp')}.old.tmp")
+        os.replace(final, aside)
+        os.replace(new, final)
+        new = aside
+    fsync_dir(final.parent)
+    shutil.rmtree(new, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    return done
 
 
 def _partition_groups(table: pa.Table, part: Partitioning) -> dict[tuple[str, str], np.ndarray]:
@@ -797,7 +847,7 @@ def _partition_groups(table: pa.Table, part: Partitioning) -> dict[tuple[str, st
         month = pc.coalesce(month, pc.strftime(stamps, format=_PERIODS[part.period]))
     value = pc.cast(table.column(part.column).combine_chunks(), pa.string())
     key = pc.binary_join_element_wise(
-        pc.fill_null(value, NULL_PARTITION), pc.fill_null(month, NULL_PARTITION), "\x00"
+        pc.fill_null(value, NULL_PARTITION), pc.fill_null(month, NO_PERIOD), "\x00"
     )
     codes = pc.dictionary_encode(key)
     idx = codes.indices.to_numpy(zero_copy_only=False)

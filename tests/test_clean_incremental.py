@@ -12,7 +12,7 @@ from evaluation.sandbox_eval import write_raw
 from incremental_build import dedup_store as dedup_state
 from incremental_build.clean import update_clean
 from pipelines import dedup
-from pipelines.dedup import cluster
+from pipelines.dedup import cluster, stable_labels
 from pipelines.storage import DataTree, read_table
 from sandbox.world import World
 
@@ -63,7 +63,7 @@ def test_labels_equal_clustering_every_text_again(trees):
     _inc, full, _ = trees
     docs = _docs(full)
     expected = cluster(docs["text"].fillna("").tolist(), normalized=True)
-    assert docs["dup_cluster"].tolist() == expected
+    assert docs["dup_cluster"].tolist() == _named(docs, expected).tolist()
 
 
 def _count_hashing(monkeypatch) -> list[int]:
@@ -97,7 +97,7 @@ def test_a_store_written_in_any_document_order_is_reused(trees, monkeypatch):
     shuffled = docs.sample(frac=1.0, random_state=3).reset_index(drop=True)
     _relabel(inc, shuffled, shuffled["doc_id"].iloc[:0])  # the store now holds unsorted ids
     hashed = _count_hashing(monkeypatch)
-    labels = _relabel(inc, docs, docs["doc_id"].iloc[:0])
+    labels = dedup_state.labels(inc, docs["doc_id"], docs["text"], docs["doc_id"].iloc[:0])
     assert hashed == [0], "every state was found by its id, not by its position"
     assert labels.tolist() == cluster(docs["text"].fillna("").tolist(), normalized=True)
 
@@ -108,7 +108,7 @@ def test_a_torn_or_outdated_store_is_rebuilt(trees, monkeypatch):
     path = inc.state_dir("build") / dedup_state.STATE_FILE
     path.write_bytes(path.read_bytes()[:100])
     labels = dedup_state.labels(inc, docs["doc_id"], docs["text"], docs["doc_id"].iloc[:0])
-    assert np.array_equal(labels, docs["dup_cluster"].to_numpy())
+    assert np.array_equal(_named(docs, labels), docs["dup_cluster"].to_numpy())
     monkeypatch.setattr(dedup_state, "fingerprint", lambda: "other parameters")
     assert dedup_state.load(inc) is None
 
@@ -119,8 +119,14 @@ def _row_file(tree: DataTree):
     return loaded[1]
 
 
+def _named(docs: pd.DataFrame, labels) -> np.ndarray:
+    """Labels named as the build names them: by each cluster's member first seen."""
+    first_seen = docs["first_seen_at"].dt.tz_localize(None).to_numpy("datetime64[us]")
+    return stable_labels(np.asarray(labels), docs["doc_id"], first_seen)
+
+
 def _relabel(tree: DataTree, docs: pd.DataFrame, fresh) -> np.ndarray:
-    return dedup_state.labels(tree, docs["doc_id"], docs["text"], fresh)
+    return _named(docs, dedup_state.labels(tree, docs["doc_id"], docs["text"], fresh))
 
 
 def test_a_build_appends_only_its_new_signatures(trees):

@@ -390,3 +390,60 @@ def test_english_is_shingled_by_words_so_two_english_texts_do_not_look_alike_by_
     )
     assert len(canonical(first)) < 50  # one symbol per word
     assert cluster([first, second, first.replace("record", "new record")]) == [0, 1, 0]
+
+
+def _stable(ids: list[str], texts: list[str], seen: list[int] | None = None) -> dict[str, int]:
+    import numpy as np
+
+    from pipelines.dedup import stable_labels
+
+    first_seen = None if seen is None else np.array(seen, dtype=np.int64)
+    return dict(zip(ids, stable_labels(cluster(texts), ids, first_seen).tolist(), strict=True))
+
+
+def test_a_build_label_names_the_cluster_by_its_first_member_whatever_else_is_there():
+    """The build's labels (`stable_labels`): a cluster is named by its member first seen, then by the
+    smallest id; adding documents seen later relabels no cluster they join, and the order of the
+    documents changes nothing."""
+    from pipelines.dedup import LABEL_BITS
+
+    short = "服务很好很专业，推荐"
+    docs = {"d:10": STORY, "d:20": OTHER, "d:30": REWORDED, "d:40": short, "d:50": OTHER_REWORDED}
+    before = _stable(list(docs), list(docs.values()))
+    assert before["d:10"] == before["d:30"] != before["d:20"] == before["d:50"] != before["d:40"]
+    assert all(0 <= v < 1 << LABEL_BITS for v in before.values())
+    assert _stable(list(docs), list(docs.values()), [0] * 5) == before, "seen together: by smallest id"
+
+    unrelated = "一个无关的新故事，和前面说的都不一样的内容。"
+    grown = {**docs, "d:05": OTHER, "d:35": TRADITIONAL, "d:60": unrelated}
+    ids = sorted(grown)
+    seen = [1 if i in {"d:05", "d:35", "d:60"} else 0 for i in ids]  # the new ones, a crawl later
+    after = _stable(ids, [grown[i] for i in ids], seen)
+    assert after["d:10"] == after["d:30"] == after["d:35"] == before["d:10"]
+    assert after["d:40"] == before["d:40"], "a cluster no new document joined keeps its label"
+    assert after["d:20"] == after["d:05"] == before["d:20"], "joined by a smaller id seen later: same name"
+    assert after["d:60"] not in {after[i] for i in ids if i != "d:60"}
+    # Seen at once (a rebuild from scratch of raw that has no dates): the smallest id names it.
+    assert _stable(ids, [grown[i] for i in ids])["d:20"] != before["d:20"]
+
+    shuffled = random.Random(5).sample(ids, len(ids))
+    again = _stable(shuffled, [grown[i] for i in shuffled], [seen[ids.index(i)] for i in shuffled])
+    assert again == after
+    assert _stable(["d:40"], [docs["d:40"]]) == {"d:40": before["d:40"]}, "alone, the same label"
+
+
+def test_two_clusters_whose_hashes_meet_still_get_two_labels(monkeypatch):
+    from pipelines import dedup
+
+    # Four bits of label for 16 unrelated texts: they collide and are probed apart.
+    monkeypatch.setattr(dedup, "LABEL_BITS", 4)
+    monkeypatch.setattr(dedup, "_LABEL_MASK", 15)
+    rng = random.Random(9)
+    ids = [f"x:{i:02d}" for i in range(16)]
+    texts = [_random_cjk(rng, 40) for _ in ids]
+    labels = dedup.stable_labels(cluster(texts), ids)
+    assert sorted(labels.tolist()) == list(range(16))
+    # The smallest id keeps its hash; others move only when an earlier one took their value.
+    alone = {i: int(dedup.stable_labels([0], [i])[0]) for i in ids}
+    assert labels[0] == alone[ids[0]]
+    assert sum(labels[k] == alone[i] for k, i in enumerate(ids)) >= 6

@@ -1,16 +1,19 @@
-"""clean/documents as a hive-partitioned parquet dataset (source=…/part-0.parquet): pandas and
-DuckDB read the directory as it is, an incremental build rewrites only the partitions whose rows
-changed, a partition is never seen half-written, and a single-file table of an earlier kaopu is
-migrated by the next build."""
+"""clean/documents as a hive-partitioned parquet dataset (source=…/part-0.parquet, or with months
+source=…/month=…/part-0.parquet, the month a document was first seen): pandas and DuckDB read the
+directory as it is, an incremental build rewrites only the partitions whose rows changed, a partition
+is never seen half-written, and a single-file table, or a dataset in another layout, is migrated by
+the next build in one step."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import zlib
 
 import duckdb  # the test extra installs it: the README reads the tables with DuckDB
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -33,6 +36,23 @@ def items():
 def built(tmp_path, items) -> DataTree:
     tree = DataTree(tmp_path / "data")
     write_raw(tree, "one", items)
+    update_clean(tree, watchlist=[], workers=1)
+    return tree
+
+
+BY_MONTH = dataclasses.replace(storage.PARTITIONED[DOCS], period="month")
+
+
+@pytest.fixture
+def by_month(monkeypatch, tmp_path, items) -> DataTree:
+    """A tree built with clean/documents by source and month first seen (`period="month"`), its
+    items fetched over three months."""
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, BY_MONTH)
+    tree = DataTree(tmp_path / "by-month")
+    for k in range(3):
+        write_raw(
+            tree, f"m{k}", _later([i for i in items if zlib.crc32(i.item_id.encode()) % 3 == k], 31 * k)
+        )
     update_clean(tree, watchlist=[], workers=1)
     return tree
 
@@ -64,8 +84,7 @@ def test_documents_are_partitioned_by_source_and_read_back_whole(built):
         rows = docs[docs["doc_id"].isin(part["doc_id"])]
         assert len(rows) == len(part) and (rows["source"] == values["source"]).all()
         if "month" in values:  # (a layout by month too: see storage.PARTITIONED)
-            stamp = rows["created_at"].fillna(rows["fetched_at"])
-            assert (stamp.dt.strftime("%Y-%m") == values["month"]).all()
+            assert (rows["first_seen_at"].dt.strftime("%Y-%m") == values["month"]).all()
     assert docs["doc_id"].is_monotonic_increasing and docs["doc_id"].is_unique
     assert list(docs.columns) == storage.TABLES[DOCS].names
 
@@ -264,15 +283,124 @@ def test_verify_and_status_read_the_partitions(built):
     assert table_counts(built)[DOCS] == docs.num_rows - lost
 
 
-def test_a_layout_by_source_and_month_reads_back_the_same_table(built, tmp_path, monkeypatch):
+def test_a_layout_by_source_and_month_reads_back_the_same_table(built, by_month, tmp_path):
+    files = table_files(by_month, DOCS)
+    assert all(p.parent.name.startswith("month=") for p in files) and len(files) >= 12
+    assert {p.parent.name for p in files} == {"month=2026-06", "month=2026-07", "month=2026-08"}
+    frame = pd.read_parquet(by_month.table_path(DOCS))
+    assert (frame["month"].astype(str) == frame["first_seen_at"].dt.strftime("%Y-%m")).all()
+    docs = read_table(by_month, DOCS)
+    assert docs["doc_id"].to_pylist() == sorted(docs["doc_id"].to_pylist()), "doc_id order across months"
+    # The by-source build's table written by month reads back the same.
+    same = read_table(built, DOCS)
+    other = DataTree(tmp_path / "again")
+    storage.write_table(other, DOCS, same)
+    assert read_table(other, DOCS).equals(same)
+
+
+def _later(items, days: int):
+    import datetime as dt
+
+    for item in items:
+        if days and getattr(item, "fetched_at", None):
+            when = dt.datetime.fromisoformat(item.fetched_at) + dt.timedelta(days=days)
+            item = dataclasses.replace(item, fetched_at=when.isoformat())
+        yield item
+
+
+def test_a_crawl_a_month_later_lands_in_new_partitions_and_leaves_unchanged_ones_alone(by_month, items):
+    built = by_month
+    before, old = _state(built), _contents(built)
+    old_docs = read_table(built, DOCS).to_pandas()
+    known = {i.item_id for i in items}
+    new = [i for i in World(11, 10).expected_items() if i.item_id not in known]
+    assert len(new) > 20
+    write_raw(built, "later", _later(new, 93))
+    counts = update_clean(built, watchlist=[], workers=1)
+    assert counts["new_documents"] > 0
+
+    after, now = _state(built), _contents(built)
+    docs = read_table(built, DOCS).to_pandas()
+    fresh = docs[~docs["doc_id"].isin(old_docs["doc_id"])]
+    assert len(fresh) == counts["new_documents"] and (fresh["first_seen_at"].dt.month == 10).all()
+    new_parts = {k for k in after if "/month=2026-10/" in k}
+    assert new_parts and new_parts.isdisjoint(before), "the new documents are in the new month's partitions"
+    for key in before:
+        if key in now and now[key].equals(old[key]):
+            assert after[key] == before[key], f"{key} did not change but was rewritten"
+        else:
+            assert after.get(key) != before[key], f"{key} changed but was not rewritten"
+    # Rows of old documents only change where something about them changed: the labels of the
+    # clusters no new document joined stay what they were.
+    kept = old_docs.set_index("doc_id")["dup_cluster"]
+    joined = set(docs.loc[docs["doc_id"].isin(fresh["doc_id"]), "dup_cluster"])
+    same = docs[docs["doc_id"].isin(old_docs["doc_id"]) & ~docs["dup_cluster"].isin(joined)]
+    assert len(same) > 0.8 * len(old_docs)
+    assert (same.set_index("doc_id")["dup_cluster"] == kept[same["doc_id"]]).all()
+    written = counts["partitions_written"]
+    assert written == sum(after.get(k) != before.get(k) for k in after)
+    assert counts["partitions_kept"] == len(after) - written > 0, "some old month had no row changed"
+
+
+def test_a_dataset_by_source_is_migrated_to_months_by_the_next_build(built, monkeypatch):
+    """A by-source dataset (source=…/part-0.parquet) becomes source=…/month=…/ on the first build
+    after the layout changes, all at once: a migration that dies leaves the old dataset whole."""
     docs = read_table(built, DOCS)
-    by_month = dataclasses.replace(storage.PARTITIONED[DOCS], period="month")
+    by_month = BY_MONTH
     monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
-    other = DataTree(tmp_path / "by-month")
-    storage.write_table(other, DOCS, docs)
-    files = table_files(other, DOCS)
-    assert all(p.parent.name.startswith("month=") for p in files) and len(files) > 20
-    assert read_table(other, DOCS).equals(docs), "sorted back into doc_id order across months"
+    old_files = table_files(built, DOCS)
+    assert len(old_files) == 5 and all(p.parent.name.startswith("source=") for p in old_files)
+    assert read_table(built, DOCS).equals(docs), "read as it is until migrated"
+
+    def dying_exchange(a, b):
+        raise OSError("killed before the swap")
+
+    monkeypatch.setattr(storage, "_exchange", dying_exchange)
+    with pytest.raises(OSError, match="killed before the swap"):
+        storage.write_table(built, DOCS, docs)
+    monkeypatch.undo()
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, by_month)
+    assert table_files(built, DOCS) == old_files, "no month partition is visible before the swap"
+    assert len(pd.read_parquet(built.table_path(DOCS))) == docs.num_rows
+    assert list(built.table_path(DOCS).parent.glob(".documents.*.tmp")), "(the dead write's directory)"
+
+    counts = update_clean(built, watchlist=[], workers=1, full=True)
+    assert counts["partitions_removed"] == 5 and counts["partitions_kept"] == 0
+    files = table_files(built, DOCS)
+    assert files and all(p.parent.name.startswith("month=") for p in files)
+    assert not list(built.table_path(DOCS).parent.glob(".documents.*"))
+    assert read_table(built, DOCS).equals(docs), "every row migrated, none twice"
+    glob = f"{built.table_path(DOCS)}/**/*.parquet"
+    rows = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()
+    assert rows[0][0] == docs.num_rows
+
+
+def test_a_document_never_seen_goes_to_the_default_partition(built, tmp_path, monkeypatch):
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, BY_MONTH)
+    docs = read_table(built, DOCS)
+    at = docs.schema.get_field_index("first_seen_at")
+    mask = pa.array([i == 0 for i in range(docs.num_rows)])
+    unseen = docs.set_column(at, "first_seen_at", pc.if_else(mask, None, docs.column(at)))
+    other = DataTree(tmp_path / "unseen")
+    storage.write_table(other, DOCS, unseen)
+    source = docs.column("source")[0].as_py()
+    path = other.table_path(DOCS) / f"source={source}" / "month=undated" / "part-0.parquet"
+    assert pq.read_table(path).num_rows == 1
+    assert read_table(other, DOCS).equals(unseen)
     frame = pd.read_parquet(other.table_path(DOCS))
-    stamp = frame["created_at"].fillna(frame["fetched_at"]).dt.strftime("%Y-%m")
-    assert (frame["month"].astype(str) == stamp).all()
+    assert (frame["month"] == "undated").sum() == 1 and len(frame) == docs.num_rows
+    glob = f"{other.table_path(DOCS)}/**/*.parquet"
+    query = f"SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true) WHERE month = 'undated'"
+    assert duckdb.sql(query).fetchall()[0][0] == 1
+
+
+def test_without_an_atomic_exchange_a_new_layout_still_replaces_the_old_one_whole(built, monkeypatch):
+    """Where renameat2 is missing the old dataset is renamed away, the new one in, the old removed."""
+    docs = read_table(built, DOCS)
+    monkeypatch.setattr(storage, "_exchange", lambda a, b: False)
+    monkeypatch.setitem(storage.PARTITIONED, DOCS, BY_MONTH)
+    out = storage.write_partitioned(built, DOCS, docs)
+    assert out["removed"] == 5 and out["written"] == len(table_files(built, DOCS))
+    assert all(p.parent.name.startswith("month=") for p in table_files(built, DOCS))
+    assert read_table(built, DOCS).equals(docs)
+    assert not list(built.table_path(DOCS).parent.glob(".documents.*")), "nothing left beside it"
