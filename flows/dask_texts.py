@@ -77,14 +77,15 @@ class Rows:
 @dataclass
 class TextStats:
     """Where a Dask build's text time went, as the build's process saw it (`on_task_runner(stats=)`):
-    `work_seconds` is `process_texts` on the workers (the text work itself); `wait_seconds` the build
-    blocked on a result (text work it could not overlap with reading raw); `submit_seconds` handing
-    batches to Prefect and Dask (the cluster's start at the first batch included); `first_submit_seconds`
-    the first of those alone."""
+    `work_seconds` is `process_texts` on the workers (the text work itself; `work_cpu_seconds` its
+    CPU); `wait_seconds` the build blocked on a result (text work it could not overlap with reading
+    raw); `submit_seconds` handing batches to Prefect and Dask (the cluster's start at the first batch
+    included); `first_submit_seconds` the first of those alone."""
 
     batches: int = 0
     rows: int = 0
     work_seconds: float = 0.0
+    work_cpu_seconds: float = 0.0
     wait_seconds: float = 0.0
     submit_seconds: float = 0.0
     first_submit_seconds: float = 0.0
@@ -96,14 +97,15 @@ class Done:
 
     frame: pd.DataFrame
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2, task_run_name="texts")
 def text_batch(batch: Rows) -> Done:
     """The text work on one batch, on a Dask worker (retried once: a worker lost mid-batch)."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     frame = process_texts(batch.rows)
-    return Done(frame, time.perf_counter() - t0)
+    return Done(frame, time.perf_counter() - t0, time.process_time() - c0)
 
 
 def on_task_runner(in_flight: int, stats: TextStats | None = None):
@@ -117,6 +119,7 @@ def on_task_runner(in_flight: int, stats: TextStats | None = None):
         done = future.result()
         stats.wait_seconds += time.perf_counter() - t0
         stats.work_seconds += done.seconds
+        stats.work_cpu_seconds += done.cpu_seconds
         return done.frame
 
     def run(batches: Iterable[list[dict[str, Any]]]) -> Iterator[pd.DataFrame]:
