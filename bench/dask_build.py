@@ -4,9 +4,17 @@ incremental build writes with clean/documents partitioned.
     .venv/bin/python bench/dask_build.py --size 100000 --seed 1 --repeats 3
     PYTHONPATH=/path/to/older/checkout .venv/bin/python bench/dask_build.py --modes local   # "before"
 
+    .venv/bin/python bench/dask_build.py --size 1000000 --repeats 1 --no-increment --workdir /tmp/d6
+    .venv/bin/python bench/dask_build.py --size 1000000 --workdir /tmp/d6 --reuse-raw   # raw kept
+
 Raw comes from `World(seed, n).expected_items()` as in bench/build.py. Each measured build runs in a
-fresh process on a fresh copy of the same data tree, so its peak RSS is its own; worker processes'
-peak RSS (LocalCluster workers and local text workers alike are children) is reported beside it.
+fresh process on a fresh copy of the same data tree. Its peak memory is the whole process tree's
+(`TreeMemory`: psutil sums the RSS of the build process and all its descendants every 0.2 s — text
+workers, LocalCluster nannies and workers, the temporary Prefect API — and keeps the largest sum,
+with each part's own peak beside it). Modes are interleaved per repeat (local #0, dask #0, local #1
+...) so each pair shares the machine's load; the 1-minute load average before and after is printed.
+A Dask build also prints its runner's `TextStats` (text work on the workers, the build blocked on
+results, the hand-off) and the pickled size of one batch each way.
 
 - `clean-local`: `update_clean` as `kaopu build` runs it (text work on up to 4 local processes).
 - `clean-dask`: the same inside a Prefect flow whose DaskTaskRunner starts a LocalCluster of 2
