@@ -56,3 +56,11 @@ Frontier = Annotated[
 Workers = Annotated[
     int, typer.Option(min=1, max=64, help="Crawler processes per source on this host (with --frontier).")
 ]
+Dask = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        metavar="tcp://HOST:PORT|local:N",
+        help="Run the build's text work on this Dask scheduler, or on a LocalCluster of N worker processes.",
+    ),
+]

@@ -16,7 +16,9 @@ Import this module only after `flows.prefect_env.configure()`, like `flows.flows
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -72,23 +74,67 @@ class Rows:
         return len(self.rows)
 
 
+@dataclass
+class TextStats:
+    """Where a Dask build's text time went, as the build's process saw it (`on_task_runner(stats=)`):
+    `work_seconds` is `process_texts` on the workers (the text work itself; `work_cpu_seconds` its
+    CPU); `wait_seconds` the build blocked on a result (text work it could not overlap with reading
+    raw); `submit_seconds` handing batches to Prefect and Dask (the cluster's start at the first batch
+    included); `first_submit_seconds` the first of those alone."""
+
+    batches: int = 0
+    rows: int = 0
+    work_seconds: float = 0.0
+    work_cpu_seconds: float = 0.0
+    wait_seconds: float = 0.0
+    submit_seconds: float = 0.0
+    first_submit_seconds: float = 0.0
+
+
+@dataclass
+class Done:
+    """One batch's processed frame and how long `process_texts` took on the worker."""
+
+    frame: pd.DataFrame
+    seconds: float
+    cpu_seconds: float = 0.0
+
+
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2, task_run_name="texts")
-def text_batch(batch: Rows) -> pd.DataFrame:
+def text_batch(batch: Rows) -> Done:
     """The text work on one batch, on a Dask worker (retried once: a worker lost mid-batch)."""
-    return process_texts(batch.rows)
+    t0, c0 = time.perf_counter(), time.process_time()
+    frame = process_texts(batch.rows)
+    return Done(frame, time.perf_counter() - t0, time.process_time() - c0)
 
 
-def on_task_runner(in_flight: int):
+def on_task_runner(in_flight: int, stats: TextStats | None = None):
     """The text-work runner `update_clean(texts=...)` takes: every batch as a `text_batch` task on the
-    flow's task runner, in order, at most `in_flight` at once. Call inside a flow run."""
+    flow's task runner, in order, at most `in_flight` at once. Call inside a flow run. `stats`, when
+    given, is filled in as the batches go (see `TextStats`)."""
+    stats = stats if stats is not None else TextStats()
+
+    def collect(future: Any) -> pd.DataFrame:
+        t0 = time.perf_counter()
+        done = future.result()
+        stats.wait_seconds += time.perf_counter() - t0
+        stats.work_seconds += done.seconds
+        stats.work_cpu_seconds += done.cpu_seconds
+        return done.frame
 
     def run(batches: Iterable[list[dict[str, Any]]]) -> Iterator[pd.DataFrame]:
         pending: list[Any] = []
         for rows in batches:
             while len(pending) >= in_flight:
-                yield pending.pop(0).result()
+                yield collect(pending.pop(0))
+            t0 = time.perf_counter()
             pending.append(text_batch.submit(Rows(rows)))
+            took = time.perf_counter() - t0
+            stats.submit_seconds += took
+            stats.first_submit_seconds = stats.first_submit_seconds or took
+            stats.batches += 1
+            stats.rows += len(rows)
         for future in pending:
-            yield future.result()
+            yield collect(future)
 
     return run

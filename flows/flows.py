@@ -171,7 +171,9 @@ def run(
     run_id: str | None = None,
     frontier: str | None = None,
     workers: int = 1,
+    dask: str | None = None,
 ) -> dict[str, Any]:
+    """Crawl, then build (`dask`: the build's text work on that Dask cluster, as `kaopu build --dask`)."""
     started = dt.datetime.now(dt.UTC)
     run_id = run_id or new_run_id("run")
     crawled = crawl(
@@ -191,7 +193,7 @@ def run(
     if provider and all(r["exit_code"] != 0 for r in crawled):
         built: dict[str, Any] = {"skipped": "no source had documents for this provider"}
     else:
-        built = build(data)
+        built = build_on(dask)(data, dask=dask)
     summary = {
         "run_id": run_id,
         "started": started.isoformat(timespec="seconds"),
@@ -230,9 +232,10 @@ def demo(
     hard: bool = False,
     as_of: str | None = None,
     revisit: str | None = None,
+    dask: str | None = None,
 ) -> dict[str, Any]:
     """Start a sandbox world (the adversarial one with `hard`) on a free loopback port, run everything
-    against it, stop it."""
+    against it, stop it. `dask`: the build's text work on that Dask cluster."""
     from sandbox.history import parse_as_of
     from sandbox.server import start
 
@@ -248,4 +251,5 @@ def demo(
             run_id=run_id,
             frontier=frontier,
             workers=workers,
+            dask=dask,
         )

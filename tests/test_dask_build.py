@@ -1,6 +1,7 @@
-"""The build's text work on Dask (`kaopu build --dask`): a LocalCluster build gives the clean tables a
-local build gives, table for table, with every batch run as a Prefect task on the cluster; a bad or
-unreachable `--dask` is one line and exit 2."""
+"""The build's text work on Dask (`kaopu build --dask`, and `kaopu run --dask` / `kaopu demo --dask` for
+their build stage): a LocalCluster build gives the clean tables a local build gives, table for table,
+with every batch run as a Prefect task on the cluster; a bad or unreachable `--dask` is one line and
+exit 2, for every command that takes it."""
 
 from __future__ import annotations
 
@@ -96,13 +97,79 @@ def _closed_port() -> int:
         ("tcp://no-such-host.invalid:8786", "no Dask scheduler reachable there (unknown host"),
     ],
 )
-def test_a_bad_dask_address_is_one_line_and_exit_2_before_anything_starts(tmp_path, spec, words):
+@pytest.mark.parametrize("command", ["build", "run", "demo"])
+def test_a_bad_dask_address_is_one_line_and_exit_2_before_anything_starts(tmp_path, spec, words, command):
     spec = spec.format(closed=_closed_port())
     t0 = time.monotonic()
-    proc = _kaopu(["build", "--dask", spec], tmp_path)
+    proc = _kaopu([command, "--dask", spec], tmp_path)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kaopu: --dask ") and words in lines[0], lines
     assert "Traceback" not in proc.stderr
     assert time.monotonic() - t0 < 30, "refused before a lock, Prefect or a cluster started"
     assert not (tmp_path / "data" / "state" / "run.lock").exists()
+
+
+def _build_flow_runs(data: Path) -> list:
+    """The `kaopu-build` flow runs (a run's or a demo's build stage among them) on this data tree."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["kaopu-build"])))
+    return [r for r in runs if r.parameters.get("data") == str(data)]
+
+
+def _cli_env(api: str, sandbox_url: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAOPU_", "PREFECT_"))}
+    env |= {"COLUMNS": "200", "PREFECT_API_URL": api}
+    if sandbox_url:
+        env["KAOPU_SANDBOX_URL"] = sandbox_url
+    return env
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "cli.app", *args]
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=400)
+
+
+def _rebuilt_locally(data: Path, tmp_path: Path) -> DataTree:
+    """The same raw as `data`, built without Dask in a tree of its own."""
+    import shutil
+
+    local = DataTree(tmp_path / "local")
+    shutil.copytree(DataTree(data).root / "raw", local.root / "raw")
+    update_clean(local, workers=1)
+    return local
+
+
+def test_demo_and_run_send_their_build_to_dask_and_build_what_a_local_build_builds(prefect_api, tmp_path):
+    """`demo --dask local:2` and `run --dask local:2`, with the global `--data` typed after the command:
+    the crawl is as without it, the build's texts run as tasks on the LocalCluster, and the clean
+    tables equal a local build of the same raw."""
+    from sandbox.server import start
+
+    demo_data = tmp_path / "demo"
+    proc = _cli(
+        ["demo", "--providers", "3", "--dask", "local:2", "--data", str(demo_data)], _cli_env(prefect_api)
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    local = _rebuilt_locally(demo_data, tmp_path)
+    documents = read_table(DataTree(demo_data), "clean/documents").num_rows
+    assert documents > 0
+    for name in CLEAN_TABLES:
+        a, b = read_table(local, name).to_pandas(), read_table(DataTree(demo_data), name).to_pandas()
+        pd.testing.assert_frame_equal(a, b, obj=name)
+
+    # `run` on a tree of its own, one source, against the same small world.
+    run_data = tmp_path / "run"
+    with start(11, n_providers=3, port=0) as sandbox:
+        env = _cli_env(prefect_api, sandbox.url)
+        proc = _cli(["run", "--source", "forum", "--dask", "local:2", "--data", str(run_data)], env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert read_table(DataTree(run_data), "clean/documents").num_rows > 0
+
+    for data in (demo_data, run_data):
+        [build] = _build_flow_runs(data)
+        assert build.state.is_completed(), build.state
+        assert _texts_task_runs(build.id), f"{data.name}: the build's text work ran as tasks on Dask"

@@ -11,7 +11,18 @@ import typer
 from cli import flow_runs, render, validate
 from cli.consoles import out
 from cli.errors import Fail, fail_if_damaged, fail_if_sources_failed, guard
-from cli.options import DEFAULT_REVISIT, AllowDamaged, AsOf, Ctx, Frontier, Revisit, Since, Sources, Workers
+from cli.options import (
+    DEFAULT_REVISIT,
+    AllowDamaged,
+    AsOf,
+    Ctx,
+    Dask,
+    Frontier,
+    Revisit,
+    Since,
+    Sources,
+    Workers,
+)
 from pipelines.config import bounded, clip
 from pipelines.contracts import SOURCES
 from pipelines.messages import say
@@ -31,11 +42,13 @@ def demo(
     hard: Annotated[bool, typer.Option("--hard", help=HARD_HELP)] = False,
     as_of: AsOf = None,
     revisit: Revisit = DEFAULT_REVISIT,
+    dask: Dask = None,
 ) -> None:
     """Start a sandbox world, crawl it, build the tables, print the top of provider_reputation.
     On a data tree an earlier demo filled, the crawl continues it (new items, and `--revisit`)."""
     c: Ctx = ctx.obj
     validate.frontier(frontier, workers)
+    validate.dask(dask)
     validate.as_of(as_of)
     validate.revisit(revisit)
     cfg = c.config(profile="sandbox")
@@ -57,6 +70,7 @@ def demo(
             hard=hard,
             as_of=as_of,
             revisit=revisit,
+            dask=dask,
         ),
     )
     failed = render.report_crawl(summary, c.lang)
@@ -75,8 +89,10 @@ def run(
     frontier: Frontier = None,
     workers: Workers = 1,
     revisit: Revisit = DEFAULT_REVISIT,
+    dask: Dask = None,
 ) -> None:
-    """Crawl every source of the active profile, then build the tables."""
+    """Crawl every source of the active profile, then build the tables (the text work on Dask with
+    `--dask`)."""
     c: Ctx = ctx.obj
     cfg = c.config()
     tree = cfg.tree
@@ -84,7 +100,10 @@ def run(
     validate.since(since)
     validate.revisit(revisit)
     validate.frontier(frontier, workers)
+    validate.dask(dask)
     shared = {"frontier": frontier, "workers": workers} if frontier else {}
+    if dask is not None:
+        shared["dask"] = dask
     summary = flow_runs.crawl_then_build(
         c, cfg, "run", sources, sources=sources, since=since, revisit=revisit, **shared
     )

@@ -10,7 +10,7 @@ import typer
 from cli import flow_runs, prefect_control, progress, render, summaries, validate
 from cli.consoles import err, out
 from cli.errors import Fail, fail_if_damaged, guard
-from cli.options import AllowDamaged, Ctx
+from cli.options import AllowDamaged, Ctx, Dask
 from flows.lock import RunLock
 from pipelines.config import ensure_watchlist
 from pipelines.storage import new_run_id
@@ -29,14 +29,7 @@ def build(
         str | None, typer.Option("--json", help="Write the full result as JSON to this file ('-': stdout).")
     ] = None,
     full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
-    dask: Annotated[
-        str | None,
-        typer.Option(
-            "--dask",
-            metavar="tcp://HOST:PORT|local:N",
-            help="Run the text work on this Dask scheduler, or on a LocalCluster of N worker processes.",
-        ),
-    ] = None,
+    dask: Dask = None,
 ) -> None:
     """Rebuild clean tables (from new raw files only) and the marts (from clean)."""
     c: Ctx = ctx.obj
