@@ -33,6 +33,8 @@ _SERVER = pytest.StashKey["SessionServer"]()
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the session's Prefect server now, in the background, if a collected test will need it:
     its cold start-up (10–25 s) then overlaps the tests that run before the first one that does."""
+    if session.config.option.collectonly:
+        return
     if any("prefect_api" in getattr(item, "fixturenames", ()) for item in session.items):
         from tests.prefect_server import SessionServer
 
