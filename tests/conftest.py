@@ -4,9 +4,12 @@ test module imports it: a throw-away PREFECT_HOME, analytics off, a generous ser
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -24,15 +27,60 @@ os.environ.update(
 os.environ.pop("PREFECT_API_URL", None)  # never talk to a developer's own Prefect server
 
 
-@pytest.fixture(scope="session")
-def prefect_api() -> str:
-    """One temporary Prefect server for the whole session; yields its API URL so CLI subprocesses
-    can use it too instead of each starting their own."""
-    from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
+_SERVER = pytest.StashKey["SessionServer"]()
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield PREFECT_API_URL.value()
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the session's Prefect server now, in the background, if a collected test will need it:
+    its cold start-up (10–25 s) then overlaps the tests that run before the first one that does."""
+    if session.config.option.collectonly:
+        return
+    if any("prefect_api" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests.prefect_server import SessionServer
+
+        session.config.stash[_SERVER] = SessionServer(Path(_PREFECT_HOME) / "session-server")
+
+
+@pytest.fixture(scope="session")
+def prefect_api(request: pytest.FixtureRequest) -> str:
+    """One real Prefect server (`prefect server start`, tests/prefect_server.py) for the whole session;
+    yields its API URL, which in-process flows use (Prefect's settings) and CLI subprocesses are given
+    (PREFECT_API_URL), so none of them starts a temporary server of its own."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from tests.prefect_server import SessionServer
+
+    stash = request.config.stash
+    if _SERVER not in stash:  # collected without it (a plugin added the fixture late): start it now
+        stash[_SERVER] = SessionServer(Path(_PREFECT_HOME) / "session-server")
+    api = stash[_SERVER].wait()
+    with temporary_settings(updates={PREFECT_API_URL: api}):
+        yield api
+        _drain_prefect_workers()
+
+
+def _drain_prefect_workers() -> None:
+    """Flush the log and event records in-process flows queued, while the server still answers."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def drain() -> None:
+        with contextlib.suppress(RuntimeError):  # never started
+            result = APILogWorker.instance().drain()
+            if inspect.isawaitable(result):
+                await result
+        result = EventsWorker.drain_all()
+        if inspect.isawaitable(result):
+            await result
+
+    run_coro_as_sync(drain())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    server = session.config.stash.get(_SERVER, None)
+    if server is not None:
+        server.stop()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -2,7 +2,10 @@
 lock is free after, the run is recorded as interrupted, and no child (Prefect server, flow-run process,
 spider, worker) is left. Slow: real Prefect servers and real crawls of a sandbox.
 
-`run` and `build` use the session's Prefect server; `serve` starts its own, as a user's does.
+`run` and `build` use the session's Prefect server. `serve` starts its own, as a user's does, in one
+test per signal and state (idle on SIGINT, mid-run on SIGTERM): there the server is one of the
+children that must be gone. The other two point serve at the session's server (a server start-up
+less each), under a deployment name of their own so no test finds another's deployment.
 """
 
 from __future__ import annotations
@@ -171,13 +174,23 @@ def test_build_stops_on_sigterm_and_the_next_build_completes(prefect_api, tmp_pa
 # ---------------------------------------------------------------------------------------------
 
 
-def _serve(sandbox_url: str, data: Path, sources: list[str]) -> subprocess.Popen:
-    env = _kaopu_env(sandbox_url, api=None)
+def _serve(sandbox_url: str, data: Path, sources: list[str], api: str | None = None) -> subprocess.Popen:
+    """`kaopu serve`; with `api`, against that Prefect server instead of one it starts itself."""
+    env = _kaopu_env(sandbox_url, api)
     env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"
-    args = ["--data", str(data), "serve", "--cron", "0 3 * * *"]
+    args = ["--data", str(data), "serve", "--cron", "0 3 * * *", "--name", _deployment_name(data)]
     for s in sources:
         args += ["--source", s]
     return _spawn(args, env)
+
+
+def _deployment_name(data: Path) -> str:
+    return f"kaopu-scheduled-{data.parent.name}"  # pytest's directory of the test: unique in the session
+
+
+def _own_server_or_shared(sig: int, own: int, request: pytest.FixtureRequest) -> str | None:
+    """None (serve starts its own server) for the signal `own`, else the session server's API URL."""
+    return None if sig == own else request.getfixturevalue("prefect_api")
 
 
 def _api_call(api: str, path: str, body: dict | None = None):
@@ -191,29 +204,46 @@ def _api_call(api: str, path: str, body: dict | None = None):
 
 
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
-def test_serve_stops_when_idle(big_sandbox, tmp_path, sig):
-    proc = _serve(big_sandbox.url, tmp_path / "data", ["registry"])
+def test_serve_stops_when_idle(big_sandbox, tmp_path, sig, request):
+    """On SIGINT serve has started its own Prefect server (the child that must go); on SIGTERM it
+    serves against the session's, and the runner is all there is below it."""
+    api = _own_server_or_shared(sig, signal.SIGINT, request)
+    data = tmp_path / "data"
+    proc = _serve(big_sandbox.url, data, ["registry"], api)
     with _reaped(proc):
-        api = _ui(proc) + "/api"
-        found = {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}}
-        _wait_for(lambda: _api_call(api, "/deployments/filter", found), 120, "the deployment")
-        code, err, _took = _stop_and_check(proc, sig)
+        url = _ui(proc) + "/api"
+        assert api is None or url == api, "serve did not use the Prefect server it was given"
+        found = {"deployments": {"name": {"any_": [_deployment_name(data)]}}}
+        _wait_for(lambda: _api_call(url, "/deployments/filter", found), 120, "the deployment")
+        if api is None:
+            assert any(_is_prefect_server(p) for p in descendants(proc.pid)), "serve started no server"
+        code, err, _took = _stop_and_check(proc, sig, children=api is None)
     assert code == 0, err
     assert f"serve stopped by {sig.name}" in err
     assert "never awaited" not in err
 
 
+def _is_prefect_server(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return b"server\x00start" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return False
+
+
 @pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
-def test_serve_stops_mid_run_and_records_it(big_sandbox, tmp_path, sig):
+def test_serve_stops_mid_run_and_records_it(big_sandbox, tmp_path, sig, request):
+    """On SIGTERM serve has started its own Prefect server, which the dying run still talks to; on
+    SIGINT it serves against the session's."""
+    api = _own_server_or_shared(sig, signal.SIGTERM, request)
     data = tmp_path / "data"
     _empty_watchlist(data)
-    proc = _serve(big_sandbox.url, data, ["market", "forum"])
+    proc = _serve(big_sandbox.url, data, ["market", "forum"], api)
     tree = DataTree(data)
     with _reaped(proc):
-        api = _ui(proc) + "/api"
-        found = {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}}
-        dep = _wait_for(lambda: _api_call(api, "/deployments/filter", found), 120, "the deployment")[0]
-        _wait_for(lambda: _api_call(api, f"/deployments/{dep['id']}/create_flow_run", {}), 60, "a flow run")
+        url = _ui(proc) + "/api"
+        assert api is None or url == api, "serve did not use the Prefect server it was given"
+        found = {"deployments": {"name": {"any_": [_deployment_name(data)]}}}
+        dep = _wait_for(lambda: _api_call(url, "/deployments/filter", found), 120, "the deployment")[0]
+        _wait_for(lambda: _api_call(url, f"/deployments/{dep['id']}/create_flow_run", {}), 60, "a flow run")
 
         def run_holds_the_tree():
             held = lock.holder(tree)

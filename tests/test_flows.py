@@ -1,8 +1,10 @@
 """The flows as users meet them: real Prefect flow runs, and the `kaopu` command line against a sandbox.
 
 Flows run under the session's one `prefect_test_harness` (tests/conftest.py); CLI subprocesses are
-pointed at the same temporary server through PREFECT_API_URL so each does not start its own — except
-`kaopu serve`, which is tested the way a user without a Prefect server meets it: it starts one.
+pointed at the same server through PREFECT_API_URL so each does not start its own. `kaopu serve` is
+tested both ways: against the session's server (a scheduled run completes), and the way a user without a
+Prefect server meets it, starting one of its own (which must not outlive it); tests/test_cli_signals.py
+stops both kinds.
 """
 
 from __future__ import annotations
@@ -262,11 +264,12 @@ _WITH_CTRL_C = (
 )
 
 
-def _serve(sandbox, data) -> subprocess.Popen:
-    """`kaopu serve` of the registry source, in a process group of its own (see `_stop`)."""
-    env = _kaopu_env(sandbox.url, api=None)
+def _serve(sandbox, data, api: str | None = None, name: str = "kaopu-scheduled") -> subprocess.Popen:
+    """`kaopu serve` of the registry source, in a process group of its own (see `_stop`); with `api`,
+    against that Prefect server, else against one it starts itself."""
+    env = _kaopu_env(sandbox.url, api)
     env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"
-    args = ["--data", str(data), "serve", "--cron", "0 3 * * *", "--source", "registry"]
+    args = ["--data", str(data), "serve", "--cron", "0 3 * * *", "--source", "registry", "--name", name]
     return subprocess.Popen(
         [sys.executable, "-c", _WITH_CTRL_C, *args],
         env=env,
@@ -306,12 +309,14 @@ def _answers(api: str) -> bool:
         return False
 
 
-def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, tmp_path):
+def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(prefect_api, sandbox, tmp_path):
     data = tmp_path / "data"
     watch_world(data, SEED, N_PROVIDERS)  # the registry can only be searched: for these providers
-    proc = _serve(sandbox, data)
+    name = "kaopu-scheduled-flows"  # the session's server holds other tests' deployments too
+    proc = _serve(sandbox, data, prefect_api, name)
     try:
         api = _ui(proc) + "/api"
+        assert api == prefect_api, "serve did not use the Prefect server it was given"
 
         def call(path: str, body: dict | None = None) -> object:
             """One API call; None when the server says 503. Prefect's own client retries those: the
@@ -329,7 +334,7 @@ def test_serve_creates_a_cron_deployment_and_a_triggered_run_completes(sandbox, 
                 return None
 
         def deployment():
-            found = call("/deployments/filter", {"deployments": {"name": {"any_": ["kaopu-scheduled"]}}})
+            found = call("/deployments/filter", {"deployments": {"name": {"any_": [name]}}})
             return found[0] if found else None
 
         dep = _wait_for(deployment, 120, "the deployment to be registered")
