@@ -116,7 +116,7 @@ def _stop_one_midway(sandbox, redis_url, data: Path, sig: int):
     try:
         wait_for(
             lambda: (
-                (sum(raw_ids(data, SOURCE).values()) >= 40 and server.llen(in_flight) > 0)
+                (server.llen(in_flight) > 0 and sum(raw_ids(data, SOURCE).values()) >= 10)
                 or victim.poll() is not None
             ),
             timeout=300,
