@@ -45,23 +45,24 @@ def one_process(sandbox, tmp_path_factory):
     return set(raw_ids(data, SOURCE))
 
 
+def _start_worker(data: Path, sandbox, url: str, k: int):
+    return start_spider(
+        SOURCE,
+        data,
+        sandbox.url,
+        "--frontier",
+        url,
+        "--worker",
+        f"w{k}",
+        "--run-id",
+        f"frontier-test-w{k}",
+        "--stats-out",
+        str(data / f"stats-w{k}.json"),
+    )
+
+
 def _workers(data: Path, sandbox, url: str, n: int):
-    return {
-        f"w{k}": start_spider(
-            SOURCE,
-            data,
-            sandbox.url,
-            "--frontier",
-            url,
-            "--worker",
-            f"w{k}",
-            "--run-id",
-            f"frontier-test-w{k}",
-            "--stats-out",
-            str(data / f"stats-w{k}.json"),
-        )
-        for k in range(1, n + 1)
-    }
+    return {f"w{k}": _start_worker(data, sandbox, url, k) for k in range(1, n + 1)}
 
 
 def _stats(data: Path, worker: str) -> dict:
@@ -107,12 +108,17 @@ def test_two_workers_collect_what_one_process_does_and_fetch_no_page_twice(
 
 def _stop_one_midway(sandbox, redis_url, data: Path, sig: int):
     """Two workers; `sig` to w1 halfway, while it holds requests it took from the queue. Returns the
-    survivor, w1's stderr, a Redis client and w1's processing list as w1 left it."""
+    survivor, w1's stderr, a Redis client and w1's processing list as w1 left it.
+
+    w1 starts alone and is stopped the moment w2 has been started: started together, on a loaded
+    machine (or beside another pytest worker) w2 could drain the queue before w1 held anything, or w1
+    could finish before it was seen mid-crawl. This way w1 is always stopped mid-crawl, and w2 still
+    meets what w1 left: its requests in flight and, after SIGKILL, a heartbeat that has not expired yet."""
     assert frontier.prepare(redis_url, SOURCE) == "fresh"
-    procs = _workers(data, sandbox, redis_url, 2)
-    victim, survivor = procs["w1"], procs["w2"]
+    victim = _start_worker(data, sandbox, redis_url, 1)
     server = frontier.connect(redis_url)
     in_flight = frontier.Frontier(server, SOURCE).processing_key("w1")
+    survivor = None
     try:
         wait_for(
             lambda: (
@@ -121,11 +127,14 @@ def _stop_one_midway(sandbox, redis_url, data: Path, sig: int):
             ),
             timeout=300,
         )
+        assert victim.poll() is None, "w1 finished the crawl alone before it could be stopped"
+        survivor = _start_worker(data, sandbox, redis_url, 2)
     finally:
         if victim.poll() is None:
             os.kill(victim.pid, sig)
         _, err = victim.communicate(timeout=60)
-    assert victim.poll() is not None
+        if survivor is None:
+            server.close()
     return victim, survivor, err, server, server.llen(in_flight)
 
 
