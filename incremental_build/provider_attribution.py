@@ -13,6 +13,7 @@ structured sources state.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -79,7 +80,7 @@ def stale_texts(
     if before is None:
         return free
     old = ProviderIndex(before)
-    changed = list(_changed_keys(old._scan, index._scan))
+    changed = list(_changed_keys(old.tables.scan, index.tables.scan))
     stale = free & side["found"].notna() & ~side["found"].isin(index.ids())
     if changed and free.any():
         named = _contains_any(docs.loc[free, ["title", "text"]], changed)
@@ -94,7 +95,7 @@ def stale_texts(
     return stale
 
 
-def _changed_keys(a: dict[str, set[str]], b: dict[str, set[str]]) -> set[str]:
+def _changed_keys(a: Mapping[str, set[str]], b: Mapping[str, set[str]]) -> set[str]:
     """Keys whose provider ids differ between two of the index's maps (absent: none)."""
     return {k for k in a.keys() | b.keys() if a.get(k, set()) != b.get(k, set())}
 
@@ -105,10 +106,11 @@ def _resolution_may_differ(old: ProviderIndex, new: ProviderIndex):
 
     Resolving every organisation name a corpus contains under both indexes was most of this step (a
     few thousand names, each missing both dictionaries and going through the typo search twice); a
-    grown index changes the answers only near the names it gained. It reads the index's dictionaries
-    (`_exact`, `_cores`, `_typo_keys`); a name the test lets through is still resolved by both."""
-    exact = _changed_keys(old._exact, new._exact)
-    cores = _changed_keys(old._cores, new._cores)
+    grown index changes the answers only near the names it gained. It reads the index's maps
+    (`ProviderIndex.tables`); a name the test lets through is still resolved by both."""
+    was, now = old.tables, new.tables
+    exact = _changed_keys(was.exact, now.exact)
+    cores = _changed_keys(was.cores, now.cores)
     typo_old, typo_new = _by_typo_key(old), _by_typo_key(new)
     deletes: set[str] = set()
     for t in _changed_keys(typo_old, typo_new):
@@ -119,12 +121,12 @@ def _resolution_may_differ(old: ProviderIndex, new: ProviderIndex):
         k = key(name)
         if not k or k in exact:
             return bool(k)
-        if old._exact.get(k):  # the same ids in both: decided alike
+        if was.exact.get(k):  # the same ids in both: decided alike
             return False
         c = core(name)
         if c in cores:
             return True
-        if old._cores.get(c):
+        if was.cores.get(c):
             return False
         if len(k) < ProviderIndex.TYPO_MIN_CHARS:
             return False
@@ -136,7 +138,7 @@ def _resolution_may_differ(old: ProviderIndex, new: ProviderIndex):
 
 def _by_typo_key(index: ProviderIndex) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for pid, keys in index._typo_keys.items():
+    for pid, keys in index.tables.typo_keys.items():
         for t in keys:
             out.setdefault(t, set()).add(pid)
     return out

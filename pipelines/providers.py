@@ -40,7 +40,8 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pipelines.agency_context import GENERIC_CORES, is_agency, is_organisation_name
 from pipelines.names import name_key
@@ -247,6 +248,17 @@ def _levenshtein_le1(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+class IndexTables(NamedTuple):
+    """A `ProviderIndex`'s maps, read-only: name key → ids (`exact`), core → ids (`cores`), id → the
+    keys a typo may be one edit from (`typo_keys`), and the strings `find` looks for verbatim → ids
+    (`scan`). The sets inside are the index's own: read them, never change them."""
+
+    exact: Mapping[str, set[str]]
+    cores: Mapping[str, set[str]]
+    typo_keys: Mapping[str, set[str]]
+    scan: Mapping[str, set[str]]
+
+
 class ProviderIndex:
     """Canonical provider ids for names, aliases, legal and brand forms, traditional script and typos.
 
@@ -296,6 +308,17 @@ class ProviderIndex:
 
     def __len__(self) -> int:
         return len(self._names)
+
+    @property
+    def tables(self) -> IndexTables:
+        """Read-only views of the maps `find` and `resolve` decide by: what a build compares between
+        two indexes to tell which texts' answers may have changed (incremental_build)."""
+        return IndexTables(
+            exact=MappingProxyType(self._exact),
+            cores=MappingProxyType(self._cores),
+            typo_keys=MappingProxyType(self._typo_keys),
+            scan=MappingProxyType(self._scan),
+        )
 
     def __contains__(self, provider_id: object) -> bool:
         return provider_id in self._names
