@@ -146,10 +146,17 @@ def review_context(docs: pd.DataFrame) -> pd.DataFrame:
     group = pd.factorize((pcode + 1) * (1 << 40) + cluster)[0]
     copies = pd.Series(np.zeros(len(rev), dtype=np.int8), index=rev.index)
     copies[clustered.to_numpy()] = np.bincount(group)[group].clip(max=2).astype(np.int8)
-    level = rev["author_level"] if "author_level" in rev.columns else pd.Series(np.nan, index=rev.index)
-    fresh = (pd.to_numeric(level, errors="coerce") <= FRESH_ACCOUNT_LEVEL).to_numpy()
+    fresh = fresh_accounts(rev).to_numpy()
     farm = pd.Series(_farm_score(codes, rev["provider_id"], rev["rating"], fresh), index=rev.index)
     return pd.DataFrame({"author_reviews": counts, "copies": copies, "farm_score": farm}, index=rev.index)
+
+
+def fresh_accounts(rev: pd.DataFrame) -> pd.Series:
+    """Reviews whose account shows no buyer credit (`author_level` 0); a level the list did not show
+    (missing, or no such column) is never fresh."""
+    if "author_level" not in rev.columns:
+        return pd.Series(False, index=rev.index)
+    return pd.to_numeric(rev["author_level"], errors="coerce") <= FRESH_ACCOUNT_LEVEL
 
 
 def _farm_score(author: np.ndarray, provider: pd.Series, rating: pd.Series, fresh: np.ndarray) -> np.ndarray:
@@ -214,8 +221,7 @@ def _evidence(docs: pd.DataFrame, context: pd.DataFrame | None) -> tuple[pd.Data
     out["burst"] = chance["burst"] < BURST_P
 
     out["one_hit_author"] = rev["author"].notna() & (ctx["author_reviews"] == 1)
-    level = pd.to_numeric(rev.get("author_level", pd.Series(np.nan, index=rev.index)), errors="coerce")
-    out["fresh_account"] = level <= FRESH_ACCOUNT_LEVEL  # missing (not shown) is never fresh
+    out["fresh_account"] = fresh_accounts(rev)
     out["farm_account"] = ctx["farm_score"].fillna(0) >= FARM_BAR
     chance["farm_account"] = 10.0 ** (-ctx["farm_score"].fillna(0).astype(float) / 10)
 
