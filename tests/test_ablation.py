@@ -10,14 +10,10 @@ from tests.test_claim_checks import claim, doc, registry
 from tests.test_review_flags import honest_history, review
 
 
-def _marts(off=frozenset()):
-    providers = pd.DataFrame({"provider_id": ["p1"], "provider_name": ["甲"], "aliases": [[]]})
-    paid = review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0, author="regular1")
-    docs = [*honest_history(), paid]
-    complaint = doc(
-        "complaints:1", "complaint", author="悦家旗舰店", text="合作后销量下滑", label=-1, at="2025-04-01"
-    )
-    docs = pd.DataFrame([*docs, complaint]).assign(
+def _documents(rows) -> pd.DataFrame:
+    """clean/documents rows from the test helpers' review and complaint dicts, with the columns the
+    marts read and the helpers leave out."""
+    return pd.DataFrame(rows).assign(
         title=None,
         fetched_at=pd.Timestamp("2026-01-01", tz="UTC"),
         amount_cny=None,
@@ -27,6 +23,16 @@ def _marts(off=frozenset()):
         sentiment=0.5,
         sentiment_label=0,
     )
+
+
+def _marts(off=frozenset()):
+    providers = pd.DataFrame({"provider_id": ["p1"], "provider_name": ["甲"], "aliases": [[]]})
+    paid = review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0, author="regular1")
+    docs = [*honest_history(), paid]
+    complaint = doc(
+        "complaints:1", "complaint", author="悦家旗舰店", text="合作后销量下滑", label=-1, at="2025-04-01"
+    )
+    docs = _documents([*docs, complaint])
     return compute_marts(providers, docs, pd.DataFrame([claim("a")]), registry(), pd.DataFrame(), off=off)
 
 
@@ -57,16 +63,7 @@ def test_the_fresh_account_switch_turns_off_only_the_fresh_account_flag():
     providers = pd.DataFrame({"provider_id": ["p1"], "provider_name": ["甲"], "aliases": [[]]})
     fresh = {**review(text="合作愉快，运营很用心，值得推荐", rating=5.0, author="xiaohao"), "author_level": 0}
     paid = {**review(text="好评返现五元，服务还行，店铺的数据也还可以吧", rating=5.0), "author_level": 0}
-    docs = pd.DataFrame([*({**r, "author_level": 8} for r in honest_history()), fresh, paid]).assign(
-        title=None,
-        fetched_at=pd.Timestamp("2026-01-01", tz="UTC"),
-        amount_cny=None,
-        status=None,
-        reply_days=None,
-        client=None,
-        sentiment=0.5,
-        sentiment_label=0,
-    )
+    docs = _documents([*({**r, "author_level": 8} for r in honest_history()), fresh, paid])
 
     def flagged(off=frozenset()):
         claims = pd.DataFrame([claim("a")])
