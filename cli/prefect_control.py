@@ -58,41 +58,52 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def start_server(tree: DataTree) -> subprocess.Popen:
-    """No Prefect server configured: start one on loopback, with its database in the data tree.
-    Schedules need a real server (the temporary one a flow call starts does not run them)."""
+def launch_server(log_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`prefect server start` on a free loopback port, its output appended to `log_path`, without
+    waiting for it: the process and its API URL (see `server_healthy`). The kernel stops it when the
+    process that started it dies."""
+    port = free_port()
+    prefect_bin = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    with open(log_path, "ab") as log:  # the server keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [prefect_bin, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # safe here: no threads yet (Prefect is imported later)
+        )
+    return proc, f"http://127.0.0.1:{port}/api"
+
+
+def server_healthy(api: str) -> bool:
+    """Whether the Prefect server at `api` answers its health check."""
     import urllib.error
     import urllib.request
 
-    port = free_port()
+    try:
+        with urllib.request.urlopen(f"{api}/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start_server(tree: DataTree) -> subprocess.Popen:
+    """No Prefect server configured: start one on loopback, with its database in the data tree.
+    Schedules need a real server (the temporary one a flow call starts does not run them)."""
     env = os.environ.copy()
     env["PREFECT_UI_ENABLED"] = "true"
-    log = open(tree.logs_dir / "prefect-server.log", "ab")  # noqa: SIM115 - lives as long as the server
-    prefect_bin = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
-    proc = subprocess.Popen(
-        [prefect_bin, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,  # safe here: no threads yet (Prefect is imported later)
-    )
-    api = f"http://127.0.0.1:{port}/api"
+    proc, api = launch_server(tree.logs_dir / "prefect-server.log", env)
     deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
+    while not server_healthy(api):
         if proc.poll() is not None:
             raise Fail(
                 f"the Prefect server exited while starting; see {tree.logs_dir / 'prefect-server.log'}"
             )
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        raise Fail(f"the Prefect server did not start within {SERVER_START_S} s")
+        if time.monotonic() >= deadline:
+            proc.terminate()
+            raise Fail(f"the Prefect server did not start within {SERVER_START_S} s")
+        time.sleep(0.5)
     os.environ["PREFECT_API_URL"] = api
     return proc
 

@@ -15,32 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from cli import prefect_control
 
 START_TIMEOUT_S = 180  # cold start-up measured 10–25 s on 2 cores, several times that under load
 STOP_TIMEOUT_S = 10
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """Linux: the kernel sends the server SIGTERM if pytest dies without its teardown (kill -9)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class SessionServer:
@@ -48,8 +30,6 @@ class SessionServer:
 
     def __init__(self, home: Path):
         self.home = home
-        self.port = _free_port()
-        self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.log_path = home / "prefect-server.log"
         self._ready = False
         home.mkdir(parents=True, exist_ok=True)
@@ -63,23 +43,8 @@ class SessionServer:
                 "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
             }
         )
-        prefect_bin = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [prefect_bin, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent,
-            )
-
-    def _healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
+        # The same start as `kaopu serve`'s own server (cli/prefect_control.py), with its own home.
+        self.proc, self.api_url = prefect_control.launch_server(self.log_path, env)
 
     def wait(self, timeout: float = START_TIMEOUT_S) -> str:
         """Block until the server answers its health check; fail with its log's tail if it cannot."""
@@ -90,7 +55,7 @@ class SessionServer:
             if self.proc.poll() is not None:
                 code = self.proc.returncode
                 raise RuntimeError(f"the session's Prefect server exited ({code}):\n{self._tail()}")
-            if self._healthy():
+            if prefect_control.server_healthy(self.api_url):
                 self._ready = True
                 return self.api_url
             time.sleep(0.2)
