@@ -17,7 +17,7 @@ from cli.errors import Fail, say_error
 from flows import history, lock
 from pipelines.config import bounded, clip
 from pipelines.messages import UI, field_label, flag_sentences, render, say
-from pipelines.storage import DataTree
+from pipelines.storage import DataTree, write_bytes_atomic
 
 
 def report_crawl(summary: dict[str, Any], lang: str) -> list[str]:
@@ -157,8 +157,9 @@ def write_report(tree: DataTree, lang: str, provider: str | None = None) -> None
 
 
 def write_json(target: str | None, doc: Any) -> bool:
-    """`--json FILE` writes the machine-readable result there; `--json -` prints it instead of the
-    human summary (returns True: nothing else goes to stdout)."""
+    """`--json FILE` writes the machine-readable result there, whole or not at all (a reader never sees
+    half a file); `--json -` prints it instead of the human summary (returns True: nothing else goes to
+    stdout)."""
     if target is None:
         return False
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
@@ -166,7 +167,7 @@ def write_json(target: str | None, doc: Any) -> bool:
         sys.stdout.write(text + "\n")
         return True
     try:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        write_bytes_atomic(Path(target), lambda fh: fh.write((text + "\n").encode("utf-8")))
     except OSError as exc:
         raise Fail(f"--json {bounded(target)}: cannot write: {exc.strerror or exc}", 2) from None
     return False

@@ -114,3 +114,25 @@ def test_leak_check_finds_a_pasted_passage_even_rewrapped(tmp_path: Path) -> Non
     assert leaks.main(["--corpus", str(folder), "--repo", str(repo)]) == 1
     (repo / "leaky.txt").write_text(passage[:25] + "\n", encoding="utf-8")
     assert leaks.main(["--corpus", str(folder), "--repo", str(repo)]) == 0
+
+
+def test_eval_text_json_goes_to_a_file_whole_or_to_stdout_alone(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app as cli
+
+    with_phone = _record(1, text="有事请联系店长，电话 139 1234 5678，这句话是我们为测试自己写的。")
+    with_phone["pii"] = ["139 1234 5678"]
+    folder = _write(tmp_path / "corpus", [with_phone, _record(2)])
+    out = tmp_path / "figures" / "pii.json"
+    args = ["--lang", "en", "eval-text", "--corpus", str(folder), "--split", "all", "--stage", "pii"]
+    written = CliRunner().invoke(cli.app, [*args, "--json", str(out)])
+    assert written.exit_code == 0, written.output
+    assert "pii" in written.output  # the human table still prints
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["split"] == "all"
+    assert doc["stages"]["pii"]["figures"]["recall"]["value"] == 1.0
+    assert not [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+    printed = CliRunner().invoke(cli.app, [*args, "--json", "-"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["stages"]["pii"]["figures"]["leaks"]["value"] == 0.0

@@ -3,7 +3,6 @@ world's truth), `eval-text` (the text readers on real labelled passages)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -168,7 +167,9 @@ def eval_text(
     ] = None,
     split: Annotated[str, typer.Option(help="train (tune on it), test (held out) or all.")] = "test",
     stage: Annotated[list[str] | None, typer.Option("--stage", help="Only this stage (repeatable).")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Also write the figures as JSON here ('-': stdout only).")
+    ] = None,
     check: Annotated[bool, typer.Option(help="Exit 1 when a figure is below its pinned floor.")] = False,
     errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,
 ) -> None:
@@ -186,10 +187,8 @@ def eval_text(
         results = text_eval.evaluate(corpus or text_eval.corpus.default_path(), split=split, stages=stages)
     except CorpusError as exc:
         raise Fail(str(exc), 2) from None
-    render.print_text_figures(results, split, errors)
-    if json_out:
-        data = {"split": split, "stages": text_eval.as_json(results)}
-        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not render.write_json(json_out, {"split": split, "stages": text_eval.as_json(results)}):
+        render.print_text_figures(results, split, errors)
     if check:
         below = text_eval.failures(results)
         if below:
