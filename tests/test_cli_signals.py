@@ -42,8 +42,13 @@ def big_sandbox():
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """`kaopu ARGS` as a shell runs it (SIGINT not ignored), in its own process group."""
+    return _spawn_group([sys.executable, "-c", _WITH_CTRL_C, *args], env)
+
+
+def _spawn_group(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", _WITH_CTRL_C, *args],
+        cmd,
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,

@@ -21,12 +21,11 @@ from flows import history, lock
 from pipelines.storage import DataTree
 from sandbox.server import start
 from tests.sandbox_fixture import watch_world
-from tests.test_cli_signals import _alive, _api_call, _spider_running
+from tests.test_cli_signals import _alive, _api_call, _spawn_group, _spider_running
 from tests.test_flows import _kaopu, _kaopu_env, _wait_for
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
 SEED = 41
 N_PROVIDERS = 8
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -67,18 +66,6 @@ def _state(api: str, flow_run_id: str) -> str | None:
     return found["state"]["type"] if found and found.get("state") else None
 
 
-def _spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd,
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own group: a failing test can kill all of it
-    )
-
-
 @contextlib.contextmanager
 def _reaped(proc: subprocess.Popen):
     family: dict[int, str] = {}
@@ -105,7 +92,7 @@ def test_a_process_pool_worker_runs_the_deployed_full_run(prefect_api, sandbox, 
     assert pool["type"] == "process"
 
     run_id = _trigger(prefect_api, dep)
-    worker = _spawn(
+    worker = _spawn_group(
         [str(Path(sys.executable).parent / "prefect"), "worker", "start", "--pool", "kaopu-test-run"], env
     )
     with _reaped(worker):
@@ -142,7 +129,7 @@ def test_sigterm_to_a_kaopu_worker_mid_run_leaves_no_process_no_lock_and_no_runn
     data.mkdir()
     (data / "providers.toml").write_text("# no providers watched\n", encoding="utf-8")
     env = _env(big_sandbox.url, prefect_api, tmp_path / "prefect-home")
-    worker = _spawn(
+    worker = _spawn_group(
         [sys.executable, "-m", "cli.app", "--data", str(data), "worker", "--pool", "kaopu-test-stop"], env
     )
     tree = DataTree(data)
