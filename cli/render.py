@@ -324,6 +324,20 @@ def print_doctor(checks: list[Any]) -> None:
     out.print(table)
 
 
+def print_grouped_text_figures(grouped: dict[str, dict[str, Any]], split: str, field: str) -> None:
+    """eval-text --by: each group's figures (not the baselines), one row per group, stage and figure."""
+    table = Table(title=f"text readers on the {split} split, by {field} (95% intervals)")
+    for col in (field, "stage", "figure", "value", "95% interval", "n"):
+        table.add_column(col)
+    for group, results in grouped.items():
+        for name, result in results.items():
+            for fig_name, fig in result.figures.items():
+                if fig.n:
+                    row = (f"{fig.value:.3f}", f"{fig.low:.3f}–{fig.high:.3f}", str(fig.n))
+                    table.add_row(group, name, fig_name, *row)
+    out.print(table)
+
+
 def print_text_figures(results: dict[str, Any], split: str, errors: bool) -> None:
     """eval-text's figures with their 95% intervals (and each stage's worst errors when asked)."""
     table = Table(title=f"text readers on the {split} split (95% intervals)")

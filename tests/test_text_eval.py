@@ -136,3 +136,28 @@ def test_eval_text_json_goes_to_a_file_whole_or_to_stdout_alone(tmp_path: Path) 
     printed = CliRunner().invoke(cli.app, [*args, "--json", "-"])
     assert printed.exit_code == 0, printed.output
     assert json.loads(printed.output)["stages"]["pii"]["figures"]["leaks"]["value"] == 0.0
+
+
+def test_figures_per_source_type_count_each_group_alone(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app as cli
+    from evaluation import text as text_eval
+
+    forum = _record(1, text="论坛里有人说：联系我微信 abc_12345 领资料，这句话是我们为测试自己写的。")
+    forum.update(source_type="forum_post", pii=["abc_12345"])
+    missed = _record(2, text="文章里写着联系人电话 13912345678，这句话是我们为测试自己写的，共两句。")
+    missed["pii"] = ["联系人电话"]  # a label our masker cannot find: this group's recall falls alone
+    folder = _write(tmp_path / "corpus", [forum, missed, _record(3)])
+    grouped = text_eval.evaluate_by(folder, "source_type", split="all", stages=["pii"])
+    assert list(grouped) == ["article", "forum_post"]  # largest group first
+    assert grouped["forum_post"]["pii"].figures["recall"].value == 1.0
+    assert grouped["forum_post"]["pii"].figures["recall"].n == 1
+    assert grouped["article"]["pii"].figures["recall"].value == 0.0
+    args = ["--lang", "en", "eval-text", "--corpus", str(folder), "--split", "all", "--stage", "pii"]
+    shown = CliRunner().invoke(cli.app, [*args, "--by", "source_type", "--json", "-"])
+    assert shown.exit_code == 0, shown.output
+    assert set(json.loads(shown.output)["by"]["groups"]) == {"article", "forum_post"}
+    wrong = CliRunner().invoke(cli.app, [*args, "--by", "colour"])
+    assert wrong.exit_code == 2
+    assert "--by must be one of source_type, script" in wrong.output

@@ -172,6 +172,9 @@ def eval_text(
     ] = None,
     check: Annotated[bool, typer.Option(help="Exit 1 when a figure is below its pinned floor.")] = False,
     errors: Annotated[bool, typer.Option(help="Print each stage's worst errors.")] = False,
+    by: Annotated[
+        str | None, typer.Option(help="Also give the figures per source_type or per script.")
+    ] = None,
 ) -> None:
     """Score the text readers (providers, stance, claims, duplicates, personal data) on real passages."""
     from evaluation import text as text_eval
@@ -183,12 +186,21 @@ def eval_text(
         raise Fail(f"unknown stage {bounded(unknown[0])} (one of {', '.join(text_eval.STAGES)})", 2)
     if split not in SPLITS:
         raise Fail(f"--split must be one of {', '.join(SPLITS)}", 2)
+    if by is not None and by not in text_eval.GROUPINGS:
+        raise Fail(f"--by must be one of {', '.join(text_eval.GROUPINGS)}", 2)
+    folder = corpus or text_eval.corpus.default_path()
     try:
-        results = text_eval.evaluate(corpus or text_eval.corpus.default_path(), split=split, stages=stages)
+        results = text_eval.evaluate(folder, split=split, stages=stages)
+        grouped = text_eval.evaluate_by(folder, by, split=split, stages=stages) if by else {}
     except CorpusError as exc:
         raise Fail(str(exc), 2) from None
-    if not render.write_json(json_out, {"split": split, "stages": text_eval.as_json(results)}):
+    doc: dict = {"split": split, "stages": text_eval.as_json(results)}
+    if by:
+        doc["by"] = {"field": by, "groups": {g: text_eval.as_json(r) for g, r in grouped.items()}}
+    if not render.write_json(json_out, doc):
         render.print_text_figures(results, split, errors)
+        if by:
+            render.print_grouped_text_figures(grouped, split, by)
     if check:
         below = text_eval.failures(results)
         if below:

@@ -25,7 +25,17 @@ from evaluation.text.stats import StageResult
 
 STAGES = ("providers", "stance", "claims", "dedup", "pii")
 
-__all__ = ["STAGES", "Passage", "StageResult", "evaluate", "failures", "load", "select"]
+__all__ = [
+    "GROUPINGS",
+    "STAGES",
+    "Passage",
+    "StageResult",
+    "evaluate",
+    "evaluate_by",
+    "failures",
+    "load",
+    "select",
+]
 
 
 def _stage(name: str):
@@ -38,6 +48,24 @@ def evaluate(
     """Every requested stage scored on one split of the corpus at `corpus`."""
     passages = select(load(corpus), split)
     return {name: _stage(name).evaluate(passages) for name in stages}
+
+
+GROUPINGS = ("source_type", "script")
+
+
+def evaluate_by(
+    corpus: str | Path, field: str, *, split: str = "test", stages: Sequence[str] = STAGES
+) -> dict[str, dict[str, StageResult]]:
+    """The same figures per value of a passage field (`source_type` or `script`), largest group first.
+    Pairs (dedup) and baselines are counted inside a group only; a small group's interval says how
+    little it rests on."""
+    if field not in GROUPINGS:
+        raise ValueError(f"cannot group by {field!r} (one of {', '.join(GROUPINGS)})")
+    groups: dict[str, list[Passage]] = {}
+    for p in select(load(corpus), split):
+        groups.setdefault(getattr(p, field) or "unknown", []).append(p)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return {value: {name: _stage(name).evaluate(ps) for name in stages} for value, ps in ordered}
 
 
 def failures(results: dict[str, StageResult]) -> list[str]:
