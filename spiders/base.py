@@ -327,11 +327,14 @@ class KaopuSpider(scrapy.Spider):
         """Called on each page of a thread before its items are yielded, with `(item id, own page url)`
         of every item it lists: remembers them as the thread's members and, when the thread is
         revisited, lets the known ones be written again. Returns whether the thread is revisited."""
+        ids = [i for i, _ in rows]
         if rows:
             self.crawl_state.add_members(thread, rows)
+            shared = getattr(self.crawler, "kaopu_frontier", None)
+            if shared is not None:
+                shared.note_listed(thread, ids)  # every page: a worker that revisits may read the end
         if not self.revisits(thread):
             return False
-        ids = [i for i, _ in rows]
         self._rewrite_ids.update(ids)
         self._revisit_pass.setdefault(thread, set()).update(ids)
         self.crawler.stats.inc_value("kaopu/revisit/listed", len(ids))
@@ -367,11 +370,11 @@ class KaopuSpider(scrapy.Spider):
         listed = self._revisit_pass.pop(thread, None)
         if listed is None:
             return
-        if self.crawler.settings.get("KAOPU_FRONTIER_URL"):
-            # On a shared frontier a thread's pages are spread over the workers: none of them saw the
-            # whole list, so none may say what it no longer lists. Versions are still written.
-            self.crawler.stats.inc_value("kaopu/revisit/gone_unchecked")
-            return
+        shared = getattr(self.crawler, "kaopu_frontier", None)
+        if shared is not None:
+            # On a shared frontier this worker read only some of the thread's pages; the set in Redis
+            # holds what every page listed (spiders/frontier.py).
+            listed = shared.listed(thread)
         missing = {i: u for i, u in self.crawl_state.members(thread).items() if i not in listed}
         if missing:
             yield from self.gone_from_thread(thread, missing)
@@ -386,6 +389,7 @@ class KaopuSpider(scrapy.Spider):
             for thread in self._finished_threads:
                 self.crawl_state.mark_thread_done(thread, now)
             if 0 < self.revisit_share < 1:
-                self.crawl_state.next_revisit_round()  # the next run revisits the next window
+                # The next run revisits the next window (once, however many workers shared this run).
+                self.crawl_state.next_revisit_round(started_at=self.revisit_round)
         self.crawler.stats.set_value("kaopu/state/seen_total", self.crawl_state.count())
         self.crawl_state.close()

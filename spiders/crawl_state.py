@@ -116,11 +116,22 @@ class CrawlState:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'revisit_round'").fetchone()
         return int(row[0]) if row else 0
 
-    def next_revisit_round(self) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('revisit_round', ?)",
-            (str(self.revisit_round() + 1),),
-        )
+    def next_revisit_round(self, started_at: int | None = None) -> bool:
+        """Move the revisit window on by one. `started_at`: the round this process read when it started;
+        the window then moves only if it is still there, so the workers of one shared crawl that use
+        this state (one host's frontier workers) move it once, not once each. Returns whether it moved."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.revisit_round()
+            moved = started_at is None or current == started_at
+            if moved:
+                upsert = "INSERT OR REPLACE INTO meta (key, value) VALUES ('revisit_round', ?)"
+                self._db.execute(upsert, (str(current + 1),))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return moved
 
     # -- watermark ----------------------------------------------------------------------------
     def watermark(self) -> str | None:

@@ -19,7 +19,10 @@ What is shared, per source, under `kaopu:frontier:<source>:`:
   cleanly (Ctrl-C, SIGTERM, a block) hands its processing list back itself.
 - `pace:<host>`: the next moment a request to that host may start, shared by every worker (below);
 - `quota:<day>`: the source's requests that day, counted by every worker against the profile's
-  `daily_requests` (spiders/quota.py).
+  `daily_requests` (spiders/quota.py);
+- `listed:<thread>`: every item id a page of that thread (a company's complaints, a service's reviews)
+  listed, from whichever worker read the page; the worker that reads the thread's last page on a
+  revisit compares it with the known members to record what is no longer listed (spiders/base.py).
 
 When a worker is done: its own engine is idle, the queue is empty, no other live worker holds a
 request, and the seeding is over. Only then does it close with `finished`; until then it waits
@@ -52,6 +55,8 @@ from twisted.internet import task
 
 HEARTBEAT_TTL_S = 10.0
 _NUDGE_EVERY_S = 0.25
+# A thread's listed ids outlive any one worker, not the crawl: a week covers a paused crawl resumed.
+LISTED_TTL_S = 7 * 24 * 3600
 _ENTRY = "kaopu_frontier_entry"  # the queue entry a request was taken from (request.meta)
 SEEDED = "seeded"
 
@@ -180,6 +185,26 @@ class Frontier:
 
     def pending(self) -> int:
         return int(self.server.llen(self.queue_key))
+
+    # -- what a thread lists ----------------------------------------------------------------------
+    # A thread's pages (a company's complaints, a service's reviews) are read by whichever workers take
+    # them, so no worker alone sees the whole list. Every page adds its item ids to one set per thread;
+    # the worker that reads the last page compares the crawl state's members with that set to say what
+    # is no longer listed. Pages are chained (page N asks for N+1), so the set is complete by then. A
+    # fresh crawl clears the sets with the rest of the source's keys (`prepare`).
+    def listed_key(self, thread: str) -> str:
+        return f"{self.prefix}listed:{thread}"
+
+    def note_listed(self, thread: str, item_ids: list[str]) -> None:
+        if item_ids:
+            key = self.listed_key(thread)
+            with self.server.pipeline() as pipe:
+                pipe.sadd(key, *item_ids)
+                pipe.expire(key, LISTED_TTL_S)
+                pipe.execute()
+
+    def listed(self, thread: str) -> set[str]:
+        return {m.decode() for m in self.server.smembers(self.listed_key(thread))}
 
 
 def prepare(url: str, source: str) -> str:

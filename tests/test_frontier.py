@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.history import parse_as_of
+from sandbox.server import start
 from spiders import frontier
 from tests.redis_fixture import start_redis
-from tests.sandbox_fixture import crawl, logged_sandbox, raw_ids, start_spider, wait_for
+from tests.sandbox_fixture import crawl, logged_sandbox, raw_ids, raw_records, start_spider, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -254,3 +256,38 @@ def test_workers_figures_add_up_even_when_one_has_none_where_another_has_a_numbe
     failed = CrawlResult("registry", 1, "registry: boom", 1.0, {"run_id": "r-w3", "pages": 1})
     merged = merge_worker_results("registry", [a, failed, b], elapsed=2.0, frontier_state="fresh")
     assert merged.exit_code == 1 and merged.message == "registry: boom"
+
+
+def _gone(data: Path) -> set[tuple[str, str]]:
+    """(item id, how) of every Disappearance in raw."""
+    return {
+        (f"{r['item_source']}:{r['item_native_id']}", r["how"])
+        for r in raw_records(data)
+        if r.get("kind") == "disappearance"
+    }
+
+
+def test_a_revisit_shared_by_two_workers_records_what_the_lists_no_longer_show(redis_url, tmp_path):
+    """Crawl a world as of D1, then revisit it as of D2 (after withdrawals and deletions): two frontier
+    workers, each reading some pages of each thread, record the same disappearances, with the same
+    how (a complaint's own page asked), as one process reading every page."""
+    seed, n, d1, d2 = 11, 8, "2026-06-10", "2027-03-31"
+    sources = ("complaints", "market")
+    one, shared = tmp_path / "one", tmp_path / "shared"
+    with start(seed, n_providers=n, port=0, as_of=parse_as_of(d1)) as sb:
+        for data in (one, shared):
+            done = crawl(data, sb.url, sources=sources)
+            assert all(code == 0 for code, _, _ in done.values()), done
+    with start(seed, n_providers=n, port=0, as_of=parse_as_of(d2)) as sb:
+        done = crawl(one, sb.url, "--revisit", "all", sources=sources)
+        assert all(code == 0 for code, _, _ in done.values()), done
+        for source in sources:
+            assert frontier.prepare(redis_url, source) == "fresh"
+            revisit = ("--revisit", "all", "--frontier", redis_url)
+            procs = [start_spider(source, shared, sb.url, *revisit, "--worker", w) for w in ("w1", "w2")]
+            for proc in procs:
+                _, err = proc.communicate(timeout=600)
+                assert proc.returncode == 0, err
+    expected = _gone(one)
+    assert {how for _, how in expected} >= {"withdrawn_page", "missing_from_list"}, expected
+    assert _gone(shared) == expected

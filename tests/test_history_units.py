@@ -220,6 +220,24 @@ def test_a_rolling_window_covers_every_thread_in_ceil_one_over_share_runs():
     assert not any(KaopuSpider.revisits(spider, t) for t in threads)
 
 
+def test_workers_sharing_one_crawl_state_move_the_revisit_window_once(tmp_path):
+    """Two frontier workers on one host share the source's crawl state; each closes at the end of the
+    same run. Moving the window once per worker would skip every other window, and some threads would
+    never be revisited."""
+    from spiders.crawl_state import CrawlState
+
+    w1, w2 = CrawlState(tmp_path), CrawlState(tmp_path)
+    started = w1.revisit_round()
+    assert started == w2.revisit_round() == 0
+    assert w1.next_revisit_round(started_at=started) is True
+    assert w2.next_revisit_round(started_at=started) is False
+    assert CrawlState(tmp_path).revisit_round() == 1
+    assert w2.next_revisit_round(started_at=1) is True  # the next run moves it on again
+    assert w1.revisit_round() == 2
+    w1.close()
+    w2.close()
+
+
 def test_eval_scores_the_history_on_events_it_could_see():
     from evaluation.sandbox_eval import history_metrics
 
