@@ -222,11 +222,18 @@ def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
 
+_SENTENCE_END = re.compile(r"[。！!？?\n]")
+
+
 def agency_word_nearby(c: Candidate) -> bool | None:
+    """An agency word near one of its occurrences, in the same sentence (…操盘能力。近日，某集团公布…:
+    the next sentence's company is not the one that 操盘)."""
     near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
     for at in c.occurrences():
-        window = c.text[max(0, at - near) : at + len(c.name) + near]
-        if AGENCY_WORDS.search(window):
+        start, end = max(0, at - near), at + len(c.name) + near
+        before = [m.end() for m in _SENTENCE_END.finditer(c.text, start, at)]
+        after = _SENTENCE_END.search(c.text, at + len(c.name), end)
+        if AGENCY_WORDS.search(c.text, before[-1] if before else start, after.start() if after else end):
             return True
     return None
 

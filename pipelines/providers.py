@@ -44,6 +44,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from pipelines.agency_context import GENERIC_CORES, is_agency, is_organisation_name
+from pipelines.lexicon import is_words
 from pipelines.names import name_key
 from pipelines.org_names import NAMING_FINDERS, REGIONS, Mention, mentions, siblings
 from pipelines.storage import slugify
@@ -117,9 +118,17 @@ def organisation_mentions(norm: str) -> list[tuple[int, str]]:
 
 
 def _same_company(a: str, b: str) -> bool:
-    """Two cores of one text name one company when one holds the other (鹿鸣 and 鹿鸣电商w)."""
+    """Two cores of one text name one company when they are equal, or when the longer is the shorter
+    and then only what the company sells or a share class (丽人丽妆 and 丽人丽妆化妆品, 瑞志 and 瑞志医药,
+    鹿鸣 and 鹿鸣w). A short name inside a longer one is another company when the rest is part of a
+    name (宝尊 and 宝尊星: 星 is no word of its own here; 尊星 and 宝尊星 differ by what comes first)."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return short == long_ or (len(short) >= 2 and short in long_)
+    if short == long_:
+        return True
+    if len(short) < 2 or not long_.startswith(short):
+        return False
+    rest = long_[len(short) :]
+    return rest.isascii() or (len(rest) >= 2 and is_words(rest))
 
 
 # Publicly known partner agencies (a data file of this package; what it holds and where it comes from

@@ -204,3 +204,21 @@ def test_a_longer_name_that_holds_a_known_one_is_another_company():
 def test_the_writers_own_company_in_a_complaint_is_the_client():
     text = "我公司(娄底森屿电子商务有限公司)与某平台签了合作协议，交了三万元服务费后几乎没有订单。"
     assert discover(text) == []
+
+
+def test_two_agencies_whose_names_share_a_head_are_two_companies():
+    # The short name inside the longer one is another company when the rest is part of a name.
+    text = "青禾电商和青禾星电商都在杭州，青禾电商做天猫代运营，青禾星电商做抖音代运营。"
+    assert discover(text) == ["青禾电商", "青禾星电商"]
+    # …and one company when the rest is only what it sells or a share class.
+    from pipelines.providers import _same_company
+
+    assert _same_company("青禾", "青禾化妆品") and _same_company("青禾", "青禾w")
+    assert not _same_company("青禾", "青禾星") and not _same_company("禾星", "青禾星")
+
+
+def test_an_agency_word_in_the_next_sentence_does_not_make_a_company_an_agency():
+    text = "这家服务商的操盘能力得到验证。近日，森屿集团公布了第三季度业绩，同店销售增长。"
+    assert discover(text) == []
+    # In the same sentence it does.
+    assert discover("近日，森屿集团公布了第三季度业绩，代运营收入增长三成。") == ["森屿集团"]
