@@ -13,6 +13,8 @@ legal suffix) and the words around each place the core occurs in the text.
    an overview's bare brands, which the list rule below would otherwise drop.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
    a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
+4. `source_of_text`: every time it occurs the text cites it (来源：X, 据X报道, X研报显示): a medium
+   or research house. `has_own_shop`: X旗舰店 — a brand that sells, and its X电商 is its own arm.
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
    `known_agency`: a publicly known partner agency of `known_agencies.txt`, not served or passed by.
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -53,6 +55,11 @@ MEDIA = _words(
     "新华社 人民网 中新网 澎湃 界面 财新 第一财经 经济观察报 美通社 reuters bloomberg prnewswire",
     "网经社 亿邦 财联社 界面新闻 证券时报 每日经济新闻 中国经营报 北京商报 新京报 晚点 格隆汇 智通财经",
     "东方财富 同花顺 新浪财经 凤凰网 观察者网 环球网 中国证券报 上海证券报 经济参考报 投资界 创业邦",
+    "天下网商 电商在线 蓝鲸财经 晚点latepost 源sight 深响 刺猬公社 白鲸出海 品牌观察报 21世纪经济报道",
+    # research and data houses an article cites (their reports, rankings and market shares)
+    "艾瑞 艾瑞咨询 易观 易观分析 艾媒 艾媒咨询 灼识 灼识咨询 弗若斯特沙利文 沙利文 欧睿 欧睿国际 尼尔森",
+    "凯度 益普索 头豹 头豹研究院 前瞻产业研究院 智研咨询 中商产业研究院 星图数据 魔镜市场情报 蝉妈妈",
+    "飞瓜 飞瓜数据 久谦 久谦中台 euromonitor nielsen kantar ipsos frost sullivan iresearch analysys",
 )
 _PLATFORM_INSIDE = re.compile("|".join(sorted((p for p in PLATFORMS if len(p) >= 2), key=len, reverse=True)))
 _INSTITUTION_END = re.compile(
@@ -134,6 +141,54 @@ def platform_or_medium(c: Candidate) -> bool | None:
 
 def institution(c: Candidate) -> bool | None:
     return False if _INSTITUTION_END.search(c.name) else None
+
+
+# Where a text names its source (来源：某某, 文|某某, 据某某报道, 某某记者获悉, 某某研报显示): a medium or
+# a research house, whatever its name ends in.
+_SOURCE_MARK_BEFORE = re.compile(
+    r"(?:来源|图源|题图来源|文|作者|撰文|编辑|责编|出品|转自|转载自|引自|via)\s?[:：|｜丨/]?\s?$", re.I
+)
+_CITED_BEFORE = re.compile(r"(?:据|根据|援引|引用|来自)$")
+# What may stand between a name's core and the words after it (森屿科技报道, 森屿咨询的数据).
+_NAME_TAIL = re.compile(
+    r"(?:电子商务|电商|网络科技|科技|网络|数字|咨询|研究院|智库|数据|财经|集团|公司|新闻)*"
+)
+_SOURCE_AFTER = re.compile(
+    r"^(?:的)?(?:报道|消息|获悉|讯|记者|编辑部|研报|研究报告|行业报告|白皮书|分析师|研究员|统计|调研|监测|榜单)"
+)
+_CITED_AFTER = re.compile(r"^(?:的)?(?:数据|报告|资料|研究|测算|估算|统计)")
+
+
+def source_of_text(c: Candidate) -> bool | None:
+    """Every time it occurs, the text cites it (据某某报道, 来源：某某, 某某研报显示, 根据某某的数据):
+    the source of what is said, not a company the text is about."""
+    if c.form == "known":
+        return None
+    places = c.occurrences()
+    probe = c.core if len(c.core) >= 2 else c.name
+    for at in places:
+        before = c.text[max(0, at - 8) : at]
+        tail = _NAME_TAIL.match(c.text, at + len(probe)).end()
+        after = c.text[tail : tail + 8]
+        if _SOURCE_MARK_BEFORE.search(before) or _SOURCE_AFTER.match(after):
+            continue
+        if _CITED_BEFORE.search(before) and _CITED_AFTER.match(after):
+            continue
+        return None
+    return False
+
+
+# Its own shop (某某官方旗舰店, 某某天猫店): a brand that sells, whose e-commerce arm is not an agency.
+_OWN_SHOP_AFTER = re.compile(r"(?:电商)?(?:官方)?(?:旗舰店|专卖店|专营店|天猫店|京东店|抖音店|淘宝店)")
+
+
+def has_own_shop(c: Candidate) -> bool | None:
+    if c.form == "known" or len(c.core) < 2:
+        return None
+    for at in c.occurrences():
+        if _OWN_SHOP_AFTER.match(c.text, at + len(c.core)):
+            return False
+    return None
 
 
 def kind_of_business(c: Candidate) -> bool | None:
@@ -260,6 +315,8 @@ RULES: tuple[Rule, ...] = (
     kind_of_business,
     enumerated_as_agencies,
     client_only,
+    source_of_text,
+    has_own_shop,
     named_in_passing,
     known_agency,
     agency_in_name,

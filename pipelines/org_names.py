@@ -78,7 +78,10 @@ _LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
 _BRAND_END = re.compile(
     r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|控股|集团)"
     r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
-    r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
+    r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能|"
+    # a phrase's noun (共创电商辉煌, 电商之路, 电商卖家), or a brand's own unit (某品牌电商事业部)
+    r"辉煌|未来|篇章|新篇|之路|梦|蓝海|红利|浪潮|风口|江湖|圈|卖家|商家|店铺|从业者|小白|新手|老板|"
+    r"事业部|事业群|业务部|部门|部(?!分))"
 )
 # Looked for right to left from each 公司, in the dozen characters before it (a scan from every
 # position with the optional region in front was a tenth of discover's time).
@@ -166,12 +169,17 @@ def _legal(text: str) -> list[Mention]:
     return out
 
 
+# 某某电商代运营官网: the name is 某某电商, and 代运营 says what it does.
+_SERVICE_AFTER_BRAND = re.compile(r"(?<=电商|科技|网络|数字)代运营$")
+
+
 def _brand(text: str) -> list[Mention]:
     out = []
     for m in _BRAND_END.finditer(text):
         start = _left_edge(text, m.start(), 4)
         if start is not None:
-            out.append(Mention(start, m.end(), text[start : m.end()], "brand"))
+            name = _SERVICE_AFTER_BRAND.sub("", text[start : m.end()])
+            out.append(Mention(start, start + len(name), name, "brand"))
     return out
 
 

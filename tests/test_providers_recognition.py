@@ -222,3 +222,26 @@ def test_an_agency_word_in_the_next_sentence_does_not_make_a_company_an_agency()
     assert discover(text) == []
     # In the same sentence it does.
     assert discover("近日，森屿集团公布了第三季度业绩，代运营收入增长三成。") == ["森屿集团"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the service after a brand is not part of its name
+        ("想了解收费，敬请关注青禾电商代运营官网。", ["青禾电商"]),
+        # a phrase's noun or a brand's own unit after 电商
+        ("携手优质服务商共创电商辉煌，店铺运营更轻松。", []),
+        ("森屿电商事业部负责人说，今年不再找代运营。", []),
+        # a medium or research house cited as the source, whatever its name ends in
+        ("据森屿科技报道，多家代运营服务商今年营收下滑。", []),
+        ("来源：森屿科技  代运营服务商的日子不好过。", []),
+        ("根据森屿咨询的数据，青禾电商的代运营客户超过两百家。", ["青禾电商"]),
+        ("据艾瑞咨询的报告，代运营市场仍在增长，青禾电商排名第三。", ["青禾电商"]),
+        # …but an agency that discloses its own figures is the agency
+        ("据青禾电商披露，代运营收入增长三成。", ["青禾电商"]),
+        # a brand with its own flagship shop is the client, its 电商 the brand's own
+        ("森屿电商官方旗舰店由青禾电商代运营，森屿电商负责产品。", ["青禾电商"]),
+    ],
+)
+def test_sources_own_units_and_phrases_are_told_from_agencies(text, expected):
+    assert discover(text) == expected
