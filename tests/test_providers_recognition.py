@@ -245,3 +245,10 @@ def test_an_agency_word_in_the_next_sentence_does_not_make_a_company_an_agency()
 )
 def test_sources_own_units_and_phrases_are_told_from_agencies(text, expected):
     assert discover(text) == expected
+
+
+def test_the_known_list_holds_names_that_are_no_everyday_words():
+    # A bare name of the list is an agency, in English too; a phrase that holds part of one is not.
+    assert discover("通路快建今年新接了三个美妆品牌的天猫店。") == ["通路快建"]
+    assert discover("Leqee runs Tmall stores for several foreign brands.") == ["乐其电商"]
+    assert discover("快乐其实很简单，开店也一样。") == []
