@@ -102,7 +102,11 @@ _AFTER_AGENCY_WORD = re.compile(
     rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
 )
 _QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
-_QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
+# Within the clause: “关店”、某某破产：代运营… is a quoted word, not a name of the kind that follows.
+_QUOTED_AGENCY_AFTER = re.compile(
+    r"(?P<such>等|这样的|这类|之类的?)?[^、，,：:；;。！!？?\n]{0,12}?"
+    r"(?:代运营|服务商|运营商|电商企业|电商服务|服务企业|电商公司)"
+)
 _SIBLING = re.compile(rf"^(?:和|与|、|及|以及)([{_CJK}]{{2,4}}?)(?=等|、|和|与|及|,|，|。|的|\s)")
 _ENGLISH = re.compile(
     r"\b([A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+){0,2}),? "
@@ -259,8 +263,11 @@ def _weak_name(name: str) -> bool:
 def _cued(text: str) -> list[Mention]:
     out = []
     for m in _QUOTED.finditer(text):
-        if _QUOTED_AGENCY_AFTER.match(text, m.end()) and _weak_name(m.group(1)):
-            out.append(Mention(m.start(1), m.end(1), m.group(1), "cued"))
+        kind = _QUOTED_AGENCY_AFTER.match(text, m.end())
+        if kind and _weak_name(m.group(1)):
+            # “某某”等一批农村电商企业: a list of one, closed by its kind, as A、B等代运营商 is.
+            form = "enumerated" if kind.group("such") else "cued"
+            out.append(Mention(m.start(1), m.end(1), m.group(1), form))
     return out
 
 

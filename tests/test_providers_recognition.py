@@ -252,3 +252,11 @@ def test_the_known_list_holds_names_that_are_no_everyday_words():
     assert discover("通路快建今年新接了三个美妆品牌的天猫店。") == ["通路快建"]
     assert discover("Leqee runs Tmall stores for several foreign brands.") == ["乐其电商"]
     assert discover("快乐其实很简单，开店也一样。") == []
+
+
+def test_a_quoted_name_closed_by_its_kind_is_an_agency_and_a_quoted_word_is_not():
+    # The check after a quote used to be anchored at the start of the text, so it never fired.
+    assert discover("县里有“禾穗”等一批农村电商企业，帮农户把山货卖到全国。") == ["禾穗"]
+    assert discover("“青禾”这样的代运营服务商，今年接了不少新客户。") == ["青禾"]
+    # A quoted word in a headline, with the agency word in another clause, is no name.
+    assert discover("某品牌“关店”、另一家破产：代运营模式的生死劫") == []
