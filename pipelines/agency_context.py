@@ -236,19 +236,48 @@ _CLIENT_LIST_AFTER = re.compile(
 )
 
 
-def client_only(c: Candidate) -> bool | None:
+# The second of two served (帮助甲公司和乙公司): served as the first is.
+_CLIENT_PAIR_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务于?)[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:和|与|及|、)$")
+
+
+def _served(c: Candidate, at: int) -> bool:
+    """Is the occurrence at `at` the one served (为某某提供, 某某旗舰店, 客户包括A、B)?"""
     probe = c.core if len(c.core) >= 2 else c.name
-    served = 0
+    before = c.text[max(0, at - 10) : at]
+    after = c.text[at + len(probe) : at + len(probe) + 6]
+    if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+        return True
+    if _CLIENT_PAIR_BEFORE.search(c.text[max(0, at - 16) : at]):
+        return True
+    return bool(
+        _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at)
+        or _CLIENT_LIST_AFTER.match(c.text[at + len(probe) : at + len(probe) + 80])
+    )
+
+
+def client_only(c: Candidate) -> bool | None:
     places = c.occurrences()
-    for at in places:
-        before = c.text[max(0, at - 10) : at]
-        after = c.text[at + len(probe) : at + len(probe) + 6]
-        listed = _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at) or _CLIENT_LIST_AFTER.match(
-            c.text[at + len(probe) : at + len(probe) + 80]
-        )
-        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after) or listed:
-            served += 1
-    return False if served == len(places) else None
+    return False if all(_served(c, at) for at in places) else None
+
+
+# A person the text tells of (抖音卖家某某, 店主某某): a client or a witness, not a company.
+_PERSON_ROLE_BEFORE = re.compile(
+    r"(?:卖家|商家|店主|老板|掌柜|网友|博主|用户|消费者|投诉人|当事人|原告|女士|先生|记者|律师|法官|主播|达人)$"
+)
+_PERSON_AFTER = re.compile(r"(?:女士|先生|老师|律师|回忆|告诉记者|坦言|无奈地|的情绪)")
+
+
+def a_person(c: Candidate) -> bool | None:
+    """A bare name (found only by repetition or a cue) that the text gives a person's role or
+    words: a seller, a client, a witness."""
+    if c.form not in ("repeated", "cued", "titled") or len(c.name) > 3:
+        return None
+    for at in c.occurrences():
+        if _PERSON_ROLE_BEFORE.search(c.text, max(0, at - 4), at) or _PERSON_AFTER.match(
+            c.text, at + len(c.name)
+        ):
+            return False
+    return None
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
@@ -281,10 +310,12 @@ _SENTENCE_END = re.compile(r"[。！!？?\n]")
 
 
 def agency_word_nearby(c: Candidate) -> bool | None:
-    """An agency word near one of its occurrences, in the same sentence (…操盘能力。近日，某集团公布…:
-    the next sentence's company is not the one that 操盘)."""
+    """An agency word near one of its occurrences where it is not the one served, in the same
+    sentence (…操盘能力。近日，某集团公布…: the next sentence's company is not the one that 操盘)."""
     near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
     for at in c.occurrences():
+        if _served(c, at):
+            continue  # 为某某做代运营: the agency word is about who serves it
         start, end = max(0, at - near), at + len(c.name) + near
         before = [m.end() for m in _SENTENCE_END.finditer(c.text, start, at)]
         after = _SENTENCE_END.search(c.text, at + len(c.name), end)
@@ -299,7 +330,8 @@ def subject_of_agency_text(c: Candidate) -> bool | None:
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
     vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting"}
     needed = SUBJECT_MENTIONS - 1 if vouched else SUBJECT_MENTIONS
-    if len(c.occurrences()) >= needed and _AGENCY_TEXT.search(c.text):
+    unserved = [at for at in c.occurrences() if not _served(c, at)]  # 帮助某某公司: a client's
+    if len(unserved) >= needed and _AGENCY_TEXT.search(c.text):
         return True
     return None
 
@@ -315,6 +347,7 @@ RULES: tuple[Rule, ...] = (
     kind_of_business,
     enumerated_as_agencies,
     client_only,
+    a_person,
     source_of_text,
     has_own_shop,
     named_in_passing,

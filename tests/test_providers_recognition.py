@@ -260,3 +260,19 @@ def test_a_quoted_name_closed_by_its_kind_is_an_agency_and_a_quoted_word_is_not(
     assert discover("“青禾”这样的代运营服务商，今年接了不少新客户。") == ["青禾"]
     # A quoted word in a headline, with the agency word in another clause, is no name.
     assert discover("某品牌“关店”、另一家破产：代运营模式的生死劫") == []
+
+
+def test_a_seller_the_text_tells_of_is_a_person_not_an_agency():
+    text = (
+        "抖音卖家林墨和代运营机构签约时满怀期待。三个月后，林墨的店铺仍在亏损，"
+        "林墨回忆，对方只是不停地让她加钱。林墨说，她再也不会找代运营了。"
+    )
+    assert discover(text) == []
+
+
+def test_the_served_pair_of_an_agency_is_not_what_the_text_is_about():
+    text = (
+        "上海青禾文化传播有限公司受委托在代运营过程中刷单，帮助森屿公司和木棉公司在平台上虚构订单。"
+        "森屿公司与木棉公司被责令整改，青禾公司被罚款。"
+    )
+    assert discover(text) == ["上海青禾文化传播有限公司"]
