@@ -182,11 +182,21 @@ def source_of_text(c: Candidate) -> bool | None:
 _OWN_SHOP_AFTER = re.compile(r"(?:电商)?(?:官方)?(?:旗舰店|专卖店|专营店|天猫店|京东店|抖音店|淘宝店)")
 
 
+# What the text says it is, when that is a seller (某某是一个家居品牌, 某某是一家服装工厂).
+_IS_A_SELLER = re.compile(
+    r"(?:是|为|作为)(?:一个|一家|国内|国产|知名|新锐|老牌|本土|[^，,。；;！!？?]){0,10}?"
+    r"(?:品牌|商家|卖家|店铺|网店|工厂|厂家|厂商|生产商|制造商)(?=[，,。；;！!？?]|$)"
+)
+
+
 def has_own_shop(c: Candidate) -> bool | None:
+    """Its own shop (某某旗舰店) or what the text says it is (某某是一个家居品牌): a seller, whose
+    e-commerce arm is its own, not an agency."""
     if c.form == "known" or len(c.core) < 2:
         return None
     for at in c.occurrences():
-        if _OWN_SHOP_AFTER.match(c.text, at + len(c.core)):
+        end = _NAME_TAIL.match(c.text, at + len(c.core)).end()
+        if _OWN_SHOP_AFTER.match(c.text, at + len(c.core)) or _IS_A_SELLER.match(c.text, end):
             return False
     return None
 
@@ -217,6 +227,8 @@ def enumerated_as_agencies(c: Candidate) -> bool | None:
         return True
     if c.form == "peers":
         return True if AGENCY_WORDS.search(c.text) else None
+    if c.form == "accused":  # 投诉对象：某某 on a complaint about agency services
+        return True if _AGENCY_TEXT.search(c.text) else None
     return None
 
 
@@ -270,7 +282,7 @@ _PERSON_AFTER = re.compile(r"(?:女士|先生|老师|律师|回忆|告诉记者|
 def a_person(c: Candidate) -> bool | None:
     """A bare name (found only by repetition or a cue) that the text gives a person's role or
     words: a seller, a client, a witness."""
-    if c.form not in ("repeated", "cued", "titled") or len(c.name) > 3:
+    if c.form not in ("repeated", "cued", "titled", "answering") or len(c.name) > 3:
         return None
     for at in c.occurrences():
         if _PERSON_ROLE_BEFORE.search(c.text, max(0, at - 4), at) or _PERSON_AFTER.match(
@@ -328,7 +340,7 @@ def subject_of_agency_text(c: Candidate) -> bool | None:
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
-    vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting"}
+    vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting", "answering"}
     needed = SUBJECT_MENTIONS - 1 if vouched else SUBJECT_MENTIONS
     unserved = [at for at in c.occurrences() if not _served(c, at)]  # 帮助某某公司: a client's
     if len(unserved) >= needed and _AGENCY_TEXT.search(c.text):

@@ -12,6 +12,9 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
 - `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
+- `titled`: a name before its officer's title or founding (某某创始人, 某某成立于); `answering`: one
+  that answers for itself (某某方面回应称, 某某相关负责人表示); `accused`: who a complaint is against
+  (投诉对象：某某, 涉事代运营公司某某);
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
 - `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
@@ -454,8 +457,11 @@ def _reporting(text: str) -> list[Mention]:
 # An organisation before its officer's title or its founding (某某创始人, 某某CEO, 某某成立于2012年):
 # only a name; whether it is an agency is for the words around it.
 _TITLED = re.compile(
-    rf"([{_CJK}]{{2,4}}?)(?=(?:联合)?创始人|CEO|董事长|总经理|总裁|副总裁|合伙人|负责人|成立于|创立于|创办于|始创于)"
+    rf"([{_CJK}]{{2,4}}?)(?=(?:联合)?创始人|CEO|董事长|总经理|总裁|副总裁|合伙人|负责人|成立于|创立于|创办于|始创于"
+    # …and one that answers for itself (对此，某某方面回应称; 某某相关负责人表示; 某某客服称)
+    r"|方面(?:回应|表示|称|回复|解释|否认)|相关负责人|(?:客服|工作人员)(?:回应|表示|称|回复))"
 )
+_ANSWERS = re.compile("方面|相关负责人|客服|工作人员")
 
 
 def _titled(text: str) -> list[Mention]:
@@ -466,7 +472,24 @@ def _titled(text: str) -> list[Mention]:
             continue
         name = text[start : m.end()]
         if _weak_name(name) and not covered_by_words(name):
-            out.append(Mention(start, m.end(), name, "titled"))
+            form = "answering" if _ANSWERS.match(text, m.end()) else "titled"
+            out.append(Mention(start, m.end(), name, form))
+    return out
+
+
+# Who a complaint is against (投诉对象：某某, 被投诉方：某某, 涉事代运营公司某某): the accused party.
+_ACCUSED = re.compile(
+    r"(?:投诉对象|被投诉(?:方|对象|企业|商家|公司)|涉事(?:代运营|电商)?(?:公司|企业|机构|服务商|商家))"
+    rf"[】\]]?[:：]?\s?([{_CJK}A-Za-z0-9]{{2,12}}?)(?=$|[\s,，。；;、)）【\[]|等|的|在|于|已|被|称|表示|回应)"
+)
+
+
+def _accused(text: str) -> list[Mention]:
+    out = []
+    for m in _ACCUSED.finditer(text):
+        name = m.group(1)
+        if _weak_name(name) or _LEGAL_END.search(name) or _BRAND_END.search(name):
+            out.append(Mention(m.start(1), m.end(1), name, "accused"))
     return out
 
 
@@ -495,6 +518,7 @@ FINDERS = (
     _described,
     _reporting,
     _titled,
+    _accused,
     _publisher,
     _repeated,
 )

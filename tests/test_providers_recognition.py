@@ -276,3 +276,22 @@ def test_the_served_pair_of_an_agency_is_not_what_the_text_is_about():
         "森屿公司与木棉公司被责令整改，青禾公司被罚款。"
     )
     assert discover(text) == ["上海青禾文化传播有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who a complaint is against, on a complaint about agency services
+        ("【投诉对象】禾穗\n【投诉要求】退还代运营服务费\n签约时承诺三个月见效，结果一单没有。", ["禾穗"]),
+        ("涉事代运营公司禾穗已被立案调查。", ["禾穗"]),
+        # one that answers for itself, twice, in a text about agency services
+        ("对此，禾穗方面回应称，代运营服务已按合同完成。禾穗方面还表示愿意与商家协商。", ["禾穗"]),
+        # a platform answering is still a platform
+        ("对此，天猫方面回应称，平台会核查代运营服务商的资质。", []),
+        # a brand the text says is a seller is the client, whatever its founder says about agencies
+        ("森屿创始人表示，找代运营是因为团队太小。森屿是一个家居品牌。", []),
+        ("禾穗电商为森屿提供代运营，森屿是一家服装工厂。", ["禾穗电商"]),
+    ],
+)
+def test_complained_of_and_answering_organisations_are_told_from_sellers(text, expected):
+    assert discover(text) == expected
