@@ -432,6 +432,45 @@ def _described(text: str) -> list[Mention]:
     return out
 
 
+# What a merchant did with its agency (委托某某代运营, 交给某某托管, 与某某签了代运营合同, 某某收取了服务费,
+# 某某的代运营团队): the name in the frame is the one that serves. A contract's other party is the
+# agency only when the merchant is the subject (我们/商家/原告 与某某签…, or a clause that starts there).
+_NAME_IN_FRAME = rf"([{_CJK}A-Za-z0-9]{{2,6}}?)"
+_ENTRUSTED = re.compile(
+    rf"(?:委托|交给|托付给|找了?|选择了?|选了|聘请了?|请了)(?:一家叫|一家名为|名为)?{_NAME_IN_FRAME}"
+    r"(?:公司)?(?:来|帮忙|帮我们?|为我们?|给我们?)?(?:做|全权)?(?:代运营|托管|代管|店铺运营|全店运营|运营店铺|操盘)"
+)
+_CONTRACTED = re.compile(
+    r"(?:^|(?<=[\s,，。；;:：!！?？])|(?<=我|们|司|人|家|告|主|她|他))(?:与|和|跟|同)"
+    rf"{_NAME_IN_FRAME}(?:公司)?(?:的?(?:联络人|业务员|销售|客服|工作人员|员工|负责人|经理)[{_CJK}]{{0,3}})?"
+    r"签(?:订|署|了|下)[^，,。；;]{0,16}?(?:代运营|托管|运营服务|店铺运营|服务)[^，,。；;]{0,6}?(?:合同|协议)"
+)
+_CHARGED = re.compile(
+    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?(?:先后|共|一共|陆续|以各种名义)?"
+    r"(?:收取|收了|收走|骗走|骗取)[^，,。；;]{0,10}?(?:服务费|托管费|代运营费|运营费|保证金)"
+)
+_ITS_SERVICE = re.compile(
+    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?的(?:代运营|托管|店铺运营)(?:服务|团队|人员|合同|业务)"
+)
+_FRAMES = (_ENTRUSTED, _CONTRACTED, _CHARGED, _ITS_SERVICE)
+_NEGATION = re.compile("[不没未别勿]")
+_FRAME_CUE = re.compile("委托|交给|托付|找|选|请|签|收|的代运营|的托管|的店铺运营")
+
+
+def _framed(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    if not _FRAME_CUE.search(text):
+        return out
+    for pattern in _FRAMES:
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if _NEGATION.search(name) or covered_by_words(name) or not _weak_name(name):
+                continue  # 运营团队不收取…: a phrase, not a name
+            if not word_crosses(text, m.start(1)) and not word_crosses(text, m.end(1)):
+                out.append(Mention(m.start(1), m.end(1), name, "described"))
+    return out
+
+
 # The company a financial report is about (某某发布2025年半年度业绩预告, 某某交出三季度答卷).
 _REPORTS = re.compile(
     r"(?:发布|公布|披露|交出|发布了|公布了|披露了|交出了)[^，,。；;]{0,14}?"
@@ -510,6 +549,7 @@ FINDERS = (
     _masked,
     _listed,
     _defined,
+    _framed,
     _brand,
     _short_company,
     _cued,

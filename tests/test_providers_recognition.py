@@ -295,3 +295,24 @@ def test_the_served_pair_of_an_agency_is_not_what_the_text_is_about():
 )
 def test_complained_of_and_answering_organisations_are_told_from_sellers(text, expected):
     assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a merchant did with its agency: the name in the frame is the one that serves
+        ("去年我们委托禾穗代运营天猫店，半年后销量反而下降。", ["禾穗"]),
+        ("我们与禾穗签订了一年的代运营服务合同，交了五万元。", ["禾穗"]),
+        ("2020年3月，与禾穗联络人王某签订《店铺托管服务协议》。", ["禾穗"]),
+        ("禾穗先后收取了服务费和保证金共八万元，店铺却没有起色。", ["禾穗"]),
+        ("禾穗的代运营团队只有三个人。", ["禾穗"]),
+        # an agency's contract with its client: the client is not taken
+        ("青禾电商与森屿签订代运营合同，为其运营天猫店。", ["青禾电商"]),
+        # phrases in the same frames
+        ("运营团队不收取固定服务费，而是按销售额抽佣。", []),
+        ("我们委托代运营公司代运营店铺。", []),
+        ("找了一家代运营做托管。", []),
+    ],
+)
+def test_the_agency_in_a_merchants_account_is_found_by_what_it_did(text, expected):
+    assert discover(text) == expected
