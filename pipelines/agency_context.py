@@ -301,17 +301,42 @@ def known_agency(c: Candidate) -> bool | None:
     return True if c.form == "known" else None
 
 
+def _in_a_list(text: str, at: int) -> bool:
+    """Is the occurrence at `at` one of three or more names in a row (甲、乙、丙) in its clause?"""
+    before = [m.end() for m in _CLAUSE_END.finditer(text, max(0, at - 60), at)]
+    after = _CLAUSE_END.search(text, at)
+    clause = text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
+    return clause.count("、") >= 2
+
+
 def named_in_passing(c: Candidate) -> bool | None:
     """One of three or more names in a row (甲、乙、丙、丁), never mentioned again: an example or a
     peer the text compares with, not what it is about."""
     places = c.occurrences()
     if len(places) != 1 or "、" not in c.text:
         return None
-    at = places[0]
-    before = [m.end() for m in _CLAUSE_END.finditer(c.text, max(0, at - 60), at)]
-    after = _CLAUSE_END.search(c.text, at)
-    clause = c.text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
-    return False if clause.count("、") >= 2 else None
+    return False if _in_a_list(c.text, places[0]) else None
+
+
+def peers_of_the_subject(found: list[Candidate]) -> list[Candidate]:
+    """Of the agencies found in one text, those that are only its subject's peers: when one agency is
+    what the text keeps coming back to (three mentions or more, outside any list), a found agency
+    named in a list of three or more (宝X、丽X、壹X等公司纷纷上市) and at most once more is compared
+    with, not written about."""
+    if "、" not in (found[0].text if found else ""):
+        return []
+    subject = any(
+        len(places := c.occurrences()) >= SUBJECT_MENTIONS
+        and not all(_in_a_list(c.text, at) for at in places)
+        for c in found
+    )
+    if not subject:
+        return []
+    return [
+        c
+        for c in found
+        if len(places := c.occurrences()) < SUBJECT_MENTIONS and any(_in_a_list(c.text, at) for at in places)
+    ]
 
 
 def agency_in_name(c: Candidate) -> bool | None:

@@ -43,7 +43,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pipelines.agency_context import GENERIC_CORES, is_agency, is_organisation_name
+from pipelines.agency_context import (
+    GENERIC_CORES,
+    Candidate,
+    is_agency,
+    is_organisation_name,
+    peers_of_the_subject,
+)
 from pipelines.lexicon import is_words
 from pipelines.names import name_key
 from pipelines.org_names import NAMING_FINDERS, REGIONS, Mention, mentions, siblings
@@ -194,7 +200,7 @@ def discover(text: str, *, normalized: bool = False, gazetteer: bool = True) -> 
     if not isinstance(text, str) or not text:
         return []
     norm = text if normalized else normalize(text)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, Candidate]] = []
     cores: list[str] = []
     sibling_of: set[Mention] = set()  # names listed beside an agency: they need only be names
     queue = mentions(norm)
@@ -216,12 +222,13 @@ def discover(text: str, *, normalized: bool = False, gazetteer: bool = True) -> 
         cores.append(name_core)
         if mention.form == "known" and name.isascii() and not _known_short_name(name).isascii():
             name = _known_short_name(name)  # Baozun Announces… is 宝尊 to a Chinese reader too
-        found.append((mention.start, name))
+        found.append((mention.start, name, Candidate(name, name_core, norm, mention.form)))
         for sibling in siblings(norm, mention):
             sibling_of.add(sibling)
             queue.insert(0, sibling)
-    found.sort()
-    return [name for _, name in found]
+    peers = set(peers_of_the_subject([candidate for _, _, candidate in found]))
+    found.sort(key=lambda f: f[0])
+    return [name for _, name, candidate in found if candidate not in peers]
 
 
 # --------------------------------------------------------------------------------------------

@@ -316,3 +316,14 @@ def test_complained_of_and_answering_organisations_are_told_from_sellers(text, e
 )
 def test_the_agency_in_a_merchants_account_is_found_by_what_it_did(text, expected):
     assert discover(text) == expected
+
+
+def test_peers_listed_beside_the_agency_a_text_is_about_are_not_its_subject():
+    text = (
+        "禾穗电商披露招股书，拟登陆创业板。近年来，青禾电商、木棉电商、森屿电商等代运营公司纷纷上市。"
+        "与青禾电商不同，禾穗电商的客户以服饰品牌为主。禾穗电商去年营收增长一成。"
+    )
+    assert discover(text) == ["禾穗电商"]
+    # With no agency the text keeps coming back to, a list of agencies is what it is about.
+    overview = "头部代运营公司有青禾电商、木棉电商、森屿电商，它们各有所长。"
+    assert discover(overview) == ["青禾电商", "木棉电商", "森屿电商"]
