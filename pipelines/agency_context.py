@@ -80,7 +80,7 @@ _AGENCY_IN_NAME = re.compile(
     r"电子商务|电商|代运营|网络|科技|数字|信息技术|品牌管理|品牌策划|营销|传媒|传播|商务咨询"
 )
 AGENCY_WORDS = re.compile(
-    r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
+    r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|淘拍档|"
     r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
     re.I,
 )
@@ -90,7 +90,7 @@ _CLIENT_BEFORE = re.compile(
     rf"(?:{'|'.join(sorted(REGIONS, key=len, reverse=True))})?(?:市|省)?$"
 )
 _CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
-_AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
+_AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|淘拍档|e-?commerce", re.I)
 
 NEAR = 20  # characters either side of an occurrence where an agency word counts
 SUBJECT_MENTIONS = 3

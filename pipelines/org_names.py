@@ -99,7 +99,7 @@ _LISTED = re.compile(
 )
 _DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
 _AGENCY_WORD_BEFORE = re.compile(
-    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业)$"
+    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业|淘拍档)$"
 )
 _AFTER_AGENCY_WORD = re.compile(
     rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
@@ -118,6 +118,9 @@ _ENGLISH = re.compile(
 _ENGLISH_OFFICER = re.compile(r"(?:Officer|CEO|Chairman|President|[Ff]ounder) of ([A-Z][A-Za-z]+)")
 
 
+_KIND_FIRST = re.compile(r"代运营商|代运营|服务商|运营商|淘拍档|TP|tp")
+
+
 def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | None:
     """Where a name ending at `end` starts: the longest run of name characters that does not begin
     inside a word of the sentence, on a stop character, or with a phrase word. None if there is none."""
@@ -129,6 +132,9 @@ def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | Non
             break
         latin = ch.isascii()
         start -= 1
+    kinds = [m.end() for m in _KIND_FIRST.finditer(text, start, end)]
+    if kinds:
+        start = kinds[-1]  # 淘拍档某某, 服务商某某: the kind, then the name
     for at in range(start, end - min_len + 1):
         piece = text[at:end]
         if piece[0] in STOP_CHARS or piece[0].isdigit() or word_crosses(text, at):
@@ -332,7 +338,7 @@ _MEMBER = rf"[{_CJK}A-Za-z0-9]{{2,8}}"
 _LIST_SEP = r"(?:、|和|与|及|以及|/)"
 _AGENCY_KIND = (
     r"(?:电商)?(?:代运营商|代运营公司|代运营企业|代运营机构|代运营|服务商|运营商|运营公司|电商服务商"
-    r"|电商服务企业|品牌电商服务商|TP服务商|TP公司|TP|tp)"
+    r"|电商服务企业|品牌电商服务商|TP服务商|TP公司|TP|tp|淘拍档|电商服务公司|电商服务机构|电商运营公司)"
 )
 # Peers of the agency the text is about (与A、B等同行相比): agencies when the text is about agencies.
 _PEER_KIND = r"(?:同行|友商|竞争对手|竞品公司|同业)"
@@ -354,7 +360,7 @@ _KIND_THEN_LIST = re.compile(
     rf"(?P<list>{_MEMBER}?(?:{_LIST_SEP}{_MEMBER}?)+)(?=等|[，,。；;）)]|$|[都也均则在是已们的为将还正近])"
 )
 _MEMBER_SPLIT = re.compile(_LIST_SEP)
-_AGENCY_WORD_NEAR = re.compile(r"代运营|服务商|运营商|TP|电商服务")
+_AGENCY_WORD_NEAR = re.compile(r"代运营|服务商|运营商|TP|电商服务|淘拍档")
 # What an overview says of the first name of its list (行业龙头宝X, 老牌青X): not part of the name.
 _DESCRIPTOR = re.compile(
     r"(?:行业|国内|头部|龙头|老牌|知名|巨头|同行|企业|公司|其中|包括|例如|比如|诸如|像|如)*"
@@ -400,7 +406,8 @@ _AS_KIND = re.compile(
 )
 _IS_KIND = re.compile(
     rf"{_BOUNDARY_BEFORE}([{_CJK}]{{2,4}}?)(?:[(（][^)）]{{0,16}}[)）])?"
-    rf"(?:[^，,。；;！!？?]{{0,16}}[，,])?(?:是|系|为)(?P<what>[^，,。；;！!？?]{{0,20}}?){_AGENCY_KIND}"
+    rf"(?:[^，,。；;！!？?]{{0,16}}[，,])?(?:今年|去年|近日|日前|此前|已|曾|再次|再度|连续\d+年|\d{{4}}年)*"
+    rf"(?:是|系|为|成为|获评|荣获|被评为|入选|升级为|晋升为)(?P<what>[^，,。；;！!？?]{{0,20}}?){_AGENCY_KIND}"
     r"(?:的?(?:公司|企业|机构|团队))?(?=之一|[，,。；;！!？?)）]|$)"
 )
 # 某某为多个品牌提供天猫代运营服务, 某某帮商家做店铺托管: the subject serves, so it is the agency.
@@ -409,7 +416,7 @@ _SERVES = re.compile(
     r"[^，,。；;！!？?]{1,14}?(?:提供|做|负责|操盘)[^，,。；;！!？?]{0,8}?"
     r"(?:代运营|运营服务|托管|店铺运营|全店运营|电商服务|操盘)"
 )
-_DESCRIBED_CUE = re.compile("是|作为|身为|系|为|帮|替")
+_DESCRIBED_CUE = re.compile("是|作为|身为|系|为|帮|替|获评|荣获|评为|入选")
 # A predicate that turns "X 是 … 代运营公司" into something else: X found, hired, was cheated by one.
 _NOT_IDENTITY = re.compile(r"[找被请托骗给和与跟对让向把]|合作|签约|委托")
 

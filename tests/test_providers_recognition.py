@@ -327,3 +327,19 @@ def test_peers_listed_beside_the_agency_a_text_is_about_are_not_its_subject():
     # With no agency the text keeps coming back to, a list of agencies is what it is about.
     overview = "头部代运营公司有青禾电商、木棉电商、森屿电商，它们各有所长。"
     assert discover(overview) == ["青禾电商", "木棉电商", "森屿电商"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 淘拍档 (Taobao Partner) is what Tmall calls its agencies; a rating makes a name one
+        ("禾穗今年获评天猫六星淘拍档，客户续约率九成。", ["禾穗"]),
+        ("禾穗成立于2012年，是一家专注美妆的电商服务公司。", ["禾穗"]),
+        # the kind before a name is not part of it
+        ("淘拍档禾穗发布了年度报告。", ["禾穗"]),
+        # a brand's own rating is not an agency's
+        ("森屿今年成为天猫五星品牌，找了代运营。", []),
+    ],
+)
+def test_what_the_platform_calls_its_agencies_marks_a_name(text, expected):
+    assert discover(text) == expected
