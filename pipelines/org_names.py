@@ -118,6 +118,7 @@ _ENGLISH = re.compile(
 _ENGLISH_OFFICER = re.compile(r"(?:Officer|CEO|Chairman|President|[Ff]ounder) of ([A-Z][A-Za-z]+)")
 
 
+_LEAD_VERB = re.compile(r"委托|托付|交给|选择|聘请|联系|签约|找了")
 _KIND_FIRST = re.compile(r"代运营商|代运营|服务商|运营商|淘拍档|TP|tp")
 
 
@@ -139,6 +140,8 @@ def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | Non
         piece = text[at:end]
         if piece[0] in STOP_CHARS or piece[0].isdigit() or word_crosses(text, at):
             continue
+        if _LEAD_VERB.match(piece):
+            continue  # 委托某某代运营: what the merchant did, then the name
         if leads_a_phrase(piece[0]) or starts_with_function_word(piece) or ends_with_function_word(piece):
             continue
         return at
@@ -556,13 +559,13 @@ FINDERS = (
     _masked,
     _listed,
     _defined,
-    _framed,
     _brand,
     _short_company,
     _cued,
     _after_agency_word,
     _english,
     _described,
+    _framed,
     _reporting,
     _titled,
     _accused,

