@@ -14,7 +14,8 @@ legal suffix) and the words around each place the core occurs in the text.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
    a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
 4. `source_of_text`: every time it occurs the text cites it (来源：X, 据X报道, X研报显示): a medium
-   or research house. `has_own_shop`: X旗舰店 — a brand that sells, and its X电商 is its own arm.
+   or research house. `buyer`: it buys or invests every time it occurs. `has_own_shop`: X旗舰店 —
+   a brand that sells, and its X电商 is its own arm.
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
    `known_agency`: a publicly known partner agency of `known_agencies.txt`, not served or passed by.
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -179,7 +180,9 @@ def source_of_text(c: Candidate) -> bool | None:
 
 
 # Its own shop (某某官方旗舰店, 某某天猫店): a brand that sells, whose e-commerce arm is not an agency.
-_OWN_SHOP_AFTER = re.compile(r"(?:电商)?(?:官方)?(?:旗舰店|专卖店|专营店|天猫店|京东店|抖音店|淘宝店)")
+_OWN_SHOP_AFTER = re.compile(
+    r"(?:电商)?的?(?:官方)?(?:旗舰店|专卖店|专营店|天猫店|京东店|抖音店|淘宝店|网店)(?!运营|代运营|托管|服务)"
+)
 
 
 # What the text says it is, when that is a seller (某某是一个家居品牌, 某某是一家服装工厂).
@@ -187,6 +190,25 @@ _IS_A_SELLER = re.compile(
     r"(?:是|为|作为)(?:一个|一家|国内|国产|知名|新锐|老牌|本土|[^，,。；;！!？?]){0,10}?"
     r"(?:品牌|商家|卖家|店铺|网店|工厂|厂家|厂商|生产商|制造商)(?=[，,。；;！!？?]|$)"
 )
+
+
+# A buyer of a company (某某拟通过发行股份收购某某数字100%股权): an investor, whatever its name ends in.
+_BUYS = re.compile(
+    r"(?:拟|将|已|宣布|计划|正式|完成)*[^，,。；;！!？?]{0,16}?(?:收购|并购|入股|增持|战略投资)"
+)
+
+
+def buyer(c: Candidate) -> bool | None:
+    """Every time it occurs it buys or invests (某某拟收购碧X数字): the buyer, not an agency; a known
+    agency buying (宝尊收购某品牌) stays one."""
+    if c.form in ("known", "described", "enumerated", "accused"):
+        return None
+    probe = c.core if len(c.core) >= 2 else c.name
+    for at in c.occurrences():
+        tail = _NAME_TAIL.match(c.text, at + len(probe)).end()
+        if not _BUYS.match(c.text, tail):
+            return None
+    return False
 
 
 def has_own_shop(c: Candidate) -> bool | None:
@@ -386,6 +408,7 @@ RULES: tuple[Rule, ...] = (
     client_only,
     a_person,
     source_of_text,
+    buyer,
     has_own_shop,
     named_in_passing,
     known_agency,

@@ -460,7 +460,7 @@ _CHARGED = re.compile(
     r"(?:收取|收了|收走|骗走|骗取)[^，,。；;]{0,10}?(?:服务费|托管费|代运营费|运营费|保证金)"
 )
 _ITS_SERVICE = re.compile(
-    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?的(?:代运营|托管|店铺运营)(?:服务|团队|人员|合同|业务)"
+    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?的(?:代运营|托管|店铺运营|网店运营)(?:服务|团队|人员|合同|业务)"
 )
 _FRAMES = (_ENTRUSTED, _CONTRACTED, _CHARGED, _ITS_SERVICE)
 _NEGATION = re.compile("[不没未别勿]")

@@ -343,3 +343,25 @@ def test_peers_listed_beside_the_agency_a_text_is_about_are_not_its_subject():
 )
 def test_what_the_platform_calls_its_agencies_marks_a_name(text, expected):
     assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a buyer of an agency is an investor, whatever its name ends in; a known agency buying stays one
+        (
+            "梦川科技拟通过发行股份及支付现金方式收购禾穗数字100%股权。禾穗数字是一家代运营服务商。",
+            ["禾穗数字"],
+        ),
+        ("宝尊电商宣布收购某品牌的中国业务。", ["宝尊电商"]),
+        # a brand's own shops make it the seller, however often the text names it
+        (
+            "禾穗电商帮助森屿实现GMV翻倍。森屿的天猫店去年月销百万，森屿的抖音店也在增长，代运营效果明显。",
+            ["禾穗电商"],
+        ),
+        # …but an agency's 网店运营服务 is its service
+        ("禾穗的网店运营服务收费不低，禾穗的代运营团队也不大。", ["禾穗"]),
+    ],
+)
+def test_buyers_and_sellers_are_not_agencies(text, expected):
+    assert discover(text) == expected
