@@ -13,6 +13,9 @@ legal suffix) and the words around each place the core occurs in the text.
    an overview's bare brands, which the list rule below would otherwise drop.
 4. `client_only`: every time it occurs it is the one served (为某某提供, 某某旗舰店, 服务某某, or one of
    a list of the served: 客户包括A、B和C, 服务过A、B等知名品牌).
+4. `source_of_text`: every time it occurs the text cites it (来源：X, 据X报道, X研报显示): a medium
+   or research house. `buyer`: it buys or invests every time it occurs. `has_own_shop`: X旗舰店 —
+   a brand that sells, and its X电商 is its own arm.
 4. `named_in_passing`: one of a list of three or more names, and never named again (peers, examples).
    `known_agency`: a publicly known partner agency of `known_agencies.txt`, not served or passed by.
 5. `agency_in_name`: its name says what it does (…电子商务有限公司, …电商, …网络科技, …代运营).
@@ -53,6 +56,11 @@ MEDIA = _words(
     "新华社 人民网 中新网 澎湃 界面 财新 第一财经 经济观察报 美通社 reuters bloomberg prnewswire",
     "网经社 亿邦 财联社 界面新闻 证券时报 每日经济新闻 中国经营报 北京商报 新京报 晚点 格隆汇 智通财经",
     "东方财富 同花顺 新浪财经 凤凰网 观察者网 环球网 中国证券报 上海证券报 经济参考报 投资界 创业邦",
+    "天下网商 电商在线 蓝鲸财经 晚点latepost 源sight 深响 刺猬公社 白鲸出海 品牌观察报 21世纪经济报道",
+    # research and data houses an article cites (their reports, rankings and market shares)
+    "艾瑞 艾瑞咨询 易观 易观分析 艾媒 艾媒咨询 灼识 灼识咨询 弗若斯特沙利文 沙利文 欧睿 欧睿国际 尼尔森",
+    "凯度 益普索 头豹 头豹研究院 前瞻产业研究院 智研咨询 中商产业研究院 星图数据 魔镜市场情报 蝉妈妈",
+    "飞瓜 飞瓜数据 久谦 久谦中台 euromonitor nielsen kantar ipsos frost sullivan iresearch analysys",
 )
 _PLATFORM_INSIDE = re.compile("|".join(sorted((p for p in PLATFORMS if len(p) >= 2), key=len, reverse=True)))
 _INSTITUTION_END = re.compile(
@@ -73,7 +81,7 @@ _AGENCY_IN_NAME = re.compile(
     r"电子商务|电商|代运营|网络|科技|数字|信息技术|品牌管理|品牌策划|营销|传媒|传播|商务咨询"
 )
 AGENCY_WORDS = re.compile(
-    r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|"
+    r"代运营|运营商|服务商|托管|电商服务|操盘|运营服务|服务合同|服务费|代理运营|店铺运营|网店运营|品牌电商|淘拍档|"
     r"agency|agencies|service provider|operator|brand partner|e-commerce partner",
     re.I,
 )
@@ -83,7 +91,7 @@ _CLIENT_BEFORE = re.compile(
     rf"(?:{'|'.join(sorted(REGIONS, key=len, reverse=True))})?(?:市|省)?$"
 )
 _CLIENT_AFTER = re.compile(r"^(?:官方)?(?:旗舰店|专卖店|品牌方|提供)")
-_AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|e-?commerce", re.I)
+_AGENCY_TEXT = re.compile(r"代运营|服务商|运营商|托管|电商|品牌管理|店铺|淘拍档|e-?commerce", re.I)
 
 NEAR = 20  # characters either side of an occurrence where an agency word counts
 SUBJECT_MENTIONS = 3
@@ -136,6 +144,85 @@ def institution(c: Candidate) -> bool | None:
     return False if _INSTITUTION_END.search(c.name) else None
 
 
+# Where a text names its source (来源：某某, 文|某某, 据某某报道, 某某记者获悉, 某某研报显示): a medium or
+# a research house, whatever its name ends in.
+_SOURCE_MARK_BEFORE = re.compile(
+    r"(?:来源|图源|题图来源|文|作者|撰文|编辑|责编|出品|转自|转载自|引自|via)\s?[:：|｜丨/]?\s?$", re.I
+)
+_CITED_BEFORE = re.compile(r"(?:据|根据|援引|引用|来自)$")
+# What may stand between a name's core and the words after it (森屿科技报道, 森屿咨询的数据).
+_NAME_TAIL = re.compile(
+    r"(?:电子商务|电商|网络科技|科技|网络|数字|咨询|研究院|智库|数据|财经|集团|公司|新闻)*"
+)
+_SOURCE_AFTER = re.compile(
+    r"^(?:的)?(?:报道|消息|获悉|讯|记者|编辑部|研报|研究报告|行业报告|白皮书|分析师|研究员|统计|调研|监测|榜单)"
+)
+_CITED_AFTER = re.compile(r"^(?:的)?(?:数据|报告|资料|研究|测算|估算|统计)")
+
+
+def source_of_text(c: Candidate) -> bool | None:
+    """Every time it occurs, the text cites it (据某某报道, 来源：某某, 某某研报显示, 根据某某的数据):
+    the source of what is said, not a company the text is about."""
+    if c.form == "known":
+        return None
+    places = c.occurrences()
+    probe = c.core if len(c.core) >= 2 else c.name
+    for at in places:
+        before = c.text[max(0, at - 8) : at]
+        tail = _NAME_TAIL.match(c.text, at + len(probe)).end()
+        after = c.text[tail : tail + 8]
+        if _SOURCE_MARK_BEFORE.search(before) or _SOURCE_AFTER.match(after):
+            continue
+        if _CITED_BEFORE.search(before) and _CITED_AFTER.match(after):
+            continue
+        return None
+    return False
+
+
+# Its own shop (某某官方旗舰店, 某某天猫店): a brand that sells, whose e-commerce arm is not an agency.
+_OWN_SHOP_AFTER = re.compile(
+    r"(?:电商)?的?(?:官方)?(?:旗舰店|专卖店|专营店|天猫店|京东店|抖音店|淘宝店|网店)(?!运营|代运营|托管|服务)"
+)
+
+
+# What the text says it is, when that is a seller (某某是一个家居品牌, 某某是一家服装工厂).
+_IS_A_SELLER = re.compile(
+    r"(?:是|为|作为)(?:一个|一家|国内|国产|知名|新锐|老牌|本土|[^，,。；;！!？?]){0,10}?"
+    r"(?:品牌|商家|卖家|店铺|网店|工厂|厂家|厂商|生产商|制造商)(?=[，,。；;！!？?]|$)"
+)
+
+
+# A buyer of a company (某某拟通过发行股份收购某某数字100%股权): an investor, whatever its name ends in.
+_BUYS = re.compile(
+    r"(?:拟|将|已|宣布|计划|正式|完成)*[^，,。；;！!？?]{0,16}?(?:收购|并购|入股|增持|战略投资)"
+)
+
+
+def buyer(c: Candidate) -> bool | None:
+    """Every time it occurs it buys or invests (某某拟收购碧X数字): the buyer, not an agency; a known
+    agency buying (宝尊收购某品牌) stays one."""
+    if c.form in ("known", "described", "enumerated", "accused"):
+        return None
+    probe = c.core if len(c.core) >= 2 else c.name
+    for at in c.occurrences():
+        tail = _NAME_TAIL.match(c.text, at + len(probe)).end()
+        if not _BUYS.match(c.text, tail):
+            return None
+    return False
+
+
+def has_own_shop(c: Candidate) -> bool | None:
+    """Its own shop (某某旗舰店) or what the text says it is (某某是一个家居品牌): a seller, whose
+    e-commerce arm is its own, not an agency."""
+    if c.form == "known" or len(c.core) < 2:
+        return None
+    for at in c.occurrences():
+        end = _NAME_TAIL.match(c.text, at + len(c.core)).end()
+        if _OWN_SHOP_AFTER.match(c.text, at + len(c.core)) or _IS_A_SELLER.match(c.text, end):
+            return False
+    return None
+
+
 def kind_of_business(c: Candidate) -> bool | None:
     if "某" in c.core or re.fullmatch(r"[a-z]{1,3}", c.core):
         return None  # a masked name is a name, however short
@@ -162,6 +249,8 @@ def enumerated_as_agencies(c: Candidate) -> bool | None:
         return True
     if c.form == "peers":
         return True if AGENCY_WORDS.search(c.text) else None
+    if c.form == "accused":  # 投诉对象：某某 on a complaint about agency services
+        return True if _AGENCY_TEXT.search(c.text) else None
     return None
 
 
@@ -181,19 +270,48 @@ _CLIENT_LIST_AFTER = re.compile(
 )
 
 
-def client_only(c: Candidate) -> bool | None:
+# The second of two served (帮助甲公司和乙公司): served as the first is.
+_CLIENT_PAIR_BEFORE = re.compile(r"(?:为|帮|帮助|替|服务于?)[\u4e00-\u9fffA-Za-z0-9]{2,10}(?:和|与|及|、)$")
+
+
+def _served(c: Candidate, at: int) -> bool:
+    """Is the occurrence at `at` the one served (为某某提供, 某某旗舰店, 客户包括A、B)?"""
     probe = c.core if len(c.core) >= 2 else c.name
-    served = 0
+    before = c.text[max(0, at - 10) : at]
+    after = c.text[at + len(probe) : at + len(probe) + 6]
+    if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after):
+        return True
+    if _CLIENT_PAIR_BEFORE.search(c.text[max(0, at - 16) : at]):
+        return True
+    return bool(
+        _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at)
+        or _CLIENT_LIST_AFTER.match(c.text[at + len(probe) : at + len(probe) + 80])
+    )
+
+
+def client_only(c: Candidate) -> bool | None:
     places = c.occurrences()
-    for at in places:
-        before = c.text[max(0, at - 10) : at]
-        after = c.text[at + len(probe) : at + len(probe) + 6]
-        listed = _CLIENT_LIST_BEFORE.search(c.text, max(0, at - 60), at) or _CLIENT_LIST_AFTER.match(
-            c.text[at + len(probe) : at + len(probe) + 80]
-        )
-        if _CLIENT_BEFORE.search(before) or _CLIENT_AFTER.match(after) or listed:
-            served += 1
-    return False if served == len(places) else None
+    return False if all(_served(c, at) for at in places) else None
+
+
+# A person the text tells of (抖音卖家某某, 店主某某): a client or a witness, not a company.
+_PERSON_ROLE_BEFORE = re.compile(
+    r"(?:卖家|商家|店主|老板|掌柜|网友|博主|用户|消费者|投诉人|当事人|原告|女士|先生|记者|律师|法官|主播|达人)$"
+)
+_PERSON_AFTER = re.compile(r"(?:女士|先生|老师|律师|回忆|告诉记者|坦言|无奈地|的情绪)")
+
+
+def a_person(c: Candidate) -> bool | None:
+    """A bare name (found only by repetition or a cue) that the text gives a person's role or
+    words: a seller, a client, a witness."""
+    if c.form not in ("repeated", "cued", "titled", "answering") or len(c.name) > 3:
+        return None
+    for at in c.occurrences():
+        if _PERSON_ROLE_BEFORE.search(c.text, max(0, at - 4), at) or _PERSON_AFTER.match(
+            c.text, at + len(c.name)
+        ):
+            return False
+    return None
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
@@ -205,28 +323,62 @@ def known_agency(c: Candidate) -> bool | None:
     return True if c.form == "known" else None
 
 
+def _in_a_list(text: str, at: int) -> bool:
+    """Is the occurrence at `at` one of three or more names in a row (甲、乙、丙) in its clause?"""
+    before = [m.end() for m in _CLAUSE_END.finditer(text, max(0, at - 60), at)]
+    after = _CLAUSE_END.search(text, at)
+    clause = text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
+    return clause.count("、") >= 2
+
+
 def named_in_passing(c: Candidate) -> bool | None:
     """One of three or more names in a row (甲、乙、丙、丁), never mentioned again: an example or a
     peer the text compares with, not what it is about."""
     places = c.occurrences()
     if len(places) != 1 or "、" not in c.text:
         return None
-    at = places[0]
-    before = [m.end() for m in _CLAUSE_END.finditer(c.text, max(0, at - 60), at)]
-    after = _CLAUSE_END.search(c.text, at)
-    clause = c.text[before[-1] if before else max(0, at - 60) : after.start() if after else at + 60]
-    return False if clause.count("、") >= 2 else None
+    return False if _in_a_list(c.text, places[0]) else None
+
+
+def peers_of_the_subject(found: list[Candidate]) -> list[Candidate]:
+    """Of the agencies found in one text, those that are only its subject's peers: when one agency is
+    what the text keeps coming back to (three mentions or more, outside any list), a found agency
+    named in a list of three or more (宝X、丽X、壹X等公司纷纷上市) and at most once more is compared
+    with, not written about."""
+    if "、" not in (found[0].text if found else ""):
+        return []
+    subject = any(
+        len(places := c.occurrences()) >= SUBJECT_MENTIONS
+        and not all(_in_a_list(c.text, at) for at in places)
+        for c in found
+    )
+    if not subject:
+        return []
+    return [
+        c
+        for c in found
+        if len(places := c.occurrences()) < SUBJECT_MENTIONS and any(_in_a_list(c.text, at) for at in places)
+    ]
 
 
 def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
 
+_SENTENCE_END = re.compile(r"[。！!？?\n]")
+
+
 def agency_word_nearby(c: Candidate) -> bool | None:
+    """An agency word near one of its occurrences where it is not the one served, in the same
+    sentence (…操盘能力。近日，某集团公布…: the next sentence's company is not the one that 操盘)."""
     near = NEAR * 2 if c.name.isascii() else NEAR  # an English word is several characters long
     for at in c.occurrences():
-        window = c.text[max(0, at - near) : at + len(c.name) + near]
-        if AGENCY_WORDS.search(window):
+        if _served(c, at):
+            continue  # 为某某做代运营: the agency word is about who serves it
+        start, end = max(0, at - near), at + len(c.name) + near
+        before = [m.end() for m in _SENTENCE_END.finditer(c.text, start, at)]
+        after = _SENTENCE_END.search(c.text, at + len(c.name), end)
+        if AGENCY_WORDS.search(c.text, before[-1] if before else start, after.start() if after else end):
             return True
     return None
 
@@ -235,9 +387,10 @@ def subject_of_agency_text(c: Candidate) -> bool | None:
     if c.form == "repeated":
         return None  # repetition is all that made it a name: it needs an agency word beside it
     # A name its form vouches for (…有限公司, a stock code) needs fewer mentions to be the subject.
-    vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting"}
+    vouched = c.form in _NAMING_FORMS | {"listed", "company", "reporting", "answering"}
     needed = SUBJECT_MENTIONS - 1 if vouched else SUBJECT_MENTIONS
-    if len(c.occurrences()) >= needed and _AGENCY_TEXT.search(c.text):
+    unserved = [at for at in c.occurrences() if not _served(c, at)]  # 帮助某某公司: a client's
+    if len(unserved) >= needed and _AGENCY_TEXT.search(c.text):
         return True
     return None
 
@@ -253,6 +406,10 @@ RULES: tuple[Rule, ...] = (
     kind_of_business,
     enumerated_as_agencies,
     client_only,
+    a_person,
+    source_of_text,
+    buyer,
+    has_own_shop,
     named_in_passing,
     known_agency,
     agency_in_name,

@@ -12,6 +12,9 @@ linear; the left edge is where the words of the sentence stop (`_left_edge`):
   agency word follows (“某某”等一批农村电商企业), or one listed beside another found name
   (某某电商和某某等);
 - `english`: Lumen Inc., Acme Group, Chief Executive Officer of Acme;
+- `titled`: a name before its officer's title or founding (某某创始人, 某某成立于); `answering`: one
+  that answers for itself (某某方面回应称, 某某相关负责人表示); `accused`: who a complaint is against
+  (投诉对象：某某, 涉事代运营公司某某);
 - `publisher`: who signs a self-published text (某某的小编, 稿源: 某某);
 - `repeated`: a string that is no word, opens clauses and occurs three times or more.
 
@@ -78,7 +81,10 @@ _LEGAL_RUN = re.compile(rf"(?:{_NAME}|[(（][{_CJK}]{{2,4}}[)）]){{2,26}}$")
 _BRAND_END = re.compile(
     r"(?:电子商务|电商|代运营|网络科技|数字科技|信息科技|科技|数字|网络|股份|控股|集团)"
     r"(?!平台|行业|领域|模式|化|经济|时代|营销|技术|创新|企业|运营|服务|直播|巨头|从业|生态|渠道|代运营|"
-    r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能)"
+    r"电商|零售|产业|发展|转型|人才|时|安全|信息|用户|购物|交易|流量|市场|赋能|"
+    # a phrase's noun (共创电商辉煌, 电商之路, 电商卖家), or a brand's own unit (某品牌电商事业部)
+    r"辉煌|未来|篇章|新篇|之路|梦|蓝海|红利|浪潮|风口|江湖|圈|卖家|商家|店铺|从业者|小白|新手|老板|"
+    r"事业部|事业群|业务部|部门|部(?!分))"
 )
 # Looked for right to left from each 公司, in the dozen characters before it (a scan from every
 # position with the optional region in front was a tenth of discover's time).
@@ -93,19 +99,27 @@ _LISTED = re.compile(
 )
 _DEFINED = re.compile(r"(?:以下)?简称[:：]?\s?[“\"「『]([^”\"」』\s]{2,8})[”\"」』]")
 _AGENCY_WORD_BEFORE = re.compile(
-    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业)$"
+    r"(?:代运营商|运营商|服务商|代运营企业|代运营公司|服务企业|头部企业|电商企业|淘拍档)$"
 )
 _AFTER_AGENCY_WORD = re.compile(
     rf"(?<=[商业司])([{_CJK}]{{2,4}}?)(?=[(（,，。、的在以于将已]|发布|披露|表示|称)"
 )
 _QUOTED = re.compile(rf"[‘“「『]([{_CJK}A-Za-z]{{2,6}})[’”」』]")
-_QUOTED_AGENCY_AFTER = re.compile(r"^.{0,12}?(?:代运营|服务商|运营商|电商企业|电商服务)")
+# Within the clause: “关店”、某某破产：代运营… is a quoted word, not a name of the kind that follows.
+_QUOTED_AGENCY_AFTER = re.compile(
+    r"(?P<such>等|这样的|这类|之类的?)?[^、，,：:；;。！!？?\n]{0,12}?"
+    r"(?:代运营|服务商|运营商|电商企业|电商服务|服务企业|电商公司)"
+)
 _SIBLING = re.compile(rf"^(?:和|与|、|及|以及)([{_CJK}]{{2,4}}?)(?=等|、|和|与|及|,|，|。|的|\s)")
 _ENGLISH = re.compile(
     r"\b([A-Z][A-Za-z&]+(?: [A-Z][A-Za-z&]+){0,2}),? "
     r"(?:Inc\b|Ltd\b|Limited\b|Group\b|Holdings\b|Co\.|Corporation\b)"
 )
 _ENGLISH_OFFICER = re.compile(r"(?:Officer|CEO|Chairman|President|[Ff]ounder) of ([A-Z][A-Za-z]+)")
+
+
+_LEAD_VERB = re.compile(r"委托|托付|交给|选择|聘请|联系|签约|找了")
+_KIND_FIRST = re.compile(r"代运营商|代运营|服务商|运营商|淘拍档|TP|tp")
 
 
 def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | None:
@@ -119,10 +133,15 @@ def _left_edge(text: str, end: int, max_len: int, min_len: int = 2) -> int | Non
             break
         latin = ch.isascii()
         start -= 1
+    kinds = [m.end() for m in _KIND_FIRST.finditer(text, start, end)]
+    if kinds:
+        start = kinds[-1]  # 淘拍档某某, 服务商某某: the kind, then the name
     for at in range(start, end - min_len + 1):
         piece = text[at:end]
         if piece[0] in STOP_CHARS or piece[0].isdigit() or word_crosses(text, at):
             continue
+        if _LEAD_VERB.match(piece):
+            continue  # 委托某某代运营: what the merchant did, then the name
         if leads_a_phrase(piece[0]) or starts_with_function_word(piece) or ends_with_function_word(piece):
             continue
         return at
@@ -166,12 +185,17 @@ def _legal(text: str) -> list[Mention]:
     return out
 
 
+# 某某电商代运营官网: the name is 某某电商, and 代运营 says what it does.
+_SERVICE_AFTER_BRAND = re.compile(r"(?<=电商|科技|网络|数字)代运营$")
+
+
 def _brand(text: str) -> list[Mention]:
     out = []
     for m in _BRAND_END.finditer(text):
         start = _left_edge(text, m.start(), 4)
         if start is not None:
-            out.append(Mention(start, m.end(), text[start : m.end()], "brand"))
+            name = _SERVICE_AFTER_BRAND.sub("", text[start : m.end()])
+            out.append(Mention(start, start + len(name), name, "brand"))
     return out
 
 
@@ -251,8 +275,11 @@ def _weak_name(name: str) -> bool:
 def _cued(text: str) -> list[Mention]:
     out = []
     for m in _QUOTED.finditer(text):
-        if _QUOTED_AGENCY_AFTER.match(text, m.end()) and _weak_name(m.group(1)):
-            out.append(Mention(m.start(1), m.end(1), m.group(1), "cued"))
+        kind = _QUOTED_AGENCY_AFTER.match(text, m.end())
+        if kind and _weak_name(m.group(1)):
+            # “某某”等一批农村电商企业: a list of one, closed by its kind, as A、B等代运营商 is.
+            form = "enumerated" if kind.group("such") else "cued"
+            out.append(Mention(m.start(1), m.end(1), m.group(1), form))
     return out
 
 
@@ -314,7 +341,7 @@ _MEMBER = rf"[{_CJK}A-Za-z0-9]{{2,8}}"
 _LIST_SEP = r"(?:、|和|与|及|以及|/)"
 _AGENCY_KIND = (
     r"(?:电商)?(?:代运营商|代运营公司|代运营企业|代运营机构|代运营|服务商|运营商|运营公司|电商服务商"
-    r"|电商服务企业|品牌电商服务商|TP服务商|TP公司|TP|tp)"
+    r"|电商服务企业|品牌电商服务商|TP服务商|TP公司|TP|tp|淘拍档|电商服务公司|电商服务机构|电商运营公司)"
 )
 # Peers of the agency the text is about (与A、B等同行相比): agencies when the text is about agencies.
 _PEER_KIND = r"(?:同行|友商|竞争对手|竞品公司|同业)"
@@ -336,7 +363,7 @@ _KIND_THEN_LIST = re.compile(
     rf"(?P<list>{_MEMBER}?(?:{_LIST_SEP}{_MEMBER}?)+)(?=等|[，,。；;）)]|$|[都也均则在是已们的为将还正近])"
 )
 _MEMBER_SPLIT = re.compile(_LIST_SEP)
-_AGENCY_WORD_NEAR = re.compile(r"代运营|服务商|运营商|TP|电商服务")
+_AGENCY_WORD_NEAR = re.compile(r"代运营|服务商|运营商|TP|电商服务|淘拍档")
 # What an overview says of the first name of its list (行业龙头宝X, 老牌青X): not part of the name.
 _DESCRIPTOR = re.compile(
     r"(?:行业|国内|头部|龙头|老牌|知名|巨头|同行|企业|公司|其中|包括|例如|比如|诸如|像|如)*"
@@ -382,7 +409,8 @@ _AS_KIND = re.compile(
 )
 _IS_KIND = re.compile(
     rf"{_BOUNDARY_BEFORE}([{_CJK}]{{2,4}}?)(?:[(（][^)）]{{0,16}}[)）])?"
-    rf"(?:[^，,。；;！!？?]{{0,16}}[，,])?(?:是|系|为)(?P<what>[^，,。；;！!？?]{{0,20}}?){_AGENCY_KIND}"
+    rf"(?:[^，,。；;！!？?]{{0,16}}[，,])?(?:今年|去年|近日|日前|此前|已|曾|再次|再度|连续\d+年|\d{{4}}年)*"
+    rf"(?:是|系|为|成为|获评|荣获|被评为|入选|升级为|晋升为)(?P<what>[^，,。；;！!？?]{{0,20}}?){_AGENCY_KIND}"
     r"(?:的?(?:公司|企业|机构|团队))?(?=之一|[，,。；;！!？?)）]|$)"
 )
 # 某某为多个品牌提供天猫代运营服务, 某某帮商家做店铺托管: the subject serves, so it is the agency.
@@ -391,7 +419,7 @@ _SERVES = re.compile(
     r"[^，,。；;！!？?]{1,14}?(?:提供|做|负责|操盘)[^，,。；;！!？?]{0,8}?"
     r"(?:代运营|运营服务|托管|店铺运营|全店运营|电商服务|操盘)"
 )
-_DESCRIBED_CUE = re.compile("是|作为|身为|系|为|帮|替")
+_DESCRIBED_CUE = re.compile("是|作为|身为|系|为|帮|替|获评|荣获|评为|入选")
 # A predicate that turns "X 是 … 代运营公司" into something else: X found, hired, was cheated by one.
 _NOT_IDENTITY = re.compile(r"[找被请托骗给和与跟对让向把]|合作|签约|委托")
 
@@ -411,6 +439,45 @@ def _described(text: str) -> list[Mention]:
             continue
         if not word_crosses(text, m.end(1)):
             out.append(Mention(m.start(1), m.end(1), m.group(1), "described"))
+    return out
+
+
+# What a merchant did with its agency (委托某某代运营, 交给某某托管, 与某某签了代运营合同, 某某收取了服务费,
+# 某某的代运营团队): the name in the frame is the one that serves. A contract's other party is the
+# agency only when the merchant is the subject (我们/商家/原告 与某某签…, or a clause that starts there).
+_NAME_IN_FRAME = rf"([{_CJK}A-Za-z0-9]{{2,6}}?)"
+_ENTRUSTED = re.compile(
+    rf"(?:委托|交给|托付给|找了?|选择了?|选了|聘请了?|请了)(?:一家叫|一家名为|名为)?{_NAME_IN_FRAME}"
+    r"(?:公司)?(?:来|帮忙|帮我们?|为我们?|给我们?)?(?:做|全权)?(?:代运营|托管|代管|店铺运营|全店运营|运营店铺|操盘)"
+)
+_CONTRACTED = re.compile(
+    r"(?:^|(?<=[\s,，。；;:：!！?？])|(?<=我|们|司|人|家|告|主|她|他))(?:与|和|跟|同)"
+    rf"{_NAME_IN_FRAME}(?:公司)?(?:的?(?:联络人|业务员|销售|客服|工作人员|员工|负责人|经理)[{_CJK}]{{0,3}})?"
+    r"签(?:订|署|了|下)[^，,。；;]{0,16}?(?:代运营|托管|运营服务|店铺运营|服务)[^，,。；;]{0,6}?(?:合同|协议)"
+)
+_CHARGED = re.compile(
+    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?(?:先后|共|一共|陆续|以各种名义)?"
+    r"(?:收取|收了|收走|骗走|骗取)[^，,。；;]{0,10}?(?:服务费|托管费|代运营费|运营费|保证金)"
+)
+_ITS_SERVICE = re.compile(
+    rf"{_BOUNDARY_BEFORE}{_NAME_IN_FRAME}(?:公司)?的(?:代运营|托管|店铺运营|网店运营)(?:服务|团队|人员|合同|业务)"
+)
+_FRAMES = (_ENTRUSTED, _CONTRACTED, _CHARGED, _ITS_SERVICE)
+_NEGATION = re.compile("[不没未别勿]")
+_FRAME_CUE = re.compile("委托|交给|托付|找|选|请|签|收|的代运营|的托管|的店铺运营")
+
+
+def _framed(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    if not _FRAME_CUE.search(text):
+        return out
+    for pattern in _FRAMES:
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if _NEGATION.search(name) or covered_by_words(name) or not _weak_name(name):
+                continue  # 运营团队不收取…: a phrase, not a name
+            if not word_crosses(text, m.start(1)) and not word_crosses(text, m.end(1)):
+                out.append(Mention(m.start(1), m.end(1), name, "described"))
     return out
 
 
@@ -439,8 +506,11 @@ def _reporting(text: str) -> list[Mention]:
 # An organisation before its officer's title or its founding (某某创始人, 某某CEO, 某某成立于2012年):
 # only a name; whether it is an agency is for the words around it.
 _TITLED = re.compile(
-    rf"([{_CJK}]{{2,4}}?)(?=(?:联合)?创始人|CEO|董事长|总经理|总裁|副总裁|合伙人|负责人|成立于|创立于|创办于|始创于)"
+    rf"([{_CJK}]{{2,4}}?)(?=(?:联合)?创始人|CEO|董事长|总经理|总裁|副总裁|合伙人|负责人|成立于|创立于|创办于|始创于"
+    # …and one that answers for itself (对此，某某方面回应称; 某某相关负责人表示; 某某客服称)
+    r"|方面(?:回应|表示|称|回复|解释|否认)|相关负责人|(?:客服|工作人员)(?:回应|表示|称|回复))"
 )
+_ANSWERS = re.compile("方面|相关负责人|客服|工作人员")
 
 
 def _titled(text: str) -> list[Mention]:
@@ -451,7 +521,24 @@ def _titled(text: str) -> list[Mention]:
             continue
         name = text[start : m.end()]
         if _weak_name(name) and not covered_by_words(name):
-            out.append(Mention(start, m.end(), name, "titled"))
+            form = "answering" if _ANSWERS.match(text, m.end()) else "titled"
+            out.append(Mention(start, m.end(), name, form))
+    return out
+
+
+# Who a complaint is against (投诉对象：某某, 被投诉方：某某, 涉事代运营公司某某): the accused party.
+_ACCUSED = re.compile(
+    r"(?:投诉对象|被投诉(?:方|对象|企业|商家|公司)|涉事(?:代运营|电商)?(?:公司|企业|机构|服务商|商家))"
+    rf"[】\]]?[:：]?\s?([{_CJK}A-Za-z0-9]{{2,12}}?)(?=$|[\s,，。；;、)）【\[]|等|的|在|于|已|被|称|表示|回应)"
+)
+
+
+def _accused(text: str) -> list[Mention]:
+    out = []
+    for m in _ACCUSED.finditer(text):
+        name = m.group(1)
+        if _weak_name(name) or _LEGAL_END.search(name) or _BRAND_END.search(name):
+            out.append(Mention(m.start(1), m.end(1), name, "accused"))
     return out
 
 
@@ -478,8 +565,10 @@ FINDERS = (
     _after_agency_word,
     _english,
     _described,
+    _framed,
     _reporting,
     _titled,
+    _accused,
     _publisher,
     _repeated,
 )

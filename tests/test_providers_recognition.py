@@ -204,3 +204,164 @@ def test_a_longer_name_that_holds_a_known_one_is_another_company():
 def test_the_writers_own_company_in_a_complaint_is_the_client():
     text = "我公司(娄底森屿电子商务有限公司)与某平台签了合作协议，交了三万元服务费后几乎没有订单。"
     assert discover(text) == []
+
+
+def test_two_agencies_whose_names_share_a_head_are_two_companies():
+    # The short name inside the longer one is another company when the rest is part of a name.
+    text = "青禾电商和青禾星电商都在杭州，青禾电商做天猫代运营，青禾星电商做抖音代运营。"
+    assert discover(text) == ["青禾电商", "青禾星电商"]
+    # …and one company when the rest is only what it sells or a share class.
+    from pipelines.providers import _same_company
+
+    assert _same_company("青禾", "青禾化妆品") and _same_company("青禾", "青禾w")
+    assert not _same_company("青禾", "青禾星") and not _same_company("禾星", "青禾星")
+
+
+def test_an_agency_word_in_the_next_sentence_does_not_make_a_company_an_agency():
+    text = "这家服务商的操盘能力得到验证。近日，森屿集团公布了第三季度业绩，同店销售增长。"
+    assert discover(text) == []
+    # In the same sentence it does.
+    assert discover("近日，森屿集团公布了第三季度业绩，代运营收入增长三成。") == ["森屿集团"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the service after a brand is not part of its name
+        ("想了解收费，敬请关注青禾电商代运营官网。", ["青禾电商"]),
+        # a phrase's noun or a brand's own unit after 电商
+        ("携手优质服务商共创电商辉煌，店铺运营更轻松。", []),
+        ("森屿电商事业部负责人说，今年不再找代运营。", []),
+        # a medium or research house cited as the source, whatever its name ends in
+        ("据森屿科技报道，多家代运营服务商今年营收下滑。", []),
+        ("来源：森屿科技  代运营服务商的日子不好过。", []),
+        ("根据森屿咨询的数据，青禾电商的代运营客户超过两百家。", ["青禾电商"]),
+        ("据艾瑞咨询的报告，代运营市场仍在增长，青禾电商排名第三。", ["青禾电商"]),
+        # …but an agency that discloses its own figures is the agency
+        ("据青禾电商披露，代运营收入增长三成。", ["青禾电商"]),
+        # a brand with its own flagship shop is the client, its 电商 the brand's own
+        ("森屿电商官方旗舰店由青禾电商代运营，森屿电商负责产品。", ["青禾电商"]),
+    ],
+)
+def test_sources_own_units_and_phrases_are_told_from_agencies(text, expected):
+    assert discover(text) == expected
+
+
+def test_the_known_list_holds_names_that_are_no_everyday_words():
+    # A bare name of the list is an agency, in English too; a phrase that holds part of one is not.
+    assert discover("通路快建今年新接了三个美妆品牌的天猫店。") == ["通路快建"]
+    assert discover("Leqee runs Tmall stores for several foreign brands.") == ["乐其电商"]
+    assert discover("快乐其实很简单，开店也一样。") == []
+
+
+def test_a_quoted_name_closed_by_its_kind_is_an_agency_and_a_quoted_word_is_not():
+    # The check after a quote used to be anchored at the start of the text, so it never fired.
+    assert discover("县里有“禾穗”等一批农村电商企业，帮农户把山货卖到全国。") == ["禾穗"]
+    assert discover("“青禾”这样的代运营服务商，今年接了不少新客户。") == ["青禾"]
+    # A quoted word in a headline, with the agency word in another clause, is no name.
+    assert discover("某品牌“关店”、另一家破产：代运营模式的生死劫") == []
+
+
+def test_a_seller_the_text_tells_of_is_a_person_not_an_agency():
+    text = (
+        "抖音卖家林墨和代运营机构签约时满怀期待。三个月后，林墨的店铺仍在亏损，"
+        "林墨回忆，对方只是不停地让她加钱。林墨说，她再也不会找代运营了。"
+    )
+    assert discover(text) == []
+
+
+def test_the_served_pair_of_an_agency_is_not_what_the_text_is_about():
+    text = (
+        "上海青禾文化传播有限公司受委托在代运营过程中刷单，帮助森屿公司和木棉公司在平台上虚构订单。"
+        "森屿公司与木棉公司被责令整改，青禾公司被罚款。"
+    )
+    assert discover(text) == ["上海青禾文化传播有限公司"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who a complaint is against, on a complaint about agency services
+        ("【投诉对象】禾穗\n【投诉要求】退还代运营服务费\n签约时承诺三个月见效，结果一单没有。", ["禾穗"]),
+        ("涉事代运营公司禾穗已被立案调查。", ["禾穗"]),
+        # one that answers for itself, twice, in a text about agency services
+        ("对此，禾穗方面回应称，代运营服务已按合同完成。禾穗方面还表示愿意与商家协商。", ["禾穗"]),
+        # a platform answering is still a platform
+        ("对此，天猫方面回应称，平台会核查代运营服务商的资质。", []),
+        # a brand the text says is a seller is the client, whatever its founder says about agencies
+        ("森屿创始人表示，找代运营是因为团队太小。森屿是一个家居品牌。", []),
+        ("禾穗电商为森屿提供代运营，森屿是一家服装工厂。", ["禾穗电商"]),
+    ],
+)
+def test_complained_of_and_answering_organisations_are_told_from_sellers(text, expected):
+    assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what a merchant did with its agency: the name in the frame is the one that serves
+        ("去年我们委托禾穗代运营天猫店，半年后销量反而下降。", ["禾穗代运营"]),
+        ("我们与禾穗签订了一年的代运营服务合同，交了五万元。", ["禾穗"]),
+        ("2020年3月，与禾穗联络人王某签订《店铺托管服务协议》。", ["禾穗"]),
+        ("禾穗先后收取了服务费和保证金共八万元，店铺却没有起色。", ["禾穗"]),
+        ("禾穗的代运营团队只有三个人。", ["禾穗"]),
+        # an agency's contract with its client: the client is not taken
+        ("青禾电商与森屿签订代运营合同，为其运营天猫店。", ["青禾电商"]),
+        # phrases in the same frames
+        ("运营团队不收取固定服务费，而是按销售额抽佣。", []),
+        ("我们委托代运营公司代运营店铺。", []),
+        ("找了一家代运营做托管。", []),
+    ],
+)
+def test_the_agency_in_a_merchants_account_is_found_by_what_it_did(text, expected):
+    assert discover(text) == expected
+
+
+def test_peers_listed_beside_the_agency_a_text_is_about_are_not_its_subject():
+    text = (
+        "禾穗电商披露招股书，拟登陆创业板。近年来，青禾电商、木棉电商、森屿电商等代运营公司纷纷上市。"
+        "与青禾电商不同，禾穗电商的客户以服饰品牌为主。禾穗电商去年营收增长一成。"
+    )
+    assert discover(text) == ["禾穗电商"]
+    # With no agency the text keeps coming back to, a list of agencies is what it is about.
+    overview = "头部代运营公司有青禾电商、木棉电商、森屿电商，它们各有所长。"
+    assert discover(overview) == ["青禾电商", "木棉电商", "森屿电商"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 淘拍档 (Taobao Partner) is what Tmall calls its agencies; a rating makes a name one
+        ("禾穗今年获评天猫六星淘拍档，客户续约率九成。", ["禾穗"]),
+        ("禾穗成立于2012年，是一家专注美妆的电商服务公司。", ["禾穗"]),
+        # the kind before a name is not part of it
+        ("淘拍档禾穗发布了年度报告。", ["禾穗"]),
+        # a brand's own rating is not an agency's
+        ("森屿今年成为天猫五星品牌，找了代运营。", []),
+    ],
+)
+def test_what_the_platform_calls_its_agencies_marks_a_name(text, expected):
+    assert discover(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a buyer of an agency is an investor, whatever its name ends in; a known agency buying stays one
+        (
+            "梦川科技拟通过发行股份及支付现金方式收购禾穗数字100%股权。禾穗数字是一家代运营服务商。",
+            ["禾穗数字"],
+        ),
+        ("宝尊电商宣布收购某品牌的中国业务。", ["宝尊电商"]),
+        # a brand's own shops make it the seller, however often the text names it
+        (
+            "禾穗电商帮助森屿实现GMV翻倍。森屿的天猫店去年月销百万，森屿的抖音店也在增长，代运营效果明显。",
+            ["禾穗电商"],
+        ),
+        # …but an agency's 网店运营服务 is its service
+        ("禾穗的网店运营服务收费不低，禾穗的代运营团队也不大。", ["禾穗"]),
+    ],
+)
+def test_buyers_and_sellers_are_not_agencies(text, expected):
+    assert discover(text) == expected
