@@ -69,7 +69,6 @@ def fingerprint() -> str:
     params += (dedup.TEXT_PERM, dedup.FACT_BANDS, dedup.FACT_SKETCH, dedup.FACTS_MIN, dedup.FACT_MIN_SHARED)
     # The agency-name columns and the spun-repost bars that read them.
     params += (dedup.NAME_SLOTS, dedup.SPUN_RESEMBLANCE, dedup.SPUN_MIN_SHARED, dedup.SPUN_LENGTH_RATIO)
-    params += (dedup.SPUN_MIN_CHARS, dedup._NAME_CUE.pattern)
     # What `canonical` drops (page furniture) or folds (a Latin word → one symbol).
     params += (dedup._FURNITURE.pattern, dedup._FURNITURE_MAX_CHARS, dedup._LATIN_WORD.pattern)
     h.update(repr(params).encode())

@@ -27,8 +27,7 @@ texts of a like length (the shorter at least SPUN_LENGTH_RATIO of the longer) th
 SPUN_MIN_SHARED shingles or more at a resemblance of SPUN_RESEMBLANCE are one story only when they
 name a common agency: a signature ends with NAME_SLOTS hashes of the agencies its text names
 (`agency_names`: `pipelines.providers.discover`, compared by the name's core, so a legal and a brand
-form meet), looked up only for texts of SPUN_MIN_CHARS characters or more with a cue of a name
-(`_NAME_CUE`: the lookup costs six times what hashing does). On the train split the
+form meet), looked up only for texts long enough to share that many shingles. On the train split the
 two pairs that clear the bars are reposts naming one agency; none of the 21 sandbox pairs names a
 common one. Train pair recall 0.526 -> 0.632 (19 pairs), no false merge of 9,136 pairs.
 
@@ -98,7 +97,6 @@ CONTAIN_MIN_SHINGLES = 100
 SPUN_RESEMBLANCE = 0.2
 SPUN_MIN_SHARED = 150
 SPUN_LENGTH_RATIO = 0.5
-SPUN_MIN_CHARS = 300
 MIN_CHARS = 20
 
 _rng = np.random.default_rng(20240521)
@@ -114,12 +112,9 @@ _FACT_B = _rng.integers(0, 2**63, FACT_BANDS + 1, dtype=np.uint64)
 _BAND_SALT = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)
 _SKETCH = slice(TEXT_PERM + FACT_BANDS, TEXT_PERM + FACT_BANDS + FACT_SKETCH)
 _NAMES = slice(NUM_PERM - NAME_SLOTS, NUM_PERM)
-# Which agencies a text names is looked up (`agency_names`, ~0.3 ms for 200 characters, six times
-# what hashing the text costs) only for an article-length text (SPUN_MIN_CHARS canonical characters)
-# that has a cue of a name: a word companies are named with, a masked name, Latin letters (English
-# names) or a publicly known agency. Other texts name none for the spun-repost test, so it never
-# joins them: reviews, answers and complaints are shorter, and random text rarely has a cue.
-_NAME_CUE = re.compile(r"公司|集团|电商|科技|数字|网络|传媒|股份|某|[A-Za-z]{3}")
+# A text needs this many characters to share SPUN_MIN_SHARED shingles with another: shorter ones are
+# never asked which agencies they name (the lookup costs ~0.2-1 ms a text).
+_SPUN_MIN_CHARS = SPUN_MIN_SHARED + SHINGLE - 1
 _NO_NAMES = np.empty(0, dtype=np.uint32)
 _NON_WORD = re.compile(r"[\W_]+")
 _HAS_LATIN = re.compile(r"[a-z]{2}")
@@ -211,17 +206,6 @@ def agency_names(text: str) -> np.ndarray:
     cores = {core(name) for name in discover(text, normalized=True)}
     hashed = {zlib.crc32(c.encode("utf-8", "surrogatepass")) & 0x7FFFFFFF for c in cores if c}
     return np.fromiter(sorted(hashed), dtype=np.uint32, count=len(hashed))
-
-
-def _names_for_spun_test(norm: str, canon: str) -> np.ndarray:
-    """`agency_names` of a text the spun-repost test may join, else none (see `_NAME_CUE`)."""
-    if len(canon) < SPUN_MIN_CHARS:
-        return _NO_NAMES
-    from pipelines.providers import known_agencies
-
-    if _NAME_CUE.search(norm) is None and known_agencies()[0].search(norm) is None:
-        return _NO_NAMES
-    return agency_names(norm)
 
 
 def _name_columns(name_keys: np.ndarray) -> np.ndarray:
@@ -398,7 +382,7 @@ def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
             if j == n_long:
                 to_hash.append(c)
                 to_hash_facts.append(facts(norm))
-                to_hash_names.append(_names_for_spun_test(norm, c))
+                to_hash_names.append(agency_names(norm) if len(c) >= _SPUN_MIN_CHARS else _NO_NAMES)
             copies.append((n_long, j))
             n_long += 1
         chunk_sig = (
@@ -743,7 +727,8 @@ class NearDuplicateIndex:
         self._exact[digest] = key
         if len(canon) < MIN_CHARS:
             return None
-        sig = signatures([canon], [facts(norm)], [_names_for_spun_test(norm, canon)])[0]
+        names = agency_names(norm) if len(canon) >= _SPUN_MIN_CHARS else _NO_NAMES
+        sig = signatures([canon], [facts(norm)], [names])[0]
         found: str | None = None
         buckets = band_keys(sig[None, :])[0] ^ _BAND_SALT
         if sig[TEXT_PERM] & _NO_FACT:
