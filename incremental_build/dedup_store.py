@@ -67,8 +67,6 @@ def fingerprint() -> str:
     params += (dedup.THRESHOLD, dedup.CONTAINMENT, dedup.CONTAIN_MIN_RESEMBLANCE, dedup.CONTAIN_MIN_SHINGLES)
     # The figure columns of a signature and the bar two texts' shared figures must clear.
     params += (dedup.TEXT_PERM, dedup.FACT_BANDS, dedup.FACT_SKETCH, dedup.FACTS_MIN, dedup.FACT_MIN_SHARED)
-    # The agency-name columns and the spun-repost bars that read them.
-    params += (dedup.NAME_SLOTS, dedup.SPUN_RESEMBLANCE, dedup.SPUN_MIN_SHARED, dedup.SPUN_LENGTH_RATIO)
     # What `canonical` drops (page furniture) or folds (a Latin word → one symbol).
     params += (dedup._FURNITURE.pattern, dedup._FURNITURE_MAX_CHARS, dedup._LATIN_WORD.pattern)
     h.update(repr(params).encode())

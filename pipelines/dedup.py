@@ -18,19 +18,6 @@ It applies only when both texts have at least `CONTAIN_MIN_SHINGLES` shingles (s
 stock phrases) and the resemblance is at least `CONTAIN_MIN_RESEMBLANCE`, so a short snippet (a
 footer on its own) cannot join every long page that carries it and chain them together.
 
-A repost on another site often carries only part of the story under a lead of its own, or a spun
-version of it (a word swapped in every sentence): a resemblance of 0.2-0.35 and a containment under
-one half. Such bars alone join template pages written about different agencies: the sandbox's case
-pages and articles (in seeds 21 and 22, 21 pairs of different pages cleared them) and, on the held-out
-real passages, two different stories (a rule without the next condition was dropped for it). So two
-texts of a like length (the shorter at least SPUN_LENGTH_RATIO of the longer) that share
-SPUN_MIN_SHARED shingles or more at a resemblance of SPUN_RESEMBLANCE are one story only when they
-name a common agency: a signature ends with NAME_SLOTS hashes of the agencies its text names
-(`agency_names`: `pipelines.providers.discover`, compared by the name's core, so a legal and a brand
-form meet), looked up only for texts long enough to share that many shingles. On the train split the
-two pairs that clear the bars are reposts naming one agency; none of the 21 sandbox pairs names a
-common one. Train pair recall 0.526 -> 0.632 (19 pairs), no false merge of 9,136 pairs.
-
 Before shingling, `canonical` drops page furniture (bylines, 来源/编辑
 lines, dates and read counts, image credits, hotlines), which is what two copies of one story differ
 in, and turns every Latin word into one symbol: English is shingled by three words, not three letters
@@ -43,12 +30,9 @@ values, FACT_BANDS MinHash values of the figures (each its own LSH band of one r
 FACT_SKETCH smallest figure hashes. Two texts with FACTS_MIN figures or more are the same story when
 at least FACT_MIN_SHARED figures, and half of the smaller text's, are shared. A later report about the
 same company repeats two or three headline figures, not most of them. Measured on the real corpus's
-train split (3 folds by story): pair recall 0.667/1.0/0.308 -> 1.0/1.0/0.308, no false merge.
-
-The train pairs still split (7 of 19) are translations (an English release and its machine-translated
-Chinese version: no shingles and, as written, no figure in common: 8.8 billion against 88.12亿) and
-one fee-model template reworded four ways by four sites (resemblance 0.03-0.14, mostly naming other
-agencies): what they share is the topic and an outline, which different stories share too.
+train split (3 folds by story): pair recall 0.667/1.0/0.308 -> 1.0/1.0/0.308, no false merge; the
+pairs still split are translations (an English release and its Chinese version share no shingles and,
+as written, few figures) and one fee-model template reworded four ways.
 
 Hashing is numpy-vectorised over a whole batch (one multiply-shift hash per permutation over every
 shingle of the batch, then a segmented minimum), so a million 200-character texts take minutes, most
@@ -86,17 +70,13 @@ FACT_BANDS = 6  # one MinHash value of the text's figures each, a band of one ro
 FACT_SKETCH = 16  # the text's figures themselves (their smallest hashes), to count the shared ones
 FACTS_MIN = 6  # figures a text needs for the figure test; fewer and its fact columns match nothing
 FACT_MIN_SHARED = 6
-NAME_SLOTS = 4  # the agencies the text names (the smallest hashes of their cores), for the spun-repost test
-NUM_PERM = TEXT_PERM + FACT_BANDS + FACT_SKETCH + NAME_SLOTS  # columns of a signature
+NUM_PERM = TEXT_PERM + FACT_BANDS + FACT_SKETCH  # columns of a signature
 BANDS = TEXT_BANDS + FACT_BANDS
 SHINGLE = 3
 THRESHOLD = 0.5
 CONTAINMENT = 0.6
 CONTAIN_MIN_RESEMBLANCE = 0.3
 CONTAIN_MIN_SHINGLES = 100
-SPUN_RESEMBLANCE = 0.2
-SPUN_MIN_SHARED = 150
-SPUN_LENGTH_RATIO = 0.5
 MIN_CHARS = 20
 
 _rng = np.random.default_rng(20240521)
@@ -110,12 +90,6 @@ _NO_FACT = np.uint32(0x80000000)
 _FACT_A = (_rng.integers(1, 2**63, FACT_BANDS + 1, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
 _FACT_B = _rng.integers(0, 2**63, FACT_BANDS + 1, dtype=np.uint64)
 _BAND_SALT = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)).astype(np.uint64)
-_SKETCH = slice(TEXT_PERM + FACT_BANDS, TEXT_PERM + FACT_BANDS + FACT_SKETCH)
-_NAMES = slice(NUM_PERM - NAME_SLOTS, NUM_PERM)
-# A text needs this many characters to share SPUN_MIN_SHARED shingles with another: shorter ones are
-# never asked which agencies they name (the lookup costs ~0.2-1 ms a text).
-_SPUN_MIN_CHARS = SPUN_MIN_SHARED + SHINGLE - 1
-_NO_NAMES = np.empty(0, dtype=np.uint32)
 _NON_WORD = re.compile(r"[\W_]+")
 _HAS_LATIN = re.compile(r"[a-z]{2}")
 _CHUNK_SHINGLES = 1_000_000  # shingles hashed per numpy pass: ~8 MB per array
@@ -198,23 +172,6 @@ def facts(text: str) -> np.ndarray:
     return np.fromiter(sorted(out), dtype=np.uint64, count=len(out))
 
 
-def agency_names(text: str) -> np.ndarray:
-    """The agencies a normalised text names (`pipelines.providers.discover`), each as a 31-bit hash of
-    its core, so the legal and the brand form of one company (杭州某某电子商务有限公司, 某某电商) agree."""
-    from pipelines.providers import core, discover  # here: its lexicon loads on first use, not at import
-
-    cores = {core(name) for name in discover(text, normalized=True)}
-    hashed = {zlib.crc32(c.encode("utf-8", "surrogatepass")) & 0x7FFFFFFF for c in cores if c}
-    return np.fromiter(sorted(hashed), dtype=np.uint32, count=len(hashed))
-
-
-def _name_columns(name_keys: np.ndarray) -> np.ndarray:
-    out = np.full(NAME_SLOTS, np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    keys = np.sort(np.asarray(name_keys, dtype=np.uint32))[:NAME_SLOTS]
-    out[: len(keys)] = keys
-    return out
-
-
 def _fact_columns(text_sig: np.ndarray, fact_keys: np.ndarray) -> np.ndarray:
     """FACT_BANDS MinHash values of the figures, then the FACT_SKETCH smallest figure hashes (sorted)."""
     out = np.full(FACT_BANDS + FACT_SKETCH, np.uint32(0xFFFFFFFF), dtype=np.uint32)
@@ -228,14 +185,9 @@ def _fact_columns(text_sig: np.ndarray, fact_keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def signatures(
-    canon: Sequence[str],
-    fact_keys: Sequence[np.ndarray] | None = None,
-    name_keys: Sequence[np.ndarray] | None = None,
-) -> np.ndarray:
+def signatures(canon: Sequence[str], fact_keys: Sequence[np.ndarray] | None = None) -> np.ndarray:
     """Signatures (len(canon) × NUM_PERM, uint32) of canonical texts of ≥ SHINGLE characters: the
-    MinHash of their shingles, then the columns of their figures (`facts`) and of the agencies they
-    name (`agency_names`); none when not given."""
+    MinHash of their shingles, then the columns of their figures (`facts`; none when not given)."""
     out = np.empty((len(canon), NUM_PERM), dtype=np.uint32)
     start = 0
     while start < len(canon):
@@ -247,10 +199,9 @@ def signatures(
         start = stop
     none = np.empty(0, dtype=np.uint64)
     for i in range(len(canon)):
-        out[i, TEXT_PERM : _NAMES.start] = _fact_columns(
+        out[i, TEXT_PERM:] = _fact_columns(
             out[i, :TEXT_PERM], fact_keys[i] if fact_keys is not None else none
         )
-        out[i, _NAMES] = _name_columns(name_keys[i] if name_keys is not None else none)
     return out
 
 
@@ -295,23 +246,10 @@ def near_duplicate(a: np.ndarray, b: np.ndarray, threshold: float = THRESHOLD) -
         & (resemblance >= CONTAIN_MIN_RESEMBLANCE)
         & (contained >= CONTAINMENT)
     )
-    # A spun or excerpted repost of a long story: another lead, reworded sentences, another span of the
-    # page. Resemblance 0.2-0.5 and containment under the bar, but hundreds of shingles in common
-    # between texts of a like length, about the same agency. Without the name, such bars join
-    # template pages (case pages, SEO articles, report digests) written about different agencies.
-    spun = np.flatnonzero(
-        ~ok
-        & (resemblance >= SPUN_RESEMBLANCE)
-        & (contained * small >= SPUN_MIN_SHARED)
-        & (small >= SPUN_LENGTH_RATIO * np.maximum(size_a, size_b))
-    )
-    if len(spun):
-        na, nb = a[spun, _NAMES], b[spun, _NAMES]
-        ok[spun] = ((na[:, :, None] == nb[:, None, :]) & (na < _NO_FACT)[:, :, None]).any(axis=(1, 2))
     # A rewrite of the same story (other words, the same figures): most figures of the text with fewer
     # of them are in the other, and at least FACT_MIN_SHARED. Two stories about one company's results
     # share a few headline figures; a spun copy shares most of them.
-    sketch_a, sketch_b = a[:, _SKETCH], b[:, _SKETCH]
+    sketch_a, sketch_b = a[:, TEXT_PERM + FACT_BANDS :], b[:, TEXT_PERM + FACT_BANDS :]
     n_a, n_b = (sketch_a < _NO_FACT).sum(axis=1), (sketch_b < _NO_FACT).sum(axis=1)
     ask = np.flatnonzero(~ok & (np.minimum(n_a, n_b) >= FACT_MIN_SHARED))
     if len(ask):
@@ -368,7 +306,6 @@ def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
     for start in range(0, n, _CLUSTER_CHUNK):
         to_hash: list[str] = []
         to_hash_facts: list[np.ndarray] = []
-        to_hash_names: list[np.ndarray] = []
         copies: list[tuple[int, int]] = []  # (long row, row it copies)
         for i in range(start, min(n, start + _CLUSTER_CHUNK)):
             norm = texts[i] if normalized else normalize(texts[i])
@@ -382,13 +319,10 @@ def text_state(texts: Sequence[str], *, normalized: bool = False) -> TextState:
             if j == n_long:
                 to_hash.append(c)
                 to_hash_facts.append(facts(norm))
-                to_hash_names.append(agency_names(norm) if len(c) >= _SPUN_MIN_CHARS else _NO_NAMES)
             copies.append((n_long, j))
             n_long += 1
         chunk_sig = (
-            signatures(to_hash, to_hash_facts, to_hash_names)
-            if to_hash
-            else np.empty((0, NUM_PERM), dtype=np.uint32)
+            signatures(to_hash, to_hash_facts) if to_hash else np.empty((0, NUM_PERM), dtype=np.uint32)
         )
         # Rows of this chunk: a fresh text takes the next hashed signature, a copy the one it copies.
         done = sum(len(p) for p in sig_parts)
@@ -727,8 +661,7 @@ class NearDuplicateIndex:
         self._exact[digest] = key
         if len(canon) < MIN_CHARS:
             return None
-        names = agency_names(norm) if len(canon) >= _SPUN_MIN_CHARS else _NO_NAMES
-        sig = signatures([canon], [facts(norm)], [names])[0]
+        sig = signatures([canon], [facts(norm)])[0]
         found: str | None = None
         buckets = band_keys(sig[None, :])[0] ^ _BAND_SALT
         if sig[TEXT_PERM] & _NO_FACT:
