@@ -10,6 +10,10 @@ Duplicate groups are few (a few dozen pairs per split), so one pair moves recall
 read the interval. `same_script_recall` leaves out pairs written in different languages (an English
 release and its Chinese translation share no characters: no shingle method joins them).
 
+Each split pair and each false merge is listed with what the reader saw: the exact resemblance and
+containment of the two texts' shingles, their lengths, the figures each carries and shares, and whether
+they name a common agency — what a rule would need to join or separate them.
+
 The corpus was labelled in parts, and a group slug only joins passages of one part: the same page
 (same URL) labelled in two parts carries two slugs or none. Such pairs are not evidence of a false
 merge, so a pair counts as "other" only when no chain of shared slugs or shared URLs links the two
@@ -23,7 +27,8 @@ from itertools import combinations
 
 from evaluation.text.corpus import Passage
 from evaluation.text.stats import Figure, StageResult, share
-from pipelines.dedup import canonical, cluster
+from pipelines.dedup import SHINGLE, canonical, cluster, facts
+from pipelines.providers import core, discover
 from pipelines.text import normalize
 
 # Held out (2026-12-06, second session, after page furniture and English word shingles): pair recall
@@ -54,6 +59,26 @@ def _linked(passages: Sequence[Passage]) -> list[int]:
     return [find(i) for i in range(len(passages))]
 
 
+def _agencies(text: str) -> set[str]:
+    return {c for c in (core(name) for name in discover(text, normalized=True)) if c}
+
+
+def _why(texts: Sequence[str], canon: Sequence[str], i: int, j: int) -> str:
+    """What the reader saw of a pair (see the module docstring), exact rather than estimated."""
+    grams = [{c[k : k + SHINGLE] for k in range(len(c) - SHINGLE + 1)} for c in (canon[i], canon[j])]
+    shared = len(grams[0] & grams[1])
+    resemblance = shared / max(1, len(grams[0] | grams[1]))
+    contained = shared / max(1, min(len(grams[0]), len(grams[1])))
+    figures = [set(facts(texts[k]).tolist()) for k in (i, j)]
+    names = [_agencies(texts[k]) for k in (i, j)]
+    common = "yes" if names[0] & names[1] else ("other agencies" if names[0] and names[1] else "no")
+    return (
+        f"resemblance {resemblance:.2f}, containment {contained:.2f}, {shared} shingles shared, "
+        f"{len(canon[i])}/{len(canon[j])} chars, figures {len(figures[0])}/{len(figures[1])} "
+        f"shared {len(figures[0] & figures[1])}, same agency named: {common}"
+    )
+
+
 def evaluate(passages: Sequence[Passage]) -> StageResult:
     texts = [normalize(p.text) for p in passages]
     labels = cluster(texts, normalized=True)
@@ -74,7 +99,10 @@ def evaluate(passages: Sequence[Passage]) -> StageResult:
                 same_lang += 1
                 kept_lang += together
             if not together:
-                errors.append(f"split: {a.id} ~ {b.id} ({a.dup_group}; {a.script}/{b.script})")
+                errors.append(
+                    f"split: {a.id} ~ {b.id} ({a.dup_group}; {a.script}/{b.script}; "
+                    f"{_why(texts, exact, i, j)})"
+                )
         elif linked[i] == linked[j]:
             page_pairs += 1
             page_joined += together
@@ -83,7 +111,7 @@ def evaluate(passages: Sequence[Passage]) -> StageResult:
             if together:
                 merged += 1
                 groups = f"{a.dup_group or '-'} / {b.dup_group or '-'}"
-                errors.insert(0, f"false merge: {a.id} ~ {b.id} ({groups})")
+                errors.insert(0, f"false merge: {a.id} ~ {b.id} ({groups}; {_why(texts, exact, i, j)})")
     return StageResult(
         figures={
             "pair_recall": share(kept, same),
