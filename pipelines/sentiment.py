@@ -312,13 +312,16 @@ def stance_evidence(text: str) -> float:
 
 
 def _framing(sentence: str, m: re.Match[str], claim_ends: list[int]) -> float:
-    """1 for a cue that means what it says; 0 for a good result only claimed or promised; −NEGATED for
+    """1 for a cue that means what it says; 0 for a good result only claimed or promised, or an English
+    cue inside a longer word; −NEGATED for
     a good word under a negation just before it (未, 没有, 难以, not …) or a reversal just after it
     (放缓, 下滑 …), within the same clause. A bad word stays bad under negation: 未退还, 拒不 and 不予
     are as hostile as the bare cue, so only good words are flipped."""
+    start, end = m.start(), m.end()
+    if start and "a" <= sentence[start - 1] <= "z" and m.group()[0].isascii():
+        return 0.0  # an English cue starts a word: "sued" is not in a shop name "suedbt"
     if _CUE_WEIGHTS[m.group()] < 0:
         return 1.0
-    start, end = m.start(), m.end()
     if claim_ends and any(0 <= start - e <= stance_cues.REPORTED_CLAIM_REACH for e in claim_ends):
         return 0.0
     before = sentence[max(0, start - stance_cues.NEGATION_REACH) : start].rsplit(",", 1)[-1]
