@@ -184,8 +184,13 @@ _METRICS: dict[str, str] = {
     "点击率": "点击率",
     "CTR": "点击率",
     "排名": "排名",
+    "排行": "排名",
     "占比": "占比",
     "市场份额": "占比",
+    "市场占有率": "占比",
+    "市占率": "占比",
+    "份额": "占比",
+    "渗透率": "渗透率",
     "ROE": "ROE",
     "合作品牌数量": "客户数",
     "合作品牌数": "客户数",
@@ -237,13 +242,24 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
-RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "ROE"})
-_METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
+RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "渗透率", "ROE"})
+# Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
+# but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
+# but also 卖家, 卖点. Each is a metric only when a figure follows within a few characters.
+_FIGURE_AHEAD = r"(?=\s*(?:[为是约达了出:：]|大约|约为|录得){0,2}\s*(?:人民币|港币|港元|RMB|HK\$|US\$|¥|￥)?\s*[\d一二两三四五六七八九十几])"
+_METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
+_METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
+_METRIC_RE = re.compile(
+    _METRIC_ALT + "|" + "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+)
+_METRICS.update(_METRICS_BEFORE_FIGURE)
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
+# Shopping festivals are dates too: 双十一, 双11, 618大促 name a day, not a figure.
 _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    r"|双\s*(?:十一|十二|11|12)|(?<![\d.])618(?=\s*(?:大促|期间|活动|当天|购物节|年中|前后|狂欢))"
 )
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = (
@@ -255,16 +271,24 @@ _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块)|成(?![交本功立为长员果绩�
 _CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥)?\s*"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
+# What may stand between 从/由 and the figure, and between 到 and the next: when the level was, how
+# often, the metric named again (从月销8万做到月销25万, 从卖8万到卖25万) and a rank's 第/前/TOP.
+_LEVEL_SLOT = (
+    r"(?:(?:原来|之前|最初|以前|原本|起初|每天|每月|每年|月均|日均|单月|一天|一个月|每个月|一年)的?\s*)*"
+    rf"(?:(?:{_METRIC_ALT}|卖了?|卖出|做)\s*)?(?:第|前|TOP|Top|top)?"
+)
 _FROM_TO = re.compile(
-    rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
-    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
-    rf"(?:每天|每月|月均|日均|单月)?\s*(?:约|近|超过?|大约)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:从|由)\s*{_DATE_SLOT}{_LEVEL_SLOT}"
+    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
+    rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
+    rf"\s*(?:约|近|超过?|大约)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
     rf"分别(?:为|是|达到?)?\s*(?P<b>{_NUMX})(?:\s*[、和及]\s*{_NUMX})*\s*[、和及]\s*(?P<a>{_NUMX})"
 )
-_ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
+_ARROW_SIGN = r"→|->|=>|➡|—>|-->|➜"
+_ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:{_ARROW_SIGN})\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|(?<![超经通越])过(?=[亿万千百])|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
@@ -284,7 +308,9 @@ _GROWTH = re.compile(
     rf"|rose|grew|jumped|surged|fell|dropped|declined)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
-_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease|fell|dropped|declined")
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined")
+# 同比增长-3.2%: a growth written with its sign (负增长12% is read from the 负 before the match).
+_NEGATIVE_GROWTH = re.compile(r"[-−]\s*[\d.]+\s*(?:%|％|个百分点)$")
 # 营收同比增长8%至4.3亿元: the level after the growth.
 _PCT_TO = re.compile(
     rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})"
@@ -293,8 +319,10 @@ _PCT_TO = re.compile(
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
 _RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
+# 翻了3倍, 增长3到5倍 (a range: its lower bound, the least it says), 翻两番.
 _TIMES = re.compile(
-    rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})\s*(?P<u>倍|番)"
+    rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})"
+    rf"(?:\s*(?:-|~|～|—|–|到|至)\s*{_NUM})?\s*(?P<u>倍|番)"
 )
 _DOUBLED = re.compile(r"翻倍|翻番|翻一番|翻了一番")
 _BEFORE_CUE = re.compile(r"合作前|接手前|接手时|合作时|之前|原来|以前|原本|起初|刚开始|最初")
@@ -313,7 +341,7 @@ _MERCHANT = re.compile(
 # A figure that moved: from … to, a growth, a multiple, a threshold broken.
 _CHANGE = re.compile(
     rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
-    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
+    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]|[\d万亿千%]\s*(?:{_ARROW_SIGN})\s*\d"
     rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
 )
 # What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
@@ -579,13 +607,19 @@ def _sentence_claims(
             # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
             # share (代运营业务营收占比42%) is one of its own figures.
             continue
-        en_base = _EN_BEFORE.match(clause.strip()) if out and not _METRIC_RE.search(clause) else None
+        en_base = _EN_BEFORE.match(clause.strip()) if out else None
+        if en_base and _METRIC_RE.search(clause.strip(), en_base.end()):
+            en_base = None  # a clause of its own that names another metric
         if en_base and out[-1].before is None and out[-1].after is not None:
             # …RMB2,201.9 million, compared with RMB2,056.1 million in 2022: the claim's before.
             base = _value(en_base.group("a"))[0]
             if base is not None and en_base.group("loss") and out[-1].metric != "亏损":
                 base = -base
             out[-1] = dataclasses.replace(out[-1], before=base)
+            continue
+        based = _with_base(out[-1], clause) if out else None
+        if based is not None:
+            out[-1] = based  # …，上年同期为1500万元 / 去年同期则为7.9亿元: the claim's before
             continue
         prior = _PRIOR_YEAR.search(clause)
         if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
@@ -632,6 +666,11 @@ def _sentence_claims(
             orders = _ORDERS.search(clause)
             if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
                 metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
+        if nothing_read and mm is None and clause_kind != "company_metric" and metric is not None:
+            # 我的店原来月销8万，现在25万: a later clause gives the level alone, after a cue of time.
+            if before_side is not None or _AFTER_CUE.search(clause):
+                after = _bare_level(clause, metric, period_spans, cm.start())
+                nothing_read = after is None
         if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
             # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
             # label names this clause's figure only (the next clause may name its own).
@@ -652,10 +691,10 @@ def _sentence_claims(
         # replaces one computed from before/after: the claim is what the text says).
         prev = out[-1] if out else None
         if (
-            before is None
-            and after is None
+            after is None
             and growth is not None
             and mm is None
+            and (before is None or (prev is not None and prev.before is None))
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
@@ -663,7 +702,8 @@ def _sentence_claims(
             # the claim's own before and after gives way to the one the text states.
             and (prev.growth_pct is None or (prev.before is not None and prev.after is not None))
         ):
-            out[-1] = dataclasses.replace(prev, growth_pct=growth)
+            # …，较上年同期的4100万元下降43.9%: the base it moved from comes with the growth.
+            out[-1] = dataclasses.replace(prev, growth_pct=growth, before=prev.before or before)
             continue
         prev = out[-1] if out else None
         if (
@@ -680,6 +720,9 @@ def _sentence_claims(
             base = -after if metric == "亏损" and prev.metric != "亏损" else after
             out[-1] = dataclasses.replace(prev, before=base)
             continue
+        if _continues(prev, clause_kind, metric, before, after, growth, clause):
+            # 月销只有3万，找了代运营后半年做到20万: the level before the work, then the level after it.
+            before, out = prev.after, out[:-1]  # type: ignore[union-attr]
         computable = before is not None and after is not None and before > 0 and metric not in RATE_METRICS
         if growth is None and computable:
             growth = round((after - before) / before * 100.0, 4)
@@ -687,6 +730,71 @@ def _sentence_claims(
     if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _continues(
+    prev: Claim | None,
+    kind: str,
+    metric: str | None,
+    before: float | None,
+    after: float | None,
+    growth: float | None,
+    clause: str,
+) -> bool:
+    """Does this clause's level follow on from the level the claim before it stated (a story told in
+    time: 原来…, 后来…; 只有3万, 半年后做到20万)? Not in a company's report, where two levels of one
+    metric are two periods that `_CONTINUED` and the table rows order by their years."""
+    if prev is None or kind == "company_metric" or before is not None or after is None or growth is not None:
+        return False
+    if prev.kind != kind or prev.metric != metric or prev.before is not None or prev.after is None:
+        return False
+    return prev.growth_pct is None and bool(_AFTER_CUE.search(clause) or _PERIOD_BOUND.search(clause))
+
+
+def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], offset: int) -> float | None:
+    """The first amount in a clause that names no metric (现在25万, 后来到了三百多单)."""
+    for n in numbers(clause):
+        if n.bare_unit or _overlaps(n.start, n.end, period_spans, offset):
+            continue
+        if n.percent != (metric in RATE_METRICS) or not _is_money(clause, n):
+            continue
+        return n.value
+    return None
+
+
+# 较上年同期的4100万元, 比2023年的5.1亿元: a comparison's base names its time (占比45% is no comparison).
+_COMPARED = re.compile(
+    r"(?:较|(?<![占产])比|相比|相较于?|对比)\s*"
+    r"(?:(?:19|20)\d{2}\s*年(?:度|末|底)?|上年同期|去年同期|上年度?|去年|上一年度?|上年末|年初|同期)"
+    r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度|同期)?\s*的\s*"
+    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+# A clause that only gives the base of the claim before it (…，上年同期为1500万元; 而去年同期盈利2500万元).
+_BASE_VALUE = re.compile(
+    r"\s*(?:而|但|相比之下)?\s*(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
+    r"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)?\s*(?P<pl>净亏损|亏损|净利润?|盈利|溢利|纯利)?\s*(?:为)?"
+    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+
+
+def _with_base(prev: Claim, clause: str) -> Claim | None:
+    """The claim before, completed with the base figure this clause states, or None if it states none."""
+    m = _BASE_VALUE.match(clause)
+    if m is None or prev.before is not None or prev.after is None:
+        return None
+    if _METRIC_RE.search(clause, 0, m.start("pl") if m.group("pl") else m.start("a")):
+        return None  # the clause names a metric of its own
+    value, pct = _value(m.group("a"))
+    if value is None or (pct and prev.metric not in RATE_METRICS):
+        return None
+    pl = m.group("pl") or ""
+    if m.group("neg") or ("亏" in pl) != (prev.metric == "亏损") and pl:
+        value = -abs(value)  # a loss in a profit claim, a profit in a loss claim: the other side of zero
+    growth = prev.growth_pct
+    if growth is None and value > 0 and prev.after >= 0 and prev.metric not in RATE_METRICS:
+        # no growth across zero: 由盈转亏 is a change of sign, which no percentage describes
+        growth = round((prev.after - value) / value * 100.0, 4)
+    return dataclasses.replace(prev, before=value, growth_pct=growth)
 
 
 def _labelled_figure(
@@ -748,6 +856,9 @@ def _clause_numbers(
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
+        flip = m.groupdict().get("flip")
+        if flip and before is not None and metric == "亏损" and "亏" not in clause[m.start() : m.start("b")]:
+            before = -before  # 由盈利3200万元转为亏损5600万元: in a loss claim a profit is a negative loss
     if after is None:
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
@@ -806,6 +917,12 @@ def _clause_numbers(
             before = None if pct and metric not in RATE_METRICS else before
             if before is not None and m.group("loss") and metric != "亏损":
                 before = -before  # income of 61.2, compared with a loss of 10.4
+    if before is None:
+        m = _COMPARED.search(clause)  # 较上年同期的4100万元: the figure it moved from
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            value, pct = _value(m.group("a"))
+            if value is not None and value != after and (not pct or metric in RATE_METRICS):
+                before = -value if m.group("neg") else value
     for mm in mms:
         if after is not None:
             break
@@ -817,7 +934,8 @@ def _clause_numbers(
     if g:
         pct = numbers(clause[g.start("p") : g.end()])  # 四成 reads as 40 with its 成
         if pct:
-            sign = -1.0 if _FALL.search(g.group(0)) else 1.0
+            signed = clause[g.start() - 1 : g.start()] == "负" or _NEGATIVE_GROWTH.search(g.group(0))
+            sign = -1.0 if _FALL.search(g.group(0)) or signed else 1.0
             growth = sign * pct[0].value
             if metric in RATE_METRICS and after is not None and before is None and after == pct[0].value:
                 after = None
@@ -890,7 +1008,7 @@ _EN_VALUE = re.compile(
 )
 _EN_BEFORE = re.compile(
     rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"
-    rf"(?:(?P<loss>a (?:net )?loss of\s+)|a (?:net )?(?:profit|income) of\s+)?"
+    rf"(?:(?P<loss>(?:a )?(?:net )?loss of\s+)|(?:a )?(?:net )?(?:profit|income) of\s+)?"
     rf"{_CURRENCY}?\s*(?P<a>{_NUMX})"
 )
 # 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.
