@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pipelines.numbers import (
     NUMBER,
     Number,
+    cn_to_float,
     numbers,
     parse_amount,
     parse_amount_range,
@@ -138,6 +139,12 @@ _METRICS: dict[str, str] = {
     "经营损失": "亏损",
     "毛利率": "毛利率",
     "净利率": "净利率",
+    "营业利润率": "营业利润率",
+    "经营利润率": "营业利润率",
+    "operating margin": "营业利润率",
+    "Operating margin": "营业利润率",
+    "net margin": "净利率",
+    "Net margin": "净利率",
     "市值": "市值",
     "股价": "股价",
     "收盘价": "股价",
@@ -242,15 +249,24 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
-RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "渗透率", "ROE"})
+RATE_METRICS = frozenset(
+    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "营业利润率", "占比", "渗透率", "ROE"}
+)
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
 # but also 卖家, 卖点. Each is a metric only when a figure follows within a few characters.
-_FIGURE_AHEAD = r"(?=\s*(?:[为是约达了出:：]|大约|约为|录得){0,2}\s*(?:人民币|港币|港元|RMB|HK\$|US\$|¥|￥)?\s*[\d一二两三四五六七八九十几])"
+_FIGURE_AHEAD = (
+    r"(?=\s*(?:[为是约达了出:：]|大约|约为|录得){0,2}\s*(?:人民币|港币|港元|RMB|HK\$|US\$|¥|￥)?"
+    r"\s*[\d一二两三四五六七八九十几])"
+)
 _METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
 _METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
 _METRIC_RE = re.compile(
-    _METRIC_ALT + "|" + "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+    _METRIC_ALT
+    + "|"
+    + "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+    # 收益按年增长15%, 收益同比下降: Hong Kong revenue before its change
+    + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
 )
 _METRICS.update(_METRICS_BEFORE_FIGURE)
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
@@ -274,14 +290,15 @@ _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|
 # What may stand between 从/由 and the figure, and between 到 and the next: when the level was, how
 # often, the metric named again (从月销8万做到月销25万, 从卖8万到卖25万) and a rank's 第/前/TOP.
 _LEVEL_SLOT = (
-    r"(?:(?:原来|之前|最初|以前|原本|起初|每天|每月|每年|月均|日均|单月|一天|一个月|每个月|一年)的?\s*)*"
+    r"(?:(?:原来|之前|最初|以前|原本|起初|每天|每月|每年|月均|日均|单月|一天|一个月|每个月|一年|最高|最低|峰值"
+    r"|巅峰期?|高峰期?|顶峰|高点|低点)的?\s*)*"
     rf"(?:(?:{_METRIC_ALT}|卖了?|卖出|做)\s*)?(?:第|前|TOP|Top|top)?"
 )
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}{_LEVEL_SLOT}"
     rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
     rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
-    rf"\s*(?:约|近|超过?|大约)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -305,15 +322,16 @@ _METRIC_VALUE = re.compile(
 # comes from any fall word in the match.
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
-    rf"|rose|grew|jumped|surged|fell|dropped|declined)"
+    rf"|rose|grew|jumped|surged|fell|dropped|declined|\bup\b|\bdown\b)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
-_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined")
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined|\bdown\b")
 # 同比增长-3.2%: a growth written with its sign (负增长12% is read from the 负 before the match).
 _NEGATIVE_GROWTH = re.compile(r"[-−]\s*[\d.]+\s*(?:%|％|个百分点)$")
 # 营收同比增长8%至4.3亿元: the level after the growth.
 _PCT_TO = re.compile(
-    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})"
+    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
+    rf"\s*(?P<a>{_NUMX})"
 )
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
@@ -352,11 +370,31 @@ _COMPANY_SELF = re.compile(
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
-_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|全国")
+_ADVICE = r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]"
+_NOBODYS = re.compile(rf"{_ADVICE}|平台|行业|市场|大盘|全网|全国")
 # The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
 _SHOP_METRIC = re.compile(
     r"GMV|gmv|成交|销售额|营业额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
+    r"|占比|份额|渗透率|场观|观看"
 )
+# A place in a ranking (冲到类目前三, 跻身TOP10, 排名第一, 中国第五大…提供商). 第N is also an ordinal
+# (第一种, 第三季度, 第50次, 第一股): only after a word that puts something in a place, and not before a
+# counter word.
+_RANK_PLACE = (
+    r"(?:第\s*(?P<nth>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|大|强)?"
+    r"(?![种股案方季届次章条天年个家期批轮代款阶步笔时梯线部节周月号级层手财轮\d])"
+    r"|前\s*(?P<top>\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:名|强|位)?(?![季个天年月周大种家\d])"
+    r"|(?:TOP|Top|top)\s*(?P<topn>\d{1,3})(?![\d.])|No\.\s*(?P<no>\d{1,3})(?![\d.]))"
+)
+_RANK = re.compile(
+    r"(?:排名|排行|排位|排在|排到|排|位列|位居|名列|跻身|冲到|冲进|冲入|冲上|进入|进了|挤进|登上|登顶|稳居|稳坐"
+    r"|做到|成为|拿下|掉到|跌到|跌出|掉出|跌至|升至|升到|提升到|提升至|回到|保持|是|为)"
+    rf"[^，,。；;\d第前]{{0,12}}?{_RANK_PLACE}"
+)
+_RANK_FELL = re.compile(r"掉|跌|下滑|下降|滑落|退出|跌出")
+# Whose place it is: a shop, a brand or a product (a client's), else the company's own (公司, 第N大).
+_RANKED_SHOP = re.compile(r"店|品牌|产品|单品|商品|类目|客户|商家")
+_RANKED_COMPANY = re.compile(r"公司|集团|企业|服务商|提供商|代运营商|第\s*\S{1,3}\s*大")
 # A shop's figure after a stretch of the work (半年后, 三个月内, 运营一年下来, 合作期间): an outcome of
 # the work, whoever tells it.
 _PERIOD_BOUND = re.compile(
@@ -367,7 +405,9 @@ _PERIOD_BOUND = re.compile(
 _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
 )
-_PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能")
+_PROVIDER = re.compile(
+    r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造)"
+)
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
 # The words of a financial report or of the press about one: the agency's own figures.
@@ -375,16 +415,18 @@ _REPORT = re.compile(
     r"营业收入|营业总收入|主营收入|营收|净利润|归母|扣非|毛利率|净利率|市值|股价|财报|季报|年报|财季|财年"
     r"|净亏损|经营亏损|募资|募集资金|[Rr]evenue|[Nn]et income|[Ff]iscal|[Qq]uarter"
     r"|收益总额|总收益|年内收益|期内收益|溢利|纯利|毛利|本集团|现金流量净额|经营活动"
-    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations|[Oo]perating (?:income|loss)"
+    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations"
+    r"|[Oo]perating (?:income|loss|margin)"
     r"|Non-GAAP"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
 _COMPANY_FIGURE = re.compile(
-    r"(?:公司|集团|企业|上市|股份|财报|业绩)|同比|环比|上年同期|去年同期|上年度|year[- ]over[- ]year"
+    r"(?:公司|集团|企业|上市|股份|股东|财报|业绩|业务(?!员))|同比|环比|按年|上年同期|去年同期|上年度"
+    r"|year[- ]over[- ]year"
 )
 _COMPANY_MONEY = re.compile(
-    r"营收|营业|收入|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
+    r"营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
 )
 _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
@@ -495,7 +537,8 @@ def _client(sentence: str) -> str | None:
             return name
     m = _CLIENT_BRAND.search(sentence)
     if m and len(m.group("b")) >= 3 and not _BRAND_COUNT.search(m.group("b")):
-        return _CLIENT_TRIM.sub("", m.group("b")) or None
+        name = _CLIENT_TRIM.sub("", m.group("b"))
+        return name if len(name) >= 3 else None  # 服务的品牌: no name, only the word
     return None
 
 
@@ -549,6 +592,13 @@ def _kind(
         and _FELL.search(sentence)
     ):
         return "actual_outcome"  # a shop's figure that fell is what happened, no agency's boast
+    rank = _RANK.search(sentence)
+    if rank and not re.search(_ADVICE, sentence):
+        # A place in a ranking: a client's moved up is a success story, one lost is what happened.
+        if _RANKED_SHOP.search(sentence):
+            return "actual_outcome" if _RANK_FELL.search(rank.group(0)) else "success_case"
+        if _RANKED_COMPANY.search(sentence):
+            return "company_metric"
     if case_page or (
         (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
         and _SHOP_METRIC.search(sentence)
@@ -577,6 +627,7 @@ def _sentence_claims(
         or _FINANCIAL_RE.search(sentence)
         or _GROWTH_SIGN.search(sentence)
         or (report and _MONEY_UNIT.search(sentence))
+        or _RANK.search(sentence)
     ):
         return []
     periods = period_matches(sentence)
@@ -603,9 +654,14 @@ def _sentence_claims(
             if money:
                 out.extend(money)
                 continue
-        if _SHARE.search(clause) and clause_kind != "company_metric":
-            # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
-            # share (代运营业务营收占比42%) is one of its own figures.
+        ranked = _rank_claim(clause, clause_kind, client, period, sentence)
+        if ranked is not None:
+            out.append(ranked)
+            continue
+        if _SHARE.search(clause) and clause_kind != "company_metric" and not _FROM_TO.search(clause):
+            # 流量占比提升至45%: a share of a whole is no result on its own; one whose both ends are told
+            # (占比从20%提升至45%, 渗透率由8%升至15%) is, and a company's revenue share (代运营业务营收占比
+            # 42%) is one of its own figures.
             continue
         en_base = _EN_BEFORE.match(clause.strip()) if out else None
         if en_base and _METRIC_RE.search(clause.strip(), en_base.end()):
@@ -666,11 +722,12 @@ def _sentence_claims(
             orders = _ORDERS.search(clause)
             if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
                 metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
-        if nothing_read and mm is None and clause_kind != "company_metric" and metric is not None:
-            # 我的店原来月销8万，现在25万: a later clause gives the level alone, after a cue of time.
-            if before_side is not None or _AFTER_CUE.search(clause):
-                after = _bare_level(clause, metric, period_spans, cm.start())
-                nothing_read = after is None
+        goes_on = nothing_read and mm is None and metric is not None
+        if goes_on and _goes_on(clause, clause_kind, before_side, out):
+            # 我的店原来月销8万，现在25万; 市值一度超过200亿元，如今仅剩30亿元; 保证日销5000，结果一天才100多:
+            # a later clause gives the level alone, after a word of time or of how it went.
+            after = _bare_level(clause, metric, period_spans, cm.start())
+            nothing_read = after is None
         if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
             # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
             # label names this clause's figure only (the next clause may name its own).
@@ -705,6 +762,19 @@ def _sentence_claims(
             # …，较上年同期的4100万元下降43.9%: the base it moved from comes with the growth.
             out[-1] = dataclasses.replace(prev, growth_pct=growth, before=prev.before or before)
             continue
+        if (
+            mm is None
+            and after is not None
+            and before is None
+            and growth is None
+            and prev is not None
+            and (prev.kind, prev.metric) == (clause_kind, metric)
+            and prev.after is None
+            and prev.growth_pct is not None
+        ):
+            # 营收同比增长23.5%，达到15.6亿元: the level the growth reached.
+            out[-1] = dataclasses.replace(prev, after=after)
+            continue
         prev = out[-1] if out else None
         if (
             _BASE.search(clause)
@@ -732,6 +802,40 @@ def _sentence_claims(
     return out
 
 
+def _rank_claim(
+    clause: str, kind: str, client: str | None, period: int | None, sentence: str
+) -> Claim | None:
+    """A place in a ranking the clause names (冲到类目前三 → 排名 3), with the place it moved from
+    (排名从第50提升到第3)."""
+    m = _RANK.search(clause)
+    if m is None:
+        return None
+    place = next(g for g in m.group("nth", "top", "topn", "no") if g)
+    after = float(place) if place.isdigit() else cn_to_float(place)
+    before = None
+    moved = _FROM_TO.search(clause)
+    if moved and moved.start() < m.end():
+        before, after = _value(moved.group("b"))[0], _value(moved.group("a"))[0]
+    if kind == "success_case" and (_RANK_FELL.search(m.group(0)) or (before and after and after > before)):
+        kind = "actual_outcome"  # a place lost is what happened, not a boast
+    client = None if kind == "company_metric" else client
+    return Claim(kind, client, "排名", before, after, None, period, sentence)
+
+
+def _goes_on(clause: str, kind: str, before_side: float | None, out: list[Claim]) -> bool:
+    """Does a clause without a metric word go on with the metric of the claim before it?"""
+    if before_side is not None:
+        return True
+    if not out:
+        return False
+    went = kind != "company_metric" and _WENT.search(clause) and _SHORT_OF.search(clause)
+    return bool(_AFTER_CUE.search(clause) or went)
+
+
+# How it went is told as falling short (结果一天才100多, 实际只卖了1万多), not as any figure after 结果.
+_SHORT_OF = re.compile(r"才|只|仅|不到|不足|没|剩")
+
+
 def _continues(
     prev: Claim | None,
     kind: str,
@@ -742,13 +846,15 @@ def _continues(
     clause: str,
 ) -> bool:
     """Does this clause's level follow on from the level the claim before it stated (a story told in
-    time: 原来…, 后来…; 只有3万, 半年后做到20万)? Not in a company's report, where two levels of one
-    metric are two periods that `_CONTINUED` and the table rows order by their years."""
-    if prev is None or kind == "company_metric" or before is not None or after is None or growth is not None:
+    time: 原来…, 后来…; 只有3万, 半年后做到20万; 一度超过200亿元，如今仅剩30亿元)? In a company's report
+    two levels of one metric are mostly two periods, which `_CONTINUED` and the table rows order by
+    their years: there only a word of now (如今, 目前) continues."""
+    if prev is None or before is not None or after is None or growth is not None:
         return False
     if prev.kind != kind or prev.metric != metric or prev.before is not None or prev.after is None:
         return False
-    return prev.growth_pct is None and bool(_AFTER_CUE.search(clause) or _PERIOD_BOUND.search(clause))
+    later = _AFTER_CUE.search(clause) or (kind != "company_metric" and _PERIOD_BOUND.search(clause))
+    return prev.growth_pct is None and bool(later)
 
 
 def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], offset: int) -> float | None:
@@ -788,7 +894,7 @@ def _with_base(prev: Claim, clause: str) -> Claim | None:
     if value is None or (pct and prev.metric not in RATE_METRICS):
         return None
     pl = m.group("pl") or ""
-    if m.group("neg") or ("亏" in pl) != (prev.metric == "亏损") and pl:
+    if m.group("neg") or (pl and ("亏" in pl) != (prev.metric == "亏损")):
         value = -abs(value)  # a loss in a profit claim, a profit in a loss claim: the other side of zero
     growth = prev.growth_pct
     if growth is None and value > 0 and prev.after >= 0 and prev.metric not in RATE_METRICS:
@@ -1002,7 +1108,8 @@ def _financial_claims(
 
 
 _EN_VALUE = re.compile(
-    rf"[A-Za-z ,'-]{{0,60}}?\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
+    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,60}}?"
+    rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )

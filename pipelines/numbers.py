@@ -51,8 +51,8 @@ NUMBER = re.compile(
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
-    # 一定, 一些, 一直, 一般, 一度 are words, not the number one.
-    r"|(?!一[定些直般样起旦度同致律切再共连向边方面时](?![零〇一二两俩三四五六七八九十百千万亿]))"
+    # 一定, 一些, 一直, 一般, 一度, 一路 (all the way), 一下 are words, not the number one.
+    r"|(?!一[定些直般样起旦度同致律切再共连向边方面时路下味流心举](?![零〇一二两俩三四五六七八九十百千万亿]))"
     r"(?:[零〇一二两俩三四五六七八九]|十(?=[零〇一二两俩三四五六七八九万亿]|[多余来](?=[万亿])))"
     r"[零〇一二两俩三四五六七八九十百千万亿]*"
     # 二十多万, 三百余万, 十来万: the stated part and its unit (多/余/来 before a unit is "and some").
