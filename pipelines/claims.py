@@ -91,6 +91,9 @@ _METRICS: dict[str, str] = {
     "收入": "营收",
     "营业总收入": "营收",
     "营业收入": "营收",
+    # 运营收入 and 经营收入 hold 营收 across a word boundary: named whole, or 营收 is read and 收入 lost.
+    "运营收入": "营收",
+    "经营收入": "营收",
     "主营收入": "营收",
     "净营收": "营收",
     "净收入": "营收",
@@ -230,6 +233,8 @@ _FINANCIAL: dict[str, str] = {
     "赔偿": "退款",
     "赔了": "退款",
     "损失": "损失",
+    "少了": "损失",  # 签了协议，少了十来万
+    "赔进去": "损失",
     "亏损": "损失",
     "亏了": "损失",
     "被骗": "损失",
@@ -417,7 +422,7 @@ _REPORT = re.compile(
     r"|收益总额|总收益|年内收益|期内收益|溢利|纯利|毛利|本集团|现金流量净额|经营活动"
     r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations"
     r"|[Oo]perating (?:income|loss|margin)"
-    r"|Non-GAAP"
+    r"|Non-GAAP|净损失|归属于|股东应占|应占"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
@@ -548,6 +553,9 @@ _BRAND_COUNT = re.compile(
 )
 
 
+_FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
+
+
 def _kind(
     sentence: str, client: str | None, case_page: bool = False, report: bool = False, named: bool = False
 ) -> str | None:
@@ -560,6 +568,9 @@ def _kind(
     # shop it runs (公司营收6.1亿元，为多个品牌运营官方旗舰店).
     if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
         return "company_metric"
+    # A client named earlier whose figures fell short (销售额仅为几千元) is what happened to it.
+    if client and not named and _FELL_SHORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
+        return "actual_outcome"
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
         return "success_case"
@@ -681,7 +692,7 @@ def _sentence_claims(
         if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
             clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
-        mm = mms[-1] if mms else None
+        mm = _named_metric(clause, mms)
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
@@ -820,6 +831,16 @@ def _rank_claim(
         kind = "actual_outcome"  # a place lost is what happened, not a boast
     client = None if kind == "company_metric" else client
     return Claim(kind, client, "排名", before, after, None, period, sentence)
+
+
+def _named_metric(clause: str, mms: list[re.Match[str]]) -> re.Match[str] | None:
+    """The metric word a clause's figure belongs to: the last one, or with two metrics and a growth
+    (店铺流量暴涨200%但GMV纹丝不动) the last one before the growth."""
+    if len(mms) < 2:
+        return mms[-1] if mms else None
+    g = _GROWTH.search(clause)
+    named = [m for m in mms if g is not None and m.end() <= g.start("p")]
+    return named[-1] if named and not _FROM_TO.search(clause) else mms[-1]
 
 
 def _goes_on(clause: str, kind: str, before_side: float | None, out: list[Claim]) -> bool:

@@ -57,7 +57,10 @@ NUMBER = re.compile(
     r"[零〇一二两俩三四五六七八九十百千万亿]*"
     # 二十多万, 三百余万, 十来万: the stated part and its unit (多/余/来 before a unit is "and some").
     r"(?:[多余来](?=[万亿])[万亿]+)?"
-    r"|[十百千]?[万亿]+|十)"
+    # 几十万, 数千万, 数亿: "some" tens of 万 — the unit is the least it says, as 300多万 is 300万.
+    r"|[几数](?=[十百千万亿])(?:[十百千][万亿]*|[万亿]+)"
+    # 十分 ("very") and 十足 ("full") are words.
+    r"|[十百千]?[万亿]+|十(?![分足]))"
 )
 _MAX_DIGITS = 30
 # 三成 is 30%: a one-digit numeral before 成 (not 成交, 成本, 成功, 一成不变 …).
@@ -154,8 +157,9 @@ def numbers(text: str) -> list[Number]:
             value = float(Decimal(digits) * _factor(mul)) if mul else float(digits)
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
-            bare = not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
-            parsed = cn_to_float(cn.replace("多", "").replace("余", "").replace("来", ""))
+            some = cn[0] in "几数"
+            bare = not some and not any(c in _CN_DIGIT for c in cn) and not (cn[0] == "十" and len(cn) > 1)
+            parsed = cn_to_float(cn.lstrip("几数").replace("多", "").replace("余", "").replace("来", ""))
             if parsed is None:
                 continue
             value = parsed

@@ -169,3 +169,43 @@ def test_a_story_in_time_does_not_join_two_periods_of_a_report():
     # A later clause naming another metric is its own claim.
     claims = extract("公司营收为5亿元，净利润为3000万元。")
     assert [(c.metric, c.before, c.after) for c in claims] == [("营收", None, 5e8), ("利润", None, 3e7)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("几十万元", 1e5),
+        ("数千万", 1e7),
+        ("数亿元", 1e8),
+        ("几百万", 1e6),
+        ("亏损十分严重", None),
+        ("几个人", None),
+    ],
+)
+def test_some_tens_of_wan_read_as_their_unit_and_very_is_no_ten(text, value):
+    from pipelines.claims import parse_amount
+
+    assert parse_amount(text) == value
+
+
+def test_more_report_and_merchant_forms():
+    # 运营收入 holds 营收 across a word boundary: the figure after 收入 is still read.
+    assert _read("其中线上店铺运营收入4.1亿元，同比增长12%。") == [
+        ("company_metric", "营收", None, 4.1e8, 12.0)
+    ]
+    # A company's loss attributable to shareholders is its own figure, not a client's loss.
+    assert _read("归属于普通股股东的净损失5200万元，同比收窄3%。")[0][:2] == ("company_metric", "亏损")
+    # Money a merchant is short of after signing.
+    assert _read("签了协议交了钱，少了十来万。") == [("actual_outcome", "损失", None, 1e5, None)]
+    # Two metrics, one growth: the growth is the metric's before it.
+    assert _read("合作三个月，店铺流量暴涨200%，但GMV纹丝不动。") == [
+        ("success_case", "流量", None, None, 200.0)
+    ]
+
+
+def test_a_client_named_earlier_whose_figures_fell_short():
+    claims = extract("我们是山溪茶叶专卖店的老板。\n合作一年，店铺销售额仅为几千元，最近一个月只有一单。")
+    assert [(c.kind, c.metric, c.after) for c in claims] == [
+        ("actual_outcome", "销售额", 1000.0),
+        ("actual_outcome", "订单", 1.0),
+    ]
