@@ -314,6 +314,7 @@ _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:{_ARROW_SIGN})\s*(?P<a>{_N
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|(?<![超经通越])过(?=[亿万千百])|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
+    rf"|(?:下跌|下降|下滑|回落|减少|缩水|萎缩|跌|降|减)[至到]"
     rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -354,7 +355,7 @@ _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来
 _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
-    r"|合同约定|协议约定|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
+    r"|合同约定|协议约定|约定的|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
@@ -843,6 +844,9 @@ def _named_metric(clause: str, mms: list[re.Match[str]]) -> re.Match[str] | None
     return named[-1] if named and not _FROM_TO.search(clause) else mms[-1]
 
 
+_THRESHOLD_OF = re.compile(r"\s*(?:以下|以上)的")
+
+
 def _goes_on(clause: str, kind: str, before_side: float | None, out: list[Claim]) -> bool:
     """Does a clause without a metric word go on with the metric of the claim before it?"""
     if before_side is not None:
@@ -850,7 +854,8 @@ def _goes_on(clause: str, kind: str, before_side: float | None, out: list[Claim]
     if not out:
         return False
     went = kind != "company_metric" and _WENT.search(clause) and _SHORT_OF.search(clause)
-    return bool(_AFTER_CUE.search(clause) or went)
+    promised = kind == "promise" and _PROMISE.search(clause)  # …，远低于约定的60万元
+    return bool(_AFTER_CUE.search(clause) or went or promised)
 
 
 # How it went is told as falling short (结果一天才100多, 实际只卖了1万多), not as any figure after 结果.
@@ -992,6 +997,8 @@ def _clause_numbers(
             m = None  # 只出了一单: one order, not sales of 1
         if m and (clause[m.end("a") : m.end("a") + 1] == "半" or m.group("a").endswith("成")):
             m = None if metric not in RATE_METRICS else m  # 超过一半, 不到一成: a share, not a level
+        if m and _THRESHOLD_OF.match(clause, m.end("a")):
+            m = None  # ROI跌至1.2以下的店: a kind of shop, not a level anyone reached
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:

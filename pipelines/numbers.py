@@ -48,6 +48,8 @@ _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
 NUMBER = re.compile(
     r"(?P<ar>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:[多余](?=[十百千万亿]))?(?P<mul>(?:[十百千]?[万亿])+|[十百千]|[wWkK](?![A-Za-z])"
     r"|million\b|billion\b)?"
+    # 4万8 = 48000, 3千5 = 3500: a digit after 万/千 counts in the unit below, as 一万五 does; 1万5千.
+    r"(?:(?<=[万千])(?P<tail>\d)(?:(?<=万\d)(?P<tailk>[千百]))?(?![\d.,%％个天年月日号人家次倍周千百]))?"
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
@@ -60,7 +62,9 @@ NUMBER = re.compile(
     # 几十万, 数千万, 数亿: "some" tens of 万 — the unit is the least it says, as 300多万 is 300万.
     r"|[几数](?=[十百千万亿])(?:[十百千][万亿]*|[万亿]+)"
     # 十分 ("very") and 十足 ("full") are words.
-    r"|[十百千]?[万亿]+|十(?![分足]))"
+    r"|[十百千]?[万亿]+|十(?![分足])"
+    # 过千, 破百, 千元: 百 or 千 alone, before no other character (a slot decides, like 千万).
+    r"|[百千](?=[元块+]|[^\u4e00-\u9fff]|$))"
 )
 _MAX_DIGITS = 30
 # 三成 is 30%: a one-digit numeral before 成 (not 成交, 成本, 成功, 一成不变 …).
@@ -155,6 +159,10 @@ def numbers(text: str) -> list[Number]:
                 continue  # a run of 30+ digits is an id or junk, not an amount anyone writes
             # Decimal so 2,156.2百万 is exactly 2156200000, not 2156199999.9999995.
             value = float(Decimal(digits) * _factor(mul)) if mul else float(digits)
+            tail = m.group("tail")
+            if tail:
+                tailk = m.group("tailk")
+                value += int(tail) * (_factor(tailk) if tailk else _factor(mul[-1]) / 10)
         else:
             # 十万 is a number; 千万, 万 and a lone 十 (十分 = "very") only in a numeric slot.
             some = cn[0] in "几数"

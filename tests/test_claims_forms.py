@@ -209,3 +209,25 @@ def test_a_client_named_earlier_whose_figures_fell_short():
         ("actual_outcome", "销售额", 1000.0),
         ("actual_outcome", "订单", 1.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("4万8", 48_000.0), ("3千5", 3500.0), ("过千", 1000.0), ("1万5千", 15_000.0)]
+)
+def test_a_digit_after_wan_and_a_lone_qian(text, value):
+    from pipelines.claims import parse_amount
+
+    assert parse_amount(text) == value
+
+
+def test_court_and_complaint_forms():
+    # The level found, then the level agreed: what happened and what was promised.
+    assert _read("经查，合作期间店铺总销售额仅为3.2万元，远低于约定的60万元。") == [
+        ("actual_outcome", "销售额", None, 3.2e4, None),
+        ("promise", "销售额", None, 6e5, None),
+    ]
+    assert _read("客服说签约三个月内保证日均访客过千。") == [("promise", "访客", None, 1000.0, None)]
+    # A fall to a level, in the Hong Kong press's words.
+    assert _read("該公司淨利潤則下跌至4500萬元。") == [("company_metric", "利润", None, 4.5e7, None)]
+    # A threshold that names a kind of shop is nobody's level.
+    assert extract("我接手过不少投产比跌至1.2以下的店铺。") == []
