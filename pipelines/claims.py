@@ -554,6 +554,10 @@ _BRAND_COUNT = re.compile(
 )
 
 
+# How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
+_GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
+_HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|要是")
+_PROMISE_WORD = re.compile(r"承诺|保证(?!金)|保底|包你|包您|对赌")
 _FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
 
 
@@ -562,7 +566,9 @@ def _kind(
 ) -> str | None:
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _PROMISE.search(sentence):
-        return "promise"
+        # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
+        hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
+        return None if hypothetical else "promise"
     if _MERCHANT.search(sentence):
         return "actual_outcome"
     # In a financial report a sentence with report words speaks of the company, even when it names a
@@ -577,6 +583,8 @@ def _kind(
         return "success_case"
     if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
+    if _GENERIC.search(sentence) and "我" not in sentence:
+        return None  # 骗子公司通常会先收取几千元, 行业平均转化率只有2%: how things usually go, not what did
     if _HAPPENED.search(sentence) or (
         _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))
     ):

@@ -149,6 +149,10 @@ def test_form_is_read(text, want):
         # A share that stands, a fee quoted, a festival alone.
         "一般来说直通车花费占比在20%左右。",
         "双十一期间很多代运营公司都很忙。",
+        # How things usually go, and a fee's arithmetic under a condition.
+        "有业内人士表示，行业平均转化率只有2%左右。",
+        "骗子公司通常会先收取几千元的服务费。",
+        "如果店铺月销能做到10万，那么提成就是5000元。",
     ],
 )
 def test_look_alikes_are_not_read(text):
