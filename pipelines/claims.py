@@ -576,7 +576,8 @@ def _kind(
     if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
         return "company_metric"
     # A client named earlier whose figures fell short (销售额仅为几千元) is what happened to it.
-    if client and not named and _FELL_SHORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
+    provider_says = case_page or _PROVIDER.search(sentence) or _PROVIDER_FOR_CLIENT.search(sentence)
+    if client and not named and _FELL_SHORT.search(sentence) and not provider_says:
         return "actual_outcome"
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):

@@ -235,3 +235,8 @@ def test_court_and_complaint_forms():
     assert _read("該公司淨利潤則下跌至4500萬元。") == [("company_metric", "利润", None, 4.5e7, None)]
     # A threshold that names a kind of shop is nobody's level.
     assert extract("我接手过不少投产比跌至1.2以下的店铺。") == []
+
+
+def test_a_case_page_that_starts_from_little_is_still_a_success_case():
+    text = "成功案例：青柚童装旗舰店\n接手时店铺月销售额不足5万，经过我们团队4个月的运营，月销售额突破80万。"
+    assert [(c.kind, c.before, c.after) for c in extract(text)] == [("success_case", 5e4, 8e5)]
