@@ -272,7 +272,10 @@ _METRIC_RE = re.compile(
     + "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
     # 收益按年增长15%, 收益同比下降: Hong Kong revenue before its change
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
+    # a shop's sales in English, not a report's "sales and marketing expenses"
+    + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
 )
+_METRICS.update({"sales": "销售额", "Sales": "销售额"})
 _METRICS.update(_METRICS_BEFORE_FIGURE)
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
@@ -308,6 +311,11 @@ _FROM_TO = re.compile(
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
     rf"分别(?:为|是|达到?)?\s*(?P<b>{_NUMX})(?:\s*[、和及]\s*{_NUMX})*\s*[、和及]\s*(?P<a>{_NUMX})"
+)
+# grew from RMB 20 million to RMB 65 million
+_EN_FROM_TO = re.compile(
+    rf"\bfrom\s+{_CURRENCY_SLOT}(?P<b>{_NUMX})\s+to\s+(?:(?:about|nearly|over|more than)\s+)?{_CURRENCY_SLOT}"
+    rf"(?P<a>{_NUMX})"
 )
 _ARROW_SIGN = r"→|->|=>|➡|—>|-->|➜"
 _ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:{_ARROW_SIGN})\s*(?P<a>{_NUMX})")
@@ -356,11 +364,13 @@ _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
     r"|合同约定|协议约定|约定的|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
+    r"|拍胸脯|打包票|夸下海口|信誓旦旦|[Pp]romised|[Gg]uarantee"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店|对方"
+    r"|\b(?:[Oo]ur (?:store|shop)|[Mm]y (?:store|shop)|I paid|[Ww]e paid)\b"
 )
 # A figure that moved: from … to, a growth, a multiple, a threshold broken.
 _CHANGE = re.compile(
@@ -381,7 +391,7 @@ _NOBODYS = re.compile(rf"{_ADVICE}|平台|行业|市场|大盘|全网|全国")
 # The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
 _SHOP_METRIC = re.compile(
     r"GMV|gmv|成交|销售额|营业额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
-    r"|占比|份额|渗透率|场观|观看"
+    r"|占比|份额|渗透率|场观|观看|\b[Ss]ales\b"
 )
 # A place in a ranking (冲到类目前三, 跻身TOP10, 排名第一, 中国第五大…提供商). 第N is also an ordinal
 # (第一种, 第三季度, 第50次, 第一股): only after a word that puts something in a place, and not before a
@@ -396,6 +406,8 @@ _RANK = re.compile(
     r"(?:排名|排行|排位|排在|排到|排|位列|位居|名列|跻身|冲到|冲进|冲入|冲上|进入|进了|挤进|登上|登顶|稳居|稳坐"
     r"|做到|成为|拿下|掉到|跌到|跌出|掉出|跌至|升至|升到|提升到|提升至|回到|保持|是|为)"
     rf"[^，,。；;\d第前]{{0,12}}?{_RANK_PLACE}"
+    # 排名还在200名开外: a place counted in 名 after a word of ranking.
+    r"|(?:排名|排在|排到|排行)[^，,。；;\d]{0,6}?(?P<named>\d{1,4})\s*名"
 )
 _RANK_FELL = re.compile(r"掉|跌|下滑|下降|滑落|退出|跌出")
 # Whose place it is: a shop, a brand or a product (a client's), else the company's own (公司, 第N大).
@@ -412,7 +424,8 @@ _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
 )
 _PROVIDER = re.compile(
-    r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造)"
+    r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造|接手)"
+    r"|\b(?:[Oo]ur (?:team|operation|service|full-service)|[Hh]elped|[Ff]or (?:the|a|our) client)"
 )
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
@@ -438,7 +451,7 @@ _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
 _PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
-_WENT = re.compile(r"结果|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
+_WENT = re.compile(r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
 # A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
 _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
 # Money that changed hands or a court's finding: what happened, whoever tells it.
@@ -473,7 +486,7 @@ _WRAPPED_LINE = re.compile(
     r"|(?:(?<=\bwas)|(?<=\bwere)|(?<=\bof)|(?<=\bto)|(?<=\bfrom)|(?<=\band)|(?<=\bby)|(?<=\bis)|(?<=\bare))"
     r"[ \t]*\n[ \t]*"
 )
-_FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而")
+_FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而|\b(?:dropped|fallen|fell|declined|decreased)\b")
 _PROFIT_OR_LOSS = frozenset({"利润", "亏损"})
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
@@ -831,7 +844,7 @@ def _rank_claim(
     m = _RANK.search(clause)
     if m is None:
         return None
-    place = next(g for g in m.group("nth", "top", "topn", "no") if g)
+    place = next(g for g in m.group("nth", "top", "topn", "no", "named") if g)
     after = float(place) if place.isdigit() else cn_to_float(place)
     before = None
     moved = _FROM_TO.search(clause)
@@ -986,7 +999,12 @@ def _clause_numbers(
     offset: int,
 ) -> tuple[float | None, float | None, float | None]:
     before = after = growth = None
-    m = _FROM_TO.search(clause) or _ARROW.search(clause) or _SERIES.search(clause)
+    m = (
+        _FROM_TO.search(clause)
+        or _EN_FROM_TO.search(clause)
+        or _ARROW.search(clause)
+        or _SERIES.search(clause)
+    )
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
         before, b_pct = _value(m.group("b"))
         after, a_pct = _value(m.group("a"))
@@ -1042,6 +1060,13 @@ def _clause_numbers(
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
                 after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
+    for mm in reversed(mms):
+        if after is not None:
+            break
+        m = _EN_LEVEL.match(clause, mm.end())  # sales of at least RMB 500,000; dropped to less than
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            after = None if pct and metric not in RATE_METRICS else after
     for mm in reversed(mms):
         if after is not None:
             break
@@ -1149,6 +1174,11 @@ _EN_VALUE = re.compile(
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+_EN_LEVEL = re.compile(
+    rf"(?:\s+(?:had|have|has))?(?:\s+(?:dropped|fallen|fell|risen|rose|grown|grew|reached|climbed|come|came))?"
+    rf"\s+(?:of|to|at)?\s*(?:at least|less than|more than|over|under|about|nearly|only)?\s*{_CURRENCY_SLOT}"
+    rf"(?P<a>{_NUMX})"
 )
 _EN_BEFORE = re.compile(
     rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"

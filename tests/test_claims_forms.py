@@ -240,3 +240,32 @@ def test_court_and_complaint_forms():
 def test_a_case_page_that_starts_from_little_is_still_a_success_case():
     text = "成功案例：青柚童装旗舰店\n接手时店铺月销售额不足5万，经过我们团队4个月的运营，月销售额突破80万。"
     assert [(c.kind, c.before, c.after) for c in extract(text)] == [("success_case", 5e4, 8e5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "With our operation, the client's GMV grew from RMB 12 million to RMB 30 million.",
+            [("success_case", "GMV", 1.2e7, 3e7, 150.0)],
+        ),
+        (
+            "The agency promised monthly sales of at least RMB 400,000 within three months.",
+            [("promise", "销售额", None, 4e5, None)],
+        ),
+        (
+            "After six months, our monthly sales had dropped to less than RMB 20,000.",
+            [("actual_outcome", "销售额", None, 2e4, None)],
+        ),
+        # A report's sales and marketing expenses are no shop's sales.
+        ("Sales and marketing expenses were RMB 300 million.", []),
+        # 拍胸脯说 is a promise; the rank now, counted in 名, is how it went.
+        (
+            "签约时对方拍胸脯说半年内做到类目前十，现在排名还在300名开外。",
+            [("promise", "排名", None, 10.0, None), ("actual_outcome", "排名", None, 300.0, None)],
+        ),
+        ("该店铺在我们接手后第一个月销售额就翻了一番。", [("success_case", "销售额", None, None, 100.0)]),
+    ],
+)
+def test_english_stories_and_promises_told_in_passing(text, want):
+    assert _read(text) == want
