@@ -46,6 +46,7 @@ _MULTIPLIER = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000
 # English reports (RMB1,350.0 million): one word, one factor.
 _MULTIPLIER_WORDS = {"million": 1_000_000, "billion": 1_000_000_000}
 
+_CAPITAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
 _CN_CHARS = "零〇一二两俩三四五六七八九十百千万亿"
 # An Arabic number with an optional multiplier (1.2亿, 2,156.2百万, 5w, 3k, 300万+, 300多万 = 300万 and
 # some: the stated part is the figure), or a Chinese
@@ -56,6 +57,8 @@ NUMBER = re.compile(
     r"|million\b|billion\b)?"
     # 4万8 = 48000, 3千5 = 3500: a digit after 万/千 counts in the unit below, as 一万五 does; 1万5千.
     r"(?:(?<=[万千])(?P<tail>\d)(?:(?<=万\d)(?P<tailk>[千百]))?(?![\d.,%％个天年月日号人家次倍周千百]))?"
+    # 贰万伍仟元: the capital numerals of contracts, invoices and judgements.
+    r"|(?P<cap>[壹贰叁肆伍陆柒捌玖][零壹贰叁肆伍陆柒捌玖拾佰仟万亿]*)"
     r"|(?P<cn>(?:[零〇一二两俩三四五六七八九]点[零〇一二两三四五六七八九]+[十百千万亿]*)"
     # A numeral starts with a digit word or 十 (十五万); 万一 ("in case") and 千万 ("by all means") are
     # not numbers here — bare unit words are the next alternative, accepted only in numeric slots.
@@ -159,6 +162,7 @@ def numbers(text: str) -> list[Number]:
     for m in NUMBER.finditer(text):
         bare = False
         ar, mul, cn = m.group("ar", "mul", "cn")
+        cn = cn or (m.group("cap") or "").translate(_CAPITAL)
         if ar is not None:
             digits = ar.replace(",", "")
             if len(digits) > _MAX_DIGITS:
