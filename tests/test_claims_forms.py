@@ -216,12 +216,22 @@ def test_a_client_named_earlier_whose_figures_fell_short():
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("4万8", 48_000.0), ("3千5", 3500.0), ("过千", 1000.0), ("1万5千", 15_000.0)]
+    ("text", "value"),
+    [
+        ("4万8", 48_000.0),
+        ("3千5", 3500.0),
+        ("过千", 1000.0),
+        ("1万5千", 15_000.0),
+        # the capital numerals of contracts and judgements, traditional too after normalize
+        ("贰万伍仟元", 25_000.0),
+        ("人民币壹拾万元整", 100_000.0),
+        ("貳萬捌仟元", 28_000.0),
+    ],
 )
-def test_a_digit_after_wan_and_a_lone_qian(text, value):
+def test_a_digit_after_wan_and_a_lone_qian_and_capital_numerals(text, value):
     from pipelines.claims import parse_amount
 
-    assert parse_amount(text) == value
+    assert parse_amount(normalize(text)) == value
 
 
 def test_court_and_complaint_forms():
