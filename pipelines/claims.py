@@ -705,6 +705,8 @@ def _sentence_claims(
             base = _value(en_base.group("a"))[0]
             if base is not None and en_base.group("loss") and out[-1].metric != "亏损":
                 base = -base
+            elif base is not None and en_base.group("gain") and out[-1].metric == "亏损":
+                base = -base  # a loss compared with net income: in a loss claim a profit is a negative loss
             out[-1] = dataclasses.replace(out[-1], before=base)
             continue
         based = _with_base(out[-1], clause) if out else None
@@ -933,15 +935,18 @@ _BASE_VALUE = re.compile(
 
 def _with_base(prev: Claim, clause: str) -> Claim | None:
     """The claim before, completed with the base figure this clause states, or None if it states none."""
-    m = _BASE_VALUE.match(clause)
+    m = _BASE_VALUE.match(clause) or _COMPARED.match(clause.lstrip())
     if m is None or prev.before is not None or prev.after is None:
         return None
-    if _METRIC_RE.search(clause, 0, m.start("pl") if m.group("pl") else m.start("a")):
+    if m.re is _COMPARED and _GROWTH.search(clause):
+        return None  # 较上年同期的A下降5%: the growth clause completes the claim with both
+    named_end = m.start("pl") if m.re is _BASE_VALUE and m.group("pl") else m.start("a")
+    if m.re is _BASE_VALUE and _METRIC_RE.search(clause, 0, named_end):
         return None  # the clause names a metric of its own
     value, pct = _value(m.group("a"))
     if value is None or (pct and prev.metric not in RATE_METRICS):
         return None
-    pl = m.group("pl") or ""
+    pl = (m.group("pl") if m.re is _BASE_VALUE else None) or ""
     if m.group("neg") or (pl and ("亏" in pl) != (prev.metric == "亏损")):
         value = -abs(value)  # a loss in a profit claim, a profit in a loss claim: the other side of zero
     growth = prev.growth_pct
@@ -1078,8 +1083,9 @@ def _clause_numbers(
                 after = None
             elif after is not None and m.group("neg"):
                 after = -after
-    if after is not None and before is None:
-        m = _EN_BEFORE.search(clause)  # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%
+    if (after is not None or _GROWTH.search(clause)) and before is None:
+        # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%; an increase of 7.1% from RMB…
+        m = _EN_BEFORE.search(clause)
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             before, pct = _value(m.group("a"))
             before = None if pct and metric not in RATE_METRICS else before
@@ -1182,7 +1188,7 @@ _EN_LEVEL = re.compile(
 )
 _EN_BEFORE = re.compile(
     rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"
-    rf"(?:(?P<loss>(?:a )?(?:net )?loss of\s+)|(?:a )?(?:net )?(?:profit|income) of\s+)?"
+    rf"(?:(?P<loss>(?:a )?(?:net )?loss of\s+)|(?P<gain>(?:a )?(?:net )?(?:profit|income) of\s+))?"
     rf"{_CURRENCY}?\s*(?P<a>{_NUMX})"
 )
 # 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.

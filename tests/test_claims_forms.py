@@ -279,3 +279,15 @@ def test_a_case_page_that_starts_from_little_is_still_a_success_case():
 )
 def test_english_stories_and_promises_told_in_passing(text, want):
     assert _read(text) == want
+
+
+def test_the_base_in_a_clause_of_its_own_in_both_languages():
+    assert _read("公司营收5亿元，较去年同期的4亿元有所增长。") == [("company_metric", "营收", 4e8, 5e8, 25.0)]
+    english = (
+        "Total net revenues were RMB2,100.0 million, an increase of 5.0% from RMB2,000.0 million a year ago."
+    )
+    assert _read(english) == [("company_metric", "营收", 2e9, 2.1e9, 5.0)]
+    loss = (
+        "Net loss was RMB40.0 million, compared with net income of RMB10.0 million in the prior year period."
+    )
+    assert _read(loss) == [("company_metric", "亏损", -1e7, 4e7, None)]
