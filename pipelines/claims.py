@@ -329,7 +329,7 @@ _AFTER_ONLY = re.compile(
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
     rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
-    rf"|were|was|of)?"
+    rf"|were|was|of|了)?"
     rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
@@ -488,6 +488,7 @@ _WRAPPED_LINE = re.compile(
 )
 _FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而|\b(?:dropped|fallen|fell|declined|decreased)\b")
 _PROFIT_OR_LOSS = frozenset({"利润", "亏损"})
+_PROFIT_THEN_LOSS = re.compile(r"(?:净利润?|利润|溢利|纯利)\s*(?:为|录得|出现)?\s*(?:净)?亏损$")
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
@@ -540,7 +541,9 @@ def extract(text: str) -> list[Claim]:
             claims.extend(found)
             if not found:
                 periods = period_matches(sentence)
-                pending_period = periods[0][2] if periods else pending_period
+                # The sentence right before the numbers, not any earlier one: a 近五年 three sentences
+                # up is not the period of this quarter's revenue.
+                pending_period = periods[0][2] if periods else None
             else:
                 pending_period = None
     return claims
@@ -721,6 +724,10 @@ def _sentence_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if metric == "亏损" and mm is not None and _PROFIT_THEN_LOSS.search(clause, 0, mm.end()):
+            # 归母净利润亏损1.6亿元: the profit, written as a loss; a loss is a negative profit.
+            metric = "利润"
+            before, after = (None if v is None else -abs(v) for v in (before, after))
         if prior and before is None and after is not None:
             before = _value(prior.group("a"))[0]
             loss = prior.group("loss") in ("亏损", "净亏损") and metric != "亏损"

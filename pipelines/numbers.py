@@ -256,6 +256,7 @@ _PERIOD_UNIT_DAYS = {
     "季度": 90,
     "年": 365,
 }
+_DURATION_AFTER = re.compile(r"\s*(?:来|以来|内|后|里|多|间|时间|经验|历史|的|之久|老|左右)")
 _DAY_AFTER = re.compile(r"\d{1,2}\s*[日号]")
 _YEAR_BEFORE = re.compile(r"\d{4}\s*年\s*$")
 _MONTH_BEFORE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*$")
@@ -306,6 +307,9 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
         or _YEAR_BEFORE.search(text, max(0, m.start() - 6), m.start())
     ):
         return None
+    short_year = unit == "年" and token.isdigit() and len(token) == 2 and 15 <= int(token) <= 35
+    if short_year and not _DURATION_AFTER.match(text, m.end()):
+        return None  # 23年营收, 24年Q3: a year written short, not 23 years
     if unit == "月":
         return None  # 三月 and 3月 are March; 三个月 is a period
     if unit == "日" and (not token.isdigit() or _MONTH_BEFORE.search(text, max(0, m.start() - 4), m.start())):

@@ -291,3 +291,19 @@ def test_the_base_in_a_clause_of_its_own_in_both_languages():
         "Net loss was RMB40.0 million, compared with net income of RMB10.0 million in the prior year period."
     )
     assert _read(loss) == [("company_metric", "亏损", -1e7, 4e7, None)]
+
+
+def test_a_loss_written_after_profit_is_a_negative_profit():
+    assert _read("该公司归母净利润亏损1.6亿元。") == [("company_metric", "利润", None, -1.6e8, None)]
+    assert _read("公司上半年亏损了3000万元，同比扩大。") == [("company_metric", "亏损", None, 3e7, None)]
+
+
+def test_periods_short_years_and_how_far_a_period_carries():
+    from pipelines.claims import parse_period_days
+
+    assert parse_period_days("23年营收") is None  # a year written short
+    assert parse_period_days("成立23年的公司") == 23 * 365
+    # A period two sentences up is not the period of this figure; the one right before is.
+    far = extract("公司近五年发展迅速。\n团队不断扩大。\n公司营收为5亿元。")
+    near = extract("合作了三个月。\n店铺月销售额从2万做到20万。")
+    assert [c.period_days for c in far] == [None] and [c.period_days for c in near] == [90]
