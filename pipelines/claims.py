@@ -22,6 +22,13 @@ figure, a table row (the metric, then figures under years: the earlier year is t
 clause that names only a year and a figure (…，2024年为7.64亿元), and a base-period clause (上年同期为盈利
 980万元) as the before of the claim it follows. A shop's figure bound to a stretch of the work (半年后,
 合作期间, 截至…) is a claim; one that fell is what happened, not a success case.
+A place in a ranking (冲到类目前三, 跻身TOP10, 排名从第50到第3, 第N大服务商) is a claim with metric 排名
+and the place as its figure; a share is one only when both its ends are told (占比从20%提升至45%). The
+base of a comparison (较上年同期的A, 上年同期为A, compared with A) is the before; a loss written after
+profit (净利润亏损X) is a negative profit, and in a loss claim a profit is a negative loss. A story told
+in time (原来月销8万，现在25万; 只有3万，半年后做到20万) joins its two levels. Ranges give their lower
+bound (增长3到5倍 → +300%), the least they say, as 几十万 reads as 十万 and 300多万 as 300万.
+How things usually go (通常, 平均, 行业) and fee arithmetic under 如果 are nobody's claim.
 A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`, a quoted fee range
 `服务费3000-8000元`) is not a claim: the marts read fee levels through `reputation.scores`, not here.
 """
