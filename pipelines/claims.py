@@ -273,15 +273,44 @@ _FIGURE_AHEAD = (
 )
 _METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
 _METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
-_METRIC_RE = re.compile(
-    _METRIC_ALT
-    + "|"
-    + "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+_METRIC_IN_CONTEXT = re.compile(
+    "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
     # 收益按年增长15%, 收益同比下降: Hong Kong revenue before its change
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
     # a shop's sales in English, not a report's "sales and marketing expenses"
     + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
 )
+
+
+class _MetricWords:
+    """The metric words of a text: a pattern of plain words, then the words that count only in context.
+
+    One regex holding both runs eight times slower: a plain alternation of literals is scanned fast,
+    and any alternative with a lookahead turns that off. Matches are merged as one alternation would
+    give them: leftmost first, a plain word winning a tie, none overlapping."""
+
+    def __init__(self, plain: re.Pattern[str], in_context: re.Pattern[str]) -> None:
+        self.plain, self.in_context = plain, in_context
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        found = [(m.start(), 0, m) for m in self.plain.finditer(text, pos, end)]
+        found += [(m.start(), 1, m) for m in self.in_context.finditer(text, pos, end)]
+        out: list[re.Match[str]] = []
+        for _, _, m in sorted(found, key=lambda f: (f[0], f[1])):
+            if not out or m.start() >= out[-1].end():
+                out.append(m)
+        return out
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        a, b = self.plain.search(text, pos, end), self.in_context.search(text, pos, end)
+        if a is None or (b is not None and b.start() < a.start()):
+            return b
+        return a
+
+
+_METRIC_RE = _MetricWords(re.compile(_METRIC_ALT), _METRIC_IN_CONTEXT)
 _METRICS.update({"sales": "销售额", "Sales": "销售额"})
 _METRICS.update(_METRICS_BEFORE_FIGURE)
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
@@ -290,7 +319,7 @@ _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
 # Shopping festivals are dates too: 双十一, 双11, 618大促 name a day, not a figure.
 _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
-    r"|双\s*(?:十一|十二|11|12)|(?<![\d.])618(?=\s*(?:大促|期间|活动|当天|购物节|年中|前后|狂欢))"
+    r"|双\s*(?:十一|十二|11|12)|618(?<![\d.]618)(?=\s*(?:大促|期间|活动|当天|购物节|年中|前后|狂欢))"
 )
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = (
@@ -343,7 +372,8 @@ _METRIC_VALUE = re.compile(
 # comes from any fall word in the match.
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
-    rf"|rose|grew|jumped|surged|fell|dropped|declined|\bup\b|\bdown\b)"
+    # up/down begin with their letter, not \b: a leading assertion turns off the regex's fast scan
+    rf"|rose|grew|jumped|surged|fell|dropped|declined|up(?<![A-Za-z]up)\b|down(?<![A-Za-z]down)\b)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined|\bdown\b")
@@ -534,7 +564,9 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
-    for para in _WRAPPED_LINE.sub(" ", text).split("\n"):
+    # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
+    joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
+    for para in joined.split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
