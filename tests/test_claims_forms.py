@@ -139,8 +139,8 @@ def test_form_is_read(text, want):
     "text",
     [
         # Ordinals that are no place in a ranking.
-        "我们可以把代运营的结果分为三种：第一种是越做越好，第三种是越做越差。",
-        "这家公司曾被称为代运营第一股，后来股价一路下跌。",
+        "托管的结局大致有三类：第一类是店铺起量，第三类是原地踏步。",
+        "上市那年，媒体把这家服务商叫作电商第一股，此后股价一路走低。",
         "公司将于第三季度发布新的服务方案。",
         "前三个月主要是搭建团队和整理货品。",
         "这是他们第50次参加行业展会。",
@@ -197,8 +197,8 @@ def test_more_report_and_merchant_forms():
     assert _read("其中线上店铺运营收入4.1亿元，同比增长12%。") == [
         ("company_metric", "营收", None, 4.1e8, 12.0)
     ]
-    # A company's loss attributable to shareholders is its own figure, not a client's loss.
-    assert _read("归属于普通股股东的净损失5200万元，同比收窄3%。")[0][:2] == ("company_metric", "亏损")
+    # What the owners of a company lost is the company's own figure, not a client's loss.
+    assert _read("本季度公司归属于股东的净损失为5200万元。")[0][:2] == ("company_metric", "亏损")
     # Money a merchant is short of after signing.
     assert _read("签了协议交了钱，少了十来万。") == [("actual_outcome", "损失", None, 1e5, None)]
     # Two metrics, one growth: the growth is the metric's before it.
