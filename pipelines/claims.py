@@ -22,6 +22,13 @@ figure, a table row (the metric, then figures under years: the earlier year is t
 clause that names only a year and a figure (…，2024年为7.64亿元), and a base-period clause (上年同期为盈利
 980万元) as the before of the claim it follows. A shop's figure bound to a stretch of the work (半年后,
 合作期间, 截至…) is a claim; one that fell is what happened, not a success case.
+A place in a ranking (冲到类目前三, 跻身TOP10, 排名从第50到第3, 第N大服务商) is a claim with metric 排名
+and the place as its figure; a share is one only when both its ends are told (占比从20%提升至45%). The
+base of a comparison (较上年同期的A, 上年同期为A, compared with A) is the before; a loss written after
+profit (净利润亏损X) is a negative profit, and in a loss claim a profit is a negative loss. A story told
+in time (原来月销8万，现在25万; 只有3万，半年后做到20万) joins its two levels. Ranges give their lower
+bound (增长3到5倍 → +300%), the least they say, as 几十万 reads as 十万 and 300多万 as 300万.
+How things usually go (通常, 平均, 行业) and fee arithmetic under 如果 are nobody's claim.
 A sentence with numbers but none of these voices (an article's `转化率一般在3%左右`, a quoted fee range
 `服务费3000-8000元`) is not a claim: the marts read fee levels through `reputation.scores`, not here.
 """
@@ -35,6 +42,7 @@ from dataclasses import dataclass
 from pipelines.numbers import (
     NUMBER,
     Number,
+    cn_to_float,
     numbers,
     parse_amount,
     parse_amount_range,
@@ -90,6 +98,9 @@ _METRICS: dict[str, str] = {
     "收入": "营收",
     "营业总收入": "营收",
     "营业收入": "营收",
+    # 运营收入 and 经营收入 hold 营收 across a word boundary: named whole, or 营收 is read and 收入 lost.
+    "运营收入": "营收",
+    "经营收入": "营收",
     "主营收入": "营收",
     "净营收": "营收",
     "净收入": "营收",
@@ -138,6 +149,12 @@ _METRICS: dict[str, str] = {
     "经营损失": "亏损",
     "毛利率": "毛利率",
     "净利率": "净利率",
+    "营业利润率": "营业利润率",
+    "经营利润率": "营业利润率",
+    "operating margin": "营业利润率",
+    "Operating margin": "营业利润率",
+    "net margin": "净利率",
+    "Net margin": "净利率",
     "市值": "市值",
     "股价": "股价",
     "收盘价": "股价",
@@ -184,8 +201,13 @@ _METRICS: dict[str, str] = {
     "点击率": "点击率",
     "CTR": "点击率",
     "排名": "排名",
+    "排行": "排名",
     "占比": "占比",
     "市场份额": "占比",
+    "市场占有率": "占比",
+    "市占率": "占比",
+    "份额": "占比",
+    "渗透率": "渗透率",
     "ROE": "ROE",
     "合作品牌数量": "客户数",
     "合作品牌数": "客户数",
@@ -218,6 +240,8 @@ _FINANCIAL: dict[str, str] = {
     "赔偿": "退款",
     "赔了": "退款",
     "损失": "损失",
+    "少了": "损失",  # 签了协议，少了十来万
+    "赔进去": "损失",
     "亏损": "损失",
     "亏了": "损失",
     "被骗": "损失",
@@ -237,13 +261,65 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
-RATE_METRICS = frozenset({"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "占比", "ROE"})
-_METRIC_RE = re.compile("|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True)))
+RATE_METRICS = frozenset(
+    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "营业利润率", "占比", "渗透率", "ROE"}
+)
+# Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
+# but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
+# but also 卖家, 卖点. Each is a metric only when a figure follows within a few characters.
+_FIGURE_AHEAD = (
+    r"(?=\s*(?:[为是约达了出:：]|大约|约为|录得){0,2}\s*(?:人民币|港币|港元|RMB|HK\$|US\$|¥|￥)?"
+    r"\s*[\d一二两三四五六七八九十几])"
+)
+_METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
+_METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
+_METRIC_IN_CONTEXT = re.compile(
+    "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+    # 收益按年增长15%, 收益同比下降: Hong Kong revenue before its change
+    + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
+    # a shop's sales in English, not a report's "sales and marketing expenses"
+    + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
+)
+
+
+class _MetricWords:
+    """The metric words of a text: a pattern of plain words, then the words that count only in context.
+
+    One regex holding both runs eight times slower: a plain alternation of literals is scanned fast,
+    and any alternative with a lookahead turns that off. Matches are merged as one alternation would
+    give them: leftmost first, a plain word winning a tie, none overlapping."""
+
+    def __init__(self, plain: re.Pattern[str], in_context: re.Pattern[str]) -> None:
+        self.plain, self.in_context = plain, in_context
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        found = [(m.start(), 0, m) for m in self.plain.finditer(text, pos, end)]
+        found += [(m.start(), 1, m) for m in self.in_context.finditer(text, pos, end)]
+        out: list[re.Match[str]] = []
+        for _, _, m in sorted(found, key=lambda f: (f[0], f[1])):
+            if not out or m.start() >= out[-1].end():
+                out.append(m)
+        return out
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        a, b = self.plain.search(text, pos, end), self.in_context.search(text, pos, end)
+        if a is None or (b is not None and b.start() < a.start()):
+            return b
+        return a
+
+
+_METRIC_RE = _MetricWords(re.compile(_METRIC_ALT), _METRIC_IN_CONTEXT)
+_METRICS.update({"sales": "销售额", "Sales": "销售额"})
+_METRICS.update(_METRICS_BEFORE_FIGURE)
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
+# Shopping festivals are dates too: 双十一, 双11, 618大促 name a day, not a figure.
 _DATE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|同期|财年|财季|Q|H[12]))|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    r"|双\s*(?:十一|十二|11|12)|618(?<![\d.]618)(?=\s*(?:大促|期间|活动|当天|购物节|年中|前后|狂欢))"
 )
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = (
@@ -255,46 +331,67 @@ _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块)|成(?![交本功立为长员果绩�
 _CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥)?\s*"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
+# What may stand between 从/由 and the figure, and between 到 and the next: when the level was, how
+# often, the metric named again (从月销8万做到月销25万, 从卖8万到卖25万) and a rank's 第/前/TOP.
+_LEVEL_SLOT = (
+    r"(?:(?:原来|之前|最初|以前|原本|起初|每天|每月|每年|月均|日均|单月|一天|一个月|每个月|一年|最高|最低|峰值"
+    r"|巅峰期?|高峰期?|顶峰|高点|低点)的?\s*)*"
+    rf"(?:(?:{_METRIC_ALT}|卖了?|卖出|做)\s*)?(?:第|前|TOP|Top|top)?"
+)
 _FROM_TO = re.compile(
-    rf"(?:从|由)\s*{_DATE_SLOT}(?:原来的?|之前的?|最初的?|每天|每月|月均|日均|单月|月销|日销|年销|月销售额)?"
-    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至)[到至了为]*\s*{_DATE_SLOT}"
-    rf"(?:每天|每月|月均|日均|单月)?\s*(?:约|近|超过?|大约)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:从|由)\s*{_DATE_SLOT}{_LEVEL_SLOT}"
+    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
+    rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
     rf"分别(?:为|是|达到?)?\s*(?P<b>{_NUMX})(?:\s*[、和及]\s*{_NUMX})*\s*[、和及]\s*(?P<a>{_NUMX})"
 )
-_ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:→|->|=>|➡|—>|-->|➜)\s*(?P<a>{_NUMX})")
+# grew from RMB 20 million to RMB 65 million
+_EN_FROM_TO = re.compile(
+    rf"\bfrom\s+{_CURRENCY_SLOT}(?P<b>{_NUMX})\s+to\s+(?:(?:about|nearly|over|more than)\s+)?{_CURRENCY_SLOT}"
+    rf"(?P<a>{_NUMX})"
+)
+_ARROW_SIGN = r"→|->|=>|➡|—>|-->|➜"
+_ARROW = re.compile(rf"(?<![\d.,])(?P<b>{_NUMX})\s*(?:{_ARROW_SIGN})\s*(?P<a>{_NUMX})")
 _AFTER_ONLY = re.compile(
     rf"(?:达到|做到|突破|破|(?<![超经通越])过(?=[亿万千百])|超过|提升至|提升到|增长至|增长到|增长为|涨到|冲到|冲上|干到|高达|增至|稳定在"
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
+    rf"|(?:下跌|下降|下滑|回落|减少|缩水|萎缩|跌|降|减)[至到]"
     rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
     rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
-    rf"|were|was|of)?"
+    rf"|were|was|of|了)?"
     rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
     rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
-    rf"|rose|grew|jumped|surged|fell|dropped|declined)"
+    # up/down begin with their letter, not \b: a leading assertion turns off the regex's fast scan
+    rf"|rose|grew|jumped|surged|fell|dropped|declined|up(?<![A-Za-z]up)\b|down(?<![A-Za-z]down)\b)"
     rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
-_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|decrease|fell|dropped|declined")
+_FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined|\bdown\b")
+# 同比增长-3.2%: a growth written with its sign (负增长12% is read from the 负 before the match).
+_NEGATIVE_GROWTH = re.compile(r"[-−]\s*[\d.]+\s*(?:%|％|个百分点)$")
 # 营收同比增长8%至4.3亿元: the level after the growth.
 _PCT_TO = re.compile(
-    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*{_CURRENCY}?\s*(?P<a>{_NUMX})"
+    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
+    rf"\s*(?P<a>{_NUMX})"
 )
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
 _RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
+# 翻了3倍, 增长3到5倍 (a range: its lower bound, the least it says), 翻两番.
 _TIMES = re.compile(
-    rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})\s*(?P<u>倍|番)"
+    rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})"
+    rf"(?:\s*(?:-|~|～|—|–|到|至)\s*{_NUM})?\s*(?P<u>倍|番)"
 )
 _DOUBLED = re.compile(r"翻倍|翻番|翻一番|翻了一番")
 _BEFORE_CUE = re.compile(r"合作前|接手前|接手时|合作时|之前|原来|以前|原本|起初|刚开始|最初")
@@ -303,17 +400,19 @@ _AFTER_CUE = re.compile(r"合作后|接手后|之后|现在|目前|如今|后来
 _PROMISE = re.compile(
     r"保证(?!金)|承诺|包你|包您|包月销|包回本|包上|包做到|包过|保底|确保|不达标.{0,20}退|达不到.{0,20}退|无效退款"
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
-    r"|合同约定|协议约定|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
+    r"|合同约定|协议约定|约定的|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
+    r"|拍胸脯|打包票|夸下海口|信誓旦旦|[Pp]romised|[Gg]uarantee"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
     r"我的店|我家店|我家的店|我们店|我们家|我们的店|我店|本店|自己的店|我的网店|我们的网店|我的淘宝店|我的天猫店"
     r"|交给他们|找了他们|找他们|他们接手|交了|签了|被坑|结果|反而|一单没出|倒退|不如之前|我们公司的店|对方"
+    r"|\b(?:[Oo]ur (?:store|shop)|[Mm]y (?:store|shop)|I paid|[Ww]e paid)\b"
 )
 # A figure that moved: from … to, a growth, a multiple, a threshold broken.
 _CHANGE = re.compile(
     rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
-    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]"
+    rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]|[\d万亿千%]\s*(?:{_ARROW_SIGN})\s*\d"
     rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
 )
 # What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
@@ -324,11 +423,33 @@ _COMPANY_SELF = re.compile(
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
-_NOBODYS = re.compile(r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]|平台|行业|市场|大盘|全网|全国")
+_ADVICE = r"想要|要想|如何|怎么|怎样|如果|假如|才能|[?？]"
+_NOBODYS = re.compile(rf"{_ADVICE}|平台|行业|市场|大盘|全网|全国")
 # The metrics of a shop, where a change is a result; a company's revenue or a fee is not one.
 _SHOP_METRIC = re.compile(
     r"GMV|gmv|成交|销售额|营业额|月销|日销|年销|销量|访客|UV|流量|转化率|ROI|roi|投产|粉丝|客单价|复购|点击率|排名|订单|单量"
+    r"|占比|份额|渗透率|场观|观看|\b[Ss]ales\b"
 )
+# A place in a ranking (冲到类目前三, 跻身TOP10, 排名第一, 中国第五大…提供商). 第N is also an ordinal
+# (第一种, 第三季度, 第50次, 第一股): only after a word that puts something in a place, and not before a
+# counter word.
+_RANK_PLACE = (
+    r"(?:第\s*(?P<nth>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:名|位|大|强)?"
+    r"(?![种股案方季届次章条天年个家期批轮代款阶步笔时梯线部节周月号级层手财轮\d])"
+    r"|前\s*(?P<top>\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:名|强|位)?(?![季个天年月周大种家\d])"
+    r"|(?:TOP|Top|top)\s*(?P<topn>\d{1,3})(?![\d.])|No\.\s*(?P<no>\d{1,3})(?![\d.]))"
+)
+_RANK = re.compile(
+    r"(?:排名|排行|排位|排在|排到|排|位列|位居|名列|跻身|冲到|冲进|冲入|冲上|进入|进了|挤进|登上|登顶|稳居|稳坐"
+    r"|做到|成为|拿下|掉到|跌到|跌出|掉出|跌至|升至|升到|提升到|提升至|回到|保持|是|为)"
+    rf"[^，,。；;\d第前]{{0,12}}?{_RANK_PLACE}"
+    # 排名还在200名开外: a place counted in 名 after a word of ranking.
+    r"|(?:排名|排在|排到|排行)[^，,。；;\d]{0,6}?(?P<named>\d{1,4})\s*名"
+)
+_RANK_FELL = re.compile(r"掉|跌|下滑|下降|滑落|退出|跌出")
+# Whose place it is: a shop, a brand or a product (a client's), else the company's own (公司, 第N大).
+_RANKED_SHOP = re.compile(r"店|品牌|产品|单品|商品|类目|客户|商家")
+_RANKED_COMPANY = re.compile(r"公司|集团|企业|服务商|提供商|代运营商|第\s*\S{1,3}\s*大")
 # A shop's figure after a stretch of the work (半年后, 三个月内, 运营一年下来, 合作期间): an outcome of
 # the work, whoever tells it.
 _PERIOD_BOUND = re.compile(
@@ -339,7 +460,10 @@ _PERIOD_BOUND = re.compile(
 _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
 )
-_PROVIDER = re.compile(r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能")
+_PROVIDER = re.compile(
+    r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造|接手)"
+    r"|\b(?:[Oo]ur (?:team|operation|service|full-service)|[Hh]elped|[Ff]or (?:the|a|our) client)"
+)
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
 # The words of a financial report or of the press about one: the agency's own figures.
@@ -347,22 +471,24 @@ _REPORT = re.compile(
     r"营业收入|营业总收入|主营收入|营收|净利润|归母|扣非|毛利率|净利率|市值|股价|财报|季报|年报|财季|财年"
     r"|净亏损|经营亏损|募资|募集资金|[Rr]evenue|[Nn]et income|[Ff]iscal|[Qq]uarter"
     r"|收益总额|总收益|年内收益|期内收益|溢利|纯利|毛利|本集团|现金流量净额|经营活动"
-    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations|[Oo]perating (?:income|loss)"
-    r"|Non-GAAP"
+    r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations"
+    r"|[Oo]perating (?:income|loss|margin)"
+    r"|Non-GAAP|净损失|归属于|股东应占|应占"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
 _COMPANY_FIGURE = re.compile(
-    r"(?:公司|集团|企业|上市|股份|财报|业绩)|同比|环比|上年同期|去年同期|上年度|year[- ]over[- ]year"
+    r"(?:公司|集团|企业|上市|股份|股东|财报|业绩|业务(?!员))|同比|环比|按年|上年同期|去年同期|上年度"
+    r"|year[- ]over[- ]year"
 )
 _COMPANY_MONEY = re.compile(
-    r"营收|营业|收入|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
+    r"营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
 )
 _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
 _PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
-_WENT = re.compile(r"结果|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
+_WENT = re.compile(r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
 # A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
 _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
 # Money that changed hands or a court's finding: what happened, whoever tells it.
@@ -397,8 +523,9 @@ _WRAPPED_LINE = re.compile(
     r"|(?:(?<=\bwas)|(?<=\bwere)|(?<=\bof)|(?<=\bto)|(?<=\bfrom)|(?<=\band)|(?<=\bby)|(?<=\bis)|(?<=\bare))"
     r"[ \t]*\n[ \t]*"
 )
-_FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而")
+_FELL = re.compile(rf"{_DOWN}|少了|不升反降|反而|\b(?:dropped|fallen|fell|declined|decreased)\b")
 _PROFIT_OR_LOSS = frozenset({"利润", "亏损"})
+_PROFIT_THEN_LOSS = re.compile(r"(?:净利润?|利润|溢利|纯利)\s*(?:为|录得|出现)?\s*(?:净)?亏损$")
 _SHARE = re.compile(r"占比|份额|排名")
 _GROWTH_SIGN = re.compile(r"[%％倍番]|百分之")
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿倍番]")
@@ -437,7 +564,9 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
-    for para in _WRAPPED_LINE.sub(" ", text).split("\n"):
+    # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
+    joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
+    for para in joined.split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
@@ -451,7 +580,9 @@ def extract(text: str) -> list[Claim]:
             claims.extend(found)
             if not found:
                 periods = period_matches(sentence)
-                pending_period = periods[0][2] if periods else pending_period
+                # The sentence right before the numbers, not any earlier one: a 近五年 three sentences
+                # up is not the period of this quarter's revenue.
+                pending_period = periods[0][2] if periods else None
             else:
                 pending_period = None
     return claims
@@ -467,7 +598,8 @@ def _client(sentence: str) -> str | None:
             return name
     m = _CLIENT_BRAND.search(sentence)
     if m and len(m.group("b")) >= 3 and not _BRAND_COUNT.search(m.group("b")):
-        return _CLIENT_TRIM.sub("", m.group("b")) or None
+        name = _CLIENT_TRIM.sub("", m.group("b"))
+        return name if len(name) >= 3 else None  # 服务的品牌: no name, only the word
     return None
 
 
@@ -477,23 +609,38 @@ _BRAND_COUNT = re.compile(
 )
 
 
+# How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
+_GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
+_HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|要是")
+_PROMISE_WORD = re.compile(r"承诺|保证(?!金)|保底|包你|包您|对赌")
+_FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
+
+
 def _kind(
     sentence: str, client: str | None, case_page: bool = False, report: bool = False, named: bool = False
 ) -> str | None:
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _PROMISE.search(sentence):
-        return "promise"
+        # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
+        hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
+        return None if hypothetical else "promise"
     if _MERCHANT.search(sentence):
         return "actual_outcome"
     # In a financial report a sentence with report words speaks of the company, even when it names a
     # shop it runs (公司营收6.1亿元，为多个品牌运营官方旗舰店).
     if report and _REPORT.search(sentence) and not _PROVIDER_FOR_CLIENT.search(sentence):
         return "company_metric"
+    # A client named earlier whose figures fell short (销售额仅为几千元) is what happened to it.
+    provider_says = case_page or _PROVIDER.search(sentence) or _PROVIDER_FOR_CLIENT.search(sentence)
+    if client and not named and _FELL_SHORT.search(sentence) and not provider_says:
+        return "actual_outcome"
     # A client named in this sentence, or earlier on a page that is not a financial report.
     if (client and (named or not report)) or _PROVIDER_FOR_CLIENT.search(sentence):
         return "success_case"
     if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
+    if _GENERIC.search(sentence) and "我" not in sentence:
+        return None  # 骗子公司通常会先收取几千元, 行业平均转化率只有2%: how things usually go, not what did
     if _HAPPENED.search(sentence) or (
         _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))
     ):
@@ -521,6 +668,13 @@ def _kind(
         and _FELL.search(sentence)
     ):
         return "actual_outcome"  # a shop's figure that fell is what happened, no agency's boast
+    rank = _RANK.search(sentence)
+    if rank and not re.search(_ADVICE, sentence):
+        # A place in a ranking: a client's moved up is a success story, one lost is what happened.
+        if _RANKED_SHOP.search(sentence):
+            return "actual_outcome" if _RANK_FELL.search(rank.group(0)) else "success_case"
+        if _RANKED_COMPANY.search(sentence):
+            return "company_metric"
     if case_page or (
         (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
         and _SHOP_METRIC.search(sentence)
@@ -549,6 +703,7 @@ def _sentence_claims(
         or _FINANCIAL_RE.search(sentence)
         or _GROWTH_SIGN.search(sentence)
         or (report and _MONEY_UNIT.search(sentence))
+        or _RANK.search(sentence)
     ):
         return []
     periods = period_matches(sentence)
@@ -575,26 +730,43 @@ def _sentence_claims(
             if money:
                 out.extend(money)
                 continue
-        if _SHARE.search(clause) and clause_kind != "company_metric":
-            # 搜索流量占比提升至45%: a share of a whole, not a level or a growth; a company's revenue
-            # share (代运营业务营收占比42%) is one of its own figures.
+        ranked = _rank_claim(clause, clause_kind, client, period, sentence)
+        if ranked is not None:
+            out.append(ranked)
             continue
-        en_base = _EN_BEFORE.match(clause.strip()) if out and not _METRIC_RE.search(clause) else None
+        if _SHARE.search(clause) and clause_kind != "company_metric" and not _FROM_TO.search(clause):
+            # 流量占比提升至45%: a share of a whole is no result on its own; one whose both ends are told
+            # (占比从20%提升至45%, 渗透率由8%升至15%) is, and a company's revenue share (代运营业务营收占比
+            # 42%) is one of its own figures.
+            continue
+        en_base = _EN_BEFORE.match(clause.strip()) if out else None
+        if en_base and _METRIC_RE.search(clause.strip(), en_base.end()):
+            en_base = None  # a clause of its own that names another metric
         if en_base and out[-1].before is None and out[-1].after is not None:
             # …RMB2,201.9 million, compared with RMB2,056.1 million in 2022: the claim's before.
             base = _value(en_base.group("a"))[0]
             if base is not None and en_base.group("loss") and out[-1].metric != "亏损":
                 base = -base
+            elif base is not None and en_base.group("gain") and out[-1].metric == "亏损":
+                base = -base  # a loss compared with net income: in a loss claim a profit is a negative loss
             out[-1] = dataclasses.replace(out[-1], before=base)
+            continue
+        based = _with_base(out[-1], clause) if out else None
+        if based is not None:
+            out[-1] = based  # …，上年同期为1500万元 / 去年同期则为7.9亿元: the claim's before
             continue
         prior = _PRIOR_YEAR.search(clause)
         if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
             clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
-        mm = mms[-1] if mms else None
+        mm = _named_metric(clause, mms)
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if metric == "亏损" and mm is not None and _PROFIT_THEN_LOSS.search(clause, 0, mm.end()):
+            # 归母净利润亏损1.6亿元: the profit, written as a loss; a loss is a negative profit.
+            metric = "利润"
+            before, after = (None if v is None else -abs(v) for v in (before, after))
         if prior and before is None and after is not None:
             before = _value(prior.group("a"))[0]
             loss = prior.group("loss") in ("亏损", "净亏损") and metric != "亏损"
@@ -632,6 +804,12 @@ def _sentence_claims(
             orders = _ORDERS.search(clause)
             if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
                 metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
+        goes_on = nothing_read and mm is None and metric is not None
+        if goes_on and _goes_on(clause, clause_kind, before_side, out):
+            # 我的店原来月销8万，现在25万; 市值一度超过200亿元，如今仅剩30亿元; 保证日销5000，结果一天才100多:
+            # a later clause gives the level alone, after a word of time or of how it went.
+            after = _bare_level(clause, metric, period_spans, cm.start())
+            nothing_read = after is None
         if (metric is None or nothing_read) and clause_kind == "company_metric" and not _BASE.search(clause):
             # Only a company's own figures: elsewhere an unnamed amount is a fee, a fine, a price. The
             # label names this clause's figure only (the next clause may name its own).
@@ -652,10 +830,10 @@ def _sentence_claims(
         # replaces one computed from before/after: the claim is what the text says).
         prev = out[-1] if out else None
         if (
-            before is None
-            and after is None
+            after is None
             and growth is not None
             and mm is None
+            and (before is None or (prev is not None and prev.before is None))
             and prev is not None
             and prev.kind == kind
             and prev.metric == metric
@@ -663,7 +841,21 @@ def _sentence_claims(
             # the claim's own before and after gives way to the one the text states.
             and (prev.growth_pct is None or (prev.before is not None and prev.after is not None))
         ):
-            out[-1] = dataclasses.replace(prev, growth_pct=growth)
+            # …，较上年同期的4100万元下降43.9%: the base it moved from comes with the growth.
+            out[-1] = dataclasses.replace(prev, growth_pct=growth, before=prev.before or before)
+            continue
+        if (
+            mm is None
+            and after is not None
+            and before is None
+            and growth is None
+            and prev is not None
+            and (prev.kind, prev.metric) == (clause_kind, metric)
+            and prev.after is None
+            and prev.growth_pct is not None
+        ):
+            # 营收同比增长23.5%，达到15.6亿元: the level the growth reached.
+            out[-1] = dataclasses.replace(prev, after=after)
             continue
         prev = out[-1] if out else None
         if (
@@ -680,6 +872,9 @@ def _sentence_claims(
             base = -after if metric == "亏损" and prev.metric != "亏损" else after
             out[-1] = dataclasses.replace(prev, before=base)
             continue
+        if _continues(prev, clause_kind, metric, before, after, growth, clause):
+            # 月销只有3万，找了代运营后半年做到20万: the level before the work, then the level after it.
+            before, out = prev.after, out[:-1]  # type: ignore[union-attr]
         computable = before is not None and after is not None and before > 0 and metric not in RATE_METRICS
         if growth is None and computable:
             growth = round((after - before) / before * 100.0, 4)
@@ -687,6 +882,124 @@ def _sentence_claims(
     if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _rank_claim(
+    clause: str, kind: str, client: str | None, period: int | None, sentence: str
+) -> Claim | None:
+    """A place in a ranking the clause names (冲到类目前三 → 排名 3), with the place it moved from
+    (排名从第50提升到第3)."""
+    m = _RANK.search(clause)
+    if m is None:
+        return None
+    place = next(g for g in m.group("nth", "top", "topn", "no", "named") if g)
+    after = float(place) if place.isdigit() else cn_to_float(place)
+    before = None
+    moved = _FROM_TO.search(clause)
+    if moved and moved.start() < m.end():
+        before, after = _value(moved.group("b"))[0], _value(moved.group("a"))[0]
+    if kind == "success_case" and (_RANK_FELL.search(m.group(0)) or (before and after and after > before)):
+        kind = "actual_outcome"  # a place lost is what happened, not a boast
+    client = None if kind == "company_metric" else client
+    return Claim(kind, client, "排名", before, after, None, period, sentence)
+
+
+def _named_metric(clause: str, mms: list[re.Match[str]]) -> re.Match[str] | None:
+    """The metric word a clause's figure belongs to: the last one, or with two metrics and a growth
+    (店铺流量暴涨200%但GMV纹丝不动) the last one before the growth."""
+    if len(mms) < 2:
+        return mms[-1] if mms else None
+    g = _GROWTH.search(clause)
+    named = [m for m in mms if g is not None and m.end() <= g.start("p")]
+    return named[-1] if named and not _FROM_TO.search(clause) else mms[-1]
+
+
+_THRESHOLD_OF = re.compile(r"\s*(?:以下|以上)的")
+
+
+def _goes_on(clause: str, kind: str, before_side: float | None, out: list[Claim]) -> bool:
+    """Does a clause without a metric word go on with the metric of the claim before it?"""
+    if before_side is not None:
+        return True
+    if not out:
+        return False
+    went = kind != "company_metric" and _WENT.search(clause) and _SHORT_OF.search(clause)
+    promised = kind == "promise" and _PROMISE.search(clause)  # …，远低于约定的60万元
+    return bool(_AFTER_CUE.search(clause) or went or promised)
+
+
+# How it went is told as falling short (结果一天才100多, 实际只卖了1万多), not as any figure after 结果.
+_SHORT_OF = re.compile(r"才|只|仅|不到|不足|没|剩")
+
+
+def _continues(
+    prev: Claim | None,
+    kind: str,
+    metric: str | None,
+    before: float | None,
+    after: float | None,
+    growth: float | None,
+    clause: str,
+) -> bool:
+    """Does this clause's level follow on from the level the claim before it stated (a story told in
+    time: 原来…, 后来…; 只有3万, 半年后做到20万; 一度超过200亿元，如今仅剩30亿元)? In a company's report
+    two levels of one metric are mostly two periods, which `_CONTINUED` and the table rows order by
+    their years: there only a word of now (如今, 目前) continues."""
+    if prev is None or before is not None or after is None or growth is not None:
+        return False
+    if prev.kind != kind or prev.metric != metric or prev.before is not None or prev.after is None:
+        return False
+    later = _AFTER_CUE.search(clause) or (kind != "company_metric" and _PERIOD_BOUND.search(clause))
+    return prev.growth_pct is None and bool(later)
+
+
+def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], offset: int) -> float | None:
+    """The first amount in a clause that names no metric (现在25万, 后来到了三百多单)."""
+    for n in numbers(clause):
+        if n.bare_unit or _overlaps(n.start, n.end, period_spans, offset):
+            continue
+        if n.percent != (metric in RATE_METRICS) or not _is_money(clause, n):
+            continue
+        return n.value
+    return None
+
+
+# 较上年同期的4100万元, 比2023年的5.1亿元: a comparison's base names its time (占比45% is no comparison).
+_COMPARED = re.compile(
+    r"(?:较|(?<![占产])比|相比|相较于?|对比)\s*"
+    r"(?:(?:19|20)\d{2}\s*年(?:度|末|底)?|上年同期|去年同期|上年度?|去年|上一年度?|上年末|年初|同期)"
+    r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度|同期)?\s*的\s*"
+    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+# A clause that only gives the base of the claim before it (…，上年同期为1500万元; 而去年同期盈利2500万元).
+_BASE_VALUE = re.compile(
+    r"\s*(?:而|但|相比之下)?\s*(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
+    r"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)?\s*(?P<pl>净亏损|亏损|净利润?|盈利|溢利|纯利)?\s*(?:为)?"
+    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+
+
+def _with_base(prev: Claim, clause: str) -> Claim | None:
+    """The claim before, completed with the base figure this clause states, or None if it states none."""
+    m = _BASE_VALUE.match(clause) or _COMPARED.match(clause.lstrip())
+    if m is None or prev.before is not None or prev.after is None:
+        return None
+    if m.re is _COMPARED and _GROWTH.search(clause):
+        return None  # 较上年同期的A下降5%: the growth clause completes the claim with both
+    named_end = m.start("pl") if m.re is _BASE_VALUE and m.group("pl") else m.start("a")
+    if m.re is _BASE_VALUE and _METRIC_RE.search(clause, 0, named_end):
+        return None  # the clause names a metric of its own
+    value, pct = _value(m.group("a"))
+    if value is None or (pct and prev.metric not in RATE_METRICS):
+        return None
+    pl = (m.group("pl") if m.re is _BASE_VALUE else None) or ""
+    if m.group("neg") or (pl and ("亏" in pl) != (prev.metric == "亏损")):
+        value = -abs(value)  # a loss in a profit claim, a profit in a loss claim: the other side of zero
+    growth = prev.growth_pct
+    if growth is None and value > 0 and prev.after >= 0 and prev.metric not in RATE_METRICS:
+        # no growth across zero: 由盈转亏 is a change of sign, which no percentage describes
+        growth = round((prev.after - value) / value * 100.0, 4)
+    return dataclasses.replace(prev, before=value, growth_pct=growth)
 
 
 def _labelled_figure(
@@ -737,7 +1050,12 @@ def _clause_numbers(
     offset: int,
 ) -> tuple[float | None, float | None, float | None]:
     before = after = growth = None
-    m = _FROM_TO.search(clause) or _ARROW.search(clause) or _SERIES.search(clause)
+    m = (
+        _FROM_TO.search(clause)
+        or _EN_FROM_TO.search(clause)
+        or _ARROW.search(clause)
+        or _SERIES.search(clause)
+    )
     if m and not _overlaps(m.start("b"), m.end("b"), period_spans, offset):
         before, b_pct = _value(m.group("b"))
         after, a_pct = _value(m.group("a"))
@@ -748,12 +1066,17 @@ def _clause_numbers(
         down = re.search(_DOWN, m.group(0)) is not None
         if before is not None and after is not None and down and after > before:
             after = None  # 下降了30万 is a change, not a level
+        flip = m.groupdict().get("flip")
+        if flip and before is not None and metric == "亏损" and "亏" not in clause[m.start() : m.start("b")]:
+            before = -before  # 由盈利3200万元转为亏损5600万元: in a loss claim a profit is a negative loss
     if after is None:
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
             m = None  # 只出了一单: one order, not sales of 1
         if m and (clause[m.end("a") : m.end("a") + 1] == "半" or m.group("a").endswith("成")):
             m = None if metric not in RATE_METRICS else m  # 超过一半, 不到一成: a share, not a level
+        if m and _THRESHOLD_OF.match(clause, m.end("a")):
+            m = None  # ROI跌至1.2以下的店: a kind of shop, not a level anyone reached
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
@@ -791,6 +1114,13 @@ def _clause_numbers(
     for mm in reversed(mms):
         if after is not None:
             break
+        m = _EN_LEVEL.match(clause, mm.end())  # sales of at least RMB 500,000; dropped to less than
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            after, pct = _value(m.group("a"))
+            after = None if pct and metric not in RATE_METRICS else after
+    for mm in reversed(mms):
+        if after is not None:
+            break
         # Revenue for the quarter was RMB2,201.9 million: an English metric, a few words, its verb.
         m = _EN_VALUE.match(clause, mm.end())
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
@@ -799,13 +1129,20 @@ def _clause_numbers(
                 after = None
             elif after is not None and m.group("neg"):
                 after = -after
-    if after is not None and before is None:
-        m = _EN_BEFORE.search(clause)  # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%
+    if (after is not None or _GROWTH.search(clause)) and before is None:
+        # …, compared with RMB2,056.1 million; improved to 35.6% from 33.1%; an increase of 7.1% from RMB…
+        m = _EN_BEFORE.search(clause)
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             before, pct = _value(m.group("a"))
             before = None if pct and metric not in RATE_METRICS else before
             if before is not None and m.group("loss") and metric != "亏损":
                 before = -before  # income of 61.2, compared with a loss of 10.4
+    if before is None:
+        m = _COMPARED.search(clause)  # 较上年同期的4100万元: the figure it moved from
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            value, pct = _value(m.group("a"))
+            if value is not None and value != after and (not pct or metric in RATE_METRICS):
+                before = -value if m.group("neg") else value
     for mm in mms:
         if after is not None:
             break
@@ -817,7 +1154,8 @@ def _clause_numbers(
     if g:
         pct = numbers(clause[g.start("p") : g.end()])  # 四成 reads as 40 with its 成
         if pct:
-            sign = -1.0 if _FALL.search(g.group(0)) else 1.0
+            signed = clause[g.start() - 1 : g.start()] == "负" or _NEGATIVE_GROWTH.search(g.group(0))
+            sign = -1.0 if _FALL.search(g.group(0)) or signed else 1.0
             growth = sign * pct[0].value
             if metric in RATE_METRICS and after is not None and before is None and after == pct[0].value:
                 after = None
@@ -884,13 +1222,19 @@ def _financial_claims(
 
 
 _EN_VALUE = re.compile(
-    rf"[A-Za-z ,'-]{{0,60}}?\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
+    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,60}}?"
+    rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
+_EN_LEVEL = re.compile(
+    rf"(?:\s+(?:had|have|has))?(?:\s+(?:dropped|fallen|fell|risen|rose|grown|grew|reached|climbed|come|came))?"
+    rf"\s+(?:of|to|at)?\s*(?:at least|less than|more than|over|under|about|nearly|only)?\s*{_CURRENCY_SLOT}"
+    rf"(?P<a>{_NUMX})"
+)
 _EN_BEFORE = re.compile(
     rf"\b(?:compared (?:with|to)|from|versus|vs\.?)\s+"
-    rf"(?:(?P<loss>a (?:net )?loss of\s+)|a (?:net )?(?:profit|income) of\s+)?"
+    rf"(?:(?P<loss>(?:a )?(?:net )?loss of\s+)|(?P<gain>(?:a )?(?:net )?(?:profit|income) of\s+))?"
     rf"{_CURRENCY}?\s*(?P<a>{_NUMX})"
 )
 # 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.

@@ -50,7 +50,11 @@ from pipelines.text import normalize
 # held-out figure against regression, not the target. Raise it as the extractor improves.
 # Held out again after the general forms (2026-12-06, second session): record recall 0.667
 # [0.542, 0.782], false-claim passages 0.032; the floor moves up to 0.60.
-FLOORS: dict[str, float] = {"record_recall": 0.60, "kind_accuracy": 0.88}
+# Third session (2026-12-06, rules written from the general forms of report prose, merchants' stories
+# and rankings, checked on train folds, one look at the held-out third): train record recall 0.903
+# [0.845, 0.950], false-claim passages 0.056; held out 0.688 [0.565, 0.800], false-claim passages
+# 0.032 [0.006, 0.162], kind accuracy 0.909. The recall floor moves up to 0.67.
+FLOORS: dict[str, float] = {"record_recall": 0.67, "kind_accuracy": 0.88}
 CEILINGS: dict[str, float] = {"false_claim_passages": 0.10}
 
 AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})
