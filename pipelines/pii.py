@@ -70,6 +70,11 @@ _EMAIL = re.compile(
     + r"(?![A-Za-z0-9])"
 )
 _EMAIL_HINT = re.compile(r"[@#]|\b(?:at|AT)\b|艾特")
+# With a bare " at " the word before it must not be English prose: "contact us at example.com" is a site.
+_PROSE_BEFORE_AT = re.compile(
+    r"(?i)(?:us|me|you|them|him|her|it|is|are|was|be|online|available|found|here|there|stores?|shop|"
+    r"look|visit|buy|sold|live|based|www)\s(?:at)\s"
+)
 
 # --- ID card (GB 11643), digits in any grouping by single spaces or dashes ------------------------------
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?\d){16}[ -]?[0-9Xx](?![0-9A-Za-z])")
@@ -176,12 +181,13 @@ _WECHAT = re.compile(
     r"(?:[A-Za-z.·*\s]{0,2}(?:同号|同號|号|號))?(?:ID|id|Id)?(?:搜索|搜)?" + _SEP + r")"
     r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})(?![-_A-Za-z0-9])"
 )
-# A public account's id: "微信公众号：某某新闻 (ID:abcnews)", "公众号ID：abc_news", "公众号：abcnews".
+# A public account's id: "微信公众号：某某新闻 (ID:abcnews)", "公众号ID：abc_news"; or a Latin handle right
+# after the cue, "公众号：abcnews", standing alone: in "公众号LEUNG律师" the Latin part starts a name.
+_PUBLIC_CUE = r"(?:公众号|公眾號|公号|服务号|服務號|订阅号|訂閱號|视频号|視頻號)"
 _PUBLIC_ACCOUNT = re.compile(
-    r"((?:公众号|公眾號|公号|服务号|服務號|订阅号|訂閱號|视频号|視頻號)"
-    r"(?:[^\n]{0,24}?[(（,，\s](?:ID|id|Id|微信号|微信號)|ID|id|Id)?\s?[:：]?\s?)"
-    # Followed by no letter at all: in "公众号LEUNG律师" the Latin part is the start of a name.
-    r"([A-Za-z][-_A-Za-z0-9]{4,19})(?![-\w])"
+    r"(" + _PUBLIC_CUE + r"(?:[^\n]{0,24}?[(（,，\s](?:ID|id|Id|微信号|微信號)|ID|id|Id)\s?[:：]?\s?)"
+    r"([A-Za-z][-_A-Za-z0-9]{4,19})(?![-_A-Za-z0-9])"
+    r"|(" + _PUBLIC_CUE + r"\s?[:：]?\s?)([A-Za-z][-_A-Za-z0-9]{4,19})(?![-\w])"
 )
 # A bare lower-case handle in brackets after 联系 ("联系：某某小编(abcdefg)"); also when mojibake ate 联.
 _HANDLE = re.compile(
@@ -193,24 +199,7 @@ _HANDLE = re.compile(
 _NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-—–.·()]?\s?\d){6}")  # 7+ digits: phones, IDs, cards
 _FOREIGN_HINT = re.compile(r"(?:\+|(?<!\d)00|\()\s?[1-9]|\d{3}[-.]\d{3}[-.]\d{4}")
 _QQ_HINTS = ("Q", "q", "扣", "抠", "摳", "寇", "企鹅", "企鵝", "球球")
-_WECHAT_HINTS = (
-    "信",
-    "言",
-    "薇",
-    "微",
-    "星号",
-    "星號",
-    "泡泡",
-    "v",
-    "V",
-    "wx",
-    "WX",
-    "Wx",
-    "wX",
-    "we",
-    "We",
-    "WE",
-)
+_WECHAT_HINT = re.compile(r"[信言薇微vVwW]|星[号號]|泡泡")
 _PUBLIC_HINTS = ("公众号", "公眾號", "公号", "服务号", "服務號", "订阅号", "訂閱號", "视频号", "視頻號")
 _HANDLE_HINTS = ("系", "絡", "络")
 
@@ -243,7 +232,8 @@ def luhn_ok(digits: str) -> bool:
 def _emails(view: str) -> Iterator[Span]:
     if _EMAIL_HINT.search(view):
         for m in _EMAIL.finditer(view):
-            yield m.start(), m.end(), "[邮箱]"
+            if not _PROSE_BEFORE_AT.match(m.group(0)):
+                yield m.start(), m.end(), "[邮箱]"
 
 
 def _id_cue_before(view: str, start: int) -> bool:
@@ -317,7 +307,8 @@ def _after_cue(regex: re.Pattern[str], placeholder: str) -> Callable[[str], Iter
 
     def find(view: str) -> Iterator[Span]:
         for m in regex.finditer(view):
-            yield m.start(2), m.end(2), placeholder
+            group = 2 if m.start(2) >= 0 else 4  # a regex of two alternatives has its id in group 4
+            yield m.start(group), m.end(group), placeholder
 
     return find
 
@@ -344,7 +335,7 @@ def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
         finders += _LONG_NUMBERS
     if any(h in view for h in _QQ_HINTS):
         finders.append(_QQ_IDS)
-    if any(h in view for h in _WECHAT_HINTS):
+    if _WECHAT_HINT.search(view):
         finders.append(_WECHAT_IDS)
     if any(h in view for h in _PUBLIC_HINTS):
         finders.append(_PUBLIC_IDS)
