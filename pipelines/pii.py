@@ -171,14 +171,14 @@ _WECHAT_CUES = [
     # A Latin cue must stand alone: "wxyz123456" is a model number, not "wx: yz123456".
     r"(?<![A-Za-z])(?:[VvWw]" + _OBF + r"[Xx]|[Ww]ei" + _OBF + r"[Xx]in|[Ww]e[Cc]hat|WECHAT)(?![A-Za-z])",
     r"微" + _OBF + r"[Xx](?![A-Za-z])",  # 微x
-    r"(?<=[加+➕])[Vv薇微](?![A-Za-z])",  # 加V, +薇
+    r"(?<=[加+➕])(?:[Vv](?![A-Za-z])|[薇微])",  # 加V, +薇, 加微abc123
     r"卫星号|衛星號|绿泡泡|綠泡泡",  # "satellite" and "green bubble", the slang names
     # A bare V or 薇 right before a colon ("V：abc123") is the shortest disguise of all.
     r"薇(?=\s?[:：])|(?<![A-Za-z])[Vv](?=\s?[:：])",
 ]
 _WECHAT = re.compile(
     r"((?:" + "|".join(_WECHAT_CUES) + r")"
-    r"(?:[A-Za-z.·*\s]{0,2}(?:同号|同號|号|號))?(?:ID|id|Id)?(?:搜索|搜)?" + _SEP + r")"
+    r"(?:[A-Za-z.·*\s]{0,2}(?:同号|同號|号|號))?(?:\s?(?:ID|id|Id))?(?:搜索|搜)?" + _SEP + r")"
     r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})(?![-_A-Za-z0-9])"
 )
 # A public account's id: "微信公众号：某某新闻 (ID:abcnews)", "公众号ID：abc_news"; or a Latin handle right
@@ -198,6 +198,7 @@ _HANDLE = re.compile(
 # scanning every pattern over every position was most of mask's cost.
 _NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-—–.·()]?\s?\d){6}")  # 7+ digits: phones, IDs, cards
 _FOREIGN_HINT = re.compile(r"(?:\+|(?<!\d)00|\()\s?[1-9]|\d{3}[-.]\d{3}[-.]\d{4}")
+_ID_RUN = re.compile(r"[A-Za-z0-9][-_A-Za-z0-9]{4}")
 _QQ_HINTS = ("Q", "q", "扣", "抠", "摳", "寇", "企鹅", "企鵝", "球球")
 _WECHAT_HINT = re.compile(r"[信言薇微vVwW]|星[号號]|泡泡")
 _PUBLIC_HINTS = ("公众号", "公眾號", "公号", "服务号", "服務號", "订阅号", "訂閱號", "视频号", "視頻號")
@@ -333,6 +334,8 @@ def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
     finders: list[Callable[[str], Iterator[Span]]] = [_emails]
     if _NUMBER_RUN.search(view):
         finders += _LONG_NUMBERS
+    if not _ID_RUN.search(view):  # every QQ, WeChat or public-account id is five characters or more
+        return finders
     if any(h in view for h in _QQ_HINTS):
         finders.append(_QQ_IDS)
     if _WECHAT_HINT.search(view):

@@ -140,6 +140,7 @@ def wechat_ids(draw):
 
 @st.composite
 def public_account_ids(draw):
+    """Without an `ID:` cue the handle after 公众号 stands alone (here before 。 or a space)."""
     first = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
     ident = first + draw(st.text(alphabet="abcdefghjkmnpqrstuvwxyz0123456789_", min_size=4, max_size=14))
     name = draw(st.sampled_from(["某某新闻", "电商观察", "运营笔记", "小店日报"]))
@@ -149,7 +150,7 @@ def public_account_ids(draw):
                 "微信公众号：{n}（ID：{i}）",
                 "公众号“{n}” (ID:{i})",
                 "公众号ID：{i}",
-                "公众号：{i}",
+                "公众号：{i}。",
                 "关注公众号 {i} 获取",
             ]
         )
