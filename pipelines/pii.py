@@ -92,7 +92,9 @@ _CARD_CUE = re.compile(
     r"(?:银行卡|銀行卡|卡号|卡號|储蓄卡|儲蓄卡|信用卡|借记卡|借記卡|银行账号|銀行賬號|账号|帳號|帐号|賬號|"
     r"收款账户|收款帳戶|开户行|開戶行|银行|銀行)[^\d\n]{0,12}$"
 )
-_CARD = re.compile(r"(?<![\d-])(?:\d{4}[ -]){3,4}\d{1,7}(?![\d-])|(?<!\d)\d{16,19}(?!\d)")
+# 16 to 19 digits in any grouping by single spaces or dashes; 4-digit groups alone make a cue unneeded.
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){15,18}(?![\d-])")
+_CARD_GROUPS = re.compile(r"(?:\d{4}[ -]){3,4}\d{1,7}")
 
 # --- phones ----------------------------------------------------------------------------------------------
 # Not money or a count: no currency sign before, no currency or unit after.
@@ -181,6 +183,11 @@ _WECHAT = re.compile(
     r"(?:[A-Za-z.·*\s]{0,2}(?:同号|同號|号|號))?(?:\s?(?:ID|id|Id))?(?:搜索|搜)?" + _SEP + r")"
     r"([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})(?![-_A-Za-z0-9])"
 )
+# An id before its cue in brackets: "abc_12345（微信）", "shop2024x (WeChat)".
+_WECHAT_BEFORE_CUE = re.compile(
+    r"()(?<![-_A-Za-z0-9])([A-Za-z][-_A-Za-z0-9]{5,19})"
+    r"(?=\s?[(（]\s?(?:微信号?|微信號|[Vv]信|[Vv][Xx]|[Ww][Xx]|[Ww]e[Cc]hat(?: ID)?)\s?[)）])"
+)
 # A public account's id: "微信公众号：某某新闻 (ID:abcnews)", "公众号ID：abc_news"; or a Latin handle right
 # after the cue, "公众号：abcnews", standing alone: in "公众号LEUNG律师" the Latin part starts a name.
 _PUBLIC_CUE = r"(?:公众号|公眾號|公号|服务号|服務號|订阅号|訂閱號|视频号|視頻號)"
@@ -257,7 +264,7 @@ def _cards(view: str) -> Iterator[Span]:
         digits = re.sub(r"[ -]", "", raw)
         if not 16 <= len(digits) <= 19 or not luhn_ok(digits):
             continue
-        if raw != digits or _CARD_CUE.search(view[max(0, m.start() - 20) : m.start()]):
+        if _CARD_GROUPS.fullmatch(raw) or _CARD_CUE.search(view[max(0, m.start() - 20) : m.start()]):
             yield m.start(), m.end(), "[银行卡]"
 
 
@@ -327,6 +334,7 @@ _QQ_IDS = _after_cue(_QQ, "[QQ]")
 _WECHAT_IDS = _after_cue(_WECHAT, "[微信]")
 _PUBLIC_IDS = _after_cue(_PUBLIC_ACCOUNT, "[微信]")
 _HANDLES = _after_cue(_HANDLE, "[微信]")
+_IDS_BEFORE_CUE = _after_cue(_WECHAT_BEFORE_CUE, "[微信]")
 
 
 def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
@@ -339,7 +347,7 @@ def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
     if any(h in view for h in _QQ_HINTS):
         finders.append(_QQ_IDS)
     if _WECHAT_HINT.search(view):
-        finders.append(_WECHAT_IDS)
+        finders += (_WECHAT_IDS, _IDS_BEFORE_CUE)
     if any(h in view for h in _PUBLIC_HINTS):
         finders.append(_PUBLIC_IDS)
     if "(" in view and any(h in view for h in _HANDLE_HINTS):

@@ -89,7 +89,12 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("微❤信 abc12345", "微❤信 [微信]"),
         ("Q：345678901", "Q：[QQ]"),
         ("邮箱 editor@example点com", "邮箱 [邮箱]"),
-        ("身份证 110105491231002", "身份证 [身份证]"),  # the first-generation 15-digit card
+        ("身份证 110105491231002", "身份证 [身份证]"),
+        ("有事加 shop_2024x（微信）", "有事加 [微信]（微信）"),
+        (
+            f"收款账户 {CARD[:6]} {CARD[6:]}",
+            "收款账户 [银行卡]",
+        ),  # a card cue: any grouping  # the first-generation 15-digit card
         (f"身份证 {ID_CARD[:6]} {ID_CARD[6:10]} {ID_CARD[10:14]} {ID_CARD[14:]}", "身份证 [身份证]"),
     ],
 )
@@ -133,6 +138,8 @@ def test_masks(text, expected):
         "合同约定壹拾叁万捌仟元整",
         "Contact us at example.com for details",
         "1998\n2001\n2005 三个年份",
+        f"订单 {CARD[:6]} {CARD[6:]}",  # passes Luhn, but neither a card cue nor 4-digit groups
+        "型号 ABC123456（新款）",
     ],
 )
 def test_leaves_non_personal_numbers(text):

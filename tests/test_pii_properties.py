@@ -132,6 +132,8 @@ def wechat_ids(draw):
     first = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"))
     rest = draw(st.text(alphabet="abcdefghjkmnpqrstuvwxyz0123456789_-", min_size=5, max_size=15))
     ident = first + rest
+    if draw(st.integers(0, 9)) == 0:  # the id first, its cue after it in brackets
+        return ident + draw(st.sampled_from(["（微信）", "(微信号)", " (WeChat)", "（vx）"])), ident
     cue, join = draw(st.sampled_from(_WECHAT_CUES)), draw(st.sampled_from(_JOINS))
     if cue[-1].isascii() and not join:
         join = " "  # "vxa12345" is a model number as likely as a cue and an id: not what this tests
@@ -205,8 +207,18 @@ def bank_cards(draw):
     body = "62" + draw(_digits(length - 3))
     number = next(body + d for d in "0123456789" if luhn_ok(body + d))
     grouped = draw(st.booleans())
-    text = " ".join(number[i : i + 4] for i in range(0, length, 4)) if grouped else number
-    cue = draw(st.sampled_from(["卡号：", "银行卡 ", "收款账户："])) if not grouped else ""
+    if grouped:
+        text = " ".join(number[i : i + 4] for i in range(0, length, 4))
+    else:  # after a card cue, in one piece or in groups of any size
+        cut = draw(st.integers(4, length - 4))
+        text = draw(
+            st.sampled_from([number, f"{number[:cut]} {number[cut:]}", f"{number[:cut]}-{number[cut:]}"])
+        )
+    cue = (
+        draw(st.sampled_from(["卡号：", "银行卡 ", "收款账户：", "开户行 工商银行 账号 "]))
+        if not grouped
+        else ""
+    )
     return cue + text, number
 
 
