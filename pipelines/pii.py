@@ -137,7 +137,7 @@ _LANDLINE = re.compile(
 # "传真 02080929898", "Tel: 2123 4567". Seven to twelve digits; a count or an amount is not one.
 _PHONE_CUE = (
     r"(?:电话|電話|座机|座機|热线|熱線|固话|固話|传真|傳真|手机|手機|致电|致電|拨打|撥打|"
-    r"(?<![A-Za-z])(?:[Tt]el|TEL|[Ff]ax|FAX|[Pp]hone|PHONE|[Tt]elephone))"
+    r"(?<![A-Za-z])(?:[Tt]el|TEL|[Ff]ax|FAX|[Pp]hone|PHONE|[Tt]elephone|[Mm]obile|[Cc]ell|[Hh]otline|WhatsApp))"
 )
 _NUMBER_AFTER_CUE = re.compile(
     r"(" + _PHONE_CUE + r"[^\S\n]?(?:号码|號碼|number)?[:：.]?\s{0,3})"
@@ -164,6 +164,7 @@ _XIN = r"(?:信|亻言)"
 _QQ_CUES = [
     r"(?<![A-Za-z])[Qq]" + _OBF + r"[Qq](?![A-Za-z])",  # QQ, Q.Q, q q
     r"扣" + _OBF + r"扣|抠抠|摳摳|寇寇|企鹅|企鵝|Q号|Q號|球球",
+    r"群号|群號",  # a group with a number is a QQ group: WeChat groups have none
     r"(?<![A-Za-z])[Qq](?=\s?[:：])",  # a bare Q right before a colon ("Q：345678901"), as the bare V below
 ]
 _QQ = re.compile(r"((?:" + "|".join(_QQ_CUES) + r")(?:群|羣)?" + _SEP + r")([1-9]\d{4,11})(?!\d)")
@@ -206,7 +207,7 @@ _HANDLE = re.compile(
 _NUMBER_RUN = re.compile(r"\d(?:[^\S\n]?[-—–.·()]?\s?\d){6}")  # 7+ digits: phones, IDs, cards
 _FOREIGN_HINT = re.compile(r"(?:\+|(?<!\d)00|\()\s?[1-9]|\d{3}[-.]\d{3}[-.]\d{4}")
 _ID_RUN = re.compile(r"[A-Za-z0-9][-_A-Za-z0-9]{4}")
-_QQ_HINTS = ("Q", "q", "扣", "抠", "摳", "寇", "企鹅", "企鵝", "球球")
+_QQ_HINTS = ("Q", "q", "扣", "抠", "摳", "寇", "企鹅", "企鵝", "球球", "群号", "群號")
 _WECHAT_HINT = re.compile(r"[信言薇微vVwW]|星[号號]|泡泡")
 _PUBLIC_HINTS = ("公众号", "公眾號", "公号", "服务号", "服務號", "订阅号", "訂閱號", "视频号", "視頻號")
 _HANDLE_HINTS = ("系", "絡", "络")

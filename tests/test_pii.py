@@ -91,6 +91,8 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("邮箱 editor@example点com", "邮箱 [邮箱]"),
         ("身份证 110105491231002", "身份证 [身份证]"),
         ("有事加 shop_2024x（微信）", "有事加 [微信]（微信）"),
+        ("交流群号：345678901", "交流群号：[QQ]"),
+        ("Mobile: 9123 4567", "Mobile: [电话]"),
         (
             f"收款账户 {CARD[:6]} {CARD[6:]}",
             "收款账户 [银行卡]",
@@ -140,6 +142,8 @@ def test_masks(text, expected):
         "1998\n2001\n2005 三个年份",
         f"订单 {CARD[:6]} {CARD[6:]}",  # passes Luhn, but neither a card cue nor 4-digit groups
         "型号 ABC123456（新款）",
+        "Mobile users 2019 grew 35%",
+        "群号码已满，请勿再加",
     ],
 )
 def test_leaves_non_personal_numbers(text):
