@@ -46,12 +46,13 @@ for _zero in range(0x1D7CE, 0x1D800, 10):
     _FOLD |= {_zero + i: 0x30 + i for i in range(10)}
 _WIDE = re.compile("[\uff01-\uff5e\u3000\u2460-\u2490\u24ea-\u24ff\u2776-\u2793\U0001d7ce-\U0001d7ff]")
 
-# Chinese digit characters, folded only inside a run of five or more (spaces or dashes between groups
-# allowed, ASCII digits mixed in): `一三八 一二三四 五六七八` is a phone written to dodge a filter, while
-# money and dates written in characters carry 十百千万 or 年, which end a run.
+# Chinese digit characters, folded only inside a run of five or more of them (spaces or dashes between
+# groups allowed): `一三八 一二三四 五六七八` is a phone written to dodge a filter, while money and dates
+# written in characters carry 十百千万 or 年, which end a run. ASCII digits do not join a run: in
+# "13812345678一直关机" the 一 is a word.
 _CJK_DIGIT_CHARS = "〇零一二三四五六七八九幺壹贰貳叁參肆伍陆陸柒捌玖"
 _CJK_DIGITS = str.maketrans(_CJK_DIGIT_CHARS, "001234567891122334566789")
-_CJK_DIGIT_RUN = re.compile(f"[{_CJK_DIGIT_CHARS}0-9](?:[ \\-.·]?[{_CJK_DIGIT_CHARS}0-9]){{4,}}")
+_CJK_DIGIT_RUN = re.compile(f"[{_CJK_DIGIT_CHARS}](?:[ \\-.·]?[{_CJK_DIGIT_CHARS}]){{4,}}")
 
 Span = tuple[int, int, str]
 

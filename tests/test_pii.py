@@ -81,6 +81,7 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("公众号ID：kaopu_news", "公众号ID：[微信]"),
         # Digits in characters, circled, or cut by a line break; more cue disguises.
         ("手机一三八一二三四五六七八", "手机[手机号]"),
+        ("客服电话13812345678一直关机", "客服电话[手机号]一直关机"),  # 一 after a number is a word
         ("电话 幺叁捌 壹贰叁肆 伍陆柒捌", "电话 [手机号]"),
         ("QQ：①②③④⑤⑥⑦⑧⑨", "QQ：[QQ]"),
         ("手机 1381234\n5678 随时打", "手机 [手机号] 随时打"),
