@@ -22,7 +22,7 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("电话：+86 138-1234-5678 找王经理", "电话：[手机号] 找王经理"),
         ("手机 8613912345678", "手机 [手机号]"),
         ("138 1234 5678", "[手机号]"),
-        ("座机0571-88886666转2", "座机[电话]转2"),
+        ("座机0571-88886666转2", "座机[电话]"),  # the extension goes with its number
         ("(021)12345678", "[电话]"),
         ("热线400-820-1234", "热线[电话]"),
         ("加微信 abc_12345 咨询", "加微信 [微信] 咨询"),
@@ -64,6 +64,41 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("邮箱：ｅｄｉｔｏｒ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱：[邮箱]"),
         (f"银行卡号 {CARD}", "银行卡号 [银行卡]"),
         (f"卡号：{' '.join(CARD[i : i + 4] for i in range(0, 19, 4))}", "卡号：[银行卡]"),
+        # Foreign numbers, valid in their country's plan; a year after one is not part of it.
+        ("Tel: +1-212-555-0147", "Tel: [电话]"),
+        ("香港办事处 +852 2123 4567，周一至周五", "香港办事处 [电话]，周一至周五"),
+        ("香港办事处 (852) 2123 4567", "香港办事处 [电话]"),
+        ("London +44 (0)20 7946 0958", "London [电话]"),
+        ("+1 (212) 555-0147 2023年", "[电话] 2023年"),
+        ("call 00852-2123-4567", "call [电话]"),
+        ("传真 02080001234", "传真 [电话]"),
+        ("Phone: 2123 4567", "Phone: [电话]"),
+        # A public account's id after its name, or alone after the cue.
+        (
+            "本文来自微信公众号：某某观察 (ID:mouguancha)，作者：某某",
+            "本文来自微信公众号：某某观察 (ID:[微信])，作者：某某",
+        ),
+        ("公众号ID：kaopu_news", "公众号ID：[微信]"),
+        # Digits in characters, circled, or cut by a line break; more cue disguises.
+        ("手机一三八一二三四五六七八", "手机[手机号]"),
+        ("客服电话13812345678一直关机", "客服电话[手机号]一直关机"),  # 一 after a number is a word
+        ("电话 幺叁捌 壹贰叁肆 伍陆柒捌", "电话 [手机号]"),
+        ("QQ：①②③④⑤⑥⑦⑧⑨", "QQ：[QQ]"),
+        ("手机 1381234\n5678 随时打", "手机 [手机号] 随时打"),
+        ("微x：shop2024x", "微x：[微信]"),
+        ("卫星号 abc12345", "卫星号 [微信]"),
+        ("微❤信 abc12345", "微❤信 [微信]"),
+        ("Q：345678901", "Q：[QQ]"),
+        ("邮箱 editor@example点com", "邮箱 [邮箱]"),
+        ("身份证 110105491231002", "身份证 [身份证]"),
+        ("有事加 shop_2024x（微信）", "有事加 [微信]（微信）"),
+        ("交流群号：345678901", "交流群号：[QQ]"),
+        ("Mobile: 9123 4567", "Mobile: [电话]"),
+        (
+            f"收款账户 {CARD[:6]} {CARD[6:]}",
+            "收款账户 [银行卡]",
+        ),  # a card cue: any grouping  # the first-generation 15-digit card
+        (f"身份证 {ID_CARD[:6]} {ID_CARD[6:10]} {ID_CARD[10:14]} {ID_CARD[14:]}", "身份证 [身份证]"),
     ],
 )
 def test_masks(text, expected):
@@ -93,6 +128,23 @@ def test_masks(text, expected):
         "电话回访了 2000 次",
         "威信县的电商产业园",  # a place called 威信, no id after it
         "ROI V: 1.8，CPC: 0.6",
+        "同比+12.5%，环比+3.2%",
+        "新增+10 000 000元",
+        "(1) 2019 2020 2021 三年的数据",  # a numbered list, not a country code
+        "iPhone 2019 2020 两代销量",
+        "手机 12000000 台",
+        "股票代码：600519，(002024.SZ)，9991.HK",
+        "（2023）沪0105民初12345号",
+        "依据《民法典》第五百七十七条、第584条",
+        "来源公众号ABCD律师的文章",  # a Latin name that runs on into Chinese is not a handle
+        "一二三四五六七八九十，数到十",
+        "合同约定壹拾叁万捌仟元整",
+        "Contact us at example.com for details",
+        "1998\n2001\n2005 三个年份",
+        f"订单 {CARD[:6]} {CARD[6:]}",  # passes Luhn, but neither a card cue nor 4-digit groups
+        "型号 ABC123456（新款）",
+        "Mobile users 2019 grew 35%",
+        "群号码已满，请勿再加",
     ],
 )
 def test_leaves_non_personal_numbers(text):
