@@ -21,6 +21,8 @@ import unicodedata
 
 import opencc
 
+from pipelines.pii import PLACEHOLDERS
+
 # --------------------------------------------------------------------------------------------
 # Script conversion. OpenCC's converter costs ~50 ms to build; build it once, on first use.
 # --------------------------------------------------------------------------------------------
@@ -417,7 +419,9 @@ def repair_mojibake(text: str) -> str:
 # Entities and markup.
 # --------------------------------------------------------------------------------------------
 # A decoder error sometimes eats the "&" of a double-escaped entity, leaving "amp;ldquo;".
-_ORPHAN_AMP = re.compile(r"(?<![&\w])amp;(?=#?\w{2,8};)")
+# Only before what can be an entity (a name starting with a letter, or #digits / #xhex): "]amp;00;"
+# left by a mask placeholder is no entity, and repairing it made normalize-then-mask not idempotent.
+_ORPHAN_AMP = re.compile(r"(?<![&A-Za-z0-9_])amp;(?=(?:[A-Za-z]\w{1,7}|#\d{2,7}|#[xX][0-9A-Fa-f]{2,6});)")
 # ... or the whole "&amp;" ("?ldquo;"); only the quote and space entities are common enough to repair.
 _ORPHAN_ENTITY = re.compile(r"(?<![&\w])(?=(?:[lr]dquo|[lr]squo|quot|nbsp|hellip|mdash|middot);)")
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.I)
@@ -662,8 +666,20 @@ _LEGAL_NOTICES = _BOILERPLATE[:2]
 _STORY = re.compile(r"合同|店铺|主图|商家|投诉|服务商|他们|交了|退款|被扣|盗")
 
 
+# A mask placeholder ("[电话]") counts as the longest thing it can stand for (an e-mail's 64-character
+# local part): masking shortens a line, and a 125-character footer with a phone number in it must not
+# fall under the length bar when the masked text is read again (normalize then mask is idempotent).
+_PLACEHOLDER_CHARS = 64
+
+
+def _judged_length(line: str) -> int:
+    if "[" not in line:
+        return len(line)
+    return len(line) + _PLACEHOLDER_CHARS * sum(line.count(p) for p in PLACEHOLDERS)
+
+
 def _is_boilerplate(line: str) -> bool:
-    if len(line) > _BOILERPLATE_MAX_CHARS:
+    if _judged_length(line) > _BOILERPLATE_MAX_CHARS:
         return False
     for pattern in _BOILERPLATE:
         if not pattern.search(line):

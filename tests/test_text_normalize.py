@@ -205,3 +205,10 @@ def test_text_garbled_twice_through_latin1_comes_back():
     # and 退's 0x80 are lost at the GBK step).
     gbk_once = garble(sentence, "gb18030")
     assert normalize(garble(gbk_once, "latin-1")) == normalize(gbk_once) == "签约前一定要看合同里的款条"
+
+
+def test_an_entity_whose_ampersand_was_eaten_is_repaired_after_chinese_too_but_nothing_else_is():
+    # A decoder that ate the "&" of "&amp;ldquo;" leaves "amp;ldquo;", often right after a Chinese word.
+    assert normalize("他说amp;ldquo;保底amp;rdquo;，结果没做到。") == "他说“保底”，结果没做到。"
+    # Not an entity: a mask placeholder or a Latin word before it stays as written.
+    assert normalize("[手机号]amp;00; camp;12;") == "[手机号]amp;00; camp;12;"

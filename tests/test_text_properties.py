@@ -99,6 +99,11 @@ def test_mask_never_raises_and_is_idempotent(text):
 @given(_TEXT)
 # A mask placeholder ("[电话]") once counted as a contact, so the re-read line became a contact ad.
 @example("86000 0000000:000000微信000000")
+# "]amp;00;" after the phone's placeholder once read as an orphaned "&amp;" and became "]&00;".
+@example("13000000000amp;00;")
+# A 125-character footer with a phone: masking took it under the boilerplate length bar, and the
+# masked text read again lost the line.
+@example("0" * 52 + ":000 0000000版权所有" + "0" * 53)
 def test_mask_after_normalize_is_idempotent(text):
     once = mask(normalize(text))
     assert mask(normalize(once)) == once
