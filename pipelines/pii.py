@@ -52,7 +52,9 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000\u2460-\u2490\u24ea-\u24ff\u2776-\u2793\
 # "13812345678一直关机" the 一 is a word.
 _CJK_DIGIT_CHARS = "〇零一二三四五六七八九幺壹贰貳叁參肆伍陆陸柒捌玖"
 _CJK_DIGITS = str.maketrans(_CJK_DIGIT_CHARS, "001234567891122334566789")
-_CJK_DIGIT_RUN = re.compile(f"[{_CJK_DIGIT_CHARS}](?:[ \\-.·]?[{_CJK_DIGIT_CHARS}]){{4,}}")
+# The separators a run may hold are those the mobile pattern allows, a line break included (a PDF or
+# a narrow column breaks "一三〇\n〇〇〇〇\n〇〇〇〇" as it breaks plain digits).
+_CJK_DIGIT_RUN = re.compile(f"[{_CJK_DIGIT_CHARS}](?:(?:[ \\-.·]|[ \t]*\n[ \t]*)?[{_CJK_DIGIT_CHARS}]){{4,}}")
 
 Span = tuple[int, int, str]
 
