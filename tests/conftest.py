@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="kaopu-test-prefect-")
 os.environ.update(
@@ -25,6 +26,13 @@ os.environ.update(
     }
 )
 os.environ.pop("PREFECT_API_URL", None)  # never talk to a developer's own Prefect server
+
+# Property tests (hypothesis): under CI (`.ci/run` sets $CI, as most runners do) every run draws the
+# same examples, so a red build is the code's doing and reproducible, never a new random draw; on a
+# developer's machine each run draws new ones, and hypothesis's local database replays a failure found.
+_hypothesis.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis.load_profile("ci")
 
 
 _SERVER = pytest.StashKey["SessionServer"]()
