@@ -128,6 +128,11 @@ _STAGE_OF = (
     ("pipelines/storage.py", "table reads and writes"),
     ("incremental_build/table_merge.py", "merge"),
     ("incremental_build/history.py", "history"),
+    ("reputation/documents.py", "document and claim rows"),
+    ("pipelines/contracts.py", "document and claim rows"),
+    ("pipelines/replies.py", "document and claim rows"),
+    ("pipelines/case_pages.py", "document and claim rows"),
+    ("pipelines/dates.py", "document and claim rows"),
     ("reputation/", "marts logic"),
 )
 
