@@ -423,3 +423,55 @@ def test_a_start_level_is_never_grown_into_the_agencys_own_total():
     # A real end level on the page still counts: 9万 → 900万 in 60 days is beyond the period.
     grown = verdicts([*rows, claim("end", before=None, after=9_000_000.0, **page)])
     assert grown["start"][0] == "implausible"
+
+
+def test_broken_promises_find_the_same_outcomes_as_checking_every_pair():
+    # broken_promises looks outcomes up by (metric, document) and (metric, provider, client) instead of
+    # scanning them all for each promise (quadratic at 10^6 documents): the verdicts and the evidence, in
+    # order, must be what checking every promise against every outcome gives, missing ids included.
+    import math
+    import random
+
+    from pipelines.names import name_key
+    from reputation.claim_checks import _metric_key, _outcome_rows, _short_of, broken_promises
+
+    rng = random.Random(7)
+    docs, providers = [f"complaints:{i}" for i in range(12)], ["p1", "p2", None, math.nan]
+    clients, metrics = ["悦家旗舰店", "悅家旗艦店", "别家专营店", None, ""], ["销售额", "GMV", "访客", None]
+    rows = [
+        outcome(
+            f"c{i}",
+            rng.choice(docs),
+            rng.choice([None, 20_000.0, 50_000.0, 400_000.0, 500_000.0, 900_000.0]),
+            provider=rng.choice(providers),
+            client=rng.choice(clients),
+            metric=rng.choice(metrics),
+            kind=rng.choice(["promise", "actual_outcome"]),
+        )
+        for i in range(400)
+    ]
+    frame = pd.DataFrame(rows)
+    promises, outcomes = frame[frame["kind"] == "promise"], frame[frame["kind"] == "actual_outcome"]
+    got = broken_promises(promises, outcomes)
+
+    happened = _outcome_rows(outcomes)
+    want = []
+    for p in promises.to_dict("records"):
+        key, level = _metric_key(p["metric"]), None if pd.isna(p["after"]) else float(p["after"])
+        client = name_key(p["client"])
+        short = [
+            o
+            for o in happened
+            if key is not None
+            and level is not None
+            and o["_metric"] == key
+            and (
+                o["doc_id"] == p["doc_id"]
+                or (o["provider_id"] == p["provider_id"] and client and o["_client"] == client)
+            )
+            and _short_of(o, level)
+        ]
+        want.append(("refuted" if short else "not_enough_evidence", sorted({o["doc_id"] for o in short})))
+    assert list(zip(got["verdict"], got["evidence"].map(list), strict=True)) == want
+    assert sum(v == "refuted" for v, _ in want) >= 20  # the mix does exercise both ways of matching
+    assert any(pd.isna(p["provider_id"]) and p["client"] for p in promises.to_dict("records"))
