@@ -564,12 +564,19 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
+    in_request = False
     # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     for para in joined.split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
+                continue
+            # A plaintiff's requests (诉讼请求：1.…；2.被告返还服务费8680元；) are what someone asks
+            # for, not what happened: the request and the numbered items after it give no claim.
+            in_request = _requested(sentence, in_request)
+            if in_request:
+                pending_period = None
                 continue
             client = _client(sentence)
             if client:
@@ -586,6 +593,25 @@ def extract(text: str) -> list[Claim]:
             else:
                 pending_period = None
     return claims
+
+
+# A plaintiff's demands as a lawsuit states them (诉讼请求, 请求判令, 诉请). A merchant's own 要求他们
+# 退还6.8万保证金 stays an outcome: it says what was paid and kept.
+_REQUEST = re.compile(r"诉讼请求|诉请|请求(?:法院|本院)?(?:判令|判决|依法判令)")
+# What a court or the parties decided after a request (法院判决…, 最终…, 调解…): an outcome again.
+_DECIDED = re.compile(r"判决(?!书)|裁定|调解|最终|法院(?:认为|支持|判)|本院认为|当庭")
+# The numbered items of a list (2.被告…, （3）…, 三、…).
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,2}\s*[)）]|[0-9一二三四五六七八九十]{1,2}\s*[.、．])"
+)
+
+
+def _requested(sentence: str, in_request: bool) -> bool:
+    """Is this sentence a demand, or a numbered item of the demands before it?"""
+    m = _REQUEST.search(sentence)
+    if m is not None:
+        return _DECIDED.search(sentence, m.end()) is None
+    return in_request and _LIST_ITEM.match(sentence) is not None and _DECIDED.search(sentence) is None
 
 
 def _client(sentence: str) -> str | None:
@@ -611,6 +637,12 @@ _BRAND_COUNT = re.compile(
 
 # How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
 _GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
+# A platform's or a market's totals (抖音电商总体GMV, 全网零售总额), whoever quotes them: nobody's claim.
+# (数据显示 alone is no sign: 财报数据显示 introduces a company's own figures.)
+_STATISTIC = re.compile(
+    r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
+    r"(?:整体|总体|全年|大盘|总)(?:GMV|gmv|成交|交易|销售|零售)"
+)
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|要是")
 _PROMISE_WORD = re.compile(r"承诺|保证(?!金)|保底|包你|包您|对赌")
 _FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
@@ -620,6 +652,8 @@ def _kind(
     sentence: str, client: str | None, case_page: bool = False, report: bool = False, named: bool = False
 ) -> str | None:
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
+    if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
+        return None  # 数据显示…抖音电商总体GMV增长11倍: a platform's or a market's statistics
     if _PROMISE.search(sentence):
         # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
         hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
@@ -1217,10 +1251,13 @@ def _financial_claims(
         if rng and rng[1] != rng[0] and n.value in rng:
             before, after = rng
             used.update(m.start() + n.start for m in NUMBER.finditer(window))
+        if metric == "费用" and kind == "actual_outcome" and not _PRICE_LOST.search(sentence):
+            continue  # 支付了1600元费用: the price of a service, not how it went
         out.append(Claim(kind, client, metric, before, after, None, period, sentence))
     return out
 
 
+_PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退")
 _EN_VALUE = re.compile(
     rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,60}}?"
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
@@ -1284,7 +1321,8 @@ def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] |
 
 
 _ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")
-_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
+# 320单, 15个: a count of things; 营收三连降: a count of periods in a row, not a level.
+_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔|连(?=[降跌增涨升亏涨]))")
 
 
 def _is_money(clause: str, n: Number) -> bool:

@@ -307,3 +307,31 @@ def test_periods_short_years_and_how_far_a_period_carries():
     far = extract("公司近五年发展迅速。\n团队不断扩大。\n公司营收为5亿元。")
     near = extract("合作了三个月。\n店铺月销售额从2万做到20万。")
     assert [c.period_days for c in far] == [None] and [c.period_days for c in near] == [90]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A plaintiff's demands and the numbered items after them: asked for, not what happened.
+        "原告向本院提出诉讼请求：1.解除双方签订的托管协议；2.被告退还原告服务费5200元；3.诉讼费由被告负担。",
+        "原告诉请：一、判令被告支付推广费32,000元；二、判令被告赔偿利息损失（以32,000元为基数计算）。",
+        # A count of periods in a row is not a level of revenue.
+        "营收四连降，下半年仍未见起色。",
+        # A platform's own totals, whoever quotes them.
+        "去年前十个月快手电商整体GMV增长了6倍，新入驻商家增长了3.5倍。",
+        # The price of a service with nothing said of how it went.
+        "谈好价格后，她向这家公司支付了2300元费用。",
+    ],
+)
+def test_demands_counts_platform_totals_and_prices_are_no_claim(text):
+    assert extract(normalize(text)) == []
+
+
+def test_a_court_decision_after_the_demands_is_an_outcome_again():
+    text = "原告提出诉讼请求：1.被告退还服务费5200元。法院判决被告退还原告服务费4800元。"
+    assert [(c.kind, c.metric, c.after) for c in extract(normalize(text))] == [
+        ("actual_outcome", "服务费", 4800.0)
+    ]
+    # A price paid and then lost is what happened.
+    lost = extract(normalize("他支付了2300元费用，结果什么服务也没拿到。"))
+    assert [(c.kind, c.after) for c in lost] == [("actual_outcome", 2300.0)]
