@@ -193,6 +193,22 @@ _METRICS: dict[str, str] = {
     "观看人数": "观看",
     "观看人次": "观看",
     "场观": "观看",
+    # A video's or a post's reach, what short-video agencies promise and merchants count.
+    "曝光量": "曝光",
+    "曝光": "曝光",
+    "播放量": "播放",
+    "点击量": "点击",
+    "浏览量": "浏览",
+    "阅读量": "阅读",
+    # Spend on ads, whose rise a merchant weighs against what it bought (直通车消耗增长了150%).
+    "直通车消耗": "推广费",
+    "推广消耗": "推广费",
+    "广告消耗": "推广费",
+    "投放消耗": "推广费",
+    # A target set in a contract (全年销售目标1000万元) is a promise of sales.
+    "销售目标": "销售额",
+    "营销目标": "销售额",
+    "业绩目标": "销售额",
     "粉丝数": "粉丝",
     "粉丝": "粉丝",
     "客单价": "客单价",
@@ -208,6 +224,7 @@ _METRICS: dict[str, str] = {
     "市占率": "占比",
     "份额": "占比",
     "渗透率": "渗透率",
+    "利润率": "利润率",
     "ROE": "ROE",
     "合作品牌数量": "客户数",
     "合作品牌数": "客户数",
@@ -262,7 +279,7 @@ _FINANCIAL: dict[str, str] = {
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
 RATE_METRICS = frozenset(
-    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "营业利润率", "占比", "渗透率", "ROE"}
+    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率", "ROE"}
 )
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
@@ -279,6 +296,9 @@ _METRIC_IN_CONTEXT = re.compile(
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
     # a shop's sales in English, not a report's "sales and marketing expenses"
     + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
+    # 已服务超过200家品牌: how many brands or clients the agency serves, a figure of its own.
+    + r"|服务[了过]?(?=\s*(?:超过|逾|近|约|累计)?\s*\d[\d,]*\s*[多余]?\s*[家个位]\s*(?:国内外|国际|知名)?"
+    r"(?:品牌|客户|商家))"
 )
 
 
@@ -313,6 +333,7 @@ class _MetricWords:
 _METRIC_RE = _MetricWords(re.compile(_METRIC_ALT), _METRIC_IN_CONTEXT)
 _METRICS.update({"sales": "销售额", "Sales": "销售额"})
 _METRICS.update(_METRICS_BEFORE_FIGURE)
+_METRICS.update({"服务": "客户数", "服务了": "客户数", "服务过": "客户数"})
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
@@ -495,6 +516,8 @@ _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|�
 _HAPPENED = re.compile(
     r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
+    # A shop frozen, a deposit deducted, what actually came of it (实际ROI仅0.8).
+    r"|扣除|被扣|冻结|实际[^，,。；;]{0,8}?(?:仅|只|才|不足|不到)"
 )
 # A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
 # company's loss (公司上半年亏损了3000万元) is its own figure.
@@ -684,7 +707,8 @@ def _kind(
     if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
-        return "success_case"
+        # 接手两个月的店，转化率从1.8%跌到0.6%: a shop's figure that fell is what happened, no boast.
+        return "actual_outcome" if _shop_fell(sentence) else "success_case"
     if _COMPANY_SELF.search(sentence) and not client:
         return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
     if (
@@ -695,12 +719,7 @@ def _kind(
         and not _NOBODYS.search(sentence)
     ):
         return "company_metric"
-    if (
-        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
-        and _SHOP_METRIC.search(sentence)
-        and not _NOBODYS.search(sentence)
-        and _FELL.search(sentence)
-    ):
+    if _shop_fell(sentence):
         return "actual_outcome"  # a shop's figure that fell is what happened, no agency's boast
     rank = _RANK.search(sentence)
     if rank and not re.search(_ADVICE, sentence):
@@ -719,6 +738,12 @@ def _kind(
         # say whose; a level alone (转化率一般在3%) is not.
         return "success_case"
     return None
+
+
+def _shop_fell(sentence: str) -> bool:
+    moved = _CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence)
+    shop = _SHOP_METRIC.search(sentence) and not _NOBODYS.search(sentence)
+    return bool(moved and shop and _FELL.search(sentence))
 
 
 def _sentence_claims(
@@ -768,7 +793,8 @@ def _sentence_claims(
         if ranked is not None:
             out.append(ranked)
             continue
-        if _SHARE.search(clause) and clause_kind != "company_metric" and not _FROM_TO.search(clause):
+        own_share = clause_kind in ("company_metric", "promise")  # 确保利润率占比30%: a promised share
+        if _SHARE.search(clause) and not own_share and not _FROM_TO.search(clause):
             # 流量占比提升至45%: a share of a whole is no result on its own; one whose both ends are told
             # (占比从20%提升至45%, 渗透率由8%升至15%) is, and a company's revenue share (代运营业务营收占比
             # 42%) is one of its own figures.

@@ -335,3 +335,31 @@ def test_a_court_decision_after_the_demands_is_an_outcome_again():
     # A price paid and then lost is what happened.
     lost = extract(normalize("他支付了2300元费用，结果什么服务也没拿到。"))
     assert [(c.kind, c.after) for c in lost] == [("actual_outcome", 2300.0)]
+
+
+NEW_FORMS = [
+    # A short video's reach promised, and what it got.
+    (
+        "签约时对方保证每条视频播放量不低于10万次。",
+        [("promise", "播放", None, 100_000.0, None)],
+    ),
+    # A target and a share set in a contract are promised too.
+    (
+        "合同约定：年度销售目标800万元，确保利润率占比25%。",
+        [("promise", "销售额", None, 8e6, None), ("promise", "占比", None, 25.0, None)],
+    ),
+    # A shop's figure that fell after an agency took it over is what happened, and so is its ad spend.
+    (
+        "一家接手三个月的店铺，推广消耗增长了80%，转化率却从2.5%跌到1.1%。",
+        [("actual_outcome", "推广费", None, None, 80.0), ("actual_outcome", "转化率", 2.5, 1.1, None)],
+    ),
+    # What actually came of it, and a deposit the platform kept.
+    ("那次大促他们投了20万，实际ROI仅0.6。", [("actual_outcome", "ROI", None, 0.6, None)]),
+    # How many brands an agency serves: its own figure.
+    ("公司年报显示营收增长。截至目前已服务超过300家品牌。", [("company_metric", "客户数", None, 300.0, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), NEW_FORMS)
+def test_reach_targets_spend_and_brands_served(text, want):
+    assert _read(text) == want
