@@ -356,7 +356,10 @@ NEW_FORMS = [
     # What actually came of it, and a deposit the platform kept.
     ("那次大促他们投了20万，实际ROI仅0.6。", [("actual_outcome", "ROI", None, 0.6, None)]),
     # How many brands an agency serves: its own figure.
-    ("公司年报显示营收增长。截至目前已服务超过300家品牌。", [("company_metric", "客户数", None, 300.0, None)]),
+    (
+        "公司年报显示营收增长。截至目前已服务超过300家品牌。",
+        [("company_metric", "客户数", None, 300.0, None)],
+    ),
 ]
 
 
