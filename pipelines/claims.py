@@ -173,6 +173,15 @@ _METRICS: dict[str, str] = {
     "单量": "订单",
     "单月": "销售额",  # 单月破千万: a month's sales, the figure a case page leaves unnamed
     "订单": "订单",
+    "orders": "订单",
+    # A shop's credit level on Taobao (打造为三星级, 做到两个皇冠).
+    "星级": "信用等级",
+    "皇冠": "信用等级",
+    "信用等级": "信用等级",
+    "brand partners": "客户数",
+    "Brand partners": "客户数",
+    "brand partner count": "客户数",
+    "Brand partner count": "客户数",
     "日单": "订单",
     "自然流量": "流量",
     "搜索流量": "流量",
@@ -409,7 +418,7 @@ _PCT_TO = re.compile(
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
-_RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
+_RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})|(?<![\d.])(?P<r>\d+(?:\.\d+)?)\s*[:：]\s*1(?!\d|\.\d)")
 # 翻了3倍, 增长3到5倍 (a range: its lower bound, the least it says), 翻两番.
 _TIMES = re.compile(
     rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})"
@@ -481,10 +490,13 @@ _PERIOD_BOUND = re.compile(
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
+    r"|\b[Cc]ase [Ss]tud(?:y|ies)\b"
 )
 _PROVIDER = re.compile(
     r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造|接手)"
     r"|\b(?:[Oo]ur (?:team|operation|service|full-service)|[Hh]elped|[Ff]or (?:the|a|our) client)"
+    # an agency's campaign and what it brought (the campaign resulted in 11,000 orders)
+    r"|\b(?:[Tt]he|[Oo]ur|[Tt]his) campaign (?:resulted in|generated|drove|delivered|brought|got)"
 )
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
@@ -510,7 +522,10 @@ _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
 _PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
-_WENT = re.compile(r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
+_WENT = re.compile(
+    r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未"
+    r"|\b(?:only(?![A-Za-z])|actually\b|in fact\b|in the end\b)"
+)
 # A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
 _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
 # Money that changed hands or a court's finding: what happened, whoever tells it.
@@ -588,6 +603,7 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
+    topic: str | None = None
     in_request = False
     # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
@@ -606,9 +622,12 @@ def extract(text: str) -> list[Claim]:
             if client:
                 doc_client = client
             found = _sentence_claims(
-                sentence, client or doc_client, pending_period, case_page, report, client is not None
+                sentence, client or doc_client, pending_period, case_page, report, client is not None, topic
             )
             claims.extend(found)
+            # 若羽臣营业收入的增长令人瞩目。从2022年的12.17亿元增长至…: a sentence that names a metric
+            # and gives no figure is the topic of the next one, if that one names none of its own.
+            topic = canonical_metric(sentence) if not found and not _DIGIT.search(sentence) else None
             if not found:
                 periods = period_matches(sentence)
                 # The sentence right before the numbers, not any earlier one: a 近五年 three sentences
@@ -747,6 +766,19 @@ def _shop_fell(sentence: str) -> bool:
     return bool(moved and shop and _FELL.search(sentence))
 
 
+_DIGIT = re.compile(r"\d")
+# 70-80% of its activities, about 70 percent or 80 percent of the agency's work: the share of an
+# agency's own business that something takes, a figure of its own.
+_EN_SHARE = re.compile(
+    r"(?P<a>\d+(?:\.\d+)?)\s*(?P<p1>%|percent|per cent)?"
+    r"(?:\s*(?:-|–|to|or)\s*\d+(?:\.\d+)?\s*(?P<p2>%|percent|per cent)?)?"
+    r"\s+of\s+(?:its|our|the (?:agency|company|firm|group)['’]s)\s+(?:\w+\s+){0,2}?"
+    r"(?:work|activities|business|revenues?|income)\b"
+)
+# E-commerce revenue increased by 6% while Brand Management revenue grew 17%: two clauses.
+_WHILE = re.compile(r" (?=(?:while|whereas) )")
+
+
 def _sentence_claims(
     sentence: str,
     client: str | None,
@@ -754,9 +786,30 @@ def _sentence_claims(
     case_page: bool,
     report: bool,
     named: bool,
+    topic: str | None = None,
 ) -> list[Claim]:
     if not _HAS_NUMBER.search(sentence):
         return []
+    out = _clause_claims(sentence, client, pending_period, case_page, report, named, topic)
+    share = _EN_SHARE.search(sentence) if "of" in sentence else None
+    if share and (share.group("p1") or share.group("p2")) and not any(c.metric == "占比" for c in out):
+        periods = period_matches(sentence)
+        period = periods[0][2] if periods else pending_period
+        out.insert(
+            0, Claim("company_metric", None, "占比", None, float(share.group("a")), None, period, sentence)
+        )
+    return out
+
+
+def _clause_claims(
+    sentence: str,
+    client: str | None,
+    pending_period: int | None,
+    case_page: bool,
+    report: bool,
+    named: bool,
+    topic: str | None,
+) -> list[Claim]:
     # Most sentences of an article carry no metric, money word or growth sign: skip the clause work.
     if not (
         _METRIC_RE.search(sentence)
@@ -777,10 +830,10 @@ def _sentence_claims(
         client = None  # the company's own figures are nobody's case
     quote = _QUOTE.search(sentence) is not None and _PAID.search(sentence) is None
     out: list[Claim] = []
-    metric: str | None = None
+    metric: str | None = None if _METRIC_RE.search(sentence) else topic
     before_side: float | None = None
     prev_year: int | None = None
-    for cm in _CLAUSE.finditer(sentence):
+    for cm in _CLAUSE.finditer(_WHILE.sub(",", sentence) if " wh" in sentence else sentence):
         clause = cm.group(0)
         # Money paid, lost or guaranteed belongs to a promise or to what happened; a case page's or a
         # report's money words (服务费, 亏损) are its metrics.
@@ -1146,7 +1199,8 @@ def _clause_numbers(
                 after = -after
     if metric == "ROI":
         # ROI 1:8 is 8 per unit spent; the "1" other patterns read is not the level.
-        ratios = [_value(m.group("a"))[0] for m in _RATIO.finditer(clause)]
+        # 100:1 (the return first, as English pages write it) is 100 per unit spent too.
+        ratios = [_value(m.group("a") or m.group("r"))[0] for m in _RATIO.finditer(clause)]
         if len(ratios) >= 2:  # 投产比从1:2提升到1:4
             before, after = ratios[0], ratios[-1]
         elif ratios:
@@ -1286,9 +1340,11 @@ def _financial_claims(
 
 _PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退")
 _EN_VALUE = re.compile(
-    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,60}}?"
+    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,80}}?"
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
-    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
+    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s*"
+    # was only120,000 yuan (a space lost in a copy), increased to approximately 490
+    rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
 _EN_LEVEL = re.compile(

@@ -366,3 +366,48 @@ NEW_FORMS = [
 @pytest.mark.parametrize(("text", "want"), NEW_FORMS)
 def test_reach_targets_spend_and_brands_served(text, want):
     assert _read(text) == want
+
+
+ENGLISH_AND_TOPIC = [
+    # A metric named in one sentence with no figure, its figures in the next.
+    (
+        "公司年报里，净利润的走势更值得一看。从2021年的2100万元增长至2023年的6300万元。",
+        [("company_metric", "利润", 2.1e7, 6.3e7, 200.0)],
+    ),
+    # Two segments in one English sentence.
+    (
+        "Quarterly revenue was RMB500 million. Services revenue rose 4% while Products revenue fell 9%.",
+        [
+            ("company_metric", "营收", None, 5e8, None),
+            ("company_metric", "营收", None, None, 4.0),
+            ("company_metric", "营收", None, None, -9.0),
+        ],
+    ),
+    # A return written return-first, on a case study page.
+    (
+        "Case Study\nOur team ran the launch for a skincare flagship store, with an ROI of 40:1.",
+        [("success_case", "ROI", None, 40.0, None)],
+    ),
+    # The share of an agency's own work, and a campaign's orders.
+    (
+        "The CEO said about 60 percent of the agency's work this year is tied to live commerce.",
+        [("company_metric", "占比", None, 60.0, None)],
+    ),
+    ("He said the campaign got 8,500 orders in two days.", [("success_case", "订单", None, 8500.0, None)]),
+    # A space lost in a copy, and how it went in the same sentence as the promise.
+    (
+        "The agency promised yearly sales of 500,000 yuan, but the sales were only80,000 yuan.",
+        [("promise", "销售额", None, 500_000.0, None), ("actual_outcome", "销售额", None, 80_000.0, None)],
+    ),
+    # A shop's credit level as a promise.
+    ("对方承诺两个月内把店铺做到四星级。", [("promise", "信用等级", None, 4.0, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), ENGLISH_AND_TOPIC)
+def test_english_forms_and_a_metric_named_the_sentence_before(text, want):
+    assert _read(text) == want
+
+
+def test_a_share_of_someone_elses_revenue_is_no_claim():
+    assert _read("Merchants often spend 30% of their revenue on ads.") == []
