@@ -635,7 +635,33 @@ def extract(text: str) -> list[Claim]:
                 pending_period = periods[0][2] if periods else None
             else:
                 pending_period = None
-    return claims
+    person = _merchant_person(text)
+    if person is None:
+        return claims
+    # A merchant's story names the merchant as a person (周某, 李先生, 小邵) before the agency's people:
+    # the first one is whose promise it was and to whom it happened.
+    return [
+        dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
+        for c in claims
+    ]
+
+
+_STORY_KINDS = frozenset({"promise", "actual_outcome"})
+# Common surnames, simplified and traditional, for masked or polite names of people (顾某, 李先生, 小邵).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤游"
+    "張劉陳楊黃趙吳孫馬鄭許謝韓馮鄧蕭董葉蘇呂盧鍾譚陸賈鄒龔顧錢嚴湯"
+)
+_PERSON = re.compile(
+    rf"(?:小)?[{_SURNAMES}](?:某某?|先生|女士|小姐)(?!公司|企业|企業|品牌|店|电商|電商|网络|網絡|科技|传媒|團隊|团队)"
+    rf"|小[{_SURNAMES}](?=[说說称稱表告])"
+)
+
+
+def _merchant_person(text: str) -> str | None:
+    m = _PERSON.search(text)
+    return m.group(0) if m else None
 
 
 # A plaintiff's demands as a lawsuit states them (诉讼请求, 请求判令, 诉请). A merchant's own 要求他们

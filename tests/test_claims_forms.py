@@ -411,3 +411,14 @@ def test_english_forms_and_a_metric_named_the_sentence_before(text, want):
 
 def test_a_share_of_someone_elses_revenue_is_no_claim():
     assert _read("Merchants often spend 30% of their revenue on ads.") == []
+
+
+def test_the_merchant_named_as_a_person_is_the_client_of_a_story():
+    text = (
+        "去年3月，吴某与一家代运营公司的负责人彭某签约。对方承诺半年销售额不低于50万元，结果半年只卖了3万元。"
+    )
+    got = [(c.kind, c.client, c.after) for c in extract(normalize(text))]
+    assert got == [("promise", "吴某", 500_000.0), ("actual_outcome", "吴某", 30_000.0)]
+    # A company's own figures stay nobody's, and 某公司 is no person.
+    report = extract(normalize("某公司负责人赵先生介绍，公司营收同比增长12%。"))
+    assert [(c.kind, c.client) for c in report] == [("company_metric", None)]
