@@ -635,6 +635,8 @@ def extract(text: str) -> list[Claim]:
                 pending_period = periods[0][2] if periods else None
             else:
                 pending_period = None
+    if not any(c.client is None and c.kind in _STORY_KINDS for c in claims):
+        return claims
     person = _merchant_person(text)
     if person is None:
         return claims
@@ -856,7 +858,7 @@ def _clause_claims(
         client = None  # the company's own figures are nobody's case
     quote = _QUOTE.search(sentence) is not None and _PAID.search(sentence) is None
     out: list[Claim] = []
-    metric: str | None = None if _METRIC_RE.search(sentence) else topic
+    metric: str | None = topic if topic is not None and not _METRIC_RE.search(sentence) else None
     before_side: float | None = None
     prev_year: int | None = None
     for cm in _CLAUSE.finditer(_WHILE.sub(",", sentence) if " wh" in sentence else sentence):
