@@ -795,8 +795,8 @@ def _shop_fell(sentence: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
-# 70-80% of its activities, about 70 percent or 80 percent of the agency's work: the share of an
-# agency's own business that something takes, a figure of its own.
+# "40-50% of its projects", "some 30 per cent of the firm's business": how much of an agency's own
+# work one line of it takes, a figure of its own.
 _EN_SHARE = re.compile(
     r"(?P<a>\d+(?:\.\d+)?)\s*(?P<p1>%|percent|per cent)?"
     r"(?:\s*(?:-|–|to|or)\s*\d+(?:\.\d+)?\s*(?P<p2>%|percent|per cent)?)?"
