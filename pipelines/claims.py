@@ -174,7 +174,7 @@ _METRICS: dict[str, str] = {
     "单月": "销售额",  # 单月破千万: a month's sales, the figure a case page leaves unnamed
     "订单": "订单",
     "orders": "订单",
-    # A shop's credit level on Taobao (打造为三星级, 做到两个皇冠).
+    # A shop's credit level on Taobao (做到四星级, 冲到两个皇冠).
     "星级": "信用等级",
     "皇冠": "信用等级",
     "信用等级": "信用等级",
@@ -209,12 +209,12 @@ _METRICS: dict[str, str] = {
     "点击量": "点击",
     "浏览量": "浏览",
     "阅读量": "阅读",
-    # Spend on ads, whose rise a merchant weighs against what it bought (直通车消耗增长了150%).
+    # Spend on ads, whose rise a merchant weighs against what it bought (推广消耗涨了九成).
     "直通车消耗": "推广费",
     "推广消耗": "推广费",
     "广告消耗": "推广费",
     "投放消耗": "推广费",
-    # A target set in a contract (全年销售目标1000万元) is a promise of sales.
+    # A target set in a contract (年度销售目标600万元) is a promise of sales.
     "销售目标": "销售额",
     "营销目标": "销售额",
     "业绩目标": "销售额",
@@ -306,7 +306,7 @@ _METRIC_IN_CONTEXT = re.compile(
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
     # a shop's sales in English, not a report's "sales and marketing expenses"
     + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
-    # 已服务超过200家品牌: how many brands or clients the agency serves, a figure of its own.
+    # 累计服务逾80家品牌: how many brands or clients the agency serves, a figure of its own.
     + r"|服务[了过]?(?=\s*(?:超过|逾|近|约|累计)?\s*\d[\d,]*\s*[多余]?\s*[家个位]\s*(?:国内外|国际|知名)?"
     r"(?:品牌|客户|商家))"
 )
@@ -495,7 +495,7 @@ _CASE_PAGE = re.compile(
 _PROVIDER = re.compile(
     r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造|接手)"
     r"|\b(?:[Oo]ur (?:team|operation|service|full-service)|[Hh]elped|[Ff]or (?:the|a|our) client)"
-    # an agency's campaign and what it brought (the campaign resulted in 11,000 orders)
+    # an agency's campaign and what it brought (the campaign drove 4,200 orders)
     r"|\b(?:[Tt]he|[Oo]ur|[Tt]his) campaign (?:resulted in|generated|drove|delivered|brought|got)"
 )
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
@@ -532,7 +532,7 @@ _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|�
 _HAPPENED = re.compile(
     r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
-    # A shop frozen, a deposit deducted, what actually came of it (实际ROI仅0.8).
+    # A shop frozen, a deposit deducted, what actually came of it (实际投产比才0.5).
     r"|扣除|被扣|冻结|实际[^，,。；;]{0,8}?(?:仅|只|才|不足|不到)"
 )
 # A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
@@ -612,7 +612,7 @@ def extract(text: str) -> list[Claim]:
             sentence = sm.group(0).strip()
             if not sentence:
                 continue
-            # A plaintiff's requests (诉讼请求：1.…；2.被告返还服务费8680元；) are what someone asks
+            # A plaintiff's requests (诉讼请求：1.…；2.被告退还托管费4300元；) are what someone asks
             # for, not what happened: the request and the numbered items after it give no claim.
             in_request = _requested(sentence, in_request)
             if in_request:
@@ -625,7 +625,7 @@ def extract(text: str) -> list[Claim]:
                 sentence, client or doc_client, pending_period, case_page, report, client is not None, topic
             )
             claims.extend(found)
-            # 若羽臣营业收入的增长令人瞩目。从2022年的12.17亿元增长至…: a sentence that names a metric
+            # 该公司毛利的走势值得一看。由2020年的1.1亿元升至…: a sentence that names a metric
             # and gives no figure is the topic of the next one, if that one names none of its own.
             topic = canonical_metric(sentence) if not found and not _DIGIT.search(sentence) else None
             if not found:
@@ -640,7 +640,7 @@ def extract(text: str) -> list[Claim]:
     person = _merchant_person(text)
     if person is None:
         return claims
-    # A merchant's story names the merchant as a person (周某, 李先生, 小邵) before the agency's people:
+    # A merchant's story names the merchant as a person (吴某, 韩女士, 小彭) before the agency's people:
     # the first one is whose promise it was and to whom it happened.
     return [
         dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
@@ -649,7 +649,7 @@ def extract(text: str) -> list[Claim]:
 
 
 _STORY_KINDS = frozenset({"promise", "actual_outcome"})
-# Common surnames, simplified and traditional, for masked or polite names of people (顾某, 李先生, 小邵).
+# Common surnames, simplified and traditional, for masked or polite names of people (吴某, 韩女士, 小彭).
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
     "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤游"
@@ -708,7 +708,7 @@ _BRAND_COUNT = re.compile(
 
 # How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
 _GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
-# A platform's or a market's totals (抖音电商总体GMV, 全网零售总额), whoever quotes them: nobody's claim.
+# A platform's or a market's totals (快手电商整体GMV, 全网零售总额), whoever quotes them: nobody's claim.
 # (数据显示 alone is no sign: 财报数据显示 introduces a company's own figures.)
 _STATISTIC = re.compile(
     r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
@@ -724,7 +724,7 @@ def _kind(
 ) -> str | None:
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
-        return None  # 数据显示…抖音电商总体GMV增长11倍: a platform's or a market's statistics
+        return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
     if _PROMISE.search(sentence):
         # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
         hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
@@ -755,7 +755,7 @@ def _kind(
     if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
-        # 接手两个月的店，转化率从1.8%跌到0.6%: a shop's figure that fell is what happened, no boast.
+        # 接手三个月的店，转化率从2.2%跌到0.9%: a shop's figure that fell is what happened, no boast.
         return "actual_outcome" if _shop_fell(sentence) else "success_case"
     if _COMPANY_SELF.search(sentence) and not client:
         return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
@@ -803,7 +803,7 @@ _EN_SHARE = re.compile(
     r"\s+of\s+(?:its|our|the (?:agency|company|firm|group)['’]s)\s+(?:\w+\s+){0,2}?"
     r"(?:work|activities|business|revenues?|income)\b"
 )
-# E-commerce revenue increased by 6% while Brand Management revenue grew 17%: two clauses.
+# Services revenue rose 4% while product revenue fell 9%: two clauses.
 _WHILE = re.compile(r" (?=(?:while|whereas) )")
 
 
@@ -875,7 +875,7 @@ def _clause_claims(
         if ranked is not None:
             out.append(ranked)
             continue
-        own_share = clause_kind in ("company_metric", "promise")  # 确保利润率占比30%: a promised share
+        own_share = clause_kind in ("company_metric", "promise")  # 保证毛利率占比两成: a promised share
         if _SHARE.search(clause) and not own_share and not _FROM_TO.search(clause):
             # 流量占比提升至45%: a share of a whole is no result on its own; one whose both ends are told
             # (占比从20%提升至45%, 渗透率由8%升至15%) is, and a company's revenue share (代运营业务营收占比
@@ -1227,7 +1227,7 @@ def _clause_numbers(
                 after = -after
     if metric == "ROI":
         # ROI 1:8 is 8 per unit spent; the "1" other patterns read is not the level.
-        # 100:1 (the return first, as English pages write it) is 100 per unit spent too.
+        # 40:1 (the return first, as English pages write it) is 100 per unit spent too.
         ratios = [_value(m.group("a") or m.group("r"))[0] for m in _RATIO.finditer(clause)]
         if len(ratios) >= 2:  # 投产比从1:2提升到1:4
             before, after = ratios[0], ratios[-1]
@@ -1361,7 +1361,7 @@ def _financial_claims(
             before, after = rng
             used.update(m.start() + n.start for m in NUMBER.finditer(window))
         if metric == "费用" and kind == "actual_outcome" and not _PRICE_LOST.search(sentence):
-            continue  # 支付了1600元费用: the price of a service, not how it went
+            continue  # 付了2300元费用: the price of a service, not how it went
         out.append(Claim(kind, client, metric, before, after, None, period, sentence))
     return out
 
@@ -1371,7 +1371,7 @@ _EN_VALUE = re.compile(
     rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,80}}?"
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s*"
-    # was only120,000 yuan (a space lost in a copy), increased to approximately 490
+    # were only80,000 yuan (a space lost in a copy), rose to approximately 310
     rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -1432,7 +1432,7 @@ def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] |
 
 
 _ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")
-# 320单, 15个: a count of things; 营收三连降: a count of periods in a row, not a level.
+# 320单, 15个: a count of things; 营收四连降: a count of periods in a row, not a level.
 _COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔|连(?=[降跌增涨升亏涨]))")
 
 

@@ -318,9 +318,9 @@ def test_periods_short_years_and_how_far_a_period_carries():
         # A count of periods in a row is not a level of revenue.
         "营收四连降，下半年仍未见起色。",
         # A platform's own totals, whoever quotes them.
-        "去年前十个月快手电商整体GMV增长了6倍，新入驻商家增长了3.5倍。",
+        "据平台公布，快手电商整体GMV同比增长了80%。",
         # The price of a service with nothing said of how it went.
-        "谈好价格后，她向这家公司支付了2300元费用。",
+        "定下方案后，他付了2300元费用。",
     ],
 )
 def test_demands_counts_platform_totals_and_prices_are_no_claim(text):
@@ -345,16 +345,16 @@ NEW_FORMS = [
     ),
     # A target and a share set in a contract are promised too.
     (
-        "合同约定：年度销售目标800万元，确保利润率占比25%。",
+        "合同约定：年度销售目标800万元，毛利率占比不低于25%。",
         [("promise", "销售额", None, 8e6, None), ("promise", "占比", None, 25.0, None)],
     ),
     # A shop's figure that fell after an agency took it over is what happened, and so is its ad spend.
     (
-        "一家接手三个月的店铺，推广消耗增长了80%，转化率却从2.5%跌到1.1%。",
+        "代运营公司接手后，店铺推广消耗增长了80%，转化率由2.5%降到1.1%。",
         [("actual_outcome", "推广费", None, None, 80.0), ("actual_outcome", "转化率", 2.5, 1.1, None)],
     ),
     # What actually came of it, and a deposit the platform kept.
-    ("那次大促他们投了20万，实际ROI仅0.6。", [("actual_outcome", "ROI", None, 0.6, None)]),
+    ("大促结算下来，实际ROI只有0.6。", [("actual_outcome", "ROI", None, 0.6, None)]),
     # How many brands an agency serves: its own figure.
     (
         "公司年报显示营收增长。截至目前已服务超过300家品牌。",
