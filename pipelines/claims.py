@@ -1304,6 +1304,13 @@ def _clause_numbers(
                 after = None
             elif metric in RATE_METRICS and pct[0].value in (before, after):
                 growth = None  # 毛利率由32.1%下降至28.4%: the levels, not a growth
+    e = _EN_GROWTH_NOUN.search(clause) if growth is None and "%" in clause else None
+    if e is not None:
+        # a 6% yoy growth in sales to RMB2.4 billion: the change named after its figure
+        growth = float(e.group("p")) * (-1.0 if e.group("down") else 1.0)
+        if after is None and e.group("a"):
+            after, pct = _value(e.group("a"))
+            after = None if pct else after
     t = _TIMES.search(clause)
     if growth is None and t:
         times = numbers(t.group("m"))
@@ -1374,6 +1381,11 @@ _EN_VALUE = re.compile(
     # were only80,000 yuan (a space lost in a copy), rose to approximately 310
     rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+_EN_GROWTH_NOUN = re.compile(
+    rf"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:(?:year[- ]over[- ]year|yoy|annual|organic)\s+)?(?:[a-z]+\s+)?"
+    rf"(?:growth|increase|rise|(?P<down>decline|decrease|drop|fall))\b"
+    rf"(?:\s+(?:in|of)\s+[a-z ]{{0,30}}?)?(?:\s+to\s+{_CURRENCY}?\s*(?P<a>{_NUMX}))?"
 )
 _EN_LEVEL = re.compile(
     rf"(?:\s+(?:had|have|has))?(?:\s+(?:dropped|fallen|fell|risen|rose|grown|grew|reached|climbed|come|came))?"

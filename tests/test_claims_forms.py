@@ -422,3 +422,11 @@ def test_the_merchant_named_as_a_person_is_the_client_of_a_story():
     # A company's own figures stay nobody's, and 某公司 is no person.
     report = extract(normalize("某公司负责人赵先生介绍，公司营收同比增长12%。"))
     assert [(c.kind, c.client) for c in report] == [("company_metric", None)]
+
+
+def test_an_english_growth_named_after_its_figure():
+    text = "Our CFO said: the year ended with a 7% yoy growth in revenue to RMB3.1 billion."
+    assert _read(text) == [("company_metric", "营收", None, 3.1e9, 7.0)]
+    assert _read("The group reported a 4% decline in revenue to RMB900 million.") == [
+        ("company_metric", "营收", None, 9e8, -4.0)
+    ]
