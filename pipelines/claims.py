@@ -627,7 +627,8 @@ def extract(text: str) -> list[Claim]:
             claims.extend(found)
             # 该公司毛利的走势值得一看。由2020年的1.1亿元升至…: a sentence that names a metric
             # and gives no figure is the topic of the next one, if that one names none of its own.
-            topic = canonical_metric(sentence) if not found and not _DIGIT.search(sentence) else None
+            # (Kept as the sentence: its metric is looked up only when the next one has figures to read.)
+            topic = sentence if not found and not _DIGIT.search(sentence) else None
             if not found:
                 periods = period_matches(sentence)
                 # The sentence right before the numbers, not any earlier one: a 近五年 three sentences
@@ -816,6 +817,7 @@ def _sentence_claims(
     named: bool,
     topic: str | None = None,
 ) -> list[Claim]:
+    """`topic`: the sentence before, when it named no figure (its metric may be this one's)."""
     if not _HAS_NUMBER.search(sentence):
         return []
     out = _clause_claims(sentence, client, pending_period, case_page, report, named, topic)
@@ -858,7 +860,7 @@ def _clause_claims(
         client = None  # the company's own figures are nobody's case
     quote = _QUOTE.search(sentence) is not None and _PAID.search(sentence) is None
     out: list[Claim] = []
-    metric: str | None = topic if topic is not None and not _METRIC_RE.search(sentence) else None
+    metric = canonical_metric(topic) if topic is not None and not _METRIC_RE.search(sentence) else None
     before_side: float | None = None
     prev_year: int | None = None
     for cm in _CLAUSE.finditer(_WHILE.sub(",", sentence) if " wh" in sentence else sentence):
