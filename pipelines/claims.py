@@ -173,6 +173,15 @@ _METRICS: dict[str, str] = {
     "单量": "订单",
     "单月": "销售额",  # 单月破千万: a month's sales, the figure a case page leaves unnamed
     "订单": "订单",
+    "orders": "订单",
+    # A shop's credit level on Taobao (做到四星级, 冲到两个皇冠).
+    "星级": "信用等级",
+    "皇冠": "信用等级",
+    "信用等级": "信用等级",
+    "brand partners": "客户数",
+    "Brand partners": "客户数",
+    "brand partner count": "客户数",
+    "Brand partner count": "客户数",
     "日单": "订单",
     "自然流量": "流量",
     "搜索流量": "流量",
@@ -193,6 +202,22 @@ _METRICS: dict[str, str] = {
     "观看人数": "观看",
     "观看人次": "观看",
     "场观": "观看",
+    # A video's or a post's reach, what short-video agencies promise and merchants count.
+    "曝光量": "曝光",
+    "曝光": "曝光",
+    "播放量": "播放",
+    "点击量": "点击",
+    "浏览量": "浏览",
+    "阅读量": "阅读",
+    # Spend on ads, whose rise a merchant weighs against what it bought (推广消耗涨了九成).
+    "直通车消耗": "推广费",
+    "推广消耗": "推广费",
+    "广告消耗": "推广费",
+    "投放消耗": "推广费",
+    # A target set in a contract (年度销售目标600万元) is a promise of sales.
+    "销售目标": "销售额",
+    "营销目标": "销售额",
+    "业绩目标": "销售额",
     "粉丝数": "粉丝",
     "粉丝": "粉丝",
     "客单价": "客单价",
@@ -208,6 +233,7 @@ _METRICS: dict[str, str] = {
     "市占率": "占比",
     "份额": "占比",
     "渗透率": "渗透率",
+    "利润率": "利润率",
     "ROE": "ROE",
     "合作品牌数量": "客户数",
     "合作品牌数": "客户数",
@@ -262,7 +288,8 @@ _FINANCIAL: dict[str, str] = {
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
 RATE_METRICS = frozenset(
-    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "营业利润率", "占比", "渗透率", "ROE"}
+    {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
+    | {"ROE"}
 )
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
@@ -279,6 +306,9 @@ _METRIC_IN_CONTEXT = re.compile(
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
     # a shop's sales in English, not a report's "sales and marketing expenses"
     + r"|\b[Ss]ales\b(?! and marketing| & marketing| expense)"
+    # 累计服务逾80家品牌: how many brands or clients the agency serves, a figure of its own.
+    + r"|服务[了过]?(?=\s*(?:超过|逾|近|约|累计)?\s*\d[\d,]*\s*[多余]?\s*[家个位]\s*(?:国内外|国际|知名)?"
+    r"(?:品牌|客户|商家))"
 )
 
 
@@ -313,6 +343,7 @@ class _MetricWords:
 _METRIC_RE = _MetricWords(re.compile(_METRIC_ALT), _METRIC_IN_CONTEXT)
 _METRICS.update({"sales": "销售额", "Sales": "销售额"})
 _METRICS.update(_METRICS_BEFORE_FIGURE)
+_METRICS.update({"服务": "客户数", "服务了": "客户数", "服务过": "客户数"})
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
@@ -387,7 +418,7 @@ _PCT_TO = re.compile(
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
-_RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})")
+_RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})|(?<![\d.])(?P<r>\d+(?:\.\d+)?)\s*[:：]\s*1(?!\d|\.\d)")
 # 翻了3倍, 增长3到5倍 (a range: its lower bound, the least it says), 翻两番.
 _TIMES = re.compile(
     rf"(?:翻了?|增长了?|提升了?|提高了?|增加了?|涨了?)\s*(?:近|约|超过|超)?\s*(?P<m>{_NUM})"
@@ -459,10 +490,13 @@ _PERIOD_BOUND = re.compile(
 # A case page says what it is once (成功案例, 服务品牌); its sentences need not repeat it.
 _CASE_PAGE = re.compile(
     r"成功案例|案例分享|案例详情|客户案例|服务品牌|服务周期|合作品牌|服务客户|我司|我们团队"
+    r"|\b[Cc]ase [Ss]tud(?:y|ies)\b"
 )
 _PROVIDER = re.compile(
     r"案例|客户|帮助|助力|操盘|我司|我们团队|我们帮|孵化|赋能|借助我们|在我们的|我们的?(?:运营|操盘|服务|策划|打造|接手)"
     r"|\b(?:[Oo]ur (?:team|operation|service|full-service)|[Hh]elped|[Ff]or (?:the|a|our) client)"
+    # an agency's campaign and what it brought (the campaign drove 4,200 orders)
+    r"|\b(?:[Tt]he|[Oo]ur|[Tt]his) campaign (?:resulted in|generated|drove|delivered|brought|got)"
 )
 # A provider speaking of what it did for a client, as opposed to its own figures (公司的客户有哪些).
 _PROVIDER_FOR_CLIENT = re.compile(r"案例|帮助|助力|操盘|为客户|帮客户|客户的|我们帮|孵化|赋能")
@@ -488,13 +522,18 @@ _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
 _PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
-_WENT = re.compile(r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未")
+_WENT = re.compile(
+    r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未"
+    r"|\b(?:only(?![A-Za-z])|actually\b|in fact\b|in the end\b)"
+)
 # A price list (报价, 一般在…之间): a fee quoted is no claim unless someone paid it.
 _QUOTE = re.compile(r"报价|收费标准|一般在|一般是|不等|起步价|起价")
 # Money that changed hands or a court's finding: what happened, whoever tells it.
 _HAPPENED = re.compile(
     r"判决|法院|原告|被告|审理|只卖|仅卖|退还|退款|退费|退回|赔偿|赔了|被骗|白花|打水漂|交了|付了|花了|亏了|损失"
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
+    # A shop frozen, a deposit deducted, what actually came of it (实际投产比才0.5).
+    r"|扣除|被扣|冻结|实际[^，,。；;]{0,8}?(?:仅|只|才|不足|不到)"
 )
 # A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
 # company's loss (公司上半年亏损了3000万元) is its own figure.
@@ -564,6 +603,8 @@ def extract(text: str) -> list[Claim]:
     # so its GMV and client-count sentences are the company's own figures too.
     report = len(set(_REPORT.findall(text))) >= 2
     pending_period: int | None = None
+    topic: str | None = None
+    in_request = False
     # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     for para in joined.split("\n"):
@@ -571,13 +612,23 @@ def extract(text: str) -> list[Claim]:
             sentence = sm.group(0).strip()
             if not sentence:
                 continue
+            # A plaintiff's requests (诉讼请求：1.…；2.被告退还托管费4300元；) are what someone asks
+            # for, not what happened: the request and the numbered items after it give no claim.
+            in_request = _requested(sentence, in_request)
+            if in_request:
+                pending_period = None
+                continue
             client = _client(sentence)
             if client:
                 doc_client = client
             found = _sentence_claims(
-                sentence, client or doc_client, pending_period, case_page, report, client is not None
+                sentence, client or doc_client, pending_period, case_page, report, client is not None, topic
             )
             claims.extend(found)
+            # 该公司毛利的走势值得一看。由2020年的1.1亿元升至…: a sentence that names a metric
+            # and gives no figure is the topic of the next one, if that one names none of its own.
+            # (Kept as the sentence: its metric is looked up only when the next one has figures to read.)
+            topic = sentence if not found and not _DIGIT.search(sentence) else None
             if not found:
                 periods = period_matches(sentence)
                 # The sentence right before the numbers, not any earlier one: a 近五年 three sentences
@@ -585,7 +636,54 @@ def extract(text: str) -> list[Claim]:
                 pending_period = periods[0][2] if periods else None
             else:
                 pending_period = None
-    return claims
+    if not any(c.client is None and c.kind in _STORY_KINDS for c in claims):
+        return claims
+    person = _merchant_person(text)
+    if person is None:
+        return claims
+    # A merchant's story names the merchant as a person (吴某, 韩女士, 小彭) before the agency's people:
+    # the first one is whose promise it was and to whom it happened.
+    return [
+        dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
+        for c in claims
+    ]
+
+
+_STORY_KINDS = frozenset({"promise", "actual_outcome"})
+# Common surnames, simplified and traditional, for masked or polite names of people (吴某, 韩女士, 小彭).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤游"
+    "張劉陳楊黃趙吳孫馬鄭許謝韓馮鄧蕭董葉蘇呂盧鍾譚陸賈鄒龔顧錢嚴湯"
+)
+_PERSON = re.compile(
+    rf"(?:小)?[{_SURNAMES}](?:某某?|先生|女士|小姐)(?!公司|企业|企業|品牌|店|电商|電商|网络|網絡|科技|传媒|團隊|团队)"
+    rf"|小[{_SURNAMES}](?=[说說称稱表告])"
+)
+
+
+def _merchant_person(text: str) -> str | None:
+    m = _PERSON.search(text)
+    return m.group(0) if m else None
+
+
+# A plaintiff's demands as a lawsuit states them (诉讼请求, 请求判令, 诉请). A merchant's own 要求他们
+# 退还6.8万保证金 stays an outcome: it says what was paid and kept.
+_REQUEST = re.compile(r"诉讼请求|诉请|请求(?:法院|本院)?(?:判令|判决|依法判令)")
+# What a court or the parties decided after a request (法院判决…, 最终…, 调解…): an outcome again.
+_DECIDED = re.compile(r"判决(?!书)|裁定|调解|最终|法院(?:认为|支持|判)|本院认为|当庭")
+# The numbered items of a list (2.被告…, （3）…, 三、…).
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,2}\s*[)）]|[0-9一二三四五六七八九十]{1,2}\s*[.、．])"
+)
+
+
+def _requested(sentence: str, in_request: bool) -> bool:
+    """Is this sentence a demand, or a numbered item of the demands before it?"""
+    m = _REQUEST.search(sentence)
+    if m is not None:
+        return _DECIDED.search(sentence, m.end()) is None
+    return in_request and _LIST_ITEM.match(sentence) is not None and _DECIDED.search(sentence) is None
 
 
 def _client(sentence: str) -> str | None:
@@ -611,6 +709,12 @@ _BRAND_COUNT = re.compile(
 
 # How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
 _GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
+# A platform's or a market's totals (快手电商整体GMV, 全网零售总额), whoever quotes them: nobody's claim.
+# (数据显示 alone is no sign: 财报数据显示 introduces a company's own figures.)
+_STATISTIC = re.compile(
+    r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
+    r"(?:整体|总体|全年|大盘|总)(?:GMV|gmv|成交|交易|销售|零售)"
+)
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|要是")
 _PROMISE_WORD = re.compile(r"承诺|保证(?!金)|保底|包你|包您|对赌")
 _FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
@@ -620,6 +724,8 @@ def _kind(
     sentence: str, client: str | None, case_page: bool = False, report: bool = False, named: bool = False
 ) -> str | None:
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
+    if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
+        return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
     if _PROMISE.search(sentence):
         # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
         hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
@@ -650,7 +756,8 @@ def _kind(
     if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
         return "actual_outcome"
     if _PROVIDER_WEAK.search(sentence):
-        return "success_case"
+        # 接手三个月的店，转化率从2.2%跌到0.9%: a shop's figure that fell is what happened, no boast.
+        return "actual_outcome" if _shop_fell(sentence) else "success_case"
     if _COMPANY_SELF.search(sentence) and not client:
         return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
     if (
@@ -661,12 +768,7 @@ def _kind(
         and not _NOBODYS.search(sentence)
     ):
         return "company_metric"
-    if (
-        (_CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence))
-        and _SHOP_METRIC.search(sentence)
-        and not _NOBODYS.search(sentence)
-        and _FELL.search(sentence)
-    ):
+    if _shop_fell(sentence):
         return "actual_outcome"  # a shop's figure that fell is what happened, no agency's boast
     rank = _RANK.search(sentence)
     if rank and not re.search(_ADVICE, sentence):
@@ -687,6 +789,25 @@ def _kind(
     return None
 
 
+def _shop_fell(sentence: str) -> bool:
+    moved = _CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence)
+    shop = _SHOP_METRIC.search(sentence) and not _NOBODYS.search(sentence)
+    return bool(moved and shop and _FELL.search(sentence))
+
+
+_DIGIT = re.compile(r"\d")
+# "40-50% of its projects", "some 30 per cent of the firm's business": how much of an agency's own
+# work one line of it takes, a figure of its own.
+_EN_SHARE = re.compile(
+    r"(?P<a>\d+(?:\.\d+)?)\s*(?P<p1>%|percent|per cent)?"
+    r"(?:\s*(?:-|–|to|or)\s*\d+(?:\.\d+)?\s*(?P<p2>%|percent|per cent)?)?"
+    r"\s+of\s+(?:its|our|the (?:agency|company|firm|group)['’]s)\s+(?:\w+\s+){0,2}?"
+    r"(?:work|activities|business|revenues?|income)\b"
+)
+# Services revenue rose 4% while product revenue fell 9%: two clauses.
+_WHILE = re.compile(r" (?=(?:while|whereas) )")
+
+
 def _sentence_claims(
     sentence: str,
     client: str | None,
@@ -694,9 +815,31 @@ def _sentence_claims(
     case_page: bool,
     report: bool,
     named: bool,
+    topic: str | None = None,
 ) -> list[Claim]:
+    """`topic`: the sentence before, when it named no figure (its metric may be this one's)."""
     if not _HAS_NUMBER.search(sentence):
         return []
+    out = _clause_claims(sentence, client, pending_period, case_page, report, named, topic)
+    share = _EN_SHARE.search(sentence) if "of" in sentence else None
+    if share and (share.group("p1") or share.group("p2")) and not any(c.metric == "占比" for c in out):
+        periods = period_matches(sentence)
+        period = periods[0][2] if periods else pending_period
+        out.insert(
+            0, Claim("company_metric", None, "占比", None, float(share.group("a")), None, period, sentence)
+        )
+    return out
+
+
+def _clause_claims(
+    sentence: str,
+    client: str | None,
+    pending_period: int | None,
+    case_page: bool,
+    report: bool,
+    named: bool,
+    topic: str | None,
+) -> list[Claim]:
     # Most sentences of an article carry no metric, money word or growth sign: skip the clause work.
     if not (
         _METRIC_RE.search(sentence)
@@ -717,10 +860,10 @@ def _sentence_claims(
         client = None  # the company's own figures are nobody's case
     quote = _QUOTE.search(sentence) is not None and _PAID.search(sentence) is None
     out: list[Claim] = []
-    metric: str | None = None
+    metric = canonical_metric(topic) if topic is not None and not _METRIC_RE.search(sentence) else None
     before_side: float | None = None
     prev_year: int | None = None
-    for cm in _CLAUSE.finditer(sentence):
+    for cm in _CLAUSE.finditer(_WHILE.sub(",", sentence) if " wh" in sentence else sentence):
         clause = cm.group(0)
         # Money paid, lost or guaranteed belongs to a promise or to what happened; a case page's or a
         # report's money words (服务费, 亏损) are its metrics.
@@ -734,7 +877,8 @@ def _sentence_claims(
         if ranked is not None:
             out.append(ranked)
             continue
-        if _SHARE.search(clause) and clause_kind != "company_metric" and not _FROM_TO.search(clause):
+        own_share = clause_kind in ("company_metric", "promise")  # 保证毛利率占比两成: a promised share
+        if _SHARE.search(clause) and not own_share and not _FROM_TO.search(clause):
             # 流量占比提升至45%: a share of a whole is no result on its own; one whose both ends are told
             # (占比从20%提升至45%, 渗透率由8%升至15%) is, and a company's revenue share (代运营业务营收占比
             # 42%) is one of its own figures.
@@ -1085,7 +1229,8 @@ def _clause_numbers(
                 after = -after
     if metric == "ROI":
         # ROI 1:8 is 8 per unit spent; the "1" other patterns read is not the level.
-        ratios = [_value(m.group("a"))[0] for m in _RATIO.finditer(clause)]
+        # 40:1 (the return first, as English pages write it) is 100 per unit spent too.
+        ratios = [_value(m.group("a") or m.group("r"))[0] for m in _RATIO.finditer(clause)]
         if len(ratios) >= 2:  # 投产比从1:2提升到1:4
             before, after = ratios[0], ratios[-1]
         elif ratios:
@@ -1161,6 +1306,13 @@ def _clause_numbers(
                 after = None
             elif metric in RATE_METRICS and pct[0].value in (before, after):
                 growth = None  # 毛利率由32.1%下降至28.4%: the levels, not a growth
+    e = _EN_GROWTH_NOUN.search(clause) if growth is None and "%" in clause else None
+    if e is not None:
+        # a 6% yoy growth in sales to RMB2.4 billion: the change named after its figure
+        growth = float(e.group("p")) * (-1.0 if e.group("down") else 1.0)
+        if after is None and e.group("a"):
+            after, pct = _value(e.group("a"))
+            after = None if pct else after
     t = _TIMES.search(clause)
     if growth is None and t:
         times = numbers(t.group("m"))
@@ -1217,15 +1369,25 @@ def _financial_claims(
         if rng and rng[1] != rng[0] and n.value in rng:
             before, after = rng
             used.update(m.start() + n.start for m in NUMBER.finditer(window))
+        if metric == "费用" and kind == "actual_outcome" and not _PRICE_LOST.search(sentence):
+            continue  # 付了2300元费用: the price of a service, not how it went
         out.append(Claim(kind, client, metric, before, after, None, period, sentence))
     return out
 
 
+_PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退")
 _EN_VALUE = re.compile(
-    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,60}}?"
+    rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,80}}?"
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"
-    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s+"
+    rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s*"
+    # were only80,000 yuan (a space lost in a copy), rose to approximately 310
+    rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
     rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
+_EN_GROWTH_NOUN = re.compile(
+    rf"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:(?:year[- ]over[- ]year|yoy|annual|organic)\s+)?(?:[a-z]+\s+)?"
+    rf"(?:growth|increase|rise|(?P<down>decline|decrease|drop|fall))\b"
+    rf"(?:\s+(?:in|of)\s+[a-z ]{{0,30}}?)?(?:\s+to\s+{_CURRENCY}?\s*(?P<a>{_NUMX}))?"
 )
 _EN_LEVEL = re.compile(
     rf"(?:\s+(?:had|have|has))?(?:\s+(?:dropped|fallen|fell|risen|rose|grown|grew|reached|climbed|come|came))?"
@@ -1284,7 +1446,8 @@ def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] |
 
 
 _ORDERS = re.compile(rf"(?P<a>{_NUM})\s*(?:多)?单(?![价位号据])")
-_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔)")
+# 320单, 15个: a count of things; 营收四连降: a count of periods in a row, not a level.
+_COUNTED = re.compile(r"\s*(?:单|件|个|位|名|人|家|次|条|篇|款|枚|笔|连(?=[降跌增涨升亏涨]))")
 
 
 def _is_money(clause: str, n: Number) -> bool:

@@ -539,4 +539,7 @@ def test_a_change_in_tenths_and_a_count_of_brands_that_is_no_client():
     assert [(c.kind, c.after, c.growth_pct) for c in grew] == [("company_metric", 1_200_000_000.0, 20.0)]
     # how many brands the agency serves is its own figure, not a client named 超过500个品牌
     own = extract("截至目前，公司累计服务超过500个品牌，年GMV超百亿。")
-    assert [(c.kind, c.client, c.after) for c in own] == [("company_metric", None, 10_000_000_000.0)]
+    assert [(c.kind, c.client, c.metric, c.after) for c in own] == [
+        ("company_metric", None, "客户数", 500.0),  # the count is a figure of its own
+        ("company_metric", None, "GMV", 10_000_000_000.0),
+    ]

@@ -307,3 +307,126 @@ def test_periods_short_years_and_how_far_a_period_carries():
     far = extract("公司近五年发展迅速。\n团队不断扩大。\n公司营收为5亿元。")
     near = extract("合作了三个月。\n店铺月销售额从2万做到20万。")
     assert [c.period_days for c in far] == [None] and [c.period_days for c in near] == [90]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A plaintiff's demands and the numbered items after them: asked for, not what happened.
+        "原告向本院提出诉讼请求：1.解除双方签订的托管协议；2.被告退还原告服务费5200元；3.诉讼费由被告负担。",
+        "原告诉请：一、判令被告支付推广费32,000元；二、判令被告赔偿利息损失（以32,000元为基数计算）。",
+        # A count of periods in a row is not a level of revenue.
+        "营收四连降，下半年仍未见起色。",
+        # A platform's own totals, whoever quotes them.
+        "据平台公布，快手电商整体GMV同比增长了80%。",
+        # The price of a service with nothing said of how it went.
+        "定下方案后，他付了2300元费用。",
+    ],
+)
+def test_demands_counts_platform_totals_and_prices_are_no_claim(text):
+    assert extract(normalize(text)) == []
+
+
+def test_a_court_decision_after_the_demands_is_an_outcome_again():
+    text = "原告提出诉讼请求：1.被告退还服务费5200元。法院判决被告退还原告服务费4800元。"
+    assert [(c.kind, c.metric, c.after) for c in extract(normalize(text))] == [
+        ("actual_outcome", "服务费", 4800.0)
+    ]
+    # A price paid and then lost is what happened.
+    lost = extract(normalize("他支付了2300元费用，结果什么服务也没拿到。"))
+    assert [(c.kind, c.after) for c in lost] == [("actual_outcome", 2300.0)]
+
+
+NEW_FORMS = [
+    # A short video's reach promised, and what it got.
+    (
+        "签约时对方保证每条视频播放量不低于10万次。",
+        [("promise", "播放", None, 100_000.0, None)],
+    ),
+    # A target and a share set in a contract are promised too.
+    (
+        "合同约定：年度销售目标800万元，毛利率占比不低于25%。",
+        [("promise", "销售额", None, 8e6, None), ("promise", "占比", None, 25.0, None)],
+    ),
+    # A shop's figure that fell after an agency took it over is what happened, and so is its ad spend.
+    (
+        "代运营公司接手后，店铺推广消耗增长了80%，转化率由2.5%降到1.1%。",
+        [("actual_outcome", "推广费", None, None, 80.0), ("actual_outcome", "转化率", 2.5, 1.1, None)],
+    ),
+    # What actually came of it, and a deposit the platform kept.
+    ("大促结算下来，实际ROI只有0.6。", [("actual_outcome", "ROI", None, 0.6, None)]),
+    # How many brands an agency serves: its own figure.
+    (
+        "公司年报显示营收增长。截至目前已服务超过300家品牌。",
+        [("company_metric", "客户数", None, 300.0, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), NEW_FORMS)
+def test_reach_targets_spend_and_brands_served(text, want):
+    assert _read(text) == want
+
+
+ENGLISH_AND_TOPIC = [
+    # A metric named in one sentence with no figure, its figures in the next.
+    (
+        "公司年报里，净利润的走势更值得一看。从2021年的2100万元增长至2023年的6300万元。",
+        [("company_metric", "利润", 2.1e7, 6.3e7, 200.0)],
+    ),
+    # Two segments in one English sentence.
+    (
+        "Quarterly revenue was RMB500 million. Services revenue rose 4% while Products revenue fell 9%.",
+        [
+            ("company_metric", "营收", None, 5e8, None),
+            ("company_metric", "营收", None, None, 4.0),
+            ("company_metric", "营收", None, None, -9.0),
+        ],
+    ),
+    # A return written return-first, on a case study page.
+    (
+        "Case Study\nOur team ran the launch for a skincare flagship store, with an ROI of 40:1.",
+        [("success_case", "ROI", None, 40.0, None)],
+    ),
+    # The share of an agency's own work, and a campaign's orders.
+    (
+        "The CEO said about 60 percent of the agency's work this year is tied to live commerce.",
+        [("company_metric", "占比", None, 60.0, None)],
+    ),
+    ("He said the campaign got 8,500 orders in two days.", [("success_case", "订单", None, 8500.0, None)]),
+    # A space lost in a copy, and how it went in the same sentence as the promise.
+    (
+        "The agency promised yearly sales of 500,000 yuan, but the sales were only80,000 yuan.",
+        [("promise", "销售额", None, 500_000.0, None), ("actual_outcome", "销售额", None, 80_000.0, None)],
+    ),
+    # A shop's credit level as a promise.
+    ("对方承诺两个月内把店铺做到四星级。", [("promise", "信用等级", None, 4.0, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), ENGLISH_AND_TOPIC)
+def test_english_forms_and_a_metric_named_the_sentence_before(text, want):
+    assert _read(text) == want
+
+
+def test_a_share_of_someone_elses_revenue_is_no_claim():
+    assert _read("Merchants often spend 30% of their revenue on ads.") == []
+
+
+def test_the_merchant_named_as_a_person_is_the_client_of_a_story():
+    text = (
+        "去年3月，吴某与一家代运营公司的负责人彭某签约。对方承诺半年销售额不低于50万元，结果半年只卖了3万元。"
+    )
+    got = [(c.kind, c.client, c.after) for c in extract(normalize(text))]
+    assert got == [("promise", "吴某", 500_000.0), ("actual_outcome", "吴某", 30_000.0)]
+    # A company's own figures stay nobody's, and 某公司 is no person.
+    report = extract(normalize("某公司负责人赵先生介绍，公司营收同比增长12%。"))
+    assert [(c.kind, c.client) for c in report] == [("company_metric", None)]
+
+
+def test_an_english_growth_named_after_its_figure():
+    text = "Our CFO said: the year ended with a 7% yoy growth in revenue to RMB3.1 billion."
+    assert _read(text) == [("company_metric", "营收", None, 3.1e9, 7.0)]
+    assert _read("The group reported a 4% decline in revenue to RMB900 million.") == [
+        ("company_metric", "营收", None, 9e8, -4.0)
+    ]
