@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from types import ModuleType
 
-PLACEHOLDERS = ("[手机号]", "[电话]", "[微信]", "[QQ]", "[邮箱]", "[身份证]", "[银行卡]")
+PLACEHOLDERS = ("[手机号]", "[电话]", "[微信]", "[QQ]", "[邮箱]", "[身份证]", "[银行卡]", "[出生日期]")
 
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space; digits dressed up against filters: circled ①,
 # parenthesised ⑴, with a full stop ⒈, negative circled ❶ ➊, sans-serif circled ➀, double circled ⓵,
@@ -285,6 +285,10 @@ def _valid_foreign(candidate: str) -> bool:
         return False
 
 
+# A dated line ("财经 (97) 2025-06-16 11:19") is no phone, whatever a numbering plan allows.
+_ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])(?!\d)")
+
+
 def _foreign_phones(view: str) -> Iterator[Span]:
     if not _FOREIGN_HINT.search(view):
         return
@@ -295,6 +299,8 @@ def _foreign_phones(view: str) -> Iterator[Span]:
             candidate = m.group(0)[:end]
             if sum(ch.isdigit() for ch in candidate) < 7:
                 break
+            if _ISO_DATE.search(candidate):
+                continue
             if _valid_foreign(candidate) and _NOT_AMOUNT_AFTER.match(view, m.start() + end):
                 yield m.start(), m.start() + end, "[电话]"
                 break
@@ -325,6 +331,22 @@ def _after_cue(regex: re.Pattern[str], placeholder: str) -> Callable[[str], Iter
     return find
 
 
+# A person's date of birth, as judgements and CVs give it (男，1990年3月8日出生; 出生于1990年3月;
+# 出生日期：1990-03-08): year and month at least. Only a date tied to 出生/生于 is personal; every other
+# date is evidence and stays.
+_YMD = r"(?:19|20)\d{2}\s?(?:年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?[日号])?|[-./]\d{1,2}(?:[-./]\d{1,2})?)"
+_BIRTH_DATE = re.compile(
+    rf"(?<!\d){_YMD}(?=\s?(?:出生(?![率数人口])|生人|生(?=[，,。；;、\s]|汉族)))"
+    rf"|(?<=出生于)\s?{_YMD}|(?<=生于){_YMD}|(?<=出生日期)[:：]?\s?{_YMD}|(?<=出生年月)[:：]?\s?{_YMD}"
+)
+
+
+def _birth_dates(view: str) -> Iterator[Span]:
+    for m in _BIRTH_DATE.finditer(view):
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(":： "))
+        yield start, m.end(), "[出生日期]"
+
+
 # Most specific first: a span already taken is not matched again (an ID card is not also a phone).
 _LONG_NUMBERS = (
     _id_cards,
@@ -344,6 +366,8 @@ _IDS_BEFORE_CUE = _after_cue(_WECHAT_BEFORE_CUE, "[微信]")
 def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
     """The finders that can match in this text, in the order they take precedence."""
     finders: list[Callable[[str], Iterator[Span]]] = [_emails]
+    if "生" in view:
+        finders.append(_birth_dates)
     if _NUMBER_RUN.search(view):
         finders += _LONG_NUMBERS
     if not _ID_RUN.search(view):  # every QQ, WeChat or public-account id is five characters or more
@@ -365,10 +389,25 @@ def _folded(text: str) -> str:
     return _CJK_DIGIT_RUN.sub(lambda m: m.group(0).translate(_CJK_DIGITS), view)
 
 
+# Masking one number can uncover the next: "13000000000+81…" hides the foreign number behind a digit
+# until the mobile becomes "[手机号]". Each round only replaces text with placeholders, so few rounds
+# reach the fixed point that makes mask idempotent; a text with nothing to mask takes one.
+_MAX_ROUNDS = 4
+
+
 def mask(text: str) -> str:
     """Personal data → typed placeholders (`[手机号]`, `[微信]`, … see PLACEHOLDERS). Idempotent."""
     if not isinstance(text, str):
         raise TypeError(f"mask() takes str, not {type(text).__name__}")
+    for _ in range(_MAX_ROUNDS):
+        masked = _mask_once(text)
+        if masked == text:
+            break
+        text = masked
+    return text
+
+
+def _mask_once(text: str) -> str:
     if not text:
         return text
     view = _folded(text)

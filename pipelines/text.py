@@ -419,13 +419,19 @@ def repair_mojibake(text: str) -> str:
 # Entities and markup.
 # --------------------------------------------------------------------------------------------
 # A decoder error sometimes eats the "&" of a double-escaped entity, leaving "amp;ldquo;".
-# Only before what can be an entity (a name starting with a letter, or #digits / #xhex): "]amp;00;"
-# left by a mask placeholder is no entity, and repairing it made normalize-then-mask not idempotent.
-_ORPHAN_AMP = re.compile(r"(?<![&A-Za-z0-9_])amp;(?=(?:[A-Za-z]\w{1,7}|#\d{2,7}|#[xX][0-9A-Fa-f]{2,6});)")
-# ... or the whole "&amp;" ("?ldquo;"); only the quote and space entities are common enough to repair.
+# Repaired only when an HTML entity follows, and never right after "]" (a mask placeholder, which took
+# the place of digits that kept it unrepaired the first time: normalize-then-mask stays idempotent).
+_ORPHAN_AMP = re.compile(r"(?<![&A-Za-z0-9_\]])amp;(?=(#?\w{2,8});)")
+# A decoder may also eat the whole "&amp;" ("?ldquo;"); only the quote and space entities are common
+# enough to repair.
 _ORPHAN_ENTITY = re.compile(r"(?<![&\w])(?=(?:[lr]dquo|[lr]squo|quot|nbsp|hellip|mdash|middot);)")
 _TAG_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr)\s*/?\s*>", re.I)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>]{0,400})?/?>")
+
+
+def _orphan_amp(m: re.Match[str]) -> str:
+    entity = f"&{m.group(1)};"
+    return "&" if html.unescape(entity) != entity else m.group(0)
 
 
 def _unescape(text: str) -> str:
@@ -443,7 +449,7 @@ def _unescape(text: str) -> str:
         or "middot;" in text
         or "quot;" in text
     ):
-        text = _ORPHAN_AMP.sub("&", text)
+        text = _ORPHAN_AMP.sub(_orphan_amp, text)
         text = _ORPHAN_ENTITY.sub("&", text)
         text = _unescape_rounds(text)
     return text

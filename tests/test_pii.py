@@ -180,3 +180,29 @@ def test_eval_counts_leaks_in_raw_and_normalised_text_and_figures_lost():
     assert result.figures["recall"].value == 0.5
     assert result.figures["overmask"].value == 0.0
     assert result.errors == ["leak: p2 gold string #0 (3 chars)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("被告：王某，男，1991年4月9日出生，汉族。", "被告：王某，男，[出生日期]出生，汉族。"),
+        ("原告李某，女，1986年11月生，务工。", "原告李某，女，[出生日期]生，务工。"),
+        ("店主出生于1993年7月，大学毕业后开店。", "店主出生于[出生日期]，大学毕业后开店。"),
+        ("出生日期：1990-02-28", "出生日期：[出生日期]"),
+    ],
+)
+def test_a_persons_date_of_birth_is_masked(text, masked):
+    assert mask(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "合同自2021年3月1日生效，服务期一年。",
+        "2020年5月出生率下降的报道和本案无关。",
+        "这批货是2019年6月生产的。",
+        "財經 (97) 2025-06-16 11:19:40 某代运营公司股东减持",  # a dated line, not a foreign phone
+    ],
+)
+def test_other_dates_stay(text):
+    assert mask(text) == text
