@@ -29,7 +29,7 @@ def items():
 
 def _refigured_cases(items: list) -> list:
     """A few case pages fetched again five days later with their first figure rewritten."""
-    cases = [i for i in items if i.kind == "case_page" and isinstance(i.text, str) and re.search(r"\d", i.text)]
+    cases = [i for i in items if i.kind == "case_page" and re.search(r"\d", i.text or "")]
     out = []
     for item in cases[:3]:
         text = re.sub(r"\d+", lambda m: str(int(m.group(0)) * 2 + 1), item.text, count=1)
