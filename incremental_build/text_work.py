@@ -1,5 +1,6 @@
-"""The text work of a clean build: normalise, mask, script flag and sentiment of new documents, and
-their near-duplicate labels, on worker processes when the backlog is big enough to pay for them.
+"""The text work of a clean build: normalise, mask, script flag and sentiment of new documents, what is
+read from each text alone (claims, a case page's figures), and their near-duplicate labels, on worker
+processes when the backlog is big enough to pay for them.
 
 This is the expensive part of a build (sentiment scoring above all), so it only ever runs on records
 not processed before. `TextWork` takes the new rows batch by batch as they are read from raw; the
