@@ -48,7 +48,7 @@ from incremental_build.provider_attribution import (
 from incremental_build.provider_names import cached_provider_entries, name_groups
 from incremental_build.raw_manifest import Pending, load_manifest, pending_raw, read_items, record_progress
 from incremental_build.table_merge import concat, latest, lookup, merge_docs, to_utc
-from incremental_build.text_work import TextRunner, TextWork
+from incremental_build.text_work import CLAIMS, FIGURES, FIGURES_OF, VERSION_AT, TextRunner, TextWork
 from pipelines import contracts
 from pipelines.config import WatchedProvider, ensure_watchlist, load_watchlist
 from pipelines.providers import ProviderIndex, gc_paused
@@ -189,14 +189,18 @@ def _doc_batches(run: _Run, new: _NewRecords, quarantine: QuarantineWriter) -> I
         if isinstance(item, contracts.Disappearance):
             new.observations.gone(item, rel)  # a fact about another item: only its history reads it
             continue
+        # A document's version; a case page's figures are read with its text, by the text work.
+        deferred = item.kind in contracts.CASE_KINDS and item.document is not None
         if item.document is not None:
-            new.observations.version(item, rel)
+            at = new.observations.version(item, rel, figures=not deferred)
         if item.kind in contracts.REGISTRY_KINDS:
             new.registry.append(documents.registry_row(item, rel))  # type: ignore[arg-type]
         elif item.kind in contracts.LISTING_KINDS:
             new.listings.append(documents.listing_row(item, rel))  # type: ignore[arg-type]
         else:
             row = documents.document_row(item, rel)
+            if deferred:
+                row[VERSION_AT], row[FIGURES_OF] = at, getattr(item, "text", None)
             new.attribution.append(attribution_state.row(row))
             batch.append(row)
             if len(batch) >= BATCH:
@@ -230,9 +234,13 @@ def _finish_clean(run: _Run, new: _NewRecords) -> dict:
     new_claim_rows: list[dict[str, Any]] = []
     new_ids = pd.Series([], dtype=object)
     if not docs_new.empty:
-        # Claims need the case pages' own fields (category, image_only); extract them before those
-        # helper columns are dropped.
-        new_claim_rows = documents.claim_rows(docs_new)
+        # Read by the text work from each document alone, collected before the helper columns go.
+        new_claim_rows = documents.flatten_claims(docs_new["kind"], docs_new[CLAIMS])
+        if FIGURES in docs_new.columns:
+            cases = docs_new[VERSION_AT].notna().to_numpy()
+            at = docs_new.loc[cases, VERSION_AT].astype(int).tolist()
+            figures = [f if isinstance(f, str) else None for f in docs_new.loc[cases, FIGURES]]
+            new.observations.set_figures(at, figures)
         new_ids = docs_new["doc_id"]
         docs_new = docs_new.drop(columns=[c for c in docs_new.columns if c.startswith("_")])
         # Parse the new rows' ISO strings before the concat: the old rows are datetimes already, and a

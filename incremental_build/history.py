@@ -28,6 +28,7 @@ import json
 import re
 import shutil
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,15 +80,24 @@ class Observations:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def version(self, item: contracts.BaseItem, rel: str) -> None:
-        self.rows.append(version_row(item, rel))
+    def version(self, item: contracts.BaseItem, rel: str, figures: bool = True) -> int:
+        """Add one version; returns its position. `figures=False`: a case page's figures are set later
+        (`set_figures`), by the text workers that read its text (`incremental_build.text_work`)."""
+        self.rows.append(version_row(item, rel, figures))
+        return len(self.rows) - 1
+
+    def set_figures(self, at: Iterable[int], figures: Iterable[str | None]) -> None:
+        """The `case_figures` of the versions at positions `at` (as `version` returned them)."""
+        for i, f in zip(at, figures, strict=True):
+            self.rows[i]["figures"] = f
 
     def gone(self, item: contracts.Disappearance, rel: str) -> None:
         self.rows.append(gone_row(item, rel))
 
 
-def version_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
-    """One version of a document: the fields a change is told by. Missing fields stay null."""
+def version_row(item: contracts.BaseItem, rel: str, figures: bool = True) -> dict[str, Any]:
+    """One version of a document: the fields a change is told by. Missing fields stay null (and a case
+    page's figures with `figures=False`, for the caller to fill)."""
     text = getattr(item, "text", None)
     rating = getattr(item, "rating", None)
     return {
@@ -99,7 +109,7 @@ def version_row(item: contracts.BaseItem, rel: str) -> dict[str, Any]:
         "text_hash": hashlib.sha1(text.encode()).hexdigest() if isinstance(text, str) and text else None,
         "rating": float(rating) if isinstance(rating, int | float) and not isinstance(rating, bool) else None,
         "status": getattr(item, "status", None) or None,
-        "figures": case_figures(text) if item.kind in contracts.CASE_KINDS else None,
+        "figures": case_figures(text) if figures and item.kind in contracts.CASE_KINDS else None,
         "gone_how": None,
         "status_text": None,
     }

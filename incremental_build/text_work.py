@@ -1,5 +1,6 @@
-"""The text work of a clean build: normalise, mask, script flag and sentiment of new documents, and
-their near-duplicate labels, on worker processes when the backlog is big enough to pay for them.
+"""The text work of a clean build: normalise, mask, script flag and sentiment of new documents, what is
+read from each text alone (claims, a case page's figures), and their near-duplicate labels, on worker
+processes when the backlog is big enough to pay for them.
 
 This is the expensive part of a build (sentiment scoring above all), so it only ever runs on records
 not processed before. `TextWork` takes the new rows batch by batch as they are read from raw; the
@@ -24,17 +25,50 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from incremental_build import dedup_store
+from incremental_build.history import case_figures
+from pipelines import contracts
 from pipelines.dedup import stable_labels
 from pipelines.pii import mask
 from pipelines.sentiment import labels_from_scores
 from pipelines.sentiment import load_model as sentiment_model
 from pipelines.storage import DataTree, read_table, strictly_increasing
 from pipelines.text import is_traditional, normalize
+from reputation import documents
 
 
 def process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The expensive part, on one batch: normalise, mask, script flag, sentiment."""
-    return _score(_normalise(rows))
+    """The expensive part, on one batch: normalise, mask, script flag, sentiment, and what is read
+    from each text alone (`_read`: claims, case figures), so the build's process only merges."""
+    return _read(_score(_normalise(rows)))
+
+
+# Columns a row may carry for `_read`: a case page's text as its item stated it (`case_figures` reads
+# it raw) and its position among the build's history observations (`history.Observations.version`).
+FIGURES_OF = "_figures_of"
+VERSION_AT = "_version_at"
+# Columns `_read` adds: each document's claim rows (`documents.document_claims`), a case page's figures.
+CLAIMS = "_claims"
+FIGURES = "_figures"
+
+
+def _read(df: pd.DataFrame) -> pd.DataFrame:
+    """Claims and case figures of a processed batch, per document (private columns, which the build
+    collects and drops before the merge)."""
+    df[CLAIMS] = _objects(documents.document_claims(df))
+    if FIGURES_OF in df.columns:
+        cases = df["kind"].isin(contracts.CASE_KINDS).to_numpy()
+        texts = df[FIGURES_OF].to_numpy(dtype=object)
+        df[FIGURES] = _objects([case_figures(t) if c else None for t, c in zip(texts, cases, strict=True)])
+        df = df.drop(columns=[FIGURES_OF])
+    return df
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """A 1-d object column of `values` (lists stay whole: numpy would stack equal-length ones)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
 
 
 def _normalise(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -212,7 +246,7 @@ class TextWork:
 
     def result(self) -> list[pd.DataFrame]:
         if self._lone is not None:
-            self._frames, self._lone = [_score(self._lone)], None
+            self._frames, self._lone = [_read(_score(self._lone))], None
         return self._frames
 
     def dup_clusters(self, tree: DataTree, docs: pd.DataFrame, new_ids: pd.Series) -> np.ndarray:

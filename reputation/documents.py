@@ -7,8 +7,10 @@ calls them for new raw records and does the batching, text processing and mergin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pipelines import claims as claims_mod
@@ -96,13 +98,37 @@ def claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
     checks weigh a case against them). On a case page the page's own client and category fields win
     over what the extractor read from the prose (the page states them as fields; the prose may name
     other shops too)."""
-    out = _case_claim_rows(docs)
+    return flatten_claims(docs["kind"], document_claims(docs))
+
+
+def document_claims(docs: pd.DataFrame) -> list[list[dict[str, Any]] | None]:
+    """`claim_rows` per document, aligned with `docs` (None: a kind that states no claims). The build
+    computes them where the texts are processed (`incremental_build.text_work`), batch by batch, and
+    `flatten_claims` gives back `claim_rows`' rows in its order."""
+    out: list[list[dict[str, Any]] | None] = [None] * len(docs)
+    kinds = docs["kind"]
+    cases = np.flatnonzero(kinds.isin(contracts.CASE_KINDS).to_numpy())
+    for at, row in zip(cases.tolist(), docs.iloc[cases].to_dict("records"), strict=True):
+        out[at] = _case_claims(row)
     cols = ["doc_id", "source_url", "created_at", "fetched_at", "raw_file", "author", "text"]
-    for row in docs.loc[docs["kind"].isin(contracts.ACCOUNT_KINDS), cols].to_dict("records"):
+    accounts = np.flatnonzero(kinds.isin(contracts.ACCOUNT_KINDS).to_numpy())
+    for at, row in zip(accounts.tolist(), docs.iloc[accounts][cols].to_dict("records"), strict=True):
         found = [c for c in claims_mod.extract(row["text"]) if c.kind in _ACCOUNT_CLAIMS]
         base = _claim_base(row, category=None, image_only=False)
         # A merchant's account is about the merchant's own shop unless it names one.
-        out += [_claim_row(base, i, c, c.client or row["author"]) for i, c in enumerate(found)]
+        out[at] = [_claim_row(base, i, c, c.client or row["author"]) for i, c in enumerate(found)]
+    return out
+
+
+def flatten_claims(kinds: pd.Series, per_document: Iterable[Any]) -> list[dict[str, Any]]:
+    """The claim rows of `document_claims` (aligned with `kinds`), in `claim_rows`' order: the case
+    pages' claims first, then the merchants' accounts'."""
+    lists = list(per_document)
+    out: list[dict[str, Any]] = []
+    for group in (contracts.CASE_KINDS, contracts.ACCOUNT_KINDS):
+        for at in np.flatnonzero(kinds.isin(group).to_numpy()).tolist():
+            if isinstance(lists[at], list):
+                out += lists[at]
     return out
 
 
@@ -141,22 +167,17 @@ def _claim_row(base: dict[str, Any], i: int, c: claims_mod.Claim | None, client:
     }
 
 
-def _case_claim_rows(docs: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    cases = docs[docs["kind"].isin(contracts.CASE_KINDS)]
-    for row in cases.to_dict("records"):
-        # The page's dates, period and category count, read here once rather than at every build.
-        facts = case_fact_columns(row["text"])
-        base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]), facts=facts)
-        text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
-        found = [] if row["_image_only"] else claims_mod.extract(text)
-        found = [c for c in found if c.kind == "success_case"] or found[:1]
-        if not found:
-            # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
-            out.append(_claim_row(base, 0, None, row["client"]))
-            continue
-        out += [_claim_row(base, i, c, row["client"] or c.client) for i, c in enumerate(found)]
-    return out
+def _case_claims(row: dict[str, Any]) -> list[dict[str, Any]]:
+    # The page's dates, period and category count, read here once rather than at every build.
+    facts = case_fact_columns(row["text"])
+    base = _claim_base(row, category=row["_category"], image_only=bool(row["_image_only"]), facts=facts)
+    text = "\n".join(t for t in (row["title"], row["text"]) if isinstance(t, str) and t)
+    found = [] if row["_image_only"] else claims_mod.extract(text)
+    found = [c for c in found if c.kind == "success_case"] or found[:1]
+    if not found:
+        # Numbers only in an image (or none at all): one row that says a case is claimed, no numbers.
+        return [_claim_row(base, 0, None, row["client"])]
+    return [_claim_row(base, i, c, row["client"] or c.client) for i, c in enumerate(found)]
 
 
 def registry_row(item: contracts.RegistryRecord, rel: str) -> dict[str, Any]:
