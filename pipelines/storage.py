@@ -29,6 +29,7 @@ Guarantees the rest of kaopu relies on:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import gzip
@@ -39,6 +40,7 @@ import re
 import shutil
 import struct
 import tempfile
+import time
 import unicodedata
 import uuid
 import zlib
@@ -548,13 +550,22 @@ def write_json_atomic(path: Path, doc: Any) -> Path:
     return write_bytes_atomic(path, lambda fh: fh.write(body))
 
 
+# A temporary file this old was left by a crash, not by a writer still at work.
+STALE_TMP_S = 600
+
+
 def write_bytes_atomic(path: Path, write: Callable[[Any], Any]) -> Path:
     """`write(fh)` into a temporary file beside `path`, fsync it, rename it over `path`, fsync the
     directory: readers see the old file or the new one, and once this returns a crash keeps the new.
-    A crash before leaves at most a stray `.<name>.*.tmp` (removed by the next write of `path`)."""
+    A crash before leaves at most a stray `.<name>.*.tmp` (removed by a write of `path` once it is
+    `STALE_TMP_S` old)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        stale.unlink(missing_ok=True)
+        # Only a crash's leftovers: a fresh one is another process writing the same file right now
+        # (two crawler workers' stats), and taking it away made that writer's rename fail.
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - stale.stat().st_mtime > STALE_TMP_S:
+                stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

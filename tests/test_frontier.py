@@ -284,10 +284,18 @@ def test_a_revisit_shared_by_two_workers_records_what_the_lists_no_longer_show(r
         for source in sources:
             assert frontier.prepare(redis_url, source) == "fresh"
             revisit = ("--revisit", "all", "--frontier", redis_url)
-            procs = [start_spider(source, shared, sb.url, *revisit, "--worker", w) for w in ("w1", "w2")]
-            for proc in procs:
-                _, err = proc.communicate(timeout=600)
-                assert proc.returncode == 0, err
+            # Each worker its own stats file, as `kaopu run --frontier` gives them.
+            own = {w: ("--worker", w, "--stats-out", str(tmp_path / f"{w}.json")) for w in ("w1", "w2")}
+            procs = [start_spider(source, shared, sb.url, *revisit, *args) for args in own.values()]
+            try:
+                results = [(proc.communicate(timeout=600)[1], proc.returncode) for proc in procs]
+            finally:
+                for proc in procs:  # a worker still running after a failure must not outlive the test
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.communicate()
+            for err, code in results:
+                assert code == 0, err
     expected = _gone(one)
     assert {how for _, how in expected} >= {"withdrawn_page", "missing_from_list"}, expected
     assert _gone(shared) == expected

@@ -282,3 +282,21 @@ def test_every_state_and_table_write_reaches_the_disk_before_it_counts(
     directory = max(i for i, p in enumerate(synced) if p == str(target.parent))
     file = max(i for i, p in enumerate(synced) if p.startswith(str(target.parent / f".{target.name}.")))
     assert file < directory, "the file is fsynced before its rename is made durable"
+
+
+def test_an_atomic_write_leaves_another_writers_temporary_file_alone_and_clears_a_crashs(tmp_path):
+    """Two crawler workers writing one stats file at once: the first to rename must not find its
+    temporary file taken away by the other's clean-up (it failed with FileNotFoundError)."""
+    from pipelines.storage import STALE_TMP_S, write_json_atomic
+
+    target = tmp_path / "stats.json"
+    in_flight = tmp_path / ".stats.json.abc123.tmp"
+    in_flight.write_text("{}")
+    crashed = tmp_path / ".stats.json.def456.tmp"
+    crashed.write_text("{}")
+    old = time.time() - STALE_TMP_S - 5
+    os.utime(crashed, (old, old))
+    write_json_atomic(target, {"pages": 3})
+    assert json.loads(target.read_text()) == {"pages": 3}
+    assert in_flight.exists()
+    assert not crashed.exists()
