@@ -32,12 +32,25 @@ def stoppable(tree: DataTree, what: str, run_id: str | None = None) -> Iterator[
         history.record_interrupted(tree, run_id=run_id, what=what, started=started, signal_name=signal_name)
 
     stopper = Stopper(on_stop=record).install()
-    try:
-        yield stopper
-    except KeyboardInterrupt:
+
+    def stopped() -> None:
         stopper.finish()
         say_error(f"{what} stopped by {stopper.signal_name}; finished tables are intact and a re-run resumes")
         stopper.exit()
+
+    try:
+        yield stopper
+    except KeyboardInterrupt:
+        stopped()
+    except BaseException:
+        # The signal's KeyboardInterrupt can land inside code that swallows it (Prefect starting a flow)
+        # and the command then fails on what the stop left undone; it was still stopped by the signal.
+        if stopper.signum is None:
+            raise
+        stopped()
+    else:
+        if stopper.signum is not None:  # swallowed, and the flow went on with every spider refused
+            stopped()
     finally:
         stopper.finish()
 

@@ -261,3 +261,38 @@ def test_serve_stops_mid_run_and_records_it(big_sandbox, tmp_path, sig, request)
     assert lock.holder(tree) is None
     last = _last_run(tree)
     assert last.get("interrupted") == sig.name and last.get("run_id") == holder.get("run_id")
+
+
+_SWALLOWED = """
+import os, signal, sys
+from cli.errors import Fail
+from cli.flow_runs import stoppable
+from pipelines.storage import DataTree
+
+tree = DataTree(sys.argv[1])
+with stoppable(tree, "crawl of X"):
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+    except KeyboardInterrupt:
+        pass  # what code that swallows KeyboardInterrupt (Prefect starting a flow) does with it
+    if sys.argv[2] == "fail":
+        raise Fail("no marts yet")  # the command then fails on what the stop left undone
+print("went on after the stop")
+"""
+
+
+@pytest.mark.parametrize("after", ["returns", "fail"])
+def test_a_stop_swallowed_inside_the_command_still_ends_it_as_stopped(tmp_path, after):
+    """CI saw `crawl --provider` signalled while Prefect started: every spider was refused, the
+    command went on and failed with exit 1 on 'no tables yet' instead of leaving as stopped."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _SWALLOWED, str(tmp_path / "data"), after],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert "crawl of X stopped by SIGTERM" in proc.stderr
+    assert "went on after the stop" not in proc.stdout
+    assert _last_run(DataTree(tmp_path / "data")).get("interrupted") == "SIGTERM"
