@@ -554,6 +554,9 @@ _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?�
 # Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
 # Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
 _CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
+# An item of a list written on one line (摘要 - 营业收入3.11亿元 - 净亏损1453万元; • …): the items are
+# sentences of their own. A spaced dash before a figure is a minus (a - 5), not a bullet.
+_BULLET = re.compile(r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*")
 # A line break inside a sentence, as pages copied from a PDF or a narrow column have them
 # (`Total net revenues were\nRMB2,201.9 million`): the next line goes on with a figure or a lower-case
 # word, or the line stops on a word that cannot end a sentence. A line break anywhere else ends one.
@@ -607,6 +610,8 @@ def extract(text: str) -> list[Claim]:
     in_request = False
     # Most texts have no line break: the lookbehinds make the rejoin costly to run for nothing.
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
+    if " - " in joined or "•" in joined:
+        joined = _BULLET.sub("\n", joined)  # 要点 - 营业收入…同比下降18.3% - 净亏损…: one item each
     for para in joined.split("\n"):
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
@@ -715,6 +720,18 @@ _STATISTIC = re.compile(
     r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
     r"(?:整体|总体|全年|大盘|总)(?:GMV|gmv|成交|交易|销售|零售)"
 )
+# A country's or the whole market's totals as statistics offices and industry reports give them.
+_NATION = re.compile(
+    r"(?:中国|我国|全国|国内|全球|全行业)[^，,。；;]{0,14}?(?:销售额|零售额|零售总额|市场规模|交易规模|消费额)"
+    r"(?=\s*(?:达到?|为|约|超过?|突破|近)?\s*\d)"  # the total itself, stated (not 远超…零售总额的增速)
+)
+# …unless the sentence is about a company of its own (公司在国内市场的销售额).
+_OWN_SUBJECT = re.compile(r"公司|集团|我司|本集团|旗下|店")
+# A page's header line: a timestamp, then its views, reads or comments.
+_PAGE_LINE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?[^，,。]{0,12}?(?:阅读|浏览|点击|评论|点赞)(?:量|数|次)?\s*[:：]?\s*\d"
+    r"|\d+\s*人(?:浏览|阅读|评论)\s*[/|｜]"
+)
 _HYPOTHETICAL = re.compile(r"如果|假如|假设|若是|要是")
 _PROMISE_WORD = re.compile(r"承诺|保证(?!金)|保底|包你|包您|对赌")
 _FELL_SHORT = re.compile(r"仅为|仅有|只有|不足|不到|[只仅才](?:卖|出)")
@@ -726,6 +743,10 @@ def _kind(
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
         return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
+    if _NATION.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
+        return None  # 2018年全国限额以上企业化妆品零售额达到…: a country's statistics, nobody's case
+    if _PAGE_LINE.search(sentence):
+        return None  # 2024-03-01 10:04 阅读量:1234: the page's own counters, not a shop's
     if _PROMISE.search(sentence):
         # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
         hypothetical = _HYPOTHETICAL.search(sentence) and not _PROMISE_WORD.search(sentence)
@@ -863,8 +884,10 @@ def _clause_claims(
     metric = canonical_metric(topic) if topic is not None and not _METRIC_RE.search(sentence) else None
     before_side: float | None = None
     prev_year: int | None = None
+    dangling = False  # the clause before named a metric and gave it no figure
     for cm in _CLAUSE.finditer(_WHILE.sub(",", sentence) if " wh" in sentence else sentence):
         clause = cm.group(0)
+        named_before, dangling = dangling, False
         # Money paid, lost or guaranteed belongs to a promise or to what happened; a case page's or a
         # report's money words (服务费, 亏损) are its metrics.
         clause_kind = _clause_kind(kind, clause)
@@ -948,6 +971,15 @@ def _clause_claims(
             orders = _ORDERS.search(clause)
             if orders and not _overlaps(orders.start("a"), orders.end("a"), period_spans, cm.start()):
                 metric, after, nothing_read = "订单", _value(orders.group("a"))[0], False
+        linked = None
+        if named_before and nothing_read and mm is None and metric is not None:
+            linked = _LINKED.match(clause)  # 现金流量净额由正转负，为-55.15万元: the figure of that metric
+        if linked and not _overlaps(linked.start("a"), linked.end("a"), period_spans, cm.start()):
+            after, pct = _value(linked.group("a"))
+            after = None if after is None or (pct and metric not in RATE_METRICS) else after
+            after = -after if after is not None and linked.group("neg") else after
+            nothing_read = after is None
+        dangling = mm is not None and nothing_read
         goes_on = nothing_read and mm is None and metric is not None
         if goes_on and _goes_on(clause, clause_kind, before_side, out):
             # 我的店原来月销8万，现在25万; 市值一度超过200亿元，如今仅剩30亿元; 保证日销5000，结果一天才100多:
@@ -1108,6 +1140,12 @@ def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], o
     return None
 
 
+# A clause that is only the link and the figure (…，为-55.15万元): it goes on with the metric the clause
+# before named without a figure.
+_LINKED = re.compile(
+    rf"\s*(?:则|即|均)?\s*(?:为|是|达到?|录得|约为|共计|合计)\s*(?:约|近|超过?)?\s*{_CURRENCY_SLOT}"
+    rf"(?P<neg>[-−])?(?P<a>{_NUMX})"
+)
 # 较上年同期的4100万元, 比2023年的5.1亿元: a comparison's base names its time (占比45% is no comparison).
 _COMPARED = re.compile(
     r"(?:较|(?<![占产])比|相比|相较于?|对比)\s*"

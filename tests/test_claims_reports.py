@@ -1,0 +1,89 @@
+"""How agencies' reports, data pages, press and complaints state figures, in sentences written for these
+tests (none is taken from a real page): list items on one line, a metric whose figure comes in the
+next clause, statistics that are nobody's claim, and a page's own counters."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.claims import extract
+from pipelines.text import normalize
+
+
+def _read(text: str) -> list[tuple]:
+    return [(c.kind, c.metric, c.before, c.after, c.growth_pct) for c in extract(normalize(text))]
+
+
+def _close(got: tuple, want: tuple) -> bool:
+    if got[:2] != want[:2]:
+        return False
+    for g, w in zip(got[2:], want[2:], strict=True):
+        if (g is None) != (w is None) or (w is not None and abs(g - w) > 1e-6 * max(1.0, abs(w))):
+            return False
+    return True
+
+
+def _assert_read(text: str, want: list[tuple]) -> None:
+    got = _read(text)
+    assert len(got) == len(want) and all(_close(g, w) for g, w in zip(got, want, strict=True)), got
+
+
+def test_items_of_a_one_line_list_are_claims_of_their_own():
+    # An excerpt of a quarterly report, its items run together with spaced dashes.
+    text = (
+        "业绩摘要 - 营业收入2.35亿元同比下降12.40% - 归属于上市公司股东的净亏损860.5万元同比下滑95.2% "
+        "- 扣除非经常性损益后净亏损990.1万元同比下滑120.6%"
+    )
+    got = _read(text)
+    assert [g[1] for g in got] == ["营收", "亏损", "亏损"]
+    assert got[0][3] == pytest.approx(2.35e8) and got[0][4] == pytest.approx(-12.4)
+    assert got[2][3] == pytest.approx(9.901e6) and got[2][4] == pytest.approx(-120.6)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # The metric named, how it moved in words, then its figure after a comma.
+        (
+            "本季度公司经营活动产生的现金流量净额由正转负，为-86.3万元。",
+            [("company_metric", "现金流", None, -8.63e5, None)],
+        ),
+        ("公司经营性现金流净额转正，为8600万元。", [("company_metric", "现金流", None, 8.6e7, None)]),
+        # Traditional script reads the same.
+        (
+            "該公司經營活動產生的現金流量淨額轉負，為-320萬元。",
+            [("company_metric", "现金流", None, -3.2e6, None)],
+        ),
+    ],
+)
+def test_a_figure_in_the_clause_after_its_metric(text, want):
+    _assert_read(text, want)
+
+
+def test_a_link_clause_needs_a_metric_left_without_figure():
+    # The clause before has its own figure: the next 为… is not read a second time as its level.
+    got = _read("公司营收3.2亿元，为近五年最低。")
+    assert got == [("company_metric", "营收", None, 3.2e8, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A country's or a market's totals, as statistics offices give them.
+        "2019年，全国限额以上单位化妆品零售额达到2990亿元，同比增长12.6%。",
+        "据统计，我国网络零售额为13.1万亿元，同比增长10.9%。",
+        # A page's header: its timestamp and its counters.
+        "2024-05-12 09:31:07 阅读量:5120",
+        "发布于 2023-08-02 14:20 浏览 3321 次",
+        "36人浏览 / 2人评论",
+    ],
+)
+def test_statistics_and_page_counters_are_nobodys_claim(text):
+    assert extract(normalize(text)) == []
+
+
+def test_a_company_figure_next_to_a_countrys_growth_is_still_read():
+    text = "公司营业收入从2021年的8.1亿元增长至2023年的11.2亿元，远超同期全国社会消费品零售总额的增速。"
+    assert _read(text)[0][:4] == ("company_metric", "营收", 8.1e8, 11.2e8)
+    # A company's own figure in its home market is no country's total.
+    assert _read("公司国内销售额达到6.5亿元，同比增长9%。")[0][1:4] == ("销售额", None, 6.5e8)
