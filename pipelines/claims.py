@@ -263,6 +263,8 @@ _FINANCIAL: dict[str, str] = {
     "退费": "退款",
     "退还": "退款",
     "退回": "退款",
+    "追回": "退款",
+    "要回": "退款",
     "赔偿": "退款",
     "赔了": "退款",
     "损失": "损失",
@@ -289,7 +291,7 @@ _FINANCIAL: dict[str, str] = {
 _MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
 RATE_METRICS = frozenset(
     {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
-    | {"ROE"}
+    | {"ROE", "退款比例"}
 )
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
@@ -395,7 +397,7 @@ _AFTER_ONLY = re.compile(
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
+    rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of|了)?"
     rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -520,7 +522,7 @@ _COMPANY_MONEY = re.compile(
 )
 _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.
-_PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂")
+_PAID = re.compile(r"交了|付了|支付|收取|收了|骗了|被骗|损失|赔偿|花了|亏了|白花|打水漂|追回|要回|拿回")
 # Inside a promise's sentence, the clause that says how it went (结果…不到5万, 实际日销不足500元).
 _WENT = re.compile(
     r"结果|现在|如今|目前|实际|实则|最后|最终|只有|仅有|仅为|不足|不到|累计仅|远低于|远未"
@@ -553,7 +555,8 @@ _CLIENT_TRIM = re.compile(
 _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?；;.]*")
 # Clauses end at a comma, but not at the thousands separator of 2,156.2 (12.4%,2024年 is a comma).
 # Nor at the 、 of a list of figures (分别为1.2亿元、1.5亿元和2.3亿元): the list is one claim.
-_CLAUSE = re.compile(r"(?:[^，,、]|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、]|$)")
+# Quoted items side by side (承诺“月销保底20万”“ROI≥1:3”) are a list too: a clause ends after each quote.
+_CLAUSE = re.compile(r"(?:[^，,、”]|”(?!\s*“)|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、”]|$)")
 # An item of a list written on one line (摘要 - 营业收入3.11亿元 - 净亏损1453万元; • …): the items are
 # sentences of their own. A spaced dash before a figure is a minus (a - 5), not a bullet.
 _BULLET = re.compile(r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*")
@@ -813,7 +816,13 @@ def _kind(
 def _shop_fell(sentence: str) -> bool:
     moved = _CHANGE.search(sentence) or _ACHIEVED.search(sentence) or _PERIOD_BOUND.search(sentence)
     shop = _SHOP_METRIC.search(sentence) and not _NOBODYS.search(sentence)
-    return bool(moved and shop and _FELL.search(sentence))
+    return bool(moved and shop and (_FELL.search(sentence) or _SHORT_LEVEL.search(sentence)))
+
+
+# A level told as falling short (销售额仅456元, 月销只有3万单): an amount or a count, not a period (才三个月).
+_SHORT_LEVEL = re.compile(
+    r"(?:仅|只有|才|不足|不到)\s*(?:[\d.,]+|[一二两三四五六七八九十几]+)\s*(?:多)?\s*(?:[万千百亿]|元|块|单|件|人)"
+)
 
 
 _DIGIT = re.compile(r"\d")
@@ -1398,7 +1407,9 @@ def _financial_claims(
             continue
         metric = _FINANCIAL[cue.group(0)]
         if n.percent and metric not in RATE_METRICS:
-            continue
+            if not _REFUND_SHARE.search(clause, max(0, n.start - 6), n.start):
+                continue
+            metric = "退款比例"  # 追回70%服务费, 退还六成费用: the share of the fee that came back
         used.add(n.start)
         before: float | None = None
         after = n.value
@@ -1413,6 +1424,8 @@ def _financial_claims(
     return out
 
 
+# Money won back: a share of the fee before it (追回了70%服务费) is the share refunded.
+_REFUND_SHARE = re.compile(r"(?:追回|退还|退回|返还|要回|拿回)了?\s*(?:约|近|超过?)?\s*$")
 _PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退")
 _EN_VALUE = re.compile(
     rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,80}}?"

@@ -87,3 +87,41 @@ def test_a_company_figure_next_to_a_countrys_growth_is_still_read():
     assert _read(text)[0][:4] == ("company_metric", "营收", 8.1e8, 11.2e8)
     # A company's own figure in its home market is no country's total.
     assert _read("公司国内销售额达到6.5亿元，同比增长9%。")[0][1:4] == ("销售额", None, 6.5e8)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A guarantee written with spaces between the figure and its unit, inside quotes.
+        ("签约前对方承诺“月销保底 30 万”，否则退钱。", [("promise", "销售额", None, 3e5, None)]),
+        # Two quoted promises side by side: each is its own claim.
+        (
+            "销售拍胸脯说“日销保证 5000 元”“ROI≥1:4”。",
+            [("promise", "销售额", None, 5000.0, None), ("promise", "ROI", None, 4.0, None)],
+        ),
+        # The promise, then how it went, in one sentence.
+        (
+            "合同里写着月销保底 15 万，实际月销仅 2 万。",
+            [("promise", "销售额", None, 1.5e5, None), ("actual_outcome", "销售额", None, 2e4, None)],
+        ),
+    ],
+)
+def test_promises_written_with_spaces_and_quotes(text, want):
+    _assert_read(text, want)
+
+
+def test_a_share_of_the_fee_won_back_is_what_happened():
+    got = _read("保证半年做到类目前十，结果没做到，投诉后追回了 60% 服务费。")
+    assert ("actual_outcome", "退款比例", None, 60.0, None) in got
+    got = _read("店家最后只退还了三成费用。")
+    assert got == [("actual_outcome", "退款比例", None, 30.0, None)]
+    # A share that is no refund stays unread as money.
+    assert not any(g[1] == "退款比例" for g in _read("服务费的 20% 按月结算，交了3万服务费。"))
+
+
+def test_a_level_that_falls_short_after_the_work_is_what_happened():
+    got = _read("花8万买了直播推广服务后销售额仅612元")
+    assert ("actual_outcome", "销售额", None, 612.0, None) in got
+    # 才 before a period is speed, not a shortfall: still the agency's success story.
+    got = _read("接手后才三个月，店铺月销售额突破80万元。")
+    assert got[0][:4] == ("success_case", "销售额", None, 8e5)
