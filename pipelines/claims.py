@@ -168,6 +168,9 @@ _METRICS: dict[str, str] = {
     "现金流量": "现金流",
     "销量": "销量",
     "订单量": "订单",
+    "下单数": "订单",
+    "下单量": "订单",
+    "销售金额": "销售额",
     "订单数": "订单",
     "日单量": "订单",
     "单量": "订单",
@@ -241,6 +244,22 @@ _METRICS: dict[str, str] = {
     "品牌数量": "客户数",
     "客户数量": "客户数",
     "客户数": "客户数",
+    "品牌数": "客户数",
+    "服务客户数": "客户数",
+    # The shops an agency runs (运营店铺数量超过400家), a figure of its own size.
+    "店铺数量": "店铺数",
+    "店铺数": "店铺数",
+    # A segment's share of revenue or profit in a report's breakdown (收入比例, 营收占比, 比重).
+    "收入比例": "占比",
+    "收入占比": "占比",
+    "营收占比": "占比",
+    "利润比例": "占比",
+    "利润占比": "占比",
+    "比重": "占比",
+    # What an agency's report gives for its size: its staff.
+    "员工人数": "员工数",
+    "员工总数": "员工数",
+    "员工数": "员工数",
 }
 _FINANCIAL: dict[str, str] = {
     "基础服务费": "服务费",
@@ -301,9 +320,14 @@ _FIGURE_AHEAD = (
     r"\s*[\d一二两三四五六七八九十几])"
 )
 _METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
+# A count right ahead (超过300家, 600多人): the words of size a company gives of itself.
+_COUNT_AHEAD = r"\s*(?:数量?|总数)?(?:\s*(?:超过|逾|近|约|累计|达到?|为|共|有)){0,2}\s*\d[\d,]*\s*[多余+]?\s*"
+# 占总营收的比例为46.2%: 比例 (a proportion) names a share only right before a percent.
+_SHARE_AHEAD = r"(?=\s*(?:为|是|约为?|达到?|[:：])?\s*(?:约|近|超过?)?\s*\d[\d.]*\s*[%％])"
 _METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
 _METRIC_IN_CONTEXT = re.compile(
     "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
+    + rf"|比例{_SHARE_AHEAD}"
     # 收益按年增长15%, 收益同比下降: Hong Kong revenue before its change
     + r"|收益(?=\s*(?:按年|同比|较上年|较去年)?\s*(?:增长|增加|上升|下降|减少|下跌|录得))"
     # a shop's sales in English, not a report's "sales and marketing expenses"
@@ -311,6 +335,11 @@ _METRIC_IN_CONTEXT = re.compile(
     # 累计服务逾80家品牌: how many brands or clients the agency serves, a figure of its own.
     + r"|服务[了过]?(?=\s*(?:超过|逾|近|约|累计)?\s*\d[\d,]*\s*[多余]?\s*[家个位]\s*(?:国内外|国际|知名)?"
     r"(?:品牌|客户|商家))"
+    # 服务客户超过300家, 服务过的品牌达120个: the same count, the noun before the figure.
+    + rf"|服务[了过]?的?(?:客户|品牌|商家)(?={_COUNT_AHEAD}[家个位])"
+    # 员工600多人, 公司现有400余人: the company's staff.
+    + rf"|员工(?:人数|总数)?(?={_COUNT_AHEAD}(?:人|名))"
+    + rf"|(?<=公司|集团|团队)现?有(?={_COUNT_AHEAD}(?:人|名员工|位员工))"
 )
 
 
@@ -345,7 +374,10 @@ class _MetricWords:
 _METRIC_RE = _MetricWords(re.compile(_METRIC_ALT), _METRIC_IN_CONTEXT)
 _METRICS.update({"sales": "销售额", "Sales": "销售额"})
 _METRICS.update(_METRICS_BEFORE_FIGURE)
-_METRICS.update({"服务": "客户数", "服务了": "客户数", "服务过": "客户数"})
+_METRICS.update({"服务": "客户数", "服务了": "客户数", "服务过": "客户数", "比例": "占比"})
+_SERVED = {f"服务{v}{d}{n}" for v in ("", "了", "过") for d in ("", "的") for n in ("客户", "品牌", "商家")}
+_METRICS.update(dict.fromkeys(_SERVED, "客户数"))
+_METRICS.update(dict.fromkeys(("员工", "员工人数", "员工总数", "有", "现有"), "员工数"))
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
@@ -404,10 +436,14 @@ _METRIC_VALUE = re.compile(
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
 _GROWTH = re.compile(
-    rf"(?P<dir>{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
+    # 增速为35%, 增长率达12%: the rate of growth named, then its figure.
+    rf"(?P<dir>(?:增速|增长率|增长速度)(?:为|是|达到?|约为?)?|{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
     # up/down begin with their letter, not \b: a leading assertion turns off the regex's fast scan
     rf"|rose|grew|jumped|surged|fell|dropped|declined|up(?<![A-Za-z]up)\b|down(?<![A-Za-z]down)\b)"
-    rf"[^\d，,。；;%到至为]{{0,5}}?(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
+    # we grew revenue 5%, grew our net revenues by 12%: the English verb before its metric.
+    rf"(?:[^\d，,。；;%到至为]{{0,5}}?|\s+(?:(?:our|its|total|net)\s+){{0,2}}(?:revenues?|sales|GMV|income)"
+    rf"\s+(?:by\s+)?)"
+    rf"(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
 _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decrease|fell|dropped|declined|\bdown\b")
 # 同比增长-3.2%: a growth written with its sign (负增长12% is read from the 负 before the match).
@@ -417,6 +453,7 @@ _PCT_TO = re.compile(
     rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
     rf"\s*(?P<a>{_NUMX})"
 )
+_RATE_OF_GROWTH = re.compile(r"增速|增长率|增长速度")
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
 # ROI 1:8, 投产比1比5: the return per unit spent.
@@ -452,7 +489,9 @@ _CHANGE = re.compile(
 _ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上|稳定在|保持在|维持在|累计")
 # The company speaking of itself as a whole: its staff, its brands served, its yearly totals.
 _COMPANY_SELF = re.compile(
-    r"(?:公司|集团|我司|本公司)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
+    r"(?:公司|集团|我司|本公司)(?:的)?(?:服务|合作|运营)?的?(?:品牌|客户|店铺)(?:数|总数|数量)"
+    r"|(?:公司|集团)现?有\s*(?:超过|近|约)?\s*\d[\d,]*\s*[多余]?\s*(?:人|名员工)"
+    r"|(?:公司|集团|我司|本公司)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
@@ -775,6 +814,10 @@ def _kind(
         _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))
     ):
         return "actual_outcome"
+    if _COMPANY_SELF.search(sentence) and not client:
+        # 公司员工超过800人，服务品牌累计超过300个; 公司现有员工600多人，服务客户超过300家: its size,
+        # though it says 客户 (but 我司, 我们团队 speak of a client's case above)
+        return "company_metric"
     if _PROVIDER.search(sentence):
         return "success_case"
     if "我" in sentence:  # a first person who is not a provider's team (我司, 我们团队 matched above)
@@ -782,8 +825,6 @@ def _kind(
     if _PROVIDER_WEAK.search(sentence):
         # 接手三个月的店，转化率从2.2%跌到0.9%: a shop's figure that fell is what happened, no boast.
         return "actual_outcome" if _shop_fell(sentence) else "success_case"
-    if _COMPANY_SELF.search(sentence) and not client:
-        return "company_metric"  # 公司员工超过800人，服务品牌累计超过300个，年GMV超过50亿元
     if (
         not client
         and _COMPANY_FIGURE.search(sentence)
@@ -1017,7 +1058,8 @@ def _clause_claims(
         if (
             after is None
             and growth is not None
-            and mm is None
+            # 营收…，营收增速为35%: a growth clause that names the metric again still completes it
+            and (mm is None or _RATE_OF_GROWTH.search(clause) is not None)
             and (before is None or (prev is not None and prev.before is None))
             and prev is not None
             and prev.kind == kind

@@ -125,3 +125,59 @@ def test_a_level_that_falls_short_after_the_work_is_what_happened():
     # 才 before a period is speed, not a shortfall: still the agency's success story.
     got = _read("接手后才三个月，店铺月销售额突破80万元。")
     assert got[0][:4] == ("success_case", "销售额", None, 8e5)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A segment's revenue and its share of the whole.
+        (
+            "公司代运营业务收入5.6亿元，占总营收的比例为46.2%。",
+            [("company_metric", "营收", None, 5.6e8, None), ("company_metric", "占比", None, 46.2, None)],
+        ),
+        ("报告期内渠道分销业务营收占比为22.9%。", [("company_metric", "占比", None, 22.9, None)]),
+        # The rate of growth named after the level, the metric said again.
+        ("公司全年GMV约为120亿元，GMV增速为35%。", [("company_metric", "GMV", None, 1.2e10, 35.0)]),
+        ("集团营收增长率达12.5%。", [("company_metric", "营收", None, None, 12.5)]),
+        # The English verb before its metric.
+        (
+            "Despite headwinds, we grew revenue 7% year-over-year.",
+            [("company_metric", "营收", None, None, 7.0)],
+        ),
+        # Its size: brands served, shops run, clients, staff — its own figures though they say 客户.
+        (
+            "截至2024年末，公司服务品牌数达到215个，运营店铺数超过400家。",
+            [
+                ("company_metric", "客户数", None, 215.0, None),
+                ("company_metric", "店铺数", None, 400.0, None),
+            ],
+        ),
+        (
+            "这家代运营公司现有员工600多人，服务客户超过300家。",
+            [
+                ("company_metric", "员工数", None, 600.0, None),
+                ("company_metric", "客户数", None, 300.0, None),
+            ],
+        ),
+        ("公司客户数为1,250家。", [("company_metric", "客户数", None, 1250.0, None)]),
+        # A merchant's orders and a court's finding of a sale.
+        (
+            "付了15万元坑位费，直播获得下单数2100单左右，结果退货1500单。",
+            [("actual_outcome", "费用", None, 1.5e5, None), ("actual_outcome", "订单", None, 2100.0, None)],
+        ),
+    ],
+)
+def test_segments_growth_rates_and_size(text, want):
+    _assert_read(text, want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 比例 that is no share stated, 有 before people who are no staff.
+        "双方约定按比例分成，具体以合同为准。",
+        "现场有300多人围观了这场直播。",
+    ],
+)
+def test_size_words_out_of_place_are_not_read(text):
+    assert extract(normalize(text)) == []
