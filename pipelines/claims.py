@@ -244,11 +244,9 @@ _METRICS: dict[str, str] = {
     "品牌数量": "客户数",
     "客户数量": "客户数",
     "客户数": "客户数",
-    "品牌数": "客户数",
     "服务客户数": "客户数",
     # The shops an agency runs (运营店铺数量超过400家), a figure of its own size.
     "店铺数量": "店铺数",
-    "店铺数": "店铺数",
     # A segment's share of revenue or profit in a report's breakdown (收入比例, 营收占比, 比重).
     "收入比例": "占比",
     "收入占比": "占比",
@@ -339,7 +337,9 @@ _METRIC_IN_CONTEXT = re.compile(
     + rf"|服务[了过]?的?(?:客户|品牌|商家)(?={_COUNT_AHEAD}[家个位])"
     # 员工600多人, 公司现有400余人: the company's staff.
     + rf"|员工(?:人数|总数)?(?={_COUNT_AHEAD}(?:人|名))"
-    + rf"|(?<=公司|集团|团队)现?有(?={_COUNT_AHEAD}(?:人|名员工|位员工))"
+    # 品牌数, 店铺数 — not 品牌数字营销, 店铺数据
+    + r"|(?:品牌|店铺)数(?![字码据])"
+    + rf"|(?:公司|集团|团队)现?有(?={_COUNT_AHEAD}(?:人|名员工|位员工))"
 )
 
 
@@ -377,7 +377,9 @@ _METRICS.update(_METRICS_BEFORE_FIGURE)
 _METRICS.update({"服务": "客户数", "服务了": "客户数", "服务过": "客户数", "比例": "占比"})
 _SERVED = {f"服务{v}{d}{n}" for v in ("", "了", "过") for d in ("", "的") for n in ("客户", "品牌", "商家")}
 _METRICS.update(dict.fromkeys(_SERVED, "客户数"))
-_METRICS.update(dict.fromkeys(("员工", "员工人数", "员工总数", "有", "现有"), "员工数"))
+_METRICS.update(dict.fromkeys(("员工", "员工人数", "员工总数"), "员工数"))
+_METRICS.update({f"{w}{n}有": "员工数" for w in ("公司", "集团", "团队") for n in ("", "现")})
+_METRICS.update({"品牌数": "客户数", "店铺数": "店铺数"})
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
@@ -654,7 +656,22 @@ def extract(text: str) -> list[Claim]:
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     if " - " in joined or "•" in joined:
         joined = _BULLET.sub("\n", joined)  # 要点 - 营业收入…同比下降18.3% - 净亏损…: one item each
+    header: list[str | None] | None = None
+    dates: list[str] | None = None
     for para in joined.split("\n"):
+        if header is not None or dates is not None:
+            row = _table_row(para, header) if header is not None else _dated_row(para, dates or [])
+            if row is not None or _RULE_LINE.match(para):
+                claims.extend(row or [])
+                continue
+            header = dates = None
+        if _CELL_GAP.search(para.strip()):
+            # Rows under a header of dates must be labelled by a metric; a header of metrics must be a
+            # report's (its own words, or the text's).
+            header = _table_header(para) if report or _REPORT.search(para) else None
+            dates = _date_header(para)
+            if header is not None or dates is not None:
+                continue
         for sm in _SENTENCE.finditer(para):
             sentence = sm.group(0).strip()
             if not sentence:
@@ -769,7 +786,8 @@ _NATION = re.compile(
 )
 # …unless the sentence is about a company of its own (公司在国内市场的销售额).
 _OWN_SUBJECT = re.compile(r"公司|集团|我司|本集团|旗下|店")
-# A page's header line: a timestamp, then its views, reads or comments.
+# A page's header line: a timestamp, then its views, reads or comments (the words first: a fast scan).
+_PAGE_WORD = re.compile(r"阅读|浏览|点击|评论|点赞")
 _PAGE_LINE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?[^，,。]{0,12}?(?:阅读|浏览|点击|评论|点赞)(?:量|数|次)?\s*[:：]?\s*\d"
     r"|\d+\s*人(?:浏览|阅读|评论)\s*[/|｜]"
@@ -787,7 +805,7 @@ def _kind(
         return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
     if _NATION.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
         return None  # 2018年全国限额以上企业化妆品零售额达到…: a country's statistics, nobody's case
-    if _PAGE_LINE.search(sentence):
+    if _PAGE_WORD.search(sentence) and _PAGE_LINE.search(sentence):
         return None  # 2024-03-01 10:04 阅读量:1234: the page's own counters, not a shop's
     if _PROMISE.search(sentence):
         # 如果月销能做到10万，提成就是5000元: a condition in a fee's arithmetic, nobody's promise.
@@ -1507,12 +1525,112 @@ _ROW_START = re.compile(r"[\s:：|｜]*(?:(?:19|20)\d{2}\s*年?(?:度)?\s*)?(?:�
 _ROW_GAP = re.compile(r"^[\s:：|｜/()（）年度元人民币RMB港美$¥￥-]*$")
 
 
+# A table whose header names its columns by metric (项目 营业收入(元) 收入比例(%) 毛利率(%)) and whose rows
+# are a label, then one figure per column (a segment's line of a report's breakdown): each cell is a figure
+# of the company's own. Cells are parted by spaces, tabs or bars; a rule line may stand under the header.
+_CELL_GAP = re.compile(r"[ \t\u3000|｜]+")
+_RULE_LINE = re.compile(r"^[\s─━—=|｜+-]*$")
+_EMPTY_CELL = frozenset({"-", "--", "—", "不适用"})
+
+
+def _table_header(line: str) -> list[str | None] | None:
+    """The metric of each column of a header line (None for the label column), or None if it is none."""
+    if _DIGIT.search(line):
+        return None
+    cells = _CELL_GAP.split(line.strip())
+    if len(cells) < 3:
+        return None
+    metrics = [canonical_metric(c) for c in cells]
+    if metrics[0] is not None or sum(m is not None for m in metrics) < 2:
+        return None
+    return metrics if any(m in _MONEY_METRICS for m in metrics) else None
+
+
+def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
+    """One claim per figure of a row under a metric header, or None if the line is no such row."""
+    cells = _CELL_GAP.split(line.strip())
+    width = len(header) - 1
+    if len(cells) <= width:
+        return None
+    label, figures = cells[: len(cells) - width], cells[len(cells) - width :]
+    if _DIGIT.match(label[0]):
+        return None
+    out = []
+    for metric, cell in zip(header[1:], figures, strict=True):
+        if cell in _EMPTY_CELL:
+            continue
+        nums = numbers(cell)
+        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+            return None  # a cell that is no single figure: not a row of this table
+        if metric is not None:
+            out.append(Claim("company_metric", None, metric, None, nums[0].value, None, None, line.strip()))
+    return out
+
+
+_DATE_CELL = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def _date_header(line: str) -> list[str] | None:
+    """The columns' dates of a header of dates (项目 2023-06-30 2022-12-31 …) as YYYY-MM-DD, or None."""
+    cells = _CELL_GAP.split(line.strip())
+    if len(cells) < 3 or _DIGIT.search(cells[0]):
+        return None
+    found = [_DATE_CELL.fullmatch(c) for c in cells[1:]]
+    if not all(found):
+        return None
+    return [f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" for m in found if m]
+
+
+def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
+    """A metric's row under a header of dates: claims comparing columns of the same span — the latest
+    column with the same month and day a year before (a half-year with the half-year before it, never
+    with a full year), and the two latest year ends (12-31) when the latest column is no year end."""
+    cells = _CELL_GAP.split(line.strip())
+    if len(cells) <= len(dates):
+        return None
+    label, cols = " ".join(cells[: len(cells) - len(dates)]), cells[len(cells) - len(dates) :]
+    values: dict[str, float] = {}
+    for date, cell in zip(dates, cols, strict=True):
+        nums = numbers(cell)
+        if cell in _EMPTY_CELL:
+            continue
+        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+            return None
+        values[date] = nums[0].value
+    metric = canonical_metric(label)
+    if metric is None or not values:
+        return [] if metric is None else None
+    by_day: dict[str, list[str]] = {}
+    for date in sorted(values, reverse=True):
+        by_day.setdefault(date[5:], []).append(date)
+    latest = max(values)
+    # The latest period against the same period a year before, then the last two full years.
+    spans = [by_day[latest[5:]][:2]] + ([by_day["12-31"][:2]] if latest[5:] != "12-31" else [])
+    out = []
+    for pair in spans:
+        if len(pair) < 2:
+            if pair[0] == latest:
+                only = Claim("company_metric", None, metric, None, values[latest], None, None, line.strip())
+                out.append(only)
+            continue
+        before, after = values[pair[1]], values[pair[0]]
+        computable = before > 0 and metric not in RATE_METRICS
+        growth = round((after - before) / before * 100.0, 4) if computable else None
+        out.append(Claim("company_metric", None, metric, before, after, growth, None, line.strip()))
+    return out
+
+
+_SEGMENT = re.compile(r"\s*[:：]\s*[\u4e00-\u9fffA-Za-z、及与和]{2,24}(?=\s*[(（]|\s+[-−]?\d)")
+
+
 def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] | None:
     """(before, after) of a table row's first two money columns after a metric word, or None.
 
     Columns headed by years are ordered by them; without years the first column is the latest (the way
     Chinese and Hong Kong results tables run: 本年, 上年)."""
     cols: list[tuple[int | None, float]] = []
+    segment = _SEGMENT.match(clause, start)
+    start = segment.end() if segment else start  # 营业收入:电商代运营服务(元) 2.23亿 3.96亿: a segment's row
     pos = start
     pending_year: int | None = None
     for n in numbers(clause[start:]):

@@ -181,3 +181,52 @@ def test_segments_growth_rates_and_size(text, want):
 )
 def test_size_words_out_of_place_are_not_read(text):
     assert extract(normalize(text)) == []
+
+
+def test_a_breakdown_table_headed_by_metrics_gives_each_segment_its_figures():
+    text = (
+        "主营构成\n"
+        "业务 营业收入(元) 收入比例(%) 毛利率(%)\n"
+        "────────────────────\n"
+        "代运营服务 3.10亿 55.20 41.30\n"
+        "经销业务 9120.50万 16.24 -\n"
+        "数据来源：公司半年报"
+    )
+    got = _read(text)
+    assert got == [
+        ("company_metric", "营收", None, 3.1e8, None),
+        ("company_metric", "占比", None, 55.2, None),
+        ("company_metric", "毛利率", None, 41.3, None),
+        ("company_metric", "营收", None, 9.1205e7, None),
+        ("company_metric", "占比", None, 16.24, None),
+    ]
+
+
+def test_a_table_headed_by_dates_compares_like_with_like():
+    text = (
+        "业务名称 2024-06-30 2023-12-31 2023-06-30 2022-12-31\n"
+        "营业收入(元) 5.20亿 9.60亿 4.00亿 8.00亿\n"
+        "营业收入:代运营服务(元) 2.60亿 4.80亿 2.00亿 4.00亿"
+    )
+    got = _read(text)
+    # The half-year against the half-year before it, the full year against the full year before it.
+    assert got == [
+        ("company_metric", "营收", 4.0e8, 5.2e8, 30.0),
+        ("company_metric", "营收", 8.0e8, 9.6e8, 20.0),
+        ("company_metric", "营收", 2.0e8, 2.6e8, 30.0),
+        ("company_metric", "营收", 4.0e8, 4.8e8, 20.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Spaced words with metric names but no figures under them, and a list of dates with no metric.
+        "关注 营业收入 毛利率 这些指标就够了\n我们 会 慢慢 聊",
+        "日期 2024-06-30 2023-12-31\n备注 已审 未审",
+        # A row that is no row: words among the figures.
+        "项目 营业收入(元) 毛利率(%)\n代运营 大约三亿 不详",
+    ],
+)
+def test_tables_that_are_no_tables_are_not_read(text):
+    assert extract(normalize(text)) == []
