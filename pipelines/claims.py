@@ -322,6 +322,15 @@ _METRICS_BEFORE_FIGURE = {"收益": "营收", "卖": "销售额"}
 _COUNT_AHEAD = r"\s*(?:数量?|总数)?(?:\s*(?:超过|逾|近|约|累计|达到?|为|共|有)){0,2}\s*\d[\d,]*\s*[多余+]?\s*"
 # 占总营收的比例为46.2%: 比例 (a proportion) names a share only right before a percent.
 _SHARE_AHEAD = r"(?=\s*(?:为|是|约为?|达到?|[:：])?\s*(?:约|近|超过?)?\s*\d[\d.]*\s*[%％])"
+# 占营业总收入的45%, 占总营收的比例为38.6%: a part's share of the whole, named by the whole.
+_SHARE_OF_WHOLE = {
+    f"占{t}{w}{d}{r}"
+    for t in ("", "总", "公司", "公司总")
+    for w in ("营业总收入", "营业收入", "营收", "收入", "总收入", "总营收", "净利润", "利润", "毛利")
+    for d in ("", "的")
+    for r in ("", "比例", "比重")
+}
+_METRICS.update(dict.fromkeys(_SHARE_OF_WHOLE, "占比"))
 _METRIC_ALT = "|".join(sorted(map(re.escape, _METRICS), key=len, reverse=True))
 _METRIC_IN_CONTEXT = re.compile(
     "|".join(f"{re.escape(w)}{_FIGURE_AHEAD}" for w in _METRICS_BEFORE_FIGURE)
@@ -455,9 +464,12 @@ _PCT_TO = re.compile(
     rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
     rf"\s*(?P<a>{_NUMX})"
 )
-_RATE_OF_GROWTH = re.compile(r"增速|增长率|增长速度")
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
+_DELTA_TO = re.compile(
+    rf"(?P<dir>增加|增长|提升|提高|上升|减少|下降|下滑|降低)了?\s*(?:约)?\s*{_CURRENCY_SLOT}(?P<d>{_NUMX})"
+    rf"\s*(?:至|到)\s*{_CURRENCY_SLOT}(?P<a>{_NUMX})(?!\s*[倍番])"  # 增长3到5倍 is a range of multiples
+)
 # ROI 1:8, 投产比1比5: the return per unit spent.
 _RATIO = re.compile(rf"1\s*[:：比]\s*(?P<a>{_NUM})|(?<![\d.])(?P<r>\d+(?:\.\d+)?)\s*[:：]\s*1(?!\d|\.\d)")
 # 翻了3倍, 增长3到5倍 (a range: its lower bound, the least it says), 翻两番.
@@ -994,6 +1006,13 @@ def _clause_claims(
         if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
             clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
+        listed = _figures_before_metrics(
+            clause, mms, (clause_kind, client, period, sentence), period_spans, cm.start()
+        )
+        if listed:
+            out.extend(listed)  # 12.3亿元的营收和8000万元的净利润: each figure before its own metric
+            metric = listed[-1].metric
+            continue
         mm = _named_metric(clause, mms)
         if mm:
             metric = _METRICS[mm.group(0)]
@@ -1076,8 +1095,8 @@ def _clause_claims(
         if (
             after is None
             and growth is not None
-            # 营收…，营收增速为35%: a growth clause that names the metric again still completes it
-            and (mm is None or _RATE_OF_GROWTH.search(clause) is not None)
+            # 营收…，营收增速为35%; 净亏损…，亏损同比扩大50%: a growth clause that names the metric again
+            # still completes it
             and (before is None or (prev is not None and prev.before is None))
             and prev is not None
             and prev.kind == kind
@@ -1127,6 +1146,34 @@ def _clause_claims(
     if before_side is not None:
         out.append(Claim(kind, client, metric, before_side, None, None, period, sentence))
     return out
+
+
+def _figures_before_metrics(
+    clause: str,
+    mms: list[re.Match[str]],
+    whose: tuple[str, str | None, int | None, str],
+    period_spans: list[tuple[int, int]],
+    offset: int,
+) -> list[Claim]:
+    """Claims of a clause that lists two or more figures each before its metric (A的营收和B的净利润).
+    `whose`: the kind, client, period and sentence the claims take."""
+    kind, client, period, sentence = whose
+    if len(mms) < 2 or "的" not in clause:
+        return []
+    out = []
+    for mm in mms:
+        m = _FIGURE_OF.search(clause, max(0, mm.start() - 20), mm.start())
+        if m is None or _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            continue
+        metric = _METRICS[mm.group(0)]
+        value, pct = _value(m.group("a"))
+        if value is not None and pct == (metric in RATE_METRICS):
+            out.append(Claim(kind, client, metric, None, value, None, period, sentence))
+    return out if len(out) >= 2 else []
+
+
+# The figure right before a metric and its 的 (8000万元的净利润), with nothing else between.
+_FIGURE_OF = re.compile(rf"(?P<a>{_NUMX})\s*的\s*$")
 
 
 def _rank_claim(
@@ -1320,6 +1367,15 @@ def _clause_numbers(
         flip = m.groupdict().get("flip")
         if flip and before is not None and metric == "亏损" and "亏" not in clause[m.start() : m.start("b")]:
             before = -before  # 由盈利3200万元转为亏损5600万元: in a loss claim a profit is a negative loss
+    if after is None:
+        m = _DELTA_TO.search(clause)  # 同比减少1.2亿元至6.8亿元: the change in money, then the level
+        if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
+            (delta, d_pct), (level, a_pct) = _value(m.group("d")), _value(m.group("a"))
+            money = re.search(r"[万亿千百元]", m.group("d")) is not None
+            if delta is not None and level is not None and not d_pct and not a_pct and money:
+                after = level
+                before = level + delta if re.match(_DOWN, m.group("dir")) else level - delta
+                before = None if before <= 0 else before
     if after is None:
         m = _AFTER_ONLY.search(clause)
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):

@@ -230,3 +230,27 @@ def test_a_table_headed_by_dates_compares_like_with_like():
 )
 def test_tables_that_are_no_tables_are_not_read(text):
     assert extract(normalize(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A part's share named by the whole it is a share of.
+        (
+            "按业务分部划分，电商代运营收入为4.1亿元，占营业总收入的45%。",
+            [("company_metric", "营收", None, 4.1e8, None), ("company_metric", "占比", None, 45.0, None)],
+        ),
+        # A change in money, then the level it came to: the level before is their difference.
+        ("公司营业收入同比减少1.2亿元至6.8亿元。", [("company_metric", "营收", 8.0e8, 6.8e8, -15.0)]),
+        ("该集团净利润同比增加2000万元至1.2亿元。", [("company_metric", "利润", 1.0e8, 1.2e8, 20.0)]),
+        # Figures before their metrics, two in a list.
+        (
+            "12.3亿元的营收和8000万元的净利润，是该公司交出的答卷。",
+            [("company_metric", "营收", None, 1.23e9, None), ("company_metric", "利润", None, 8e7, None)],
+        ),
+        # A growth clause that names its metric again completes the level before it.
+        ("公司上半年净亏损3000万元，亏损同比扩大50%。", [("company_metric", "亏损", None, 3e7, 50.0)]),
+    ],
+)
+def test_shares_of_a_whole_changes_in_money_and_figures_before_metrics(text, want):
+    _assert_read(text, want)
