@@ -254,3 +254,16 @@ def test_tables_that_are_no_tables_are_not_read(text):
 )
 def test_shares_of_a_whole_changes_in_money_and_figures_before_metrics(text, want):
     _assert_read(text, want)
+
+
+def test_an_agency_named_as_such_speaks_of_its_own_size_and_a_court_orders_damages():
+    got = _read("该代运营商目前服务超过120个品牌，年服务GMV超50亿元。")
+    assert got == [
+        ("company_metric", "客户数", None, 120.0, None),
+        ("company_metric", "GMV", None, 5e9, None),
+    ]
+    got = _read("法院判决被告退还原告服务费3.5万元，并支付违约金5000元。")
+    assert got == [
+        ("actual_outcome", "服务费", None, 3.5e4, None),
+        ("actual_outcome", "违约金", None, 5000.0, None),
+    ]
