@@ -716,11 +716,12 @@ def extract(text: str) -> list[Claim]:
                 pending_period = None
     if not any(c.client is None and c.kind in _STORY_KINDS for c in claims):
         return claims
-    person = _merchant_person(text)
+    # A court's or a reporter's story names the merchant as the party that paid, sued or hired the agency
+    # (原告某商务公司, 某食品公司委托…, 泉州某服饰公司付了20万元); a merchant's own story names a person
+    # (吴某, 韩女士, 小彭) before the agency's people: whose promise it was and to whom it happened.
+    person = _merchant_party(text) or _merchant_person(text)
     if person is None:
         return claims
-    # A merchant's story names the merchant as a person (吴某, 韩女士, 小彭) before the agency's people:
-    # the first one is whose promise it was and to whom it happened.
     return [
         dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
         for c in claims
@@ -738,6 +739,31 @@ _PERSON = re.compile(
     rf"(?:小)?[{_SURNAMES}](?:某某?|先生|女士|小姐)(?!公司|企业|企業|品牌|店|电商|電商|网络|網絡|科技|传媒|團隊|团队)"
     rf"|小[{_SURNAMES}](?=[说說称稱表告])"
 )
+
+
+# The merchant as a party: a firm or a seller that sued, hired or paid. The agency's own kinds of firm
+# (传媒, 网络, 科技, 直播, 经纪 …) are the other side, and so are 被告 and the courts.
+_PARTY_NAME = r"[\u4e00-\u9fffA-Za-z*＊]{1,14}?(?:公司|商家|卖家|商行|厂)"
+_MERCHANT_PARTY = re.compile(
+    rf"原告(?:方)?\s*(?P<a>{_PARTY_NAME})"
+    rf"|(?P<b>{_PARTY_NAME})(?:\s*[(（][^)）]{{0,16}}[)）])?\s*(?:按约|先后|共计?|先)?"
+    r"(?:委托|花费了?|花了|付了|支付了?|交了|交纳了?|缴纳了?|花\s*\d|将[^，,。]{1,16}诉至|起诉|状告|把[^，,。]{1,16}告上)"
+)
+_AGENCY_KIND = re.compile(
+    r"传媒|傳媒|网络|網絡|科技|信息|資訊|文化|直播|经纪|經紀|娱乐|娛樂|广告|廣告|营销|營銷|运营|運營|电商|電商"
+    r"|法院|被告"
+)
+_PARTY_CUT = re.compile(
+    r".*(?:约定|由于|因为|认为|随后|最终|事后|于是|的|了|在|和|与|是|为|将|被|让|向|由|时|称|说|后|遂|该|这家|此)"
+)
+
+
+def _merchant_party(text: str) -> str | None:
+    for m in _MERCHANT_PARTY.finditer(text):
+        name = _PARTY_CUT.sub("", m.group("a") or m.group("b"))
+        if len(name) >= 3 and not _AGENCY_KIND.search(name):
+            return name
+    return None
 
 
 def _merchant_person(text: str) -> str | None:

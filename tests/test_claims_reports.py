@@ -267,3 +267,28 @@ def test_an_agency_named_as_such_speaks_of_its_own_size_and_a_court_orders_damag
         ("actual_outcome", "服务费", None, 3.5e4, None),
         ("actual_outcome", "违约金", None, 5000.0, None),
     ]
+
+
+def _clients(text: str) -> list[tuple]:
+    return [(c.kind, c.client) for c in extract(normalize(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "client"),
+    [
+        # The party that paid.
+        ("杭州某茶叶公司花费12万元请主播带货，最终销售额仅有900余元。", "杭州某茶叶公司"),
+        # The plaintiff, named after 原告, against an agency.
+        ("原告某服装公司与被告某网络科技公司签订协议，被告保证月销售额达到30万元。", "某服装公司"),
+        # The firm that hired the agency; the agency's director, a person, is not the client.
+        ("某食品公司委托某传媒公司直播带货，导演李某承诺销量不低于1万件，结果只卖出了80件。", "某食品公司"),
+    ],
+)
+def test_the_merchant_in_a_court_or_news_story_is_the_party_that_paid_sued_or_hired(text, client):
+    got = _clients(text)
+    assert got and all(c == client for _, c in got), got
+
+
+def test_an_agency_that_pays_is_not_taken_for_the_merchant():
+    got = _clients("某网络科技公司支付了违约金2万元，韩女士说店铺月销只有3000元。")
+    assert got and all(c == "韩女士" for _, c in got), got
