@@ -442,7 +442,8 @@ _AFTER_ONLY = re.compile(
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
 _METRIC_VALUE = re.compile(
-    rf"\s*(?:(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
+    # GMV规模约120亿元: the size of the metric; 现金流净流出2300万元: a cash flow out is below zero.
+    rf"\s*(?:规模|体量|总额)?\s*(?:(?P<out>净流出|流出)|(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of|了)?"
     rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
@@ -463,7 +464,7 @@ _FALL = re.compile(rf"{_DOWN}|降幅|跌幅|减|降|收窄|缩水|负增长|decr
 _NEGATIVE_GROWTH = re.compile(r"[-−]\s*[\d.]+\s*(?:%|％|个百分点)$")
 # 营收同比增长8%至4.3亿元: the level after the growth.
 _PCT_TO = re.compile(
-    rf"(?:%|％)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
+    rf"(?:%|％|个百分点)(?:\s*year[- ]over[- ]year)?\s*(?:至|到|达到|为|to\b)\s*(?:约|约为)?\s*{_CURRENCY}?"
     rf"\s*(?P<a>{_NUMX})"
 )
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
@@ -1435,14 +1436,16 @@ def _clause_numbers(
         if after is not None:
             break
         m = _METRIC_VALUE.match(clause, mm.end())
+        if m and m.group("out") and _METRICS[mm.group(0)] != "现金流":
+            m = None  # 流出 is a sign only of a cash flow
         if m and metric in _MONEY_METRICS and _COUNTED.match(clause, m.end("a")):
             continue  # 8个销售2个运营: people, not sales
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             after, pct = _value(m.group("a"))
             if pct and metric not in RATE_METRICS:
                 after = None
-            elif after is not None and m.group("neg"):
-                after = -after  # 扣非净利润为-120万元: a loss
+            elif after is not None and (m.group("neg") or m.group("out")):
+                after = -after  # 扣非净利润为-120万元: a loss; 现金流净流出2300万元
             elif after is not None and not pct:
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])

@@ -312,6 +312,8 @@ def _period_match_days(text: str, m: re.Match[str]) -> int | None:
         return None  # 23年营收, 24年Q3: a year written short, not 23 years
     if unit == "月":
         return None  # 三月 and 3月 are March; 三个月 is a period
+    if unit == "季度" and text[max(0, m.start() - 1) : m.start()] not in ("前", "近"):
+        return 90  # 三季度 is the third quarter, one quarter long; 前三季度 and 三个季度 are three
     if unit == "日" and (not token.isdigit() or _MONTH_BEFORE.search(text, max(0, m.start() - 4), m.start())):
         return None  # 6月18日 is a date
     if len(token) > 8:

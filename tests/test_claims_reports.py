@@ -292,3 +292,18 @@ def test_the_merchant_in_a_court_or_news_story_is_the_party_that_paid_sued_or_hi
 def test_an_agency_that_pays_is_not_taken_for_the_merchant():
     got = _clients("某网络科技公司支付了违约金2万元，韩女士说店铺月销只有3000元。")
     assert got and all(c == "韩女士" for _, c in got), got
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A cash flow out is below zero; 流出 elsewhere is no sign.
+        ("公司经营性现金流净流出2300万元。", [("company_metric", "现金流", None, -2.3e7, None)]),
+        # The size of a metric (规模) between it and its figure.
+        ("公司GMV规模约120亿元。", [("company_metric", "GMV", None, 1.2e10, None)]),
+        # A rate's change in points, then the level it came to.
+        ("公司毛利率同比下降3.5个百分点至28.6%。", [("company_metric", "毛利率", None, 28.6, -3.5)]),
+    ],
+)
+def test_cash_outflow_size_and_points_to_a_level(text, want):
+    _assert_read(text, want)

@@ -1,0 +1,23 @@
+"""Periods as reports write their quarters: a quarter named by its number is one quarter long."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.numbers import parse_period_days
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("三季度单季", 90),  # the third quarter
+        ("2025年一季度", 90),
+        ("4季度", 90),
+        ("前三季度", 270),  # the first three quarters together
+        ("三个季度", 270),
+        ("近两季度", 180),
+        ("一个季度", 90),
+    ],
+)
+def test_a_numbered_quarter_is_one_quarter_and_the_first_n_are_n(text, days):
+    assert parse_period_days(text) == days
