@@ -408,7 +408,7 @@ _DATE_SLOT = (
 )
 # A figure and its unit; N成 is N×10% (占比超五成), as `pipelines.numbers` reads it.
 _NUMX = rf"(?:{_NUM})(?:\s*(?:%|％|元|块)|成(?![交本功立为长员果绩不熟型品都了就]))?"
-_CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥)?\s*"
+_CURRENCY_SLOT = r"(?:人民币|RMB|US\$|HK\$|港币|港元|美元|¥|￥|\$)?\s*"
 _UP = r"提升|增长|增加|做到|涨到|飙升|提高|上升|突破|跃升|冲到|达到|变成|增至|涨至|激增|暴涨|大涨|大增|猛增"
 _DOWN = r"跌到|下降|降到|掉到|下滑|暴跌|减少|降低|跌至|降至|骤降|锐减|大跌|跌"
 # What may stand between 从/由 and the figure, and between 到 and the next: when the level was, how
@@ -420,7 +420,7 @@ _LEVEL_SLOT = (
 )
 _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}{_LEVEL_SLOT}"
-    rf"\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有)?\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
     rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
     rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
@@ -442,7 +442,7 @@ _AFTER_ONLY = re.compile(
     rf"|报收|收于)"
     rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
 )
-_CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥)"
+_CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥|\$)"
 _METRIC_VALUE = re.compile(
     # GMV规模约120亿元: the size of the metric; 现金流净流出2300万元: a cash flow out is below zero.
     rf"\s*(?:规模|体量|总额)?\s*(?:(?P<out>净流出|流出)|(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
@@ -455,9 +455,9 @@ _GROWTH = re.compile(
     # 增速为35%, 增长率达12%: the rate of growth named, then its figure.
     rf"(?P<dir>(?:增速|增长率|增长速度)(?:为|是|达到?|约为?)?|{_UP}|{_DOWN}|涨幅|增幅|降幅|跌幅|涨了|同比|环比|上涨|增|减|升|降|收窄|缩水|increase|decrease|growth|yoy"
     # up/down begin with their letter, not \b: a leading assertion turns off the regex's fast scan
-    rf"|rose|grew|jumped|surged|fell|dropped|declined|up(?<![A-Za-z]up)\b|down(?<![A-Za-z]down)\b)"
+    rf"|rose|grew|grow|boosted|boost|lifted|jumped|surged|fell|dropped|declined|up(?<![A-Za-z]up)\b|down(?<![A-Za-z]down)\b)"
     # we grew revenue 5%, grew our net revenues by 12%: the English verb before its metric.
-    rf"(?:[^\d，,。；;%到至为]{{0,5}}?|\s+(?:(?:our|its|total|net)\s+){{0,2}}(?:revenues?|sales|GMV|income)"
+    rf"(?:[^\d，,。；;%到至为]{{0,5}}?|\s+(?:[A-Za-z]+\s+){{0,3}}?(?:revenues?|sales|GMV|income|orders|traffic)"
     rf"\s+(?:by\s+)?)"
     rf"(?P<p>{_NUM})\s*(?:%|％|个百分点|成(?![交本功立为长员果绩不熟型品都了就]))"
 )
@@ -500,7 +500,9 @@ _MERCHANT = re.compile(
 )
 # A figure that moved: from … to, a growth, a multiple, a threshold broken.
 _CHANGE = re.compile(
-    rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
+    rf"(?:从|由)[^，,。；;]{{0,20}}?(?:{_UP}|到|至)|(?:{_UP})[^，,。；;]{{0,4}}?\d"
+    # 下滑了四成, 下降了30%: a fall told as a share
+    rf"|(?:{_UP}|{_DOWN})了?\s*(?:约|近|超过?)?\s*(?:\d|[一二两三四五六七八九]成)|翻了?\s*(?:[\d一二两三四五六七八九十]|倍|番)"
     rf"|翻倍|翻番|(?<![打识突])破\s*[\d一二两三四五六七八九十百千万亿]|[\d万亿千%]\s*(?:{_ARROW_SIGN})\s*\d"
     rf"|\b(?:rose|grew|increased|jumped|surged|doubled|tripled|fell|dropped|declined)\b"
 )

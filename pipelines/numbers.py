@@ -269,6 +269,31 @@ PERIOD = re.compile(
 )
 
 
+# English pages: "within six months", "in 3 months", "a 12-month contract", "after one year".
+_EN_COUNT = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_EN_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 90, "year": 365}
+EN_PERIOD = re.compile(
+    r"\b(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|an?)[\s-]+"
+    r"(?P<u>day|week|month|quarter|year)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _en_periods(text: str) -> list[tuple[int, int, int]]:
+    if not text.isascii() and not re.search(r"[A-Za-z]{3}", text):
+        return []  # no English words: skip the scan
+    out = []
+    for m in EN_PERIOD.finditer(text):
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else _EN_COUNT[n]
+        if count:
+            out.append((m.start(), m.end(), count * _EN_UNIT_DAYS[m.group("u").lower()]))
+    return out
+
+
 def parse_period_days(text: str) -> int | None:
     """The first period in the text, in days: 三个月 → 90, 半年 → 182, 一年半 → 547, 两周 → 14; else None.
 
@@ -277,11 +302,8 @@ def parse_period_days(text: str) -> int | None:
     """
     if not isinstance(text, str):
         return None
-    for m in PERIOD.finditer(text):
-        days = _period_match_days(text, m)
-        if days is not None:
-            return days
-    return None
+    found = period_matches(text)
+    return found[0][2] if found else None
 
 
 def period_matches(text: str) -> list[tuple[int, int, int]]:
@@ -291,7 +313,8 @@ def period_matches(text: str) -> list[tuple[int, int, int]]:
         days = _period_match_days(text, m)
         if days is not None:
             out.append((m.start(), m.end(), days))
-    return out
+    english = _en_periods(text)
+    return sorted(out + english) if english else out
 
 
 def _period_match_days(text: str, m: re.Match[str]) -> int | None:

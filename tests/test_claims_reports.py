@@ -307,3 +307,31 @@ def test_an_agency_that_pays_is_not_taken_for_the_merchant():
 )
 def test_cash_outflow_size_and_points_to_a_level(text, want):
     _assert_read(text, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Qualifiers before the level a story starts from.
+        ("合作期间，店铺销售额从约3万提升至超10万。", [("success_case", "销售额", 3e4, 1e5, 233.3333)]),
+        ("客户店铺的日均访客从不到500人增长到3000多人。", [("success_case", "访客", 500.0, 3000.0, 500.0)]),
+        # A fall told as a share is what happened.
+        ("托管了半年，店铺销售额下滑了四成。", [("actual_outcome", "销售额", None, None, -40.0)]),
+        # Dollar amounts and an English verb before its metric.
+        (
+            "After six months with them, our monthly sales dropped from $40,000 to $12,000.",
+            [("actual_outcome", "销售额", 4e4, 1.2e4, -70.0)],
+        ),
+        (
+            "We helped a skincare brand grow its Tmall GMV by 180% in one year.",
+            [("success_case", "GMV", None, None, 180.0)],
+        ),
+    ],
+)
+def test_story_forms_with_qualifiers_falls_and_english(text, want):
+    _assert_read(text, want)
+
+
+def test_an_english_story_carries_its_period():
+    (claim,) = extract("After six months with them, our monthly sales dropped from $40,000 to $12,000.")
+    assert claim.period_days == 180

@@ -21,3 +21,22 @@ from pipelines.numbers import parse_period_days
 )
 def test_a_numbered_quarter_is_one_quarter_and_the_first_n_are_n(text, days):
     assert parse_period_days(text) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("within six months", 180),
+        ("in 3 months", 90),
+        ("a 12-month contract", 360),
+        ("after one year with them", 365),
+        ("2 weeks later", 14),
+        # Chinese and English in one text: the first period in the text.
+        ("三个月后 and 2 weeks", 90),
+        # An ordinal quarter or a year named is no duration.
+        ("in the first quarter", None),
+        ("Q3 2023 revenue", None),
+    ],
+)
+def test_english_periods(text, days):
+    assert parse_period_days(text) == days
