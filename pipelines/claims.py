@@ -124,6 +124,8 @@ _METRICS: dict[str, str] = {
     "纯利": "利润",
     "盈利": "利润",
     "毛利": "毛利",
+    "毛利润": "毛利",
+    "毛利额": "毛利",
     "gross profit": "毛利",
     "Gross profit": "毛利",
     "operating income": "利润",
@@ -1456,7 +1458,9 @@ def _clause_numbers(
             elif after is not None and not pct:
                 # 营收在2.1亿至2.6亿元之间, 3-5万: a range's lower bound, the level it at least states.
                 rng = parse_amount_range(clause[m.start("a") : m.start("a") + 24])
-                after = rng[0] if rng and rng[0] != rng[1] and after in rng else after
+                # 8-10亿元: the unit written once, after the second figure, is the first one's too (the
+                # window starts at this figure: a range found there is this figure's).
+                after = rng[0] if rng and rng[0] != rng[1] else after
     for mm in reversed(mms):
         if after is not None:
             break
@@ -1714,6 +1718,9 @@ def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
     return out
 
 
+_RANGE_GAP = re.compile(r"\s*(?:-|~|～|—|–|到|至)\s*")
+
+
 _SEGMENT = re.compile(r"\s*[:：]\s*[\u4e00-\u9fffA-Za-z、及与和]{2,24}(?=\s*[(（]|\s+[-−]?\d)")
 
 
@@ -1732,6 +1739,8 @@ def _row_figures(clause: str, start: int) -> tuple[float | None, float | None] |
         text = n.text
         is_year = not n.percent and 1900 <= n.value <= 2100 and float(n.value).is_integer()
         is_year = is_year and "," not in text and "." not in text
+        if cols and _RANGE_GAP.fullmatch(gap):
+            return None  # 8-10亿元, 3~5万: a range, not two columns
         if not _ROW_GAP.match(gap) or n.percent:
             break
         pos = start + n.end

@@ -335,3 +335,22 @@ def test_story_forms_with_qualifiers_falls_and_english(text, want):
 def test_an_english_story_carries_its_period():
     (claim,) = extract("After six months with them, our monthly sales dropped from $40,000 to $12,000.")
     assert claim.period_days == 180
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A range with its unit written once, after the second figure: the lower bound, not two columns.
+        ("公司预计全年营收8-10亿元。", [("company_metric", "营收", None, 8e8, None)]),
+        ("该公司营收约3~5亿元。", [("company_metric", "营收", None, 3e8, None)]),
+        # 毛利润 and 毛利额 are gross profit.
+        ("公司毛利润为5.6亿元。", [("company_metric", "毛利", None, 5.6e8, None)]),
+    ],
+)
+def test_ranges_and_gross_profit(text, want):
+    _assert_read(text, want)
+
+
+def test_a_table_row_still_reads_two_columns():
+    got = _read("公司2024年营收8.8亿元。\n营业收入 2024年 8.8亿元 2023年 8.4亿元")
+    assert ("company_metric", "营收", 8.4e8, 8.8e8, pytest.approx(4.7619, abs=1e-3)) in got
