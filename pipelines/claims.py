@@ -1297,6 +1297,8 @@ def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], o
 # A clause that is only the link and the figure (…，为-55.15万元): it goes on with the metric the clause
 # before named without a figure.
 _LINKED = re.compile(
+    # …销售净利率仍为负，上半年这一指标为-2.2%: the metric referred back to, with its time.
+    r"\s*(?:(?:[上下]半年|全年|今年|去年|同期|报告期内?|本季度|一季度|前三季度)\s*)?(?:(?:这一|该|此项?|这个)指标\s*)?"
     rf"\s*(?:则|即|均)?\s*(?:为|是|达到?|录得|约为|共计|合计)\s*(?:约|近|超过?)?\s*{_CURRENCY_SLOT}"
     rf"(?P<neg>[-−])?(?P<a>{_NUMX})"
 )

@@ -354,3 +354,10 @@ def test_ranges_and_gross_profit(text, want):
 def test_a_table_row_still_reads_two_columns():
     got = _read("公司2024年营收8.8亿元。\n营业收入 2024年 8.8亿元 2023年 8.4亿元")
     assert ("company_metric", "营收", 8.4e8, 8.8e8, pytest.approx(4.7619, abs=1e-3)) in got
+
+
+def test_a_metric_referred_back_to_takes_the_figure_after_it():
+    got = _read("该公司的销售净利率目前仍处于负值区间，上半年这一指标为-1.8%。")
+    assert got == [("company_metric", "净利率", None, -1.8, None)]
+    got = _read("公司净利润持续承压，上半年为-3200万元。")
+    assert got == [("company_metric", "利润", None, -3.2e7, None)]
