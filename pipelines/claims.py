@@ -158,6 +158,7 @@ _METRICS: dict[str, str] = {
     "net margin": "净利率",
     "Net margin": "净利率",
     "市值": "市值",
+    "每股收益": "每股收益",
     "股价": "股价",
     "收盘价": "股价",
     "收盘报": "股价",
@@ -405,7 +406,7 @@ _DATE = re.compile(
 )
 # 从2021年的3.2亿元增长至2023年的4.5亿元: a date before an amount is part of the slot.
 _DATE_SLOT = (
-    r"(?:(?:(?:19|20)\d{2}\s*年(?:度|末|初|底)?|上年同期|去年同期|上年度?|去年|上一年度?|今年|本年度?)"
+    r"(?:(?:(?:19|20)\d{2}\s*年(?:度|末|初|底|中)?|上年同期|去年同期|上年度?|去年|上一年度?|今年|本年度?)"
     r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?的?\s*)?"
 )
 # A figure and its unit; N成 is N×10% (占比超五成), as `pipelines.numbers` reads it.
@@ -1351,13 +1352,16 @@ def _labelled_figure(
             continue
         value, _ = _value(m.group(key))
         label = _LABEL_CUT.sub("", _LABEL_TAIL.sub("", m.group("label") or m.group("glabel")))
-        if value is None or len(label) < 2:
-            continue
+        if value is None or len(label) < 2 or label[0] in _UNIT_CHARS:
+            continue  # 元同比 (…-0.18元同比下降): the tail of a figure before, no label
         if key == "a":
             return label, None, value, None
         sign = -1.0 if _FALL.search(m.group("dir")) or m.group("dir") == "缩小" else 1.0
         return label, None, None, sign * value
     return None
+
+
+_UNIT_CHARS = frozenset("元万亿千百块%％")
 
 
 def _clause_kind(kind: str, clause: str) -> str:

@@ -361,3 +361,10 @@ def test_a_metric_referred_back_to_takes_the_figure_after_it():
     assert got == [("company_metric", "净利率", None, -1.8, None)]
     got = _read("公司净利润持续承压，上半年为-3200万元。")
     assert got == [("company_metric", "利润", None, -3.2e7, None)]
+
+
+def test_mid_year_dates_in_a_story_of_levels_and_earnings_per_share():
+    got = _read("公司合作品牌数量从高峰期的超40个锐减至2024年中的15个。")
+    assert got[0][:4] == ("company_metric", "客户数", 40.0, 15.0)
+    got = _read("业绩摘要 - 营业收入2.1亿元同比下降8.2% - 基本每股收益-0.12元同比下降120.5%")
+    assert got[1] == ("company_metric", "每股收益", None, -0.12, -120.5)
