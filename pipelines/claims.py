@@ -87,7 +87,6 @@ _METRICS: dict[str, str] = {
     "月销售": "销售额",
     "业绩": "销售额",
     "月销": "销售额",
-    "年销": "销售额",
     "日销": "销售额",
     "流水": "销售额",
     "销售": "销售额",
@@ -159,6 +158,21 @@ _METRICS: dict[str, str] = {
     "Net margin": "净利率",
     "市值": "市值",
     "每股收益": "每股收益",
+    # The other lines of a report: its expenses and its balance sheet.
+    "销售费用": "费用",
+    "研发费用": "费用",
+    "研发投入": "费用",
+    "管理费用": "费用",
+    "营销费用": "费用",
+    "市场推广费": "费用",
+    "资产总额": "资产",
+    "总资产": "资产",
+    "净资产": "资产",
+    "净资产收益率": "ROE",
+    "operating cash flow": "现金流",
+    "Operating cash flow": "现金流",
+    "free cash flow": "现金流",
+    "Free cash flow": "现金流",
     "股价": "股价",
     "收盘价": "股价",
     "收盘报": "股价",
@@ -310,7 +324,9 @@ _FINANCIAL: dict[str, str] = {
     "收了": "费用",
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
-_MONEY_METRICS = frozenset({"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流"})
+_MONEY_METRICS = frozenset(
+    {"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流", "费用", "资产"}
+)
 RATE_METRICS = frozenset(
     {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
     | {"ROE", "退款比例"}
@@ -353,6 +369,8 @@ _METRIC_IN_CONTEXT = re.compile(
     + rf"|服务[了过]?的?(?:客户|品牌|商家)(?={_COUNT_AHEAD}[家个位])"
     # 员工600多人, 公司现有400余人: the company's staff.
     + rf"|员工(?:人数|总数)?(?={_COUNT_AHEAD}(?:人|名))"
+    # 年销 (a year's sales), not the 年 of a date before 销售费用 (2024年销售费用)
+    + r"|(?<![\d〇零一二三四五六七八九])年销"
     # 品牌数, 店铺数 — not 品牌数字营销, 店铺数据
     + r"|(?:品牌|店铺)数(?![字码据])"
     + rf"|(?:公司|集团|团队)现?有(?={_COUNT_AHEAD}(?:人|名员工|位员工))"
@@ -395,7 +413,7 @@ _SERVED = {f"服务{v}{d}{n}" for v in ("", "了", "过") for d in ("", "的") f
 _METRICS.update(dict.fromkeys(_SERVED, "客户数"))
 _METRICS.update(dict.fromkeys(("员工", "员工人数", "员工总数"), "员工数"))
 _METRICS.update({f"{w}{n}有": "员工数" for w in ("公司", "集团", "团队") for n in ("", "现")})
-_METRICS.update({"品牌数": "客户数", "店铺数": "店铺数"})
+_METRICS.update({"品牌数": "客户数", "店铺数": "店铺数", "年销": "销售额"})
 _FINANCIAL_RE = re.compile("|".join(sorted(map(re.escape, _FINANCIAL), key=len, reverse=True)))
 
 _NUM = re.sub(r"\(\?P<\w+>", "(?:", NUMBER.pattern)
@@ -581,7 +599,7 @@ _COMPANY_FIGURE = re.compile(
     r"|year[- ]over[- ]year"
 )
 _COMPANY_MONEY = re.compile(
-    r"营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
+    r"资产总额|总资产|净资产|销售费用|研发费用|管理费用|营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
 )
 _SHOP = re.compile(r"店|客户|品牌方|商家")
 # Money paid or lost in a clause: what happened, even inside a sentence that reports a promise.

@@ -368,3 +368,18 @@ def test_mid_year_dates_in_a_story_of_levels_and_earnings_per_share():
     assert got[0][:4] == ("company_metric", "客户数", 40.0, 15.0)
     got = _read("业绩摘要 - 营业收入2.1亿元同比下降8.2% - 基本每股收益-0.12元同比下降120.5%")
     assert got[1] == ("company_metric", "每股收益", None, -0.12, -120.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # Expenses and the balance sheet: a report's other lines. The 年 of a date before 销售费用 is no
+        # year's sales.
+        ("公司2024年销售费用为3.2亿元，同比增长12%。", [("company_metric", "费用", None, 3.2e8, 12.0)]),
+        ("报告期末公司资产总额12.65亿元。", [("company_metric", "资产", None, 1.265e9, None)]),
+        # A year's sales stay a year's sales.
+        ("店铺年销突破5000万。", [("success_case", "销售额", None, 5e7, None)]),
+    ],
+)
+def test_expenses_assets_and_a_years_sales(text, want):
+    _assert_read(text, want)
