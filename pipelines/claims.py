@@ -370,7 +370,8 @@ _METRIC_IN_CONTEXT = re.compile(
     # 员工600多人, 公司现有400余人: the company's staff.
     + rf"|员工(?:人数|总数)?(?={_COUNT_AHEAD}(?:人|名))"
     # 年销 (a year's sales), not the 年 of a date before 销售费用 (2024年销售费用)
-    + r"|(?<![\d〇零一二三四五六七八九])年销"
+    # (the lookbehind after the letters: a leading assertion turns off the fast scan)
+    + r"|年销(?<![\d〇零一二三四五六七八九]年销)"
     # 品牌数, 店铺数 — not 品牌数字营销, 店铺数据
     + r"|(?:品牌|店铺)数(?![字码据])"
     + rf"|(?:公司|集团|团队)现?有(?={_COUNT_AHEAD}(?:人|名员工|位员工))"
