@@ -1308,8 +1308,10 @@ def _bare_level(clause: str, metric: str, period_spans: list[tuple[int, int]], o
     for n in numbers(clause):
         if n.bare_unit or _overlaps(n.start, n.end, period_spans, offset):
             continue
-        if n.percent != (metric in RATE_METRICS) or not _is_money(clause, n):
+        if n.percent != (metric in RATE_METRICS):
             continue
+        if (metric in _MONEY_METRICS or not _COUNTED.match(clause, n.end)) and not _is_money(clause, n):
+            continue  # …，结果一个月才出了200单: a count is the level of a count (销量, 订单), not of money
         return n.value
     return None
 

@@ -383,3 +383,12 @@ def test_mid_year_dates_in_a_story_of_levels_and_earnings_per_share():
 )
 def test_expenses_assets_and_a_years_sales(text, want):
     _assert_read(text, want)
+
+
+def test_a_count_promised_and_the_count_that_came():
+    got = _read("他们说保底销量3000单，结果一个月才出了150单。")
+    want = [("promise", "销量", None, 3000.0), ("actual_outcome", "销量", None, 150.0)]
+    assert [g[:4] for g in got] == want
+    # A money metric's level is still no count of orders.
+    got = _read("承诺月销10万，结果一个月才出了3单。")
+    assert ("actual_outcome", "销售额", None, 3.0, None) not in got
