@@ -444,7 +444,8 @@ _FROM_TO = re.compile(
     rf"(?:从|由)\s*{_DATE_SLOT}{_LEVEL_SLOT}"
     rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有)?\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
     rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
-    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    # 从几百涨到上万: 上万 is ten thousand and more, the least it says
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩|上)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -492,7 +493,7 @@ _PCT_TO = re.compile(
     rf"\s*(?P<a>{_NUMX})"
 )
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
-_VALUE_BEFORE = re.compile(rf"(?P<a>{_NUMX})\s*的?\s*$")
+_VALUE_BEFORE = re.compile(rf"(?<!第)(?P<a>{_NUMX})\s*的?\s*$")  # not 第一 (合作第一年销售额…)
 _DELTA_TO = re.compile(
     rf"(?P<dir>增加|增长|提升|提高|上升|减少|下降|下滑|降低)了?\s*(?:约)?\s*{_CURRENCY_SLOT}(?P<d>{_NUMX})"
     rf"\s*(?:至|到)\s*{_CURRENCY_SLOT}(?P<a>{_NUMX})(?!\s*[倍番])"  # 增长3到5倍 is a range of multiples

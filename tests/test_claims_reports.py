@@ -392,3 +392,16 @@ def test_a_count_promised_and_the_count_that_came():
     # A money metric's level is still no count of orders.
     got = _read("承诺月销10万，结果一个月才出了3单。")
     assert ("actual_outcome", "销售额", None, 3.0, None) not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # 第一年 is an ordinal, not a figure before the metric: the growth clause and its level read.
+        ("合作第一年销售额翻倍，达到800万元。", [("success_case", "销售额", None, 8e6, 100.0)]),
+        # 几百 and 上万: the least they say.
+        ("直播间场观从几百涨到上万。", [("success_case", "观看", 100.0, 1e4, 9900.0)]),
+    ],
+)
+def test_ordinals_and_vague_levels(text, want):
+    _assert_read(text, want)
