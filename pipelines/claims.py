@@ -1589,6 +1589,10 @@ def _financial_claims(
         before_cue = [c for c in cues if c.end() <= n.start and n.start - c.end() <= 10]
         after_cue = [c for c in cues if c.start() >= n.end and c.start() - n.end <= 6]
         cue = noun or (before_cue[-1] if before_cue else None) or (after_cue[0] if after_cue else None)
+        if n.percent and cue is not None and _FINANCIAL[cue.group(0)] not in RATE_METRICS:
+            # 5000的服务费加3个点的提成: a percent goes with the rate word next to it, not the fee before
+            rates = [c for c in after_cue + before_cue[::-1] if _FINANCIAL[c.group(0)] in RATE_METRICS]
+            cue = rates[0] if rates else cue
         if cue is None:
             continue
         metric = _FINANCIAL[cue.group(0)]
@@ -1612,7 +1616,7 @@ def _financial_claims(
 
 # Money won back: a share of the fee before it (追回了70%服务费) is the share refunded.
 _REFUND_SHARE = re.compile(r"(?:追回|退还|退回|返还|要回|拿回)了?\s*(?:约|近|超过?)?\s*$")
-_PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退")
+_PRICE_LOST = re.compile(r"被骗|骗|损失|白花|打水漂|只|仅|才|却|结果|没有|没|退|反而|亏|降到|跌|掉到")
 _EN_VALUE = re.compile(
     rf"(?:[A-Za-z ,'-]|(?<!\d)(?:19|20)\d\d(?!\d)){{0,80}}?"
     rf"\b(?:was|were|totaled|totalled|amounted to|reached|came in at|stood at"

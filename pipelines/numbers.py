@@ -86,7 +86,8 @@ def _mul_of(m: re.Match[str]) -> bool:
     return bool(m.group("mul")) or any(c in "十百千万亿" for c in (m.group("cn") or ""))
 
 
-_PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点)")
+# 3个点的提成, 扣5个点: a point is a percent in fee talk (not 三点钟, 几个点位).
+_PERCENT_AFTER = re.compile(r"\s*(?:%|％|个百分点|个点(?![钟位]))")
 
 
 @dataclass(frozen=True)

@@ -405,3 +405,12 @@ def test_a_count_promised_and_the_count_that_came():
 )
 def test_ordinals_and_vague_levels(text, want):
     _assert_read(text, want)
+
+
+def test_fee_talk_points_and_a_price_paid_for_a_fall():
+    got = _read("我交了每月5000的服务费加3个点的提成，三个月店铺销售额才2万。")
+    assert ("actual_outcome", "提成", None, 3.0, None) in got
+    got = _read("找他们做了半年，花了将近6万，销量反而从每天30单降到了10单。")
+    assert got[0] == ("actual_outcome", "费用", None, 6e4, None)
+    # A price quoted with nothing gone wrong stays no claim.
+    assert _read("他家代运营的报价是每月5000元加3个点提成。") == []

@@ -40,3 +40,11 @@ def test_a_numbered_quarter_is_one_quarter_and_the_first_n_are_n(text, days):
 )
 def test_english_periods(text, days):
     assert parse_period_days(text) == days
+
+
+def test_points_are_percent_in_fee_talk_but_not_a_clock():
+    from pipelines.numbers import numbers
+
+    (n,) = numbers("3个点的提成")
+    assert n.percent and n.value == 3.0
+    assert not any(x.percent for x in numbers("下午3个点钟见"))
