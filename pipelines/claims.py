@@ -494,6 +494,7 @@ _PCT_TO = re.compile(
 )
 # 承诺300万营业额, 5.8亿元销售收入: the amount right before the metric word.
 _VALUE_BEFORE = re.compile(rf"(?<!第)(?P<a>{_NUMX})\s*的?\s*$")  # not 第一 (合作第一年销售额…)
+_MONEY_UNIT_CHAR = re.compile(r"[万亿千百元]")
 _DELTA_TO = re.compile(
     rf"(?P<dir>增加|增长|提升|提高|上升|减少|下降|下滑|降低)了?\s*(?:约)?\s*{_CURRENCY_SLOT}(?P<d>{_NUMX})"
     rf"\s*(?:至|到)\s*{_CURRENCY_SLOT}(?P<a>{_NUMX})(?!\s*[倍番])"  # 增长3到5倍 is a range of multiples
@@ -532,10 +533,13 @@ _CHANGE = re.compile(
 # What a shop reached (实现销售额5000万元, 成长为类目TOP3, 位列类目第三).
 _ACHIEVED = re.compile(r"实现|达成|成长为|跻身|位列|冲进|冲上|登上|稳定在|保持在|维持在|累计")
 # The company speaking of itself as a whole: its staff, its brands served, its yearly totals.
+# (One alternative per subject word: a pattern whose branches share their first words scans faster.)
 _COMPANY_SELF = re.compile(
-    r"(?:公司|集团|我司|本公司)(?:的)?(?:服务|合作|运营)?的?(?:品牌|客户|店铺)(?:数|总数|数量)"
-    r"|(?:公司|集团)现?有\s*(?:超过|近|约)?\s*\d[\d,]*\s*[多余]?\s*(?:人|名员工)"
-    r"|(?:公司|集团|我司|本公司|服务商|代运营商)(?:目前|现有|旗下|已|累计|员工|全年|年度)|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
+    r"(?:公司|集团|我司|本公司|服务商|代运营商)"
+    r"(?:目前|现有|旗下|已|累计|员工|全年|年度"
+    r"|现?有\s*(?:超过|近|约)?\s*\d[\d,]*\s*[多余]?\s*(?:人|名员工)"
+    r"|的?(?:服务|合作|运营)?的?(?:品牌|客户|店铺)(?:数|总数|数量))"
+    r"|员工(?:超过|近|约|达)|累计服务|服务品牌(?:累计|超过|达)"
 )
 # Advice and questions (想要月销破万…, 如何让流量从0到1？) talk of figures nobody reached.
 # A platform's or a market's figures (天猫平台GMV同比增长8%) are nobody's case either.
@@ -1065,8 +1069,12 @@ def _clause_claims(
         if prior:  # read apart, and blanked so its 亏损 or figure is not taken for the clause's own
             clause = clause[: prior.start()] + " " * (prior.end() - prior.start()) + clause[prior.end() :]
         mms = list(_METRIC_RE.finditer(clause))
-        listed = _figures_before_metrics(
-            clause, mms, (clause_kind, client, period, sentence), period_spans, cm.start()
+        listed = (
+            len(mms) >= 2
+            and "的" in clause
+            and _figures_before_metrics(
+                clause, mms, (clause_kind, client, period, sentence), period_spans, cm.start()
+            )
         )
         if listed:
             out.extend(listed)  # 12.3亿元的营收和8000万元的净利润: each figure before its own metric
@@ -1437,7 +1445,7 @@ def _clause_numbers(
         m = _DELTA_TO.search(clause)  # 同比减少1.2亿元至6.8亿元: the change in money, then the level
         if m and not _overlaps(m.start("a"), m.end("a"), period_spans, offset):
             (delta, d_pct), (level, a_pct) = _value(m.group("d")), _value(m.group("a"))
-            money = re.search(r"[万亿千百元]", m.group("d")) is not None
+            money = _MONEY_UNIT_CHAR.search(m.group("d")) is not None
             if delta is not None and level is not None and not d_pct and not a_pct and money:
                 after = level
                 before = level + delta if re.match(_DOWN, m.group("dir")) else level - delta

@@ -283,8 +283,11 @@ EN_PERIOD = re.compile(
 )
 
 
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{3}")
+
+
 def _en_periods(text: str) -> list[tuple[int, int, int]]:
-    if not text.isascii() and not re.search(r"[A-Za-z]{3}", text):
+    if not text.isascii() and not _ENGLISH_WORD.search(text):
         return []  # no English words: skip the scan
     out = []
     for m in EN_PERIOD.finditer(text):
