@@ -51,6 +51,7 @@ holds both languages); `evidence` lists `source:native_id`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -63,7 +64,7 @@ from pipelines.case_pages import YEAR_MONTH
 from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, ITEM_TYPES, VERDICTS
 from pipelines.messages import Message
 from pipelines.names import name_key
-from pipelines.numbers import numbers
+from pipelines.numbers import Number, numbers
 
 # The window around a claim in which the client's own words count: the claimed period itself, plus a
 # month either side, since complaints are filed and reviews written some weeks after the events.
@@ -746,7 +747,7 @@ def _lower_end(hit: dict, claim: dict) -> float | None:
     before, after = _sales_level(claim, "before"), _sales_level(claim, "after")
     if before is None or after is None or after <= before:
         return None
-    found = [n for n in numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
+    found = [n for n in _numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
     amounts = [float(n.value) for n in found if not n.percent]
     start = [v for v in amounts if abs(v - before) <= NUMBER_TOLERANCE * before]
     if not start or any(abs(v - after) <= NUMBER_TOLERANCE * after for v in amounts):
@@ -764,13 +765,18 @@ _MONEY_AFTER = re.compile(r"\s*(?:[万亿元Ww]|千万|百万)")
 _AGENCY_SCALE = re.compile(r"操盘|累计|不在少数|好几家|服务过|服务品牌|深耕|年GMV破|团队")
 
 
-def _money_levels(text: str) -> list[float]:
+@functools.lru_cache(maxsize=1 << 16)
+def _money_levels(text: str) -> tuple[float, ...]:
     """Sales-sized money amounts in the text, in order (≥ MIN_SALES_LEVEL, with a money unit)."""
+    return tuple(_money_levels_of(text))
+
+
+def _money_levels_of(text: str) -> list[float]:
     out = []
     for para in (text or "").split("\n"):
         if _AGENCY_SCALE.search(para):
             continue
-        for n in numbers(para):
+        for n in _numbers(para):
             if n.percent or n.value < MIN_SALES_LEVEL:
                 continue
             if n.bare_unit or _MONEY_AFTER.match(para, n.end) or re.search(r"[万亿元Ww]", n.text):
@@ -848,9 +854,22 @@ def _corroborates(hit: dict, claim: pd.Series) -> bool:
     return hit["sentiment_label"] == 1 and bool(GROWTH_WORDS.search(text))
 
 
-def _amounts(text: str) -> list[float]:
+# The rules read the same texts' figures again and again (a client's review against each of its
+# provider's case rows, a page's text for every row of it, by several rules): each distinct text is
+# read once per process. Texts are keys by reference; the results are tuples (nothing mutates them).
+@functools.lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> tuple[Number, ...]:
+    return tuple(numbers(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _amounts(text: str) -> tuple[float, ...]:
+    return tuple(_amounts_of(text))
+
+
+def _amounts_of(text: str) -> list[float]:
     out = []
-    for n in numbers(text):
+    for n in _numbers(text):
         if not n.percent and not n.bare_unit:
             out.append(float(n.value))
     return out
