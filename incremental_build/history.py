@@ -28,7 +28,7 @@ import json
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,18 +136,19 @@ def gone_row(item: contracts.Disappearance, rel: str) -> dict[str, Any]:
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|w|W|亿|千|元)?|[零一二两三四五六七八九十百千万亿]{2,}")
 
 
-def case_figures(text: str | None) -> str | None:
+def case_figures(text: str | None, normalize_with: Callable[[str], str] | None = None) -> str | None:
     """A case page's figures, as JSON: every figure written in it, in order (`numbers`), and the
     success claims the extractor reads from it (`claims`: metric, before, after, growth, period).
     The numbers decide a change: the extractor does not read every sentence form, and a page that
     rewrote a figure in other words changed its figures too. None when the page writes none (the
-    numbers only in an image)."""
+    numbers only in an image). `normalize_with`: `normalize`, or a caller's cache of it (the text work
+    has normalised the same text already)."""
     if not isinstance(text, str) or not text:
         return None
     from pipelines.claims import extract
     from pipelines.text import normalize
 
-    clean = normalize(text)
+    clean = (normalize_with or normalize)(text)
     numbers = [m.group(0).replace(" ", "") for m in _FIGURE.finditer(clean)]
     if not numbers:
         return None
