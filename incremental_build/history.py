@@ -371,7 +371,9 @@ def with_history(docs: pd.DataFrame, per_doc: pd.DataFrame, changes: pd.DataFram
     docs = _typed_history(docs)
     if docs.empty or per_doc.empty:
         return docs
-    at = docs["doc_id"].isin(per_doc["doc_id"]).to_numpy()
+    # In arrow: pandas' isin over 10^6 arrow strings goes through Python objects.
+    touched = pa.array(per_doc["doc_id"], pa.string())
+    at = pc.is_in(pa.array(docs["doc_id"], pa.string()), value_set=touched).to_numpy(zero_copy_only=False)
     if not at.any():
         return docs
     per = per_doc.set_index("doc_id")
@@ -379,7 +381,8 @@ def with_history(docs: pd.DataFrame, per_doc: pd.DataFrame, changes: pd.DataFram
     for col in ("versions", "rating_first"):
         docs.loc[at, col] = pd.to_numeric(per[col].reindex(ids), errors="coerce").to_numpy(dtype="float64")
     for col in ("first_seen_at", "last_seen_at", "gone_at"):
-        docs.loc[at, col] = to_utc(per[col].reindex(ids)).to_numpy()
+        # Set as a tz-aware series (aligned on the rows): as a numpy array it became 10^6 Timestamp objects.
+        docs.loc[at, col] = to_utc(per[col].reindex(ids)).set_axis(ids.index)
     docs.loc[at, "gone_how"] = per["gone_how"].reindex(ids).to_numpy(dtype=object)
     kinds = changes.groupby("doc_id")["change"].agg(lambda s: sorted(set(s))) if len(changes) else pd.Series()
     counts = changes.groupby("doc_id").size() if len(changes) else pd.Series(dtype="float64")

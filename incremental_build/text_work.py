@@ -59,7 +59,8 @@ def _read(df: pd.DataFrame, norm: Callable[[str], str] = normalize) -> pd.DataFr
     if FIGURES_OF in df.columns:
         cases = df["kind"].isin(contracts.CASE_KINDS).to_numpy()
         texts = df[FIGURES_OF].to_numpy(dtype=object)
-        df[FIGURES] = _objects([case_figures(t, norm) if c else None for t, c in zip(texts, cases, strict=True)])
+        figures = [case_figures(t, norm) if c else None for t, c in zip(texts, cases, strict=True)]
+        df[FIGURES] = _objects(figures)
         df = df.drop(columns=[FIGURES_OF])
     return df
 

@@ -243,11 +243,11 @@ def test_reply_timestamps_read_as_pandas_reads_them(value):
     # The plain ISO form takes a faster path than pandas' parser: the same instant, or None alike.
     from pipelines.replies import timestamp
 
-    expected = None if value in (None, "") else pd.to_datetime(value, utc=True, errors="coerce", format="ISO8601")
+    parsed = pd.to_datetime(value, utc=True, errors="coerce", format="ISO8601") if value else None
     got = timestamp(value)
-    assert (got is None) == (expected is None or pd.isna(expected))
+    assert (got is None) == (parsed is None or pd.isna(parsed))
     if got is not None:
-        assert got == expected and str(got.tz) == "UTC"
+        assert got == parsed and str(got.tz) == "UTC"
 
 
 def test_article_date_printed_relative_is_read_against_the_fetch_day(tree):
