@@ -65,6 +65,7 @@ from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, 
 from pipelines.messages import Message
 from pipelines.names import name_key
 from pipelines.numbers import Number, numbers
+from reputation.frames import records
 
 # The window around a claim in which the client's own words count: the claimed period itself, plus a
 # month either side, since complaints are filed and reviews written some weeks after the events.
@@ -224,6 +225,9 @@ def copied_from_other(case: dict, ev: CaseEvidence) -> Verdict | None:
     return _verdict("duplicated", Message("copied_from_other", {"other": other}), evidence, strength)
 
 
+_ONE_MONTH = pd.DateOffset(months=1)
+
+
 def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     """Rule 4: the case starts before the company was registered. Month precision: a page says
     "2019年10月"; a company registered on 6 October could have started that month, so only a start
@@ -232,7 +236,7 @@ def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     if r is None or not case["_start_stated"]:
         return None
     est, start = r.get("established"), case["_start"]
-    if est is None or pd.isna(est) or pd.isna(start) or start + pd.DateOffset(months=1) > est:
+    if est is None or pd.isna(est) or pd.isna(start) or start + _ONE_MONTH > est:
         return None
     msg = Message("before_registration", {"start": f"{start:%Y-%m}", "established": str(est.date())})
     return _verdict("refuted", msg, [r["evidence"]])
@@ -399,7 +403,7 @@ def check_claims(
     c = c[~company_totals(c)].reset_index(drop=True)
     # Plain Python rows from here on: a verdict is a handful of scalar reads per claim, and pandas'
     # per-cell access costs ~10 µs where a dict lookup costs 50 ns (10^4+ claims at 10^6 documents).
-    rows = c.to_dict("records")
+    rows = records(c)
     found = [
         decide(case, ev, rules)
         for case, ev in zip(rows, gather_evidence(c, rows, docs, registry, outcomes), strict=True)
@@ -559,7 +563,7 @@ def _short_of(outcome: dict, level: float) -> bool:
 def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
     if outcomes.empty:
         return []
-    rows = outcomes.to_dict("records")
+    rows = records(outcomes)
     for r in rows:
         r["_metric"] = _metric_key(r.get("metric"))
         r["_client"] = name_key(r.get("client"))
@@ -647,7 +651,7 @@ def broken_promises(promises: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFr
     happened = _outcome_rows(outcomes)
     same_doc, same_client = _outcomes_by_doc_and_client(happened)
     out = []
-    for p in promises.to_dict("records"):
+    for p in records(promises):
         key, level = _metric_key(p.get("metric")), _level(p.get("after"))
         client = name_key(p.get("client"))
         # The outcomes of the same metric in the same document, or from the same client about the same
@@ -930,7 +934,7 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
     )
     out: dict[int, list[dict]] = {}
     cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok", "by_client"]
-    for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
+    for i, rec in zip(pairs["i"], records(pairs[cols]), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
 
