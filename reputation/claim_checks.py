@@ -983,7 +983,9 @@ def _duplicates(
     # Only clients claimed by two or more providers can be copies; find them in one vectorised pass.
     n_providers = usable.groupby("_core")["provider_id"].transform("nunique")
     usable = usable[n_providers >= 2]
-    for _client, g in usable.groupby("_core", sort=False):
+    # Only each group's rows are read: group the key column alone (chopping the whole frame into 10^4
+    # groups was most of this function at 10^6 documents). Same groups, same order.
+    for _client, g in usable["_core"].groupby(usable["_core"], sort=False):
         confirmed = {
             i
             for i in g.index
