@@ -287,6 +287,29 @@ def test_resolve_many_maps_each_mention_and_keeps_the_index():
     assert resolve_many(index, pd.Series([], dtype="string")).empty
 
 
+def test_search_reads_a_repeated_text_once_with_the_answers_of_each_text_alone():
+    from incremental_build.provider_attribution import organisation_names, search
+    from pipelines.text import normalize
+
+    index = ProviderIndex([{"id": "hf", "name": "火蝠电商"}, {"id": "bz", "name": "宝尊电商"}])
+    titles = ["选哪家", None, "选哪家", "", None]
+    texts = [
+        "杭州火福电子商务有限公司和宝尊电商比，杭州瑞志网络科技有限公司也不错",
+        "没有提到任何公司",
+        "杭州火福电子商务有限公司和宝尊电商比，杭州瑞志网络科技有限公司也不错",
+        "宝尊电商做得好",
+        None,
+    ]
+    found, cands = search(index, titles, texts)
+    for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
+        norm = normalize("\n".join(t for t in (title, text) if isinstance(t, str) and t))
+        hits = index.find(norm, normalized=True)
+        assert found[i] == (hits[0] if hits else None)
+        assert cands[i] == (organisation_names(norm) or None)
+    assert found[0] is not None and cands[0] and found[1] is None
+    assert cands[0] is not cands[2]  # a repeated text's names are its own list
+
+
 def test_lookup_takes_each_wanted_keys_value():
     keys = pd.Series(["a", "b", "c", "d"], dtype="string")
     values = pd.Series(["pa", None, "pc", "pd"], dtype="string")
