@@ -346,11 +346,12 @@ def _attribute(
     if redo.any():
         rows = np.flatnonzero(redo.to_numpy())
         found, cands = search(index, docs["title"].take(rows).tolist(), docs["text"].take(rows).tolist())
-        side["found"] = side["found"].astype(object)
-        side["cands"] = side["cands"].astype(object)
-        for i, f, c in zip(rows.tolist(), found, cands, strict=True):
-            side.at[i, "found"] = f
-            side.at[i, "cands"] = c
+        # Whole columns set at once (a cell at a time was ~1 s of a 10^5 build).
+        for col, values in (("found", found), ("cands", cands)):
+            column = side[col].to_numpy(dtype=object, copy=True)
+            for at, v in zip(rows.tolist(), values, strict=True):
+                column[at] = v  # one by one: numpy would stack a column of equal-length lists
+            side[col] = column
     return side
 
 

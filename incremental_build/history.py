@@ -28,7 +28,7 @@ import json
 import re
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,18 +136,19 @@ def gone_row(item: contracts.Disappearance, rel: str) -> dict[str, Any]:
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|w|W|亿|千|元)?|[零一二两三四五六七八九十百千万亿]{2,}")
 
 
-def case_figures(text: str | None) -> str | None:
+def case_figures(text: str | None, normalize_with: Callable[[str], str] | None = None) -> str | None:
     """A case page's figures, as JSON: every figure written in it, in order (`numbers`), and the
     success claims the extractor reads from it (`claims`: metric, before, after, growth, period).
     The numbers decide a change: the extractor does not read every sentence form, and a page that
     rewrote a figure in other words changed its figures too. None when the page writes none (the
-    numbers only in an image)."""
+    numbers only in an image). `normalize_with`: `normalize`, or a caller's cache of it (the text work
+    has normalised the same text already)."""
     if not isinstance(text, str) or not text:
         return None
     from pipelines.claims import extract
     from pipelines.text import normalize
 
-    clean = normalize(text)
+    clean = (normalize_with or normalize)(text)
     numbers = [m.group(0).replace(" ", "") for m in _FIGURE.finditer(clean)]
     if not numbers:
         return None
@@ -370,7 +371,9 @@ def with_history(docs: pd.DataFrame, per_doc: pd.DataFrame, changes: pd.DataFram
     docs = _typed_history(docs)
     if docs.empty or per_doc.empty:
         return docs
-    at = docs["doc_id"].isin(per_doc["doc_id"]).to_numpy()
+    # In arrow: pandas' isin over 10^6 arrow strings goes through Python objects.
+    touched = pa.array(per_doc["doc_id"], pa.string())
+    at = pc.is_in(pa.array(docs["doc_id"], pa.string()), value_set=touched).to_numpy(zero_copy_only=False)
     if not at.any():
         return docs
     per = per_doc.set_index("doc_id")
@@ -378,7 +381,8 @@ def with_history(docs: pd.DataFrame, per_doc: pd.DataFrame, changes: pd.DataFram
     for col in ("versions", "rating_first"):
         docs.loc[at, col] = pd.to_numeric(per[col].reindex(ids), errors="coerce").to_numpy(dtype="float64")
     for col in ("first_seen_at", "last_seen_at", "gone_at"):
-        docs.loc[at, col] = to_utc(per[col].reindex(ids)).to_numpy()
+        # Set as a tz-aware series (aligned on the rows): as a numpy array it became 10^6 Timestamp objects.
+        docs.loc[at, col] = to_utc(per[col].reindex(ids)).set_axis(ids.index)
     docs.loc[at, "gone_how"] = per["gone_how"].reindex(ids).to_numpy(dtype=object)
     kinds = changes.groupby("doc_id")["change"].agg(lambda s: sorted(set(s))) if len(changes) else pd.Series()
     counts = changes.groupby("doc_id").size() if len(changes) else pd.Series(dtype="float64")

@@ -48,11 +48,19 @@ def search(index: ProviderIndex, titles: list[Any], texts: list[Any]) -> tuple[l
     """
     found: list[Any] = []
     cands: list[Any] = []
+    # Texts repeat (a comment posted under several articles, a reposted answer): each distinct one is
+    # read once. The organisation names are read once per text too, for both uses.
+    seen: dict[str, tuple[Any, list[str] | None]] = {}
     for title, text in zip(titles, texts, strict=True):
-        norm = normalize("\n".join(t for t in (title, text) if isinstance(t, str) and t))
-        hits = index.find(norm, normalized=True)
-        found.append(hits[0] if hits else None)
-        cands.append(organisation_names(norm) or None)
+        joined = "\n".join(t for t in (title, text) if isinstance(t, str) and t)
+        got = seen.get(joined)
+        if got is None:
+            norm = normalize(joined)
+            orgs = organisation_mentions(norm)
+            hits = index.find(norm, normalized=True, org_mentions=orgs)
+            got = seen[joined] = (hits[0] if hits else None, [name for _, name in orgs] or None)
+        found.append(got[0])
+        cands.append(list(got[1]) if got[1] is not None else None)
     return found, cands
 
 

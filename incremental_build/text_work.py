@@ -39,7 +39,8 @@ from reputation import documents
 def process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The expensive part, on one batch: normalise, mask, script flag, sentiment, and what is read
     from each text alone (`_read`: claims, case figures), so the build's process only merges."""
-    return _read(_score(_normalise(rows)))
+    norm = _per_distinct(normalize)  # a case page's text is normalised for its figures too
+    return _read(_score(_normalise(rows, norm)), norm)
 
 
 # Columns a row may carry for `_read`: a case page's text as its item stated it (`case_figures` reads
@@ -51,14 +52,15 @@ CLAIMS = "_claims"
 FIGURES = "_figures"
 
 
-def _read(df: pd.DataFrame) -> pd.DataFrame:
+def _read(df: pd.DataFrame, norm: Callable[[str], str] = normalize) -> pd.DataFrame:
     """Claims and case figures of a processed batch, per document (private columns, which the build
-    collects and drops before the merge)."""
+    collects and drops before the merge). `norm`: `normalize`, or the batch's cache of it."""
     df[CLAIMS] = _objects(documents.document_claims(df))
     if FIGURES_OF in df.columns:
         cases = df["kind"].isin(contracts.CASE_KINDS).to_numpy()
         texts = df[FIGURES_OF].to_numpy(dtype=object)
-        df[FIGURES] = _objects([case_figures(t) if c else None for t, c in zip(texts, cases, strict=True)])
+        figures = [case_figures(t, norm) if c else None for t, c in zip(texts, cases, strict=True)]
+        df[FIGURES] = _objects(figures)
         df = df.drop(columns=[FIGURES_OF])
     return df
 
@@ -71,15 +73,36 @@ def _objects(values: list[Any]) -> np.ndarray:
     return out
 
 
-def _normalise(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _normalise(rows: list[dict[str, Any]], norm: Callable[[str], str] = normalize) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     raw = df["raw_text"].fillna("").astype(str).tolist()
-    texts = [mask(normalize(t)) for t in raw]
+    # Each distinct text once: reviews and comments repeat (a fifth of a sandbox crawl's texts are
+    # copies, real review pages repeat 默认好评 and the like), and every step is a function of the text.
+    read = _per_distinct(lambda t: (mask(norm(t)), is_traditional(t)))
+    done = [read(t) for t in raw]
+    texts = [d[0] for d in done]
     df["text"] = texts
-    df["was_traditional"] = [is_traditional(t) for t in raw]
-    df["title"] = [mask(normalize(t)) if isinstance(t, str) and t else None for t in df["title"]]
+    df["was_traditional"] = [d[1] for d in done]
+    title = _per_distinct(lambda t: mask(normalize(t)))
+    df["title"] = [title(t) if isinstance(t, str) and t else None for t in df["title"]]
     df["text_chars"] = np.fromiter((len(t) for t in texts), dtype=np.int32, count=len(texts))
     return df.drop(columns=["raw_text"])
+
+
+def _per_distinct(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+    """`fn` computed once per distinct text of a batch (a plain dict: it lives as long as the batch)."""
+    seen: dict[str, Any] = {}
+
+    def once(text: str) -> Any:
+        got = seen.get(text, _MISSING)
+        if got is _MISSING:
+            got = seen[text] = fn(text)
+        return got
+
+    return once
+
+
+_MISSING = object()
 
 
 def _score(df: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +117,8 @@ def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
     so it runs once (labels come from the scores) and on the already-normalised text through the
     model directly, skipping score()'s own normalize (measured: 10 s of 12 s on 8k documents before)."""
     model = sentiment_model()
-    scores = [model.score_normalised(t) for t in texts]
+    score = _per_distinct(model.score_normalised)
+    scores = [score(t) for t in texts]
     return scores, labels_from_scores(scores)
 
 

@@ -211,11 +211,17 @@ def signatures(canon: Sequence[str], fact_keys: Sequence[np.ndarray] | None = No
             stop += 1
         out[start:stop, :TEXT_PERM] = _signatures_chunk(canon[start:stop])
         start = stop
-    none = np.empty(0, dtype=np.uint64)
-    for i in range(len(canon)):
-        out[i, TEXT_PERM:] = _fact_columns(
-            out[i, :TEXT_PERM], fact_keys[i] if fact_keys is not None else none
-        )
+    # Most texts have fewer than FACTS_MIN figures: their fact columns (`_fact_columns`) in one step.
+    few = np.fromiter(
+        (fact_keys is None or len(fact_keys[i]) < FACTS_MIN for i in range(len(canon))),
+        dtype=bool,
+        count=len(canon),
+    )
+    rows = np.flatnonzero(few)
+    out[rows, TEXT_PERM:] = np.uint32(0xFFFFFFFF)
+    out[rows, TEXT_PERM : TEXT_PERM + FACT_BANDS] = _NO_FACT | (out[rows, :FACT_BANDS] >> np.uint32(1))
+    for i in np.flatnonzero(~few).tolist():
+        out[i, TEXT_PERM:] = _fact_columns(out[i, :TEXT_PERM], fact_keys[i])  # type: ignore[index]
     return out
 
 
@@ -244,14 +250,21 @@ def estimated_sizes(sig: np.ndarray) -> np.ndarray:
     return (TEXT_PERM - 1) / spread
 
 
-def near_duplicate(a: np.ndarray, b: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
+def near_duplicate(
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float = THRESHOLD,
+    *,
+    sizes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Row by row, are signatures a[i] and b[i] near-duplicates? (see the module docstring)
 
     Every path (cluster, its incremental update, the streaming index) decides through this one
-    function, so they agree pair for pair."""
+    function, so they agree pair for pair. `sizes`: `estimated_sizes` of a and b when the caller has
+    them (the labelling computes each text's once, not once per band it shares)."""
     resemblance = np.count_nonzero(a[:, :TEXT_PERM] == b[:, :TEXT_PERM], axis=1) / TEXT_PERM
     ok = resemblance >= threshold
-    size_a, size_b = estimated_sizes(a), estimated_sizes(b)
+    size_a, size_b = sizes if sizes is not None else (estimated_sizes(a), estimated_sizes(b))
     small = np.minimum(size_a, size_b)
     # |A∩B| = J·|A∪B| = J·(|A|+|B|)/(1+J); containment is that over the smaller set.
     contained = resemblance * (size_a + size_b) / ((1 + resemblance) * small)
@@ -425,7 +438,8 @@ def update_labels(
         sig = state.sig[sig_at]
         keys = band_keys(sig).T.copy() if len(sig_at) else np.empty((BANDS, 0), dtype=np.uint64)
         everyone = np.arange(len(cur_d0))
-        edges = [_bucket_edges(b, keys[b], cur_first, everyone, sig) for b in range(BANDS)]
+        sizes = estimated_sizes(sig)
+        edges = [_bucket_edges(b, keys[b], cur_first, everyone, sig, sizes) for b in range(BANDS)]
     else:
         keys, edges = _update_edges(state, prev_pos, prev, cur_d0, cur_first, sig_at)
     all_edges = np.concatenate(edges) if edges else np.empty((0, 4), dtype=np.uint64)
@@ -612,7 +626,7 @@ def _isin(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def _bucket_edges(
-    band: int, key: np.ndarray, first: np.ndarray, pos: np.ndarray, sig: np.ndarray
+    band: int, key: np.ndarray, first: np.ndarray, pos: np.ndarray, sig: np.ndarray, sizes: np.ndarray
 ) -> np.ndarray:
     """Accepted pairs (band, key, head pos, member pos) among texts sharing a band key: every text is
     compared with the bucket's head, the text whose first copy comes first, and kept when
@@ -624,7 +638,7 @@ def _bucket_edges(
     members = order[~run_start]
     if len(members) == 0:
         return np.empty((0, 4), dtype=np.uint64)
-    ok = near_duplicate(sig[members], sig[heads])
+    ok = near_duplicate(sig[members], sig[heads], sizes=(sizes[members], sizes[heads]))
     heads, members = heads[ok], members[ok]
     out = np.empty((len(members), 4), dtype=np.uint64)
     out[:, 0] = band

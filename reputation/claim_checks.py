@@ -51,6 +51,7 @@ holds both languages); `evidence` lists `source:native_id`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -63,7 +64,8 @@ from pipelines.case_pages import YEAR_MONTH
 from pipelines.contracts import CASE_KINDS, COMPLAINT_KINDS, INDEPENDENT_KINDS, ITEM_TYPES, VERDICTS
 from pipelines.messages import Message
 from pipelines.names import name_key
-from pipelines.numbers import numbers
+from pipelines.numbers import Number, numbers
+from reputation.frames import records
 
 # The window around a claim in which the client's own words count: the claimed period itself, plus a
 # month either side, since complaints are filed and reviews written some weeks after the events.
@@ -223,6 +225,9 @@ def copied_from_other(case: dict, ev: CaseEvidence) -> Verdict | None:
     return _verdict("duplicated", Message("copied_from_other", {"other": other}), evidence, strength)
 
 
+_ONE_MONTH = pd.DateOffset(months=1)
+
+
 def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     """Rule 4: the case starts before the company was registered. Month precision: a page says
     "2019年10月"; a company registered on 6 October could have started that month, so only a start
@@ -231,7 +236,7 @@ def before_registration(case: dict, ev: CaseEvidence) -> Verdict | None:
     if r is None or not case["_start_stated"]:
         return None
     est, start = r.get("established"), case["_start"]
-    if est is None or pd.isna(est) or pd.isna(start) or start + pd.DateOffset(months=1) > est:
+    if est is None or pd.isna(est) or pd.isna(start) or start + _ONE_MONTH > est:
         return None
     msg = Message("before_registration", {"start": f"{start:%Y-%m}", "established": str(est.date())})
     return _verdict("refuted", msg, [r["evidence"]])
@@ -398,7 +403,7 @@ def check_claims(
     c = c[~company_totals(c)].reset_index(drop=True)
     # Plain Python rows from here on: a verdict is a handful of scalar reads per claim, and pandas'
     # per-cell access costs ~10 µs where a dict lookup costs 50 ns (10^4+ claims at 10^6 documents).
-    rows = c.to_dict("records")
+    rows = records(c)
     found = [
         decide(case, ev, rules)
         for case, ev in zip(rows, gather_evidence(c, rows, docs, registry, outcomes), strict=True)
@@ -558,7 +563,7 @@ def _short_of(outcome: dict, level: float) -> bool:
 def _outcome_rows(outcomes: pd.DataFrame) -> list[dict]:
     if outcomes.empty:
         return []
-    rows = outcomes.to_dict("records")
+    rows = records(outcomes)
     for r in rows:
         r["_metric"] = _metric_key(r.get("metric"))
         r["_client"] = name_key(r.get("client"))
@@ -646,7 +651,7 @@ def broken_promises(promises: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFr
     happened = _outcome_rows(outcomes)
     same_doc, same_client = _outcomes_by_doc_and_client(happened)
     out = []
-    for p in promises.to_dict("records"):
+    for p in records(promises):
         key, level = _metric_key(p.get("metric")), _level(p.get("after"))
         client = name_key(p.get("client"))
         # The outcomes of the same metric in the same document, or from the same client about the same
@@ -746,7 +751,7 @@ def _lower_end(hit: dict, claim: dict) -> float | None:
     before, after = _sales_level(claim, "before"), _sales_level(claim, "after")
     if before is None or after is None or after <= before:
         return None
-    found = [n for n in numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
+    found = [n for n in _numbers(hit["text"] or "") if n.value > 0 and not n.bare_unit]
     amounts = [float(n.value) for n in found if not n.percent]
     start = [v for v in amounts if abs(v - before) <= NUMBER_TOLERANCE * before]
     if not start or any(abs(v - after) <= NUMBER_TOLERANCE * after for v in amounts):
@@ -764,13 +769,18 @@ _MONEY_AFTER = re.compile(r"\s*(?:[万亿元Ww]|千万|百万)")
 _AGENCY_SCALE = re.compile(r"操盘|累计|不在少数|好几家|服务过|服务品牌|深耕|年GMV破|团队")
 
 
-def _money_levels(text: str) -> list[float]:
+@functools.lru_cache(maxsize=1 << 16)
+def _money_levels(text: str) -> tuple[float, ...]:
     """Sales-sized money amounts in the text, in order (≥ MIN_SALES_LEVEL, with a money unit)."""
+    return tuple(_money_levels_of(text))
+
+
+def _money_levels_of(text: str) -> list[float]:
     out = []
     for para in (text or "").split("\n"):
         if _AGENCY_SCALE.search(para):
             continue
-        for n in numbers(para):
+        for n in _numbers(para):
             if n.percent or n.value < MIN_SALES_LEVEL:
                 continue
             if n.bare_unit or _MONEY_AFTER.match(para, n.end) or re.search(r"[万亿元Ww]", n.text):
@@ -848,9 +858,22 @@ def _corroborates(hit: dict, claim: pd.Series) -> bool:
     return hit["sentiment_label"] == 1 and bool(GROWTH_WORDS.search(text))
 
 
-def _amounts(text: str) -> list[float]:
+# The rules read the same texts' figures again and again (a client's review against each of its
+# provider's case rows, a page's text for every row of it, by several rules): each distinct text is
+# read once per process. Texts are keys by reference; the results are tuples (nothing mutates them).
+@functools.lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> tuple[Number, ...]:
+    return tuple(numbers(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _amounts(text: str) -> tuple[float, ...]:
+    return tuple(_amounts_of(text))
+
+
+def _amounts_of(text: str) -> list[float]:
     out = []
-    for n in numbers(text):
+    for n in _numbers(text):
         if not n.percent and not n.bare_unit:
             out.append(float(n.value))
     return out
@@ -865,13 +888,15 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
     """
     if docs.empty:
         return {}
-    d = docs[docs["kind"].isin(INDEPENDENT_KINDS)]
-    d = d[d["provider_id"].notna()]
+    # One mask, then only the columns read below: each filter of the whole frame copied 10^6 texts.
+    keep = docs["kind"].isin(INDEPENDENT_KINDS) & docs["provider_id"].notna()
     # Two characters match half the shops in a category; a client name must be distinctive.
     cl = c.loc[c["_client"].str.len() >= 3, ["provider_id", "_client", "_start"]]
-    if d.empty or cl.empty:
+    if not keep.any() or cl.empty:
         return {}
-    d = d[d["provider_id"].isin(set(cl["provider_id"]))]
+    keep &= docs["provider_id"].isin(set(cl["provider_id"]))
+    used = ["provider_id", "doc_id", "kind", "sentiment_label", "text", "title", "created_at", "author"]
+    d = docs.loc[keep.to_numpy(), used]
     d = pd.DataFrame(
         {
             "provider_id": d["provider_id"].astype(object),
@@ -911,7 +936,7 @@ def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dic
     )
     out: dict[int, list[dict]] = {}
     cols = ["doc_id", "kind", "sentiment_label", "title", "text", "at", "at_ok", "by_client"]
-    for i, rec in zip(pairs["i"], pairs[cols].to_dict("records"), strict=True):
+    for i, rec in zip(pairs["i"], records(pairs[cols]), strict=True):
         out.setdefault(int(i), []).append(rec)
     return out
 
@@ -958,7 +983,9 @@ def _duplicates(
     # Only clients claimed by two or more providers can be copies; find them in one vectorised pass.
     n_providers = usable.groupby("_core")["provider_id"].transform("nunique")
     usable = usable[n_providers >= 2]
-    for _client, g in usable.groupby("_core", sort=False):
+    # Only each group's rows are read: group the key column alone (chopping the whole frame into 10^4
+    # groups was most of this function at 10^6 documents). Same groups, same order.
+    for _client, g in usable["_core"].groupby(usable["_core"], sort=False):
         confirmed = {
             i
             for i in g.index

@@ -223,6 +223,33 @@ def test_reply_days_ignores_platform_and_complainant():
     assert pd.isna(reply_days(None, tl, "me"))
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-04-27T05:28:47+08:00",
+        "2025-04-27T05:28:47",
+        "2025-04-27 05:28:47Z",
+        "2025-04-27T05:28:47.123456-03:30",
+        "2024-02-29T23:59:59+14:00",
+        "2025-02-30T00:00:00+08:00",
+        "2025-13-01T00:00:00",
+        "2025-04-27",
+        "27/04/2025",
+        "",
+        None,
+    ],
+)
+def test_reply_timestamps_read_as_pandas_reads_them(value):
+    # The plain ISO form takes a faster path than pandas' parser: the same instant, or None alike.
+    from pipelines.replies import timestamp
+
+    parsed = pd.to_datetime(value, utc=True, errors="coerce", format="ISO8601") if value else None
+    got = timestamp(value)
+    assert (got is None) == (parsed is None or pd.isna(parsed))
+    if got is not None:
+        assert got == parsed and str(got.tz) == "UTC"
+
+
 def test_article_date_printed_relative_is_read_against_the_fetch_day(tree):
     art = c.Article(
         native_id="a9",
@@ -258,6 +285,29 @@ def test_resolve_many_maps_each_mention_and_keeps_the_index():
     assert got.index.tolist() == [9, 8, 7, 6, 5, 4, 3]
     assert got.tolist() == ["hf", pd.NA, pd.NA, pd.NA, "bz", "hf", "hf"]
     assert resolve_many(index, pd.Series([], dtype="string")).empty
+
+
+def test_search_reads_a_repeated_text_once_with_the_answers_of_each_text_alone():
+    from incremental_build.provider_attribution import organisation_names, search
+    from pipelines.text import normalize
+
+    index = ProviderIndex([{"id": "hf", "name": "火蝠电商"}, {"id": "bz", "name": "宝尊电商"}])
+    titles = ["选哪家", None, "选哪家", "", None]
+    texts = [
+        "杭州火福电子商务有限公司和宝尊电商比，杭州瑞志网络科技有限公司也不错",
+        "没有提到任何公司",
+        "杭州火福电子商务有限公司和宝尊电商比，杭州瑞志网络科技有限公司也不错",
+        "宝尊电商做得好",
+        None,
+    ]
+    found, cands = search(index, titles, texts)
+    for i, (title, text) in enumerate(zip(titles, texts, strict=True)):
+        norm = normalize("\n".join(t for t in (title, text) if isinstance(t, str) and t))
+        hits = index.find(norm, normalized=True)
+        assert found[i] == (hits[0] if hits else None)
+        assert cands[i] == (organisation_names(norm) or None)
+    assert found[0] is not None and cands[0] and found[1] is None
+    assert cands[0] is not cands[2]  # a repeated text's names are its own list
 
 
 def test_lookup_takes_each_wanted_keys_value():

@@ -497,3 +497,39 @@ def test_two_clusters_whose_hashes_meet_still_get_two_labels(monkeypatch):
     alone = {i: int(dedup.stable_labels([0], [i])[0]) for i in ids}
     assert labels[0] == alone[ids[0]]
     assert sum(labels[k] == alone[i] for k, i in enumerate(ids)) >= 6
+
+
+def test_fact_columns_and_shingle_counts_given_once_decide_as_per_pair():
+    # The labelling sets the fact columns of texts with few figures in one step and passes each
+    # text's estimated shingle count instead of recomputing it per pair: the same signatures and
+    # the same decisions as the row-by-row definitions.
+    import numpy as np
+
+    from pipelines.dedup import (
+        FACTS_MIN,
+        TEXT_PERM,
+        _fact_columns,
+        estimated_sizes,
+        facts,
+        near_duplicate,
+        signatures,
+    )
+
+    figures = "营收17.28亿，净利润4250万，毛利率37.44%，客单价129元，访客3,780人，复购率12.5%，转化率3.62%。"
+    texts = [STORY, TRADITIONAL, REWORDED, OTHER, OTHER_REWORDED, figures, figures + STORY]
+    canon = [canonical(t) for t in texts]
+    keys = [facts(t) for t in texts]
+    assert sum(len(k) >= FACTS_MIN for k in keys) >= 2  # both paths are taken
+    sig = signatures(canon, keys)
+    for row, k in zip(sig, keys, strict=True):
+        assert np.array_equal(row[TEXT_PERM:], _fact_columns(row[:TEXT_PERM], k))
+    plain = signatures(canon)
+    for row in plain:
+        assert np.array_equal(row[TEXT_PERM:], _fact_columns(row[:TEXT_PERM], np.empty(0, dtype=np.uint64)))
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(0, len(texts), 200), rng.integers(0, len(texts), 200)
+    sizes = estimated_sizes(sig)
+    assert np.array_equal(
+        near_duplicate(sig[a], sig[b]), near_duplicate(sig[a], sig[b], sizes=(sizes[a], sizes[b]))
+    )
+    assert near_duplicate(sig[a], sig[b]).any() and not near_duplicate(sig[a], sig[b]).all()
