@@ -3,14 +3,19 @@ process, no page fetched twice, and a worker killed with SIGKILL costs nothing."
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import json
 import os
 import signal
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from scrapy import Request, signals
+from scrapy.http import HtmlResponse
+from scrapy.signalmanager import SignalManager
 
 from sandbox.history import parse_as_of
 from sandbox.server import start
@@ -252,6 +257,60 @@ def test_frontier_options_are_checked_before_anything_starts(args, says, tmp_pat
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
     assert not any(tmp_path.iterdir()), "something was written before the options were checked"
+
+
+async def _as_async(outputs):
+    for out in outputs:
+        yield out
+
+
+def _through_the_middleware(middleware, response, outputs: list, flavour: str) -> list:
+    if flavour == "sync":
+        return list(middleware.process_spider_output(response, iter(outputs)))
+
+    async def drain():
+        return [o async for o in middleware.process_spider_output_async(response, _as_async(outputs))]
+
+    return asyncio.run(drain())
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_page_is_acknowledged_once_its_requests_are_queued_and_its_items_through(redis_url, flavour):
+    """The middleware's contract, without a crawl: a page's output being exhausted is not enough (Scrapy
+    holds it in memory before scheduling it); its entry leaves the processing list once every request
+    it yielded is in the shared queue (`request_queued`, sent by the scheduler) and every item went
+    through the pipelines."""
+    server = frontier.connect(redis_url)
+    shared = frontier.Frontier(server, "unit", "w9")
+    processing = shared.processing_key("w9")
+    server.delete(processing)
+    server.lpush(processing, b"another page", b"this page", b"an empty page")
+    crawler = SimpleNamespace(signals=SignalManager(), kaopu_frontier=shared)
+    middleware = frontier.FrontierSpiderMiddleware(crawler)
+
+    def page(entry: bytes) -> HtmlResponse:
+        url = "http://127.0.0.1:9/market/ser/list.htm"
+        return HtmlResponse(url, body=b"", request=Request(url, meta={frontier._ENTRY: entry}))
+
+    def held() -> list[bytes]:
+        return server.lrange(processing, 0, -1)
+
+    # None is skipped by Scrapy, no signal ever comes for it: it must not hold a page back.
+    assert _through_the_middleware(middleware, page(b"an empty page"), [None], flavour) == [None]
+    assert held() == [b"this page", b"another page"]
+
+    response = page(b"this page")
+    links = [Request(f"{response.url}?detail={i}") for i in range(2)]
+    item = {"native_id": "1"}
+    assert _through_the_middleware(middleware, response, [links[0], item, links[1]], flavour)
+    crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response, spider=None)
+    crawler.signals.send_catch_log(frontier.request_queued, request=links[0])
+    crawler.signals.send_catch_log(frontier.request_queued, request=Request(links[1].url))  # not ours
+    assert held() == [b"this page", b"another page"]  # links[1] is still only in this worker's memory
+    crawler.signals.send_catch_log(frontier.request_queued, request=links[1])
+    assert held() == [b"another page"]
+    server.delete(processing)
+    server.close()
 
 
 def test_the_pace_of_a_site_is_shared_by_every_worker(redis_url):
