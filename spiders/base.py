@@ -133,9 +133,9 @@ class KaopuSpider(scrapy.Spider):
         spider.tree = spider.cfg.tree
         spider.run_id = settings.get("KAOPU_RUN_ID") or new_run_id(cls.source)
         spider.crawl_state = CrawlState(spider.tree.crawl_state_dir(cls.source))
-        recovered = spider.crawl_state.reconcile()
-        if recovered:
-            crawler.stats.set_value("kaopu/state/recovered_ids", recovered)
+        # Counted in the stats once they exist: Scrapy 2.19 creates the spider before the crawl's stats
+        # (reading Crawler.stats here raised, and a run after a killed one failed at start).
+        spider._recovered_ids = spider.crawl_state.reconcile()
         spider.target = None
         if spider.provider:
             watchlist = load_watchlist(ensure_watchlist(spider.tree))
@@ -145,6 +145,7 @@ class KaopuSpider(scrapy.Spider):
         spider._rewrite_ids: set[str] = set()  # known items a revisit re-read this run
         spider._revisit_pass: dict[str, set[str]] = {}  # revisited thread → the ids it listed this run
         spider._blocks_by_host: dict[str, int] = {}
+        crawler.signals.connect(spider._on_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
@@ -378,6 +379,10 @@ class KaopuSpider(scrapy.Spider):
         missing = {i: u for i, u in self.crawl_state.members(thread).items() if i not in listed}
         if missing:
             yield from self.gone_from_thread(thread, missing)
+
+    def _on_opened(self, spider) -> None:
+        if spider is self and self._recovered_ids:
+            self.crawler.stats.set_value("kaopu/state/recovered_ids", self._recovered_ids)
 
     def _on_closed(self, spider, reason: str) -> None:
         if spider is not self:

@@ -11,12 +11,16 @@ What is shared, per source, under `kaopu:frontier:<source>:`:
   the queue) and sets `seed` to `seeded` once its `start()` is exhausted; every other worker yields none
   and only takes requests from the queue;
 - `processing:<worker>` and `alive:<worker>`: a worker takes a request with an atomic LMOVE from the
-  queue into its own processing list and drops it from there once the callback's output (follow-up
-  requests included) has gone through the engine. `alive:<worker>` is a heartbeat that expires
-  `HEARTBEAT_TTL_S` after a worker stops refreshing it. A worker killed with SIGKILL thus leaves its
-  in-flight requests in its processing list; the first live worker to go idle (or the next
-  `prepare()`) moves them back to the queue, so the crawl still reaches every page. A worker stopped
-  cleanly (Ctrl-C, SIGTERM, a block) hands its processing list back itself.
+  queue into its own processing list and drops it from there once the callback's output has gone
+  through: every item through the item pipelines (so into raw) and every follow-up request into the
+  shared queue (or found there already). Scrapy (2.13+, asyncio reactor) drains a callback's output
+  into an in-memory queue before it schedules any of it, so "the output is exhausted" is not enough:
+  a worker killed then would take a listing's detail requests with it, and nobody would fetch them.
+  `alive:<worker>` is a heartbeat that expires `HEARTBEAT_TTL_S` after a worker stops refreshing it.
+  A worker killed with SIGKILL thus leaves its in-flight requests in its processing list; the first
+  live worker to go idle (or the next `prepare()`) moves them back to the queue, so the crawl still
+  reaches every page. A worker stopped cleanly (Ctrl-C, SIGTERM, a block) hands its processing list
+  back itself.
 - `pace:<host>`: the next moment a request to that host may start, shared by every worker (below);
 - `quota:<day>`: the source's requests that day, counted by every worker against the profile's
   `daily_requests` (spiders/quota.py);
@@ -59,6 +63,9 @@ _NUDGE_EVERY_S = 0.25
 LISTED_TTL_S = 7 * 24 * 3600
 _ENTRY = "kaopu_frontier_entry"  # the queue entry a request was taken from (request.meta)
 SEEDED = "seeded"
+# Sent by FrontierScheduler once a request is in the shared queue, or was found there already (a
+# dupefilter hit): only then may the page that yielded it be acknowledged.
+request_queued = object()
 
 
 def prefix(source: str) -> str:
@@ -186,6 +193,10 @@ class Frontier:
     def pending(self) -> int:
         return int(self.server.llen(self.queue_key))
 
+    def ack(self, entry: bytes) -> None:
+        """Drop a request this worker is done with from its processing list."""
+        self.server.lrem(self.processing_key(self.worker), 1, entry)
+
     # -- what a thread lists ----------------------------------------------------------------------
     # A thread's pages (a company's complaints, a service's reviews) are read by whichever workers take
     # them, so no worker alone sees the whole list. Every page adds its item ids to one set per thread;
@@ -257,17 +268,29 @@ class FrontierQueue(FifoQueue):
 
 class FrontierScheduler(Scheduler):
     """scrapy-redis's scheduler, but the dupefilter check and the push are one Redis script
-    (scrapy-redis does them as two calls, which a SIGKILL can split)."""
+    (scrapy-redis does them as two calls, which a SIGKILL can split), and every request it has dealt
+    with is announced (`request_queued`), so the page that yielded it can be acknowledged."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        instance = super().from_crawler(crawler)
+        instance.crawler = crawler
+        return instance
 
     def enqueue_request(self, request):
         if request.dont_filter:
             self.queue.push(request)
         elif not self.queue.push_if_new(self.df.key, self.df.request_fingerprint(request), request):
             self.df.log(request, self.spider)
+            self._queued(request)  # already in the queue (or crawled): as good as queued by us
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
+        self._queued(request)
         return True
+
+    def _queued(self, request) -> None:
+        self.crawler.signals.send_catch_log(request_queued, request=request)
 
 
 class _OnAFrontierOnly:
@@ -282,16 +305,24 @@ class _OnAFrontierOnly:
 
 class FrontierSpiderMiddleware(_OnAFrontierOnly):
     """Seeds once per crawl, and acknowledges a request (drops it from this worker's processing list)
-    only when its callback's output went through: follow-up requests queued in Redis and every item
-    through the item pipelines (so into raw). A worker killed before that leaves the request to be
-    crawled again by another — its items are then dropped as already seen, never lost."""
+    only when its callback's output went through: every follow-up request queued in Redis (the
+    scheduler says so with `request_queued`) and every item through the item pipelines (so into raw).
+    A worker killed before that leaves the request to be crawled again by another — its items are then
+    dropped as already seen, its requests as already queued, never lost.
+
+    A follow-up that never reaches the scheduler (a `request_scheduled` handler refused it, as Scrapy's
+    offsite filter does for a spider with `allowed_domains`; kaopu's spiders set none) keeps its page
+    unacknowledged until the worker is idle: after a kill that page is fetched again, nothing is lost."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        # id(response) → [items not yet through the pipelines, output exhausted?, queue entry]
+        # id(response) → [outputs not yet through, output exhausted?, queue entry]
         self._open: dict[int, list] = {}
+        # id(request) → (request, its page's record, id(response)): follow-ups not yet in the queue
+        self._unqueued: dict[int, tuple[Request, list, int]] = {}
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self._item_done, signal=signal)
+        crawler.signals.connect(self._request_queued, signal=request_queued)
         crawler.signals.connect(self.forget, signal=signals.spider_idle)
 
     @property
@@ -310,6 +341,7 @@ class FrontierSpiderMiddleware(_OnAFrontierOnly):
         """Called when the worker is idle: a callback that raised never exhausted its output; its
         request is done all the same (the idle worker's processing list is cleared)."""
         self._open.clear()
+        self._unqueued.clear()
 
     def _begin(self, response) -> list | None:
         entry = response.request.meta.get(_ENTRY) if response.request is not None else None
@@ -318,9 +350,13 @@ class FrontierSpiderMiddleware(_OnAFrontierOnly):
         record = self._open[id(response)] = [0, False, entry]
         return record
 
-    def _count(self, record: list | None, out) -> None:
-        if record is not None and not isinstance(out, Request):
-            record[0] += 1
+    def _count(self, response, record: list | None, out) -> None:
+        # None is skipped by Scrapy (no item signal would ever come for it).
+        if record is None or out is None:
+            return
+        record[0] += 1
+        if isinstance(out, Request):
+            self._unqueued[id(out)] = (out, record, id(response))
 
     def _exhausted(self, response, record: list | None) -> None:
         if record is not None:
@@ -328,28 +364,38 @@ class FrontierSpiderMiddleware(_OnAFrontierOnly):
             self._maybe_ack(id(response))
 
     def _item_done(self, item=None, response=None, **kwargs) -> None:
-        record = self._open.get(id(response))
-        if record is not None:
+        self._one_done(id(response), self._open.get(id(response)))
+
+    def _request_queued(self, request=None, **kwargs) -> None:
+        pending = self._unqueued.get(id(request))
+        if pending is None or pending[0] is not request:
+            return  # a start request, a retry or a redirect: no page waits for it
+        del self._unqueued[id(request)]
+        _, record, key = pending
+        self._one_done(key, record)
+
+    def _one_done(self, key: int, record: list | None) -> None:
+        if record is not None and self._open.get(key) is record:
             record[0] -= 1
-            self._maybe_ack(id(response))
+            self._maybe_ack(key)
 
     def _maybe_ack(self, key: int) -> None:
         record = self._open[key]
         if record[1] and record[0] <= 0:
             del self._open[key]
-            self.frontier.server.lrem(self.frontier.processing_key(self.frontier.worker), 1, record[2])
+            self.frontier.ack(record[2])
 
     def process_spider_output(self, response, result):
         record = self._begin(response)
         for out in result:
-            self._count(record, out)
+            self._count(response, record, out)
             yield out
         self._exhausted(response, record)
 
     async def process_spider_output_async(self, response, result):
         record = self._begin(response)
         async for out in result:
-            self._count(record, out)
+            self._count(response, record, out)
             yield out
         self._exhausted(response, record)
 

@@ -36,11 +36,12 @@ def logged_sandbox(directory: Path, seed: int, n_providers: int, faults: float):
         yield handle
 
 
-def spider_cmd(source: str, data: Path, base_url: str, *extra: str) -> list[str]:
+def spider_cmd(source: str, data: Path, base_url: str, *extra: str, module: str = "spiders.run") -> list[str]:
+    """The flows' spider command; `module`: another entry point taking spiders.run's arguments."""
     return [
         sys.executable,
         "-m",
-        "spiders.run",
+        module,
         source,
         "--data",
         str(data),
@@ -64,9 +65,11 @@ def _env() -> dict[str, str]:
     return env
 
 
-def start_spider(source: str, data: Path, base_url: str, *extra: str) -> subprocess.Popen:
+def start_spider(
+    source: str, data: Path, base_url: str, *extra: str, module: str = "spiders.run"
+) -> subprocess.Popen:
     return subprocess.Popen(
-        spider_cmd(source, data, base_url, *extra),
+        spider_cmd(source, data, base_url, *extra, module=module),
         cwd=REPO,
         env=_env(),
         stdout=subprocess.PIPE,
