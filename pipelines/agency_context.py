@@ -340,27 +340,6 @@ def named_in_passing(c: Candidate) -> bool | None:
     return False if _in_a_list(c.text, places[0]) else None
 
 
-def peers_of_the_subject(found: list[Candidate]) -> list[Candidate]:
-    """Of the agencies found in one text, those that are only its subject's peers: when one agency is
-    what the text keeps coming back to (three mentions or more, outside any list), a found agency
-    named in a list of three or more (宝X、丽X、壹X等公司纷纷上市) and at most once more is compared
-    with, not written about."""
-    if "、" not in (found[0].text if found else ""):
-        return []
-    subject = any(
-        len(places := c.occurrences()) >= SUBJECT_MENTIONS
-        and not all(_in_a_list(c.text, at) for at in places)
-        for c in found
-    )
-    if not subject:
-        return []
-    return [
-        c
-        for c in found
-        if len(places := c.occurrences()) < SUBJECT_MENTIONS and any(_in_a_list(c.text, at) for at in places)
-    ]
-
-
 def agency_in_name(c: Candidate) -> bool | None:
     return True if _AGENCY_IN_NAME.search(c.name) else None
 
