@@ -375,3 +375,7 @@ def test_buyers_and_sellers_are_not_agencies(text, expected):
 def test_a_listed_agency_written_in_pinyin_by_a_machine_translated_summary_is_found():
     text = "Core view - the mid-year report of Liren Lizhuang shows net profit down 40% and revenue down 14%."
     assert discover(text) == ["丽人丽妆"]
+
+
+def test_a_foreign_brands_tmall_partner_named_in_english_is_found():
+    assert discover("Brands such as Swisse trust WPIC to run their Tmall flagship stores.") == ["WPIC"]
