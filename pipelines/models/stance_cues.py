@@ -456,6 +456,16 @@ REVERSAL = (
     "drop",
 )
 REVERSAL_REACH = 5
+# A growth word whose subject is a burden (负债激增, 成本大增, 亏损翻倍, expenses increase) reports trouble:
+# one of these a few characters before it, inside its clause, turns it into evidence against at full
+# weight. Only growth words: a burden that narrows or improves (亏损收窄) is good news and stays so.
+GROWTH = ("增长", "同比增长", "激增", "大增", "高增", "翻倍", "新高", "创纪录", "突破", "growth", "increase")
+BURDEN = (
+    r"负债|债务|欠款|借款|亏损|亏|成本|费用|开支|库存|存货|应收|坏账|减值|投诉|退货|退款|跌幅|降幅|风险"
+    r"|\bdebts?\b|\bliabilit|\bexpenses?\b|\bcosts?\b|\blosse?s?\b|\binventor"
+)
+BURDEN_REACH = 4
+
 # A turn inside a sentence: what follows it is what the writer means (…增长强劲，但利润下滑).
 CONTRAST = r"(?<!不)但|然而|却|不过(?![分来去])|可是|\bbut\b|\bhowever\b"
 
