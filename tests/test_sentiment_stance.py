@@ -216,3 +216,14 @@ def test_the_headline_outweighs_the_body():
     # a short site label or a prose first line is not a headline
     assert sentiment.headline("Workflow\n" + body) == ""
     assert sentiment.headline(body) == ""
+
+
+def test_financial_distress_vocabulary_reads_against():
+    def evidence(text: str) -> float:
+        return sentiment.stance_evidence(normalize(text))
+
+    assert evidence("这家代运营公司的销售费用率高企，净利率远低于同行。") < 0
+    assert evidence("这家代运营公司账上现金已难覆短债。") < 0
+    # a sharp rise is good news for revenue and bad news for a cost
+    assert evidence("这家代运营公司的营收暴涨。") > 0
+    assert evidence("这家代运营公司的获客成本飙升。") < 0

@@ -242,6 +242,11 @@ _DISTRESS = {
     "遮羞布": 1.5,
     "见顶": 1.0,
     "消退": 0.8,
+    "高企": 1.0,
+    "偏低": 0.8,
+    "远低于": 1.0,
+    "难覆": 1.2,
+    "短债": 0.8,
 }
 
 # Police and courts beyond the judgement words: an arrest, a ring broken up, damages owed.
@@ -364,6 +369,8 @@ _SUCCESS = {
     "同比增长": 0.8,
     "增长": 0.4,
     "激增": 1.2,
+    "暴涨": 1.0,
+    "飙升": 1.0,
     "大增": 1.2,
     "高增": 1.2,
     "翻倍": 1.0,
@@ -459,7 +466,21 @@ REVERSAL_REACH = 5
 # A growth word whose subject is a burden (负债激增, 成本大增, 亏损翻倍, expenses increase) reports trouble:
 # one of these a few characters before it, inside its clause, turns it into evidence against at full
 # weight. Only growth words: a burden that narrows or improves (亏损收窄) is good news and stays so.
-GROWTH = ("增长", "同比增长", "激增", "大增", "高增", "翻倍", "新高", "创纪录", "突破", "growth", "increase")
+GROWTH = (
+    "增长",
+    "同比增长",
+    "激增",
+    "暴涨",
+    "飙升",
+    "大增",
+    "高增",
+    "翻倍",
+    "新高",
+    "创纪录",
+    "突破",
+    "growth",
+    "increase",
+)
 BURDEN = (
     r"负债|债务|欠款|借款|亏损|亏|成本|费用|开支|库存|存货|应收|坏账|减值|投诉|退货|退款|跌幅|降幅|风险"
     r"|\bdebts?\b|\bliabilit|\bexpenses?\b|\bcosts?\b|\blosse?s?\b|\binventor"
