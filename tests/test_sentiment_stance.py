@@ -227,3 +227,10 @@ def test_financial_distress_vocabulary_reads_against():
     # a sharp rise is good news for revenue and bad news for a cost
     assert evidence("这家代运营公司的营收暴涨。") > 0
     assert evidence("这家代运营公司的获客成本飙升。") < 0
+
+
+def test_a_firms_editor_voice_is_self_promotion():
+    text = "托管店铺后要注意什么？下面由小编为大家整理几个常见问题：店铺流量下降怎么办，推广费用怎么算。"
+    assert sentiment.stance_evidence(normalize(text)) > sentiment.stance_evidence(
+        normalize(text.replace("小编", "记者"))
+    )

@@ -310,7 +310,8 @@ _ENGLISH_NEGATIVE = {
     "loss-making": 1.2,
 }
 
-# An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements.
+# An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements, and
+# the "editor" voice (小编) of a firm's content-marketing posts: news sites and forums do not write so.
 _SELF_PROMOTION = {
     "咨询热线": 1.5,
     "服务热线": 1.0,
@@ -321,6 +322,7 @@ _SELF_PROMOTION = {
     "添加微信": 1.0,
     "了解一下": 1.0,
     "我司": 0.8,
+    "小编": 0.8,
     "本公司": 0.6,
     "本集团": 0.8,
     "专业团队": 1.0,
