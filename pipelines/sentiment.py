@@ -272,9 +272,6 @@ NEUTRAL_BAND = 1.0 / (1.0 + math.exp(-STANCE_BAND_LOGIT)) - NEUTRAL
 _CUE_WEIGHTS = {**{k: -w for k, w in stance_cues.NEGATIVE.items()}, **stance_cues.POSITIVE}
 # Longest first: a negated or compound form (不靠谱, 扭亏) wins over the bare cue inside it.
 _CUES = _term_pattern(list(_CUE_WEIGHTS))
-_BROKEN_PROMISE = re.compile(stance_cues.BROKEN_PROMISE)
-_BROKEN_KEY = "<promise, then outcome>"  # not a word of any text, so no cue match collides with it
-_CUE_WEIGHTS[_BROKEN_KEY] = -stance_cues.BROKEN_PROMISE_WEIGHT
 _REPORTED_CLAIM = _term_pattern(stance_cues.REPORTED_CLAIM)
 _NEGATION = re.compile(stance_cues.NEGATION)
 _REVERSAL = _term_pattern(stance_cues.REVERSAL)
@@ -303,10 +300,8 @@ def stance_evidence(text: str) -> float:
     length. How the sentence frames a cue changes it (`_framing`): a good word that is negated (未实现
     增长) or reversed (增长放缓) counts against; a positive cue right after a promise or claim word
     (承诺…翻倍) is a reported claim and does not count; after a turn (但, 然而, however) a cue counts
-    CONTRAST_AFTER, before it CONTRAST_BEFORE. A promise followed in its sentence by what actually
-    happened (承诺…，结果…) counts as one cue against (`stance_cues.BROKEN_PROMISE`). The headline
-    (`headline`) is what a reader takes away: its cues count once more on top, HEADLINE_EXTRA of their
-    weight, as if naming the agency.
+    CONTRAST_AFTER, before it CONTRAST_BEFORE. The headline (`headline`) is what a reader takes away:
+    its cues count once more on top, HEADLINE_EXTRA of their weight, as if naming the agency.
     """
     body = _cue_evidence(sentences(text), OFF_TOPIC_WEIGHT)
     title = headline(text)
@@ -327,12 +322,9 @@ def _cue_evidence(sents: Sequence[str], off_topic: float) -> float:
     counts: dict[tuple[str, float], float] = {}
     for sentence in sents:
         cues = list(_CUES.finditer(sentence))
-        broken = len(_BROKEN_PROMISE.findall(sentence))
-        if not cues and not broken:
+        if not cues:
             continue
         weight = 1.0 if _AGENCY.search(sentence) else off_topic
-        if broken:
-            counts[(_BROKEN_KEY, 1.0)] = counts.get((_BROKEN_KEY, 1.0), 0.0) + broken * weight
         claims = [m.end() for m in _REPORTED_CLAIM.finditer(sentence)]
         turns = [m.start() for m in _CONTRAST.finditer(sentence)]
         for m in cues:

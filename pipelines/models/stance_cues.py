@@ -489,15 +489,6 @@ BURDEN = (
 )
 BURDEN_REACH = 4
 
-# A promise and, later in the same sentence, what actually happened (承诺月销百万，结果…; 保证…，实际…):
-# the form in which merchants, lawyers and warning posts tell of an agency that did not deliver. Counted
-# as one cue of this weight against, whatever the outcome's own words; a promise alone counts nothing.
-BROKEN_PROMISE = (
-    r"(?:承诺|保证|号称|声称|许诺|包你|保底)[^。！？!?\n]{0,40}?[,，:：]\s*(?:结果|实际上?|最终|最后|却|但)"
-    r"|\bpromised\b[^.!?\n]{0,80}?\b(?:but|instead|actually)\b"
-)
-BROKEN_PROMISE_WEIGHT = 1.5
-
 # A turn inside a sentence: what follows it is what the writer means (…增长强劲，但利润下滑).
 CONTRAST = r"(?<!不)但|然而|却|不过(?![分来去])|可是|\bbut\b|\bhowever\b"
 
