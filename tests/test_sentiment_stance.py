@@ -193,3 +193,44 @@ def test_scores_stay_inside_the_unit_interval_and_neutral_without_evidence():
     (s,) = sentiment.score([hostile])
     assert 0.0 <= s < 0.05
     assert sentiment.score(["今天下午三点开会。"]) == pytest.approx([0.5], abs=0.15)
+
+
+def test_a_burden_that_grows_counts_against():
+    def evidence(text: str) -> float:
+        return sentiment.stance_evidence(normalize(text))
+
+    assert evidence("这家代运营公司的营收激增。") > 0
+    assert evidence("这家代运营公司的负债激增。") < 0
+    assert evidence("这家代运营公司的销售费用大增。") < 0
+    # a burden that narrows is good news, and a burden far back in the clause is not the subject
+    assert evidence("这家代运营公司的亏损收窄。") > evidence("这家代运营公司的亏损激增。")
+    assert evidence("这家代运营公司压缩了费用，新签品牌带动营收激增。") > 0
+
+
+def test_the_headline_outweighs_the_body():
+    body = "公司介绍了行业背景，市场规模持续扩大，平台流量强劲，新入局者很多。" * 3
+    titled = "某代运营公司递表港交所，收入连续两年下滑\n" + body
+    assert sentiment.headline(titled) == "某代运营公司递表港交所，收入连续两年下滑"
+    assert sentiment.label([body]) != [-1]
+    assert sentiment.label([titled]) == [-1]
+    # a short site label or a prose first line is not a headline
+    assert sentiment.headline("Workflow\n" + body) == ""
+    assert sentiment.headline(body) == ""
+
+
+def test_financial_distress_vocabulary_reads_against():
+    def evidence(text: str) -> float:
+        return sentiment.stance_evidence(normalize(text))
+
+    assert evidence("这家代运营公司的销售费用率高企，净利率远低于同行。") < 0
+    assert evidence("这家代运营公司账上现金已难覆短债。") < 0
+    # a sharp rise is good news for revenue and bad news for a cost
+    assert evidence("这家代运营公司的营收暴涨。") > 0
+    assert evidence("这家代运营公司的获客成本飙升。") < 0
+
+
+def test_a_firms_editor_voice_is_self_promotion():
+    text = "托管店铺后要注意什么？下面由小编为大家整理几个常见问题：店铺流量下降怎么办，推广费用怎么算。"
+    assert sentiment.stance_evidence(normalize(text)) > sentiment.stance_evidence(
+        normalize(text.replace("小编", "记者"))
+    )

@@ -242,6 +242,11 @@ _DISTRESS = {
     "遮羞布": 1.5,
     "见顶": 1.0,
     "消退": 0.8,
+    "高企": 1.0,
+    "偏低": 0.8,
+    "远低于": 1.0,
+    "难覆": 1.2,
+    "短债": 0.8,
 }
 
 # Police and courts beyond the judgement words: an arrest, a ring broken up, damages owed.
@@ -305,7 +310,8 @@ _ENGLISH_NEGATIVE = {
     "loss-making": 1.2,
 }
 
-# An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements.
+# An agency speaking for itself: contact lines, "we", sales promises, a company's own announcements, and
+# the "editor" voice (小编) of a firm's content-marketing posts: news sites and forums do not write so.
 _SELF_PROMOTION = {
     "咨询热线": 1.5,
     "服务热线": 1.0,
@@ -316,6 +322,7 @@ _SELF_PROMOTION = {
     "添加微信": 1.0,
     "了解一下": 1.0,
     "我司": 0.8,
+    "小编": 0.8,
     "本公司": 0.6,
     "本集团": 0.8,
     "专业团队": 1.0,
@@ -364,6 +371,8 @@ _SUCCESS = {
     "同比增长": 0.8,
     "增长": 0.4,
     "激增": 1.2,
+    "暴涨": 1.0,
+    "飙升": 1.0,
     "大增": 1.2,
     "高增": 1.2,
     "翻倍": 1.0,
@@ -456,6 +465,30 @@ REVERSAL = (
     "drop",
 )
 REVERSAL_REACH = 5
+# A growth word whose subject is a burden (负债激增, 成本大增, 亏损翻倍, expenses increase) reports trouble:
+# one of these a few characters before it, inside its clause, turns it into evidence against at full
+# weight. Only growth words: a burden that narrows or improves (亏损收窄) is good news and stays so.
+GROWTH = (
+    "增长",
+    "同比增长",
+    "激增",
+    "暴涨",
+    "飙升",
+    "大增",
+    "高增",
+    "翻倍",
+    "新高",
+    "创纪录",
+    "突破",
+    "growth",
+    "increase",
+)
+BURDEN = (
+    r"负债|债务|欠款|借款|亏损|亏|成本|费用|开支|库存|存货|应收|坏账|减值|投诉|退货|退款|跌幅|降幅|风险"
+    r"|\bdebts?\b|\bliabilit|\bexpenses?\b|\bcosts?\b|\blosse?s?\b|\binventor"
+)
+BURDEN_REACH = 4
+
 # A turn inside a sentence: what follows it is what the writer means (…增长强劲，但利润下滑).
 CONTRAST = r"(?<!不)但|然而|却|不过(?![分来去])|可是|\bbut\b|\bhowever\b"
 
