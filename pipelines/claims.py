@@ -148,6 +148,17 @@ _METRICS: dict[str, str] = {
     "亏损": "亏损",
     "净损失": "亏损",
     "经营损失": "亏损",
+    # A report's loss written as a share of revenue (经营损失率为2.2%), and its balance sheet's debts.
+    "经营损失率": "亏损率",
+    "亏损率": "亏损率",
+    "资产负债率": "资产负债率",
+    "总负债": "负债",
+    "负债总额": "负债",
+    "短期负债": "负债",
+    "长期负债": "负债",
+    "流动负债": "负债",
+    "短期借款": "借款",
+    "长期借款": "借款",
     "毛利率": "毛利率",
     "净利率": "净利率",
     "营业利润率": "营业利润率",
@@ -325,11 +336,11 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset(
-    {"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流", "费用", "资产"}
+    {"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流", "费用", "资产", "负债", "借款"}
 )
 RATE_METRICS = frozenset(
     {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
-    | {"ROE", "退款比例"}
+    | {"ROE", "退款比例", "亏损率", "资产负债率"}
 )
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
@@ -445,7 +456,7 @@ _FROM_TO = re.compile(
     rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有)?\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
     rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
     # 从几百涨到上万: 上万 is ten thousand and more, the least it says
-    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩|上)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩|上)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−负])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -463,14 +474,14 @@ _AFTER_ONLY = re.compile(
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
     rf"|(?:下跌|下降|下滑|回落|减少|缩水|萎缩|跌|降|减)[至到]"
     rf"|报收|收于)"
-    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥|\$)"
 _METRIC_VALUE = re.compile(
     # GMV规模约120亿元: the size of the metric; 现金流净流出2300万元: a cash flow out is below zero.
     rf"\s*(?:规模|体量|总额)?\s*(?:(?P<out>净流出|流出)|(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of|了)?"
-    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
@@ -597,6 +608,7 @@ _REPORT = re.compile(
     r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations"
     r"|[Oo]perating (?:income|loss|margin)"
     r"|Non-GAAP|净损失|归属于|股东应占|应占"
+    r"|经营损失|营业利润|经营利润|资产负债率|总负债"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
@@ -1331,20 +1343,22 @@ _LINKED = re.compile(
     # …销售净利率仍为负，上半年这一指标为-2.2%: the metric referred back to, with its time.
     r"\s*(?:(?:[上下]半年|全年|今年|去年|同期|报告期内?|本季度|一季度|前三季度)\s*)?(?:(?:这一|该|此项?|这个)指标\s*)?"
     rf"\s*(?:则|即|均)?\s*(?:为|是|达到?|录得|约为|共计|合计)\s*(?:约|近|超过?)?\s*{_CURRENCY_SLOT}"
-    rf"(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # 较上年同期的4100万元, 比2023年的5.1亿元: a comparison's base names its time (占比45% is no comparison).
 _COMPARED = re.compile(
     r"(?:较|(?<![占产])比|相比|相较于?|对比)\s*"
     r"(?:(?:19|20)\d{2}\s*年(?:度|末|底)?|上年同期|去年同期|上年度?|去年|上一年度?|上年末|年初|同期)"
     r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度|同期)?\s*的\s*"
-    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # A clause that only gives the base of the claim before it (…，上年同期为1500万元; 而去年同期盈利2500万元).
 _BASE_VALUE = re.compile(
-    r"\s*(?:而|但|相比之下)?\s*(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
+    # (而2021年同期为负8.2%: the year named before 同期)
+    r"\s*(?:而|但|相比之下)?\s*(?:(?:19|20)\d{2}\s*年\s*(?=同期))?"
+    r"(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
     r"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)?\s*(?P<pl>净亏损|亏损|净利润?|盈利|溢利|纯利)?\s*(?:为)?"
-    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 
 
@@ -1631,7 +1645,7 @@ _EN_VALUE = re.compile(
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s*"
     # were only80,000 yuan (a space lost in a copy), rose to approximately 310
     rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
-    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 _EN_GROWTH_NOUN = re.compile(
     rf"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:(?:year[- ]over[- ]year|yoy|annual|organic)\s+)?(?:[a-z]+\s+)?"
@@ -1651,12 +1665,12 @@ _EN_BEFORE = re.compile(
 # 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.
 _PRIOR_YEAR = re.compile(
     rf"[(（]\s*(?:(?:19|20)\d{{2}}\s*年?(?:度|同期)?|上年|去年|上年同期)\s*[:：]\s*(?P<loss>亏损|净亏损|盈利|溢利)?\s*"
-    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
+    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|财年|fiscal))")
 _CONTINUED = re.compile(
     rf"^\s*(?:而|则|在)?\s*(?:19|20)\d{{2}}\s*年(?:度|全年|同期)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?"
-    rf"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # A row of a results table: the metric, then only years, currencies, units and figures.
 _ROW_START = re.compile(r"[\s:：|｜]*(?:(?:19|20)\d{2}\s*年?(?:度)?\s*)?(?:人民币|RMB|港元|美元)?\s*[-−]?\d")
