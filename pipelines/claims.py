@@ -714,6 +714,10 @@ def extract(text: str) -> list[Claim]:
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     if " - " in joined or "•" in joined:
         joined = _BULLET.sub("\n", joined)  # 要点 - 营业收入…同比下降18.3% - 净亏损…: one item each
+    if "/" in joined:
+        # 代运营业务收入3.8亿/-2.8%/占比28.8%: a broker's note writes a figure, its change and its share
+        # as one item split by slashes; read as the clauses they stand for.
+        joined = _SLASH_ITEM.sub(_slash_clause, joined)
     header: list[str | None] | None = None
     dates: list[str] | None = None
     for para in joined.split("\n"):
@@ -770,6 +774,14 @@ def extract(text: str) -> list[Claim]:
         dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
         for c in claims
     ]
+
+
+# A slash after a figure, before a signed percent (its change) or 占比 (its share).
+_SLASH_ITEM = re.compile(r"(?<=[\d万亿元%])\s*/\s*(?=[+\-−]\s*\d[\d.]*\s*%|占比)")
+
+
+def _slash_clause(m: re.Match[str]) -> str:
+    return "，" if m.string.startswith("占比", m.end()) else "，同比"
 
 
 _STORY_KINDS = frozenset({"promise", "actual_outcome"})
