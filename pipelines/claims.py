@@ -1693,6 +1693,13 @@ _ROW_GAP = re.compile(r"^[\s:：|｜/()（）年度元人民币RMB港美$¥￥-]
 # are a label, then one figure per column (a segment's line of a report's breakdown): each cell is a figure
 # of the company's own. Cells are parted by spaces, tabs or bars; a rule line may stand under the header.
 _CELL_GAP = re.compile(r"[ \t\u3000|｜]+")
+
+
+def _cells(line: str) -> list[str]:
+    """A table line's cells; the pipes that open and close a markdown row (| a | b |) bound no cell."""
+    return _CELL_GAP.split(line.strip(" \t\u3000|｜"))
+
+
 _RULE_LINE = re.compile(r"^[\s─━—=|｜+-]*$")
 _EMPTY_CELL = frozenset({"-", "--", "—", "不适用"})
 
@@ -1701,7 +1708,7 @@ def _table_header(line: str) -> list[str | None] | None:
     """The metric of each column of a header line (None for the label column), or None if it is none."""
     if _DIGIT.search(line):
         return None
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) < 3:
         return None
     metrics = [canonical_metric(c) for c in cells]
@@ -1712,7 +1719,7 @@ def _table_header(line: str) -> list[str | None] | None:
 
 def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
     """One claim per figure of a row under a metric header, or None if the line is no such row."""
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     width = len(header) - 1
     if len(cells) <= width:
         return None
@@ -1724,7 +1731,7 @@ def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
         if cell in _EMPTY_CELL:
             continue
         nums = numbers(cell)
-        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+        if len(nums) != 1 or nums[0].text.strip().rstrip("%％") != cell.rstrip("%％元"):
             return None  # a cell that is no single figure: not a row of this table
         if metric is not None:
             out.append(Claim("company_metric", None, metric, None, nums[0].value, None, None, line.strip()))
@@ -1736,7 +1743,7 @@ _DATE_CELL = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?
 
 def _date_header(line: str) -> list[str] | None:
     """The columns' dates of a header of dates (项目 2023-06-30 2022-12-31 …) as YYYY-MM-DD, or None."""
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) < 3 or _DIGIT.search(cells[0]):
         return None
     found = [_DATE_CELL.fullmatch(c) for c in cells[1:]]
@@ -1749,7 +1756,7 @@ def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
     """A metric's row under a header of dates: claims comparing columns of the same span — the latest
     column with the same month and day a year before (a half-year with the half-year before it, never
     with a full year), and the two latest year ends (12-31) when the latest column is no year end."""
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) <= len(dates):
         return None
     label, cols = " ".join(cells[: len(cells) - len(dates)]), cells[len(cells) - len(dates) :]
@@ -1758,7 +1765,7 @@ def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
         nums = numbers(cell)
         if cell in _EMPTY_CELL:
             continue
-        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+        if len(nums) != 1 or nums[0].text.strip().rstrip("%％") != cell.rstrip("%％元"):
             return None
         values[date] = nums[0].value
     metric = canonical_metric(label)
