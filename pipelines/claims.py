@@ -336,7 +336,21 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset(
-    {"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流", "费用", "资产", "负债", "借款"}
+    {
+        "销售额",
+        "GMV",
+        "营收",
+        "利润",
+        "毛利",
+        "亏损",
+        "市值",
+        "募资",
+        "现金流",
+        "费用",
+        "资产",
+        "负债",
+        "借款",
+    }
 )
 RATE_METRICS = frozenset(
     {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
@@ -714,15 +728,22 @@ def extract(text: str) -> list[Claim]:
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     if " - " in joined or "•" in joined:
         joined = _BULLET.sub("\n", joined)  # 要点 - 营业收入…同比下降18.3% - 净亏损…: one item each
+    if "|" in joined and "\n" in joined:
+        joined = _join_wrapped_headers(joined)  # |营业收入( |…  then  | |万元) |…: one header row
+    if "元)" in joined or "元）" in joined:
+        # 营业收入(万元)324153.11: the unit of a data page's line, not a figure of 10000; the figure after
+        # it is in that unit (营业收入：324153.11万元).
+        joined = _UNIT_LABEL.sub(_unit_figures, joined)
     if "/" in joined:
         # 代运营业务收入3.8亿/-2.8%/占比28.8%: a broker's note writes a figure, its change and its share
         # as one item split by slashes; read as the clauses they stand for.
         joined = _SLASH_ITEM.sub(_slash_clause, joined)
     header: list[str | None] | None = None
+    factors: list[float] = []
     dates: list[str] | None = None
     for para in joined.split("\n"):
         if header is not None or dates is not None:
-            row = _table_row(para, header) if header is not None else _dated_row(para, dates or [])
+            row = _table_row(para, header, factors) if header is not None else _dated_row(para, dates or [])
             if row is not None or _RULE_LINE.match(para):
                 claims.extend(row or [])
                 continue
@@ -731,6 +752,7 @@ def extract(text: str) -> list[Claim]:
             # Rows under a header of dates must be labelled by a metric; a header of metrics must be a
             # report's (its own words, or the text's).
             header = _table_header(para) if report or _REPORT.search(para) else None
+            factors = _header_factors(para)
             dates = _date_header(para)
             if header is not None or dates is not None:
                 continue
@@ -774,6 +796,18 @@ def extract(text: str) -> list[Claim]:
         dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
         for c in claims
     ]
+
+
+_UNIT_LABEL = re.compile(
+    r"[(（]\s*(?P<u>千|万|百万|亿)元\s*[)）]\s*[:：]?\s*"
+    r"(?P<n>[-−]?\d[\d,]*(?:\.\d+)?(?:[ \t]+[-−]?\d[\d,]*(?:\.\d+)?)*)(?![\d.]*\s*[千万亿元%％])"
+)
+_BARE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+
+
+def _unit_figures(m: re.Match[str]) -> str:
+    unit = m.group("u") + "元"
+    return "：" + _BARE.sub(lambda n: n.group(0) + unit, m.group("n"))
 
 
 # A slash after a figure, before a signed percent (its change) or 占比 (its share).
@@ -1700,7 +1734,47 @@ def _cells(line: str) -> list[str]:
     return _CELL_GAP.split(line.strip(" \t\u3000|｜"))
 
 
-_RULE_LINE = re.compile(r"^[\s─━—=|｜+-]*$")
+_RULE_LINE = re.compile(r"^[\s─━—=|｜+\-┌┬┐├┼┤└┴┘]*$")
+# A header cell's unit (营业收入(万元)): the bare figures under it are in that unit.
+_HEADER_UNIT = re.compile(r"[(（]\s*(?P<u>千|万|百万|亿)?元\s*[)）]")
+_UNIT_FACTOR = {None: 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
+# A header cell left open at the end of its line (|营业收入( |): the header goes on in the next line.
+_OPEN_CELL = re.compile(r"[(（][^)）|\n]*[|｜]")
+
+
+def _join_wrapped_headers(text: str) -> str:
+    """A fixed-width table's header wrapped over two lines, joined cell by cell into one line."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        a = lines[i]
+        b = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            _OPEN_CELL.search(a)
+            and not _DIGIT.search(a)
+            and b.lstrip().startswith("|")
+            and not _DIGIT.search(b)
+        ):
+            ca, cb = a.strip().strip("|").split("|"), b.strip().strip("|").split("|")
+            if len(ca) == len(cb):
+                out.append("|" + "|".join(x.strip() + y.strip() for x, y in zip(ca, cb, strict=True)) + "|")
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return "\n".join(out)
+
+
+def _header_factors(line: str) -> list[float]:
+    """Per header cell, the factor its unit gives the figures under it (1 when it names none)."""
+    out = []
+    for cell in _cells(line):
+        m = _HEADER_UNIT.search(cell)
+        out.append(_UNIT_FACTOR[m.group("u")] if m else 1.0)
+    return out
+
+
 _EMPTY_CELL = frozenset({"-", "--", "—", "不适用"})
 
 
@@ -1717,8 +1791,9 @@ def _table_header(line: str) -> list[str | None] | None:
     return metrics if any(m in _MONEY_METRICS for m in metrics) else None
 
 
-def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
-    """One claim per figure of a row under a metric header, or None if the line is no such row."""
+def _table_row(line: str, header: list[str | None], factors: list[float]) -> list[Claim] | None:
+    """One claim per figure of a row under a metric header, or None if the line is no such row. A bare
+    figure under a header cell that names a unit (营业收入(万元)) is in that unit."""
     cells = _cells(line)
     width = len(header) - 1
     if len(cells) <= width:
@@ -1727,14 +1802,16 @@ def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
     if _DIGIT.match(label[0]):
         return None
     out = []
-    for metric, cell in zip(header[1:], figures, strict=True):
+    for metric, cell, factor in zip(header[1:], figures, factors[1:], strict=True):
         if cell in _EMPTY_CELL:
             continue
         nums = numbers(cell)
         if len(nums) != 1 or nums[0].text.strip().rstrip("%％") != cell.rstrip("%％元"):
             return None  # a cell that is no single figure: not a row of this table
         if metric is not None:
-            out.append(Claim("company_metric", None, metric, None, nums[0].value, None, None, line.strip()))
+            bare = factor != 1.0 and not nums[0].percent and nums[0].text.strip() == cell
+            value = nums[0].value * factor if bare else nums[0].value
+            out.append(Claim("company_metric", None, metric, None, value, None, None, line.strip()))
     return out
 
 

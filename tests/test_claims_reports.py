@@ -414,3 +414,80 @@ def test_fee_talk_points_and_a_price_paid_for_a_fall():
     assert got[0] == ("actual_outcome", "费用", None, 6e4, None)
     # A price quoted with nothing gone wrong stays no claim.
     assert _read("他家代运营的报价是每月5000元加3个点提成。") == []
+
+
+def test_operating_loss_and_its_rate_with_the_year_before():
+    # A results release: the operating loss against the same quarter a year before, then its rate.
+    text = (
+        "2023年第一季度财务摘要:总净营收为人民币1,500.0百万元,按年减少3.1%。"
+        "经营损失为人民币30.5百万元(4.2百万美元),去年同期为人民币35.1百万元。"
+        "经营损失率为1.9%,2022年同期为2.3%。营业利润率为负1.5%,而2021年同期为负8.2%。"
+    )
+    got = _read(text)
+    assert got[1][:2] == ("company_metric", "亏损")
+    assert got[1][2] == pytest.approx(35.1e6) and got[1][3] == pytest.approx(30.5e6)
+    assert got[2] == ("company_metric", "亏损率", 2.3, 1.9, None)
+    assert got[3] == ("company_metric", "营业利润率", -8.2, -1.5, None)
+
+
+def test_balance_sheet_debts_are_report_figures():
+    _assert_read(
+        "根据半年报,公司总资产为17.00亿元,总负债为8.10亿元,资产负债率约47.6%。",
+        [
+            ("company_metric", "资产", None, 1.7e9, None),
+            ("company_metric", "负债", None, 8.1e8, None),
+            ("company_metric", "资产负债率", None, 47.6, None),
+        ],
+    )
+
+
+def test_a_broker_notes_slashed_item_is_figure_change_and_share():
+    text = (
+        "分产品看:1)品牌管理业务收入2.10 亿/+31.20%/占比20.10%,业务维持快速增长。"
+        "2)代运营业务收入3.10 亿/-1.50%/占比30.20%。"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "营收", None, 2.1e8, 31.2),
+            ("company_metric", "占比", None, 20.1, None),
+            ("company_metric", "营收", None, 3.1e8, -1.5),
+            ("company_metric", "占比", None, 30.2, None),
+        ],
+    )
+    assert _read("两者之比为3/4。") == []
+
+
+def test_markdown_table_rows_with_percent_cells():
+    text = (
+        "公司营业收入按业务分:\n分行业 | 营业收入 | 占比 | 毛利率 |\n---|---|---|---|\n"
+        "线上分销 | 2.10亿元 | 40.0% | 17.50% |\n品牌营销 | 1.50亿元 | 30.0% | 31.20% |"
+    )
+    got = _read(text)
+    assert [g[1] for g in got] == ["营收", "占比", "毛利率"] * 2
+    assert got[0][3] == pytest.approx(2.1e8) and got[5][3] == pytest.approx(31.2)
+
+
+def test_a_header_wrapped_over_two_lines_gives_its_unit_to_the_bare_figures():
+    # A stock-data page's fixed-width table: the header's cells go on in the next line, units included.
+    text = (
+        "主营构成分析\n┌──────┬─────┬─────┬───┐\n|项目名称 |营业收入( |营业利润( |毛利率|\n"
+        "| |万元) |万元) |(%) |\n├──────┼─────┼─────┼───┤\n"
+        "|代运营服务 | 20010.50| 9050.10| 45.10|\n└──────┴─────┴─────┴───┘"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "营收", None, 200105000.0, None),
+            ("company_metric", "利润", None, 90501000.0, None),
+            ("company_metric", "毛利率", None, 45.1, None),
+        ],
+    )
+
+
+def test_a_unit_in_parentheses_is_no_figure_of_ten_thousand():
+    # 营业收入(万元)300100.11: the label's unit, then the figure in it; (万元) alone is not 10000.
+    _assert_read("营业收入(亿元):12.5", [("company_metric", "营收", None, 1.25e9, None)])
+    got = _read("盈利预测\n净利润(万元)-13000.50\n营业收入(万元)300100.11")
+    assert [g[3] for g in got] == [pytest.approx(-1.3000500e8), pytest.approx(3.0010011e9)]
+    assert all(g[2] is None for g in got)

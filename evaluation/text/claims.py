@@ -122,7 +122,22 @@ def _shares_figure(c: Claim, figs: list[float]) -> bool:
 
 
 def _gold_figures(g: dict) -> list[float]:
-    return figures(g.get("before")) + figures(g.get("after")) + figures(g.get("change"))
+    return _field_figures(g, "before") + _field_figures(g, "after") + figures(g.get("change"))
+
+
+# A metric labelled with its table's unit (营业收入(万元)) and a bare figure (30014.11): the figure is in
+# that unit, as the extractor reads the table.
+_METRIC_UNIT = re.compile(r"[(（]\s*(千|万|百万|亿)元\s*[)）]")
+_UNIT_FACTOR = {"千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
+
+
+def _field_figures(g: dict, field: str) -> list[float]:
+    out = figures(g.get(field))
+    unit = _METRIC_UNIT.search(normalize(str(g.get("metric") or "")))
+    value = g.get(field)
+    if unit and isinstance(value, str) and not re.search(r"[千万亿元%％]", value):
+        out = [f * _UNIT_FACTOR[unit.group(1)] for f in out]
+    return out
 
 
 def _score(p: Passage) -> _Scored:
@@ -153,7 +168,7 @@ def _field_right(field: str, g: dict, c: Claim) -> bool:
             return False
         return c.metric in gold or canonical_metric(gold) == c.metric
     if field in ("before", "after"):
-        want = figures(g.get(field))
+        want = _field_figures(g, field)
         value = getattr(c, field)
         if not want:
             return value is None
