@@ -734,6 +734,10 @@ def extract(text: str) -> list[Claim]:
         # 营业收入(万元)324153.11: the unit of a data page's line, not a figure of 10000; the figure after
         # it is in that unit (营业收入：324153.11万元).
         joined = _UNIT_LABEL.sub(_unit_figures, joined)
+    if "Table_" in joined:
+        # A broker report's template fields ([Table_Summary], Table_Balance …) start a box of its cover:
+        # each box is a line of its own, not one sentence run into the price and ratio boxes beside it.
+        joined = _TEMPLATE_FIELD.sub("\n", joined)
     if "/" in joined:
         # 代运营业务收入3.8亿/-2.8%/占比28.8%: a broker's note writes a figure, its change and its share
         # as one item split by slashes; read as the clauses they stand for.
@@ -810,6 +814,7 @@ def _unit_figures(m: re.Match[str]) -> str:
     return "：" + _BARE.sub(lambda n: n.group(0) + unit, m.group("n"))
 
 
+_TEMPLATE_FIELD = re.compile(r"\[?Table_[A-Za-z]+\]?")
 # A slash after a figure, before a signed percent (its change) or 占比 (its share).
 _SLASH_ITEM = re.compile(r"(?<=[\d万亿元%])\s*/\s*(?=[+\-−]\s*\d[\d.]*\s*%|占比)")
 
@@ -912,6 +917,19 @@ _STATISTIC = re.compile(
     r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
     r"(?:整体|总体|全年|大盘|总)(?:GMV|gmv|成交|交易|销售|零售)"
 )
+# A brand written in Latin letters (the clients of Tmall agencies are mostly foreign brands), with its
+# region, directly before its own results.
+_BRAND_FIGURE = re.compile(
+    r"(?<![A-Za-z])[A-Z][A-Za-z&]{1,15}\s?(?:中国|上海|大中华区|中國|大中華區)?(?:的)?(?:税后|稅後)?"
+    r"(?:净亏损|淨虧損|亏损|虧損|净利润|淨利潤|营收|營收|营业收入|營業收入|销售额|銷售額)(?![A-Za-z])"
+)
+# Figures a platform's, an industry's or a survey's data give of many (某电商平台数据显示, 行业调研显示):
+# statistics, not one agency's claim (a report's own 财报数据显示 is not among them).
+_SURVEY = re.compile(
+    r"(?:平台|行业|第三方|机构|市场)(?:的|公开|监测|统计)?数据(?:显示|表明)|(?:调研|调查|统计|研究|白皮书)(?:报告|数据|结果)?(?:显示|表明)"
+    # merchants in general (导致中小商家营销成本占比突破40%): how it goes for many, not for one client
+    r"|(?:导致|使得?|让)(?:中小|多数|很多|不少|大部分|大量)商家"
+)
 # A country's or the whole market's totals as statistics offices and industry reports give them.
 _NATION = re.compile(
     r"(?:中国|我国|全国|国内|全球|全行业)[^，,。；;]{0,14}?(?:销售额|零售额|零售总额|市场规模|交易规模|消费额)"
@@ -936,6 +954,10 @@ def _kind(
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
         return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
+    if _BRAND_FIGURE.search(sentence) and not _OWN_SUBJECT.search(sentence):
+        return None  # GAP上海税后净亏损为4.56亿元: a client brand's own accounts, not the agency's claim
+    if _SURVEY.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
+        return None  # 某平台数据显示…年增长率达17%, 调研显示38%的商家…: a survey of many, nobody's case
     if _NATION.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
         return None  # 2018年全国限额以上企业化妆品零售额达到…: a country's statistics, nobody's case
     if _PAGE_WORD.search(sentence) and _PAGE_LINE.search(sentence):

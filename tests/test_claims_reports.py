@@ -491,3 +491,34 @@ def test_a_unit_in_parentheses_is_no_figure_of_ten_thousand():
     got = _read("盈利预测\n净利润(万元)-13000.50\n营业收入(万元)300100.11")
     assert [g[3] for g in got] == [pytest.approx(-1.3000500e8), pytest.approx(3.0010011e9)]
     assert all(g[2] is None for g in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a platform's data about agencies in general
+        "某电商平台数据显示,代运营合作导致的数据泄露事件年增长率达21%。",
+        # a survey of many merchants
+        "一项行业调研显示,45%的商家遇到过数据造假。",
+        # merchants in general, not one client
+        "代运营方为冲短期业绩,常要求投放更多推广,导致中小商家营销成本占比突破营收的35%。",
+        # a client brand's own accounts, quoted by the agency
+        "据披露,截至2022年末,LUMA中国税后净亏损分别为3.2亿元以及1.9亿元。",
+    ],
+)
+def test_figures_about_many_or_about_a_client_brand_are_no_agency_claim(text):
+    assert _read(text) == []
+
+
+def test_the_agency_itself_still_speaks_beside_such_words():
+    # the company's own revenue, even where the sentence cites data
+    got = _read("公司财报数据显示,公司营业收入为5.2亿元,同比增长12%。")
+    assert got and got[0][:2] == ("company_metric", "营收")
+
+
+def test_a_broker_reports_template_fields_split_its_cover_boxes():
+    text = (
+        "[Table_Title] 某科技(000000.SZ)点评:业绩稳健 [Table_ReportDate] 2025 年 8 月 1 日 "
+        "[Table_Summary] 事件:公司发布半年报,实现营收 8.20 亿元,同比增长 21.5%。"
+    )
+    _assert_read(text, [("company_metric", "营收", None, 8.2e8, 21.5)])
