@@ -249,6 +249,12 @@ _METRICS: dict[str, str] = {
     "销售目标": "销售额",
     "营销目标": "销售额",
     "业绩目标": "销售额",
+    # Fans gained and customers won, as a promise or a story writes them (月涨粉10万, 三个月拓客5000人).
+    "涨粉": "粉丝",
+    "增粉": "粉丝",
+    "拓客": "拓客",
+    "到店人数": "到店",
+    "到店客流": "到店",
     "粉丝数": "粉丝",
     "粉丝": "粉丝",
     "客单价": "客单价",
@@ -540,6 +546,8 @@ _PROMISE = re.compile(
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
     r"|合同约定|协议约定|约定的|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
     r"|拍胸脯|打包票|夸下海口|信誓旦旦|[Pp]romised|[Gg]uarantee"
+    # what a seller of the service claims it will do (向商家宣称“三个月销售额破百万”, 号称一夜引流百万)
+    r"|向商家宣称|宣称能|号称一夜|号称能|声称能"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
@@ -1164,6 +1172,12 @@ def _clause_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if mm is not None and clause_kind in _STORY_KINDS and (before, after, growth) == (None, None, None):
+            # 承诺日均300精准流量: a promised or counted figure right before its metric's noun
+            fb = _COUNT_BEFORE.search(clause, max(0, mm.start() - 16), mm.start())
+            if fb and not _overlaps(fb.start("a"), fb.end("a"), period_spans, cm.start()):
+                value, pct = _value(fb.group("a"))
+                after = value if not pct or metric in RATE_METRICS else None
         if metric == "亏损" and mm is not None and _PROFIT_THEN_LOSS.search(clause, 0, mm.end()):
             # 归母净利润亏损1.6亿元: the profit, written as a loss; a loss is a negative profit.
             metric = "利润"
@@ -1319,6 +1333,10 @@ def _figures_before_metrics(
     return out if len(out) >= 2 else []
 
 
+# A figure right before the noun it counts, with the words that qualify it (300精准流量, 5000个有效客户).
+_COUNT_BEFORE = re.compile(
+    rf"(?P<a>{_NUMX})\s*(?:个|位|名|人|次|单|条)?\s*的?\s*(?:精准|有效|真实|优质|新)?$"
+)
 # The figure right before a metric and its 的 (8000万元的净利润), with nothing else between.
 _FIGURE_OF = re.compile(rf"(?P<a>{_NUMX})\s*的\s*$")
 

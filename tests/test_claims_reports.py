@@ -522,3 +522,20 @@ def test_a_broker_reports_template_fields_split_its_cover_boxes():
         "[Table_Summary] 事件:公司发布半年报,实现营收 8.20 亿元,同比增长 21.5%。"
     )
     _assert_read(text, [("company_metric", "营收", None, 8.2e8, 21.5)])
+
+
+def test_promises_in_a_warning_article_with_their_own_nouns():
+    # an article warning of agencies' promises: the promised figure, then what really came
+    _assert_read(
+        "某餐厅被推广公司承诺“两个月拓客3000人”,结果实际到店人数不到100人。",
+        [("promise", "拓客", None, 3000.0, None), ("actual_outcome", "到店", None, 100.0, None)],
+    )
+    _assert_read("诈骗团伙承诺月涨粉5万,实际仅用脚本发布视频。", [("promise", "粉丝", None, 5e4, None)])
+    _assert_read(
+        "某代运营公司向商家宣称“半年内销售额突破百万”,实际仅靠买流量制造繁荣。",
+        [("promise", "销售额", None, 1e6, None)],
+    )
+    # the figure before the noun it counts
+    _assert_read(
+        "代运营公司承诺日均500精准流量,实际九成是机器刷量。", [("promise", "流量", None, 500.0, None)]
+    )
