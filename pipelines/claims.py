@@ -750,6 +750,8 @@ def extract(text: str) -> list[Claim]:
         # 代运营业务收入3.8亿/-2.8%/占比28.8%: a broker's note writes a figure, its change and its share
         # as one item split by slashes; read as the clauses they stand for.
         joined = _SLASH_ITEM.sub(_slash_clause, joined)
+        # 收入5.74/7.45亿元, 净利率分别为7.9%/7.8%: figures of two periods sharing the unit after the last
+        joined = _SLASHED_FIGURES.sub(_slashed_figures, joined)
     header: list[str | None] | None = None
     factors: list[float] = []
     dates: list[str] | None = None
@@ -825,6 +827,15 @@ def _unit_figures(m: re.Match[str]) -> str:
 _TEMPLATE_FIELD = re.compile(r"\[?Table_[A-Za-z]+\]?")
 # A slash after a figure, before a signed percent (its change) or 占比 (its share).
 _SLASH_ITEM = re.compile(r"(?<=[\d万亿元%])\s*/\s*(?=[+\-−]\s*\d[\d.]*\s*%|占比)")
+
+
+_SLASHED_FIGURES = re.compile(
+    r"(?<![\d./])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>%|亿元|万元|亿|万)?\s*/\s*(?P<b>\d+(?:\.\d+)?)\s*(?P<u>%|亿元|万元|亿|万)(?![\d/])"
+)
+
+
+def _slashed_figures(m: re.Match[str]) -> str:
+    return f"{m.group('a')}{m.group('ua') or m.group('u')}、{m.group('b')}{m.group('u')}"
 
 
 def _slash_clause(m: re.Match[str]) -> str:

@@ -539,3 +539,10 @@ def test_promises_in_a_warning_article_with_their_own_nouns():
     _assert_read(
         "代运营公司承诺日均500精准流量,实际九成是机器刷量。", [("promise", "流量", None, 500.0, None)]
     )
+
+
+def test_figures_of_two_periods_split_by_a_slash_share_the_unit_after_the_last():
+    got = _read("25Q1/25Q2公司实现归母净利润0.81/0.70亿元,归母净利率分别为6.9%/6.8%。")
+    assert got[0][:2] == ("company_metric", "利润") and got[0][3] == pytest.approx(8.1e7)
+    assert got[1][:4] == ("company_metric", "净利率", 6.9, 6.8)
+    assert _read("两者之比为1/3。") == []
