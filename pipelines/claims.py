@@ -637,6 +637,8 @@ _REPORT = re.compile(
 _COMPANY_FIGURE = re.compile(
     r"(?:公司|集团|企业|上市|股份|股东|财报|业绩|业务(?!员))|同比|环比|按年|上年同期|去年同期|上年度"
     r"|year[- ]over[- ]year"
+    # a run of years' figures (2022-2024年收入分别为…): a company's history as a prospectus lists it
+    r"|(?:19|20)\d{2}\s*(?:年\s*)?[-—–至到]\s*(?:19|20)\d{2}\s*年[^。；;]{0,30}?分别为"
 )
 _COMPANY_MONEY = re.compile(
     r"资产总额|总资产|净资产|销售费用|研发费用|管理费用|营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
@@ -680,7 +682,11 @@ _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?�
 _CLAUSE = re.compile(r"(?:[^，,、”]|”(?!\s*“)|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、”]|$)")
 # An item of a list written on one line (摘要 - 营业收入3.11亿元 - 净亏损1453万元; • …): the items are
 # sentences of their own. A spaced dash before a figure is a minus (a - 5), not a bullet.
-_BULLET = re.compile(r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*")
+# An item may open with its years (- 2022 - 2024年收入分别为…): a year is no figure to subtract.
+_BULLET = re.compile(
+    r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*"
+    r"|(?<=[^\d\s])[ \t]+-[ \t]+(?=(?:19|20)\d{2}\s*(?:年|[-—–至]\s*(?:19|20)\d{2}\s*年))"
+)
 # A line break inside a sentence, as pages copied from a PDF or a narrow column have them
 # (`Total net revenues were\nRMB2,201.9 million`): the next line goes on with a figure or a lower-case
 # word, or the line stops on a word that cannot end a sentence. A line break anywhere else ends one.

@@ -546,3 +546,18 @@ def test_figures_of_two_periods_split_by_a_slash_share_the_unit_after_the_last()
     assert got[0][:2] == ("company_metric", "利润") and got[0][3] == pytest.approx(8.1e7)
     assert got[1][:4] == ("company_metric", "净利率", 6.9, 6.8)
     assert _read("两者之比为1/3。") == []
+
+
+def test_a_run_of_years_figures_is_the_companys_history_item_by_item():
+    # a prospectus summary: one item per line run together, each opening with its years
+    text = (
+        "业绩数据 - 2022 - 2024年GMV分别为8100.1百万元、9000.0百万元、12000.0百万元[3] "
+        "- 2022 - 2024年收入分别为1800.6百万元、1700.9百万元、1600.6百万元[3]"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "GMV", 8.1001e9, 1.2e10, 48.1463),
+            ("company_metric", "营收", 1.8006e9, 1.6006e9, -11.1074),
+        ],
+    )
