@@ -561,3 +561,7 @@ def test_a_run_of_years_figures_is_the_companys_history_item_by_item():
             ("company_metric", "营收", 1.8006e9, 1.6006e9, -11.1074),
         ],
     )
+
+
+def test_a_headline_promise_of_traffic():
+    _assert_read("号称一夜“引流百万”的推广团伙被警方打掉", [("promise", "流量", None, 1e6, None)])
