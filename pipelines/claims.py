@@ -660,6 +660,8 @@ _HAPPENED = re.compile(
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
     # A shop frozen, a deposit deducted, what actually came of it (实际投产比才0.5).
     r"|扣除|被扣|冻结|实际[^，,。；;]{0,8}?(?:仅|只|才|不足|不到)"
+    # a result granted, then its shortfall (虽实现月销80万，但UV价值仅0.6元): how it really went
+    r"|虽(?:然)?[^，,。；;]{0,12}?(?:实现|做到|达到)[^。；;]{0,30}?但[^。；;]{0,16}?(?:仅|只有|才|不足|不到)"
 )
 # A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
 # company's loss (公司上半年亏损了3000万元) is its own figure.
@@ -936,6 +938,9 @@ _BRAND_COUNT = re.compile(
 
 
 # How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
+# An industry's level given in brackets beside a figure (UV价值仅0.8元(行业均值1.2元)) is a yardstick,
+# not what the sentence speaks of.
+_BENCHMARK = re.compile(r"[(（](?:行业|同行|类目)[^()（）]{0,16}[)）]")
 _GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
 # A platform's or a market's totals (快手电商整体GMV, 全网零售总额), whoever quotes them: nobody's claim.
 # (数据显示 alone is no sign: 财报数据显示 introduces a company's own figures.)
@@ -1007,7 +1012,7 @@ def _kind(
         return "success_case"
     if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
-    if _GENERIC.search(sentence) and "我" not in sentence:
+    if _GENERIC.search(_BENCHMARK.sub("", sentence)) and "我" not in sentence:
         return None  # 骗子公司通常会先收取几千元, 行业平均转化率只有2%: how things usually go, not what did
     if _HAPPENED.search(sentence) or (
         _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))

@@ -565,3 +565,10 @@ def test_a_run_of_years_figures_is_the_companys_history_item_by_item():
 
 def test_a_headline_promise_of_traffic():
     _assert_read("号称一夜“引流百万”的推广团伙被警方打掉", [("promise", "流量", None, 1e6, None)])
+
+
+def test_a_result_granted_then_its_shortfall_is_what_happened():
+    # an advice article's example; the industry level in brackets is a yardstick, not its subject
+    got = _read("例如,某代运营公司虽实现月销 80 万,但 UV 价值仅 0.6 元(行业均值 1.1 元)。")
+    assert got and got[0] == ("actual_outcome", "销售额", None, 8e5, None)
+    assert _read("行业平均转化率只有2%。") == []
