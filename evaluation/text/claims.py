@@ -14,8 +14,8 @@ change is scored with the change field). Several gold claims may be matched by o
 sentence that states revenue and profit with one growth figure). Gold claims without any figure
 (`持续亏损`, `没效果`) cannot be matched by a number and are counted apart (`figureless_gold`).
 
-On matched claims (each gold claim with the first extracted claim that matched it, preferring one of
-the same kind): `kind_accuracy` (exact kind) and one accuracy per field:
+On matched claims (each gold claim with the extracted claim that matched it, preferring one of the
+same kind, then the one sharing most of its figures, then the first): `kind_accuracy` (exact kind) and one accuracy per field:
 - `metric`: the extracted metric appears in the gold metric, or both name the same canonical metric;
 - `before` / `after`: the gold field's figures contain the extracted value (within 1%), or neither
   has a figure;
@@ -121,6 +121,10 @@ def _shares_figure(c: Claim, figs: list[float]) -> bool:
     return any(_close(v, f) for v in _values(c) for f in figs)
 
 
+def _n_shared(c: Claim, figs: list[float]) -> int:
+    return sum(any(_close(v, f) for f in figs) for v in _values(c))
+
+
 def _gold_figures(g: dict) -> list[float]:
     return _field_figures(g, "before") + _field_figures(g, "after") + figures(g.get("change"))
 
@@ -157,7 +161,10 @@ def _score(p: Passage) -> _Scored:
             missed.append(g)
             continue
         same_kind = [c for c in hits if c.kind == g.get("kind")]
-        matched.append((g, (same_kind or hits)[0]))
+        # the claim that states most of the gold's figures (a table row and the prose that explains it
+        # may both give the after; the one that also gives the before is the gold's reading)
+        pool = same_kind or hits
+        matched.append((g, max(pool, key=lambda c: _n_shared(c, figs))))
     return _Scored(p, gold, got, matched, missed, figureless)
 
 
