@@ -15,7 +15,8 @@ sentence that states revenue and profit with one growth figure). Gold claims wit
 (`持续亏损`, `没效果`) cannot be matched by a number and are counted apart (`figureless_gold`).
 
 On matched claims (each gold claim with the extracted claim that matched it, preferring one of the
-same kind, then the one sharing most of its figures, then the first): `kind_accuracy` (exact kind) and one accuracy per field:
+same kind, then the one sharing most of its figures, then the first): `kind_accuracy` (exact kind)
+and one accuracy per field:
 - `metric`: the extracted metric appears in the gold metric, or both name the same canonical metric;
 - `before` / `after`: the gold field's figures contain the extracted value (within 1%), or neither
   has a figure;
