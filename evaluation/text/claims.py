@@ -68,7 +68,19 @@ from pipelines.text import normalize
 # 0.074 -> 0.000, client accuracy 0.72 -> 0.89; train 0.914 and part_f 0.920 unchanged (train client
 # 0.856 -> 0.887). The held-out third did not move (0.688 [0.565, 0.800], false 0.032, kind 0.909): these
 # forms are not where its misses are. part_g is tuning data now. Floors unchanged.
-FLOORS: dict[str, float] = {"record_recall": 0.67, "kind_accuracy": 0.88}
+# Sixth session (2026-12-06): part_h (/work/fresh3-realtext) read for its errors; rules for
+# results releases (经营损失, 经营损失率, 负N%, 而2021年同期为…, debts), broker notes
+# (收入3.8亿/-2.8%/占比…, 0.81/0.70亿元, Table_ template fields), tables (| a | b | rows,
+# percent cells, a header wrapped over two lines, a unit in a label (营业收入(万元)) no longer
+# read as 10000), prospectus items opening with their years, warning articles' promises
+# (宣称, 号称, 涨粉, 拓客, 引流, 日均300精准流量), and precision (a survey's or platform's
+# data, merchants in general, a Latin-named client brand's accounts). part_h record recall
+# 0.643 [0.531, 0.748] -> 0.870 [0.806, 0.926], false-claim passages 0.350 -> 0.250 (of its
+# 5 left, 4 are the agency's stock price, market value, IPO raise and ranking, which train
+# labels as claims); train 0.914 unchanged, false 0.042 -> 0.028; part_f 0.920 / 0.000 and
+# part_g 0.914 / 0.000 unchanged. Held out once: 0.688 -> 0.719 [0.610, 0.821], false 0.032,
+# kind 0.913. The recall floor moves up to 0.70.
+FLOORS: dict[str, float] = {"record_recall": 0.70, "kind_accuracy": 0.88}
 CEILINGS: dict[str, float] = {"false_claim_passages": 0.10}
 
 AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})
