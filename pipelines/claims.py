@@ -148,6 +148,17 @@ _METRICS: dict[str, str] = {
     "亏损": "亏损",
     "净损失": "亏损",
     "经营损失": "亏损",
+    # A report's loss written as a share of revenue (经营损失率为2.2%), and its balance sheet's debts.
+    "经营损失率": "亏损率",
+    "亏损率": "亏损率",
+    "资产负债率": "资产负债率",
+    "总负债": "负债",
+    "负债总额": "负债",
+    "短期负债": "负债",
+    "长期负债": "负债",
+    "流动负债": "负债",
+    "短期借款": "借款",
+    "长期借款": "借款",
     "毛利率": "毛利率",
     "净利率": "净利率",
     "营业利润率": "营业利润率",
@@ -238,6 +249,13 @@ _METRICS: dict[str, str] = {
     "销售目标": "销售额",
     "营销目标": "销售额",
     "业绩目标": "销售额",
+    # Fans gained and customers won, as a promise or a story writes them (月涨粉10万, 三个月拓客5000人).
+    "涨粉": "粉丝",
+    "增粉": "粉丝",
+    "拓客": "拓客",
+    "到店人数": "到店",
+    "到店客流": "到店",
+    "引流": "流量",
     "粉丝数": "粉丝",
     "粉丝": "粉丝",
     "客单价": "客单价",
@@ -325,11 +343,25 @@ _FINANCIAL: dict[str, str] = {
 }
 # Metrics measured in money: a number with a counting word after it (1个, 3家) is not one of them.
 _MONEY_METRICS = frozenset(
-    {"销售额", "GMV", "营收", "利润", "毛利", "亏损", "市值", "募资", "现金流", "费用", "资产"}
+    {
+        "销售额",
+        "GMV",
+        "营收",
+        "利润",
+        "毛利",
+        "亏损",
+        "市值",
+        "募资",
+        "现金流",
+        "费用",
+        "资产",
+        "负债",
+        "借款",
+    }
 )
 RATE_METRICS = frozenset(
     {"转化率", "复购率", "点击率", "提成", "毛利率", "净利率", "利润率", "营业利润率", "占比", "渗透率"}
-    | {"ROE", "退款比例"}
+    | {"ROE", "退款比例", "亏损率", "资产负债率"}
 )
 # Words that name a metric only right before a figure: 收益 is revenue in Hong Kong results (收益为8.6亿港元)
 # but also a return or a valuation method elsewhere; 卖 is sales in a merchant's story (从卖8万到卖25万)
@@ -445,7 +477,7 @@ _FROM_TO = re.compile(
     rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有)?\s*{_CURRENCY_SLOT}(?P<b>{_NUMX})[^，,。；;从由\d]{{0,8}}?(?:{_UP}|{_DOWN}|到|至|(?P<flip>转为|变为|转))"
     rf"[到至了为]*\s*{_DATE_SLOT}{_LEVEL_SLOT}"
     # 从几百涨到上万: 上万 is ten thousand and more, the least it says
-    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩|上)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:约|近|超过?|大约|不足|不到|仅|只有|仅剩|只剩|上)?\s*{_CURRENCY_SLOT}(?P<aneg>[-−负])?(?P<a>{_NUMX})"
 )
 # 分别为1.2亿元、1.5亿元和2.3亿元 (a series over years): the first is before, the last after.
 _SERIES = re.compile(
@@ -463,14 +495,14 @@ _AFTER_ONLY = re.compile(
     rf"|实现了?|录得|来到|不到|不足|只有|仅有|仅为|只剩|扩大至|扩大到|收窄至|收窄到|转亏至|转负至|骤降至"
     rf"|(?:下跌|下降|下滑|回落|减少|缩水|萎缩|跌|降|减)[至到]"
     rf"|报收|收于)"
-    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*了?\s*(?:月销|年销|日销|日均|每天|每月|月均)?\s*(?:超过?|近|约)?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 _CURRENCY = r"(?:人民币|RMB|US\$|HK\$|¥|￥|\$)"
 _METRIC_VALUE = re.compile(
     # GMV规模约120亿元: the size of the metric; 现金流净流出2300万元: a cash flow out is below zero.
     rf"\s*(?:规模|体量|总额)?\s*(?:(?P<out>净流出|流出)|(?:预计|预期|约|则)?为|(?:预计|预期)(?:达到?)?|(?:保底|保证|承诺|确保)(?:做到|达到)?|[:：是达在]|做到|做了|不足|不到|只有|仅有|仅为|仅|约|大约|近|超过|超|才|实现|录得|不低于|不少于|至少"
     rf"|were|was|of|了)?"
-    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:每月|每天|每年|月均|日均|单月)?\s*{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # 同比大幅下降18.4%, 降幅6.2%, an increase of 12.3%: a direction word, a few words, a percent. The sign
 # comes from any fall word in the match.
@@ -515,6 +547,8 @@ _PROMISE = re.compile(
     r"|可以让你|能让你|帮你做到|让您的店铺|让你的店铺|一定能|签对赌|需完成|须完成|如未达成|如未完成|未达标"
     r"|合同约定|协议约定|约定的|需在|须在|能到|能做到|可以做到|能达到|可以达到|保证能"
     r"|拍胸脯|打包票|夸下海口|信誓旦旦|[Pp]romised|[Gg]uarantee"
+    # what a seller of the service claims it will do (向商家宣称“三个月销售额破百万”, 号称一夜引流百万)
+    r"|向商家宣称|宣称能|号称一夜|号称能|声称能"
 )
 _MERCHANT = re.compile(
     r"给五星|五星好评|好评|差评|追评|续费|推荐|找了|找的|去年找|找\S{1,8}?做|签的约|签约后|(?<!接)下来|比以前|"
@@ -597,12 +631,15 @@ _REPORT = re.compile(
     r"|[Nn]et loss|[Gg]ross profit|[Gg]ross margin|[Ii]ncome from operations"
     r"|[Oo]perating (?:income|loss|margin)"
     r"|Non-GAAP|净损失|归属于|股东应占|应占"
+    r"|经营损失|营业利润|经营利润|资产负债率|总负债"
 )
 # A company speaking of its own year (公司营收同比增长, 该公司上半年亏损扩大至1.5亿元): a company subject
 # or a year-on-year comparison, with a money figure of the company's and no shop in the sentence.
 _COMPANY_FIGURE = re.compile(
     r"(?:公司|集团|企业|上市|股份|股东|财报|业绩|业务(?!员))|同比|环比|按年|上年同期|去年同期|上年度"
     r"|year[- ]over[- ]year"
+    # a run of years' figures (2022-2024年收入分别为…): a company's history as a prospectus lists it
+    r"|(?:19|20)\d{2}\s*(?:年\s*)?[-—–至到]\s*(?:19|20)\d{2}\s*年[^。；;]{0,30}?分别为"
 )
 _COMPANY_MONEY = re.compile(
     r"资产总额|总资产|净资产|销售费用|研发费用|管理费用|营收|营业|收入|收益|利润|净利|溢利|纯利|盈利|毛利|亏损|市值|现金流|GMV|gmv|[Rr]evenue|[Ii]ncome|[Ll]oss"
@@ -623,6 +660,8 @@ _HAPPENED = re.compile(
     r"|只有|仅有|仅为|不足|惨淡|骗了|收了|收取|只出了?|才出了?|仅出了?|只卖了?|才卖了?"
     # A shop frozen, a deposit deducted, what actually came of it (实际投产比才0.5).
     r"|扣除|被扣|冻结|实际[^，,。；;]{0,8}?(?:仅|只|才|不足|不到)"
+    # a result granted, then its shortfall (虽实现月销80万，但UV价值仅0.6元): how it really went
+    r"|虽(?:然)?[^，,。；;]{0,12}?(?:实现|做到|达到)[^。；;]{0,30}?但[^。；;]{0,16}?(?:仅|只有|才|不足|不到)"
 )
 # A shop's or a merchant's loss (店铺亏损了12万, 签了协议，少了十来万): what happened to a client; a
 # company's loss (公司上半年亏损了3000万元) is its own figure.
@@ -646,7 +685,11 @@ _SENTENCE = re.compile(r"(?:[^。！？!?；;\n.]+|\.(?!\s+[A-Z]))+[。！？!?�
 _CLAUSE = re.compile(r"(?:[^，,、”]|”(?!\s*“)|,(?=\d{3}(?!\d))|、(?=\d))+(?:[，,、”]|$)")
 # An item of a list written on one line (摘要 - 营业收入3.11亿元 - 净亏损1453万元; • …): the items are
 # sentences of their own. A spaced dash before a figure is a minus (a - 5), not a bullet.
-_BULLET = re.compile(r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*")
+# An item may open with its years (- 2022 - 2024年收入分别为…): a year is no figure to subtract.
+_BULLET = re.compile(
+    r"[ \t]+[-•●▪][ \t]+(?=[^\d\s.,-])|(?:^|(?<=[ \t]))•[ \t]*"
+    r"|(?<=[^\d\s])[ \t]+-[ \t]+(?=(?:19|20)\d{2}\s*(?:年|[-—–至]\s*(?:19|20)\d{2}\s*年))"
+)
 # A line break inside a sentence, as pages copied from a PDF or a narrow column have them
 # (`Total net revenues were\nRMB2,201.9 million`): the next line goes on with a figure or a lower-case
 # word, or the line stops on a word that cannot end a sentence. A line break anywhere else ends one.
@@ -702,11 +745,28 @@ def extract(text: str) -> list[Claim]:
     joined = _WRAPPED_LINE.sub(" ", text) if "\n" in text else text
     if " - " in joined or "•" in joined:
         joined = _BULLET.sub("\n", joined)  # 要点 - 营业收入…同比下降18.3% - 净亏损…: one item each
+    if "|" in joined and "\n" in joined:
+        joined = _join_wrapped_headers(joined)  # |营业收入( |…  then  | |万元) |…: one header row
+    if "元)" in joined or "元）" in joined:
+        # 营业收入(万元)324153.11: the unit of a data page's line, not a figure of 10000; the figure after
+        # it is in that unit (营业收入：324153.11万元).
+        joined = _UNIT_LABEL.sub(_unit_figures, joined)
+    if "Table_" in joined:
+        # A broker report's template fields ([Table_Summary], Table_Balance …) start a box of its cover:
+        # each box is a line of its own, not one sentence run into the price and ratio boxes beside it.
+        joined = _TEMPLATE_FIELD.sub("\n", joined)
+    if "/" in joined:
+        # 代运营业务收入3.8亿/-2.8%/占比28.8%: a broker's note writes a figure, its change and its share
+        # as one item split by slashes; read as the clauses they stand for.
+        joined = _SLASH_ITEM.sub(_slash_clause, joined)
+        # 收入5.74/7.45亿元, 净利率分别为7.9%/7.8%: figures of two periods sharing the unit after the last
+        joined = _SLASHED_FIGURES.sub(_slashed_figures, joined)
     header: list[str | None] | None = None
+    factors: list[float] = []
     dates: list[str] | None = None
     for para in joined.split("\n"):
         if header is not None or dates is not None:
-            row = _table_row(para, header) if header is not None else _dated_row(para, dates or [])
+            row = _table_row(para, header, factors) if header is not None else _dated_row(para, dates or [])
             if row is not None or _RULE_LINE.match(para):
                 claims.extend(row or [])
                 continue
@@ -715,6 +775,7 @@ def extract(text: str) -> list[Claim]:
             # Rows under a header of dates must be labelled by a metric; a header of metrics must be a
             # report's (its own words, or the text's).
             header = _table_header(para) if report or _REPORT.search(para) else None
+            factors = _header_factors(para)
             dates = _date_header(para)
             if header is not None or dates is not None:
                 continue
@@ -758,6 +819,36 @@ def extract(text: str) -> list[Claim]:
         dataclasses.replace(c, client=person) if c.client is None and c.kind in _STORY_KINDS else c
         for c in claims
     ]
+
+
+_UNIT_LABEL = re.compile(
+    r"[(（]\s*(?P<u>千|万|百万|亿)元\s*[)）]\s*[:：]?\s*"
+    r"(?P<n>[-−]?\d[\d,]*(?:\.\d+)?(?:[ \t]+[-−]?\d[\d,]*(?:\.\d+)?)*)(?![\d.]*\s*[千万亿元%％])"
+)
+_BARE = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+
+
+def _unit_figures(m: re.Match[str]) -> str:
+    unit = m.group("u") + "元"
+    return "：" + _BARE.sub(lambda n: n.group(0) + unit, m.group("n"))
+
+
+_TEMPLATE_FIELD = re.compile(r"\[?Table_[A-Za-z]+\]?")
+# A slash after a figure, before a signed percent (its change) or 占比 (its share).
+_SLASH_ITEM = re.compile(r"(?<=[\d万亿元%])\s*/\s*(?=[+\-−]\s*\d[\d.]*\s*%|占比)")
+
+
+_SLASHED_FIGURES = re.compile(
+    r"(?<![\d./])(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>%|亿元|万元|亿|万)?\s*/\s*(?P<b>\d+(?:\.\d+)?)\s*(?P<u>%|亿元|万元|亿|万)(?![\d/])"
+)
+
+
+def _slashed_figures(m: re.Match[str]) -> str:
+    return f"{m.group('a')}{m.group('ua') or m.group('u')}、{m.group('b')}{m.group('u')}"
+
+
+def _slash_clause(m: re.Match[str]) -> str:
+    return "，" if m.string.startswith("占比", m.end()) else "，同比"
 
 
 _STORY_KINDS = frozenset({"promise", "actual_outcome"})
@@ -847,12 +938,28 @@ _BRAND_COUNT = re.compile(
 
 
 # How things usually go (通常, 一般, 平均, 往往) and what would happen if: no event anyone reports.
+# An industry's level given in brackets beside a figure (UV价值仅0.8元(行业均值1.2元)) is a yardstick,
+# not what the sentence speaks of.
+_BENCHMARK = re.compile(r"[(（](?:行业|同行|类目)[^()（）]{0,16}[)）]")
 _GENERIC = re.compile(r"通常|一般|往往|普遍|平均|大多|多数|常常|经常|动辄|行业")
 # A platform's or a market's totals (快手电商整体GMV, 全网零售总额), whoever quotes them: nobody's claim.
 # (数据显示 alone is no sign: 财报数据显示 introduces a company's own figures.)
 _STATISTIC = re.compile(
     r"(?:抖音|快手|淘宝|天猫|京东|拼多多|小红书|阿里巴巴|淘系|全网|全国|社会消费品)(?:电商)?(?:平台)?"
     r"(?:整体|总体|全年|大盘|总)(?:GMV|gmv|成交|交易|销售|零售)"
+)
+# A brand written in Latin letters (the clients of Tmall agencies are mostly foreign brands), with its
+# region, directly before its own results.
+_BRAND_FIGURE = re.compile(
+    r"(?<![A-Za-z])[A-Z][A-Za-z&]{1,15}\s?(?:中国|上海|大中华区|中國|大中華區)?(?:的)?(?:税后|稅後)?"
+    r"(?:净亏损|淨虧損|亏损|虧損|净利润|淨利潤|营收|營收|营业收入|營業收入|销售额|銷售額)(?![A-Za-z])"
+)
+# Figures a platform's, an industry's or a survey's data give of many (某电商平台数据显示, 行业调研显示):
+# statistics, not one agency's claim (a report's own 财报数据显示 is not among them).
+_SURVEY = re.compile(
+    r"(?:平台|行业|第三方|机构|市场)(?:的|公开|监测|统计)?数据(?:显示|表明)|(?:调研|调查|统计|研究|白皮书)(?:报告|数据|结果)?(?:显示|表明)"
+    # merchants in general (导致中小商家营销成本占比突破40%): how it goes for many, not for one client
+    r"|(?:导致|使得?|让)(?:中小|多数|很多|不少|大部分|大量)商家"
 )
 # A country's or the whole market's totals as statistics offices and industry reports give them.
 _NATION = re.compile(
@@ -878,6 +985,10 @@ def _kind(
     """`named`: the client is named in this very sentence, not carried over from an earlier one."""
     if _STATISTIC.search(sentence) and not _MERCHANT.search(sentence) and "我" not in sentence:
         return None  # 快手电商整体GMV增长了6倍: a platform's or a market's statistics
+    if _BRAND_FIGURE.search(sentence) and not _OWN_SUBJECT.search(sentence):
+        return None  # GAP上海税后净亏损为4.56亿元: a client brand's own accounts, not the agency's claim
+    if _SURVEY.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
+        return None  # 某平台数据显示…年增长率达17%, 调研显示38%的商家…: a survey of many, nobody's case
     if _NATION.search(sentence) and not _OWN_SUBJECT.search(sentence) and "我" not in sentence:
         return None  # 2018年全国限额以上企业化妆品零售额达到…: a country's statistics, nobody's case
     if _PAGE_WORD.search(sentence) and _PAGE_LINE.search(sentence):
@@ -901,7 +1012,7 @@ def _kind(
         return "success_case"
     if _REPORT.search(sentence) or (report and (_METRIC_RE.search(sentence) or _MONEY_UNIT.search(sentence))):
         return "company_metric"
-    if _GENERIC.search(sentence) and "我" not in sentence:
+    if _GENERIC.search(_BENCHMARK.sub("", sentence)) and "我" not in sentence:
         return None  # 骗子公司通常会先收取几千元, 行业平均转化率只有2%: how things usually go, not what did
     if _HAPPENED.search(sentence) or (
         _SHOP_LOSS.search(sentence) and (_SHOP.search(sentence) or _MERCHANT.search(sentence))
@@ -1084,6 +1195,12 @@ def _clause_claims(
         if mm:
             metric = _METRICS[mm.group(0)]
         before, after, growth = _clause_numbers(clause, mms, metric, period_spans, cm.start())
+        if mm is not None and clause_kind in _STORY_KINDS and (before, after, growth) == (None, None, None):
+            # 承诺日均300精准流量: a promised or counted figure right before its metric's noun
+            fb = _COUNT_BEFORE.search(clause, max(0, mm.start() - 16), mm.start())
+            if fb and not _overlaps(fb.start("a"), fb.end("a"), period_spans, cm.start()):
+                value, pct = _value(fb.group("a"))
+                after = value if not pct or metric in RATE_METRICS else None
         if metric == "亏损" and mm is not None and _PROFIT_THEN_LOSS.search(clause, 0, mm.end()):
             # 归母净利润亏损1.6亿元: the profit, written as a loss; a loss is a negative profit.
             metric = "利润"
@@ -1239,6 +1356,10 @@ def _figures_before_metrics(
     return out if len(out) >= 2 else []
 
 
+# A figure right before the noun it counts, with the words that qualify it (300精准流量, 5000个有效客户).
+_COUNT_BEFORE = re.compile(
+    rf"(?P<a>{_NUMX})\s*(?:个|位|名|人|次|单|条)?\s*的?\s*(?:精准|有效|真实|优质|新)?$"
+)
 # The figure right before a metric and its 的 (8000万元的净利润), with nothing else between.
 _FIGURE_OF = re.compile(rf"(?P<a>{_NUMX})\s*的\s*$")
 
@@ -1331,20 +1452,22 @@ _LINKED = re.compile(
     # …销售净利率仍为负，上半年这一指标为-2.2%: the metric referred back to, with its time.
     r"\s*(?:(?:[上下]半年|全年|今年|去年|同期|报告期内?|本季度|一季度|前三季度)\s*)?(?:(?:这一|该|此项?|这个)指标\s*)?"
     rf"\s*(?:则|即|均)?\s*(?:为|是|达到?|录得|约为|共计|合计)\s*(?:约|近|超过?)?\s*{_CURRENCY_SLOT}"
-    rf"(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # 较上年同期的4100万元, 比2023年的5.1亿元: a comparison's base names its time (占比45% is no comparison).
 _COMPARED = re.compile(
     r"(?:较|(?<![占产])比|相比|相较于?|对比)\s*"
     r"(?:(?:19|20)\d{2}\s*年(?:度|末|底)?|上年同期|去年同期|上年度?|去年|上一年度?|上年末|年初|同期)"
     r"(?:[上下]半年|第?[一二三四1-4]季度|前三季度|同期)?\s*的\s*"
-    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # A clause that only gives the base of the claim before it (…，上年同期为1500万元; 而去年同期盈利2500万元).
 _BASE_VALUE = re.compile(
-    r"\s*(?:而|但|相比之下)?\s*(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
+    # (而2021年同期为负8.2%: the year named before 同期)
+    r"\s*(?:而|但|相比之下)?\s*(?:(?:19|20)\d{2}\s*年\s*(?=同期))?"
+    r"(?:上年同期|去年同期|上年度?|去年|上一年度?|同期|上季度|上一季度|上半年)"
     r"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)?\s*(?P<pl>净亏损|亏损|净利润?|盈利|溢利|纯利)?\s*(?:为)?"
-    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:约|约为)?\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 
 
@@ -1631,7 +1754,7 @@ _EN_VALUE = re.compile(
     rf"|(?:improved|increased|decreased|rose|fell|grew|declined|expanded|narrowed|widened) to)\s*"
     # were only80,000 yuan (a space lost in a copy), rose to approximately 310
     rf"(?:(?:only|just|about|approximately|around|nearly|over|more than|less than)\s*)?"
-    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"(?:a (?:net )?(?:loss|profit|income) of\s+)?{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 _EN_GROWTH_NOUN = re.compile(
     rf"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*%\s+(?:(?:year[- ]over[- ]year|yoy|annual|organic)\s+)?(?:[a-z]+\s+)?"
@@ -1651,12 +1774,12 @@ _EN_BEFORE = re.compile(
 # 收益为人民币12.35亿元（2023年：人民币11.02亿元）: the prior year's figure in brackets, Hong Kong style.
 _PRIOR_YEAR = re.compile(
     rf"[(（]\s*(?:(?:19|20)\d{{2}}\s*年?(?:度|同期)?|上年|去年|上年同期)\s*[:：]\s*(?P<loss>亏损|净亏损|盈利|溢利)?\s*"
-    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
+    rf"(?:约|约为)?\s*{_CURRENCY}?\s*(?P<neg>[-−负])?(?P<a>{_NUMX})[^)）]{{0,12}}[)）]"
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|财年|fiscal))")
 _CONTINUED = re.compile(
     rf"^\s*(?:而|则|在)?\s*(?:19|20)\d{{2}}\s*年(?:度|全年|同期)?(?:[上下]半年|第?[一二三四1-4]季度|前三季度)?"
-    rf"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)\s*{_CURRENCY_SLOT}(?P<neg>[-−])?(?P<a>{_NUMX})"
+    rf"\s*(?:则|的|时|仅|只)?\s*(?:为|是|达到?|录得|实现)\s*{_CURRENCY_SLOT}(?P<neg>[-−负])?(?P<a>{_NUMX})"
 )
 # A row of a results table: the metric, then only years, currencies, units and figures.
 _ROW_START = re.compile(r"[\s:：|｜]*(?:(?:19|20)\d{2}\s*年?(?:度)?\s*)?(?:人民币|RMB|港元|美元)?\s*[-−]?\d")
@@ -1667,7 +1790,54 @@ _ROW_GAP = re.compile(r"^[\s:：|｜/()（）年度元人民币RMB港美$¥￥-]
 # are a label, then one figure per column (a segment's line of a report's breakdown): each cell is a figure
 # of the company's own. Cells are parted by spaces, tabs or bars; a rule line may stand under the header.
 _CELL_GAP = re.compile(r"[ \t\u3000|｜]+")
-_RULE_LINE = re.compile(r"^[\s─━—=|｜+-]*$")
+
+
+def _cells(line: str) -> list[str]:
+    """A table line's cells; the pipes that open and close a markdown row (| a | b |) bound no cell."""
+    return _CELL_GAP.split(line.strip(" \t\u3000|｜"))
+
+
+_RULE_LINE = re.compile(r"^[\s─━—=|｜+\-┌┬┐├┼┤└┴┘]*$")
+# A header cell's unit (营业收入(万元)): the bare figures under it are in that unit.
+_HEADER_UNIT = re.compile(r"[(（]\s*(?P<u>千|万|百万|亿)?元\s*[)）]")
+_UNIT_FACTOR = {None: 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
+# A header cell left open at the end of its line (|营业收入( |): the header goes on in the next line.
+_OPEN_CELL = re.compile(r"[(（][^)）|\n]*[|｜]")
+
+
+def _join_wrapped_headers(text: str) -> str:
+    """A fixed-width table's header wrapped over two lines, joined cell by cell into one line."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        a = lines[i]
+        b = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            _OPEN_CELL.search(a)
+            and not _DIGIT.search(a)
+            and b.lstrip().startswith("|")
+            and not _DIGIT.search(b)
+        ):
+            ca, cb = a.strip().strip("|").split("|"), b.strip().strip("|").split("|")
+            if len(ca) == len(cb):
+                out.append("|" + "|".join(x.strip() + y.strip() for x, y in zip(ca, cb, strict=True)) + "|")
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return "\n".join(out)
+
+
+def _header_factors(line: str) -> list[float]:
+    """Per header cell, the factor its unit gives the figures under it (1 when it names none)."""
+    out = []
+    for cell in _cells(line):
+        m = _HEADER_UNIT.search(cell)
+        out.append(_UNIT_FACTOR[m.group("u")] if m else 1.0)
+    return out
+
+
 _EMPTY_CELL = frozenset({"-", "--", "—", "不适用"})
 
 
@@ -1675,7 +1845,7 @@ def _table_header(line: str) -> list[str | None] | None:
     """The metric of each column of a header line (None for the label column), or None if it is none."""
     if _DIGIT.search(line):
         return None
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) < 3:
         return None
     metrics = [canonical_metric(c) for c in cells]
@@ -1684,9 +1854,10 @@ def _table_header(line: str) -> list[str | None] | None:
     return metrics if any(m in _MONEY_METRICS for m in metrics) else None
 
 
-def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
-    """One claim per figure of a row under a metric header, or None if the line is no such row."""
-    cells = _CELL_GAP.split(line.strip())
+def _table_row(line: str, header: list[str | None], factors: list[float]) -> list[Claim] | None:
+    """One claim per figure of a row under a metric header, or None if the line is no such row. A bare
+    figure under a header cell that names a unit (营业收入(万元)) is in that unit."""
+    cells = _cells(line)
     width = len(header) - 1
     if len(cells) <= width:
         return None
@@ -1694,14 +1865,16 @@ def _table_row(line: str, header: list[str | None]) -> list[Claim] | None:
     if _DIGIT.match(label[0]):
         return None
     out = []
-    for metric, cell in zip(header[1:], figures, strict=True):
+    for metric, cell, factor in zip(header[1:], figures, factors[1:], strict=True):
         if cell in _EMPTY_CELL:
             continue
         nums = numbers(cell)
-        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+        if len(nums) != 1 or nums[0].text.strip().rstrip("%％") != cell.rstrip("%％元"):
             return None  # a cell that is no single figure: not a row of this table
         if metric is not None:
-            out.append(Claim("company_metric", None, metric, None, nums[0].value, None, None, line.strip()))
+            bare = factor != 1.0 and not nums[0].percent and nums[0].text.strip() == cell
+            value = nums[0].value * factor if bare else nums[0].value
+            out.append(Claim("company_metric", None, metric, None, value, None, None, line.strip()))
     return out
 
 
@@ -1710,7 +1883,7 @@ _DATE_CELL = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?
 
 def _date_header(line: str) -> list[str] | None:
     """The columns' dates of a header of dates (项目 2023-06-30 2022-12-31 …) as YYYY-MM-DD, or None."""
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) < 3 or _DIGIT.search(cells[0]):
         return None
     found = [_DATE_CELL.fullmatch(c) for c in cells[1:]]
@@ -1723,7 +1896,7 @@ def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
     """A metric's row under a header of dates: claims comparing columns of the same span — the latest
     column with the same month and day a year before (a half-year with the half-year before it, never
     with a full year), and the two latest year ends (12-31) when the latest column is no year end."""
-    cells = _CELL_GAP.split(line.strip())
+    cells = _cells(line)
     if len(cells) <= len(dates):
         return None
     label, cols = " ".join(cells[: len(cells) - len(dates)]), cells[len(cells) - len(dates) :]
@@ -1732,7 +1905,7 @@ def _dated_row(line: str, dates: list[str]) -> list[Claim] | None:
         nums = numbers(cell)
         if cell in _EMPTY_CELL:
             continue
-        if len(nums) != 1 or nums[0].text.strip() != cell.rstrip("%％元"):
+        if len(nums) != 1 or nums[0].text.strip().rstrip("%％") != cell.rstrip("%％元"):
             return None
         values[date] = nums[0].value
     metric = canonical_metric(label)

@@ -390,6 +390,18 @@ def test_eval_matches_a_gold_claim_by_family_and_figure():
     assert any(line.startswith("a missed company_metric 员工") for line in result.errors)
 
 
+def test_eval_reads_a_bare_gold_figure_in_the_unit_its_metric_names():
+    from evaluation.text import claims as stage
+
+    gold = {"kind": "company_metric", "metric": "代运营服务营业收入(万元)", "after": "20010.50"}
+    table = "|项目名称 |营业收入(万元) |毛利率(%) |\n|代运营服务 | 20010.50| 45.10|"
+    result = stage.evaluate([_passage("t", "主营构成:\n" + table, [gold])])
+    assert result.figures["record_recall"].value == 1.0
+    assert result.figures["after_accuracy"].value == 1.0
+    # a figure that states its own unit is not scaled again
+    assert stage._field_figures({**gold, "after": "2.0亿元"}, "after") == [2.0e8]
+
+
 def test_case_page_facts_are_read_once_into_the_claim_rows():
     import pandas as pd
 

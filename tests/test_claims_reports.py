@@ -414,3 +414,161 @@ def test_fee_talk_points_and_a_price_paid_for_a_fall():
     assert got[0] == ("actual_outcome", "费用", None, 6e4, None)
     # A price quoted with nothing gone wrong stays no claim.
     assert _read("他家代运营的报价是每月5000元加3个点提成。") == []
+
+
+def test_operating_loss_and_its_rate_with_the_year_before():
+    # A results release: the operating loss against the same quarter a year before, then its rate.
+    text = (
+        "2023年第一季度财务摘要:总净营收为人民币1,500.0百万元,按年减少3.1%。"
+        "经营损失为人民币30.5百万元(4.2百万美元),去年同期为人民币35.1百万元。"
+        "经营损失率为1.9%,2022年同期为2.3%。营业利润率为负1.5%,而2021年同期为负8.2%。"
+    )
+    got = _read(text)
+    assert got[1][:2] == ("company_metric", "亏损")
+    assert got[1][2] == pytest.approx(35.1e6) and got[1][3] == pytest.approx(30.5e6)
+    assert got[2] == ("company_metric", "亏损率", 2.3, 1.9, None)
+    assert got[3] == ("company_metric", "营业利润率", -8.2, -1.5, None)
+
+
+def test_balance_sheet_debts_are_report_figures():
+    _assert_read(
+        "根据半年报,公司总资产为17.00亿元,总负债为8.10亿元,资产负债率约47.6%。",
+        [
+            ("company_metric", "资产", None, 1.7e9, None),
+            ("company_metric", "负债", None, 8.1e8, None),
+            ("company_metric", "资产负债率", None, 47.6, None),
+        ],
+    )
+
+
+def test_a_broker_notes_slashed_item_is_figure_change_and_share():
+    text = (
+        "分产品看:1)品牌管理业务收入2.10 亿/+31.20%/占比20.10%,业务维持快速增长。"
+        "2)代运营业务收入3.10 亿/-1.50%/占比30.20%。"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "营收", None, 2.1e8, 31.2),
+            ("company_metric", "占比", None, 20.1, None),
+            ("company_metric", "营收", None, 3.1e8, -1.5),
+            ("company_metric", "占比", None, 30.2, None),
+        ],
+    )
+    assert _read("两者之比为3/4。") == []
+
+
+def test_markdown_table_rows_with_percent_cells():
+    text = (
+        "公司营业收入按业务分:\n分行业 | 营业收入 | 占比 | 毛利率 |\n---|---|---|---|\n"
+        "线上分销 | 2.10亿元 | 40.0% | 17.50% |\n品牌营销 | 1.50亿元 | 30.0% | 31.20% |"
+    )
+    got = _read(text)
+    assert [g[1] for g in got] == ["营收", "占比", "毛利率"] * 2
+    assert got[0][3] == pytest.approx(2.1e8) and got[5][3] == pytest.approx(31.2)
+
+
+def test_a_header_wrapped_over_two_lines_gives_its_unit_to_the_bare_figures():
+    # A stock-data page's fixed-width table: the header's cells go on in the next line, units included.
+    text = (
+        "主营构成分析\n┌──────┬─────┬─────┬───┐\n|项目名称 |营业收入( |营业利润( |毛利率|\n"
+        "| |万元) |万元) |(%) |\n├──────┼─────┼─────┼───┤\n"
+        "|代运营服务 | 20010.50| 9050.10| 45.10|\n└──────┴─────┴─────┴───┘"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "营收", None, 200105000.0, None),
+            ("company_metric", "利润", None, 90501000.0, None),
+            ("company_metric", "毛利率", None, 45.1, None),
+        ],
+    )
+
+
+def test_a_unit_in_parentheses_is_no_figure_of_ten_thousand():
+    # 营业收入(万元)300100.11: the label's unit, then the figure in it; (万元) alone is not 10000.
+    _assert_read("营业收入(亿元):12.5", [("company_metric", "营收", None, 1.25e9, None)])
+    got = _read("盈利预测\n净利润(万元)-13000.50\n营业收入(万元)300100.11")
+    assert [g[3] for g in got] == [pytest.approx(-1.3000500e8), pytest.approx(3.0010011e9)]
+    assert all(g[2] is None for g in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a platform's data about agencies in general
+        "某电商平台数据显示,代运营合作导致的数据泄露事件年增长率达21%。",
+        # a survey of many merchants
+        "一项行业调研显示,45%的商家遇到过数据造假。",
+        # merchants in general, not one client
+        "代运营方为冲短期业绩,常要求投放更多推广,导致中小商家营销成本占比突破营收的35%。",
+        # a client brand's own accounts, quoted by the agency
+        "据披露,截至2022年末,LUMA中国税后净亏损分别为3.2亿元以及1.9亿元。",
+    ],
+)
+def test_figures_about_many_or_about_a_client_brand_are_no_agency_claim(text):
+    assert _read(text) == []
+
+
+def test_the_agency_itself_still_speaks_beside_such_words():
+    # the company's own revenue, even where the sentence cites data
+    got = _read("公司财报数据显示,公司营业收入为5.2亿元,同比增长12%。")
+    assert got and got[0][:2] == ("company_metric", "营收")
+
+
+def test_a_broker_reports_template_fields_split_its_cover_boxes():
+    text = (
+        "[Table_Title] 某科技(000000.SZ)点评:业绩稳健 [Table_ReportDate] 2025 年 8 月 1 日 "
+        "[Table_Summary] 事件:公司发布半年报,实现营收 8.20 亿元,同比增长 21.5%。"
+    )
+    _assert_read(text, [("company_metric", "营收", None, 8.2e8, 21.5)])
+
+
+def test_promises_in_a_warning_article_with_their_own_nouns():
+    # an article warning of agencies' promises: the promised figure, then what really came
+    _assert_read(
+        "某餐厅被推广公司承诺“两个月拓客3000人”,结果实际到店人数不到100人。",
+        [("promise", "拓客", None, 3000.0, None), ("actual_outcome", "到店", None, 100.0, None)],
+    )
+    _assert_read("诈骗团伙承诺月涨粉5万,实际仅用脚本发布视频。", [("promise", "粉丝", None, 5e4, None)])
+    _assert_read(
+        "某代运营公司向商家宣称“半年内销售额突破百万”,实际仅靠买流量制造繁荣。",
+        [("promise", "销售额", None, 1e6, None)],
+    )
+    # the figure before the noun it counts
+    _assert_read(
+        "代运营公司承诺日均500精准流量,实际九成是机器刷量。", [("promise", "流量", None, 500.0, None)]
+    )
+
+
+def test_figures_of_two_periods_split_by_a_slash_share_the_unit_after_the_last():
+    got = _read("25Q1/25Q2公司实现归母净利润0.81/0.70亿元,归母净利率分别为6.9%/6.8%。")
+    assert got[0][:2] == ("company_metric", "利润") and got[0][3] == pytest.approx(8.1e7)
+    assert got[1][:4] == ("company_metric", "净利率", 6.9, 6.8)
+    assert _read("两者之比为1/3。") == []
+
+
+def test_a_run_of_years_figures_is_the_companys_history_item_by_item():
+    # a prospectus summary: one item per line run together, each opening with its years
+    text = (
+        "业绩数据 - 2022 - 2024年GMV分别为8100.1百万元、9000.0百万元、12000.0百万元[3] "
+        "- 2022 - 2024年收入分别为1800.6百万元、1700.9百万元、1600.6百万元[3]"
+    )
+    _assert_read(
+        text,
+        [
+            ("company_metric", "GMV", 8.1001e9, 1.2e10, 48.1463),
+            ("company_metric", "营收", 1.8006e9, 1.6006e9, -11.1074),
+        ],
+    )
+
+
+def test_a_headline_promise_of_traffic():
+    _assert_read("号称一夜“引流百万”的推广团伙被警方打掉", [("promise", "流量", None, 1e6, None)])
+
+
+def test_a_result_granted_then_its_shortfall_is_what_happened():
+    # an advice article's example; the industry level in brackets is a yardstick, not its subject
+    got = _read("例如,某代运营公司虽实现月销 80 万,但 UV 价值仅 0.6 元(行业均值 1.1 元)。")
+    assert got and got[0] == ("actual_outcome", "销售额", None, 8e5, None)
+    assert _read("行业平均转化率只有2%。") == []

@@ -14,8 +14,9 @@ change is scored with the change field). Several gold claims may be matched by o
 sentence that states revenue and profit with one growth figure). Gold claims without any figure
 (`持续亏损`, `没效果`) cannot be matched by a number and are counted apart (`figureless_gold`).
 
-On matched claims (each gold claim with the first extracted claim that matched it, preferring one of
-the same kind): `kind_accuracy` (exact kind) and one accuracy per field:
+On matched claims (each gold claim with the extracted claim that matched it, preferring one of the
+same kind, then the one sharing most of its figures, then the first): `kind_accuracy` (exact kind)
+and one accuracy per field:
 - `metric`: the extracted metric appears in the gold metric, or both name the same canonical metric;
 - `before` / `after`: the gold field's figures contain the extracted value (within 1%), or neither
   has a figure;
@@ -67,7 +68,19 @@ from pipelines.text import normalize
 # 0.074 -> 0.000, client accuracy 0.72 -> 0.89; train 0.914 and part_f 0.920 unchanged (train client
 # 0.856 -> 0.887). The held-out third did not move (0.688 [0.565, 0.800], false 0.032, kind 0.909): these
 # forms are not where its misses are. part_g is tuning data now. Floors unchanged.
-FLOORS: dict[str, float] = {"record_recall": 0.67, "kind_accuracy": 0.88}
+# Sixth session (2026-12-06): part_h (/work/fresh3-realtext) read for its errors; rules for
+# results releases (经营损失, 经营损失率, 负N%, 而2021年同期为…, debts), broker notes
+# (收入3.8亿/-2.8%/占比…, 0.81/0.70亿元, Table_ template fields), tables (| a | b | rows,
+# percent cells, a header wrapped over two lines, a unit in a label (营业收入(万元)) no longer
+# read as 10000), prospectus items opening with their years, warning articles' promises
+# (宣称, 号称, 涨粉, 拓客, 引流, 日均300精准流量), and precision (a survey's or platform's
+# data, merchants in general, a Latin-named client brand's accounts). part_h record recall
+# 0.643 [0.531, 0.748] -> 0.870 [0.806, 0.926], false-claim passages 0.350 -> 0.250 (of its
+# 5 left, 4 are the agency's stock price, market value, IPO raise and ranking, which train
+# labels as claims); train 0.914 unchanged, false 0.042 -> 0.028; part_f 0.920 / 0.000 and
+# part_g 0.914 / 0.000 unchanged. Held out once: 0.688 -> 0.719 [0.610, 0.821], false 0.032,
+# kind 0.913. The recall floor moves up to 0.70.
+FLOORS: dict[str, float] = {"record_recall": 0.70, "kind_accuracy": 0.88}
 CEILINGS: dict[str, float] = {"false_claim_passages": 0.10}
 
 AGENCY_SAYS = frozenset({"success_case", "promise", "company_metric"})
@@ -121,8 +134,27 @@ def _shares_figure(c: Claim, figs: list[float]) -> bool:
     return any(_close(v, f) for v in _values(c) for f in figs)
 
 
+def _n_shared(c: Claim, figs: list[float]) -> int:
+    return sum(any(_close(v, f) for f in figs) for v in _values(c))
+
+
 def _gold_figures(g: dict) -> list[float]:
-    return figures(g.get("before")) + figures(g.get("after")) + figures(g.get("change"))
+    return _field_figures(g, "before") + _field_figures(g, "after") + figures(g.get("change"))
+
+
+# A metric labelled with its table's unit (营业收入(万元)) and a bare figure (30014.11): the figure is in
+# that unit, as the extractor reads the table.
+_METRIC_UNIT = re.compile(r"[(（]\s*(千|万|百万|亿)元\s*[)）]")
+_UNIT_FACTOR = {"千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
+
+
+def _field_figures(g: dict, field: str) -> list[float]:
+    out = figures(g.get(field))
+    unit = _METRIC_UNIT.search(normalize(str(g.get("metric") or "")))
+    value = g.get(field)
+    if unit and isinstance(value, str) and not re.search(r"[千万亿元%％]", value):
+        out = [f * _UNIT_FACTOR[unit.group(1)] for f in out]
+    return out
 
 
 def _score(p: Passage) -> _Scored:
@@ -142,7 +174,10 @@ def _score(p: Passage) -> _Scored:
             missed.append(g)
             continue
         same_kind = [c for c in hits if c.kind == g.get("kind")]
-        matched.append((g, (same_kind or hits)[0]))
+        # the claim that states most of the gold's figures (a table row and the prose that explains it
+        # may both give the after; the one that also gives the before is the gold's reading)
+        pool = same_kind or hits
+        matched.append((g, max(pool, key=lambda c: _n_shared(c, figs))))
     return _Scored(p, gold, got, matched, missed, figureless)
 
 
@@ -153,7 +188,7 @@ def _field_right(field: str, g: dict, c: Claim) -> bool:
             return False
         return c.metric in gold or canonical_metric(gold) == c.metric
     if field in ("before", "after"):
-        want = figures(g.get(field))
+        want = _field_figures(g, field)
         value = getattr(c, field)
         if not want:
             return value is None
