@@ -192,6 +192,14 @@ _WECHAT_BEFORE_CUE = re.compile(
     r"()(?<![-_A-Za-z0-9])([A-Za-z][-_A-Za-z0-9]{5,19})"
     r"(?=\s?[(（]\s?(?:微信号?|微信號|[Vv]信|[Vv][Xx]|[Ww][Xx]|[Ww]e[Cc]hat(?: ID)?)\s?[)）])"
 )
+# An ad's contact block: the id alone on its line (or after a colon), then the call to add it, on the
+# same line or the next: "30001561\n添加微信", "abc_12345 加V咨询", "微信同号" after a bare number.
+_WECHAT_ID_THEN_ADD = re.compile(
+    r"()(?:(?<=^)|(?<=\n)|(?<=[:：]))[^\S\n]*([A-Za-z][-_A-Za-z0-9]{5,19}|[1-9]\d{5,11})"
+    r"(?=[^\S\n]*(?:\n[^\S\n]*)?[(（]?(?:(?:添加|加我?|\+|➕)\s?(?:微信|薇信|[Vv]信|[Vv](?![A-Za-z])|[Ww][Xx](?![A-Za-z]))"
+    r"|微信同[号號]))",
+    re.MULTILINE,
+)
 # A public account's id: "微信公众号：某某新闻 (ID:abcnews)", "公众号ID：abc_news"; or a Latin handle right
 # after the cue, "公众号：abcnews", standing alone: in "公众号LEUNG律师" the Latin part starts a name.
 _PUBLIC_CUE = r"(?:公众号|公眾號|公号|服务号|服務號|订阅号|訂閱號|视频号|視頻號)"
@@ -361,6 +369,7 @@ _WECHAT_IDS = _after_cue(_WECHAT, "[微信]")
 _PUBLIC_IDS = _after_cue(_PUBLIC_ACCOUNT, "[微信]")
 _HANDLES = _after_cue(_HANDLE, "[微信]")
 _IDS_BEFORE_CUE = _after_cue(_WECHAT_BEFORE_CUE, "[微信]")
+_IDS_BEFORE_ADD = _after_cue(_WECHAT_ID_THEN_ADD, "[微信]")
 
 
 def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
@@ -375,7 +384,7 @@ def _finders(view: str) -> list[Callable[[str], Iterator[Span]]]:
     if any(h in view for h in _QQ_HINTS):
         finders.append(_QQ_IDS)
     if _WECHAT_HINT.search(view):
-        finders += (_WECHAT_IDS, _IDS_BEFORE_CUE)
+        finders += (_WECHAT_IDS, _IDS_BEFORE_CUE, _IDS_BEFORE_ADD)
     if any(h in view for h in _PUBLIC_HINTS):
         finders.append(_PUBLIC_IDS)
     if "(" in view and any(h in view for h in _HANDLE_HINTS):

@@ -93,6 +93,9 @@ ID_CARD = "11010519491231002X"  # checksum-valid (GB 11643 example)
         ("身份证 110105491231002", "身份证 [身份证]"),
         ("有事加 shop_2024x（微信）", "有事加 [微信]（微信）"),
         ("交流群号：345678901", "交流群号：[QQ]"),
+        # an ad's contact block: the id alone on its line, then the call to add it
+        ("专业团队代运营\n20061543\n添加微信\n详谈", "专业团队代运营\n[微信]\n添加微信\n详谈"),
+        ("联系：shop_2024x 加V咨询", "联系：[微信] 加V咨询"),
         ("Mobile: 9123 4567", "Mobile: [电话]"),
         (
             f"收款账户 {CARD[:6]} {CARD[6:]}",
@@ -118,6 +121,7 @@ def test_masks(text, expected):
         f"订单号 {CARD}",  # passes Luhn, but no card cue and no 4-digit grouping: an order number
         "编号110105194912310021",  # ID-shaped, wrong checksum and no 身份证 cue: some other number
         "月服务费3000-8000元，提成5%",
+        "2024年营收123456万元\n加微信领取资料",  # a figure inside its sentence is no contact block
         "我的QQ群很多人",  # cue without a number
         "wxyz123456 是型号",  # letters that merely start with wx
         "每天访客3000，转化率2.5%",
