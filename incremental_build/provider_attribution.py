@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from incremental_build.text_work import per_distinct
 from pipelines import contracts
 from pipelines.providers import ProviderIndex, core, key, organisation_mentions
 from pipelines.text import normalize
@@ -46,21 +47,22 @@ def search(index: ProviderIndex, titles: list[Any], texts: list[Any]) -> tuple[l
     first and the ones it compares with afterwards; copying one text onto every name in a ten-agency
     list would give each of them the author's sentiment about one.
     """
+
+    def read(joined: str) -> tuple[Any, list[str] | None]:
+        norm = normalize(joined)
+        orgs = organisation_mentions(norm)  # read once, for both uses
+        hits = index.find(norm, normalized=True, org_mentions=orgs)
+        return (hits[0] if hits else None), ([name for _, name in orgs] or None)
+
+    # Texts repeat (a comment posted under several articles, a reposted answer): each distinct one is
+    # read once.
+    once = per_distinct(read)
     found: list[Any] = []
     cands: list[Any] = []
-    # Texts repeat (a comment posted under several articles, a reposted answer): each distinct one is
-    # read once. The organisation names are read once per text too, for both uses.
-    seen: dict[str, tuple[Any, list[str] | None]] = {}
     for title, text in zip(titles, texts, strict=True):
-        joined = "\n".join(t for t in (title, text) if isinstance(t, str) and t)
-        got = seen.get(joined)
-        if got is None:
-            norm = normalize(joined)
-            orgs = organisation_mentions(norm)
-            hits = index.find(norm, normalized=True, org_mentions=orgs)
-            got = seen[joined] = (hits[0] if hits else None, [name for _, name in orgs] or None)
-        found.append(got[0])
-        cands.append(list(got[1]) if got[1] is not None else None)
+        hit, names = once("\n".join(t for t in (title, text) if isinstance(t, str) and t))
+        found.append(hit)
+        cands.append(list(names) if names is not None else None)
     return found, cands
 
 

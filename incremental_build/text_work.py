@@ -39,7 +39,7 @@ from reputation import documents
 def process_texts(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The expensive part, on one batch: normalise, mask, script flag, sentiment, and what is read
     from each text alone (`_read`: claims, case figures), so the build's process only merges."""
-    norm = _per_distinct(normalize)  # a case page's text is normalised for its figures too
+    norm = per_distinct(normalize)  # a case page's text is normalised for its figures too
     return _read(_score(_normalise(rows, norm)), norm)
 
 
@@ -78,18 +78,18 @@ def _normalise(rows: list[dict[str, Any]], norm: Callable[[str], str] = normaliz
     raw = df["raw_text"].fillna("").astype(str).tolist()
     # Each distinct text once: reviews and comments repeat (a fifth of a sandbox crawl's texts are
     # copies, real review pages repeat 默认好评 and the like), and every step is a function of the text.
-    read = _per_distinct(lambda t: (mask(norm(t)), is_traditional(t)))
+    read = per_distinct(lambda t: (mask(norm(t)), is_traditional(t)))
     done = [read(t) for t in raw]
     texts = [d[0] for d in done]
     df["text"] = texts
     df["was_traditional"] = [d[1] for d in done]
-    title = _per_distinct(lambda t: mask(normalize(t)))
+    title = per_distinct(lambda t: mask(normalize(t)))
     df["title"] = [title(t) if isinstance(t, str) and t else None for t in df["title"]]
     df["text_chars"] = np.fromiter((len(t) for t in texts), dtype=np.int32, count=len(texts))
     return df.drop(columns=["raw_text"])
 
 
-def _per_distinct(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+def per_distinct(fn: Callable[[str], Any]) -> Callable[[str], Any]:
     """`fn` computed once per distinct text of a batch (a plain dict: it lives as long as the batch)."""
     seen: dict[str, Any] = {}
 
@@ -117,7 +117,7 @@ def _sentiment(texts: list[str]) -> tuple[list[float], list[int]]:
     so it runs once (labels come from the scores) and on the already-normalised text through the
     model directly, skipping score()'s own normalize (measured: 10 s of 12 s on 8k documents before)."""
     model = sentiment_model()
-    score = _per_distinct(model.score_normalised)
+    score = per_distinct(model.score_normalised)
     scores = [score(t) for t in texts]
     return scores, labels_from_scores(scores)
 

@@ -772,10 +772,6 @@ _AGENCY_SCALE = re.compile(r"操盘|累计|不在少数|好几家|服务过|服�
 @functools.lru_cache(maxsize=1 << 16)
 def _money_levels(text: str) -> tuple[float, ...]:
     """Sales-sized money amounts in the text, in order (≥ MIN_SALES_LEVEL, with a money unit)."""
-    return tuple(_money_levels_of(text))
-
-
-def _money_levels_of(text: str) -> list[float]:
     out = []
     for para in (text or "").split("\n"):
         if _AGENCY_SCALE.search(para):
@@ -785,7 +781,7 @@ def _money_levels_of(text: str) -> list[float]:
                 continue
             if n.bare_unit or _MONEY_AFTER.match(para, n.end) or re.search(r"[万亿元Ww]", n.text):
                 out.append(float(n.value))
-    return out
+    return tuple(out)
 
 
 def _story_against_page(client_text: str, page_text: str) -> tuple[str, float, float] | None:
@@ -860,7 +856,7 @@ def _corroborates(hit: dict, claim: pd.Series) -> bool:
 
 # The rules read the same texts' figures again and again (a client's review against each of its
 # provider's case rows, a page's text for every row of it, by several rules): each distinct text is
-# read once per process. Texts are keys by reference; the results are tuples (nothing mutates them).
+# read once per process (an LRU cache keyed by the text); the results are tuples, so nothing mutates them.
 @functools.lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> tuple[Number, ...]:
     return tuple(numbers(text))
@@ -868,15 +864,7 @@ def _numbers(text: str) -> tuple[Number, ...]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _amounts(text: str) -> tuple[float, ...]:
-    return tuple(_amounts_of(text))
-
-
-def _amounts_of(text: str) -> list[float]:
-    out = []
-    for n in _numbers(text):
-        if not n.percent and not n.bare_unit:
-            out.append(float(n.value))
-    return out
+    return tuple(float(n.value) for n in _numbers(text) if not n.percent and not n.bare_unit)
 
 
 def _client_documents(c: pd.DataFrame, docs: pd.DataFrame) -> dict[int, list[dict]]:
